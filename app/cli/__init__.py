@@ -1,0 +1,57 @@
+"""The ``riskwright`` command.
+
+Exit codes, the same for every command: 0 success (valid, compliant, written),
+1 the command ran and found problems (or refused, for exports), 2 it could not
+run (bad arguments, unreadable or foreign file, bad YAML, unknown framework).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+from app import __version__
+from app.cli.common import CommandFailed, EXIT_CANNOT_RUN, report_failure
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "app.cli.cmd_app",
+    "app.cli.cmd_document",
+    "app.cli.cmd_validate",
+)
+"""Each module adds its subcommands with ``register(subparsers)``."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="riskwright",
+        description="Write, check, redact and export risk assessments of frontier AI models. "
+                    "With no command, starts the desktop app.",
+        epilog="Exit codes: 0 success, 1 problems found or export refused, 2 could not run.",
+    )
+    parser.add_argument("--version", action="version", version=f"riskwright {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from app.cli.cmd_app import start_app
+        return start_app(None, None)
+    try:
+        return int(args.run(args))
+    except CommandFailed as failure:
+        report_failure(str(failure))
+        return failure.code
+    except KeyboardInterrupt:
+        report_failure("interrupted")
+        return EXIT_CANNOT_RUN
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""Starting the desktop app: ``riskwright`` and ``riskwright open``."""
+
+from __future__ import annotations
+
+import argparse
+
+from app.cli.common import EXIT_CANNOT_RUN, report_failure
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = commands.add_parser(
+        "open", help="open an assessment in the desktop app",
+        description="Open an assessment in the desktop app. With --screenshot, render the main window "
+                    "to a PNG once it is shown and exit.")
+    parser.add_argument("file", help="the assessment (.rwa)")
+    parser.add_argument("--screenshot", metavar="OUT.png", help="save the window as a PNG and exit")
+    parser.set_defaults(run=lambda args: start_app(args.file, args.screenshot))
+
+
+def start_app(path: str | None, screenshot: str | None) -> int:
+    try:
+        from app.ui.main import run_app
+    except ImportError as error:
+        report_failure(f"the desktop app cannot start: {error}. Install the Qt libraries "
+                       f"(see README: libegl1 libgl1 libxkbcommon0 libfontconfig1).")
+        return EXIT_CANNOT_RUN
+    return run_app(path, screenshot)

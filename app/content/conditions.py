@@ -1,0 +1,83 @@
+"""Evaluate the forms' ``applies_when`` conditions against a document.
+
+Conditions are CEL, compiled once per form set. A field applies when its own
+condition and those of every enclosing group and table hold. A condition that
+fails to evaluate (a value of an unexpected type) counts as *applies*: showing a
+field that might not be needed is better than hiding one that is.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import cel
+
+from app.model.document import Document, Record
+from app.model.forms import FieldSpec, FormSet
+
+
+class Conditions:
+    def __init__(self, forms: FormSet) -> None:
+        self._forms = forms
+        self._programs = {spec.path: cel.compile(spec.applies_when)
+                          for spec in forms.all_fields() if spec.applies_when}
+        self._context: dict[str, Any] | None = None
+        self._context_of: int | None = None
+
+    def context(self, doc: Document) -> dict[str, Any]:
+        """All non-table values as nested mappings, empties as null."""
+        root: dict[str, Any] = {stage: {} for stage in self._forms.stages}
+        for spec in self._forms.leaves():
+            if spec.table is not None:
+                continue
+            node = root
+            *parents, leaf = spec.path.split(".")
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = _cel_value(doc.get(spec.path))
+        return root
+
+    def applies(self, doc: Document, spec: FieldSpec, record: Record | None = None,
+                context: dict[str, Any] | None = None) -> bool:
+        chain = self._enclosing(spec)
+        if not any(s.path in self._programs for s in chain):
+            return True
+        context = context if context is not None else self.context(doc)
+        for enclosing in chain:
+            program = self._programs.get(enclosing.path)
+            if program is None:
+                continue
+            scope = dict(context)
+            if record is not None and enclosing.table is not None:
+                scope["record"] = {k: _cel_value(v.data) for k, v in record.values.items()}
+            try:
+                if program.execute(scope) is False:
+                    return False
+            except (RuntimeError, TypeError, ValueError):
+                continue
+        return True
+
+    def applies_fn(self, doc: Document):  # type: ignore[no-untyped-def]
+        """A callback for ``app.model.validate`` with the context computed once."""
+        context = self.context(doc)
+
+        def applies(spec: FieldSpec, record: Record | None) -> bool:
+            return self.applies(doc, spec, record, context)
+        return applies
+
+    def _enclosing(self, spec: FieldSpec) -> list[FieldSpec]:
+        chain = [spec]
+        path = spec.path
+        while "." in path:
+            path = path.rsplit(".", 1)[0]
+            candidate = path[:-2] if path.endswith("[]") else path
+            if self._forms.has_field(candidate):
+                chain.append(self._forms.field(candidate))
+        return chain
+
+
+def _cel_value(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,166 @@
+"""Field-level validation of a document against the forms.
+
+Each problem names the address of the value and says what was expected, so
+the command line, the form widgets and reports can all show it as is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Collection, Mapping, Sequence
+
+from app.model.document import Document, Record
+from app.model.forms import FieldSpec, FormSet
+from app.model.paths import Address
+from app.model.sensitivity import Sensitivity
+from app.model.spans import SpanError, parse_spans
+from app.model.values import TEXT_TYPES, parse_value
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    address: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.address}: {self.message}"
+
+
+@dataclass
+class Vocabulary:
+    """The choices that come from the framework rather than the forms."""
+
+    frameworks: Collection[str] | None = None
+    categories: Collection[str] | None = None
+    ladders: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """Level ids per category, lowest first."""
+    security_levels: Sequence[str] | None = None
+
+
+Applies = Callable[[FieldSpec, Record | None], bool]
+
+
+def _always(_spec: FieldSpec, _record: Record | None) -> bool:
+    return True
+
+
+def effective_sensitivity(spec: FieldSpec, chosen: Sensitivity | None) -> Sensitivity:
+    """The sensitivity a value is treated with; an unreasoned lowering is ignored."""
+    return spec.sensitivity if chosen is None else chosen
+
+
+def check_value(spec: FieldSpec, data: object, record: Record | None,
+                vocabulary: Vocabulary) -> str | None:
+    """What is wrong with one value, or None."""
+    try:
+        canonical = parse_value(spec.type, data)
+    except ValueError as error:
+        return str(error)
+    if canonical != data or type(canonical) is not type(data):
+        return f"stored as {data!r}; expected {canonical!r}"
+    if spec.type == "enum" and data not in spec.option_ids():
+        return f"{data!r} is not one of {', '.join(spec.option_ids())}"
+    if spec.type == "category" and vocabulary.categories is not None \
+            and data not in vocabulary.categories:
+        return f"{data!r} is not a risk category of this framework ({', '.join(vocabulary.categories)})"
+    if spec.type == "framework" and vocabulary.frameworks is not None \
+            and data not in vocabulary.frameworks:
+        return f"{data!r} is not an installed framework ({', '.join(sorted(vocabulary.frameworks))})"
+    if spec.type == "level":
+        return _check_level(spec, str(data), record, vocabulary)
+    if spec.type in TEXT_TYPES:
+        try:
+            parse_spans(str(data))
+        except SpanError as error:
+            return str(error)
+    return None
+
+
+def _check_level(spec: FieldSpec, level: str, record: Record | None,
+                 vocabulary: Vocabulary) -> str | None:
+    if spec.ladder == "security":
+        allowed = vocabulary.security_levels
+        if allowed is not None and level not in allowed:
+            return f"{level!r} is not a security level of this framework ({', '.join(allowed)})"
+        return None
+    category = record.get("category") if record is not None else None
+    if category is None:
+        return None
+    ladder = vocabulary.ladders.get(str(category))
+    if ladder is not None and level not in ladder:
+        return f"{level!r} is not a level of category {category!r} ({', '.join(ladder)})"
+    return None
+
+
+def validate(doc: Document, forms: FormSet, vocabulary: Vocabulary | None = None,
+             applies: Applies = _always) -> list[Problem]:
+    vocabulary = vocabulary or Vocabulary()
+    problems: list[Problem] = []
+    for address, value in doc.addresses():
+        problems.extend(_check_stored(doc, forms, vocabulary, applies, address, value.data,
+                                      value.sensitivity, value.sensitivity_reason))
+    for table, records in doc.tables.items():
+        if not forms.has_field(table) or not forms.field(table).is_table:
+            problems.append(Problem(table, "no such table in the forms"))
+            continue
+        seen: set[str] = set()
+        for record in records:
+            if not record.id or record.id in seen:
+                problems.append(Problem(f"{table}[{record.id}]", "record ids must be unique and non-empty"))
+            seen.add(record.id)
+            spec = forms.field(table)
+            if record.sensitivity is not None and record.sensitivity < spec.sensitivity \
+                    and not record.sensitivity_reason:
+                problems.append(Problem(f"{table}[{record.id}]", _lowered(spec.sensitivity,
+                                                                         record.sensitivity)))
+    problems.extend(_missing_required(doc, forms, applies))
+    return sorted(problems)
+
+
+def _check_stored(doc: Document, forms: FormSet, vocabulary: Vocabulary, applies: Applies,
+                  address: Address, data: object, sensitivity: Sensitivity | None,
+                  reason: str | None) -> list[Problem]:
+    where = str(address)
+    if not forms.has_field(address.field):
+        return [Problem(where, "no such field in the forms")]
+    spec = forms.field(address.field)
+    if not spec.is_leaf:
+        return [Problem(where, f"{spec.type} fields hold fields, not a value")]
+    found: list[Problem] = []
+    record = doc.record(address.table, address.record) if address.table and address.record else None
+    if data is not None:
+        message = check_value(spec, data, record, vocabulary)
+        if message:
+            found.append(Problem(where, message))
+    if sensitivity is not None and sensitivity < spec.sensitivity and not reason:
+        found.append(Problem(where, _lowered(spec.sensitivity, sensitivity)))
+    return found
+
+
+def _lowered(default: Sensitivity, chosen: Sensitivity) -> str:
+    return (f"sensitivity lowered from {default.value} to {chosen.value} without a reason; "
+            f"give the reason or raise it back")
+
+
+def _missing_required(doc: Document, forms: FormSet, applies: Applies) -> list[Problem]:
+    found: list[Problem] = []
+    for spec in forms.all_fields():
+        if not spec.required or spec.is_group:
+            continue
+        table = spec.table
+        if table is None:
+            if not applies(spec, None):
+                continue
+            if spec.is_table:
+                if not doc.records(spec.path):
+                    found.append(Problem(spec.path, f"required: add at least one {spec.label.lower()} record"))
+            elif doc.get(spec.path) is None:
+                found.append(Problem(spec.path, f"required: fill in {spec.label}"))
+            continue
+        if not applies(forms.field(table), None):
+            continue
+        relative = spec.path.split("[].", 1)[1]
+        for record in doc.records(table):
+            if applies(spec, record) and record.get(relative) is None:
+                found.append(Problem(str(Address(spec.path, record.id)), f"required: fill in {spec.label}"))
+    return found

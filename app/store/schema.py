@@ -1,0 +1,72 @@
+"""The `.rwa` file's tables and their migrations.
+
+``user_version`` is the number of migrations applied, so it is the format
+version. Each migration is registered once and never edited after release; a
+frozen fixture per version in ``tests/_files/`` proves old files still open.
+Each migration runs in one transaction with its bookkeeping (sqlite-utils
+``Migrations``), so a failed upgrade leaves the file as it was.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+APPLICATION_ID = 0x52574131  # "RWA1"
+migrations = Migrations("riskwright")
+_registered: list[str] = []
+
+
+def migration(name: str) -> Callable[[Callable[[Database], None]], Callable[[Database], None]]:
+    """Register the next format version's migration; it also stamps ``user_version``."""
+    version = len(_registered) + 1
+    _registered.append(name)
+
+    def register(step: Callable[[Database], None]) -> Callable[[Database], None]:
+        def run(db: Database) -> None:
+            step(db)
+            db.execute(f"PRAGMA user_version = {version}")
+        run.__name__ = name
+        migrations(name=name)(run)
+        return step
+    return register
+
+
+def format_version() -> int:
+    """The format this build writes: one per registered migration."""
+    return len(_registered)
+
+
+def _statements(db: Database, script: str) -> None:
+    # executescript() would commit the migration's transaction half-way.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migration("0001_document")
+def _document(db: Database) -> None:
+    _statements(db, """
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE record (
+            table_path TEXT NOT NULL,
+            id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            sensitivity TEXT,
+            sensitivity_reason TEXT,
+            PRIMARY KEY (table_path, id)
+        );
+        CREATE TABLE value (
+            field TEXT NOT NULL,
+            record_id TEXT NOT NULL DEFAULT '',
+            data TEXT,
+            sensitivity TEXT,
+            sensitivity_reason TEXT,
+            PRIMARY KEY (field, record_id)
+        )
+    """)
