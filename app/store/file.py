@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import tempfile
 import uuid
 from pathlib import Path
 from typing import Iterator
@@ -26,6 +25,7 @@ from app.model.document import (
 from app.model.paths import Address
 from app.model.sensitivity import Sensitivity
 from app.store import codec
+from app.store.atomic import temp_beside
 from app.store.errors import StoreError
 from app.store.schema import APPLICATION_ID, format_version, migrations
 
@@ -128,9 +128,7 @@ class AssessmentFile:
         if not path.parent.is_dir():
             raise StoreError(f"{path.parent}: no such folder")
         document = document or Document()
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.close(handle)
-        temp = Path(temp_name)
+        temp = temp_beside(path)
         try:
             db = Database(sqlite3.connect(temp, isolation_level=None), execute_plugins=False)
             _configure(db)

@@ -1,0 +1,36 @@
+"""Shared fixtures. Qt runs offscreen and settings never touch the real home folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point settings, data and config folders at a temp folder for every test."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    return home
+
+
+@pytest.fixture
+def forms():
+    from app.content.forms import load_forms
+    return load_forms()
+
+
+@pytest.fixture
+def example_file(tmp_path: Path) -> Path:
+    """A fresh copy of the bundled example assessment."""
+    from app.interchange.examples import write_example
+    path = tmp_path / "example.rwa"
+    write_example(path)
+    return path
