@@ -70,3 +70,49 @@ def _document(db: Database) -> None:
             PRIMARY KEY (field, record_id)
         )
     """)
+
+
+@migration("0002_flags")
+def _flags(db: Database) -> None:
+    # Detector hits in text bound for a wider audience than its sensitivity
+    # (owned by app.redaction.flag_store). `flag` holds the current hits and is
+    # rebuilt per address on every scan; `flag_dismissal` keeps an assessor's
+    # "not hazardous, because …" across rescans, keyed by what was matched
+    # where, not by offsets; `flag_resolution` is the record of every decision.
+    _statements(db, """
+        CREATE TABLE flag (
+            id TEXT PRIMARY KEY,
+            field TEXT NOT NULL,
+            record_id TEXT NOT NULL DEFAULT '',
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            detector TEXT NOT NULL,
+            category TEXT NOT NULL,
+            domain TEXT,
+            matched TEXT NOT NULL,
+            normalised TEXT NOT NULL,
+            audience TEXT NOT NULL
+        );
+        CREATE INDEX flag_address ON flag (field, record_id);
+        CREATE TABLE flag_dismissal (
+            field TEXT NOT NULL,
+            record_id TEXT NOT NULL DEFAULT '',
+            detector TEXT NOT NULL,
+            normalised TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            dismissed_at TEXT NOT NULL,
+            PRIMARY KEY (field, record_id, detector, normalised)
+        );
+        CREATE TABLE flag_resolution (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            flag_id TEXT NOT NULL,
+            field TEXT NOT NULL,
+            record_id TEXT NOT NULL DEFAULT '',
+            detector TEXT NOT NULL,
+            category TEXT NOT NULL,
+            normalised TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('redact', 'dismiss')),
+            detail TEXT NOT NULL,
+            at TEXT NOT NULL
+        )
+    """)
