@@ -1,0 +1,66 @@
+"""Edits on the document and their inverses (what undo relies on)."""
+
+from datetime import date
+
+import pytest
+
+from app.model import (
+    Address, Batch, Document, InsertRecord, MoveRecord, Record, RemoveRecord, Sensitivity,
+    SetRecordSensitivity, SetSensitivity, SetValue, Value,
+)
+
+
+def test_every_edit_is_undone_by_its_inverse():
+    doc = Document()
+    name = Address.parse("header.model.name")
+    steps = [
+        SetValue(name, "Halcyon-3"),
+        SetSensitivity(name, Sensitivity.INTERNAL),
+        InsertRecord("training.checkpoints", 0, Record("ckpt-1", {"date": Value(date(2025, 1, 2))})),
+        InsertRecord("training.checkpoints", 1, Record("ckpt-2")),
+        SetValue(Address.parse("training.checkpoints[ckpt-2].effective_compute_flop"), 2e25),
+        MoveRecord("training.checkpoints", "ckpt-2", 0),
+        SetRecordSensitivity("training.checkpoints", "ckpt-1", Sensitivity.HAZARDOUS),
+        RemoveRecord("training.checkpoints", "ckpt-1"),
+    ]
+    snapshots = [doc.copy()]
+    inverses = []
+    for step in steps:
+        inverses.append(doc.apply(step))
+        snapshots.append(doc.copy())
+    assert doc.get("training.checkpoints[ckpt-2].effective_compute_flop") == 2e25
+    assert [r.id for r in doc.records("training.checkpoints")] == ["ckpt-2"]
+    for inverse, before in zip(reversed(inverses), reversed(snapshots[:-1])):
+        doc.apply(inverse)
+        assert doc == before
+
+
+def test_a_failing_batch_leaves_the_document_unchanged():
+    doc = Document()
+    before = doc.copy()
+    batch = Batch((SetValue(Address.parse("header.model.name"), "X"),
+                   RemoveRecord("training.checkpoints", "missing")))
+    with pytest.raises(KeyError):
+        doc.apply(batch)
+    assert doc == before
+
+
+def test_empty_text_is_an_empty_value_and_new_ids_are_unique():
+    doc = Document()
+    doc.apply(SetValue(Address.parse("header.scope"), "something"))
+    doc.apply(SetValue(Address.parse("header.scope"), ""))
+    assert "header.scope" not in doc.values
+    doc.tables["t"] = [Record("ev-1"), Record("ev-3")]
+    assert doc.new_record_id("t", "ev") == "ev-4" or doc.new_record_id("t", "ev") == "ev-2"
+    assert doc.new_record_id("t", "ev") not in {"ev-1", "ev-3"}
+
+
+def test_addresses_round_trip_through_text():
+    address = Address.parse("pre_deployment.evaluations[ev-7].elicitation.person_hours")
+    assert address.field == "pre_deployment.evaluations[].elicitation.person_hours"
+    assert address.record == "ev-7"
+    assert address.table == "pre_deployment.evaluations"
+    assert address.relative == "elicitation.person_hours"
+    assert str(address) == "pre_deployment.evaluations[ev-7].elicitation.person_hours"
+    with pytest.raises(ValueError, match="not a field path"):
+        Address.parse("Header Model Name")
