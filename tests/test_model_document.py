@@ -30,7 +30,7 @@ def test_every_edit_is_undone_by_its_inverse():
         snapshots.append(doc.copy())
     assert doc.get("training.checkpoints[ckpt-2].effective_compute_flop") == 2e25
     assert [r.id for r in doc.records("training.checkpoints")] == ["ckpt-2"]
-    for inverse, before in zip(reversed(inverses), reversed(snapshots[:-1])):
+    for inverse, before in zip(reversed(inverses), reversed(snapshots[:-1]), strict=True):
         doc.apply(inverse)
         assert doc == before
 

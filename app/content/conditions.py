@@ -71,7 +71,7 @@ class Conditions:
         path = spec.path
         while "." in path:
             path = path.rsplit(".", 1)[0]
-            candidate = path[:-2] if path.endswith("[]") else path
+            candidate = path.removesuffix("[]")
             if self._forms.has_field(candidate):
                 chain.append(self._forms.field(candidate))
         return chain

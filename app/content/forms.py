@@ -97,7 +97,7 @@ def _fields(items: list[MarkedDict], parent: str, name: str, errors: list[Conten
         line, column = item.mark
         where = SourcePosition(name, line, column)
 
-        def fail(message: str, key: str | None = None) -> None:
+        def fail(message: str, key: str | None = None, item: MarkedDict = item) -> None:
             at = item.key_marks.get(key, item.mark) if key else item.mark
             errors.append(ContentError(name, at[0], at[1], message))
 

@@ -8,8 +8,9 @@ each entry, duplicate keys are errors, and any schema error can be reported as
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import jsonschema
 import yaml

@@ -34,10 +34,11 @@ _CATEGORIES = ("cybersecurity", "cbrn", "persuasion", "model_autonomy")
 _LEVELS = ("low", "medium", "high", "critical")
 _DOMAIN_OF = {"cybersecurity": "cyber", "cbrn": "bio", "persuasion": "other", "model_autonomy": "autonomy"}
 _WORDS = (
-    "the suite measured agent planning across long horizons with scaffolding and tools while graders "
-    "compared transcripts against expert baselines under a fixed budget of person hours and compute "
-    "results were stable across seeds although variance grew near the threshold so reviewers asked "
-    "for more trials before the determination was recorded by the assessment team"
+    "the suite measured agent planning across long horizons with scaffolding and tools while "
+    "graders compared transcripts against expert baselines under a fixed budget of person hours "
+    "and compute results were stable across seeds although variance grew near the threshold "
+    "so reviewers asked for more trials before the determination was recorded by the assessment "
+    "team "
 ).split()
 _FAKE_HAZARDS = (
     "mix the purple reagent from the fictional Glimmer kit at step {n}",

@@ -36,8 +36,16 @@ class _Dumper(yaml.SafeDumper):
     pass
 
 
+_NORMALISED_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+
+
 def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in text else None
+    # YAML folds these line breaks into "\n" or spaces unless they are escaped,
+    # which only the double-quoted style does.
+    if any(mark in text for mark in _NORMALISED_BREAKS):
+        style: str | None = '"'
+    else:
+        style = "|" if "\n" in text else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
 
@@ -106,7 +114,10 @@ def _dump_record(table: FieldSpec, record: Record) -> dict[str, Any]:
 # -- loading -----------------------------------------------------------------
 def load_document(text: str, source_name: str, forms: FormSet) -> Document:
     """Read an assessment from YAML; raise ContentErrors listing every problem with its position."""
-    data = load_yaml_text(text, source_name)
+    try:
+        data = load_yaml_text(text, source_name)
+    except ContentError as error:
+        raise ContentErrors([error]) from None
     reader = _Reader(source_name, forms)
     doc = reader.read(data)
     if reader.errors:
@@ -221,7 +232,7 @@ class _Reader:
             self.error(at, f"{spec.label}: expected a list of records")
             return
         records = self.doc.tables.setdefault(spec.path, [])
-        for item, item_at in zip(items, items.item_marks):
+        for item, item_at in zip(items, items.item_marks, strict=True):
             if not isinstance(item, MarkedDict):
                 self.error(item_at, f"{spec.label}: each record is a mapping of its fields")
                 continue

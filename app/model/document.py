@@ -9,8 +9,9 @@ changed.
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterator, Union
+from typing import Any, Union
 
 from app.model.paths import Address, table_field
 from app.model.sensitivity import Sensitivity
@@ -93,11 +94,11 @@ class Document:
             number += 1
         return f"{prefix}-{number}"
 
-    def copy(self) -> "Document":
+    def copy(self) -> Document:
         return copy.deepcopy(self)
 
     # -- changing ----------------------------------------------------------
-    def apply(self, edit: "Edit") -> "Edit":
+    def apply(self, edit: Edit) -> Edit:
         """Apply ``edit`` and return its inverse."""
         return edit.apply_to(self)
 
@@ -133,7 +134,7 @@ class SetValue:
     address: Address
     data: Any
 
-    def apply_to(self, doc: Document) -> "SetValue":
+    def apply_to(self, doc: Document) -> SetValue:
         slot = _slot(doc, self.address)
         key = self.address.relative
         old = slot.get(key, Value())
@@ -147,7 +148,7 @@ class SetSensitivity:
     sensitivity: Sensitivity | None
     reason: str | None = None
 
-    def apply_to(self, doc: Document) -> "SetSensitivity":
+    def apply_to(self, doc: Document) -> SetSensitivity:
         slot = _slot(doc, self.address)
         key = self.address.relative
         old = slot.get(key, Value())
@@ -161,7 +162,7 @@ class InsertRecord:
     index: int
     record: Record
 
-    def apply_to(self, doc: Document) -> "RemoveRecord":
+    def apply_to(self, doc: Document) -> RemoveRecord:
         records = doc.tables.setdefault(self.table, [])
         if any(r.id == self.record.id for r in records):
             raise KeyError(f"record id {self.record.id!r} already used in {self.table}")
@@ -188,7 +189,7 @@ class MoveRecord:
     record_id: str
     index: int
 
-    def apply_to(self, doc: Document) -> "MoveRecord":
+    def apply_to(self, doc: Document) -> MoveRecord:
         records = doc.tables[self.table]
         old = doc.record_index(self.table, self.record_id)
         record = records.pop(old)
@@ -203,7 +204,7 @@ class SetRecordSensitivity:
     sensitivity: Sensitivity | None
     reason: str | None = None
 
-    def apply_to(self, doc: Document) -> "SetRecordSensitivity":
+    def apply_to(self, doc: Document) -> SetRecordSensitivity:
         record = doc.record(self.table, self.record_id)
         if record is None:
             raise KeyError(f"no record {self.record_id!r} in {self.table}")
@@ -217,10 +218,10 @@ class SetRecordSensitivity:
 class Batch:
     """Several edits as one step (one undo, one transaction)."""
 
-    edits: tuple["Edit", ...]
+    edits: tuple[Edit, ...]
     label: str = ""
 
-    def apply_to(self, doc: Document) -> "Batch":
+    def apply_to(self, doc: Document) -> Batch:
         inverses: list[Edit] = []
         try:
             for edit in self.edits:

@@ -7,8 +7,8 @@ defaults and conditions. Loading, schema checks and line numbers live in
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from app.model.sensitivity import Sensitivity
 
@@ -42,7 +42,7 @@ class FieldSpec:
     applies_when: str | None = None
     options: tuple[Option, ...] = ()
     ladder: str | None = None
-    fields: tuple["FieldSpec", ...] = ()
+    fields: tuple[FieldSpec, ...] = ()
     id_prefix: str = "rec"
     title_field: str | None = None
     placeholder: str | None = None

@@ -43,7 +43,7 @@ class Address:
         return self.field.replace("[]", f"[{self.record}]", 1)
 
     @classmethod
-    def parse(cls, text: str) -> "Address":
+    def parse(cls, text: str) -> Address:
         """Read ``a.b``, ``t[].f`` or ``t[rec-1].f``; raise ValueError otherwise."""
         text = text.strip()
         match = _ADDRESS.match(text)

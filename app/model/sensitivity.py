@@ -26,7 +26,7 @@ class Sensitivity(Enum):
         return self.rank < other.rank
 
     @classmethod
-    def parse(cls, text: str) -> "Sensitivity":
+    def parse(cls, text: str) -> Sensitivity:
         try:
             return cls(text)
         except ValueError:

@@ -6,8 +6,8 @@ the command line, the form widgets and reports can all show it as is.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Collection, Mapping, Sequence
 
 from app.model.document import Document, Record
 from app.model.forms import FieldSpec, FormSet

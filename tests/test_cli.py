@@ -1,0 +1,92 @@
+"""The riskwright command as a person uses it: help, exit codes, and the README kept honest."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app import __version__
+from app.cli import build_parser
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def riskwright(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def subcommands() -> list[str]:
+    parser = build_parser()
+    action = next(a for a in parser._actions if a.dest == "command")
+    return sorted(action.choices)
+
+
+def test_version():
+    result = riskwright("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"riskwright {__version__}"
+
+
+@pytest.mark.parametrize("command", subcommands())
+def test_every_command_has_help(command):
+    result = riskwright(command, "--help")
+    assert result.returncode == 0
+    assert f"usage: riskwright {command}" in result.stdout
+    description = result.stdout.split("\n\n")[1]
+    assert len(description.split()) >= 6, f"{command} --help needs a real description"
+
+
+def test_readme_lists_exactly_the_commands_that_exist():
+    readme = (ROOT / "README.md").read_text()
+    listed = set(re.findall(r"^\| `riskwright ([a-z]+)", readme, flags=re.MULTILINE))
+    assert listed == set(subcommands())
+
+
+def test_new_creates_an_empty_assessment_for_a_framework(tmp_path):
+    from app.content.frameworks import framework_ids
+    framework = framework_ids()[0]
+    target = tmp_path / "new.rwa"
+    result = riskwright("new", str(target), "--framework", framework, "--model", "Kestrel-1")
+    assert result.returncode == 0, result.stderr
+    dump = riskwright("dump", str(target)).stdout
+    assert "name: Kestrel-1" in dump and f"framework: {framework}" in dump
+    again = riskwright("new", str(target), "--framework", framework, "--model", "Other")
+    assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_new_with_an_unknown_framework_exits_2(tmp_path):
+    result = riskwright("new", str(tmp_path / "x.rwa"), "--framework", "made-up-1.0", "--model", "M")
+    assert result.returncode == 2
+    assert "unknown framework 'made-up-1.0'" in result.stderr
+    assert not (tmp_path / "x.rwa").exists()
+
+
+def test_validate_exit_codes(tmp_path, example_file):
+    valid = riskwright("validate", str(example_file))
+    assert valid.returncode == 0, valid.stdout
+    yaml_text = riskwright("dump", str(example_file)).stdout
+    broken = yaml_text.replace("status: ", "status: ", 1)
+    broken = re.sub(r"(\n  model:\n(?:    .*\n)*?)    name: .*\n", r"\1", broken, count=1)
+    (tmp_path / "b.yaml").write_text(broken)
+    assert riskwright("import", str(tmp_path / "b.yaml"), "-o", str(tmp_path / "b.rwa")).returncode == 0
+    problems = riskwright("validate", str(tmp_path / "b.rwa"))
+    assert problems.returncode == 1
+    assert "header.model.name: required" in problems.stdout
+    missing = riskwright("validate", str(tmp_path / "nowhere.rwa"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_example_writes_both_sizes(tmp_path):
+    assert riskwright("example", str(tmp_path / "s.rwa")).returncode == 0
+    assert riskwright("example", "--size", "large", str(tmp_path / "l.rwa")).returncode == 0
+    small = (tmp_path / "s.rwa").stat().st_size
+    large = (tmp_path / "l.rwa").stat().st_size
+    assert large > 10 * small
+
+
+def test_bad_arguments_exit_2_with_usage():
+    result = riskwright("export-everything")
+    assert result.returncode == 2
+    assert "usage:" in result.stderr
