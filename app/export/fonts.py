@@ -1,0 +1,97 @@
+"""The fonts embedded in every PDF and named in every SVG.
+
+reportlab's built-in Helvetica only knows Latin-1, so a name in Greek or a
+quotation in Russian would come out as black boxes. DejaVu Sans (shipped in
+``resources/fonts`` with its licence) covers Latin, Greek, Cyrillic, Hebrew,
+Arabic letters and most symbols; Droid Sans Fallback covers Chinese,
+Japanese and Korean. Text runs that DejaVu lacks are switched to the
+fallback face, so a mixed sentence renders whole.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from app.content.locate import content_path
+
+SANS = "RW-Sans"
+SANS_BOLD = "RW-Sans-Bold"
+SANS_ITALIC = "RW-Sans-Oblique"
+SANS_BOLD_ITALIC = "RW-Sans-BoldOblique"
+MONO = "RW-Mono"
+FALLBACK = "RW-Fallback"
+
+_FILES = {
+    SANS: "DejaVuSans.ttf",
+    SANS_BOLD: "DejaVuSans-Bold.ttf",
+    SANS_ITALIC: "DejaVuSans-Oblique.ttf",
+    SANS_BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
+    MONO: "DejaVuSansMono.ttf",
+    FALLBACK: "DroidSansFallbackFull.ttf",
+}
+
+CSS_STACK = "'DejaVu Sans', 'Noto Sans', 'Segoe UI', Helvetica, Arial, sans-serif"
+"""What the HTML export asks the browser for (the HTML file does not embed fonts)."""
+
+
+@cache
+def register_fonts() -> None:
+    """Register the TTF faces with reportlab once per process."""
+    for name, file_name in _FILES.items():
+        pdfmetrics.registerFont(TTFont(name, str(content_path("resources", "fonts", file_name))))
+    pdfmetrics.registerFontFamily(SANS, normal=SANS, bold=SANS_BOLD, italic=SANS_ITALIC,
+                                  boldItalic=SANS_BOLD_ITALIC)
+    for bold, italic, face in ((0, 0, SANS), (1, 0, SANS_BOLD), (0, 1, SANS_ITALIC), (1, 1, SANS_BOLD_ITALIC)):
+        addMapping(SANS, bold, italic, face)
+    for bold in (0, 1):
+        for italic in (0, 1):
+            addMapping(MONO, bold, italic, MONO)
+            addMapping(FALLBACK, bold, italic, FALLBACK)
+
+
+@cache
+def _missing_pattern() -> re.Pattern[str]:
+    """Characters DejaVu Sans has no glyph for but the fallback face has."""
+    register_fonts()
+    sans = set(pdfmetrics.getFont(SANS).face.charToGlyph)
+    fallback = set(pdfmetrics.getFont(FALLBACK).face.charToGlyph)
+    wanted = sorted(c for c in fallback - sans if c > 0x7F)
+    ranges = []
+    start = previous = wanted[0]
+    for code in wanted[1:]:
+        if code != previous + 1:
+            ranges.append((start, previous))
+            start = code
+        previous = code
+    ranges.append((start, previous))
+    body = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                   for a, b in ranges)
+    return re.compile(f"[{body}]+")
+
+
+def with_fallback(markup: str) -> str:
+    """Wrap runs of characters DejaVu lacks in the fallback face (reportlab paragraph markup)."""
+    if markup.isascii():
+        return markup
+    return _missing_pattern().sub(lambda m: f'<font face="{FALLBACK}">{m.group(0)}</font>', markup)
+
+
+def plain_with_fallback(text: str) -> list[tuple[str, str]]:
+    """Split plain text into (font name, run) for drawing on a canvas or in a chart."""
+    if text.isascii():
+        return [(SANS, text)]
+    runs: list[tuple[str, str]] = []
+    cursor = 0
+    for match in _missing_pattern().finditer(text):
+        if match.start() > cursor:
+            runs.append((SANS, text[cursor:match.start()]))
+        runs.append((FALLBACK, match.group(0)))
+        cursor = match.end()
+    if cursor < len(text):
+        runs.append((SANS, text[cursor:]))
+    return runs

@@ -1,0 +1,22 @@
+"""One thin writer per output format, all fed the same report model."""
+
+from __future__ import annotations
+
+from app.content.report_layout import ReportStyles
+from app.export.formats.base import ReportWriter
+
+
+def writer_for(format_id: str, styles: ReportStyles) -> ReportWriter:
+    if format_id == "pdf":
+        from app.export.formats.pdf import PdfWriter
+        return PdfWriter(styles)
+    if format_id == "md":
+        from app.export.formats.markdown import MarkdownWriter
+        return MarkdownWriter(styles)
+    if format_id == "html":
+        from app.export.formats.html import HtmlWriter
+        return HtmlWriter(styles)
+    if format_id == "json":
+        from app.export.formats.json import JsonWriter
+        return JsonWriter(styles)
+    raise ValueError(f"unknown format {format_id!r}; expected pdf, md, html or json")

@@ -1,0 +1,494 @@
+"""The PDF report (reportlab platypus), in one layout pass.
+
+A table of contents normally needs two passes (lay out, read page numbers,
+lay out again). Here every page number the contents and the footers need is
+drawn as a reference to a PDF form XObject that is only defined once the
+last page is laid out, so the large example is laid out once: half the time.
+
+Bookmarks are added as headings are placed, with titles from the report
+model (already filtered for the audience). With ``invariant=1`` and fixed
+metadata, the same report gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from collections.abc import Iterable
+
+from reportlab.lib.colors import HexColor
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate, CondPageBreak, Flowable, Frame, KeepTogether, NextPageTemplate, PageBreak, PageTemplate,
+    Paragraph, Spacer, Table, TableStyle,
+)
+
+from app.export.chart_drawing import draw_chart
+from app.export.fonts import SANS, SANS_BOLD, plain_with_fallback, with_fallback
+from app.export.formats.base import NOT_PROVIDED, ReportWriter, audience_note, sensitivity_tag
+from app.export.formats.pdf_markup import MarkupConverter, grid_style
+from app.export.formats.pdf_styles import PdfStyles, pdf_styles
+from app.export.report import (
+    Block, Cell, Chart, DataTable, Facts, FieldEntry, FieldGroup, Prose, RecordEntry, RecordTable, Report,
+    Section,
+)
+from app.export.text import inline_html, markdown_html, plain_text
+from app.model.sensitivity import Sensitivity
+
+_TOTAL_FORM = "rwPageTotal"
+
+
+class Heading(Paragraph):
+    """A heading that becomes a bookmark (and, for levels 0-1, a contents line)."""
+
+    def __init__(self, text: str, style, key: str, level: int, title: str) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(text, style)
+        self.outline_key, self.outline_level, self.outline_title = key, level, title
+
+
+class ContentsLine(Flowable):
+    """One line of the table of contents; its page number is a form defined after layout."""
+
+    def __init__(self, title: str, key: str, level: int, styles: PdfStyles) -> None:
+        super().__init__()
+        self.title, self.key, self.level, self.styles = title, key, level, styles
+        self.style = styles.toc1 if level == 0 else styles.toc2
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        return avail_width, self.style.leading
+
+    def draw(self) -> None:
+        canvas = self.canv
+        font = SANS_BOLD if self.level == 0 else SANS
+        size = self.style.fontSize
+        indent = self.style.leftIndent
+        limit = self.width - indent - 40
+        title = self.title
+        while stringWidth(title, font, size) > limit and len(title) > 4:
+            title = title[:-2]
+        if title != self.title:
+            title = title.rstrip() + "…"
+        canvas.setFillColor(self.style.textColor)
+        baseline = self.style.leading - size - 1
+        x = indent
+        for face, run in plain_with_fallback(title):
+            canvas.setFont(face if face != SANS else font, size)
+            canvas.drawString(x, baseline, run)
+            x += stringWidth(run, face if face != SANS else font, size)
+        canvas.setStrokeColor(self.styles.colour("rule"))
+        canvas.setDash(0.6, 2.4)
+        canvas.setLineWidth(0.7)
+        canvas.line(x + 6, baseline + 1, self.width - 28, baseline + 1)
+        canvas.setDash()
+        canvas.saveState()
+        canvas.translate(self.width, baseline)
+        canvas.doForm(_page_form(self.key))
+        canvas.restoreState()
+        canvas.linkRect("", self.key, (0, baseline - 2, self.width, baseline + size + 1), relative=1,
+                        thickness=0)
+
+
+def _page_form(key: str) -> str:
+    return f"rwPage{key}"
+
+
+class _Template(BaseDocTemplate):
+    def __init__(self, stream: io.BytesIO, writer: PdfWriter, report: Report) -> None:
+        styles = writer.pdf
+        super().__init__(stream, pagesize=styles.page_size, invariant=1,
+                         leftMargin=styles.margins["left"], rightMargin=styles.margins["right"],
+                         topMargin=styles.margins["top"], bottomMargin=styles.margins["bottom"],
+                         title=f"{report.header.title}: {plain_text(report.header.model)}",
+                         author="Riskwright", subject=f"{report.header.banner} edition", creator="Riskwright",
+                         producer="Riskwright", keywords="", lang="en")
+        self.writer, self.report = writer, report
+        self.pages_of: dict[str, int] = {}
+        self.current_section = ""
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        cover_top = 150.0
+        cover = Frame(self.leftMargin, self.bottomMargin, self.width, self.height - cover_top, id="cover",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([PageTemplate("cover", [cover], onPage=writer.decorate_cover),
+                               PageTemplate("body", [frame], onPage=writer.decorate_page)])
+        self._doSave = 0
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if not isinstance(flowable, Heading):
+            return
+        key = flowable.outline_key
+        page = self.canv.getPageNumber()
+        self.pages_of[key] = page
+        if flowable.outline_level == 0:
+            self.current_section = flowable.outline_title
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(flowable.outline_title, key, flowable.outline_level,
+                                  closed=flowable.outline_level >= 1)
+
+
+class PdfWriter(ReportWriter):
+    format_id = "pdf"
+    suffix = ".pdf"
+
+    def write(self, report: Report) -> bytes:
+        self.pdf = pdf_styles(self.styles)
+        self.markup = MarkupConverter(self.pdf)
+        self.report = report
+        self._keys = 0
+        stream = io.BytesIO()
+        doc = _Template(stream, self, report)
+        self.doc = doc
+        story = self._cover(report) + self._contents(report)
+        for section in report.sections:
+            story.extend(self._section(section))
+        doc.build(story)
+        canvas = doc.canv
+        total = canvas.getPageNumber() - 1
+        self._define_number_form(canvas, _TOTAL_FORM, str(total), right=False)
+        for key in self._contents_keys:
+            self._define_number_form(canvas, _page_form(key), str(doc.pages_of.get(key, "")), right=True)
+        canvas.showOutline()
+        canvas.save()
+        return stream.getvalue()
+
+    # -- page furniture ------------------------------------------------------
+    def _define_number_form(self, canvas: Canvas, name: str, text: str, right: bool) -> None:
+        canvas.beginForm(name, lowerx=-60, lowery=-4, upperx=60, uppery=14)
+        style = self.pdf.toc1
+        canvas.setFont(SANS, 8 if name == _TOTAL_FORM else style.fontSize - 0.5)
+        canvas.setFillColor(self.pdf.colour("muted") if name == _TOTAL_FORM else self.pdf.colour("ink"))
+        if right:
+            canvas.drawRightString(0, 0, text)
+        else:
+            canvas.drawString(0, 0, text)
+        canvas.endForm()
+
+    def _banner_colours(self) -> tuple[HexColor, HexColor]:
+        banner = self.styles.banners[self.report.header.tone]
+        return HexColor(banner["background"]), HexColor(banner["text"])
+
+    def _draw_text(self, canvas: Canvas, x: float, y: float, text: str, size: float, bold: bool = False,
+                   anchor: str = "start") -> None:
+        runs = plain_with_fallback(text)
+        main = SANS_BOLD if bold else SANS
+        width = sum(stringWidth(run, face if face != SANS else main, size) for face, run in runs)
+        if anchor == "end":
+            x -= width
+        elif anchor == "middle":
+            x -= width / 2
+        for face, run in runs:
+            face = face if face != SANS else main
+            canvas.setFont(face, size)
+            canvas.drawString(x, y, run)
+            x += stringWidth(run, face, size)
+
+    def _footer(self, canvas: Canvas, doc: _Template) -> None:
+        pdf = self.pdf
+        width, _ = pdf.page_size
+        left, right = pdf.margins["left"], width - pdf.margins["right"]
+        y = pdf.margins["bottom"] - 22
+        background, _ = self._banner_colours()
+        canvas.setStrokeColor(pdf.colour("rule"))
+        canvas.setLineWidth(0.5)
+        canvas.line(left, y + 12, right, y + 12)
+        canvas.setFillColor(background)
+        self._draw_text(canvas, left, y, self.report.header.banner, 7, bold=True)
+        canvas.setFillColor(pdf.colour("muted"))
+        label = f"Page {canvas.getPageNumber()} of "
+        self._draw_text(canvas, right - 14, y, label, 8, anchor="end")
+        canvas.saveState()
+        canvas.translate(right - 13, y)
+        canvas.doForm(_TOTAL_FORM)
+        canvas.restoreState()
+
+    def decorate_cover(self, canvas: Canvas, doc: _Template) -> None:
+        canvas.saveState()
+        pdf = self.pdf
+        width, height = pdf.page_size
+        background, foreground = self._banner_colours()
+        canvas.setFillColor(background)
+        canvas.rect(0, height - 46, width, 46, stroke=0, fill=1)
+        canvas.setFillColor(foreground)
+        self._draw_text(canvas, width / 2, height - 29, self.report.header.banner, 13, bold=True, anchor="middle")
+        canvas.setFillColor(pdf.colour("accent"))
+        canvas.rect(pdf.margins["left"], height - 118, 36, 3.2, stroke=0, fill=1)
+        canvas.setFillColor(pdf.colour("muted"))
+        self._draw_text(canvas, pdf.margins["left"], height - 102, self.report.header.title.upper(), 9, bold=True)
+        self._footer(canvas, doc)
+        canvas.restoreState()
+
+    def decorate_page(self, canvas: Canvas, doc: _Template) -> None:
+        canvas.saveState()
+        pdf = self.pdf
+        width, height = pdf.page_size
+        left, right = pdf.margins["left"], width - pdf.margins["right"]
+        background, foreground = self._banner_colours()
+        band = height - 24
+        canvas.setFillColor(background)
+        canvas.rect(0, band, width, 24, stroke=0, fill=1)
+        canvas.setFillColor(foreground)
+        self._draw_text(canvas, width / 2, band + 8.5, self.report.header.banner, 8, bold=True, anchor="middle")
+        header = self.report.header
+        canvas.setFillColor(pdf.colour("muted"))
+        model = " ".join(x for x in (plain_text(header.model), plain_text(header.version)) if x)
+        self._draw_text(canvas, left, band - 15, model, 7.5)
+        if doc.current_section:
+            self._draw_text(canvas, right, band - 15, doc.current_section, 7.5, anchor="end")
+        self._footer(canvas, doc)
+        canvas.restoreState()
+
+    # -- cover and contents ----------------------------------------------------
+    def _cover(self, report: Report) -> list[Flowable]:
+        pdf = self.pdf
+        header = report.header
+        story: list[Flowable] = [Paragraph(self._inline(header.model), pdf.title)]
+        if header.version:
+            story.append(Paragraph(f"Version {self._inline(header.version)}", pdf.h2))
+        story.append(Spacer(1, 18))
+        facts = [("Developer", header.developer), ("Framework", header.framework_title),
+                 ("Assessment date", header.assessment_date), ("Status", header.status),
+                 ("Revision", header.revision_hash), ("Edition", header.banner)]
+        story.append(self._facts_table([(label, Cell(value or "—")) for label, value in facts], label_share=0.28))
+        story.append(Spacer(1, 22))
+        story.append(Paragraph(with_fallback(html.escape(audience_note(report))), pdf.note))
+        story.append(NextPageTemplate("body"))
+        story.append(PageBreak())
+        return story
+
+    def _contents(self, report: Report) -> list[Flowable]:
+        self._contents_keys: list[str] = []
+        lines: list[Flowable] = [Paragraph("Contents", self.pdf.h1), Spacer(1, 4)]
+        self._plan: dict[int, str] = {}
+        for index, section in enumerate(report.sections):
+            key = f"s{index}"
+            self._plan[id(section)] = key
+            self._contents_keys.append(key)
+            lines.append(ContentsLine(plain_text(section.heading), key, 0, self.pdf))
+            for block_index, block in enumerate(section.blocks):
+                if isinstance(block, RecordTable):
+                    sub = f"{key}t{block_index}"
+                    self._plan[id(block)] = sub
+                    self._contents_keys.append(sub)
+                    lines.append(ContentsLine(plain_text(block.title), sub, 1, self.pdf))
+        lines.append(PageBreak())
+        return lines
+
+    # -- sections --------------------------------------------------------------
+    def _inline(self, text: str) -> str:
+        return self.markup.inline_html(inline_html(text))
+
+    def _section(self, section: Section) -> list[Flowable]:
+        key = self._plan[id(section)]
+        story: list[Flowable] = [Heading(self._inline(section.heading), self.pdf.h1, key, 0,
+                                         plain_text(section.heading))]
+        for block in section.blocks:
+            story.extend(self._block(block))
+        story.append(PageBreak())
+        return story
+
+    def _block(self, block: Block) -> list[Flowable]:
+        if isinstance(block, Prose):
+            style = {"muted": self.pdf.muted, "note": self.pdf.note}.get(block.tone)
+            flowables = self.markup.blocks(markdown_html(block.markdown))
+            if style is not None:
+                for flowable in flowables:
+                    if isinstance(flowable, Paragraph):
+                        flowable.style = style
+            return flowables
+        if isinstance(block, FieldGroup):
+            return self._field_group(block)
+        if isinstance(block, RecordTable):
+            return self._record_table(block)
+        if isinstance(block, DataTable):
+            return self._data_table(block)
+        if isinstance(block, Chart):
+            return self._chart(block)
+        if isinstance(block, Facts):
+            return [self._facts_table(list(block.items)), Spacer(1, 10)]
+        raise TypeError(f"no PDF rendering for {type(block).__name__}")
+
+    def _label(self, entry: FieldEntry) -> str:
+        text = self._inline(entry.label)
+        tag = sensitivity_tag(entry)
+        if tag:
+            colour = self.pdf.hex("hazard_text") if tag == "HAZARDOUS" else self.pdf.hex("muted")
+            text += (f'\u00a0\u00a0<font size="6.2" color="#ffffff" backColor="{colour}">'
+                     f'<b>\u00a0{tag}\u00a0</b></font>')
+        return text
+
+    def _value_markup(self, entry: FieldEntry | Cell) -> str:
+        if not entry.text:
+            return f'<font color="{self.pdf.hex("muted")}">{NOT_PROVIDED}</font>'
+        return self._inline(entry.text)
+
+    def _field_group(self, group: FieldGroup) -> list[Flowable]:
+        pdf = self.pdf
+        story: list[Flowable] = []
+        if group.title:
+            story.append(Paragraph(self._inline(group.title), pdf.h3))
+        short: list[tuple[str, FieldEntry]] = []
+
+        def flush() -> None:
+            if short:
+                story.append(self._entries_table(short))
+                short.clear()
+
+        for entry in group.entries:
+            if entry.markdown and entry.text and not entry.withheld:
+                flush()
+                hazard = entry.sensitivity == Sensitivity.HAZARDOUS
+                blocks = self.markup.blocks(markdown_html(entry.text), hazard=hazard)
+                label = Paragraph(self._label(entry), pdf.label)
+                story.append(KeepTogether([label, blocks[0]]) if blocks else label)
+                story.extend(blocks[1:])
+            else:
+                short.append((self._label(entry), entry))
+        flush()
+        return story
+
+    def _entries_table(self, rows: list[tuple[str, FieldEntry]]) -> Table:
+        pdf = self.pdf
+        data = []
+        for label, entry in rows:
+            data.append([Paragraph(label, pdf.table_header), Paragraph(self._value_markup(entry), pdf.table)])
+        width = pdf.frame_width
+        table = Table(data, colWidths=[width * 0.3, width * 0.7], hAlign="LEFT")
+        commands: list[tuple] = [  # type: ignore[type-arg]
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+            ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.3, pdf.colour("rule")),
+        ]
+        for index, (_, entry) in enumerate(rows):
+            if entry.fill:
+                commands += [("BACKGROUND", (1, index), (1, index), HexColor(entry.fill)),
+                             ("LEFTPADDING", (1, index), (1, index), 4)]
+            if entry.sensitivity == Sensitivity.HAZARDOUS and not entry.withheld and entry.text:
+                commands += [("BACKGROUND", (1, index), (1, index), pdf.colour("hazard_background")),
+                             ("LEFTPADDING", (1, index), (1, index), 4)]
+        table.setStyle(TableStyle(commands))
+        return table
+
+    def _facts_table(self, items: list[tuple[str, Cell]], label_share: float = 0.34) -> Table:
+        pdf = self.pdf
+        data = [[Paragraph(self._inline(label), pdf.table_header), Paragraph(self._value_markup(cell), pdf.body)]
+                for label, cell in items]
+        table = Table(data, colWidths=[pdf.frame_width * label_share, pdf.frame_width * (1 - label_share)],
+                      hAlign="LEFT")
+        commands: list[tuple] = [  # type: ignore[type-arg]
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (0, -1), 0), ("LEFTPADDING", (1, 0), (1, -1), 6),
+            ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.4, pdf.colour("rule")),
+        ]
+        for index, (_, cell) in enumerate(items):
+            if cell.fill:
+                commands.append(("BACKGROUND", (1, index), (1, index), HexColor(_tint(cell.fill))))
+        table.setStyle(TableStyle(commands))
+        return table
+
+    def _cells_table(self, columns: Iterable[str], rows: tuple[tuple[Cell, ...], ...], widths: list[float],
+                     markdown_columns: tuple[int, ...] = ()) -> Table:
+        pdf = self.pdf
+        header = [Paragraph(self._inline(c), pdf.table_header) for c in columns]
+        data: list[list[Flowable]] = [header]
+        fills: list[tuple] = []  # type: ignore[type-arg]
+        for r, row in enumerate(rows, start=1):
+            cells: list[Flowable] = []
+            for c, cell in enumerate(row):
+                if c in markdown_columns and cell.text:
+                    cells.append(self.markup.blocks(markdown_html(cell.text)))  # type: ignore[arg-type]
+                else:
+                    style = pdf.table
+                    markup = self._value_markup(cell) if cell.text else ""
+                    if cell.align == "right":
+                        markup = f'<para align="right">{markup}</para>'
+                    elif cell.align == "center":
+                        markup = f'<para align="center">{markup}</para>'
+                    cells.append(Paragraph(markup, style))
+                if cell.fill:
+                    fills.append(("BACKGROUND", (c, r), (c, r), HexColor(cell.fill)))
+            data.append(cells)
+        table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT", splitByRow=1)
+        style = grid_style(pdf, 1, len(data))
+        for command in fills:
+            style.add(*command)
+        table.setStyle(style)
+        return table
+
+    def _widths(self, columns: tuple[str, ...], rows: tuple[tuple[Cell, ...], ...],
+                weights: tuple[float, ...] = ()) -> list[float]:
+        total = self.pdf.frame_width
+        if weights and len(weights) == len(columns):
+            scale = total / sum(weights)
+            return [w * scale for w in weights]
+        measures = []
+        for index, column in enumerate(columns):
+            lengths = sorted(len(row[index].text) for row in rows[:200] if index < len(row))
+            typical = lengths[int(len(lengths) * 0.8)] if lengths else 4
+            measures.append(max(min(typical, 42), min(len(column), 14), 5))
+        scale = total / sum(measures)
+        return [m * scale for m in measures]
+
+    def _record_table(self, block: RecordTable) -> list[Flowable]:
+        pdf = self.pdf
+        key = self._plan.get(id(block), self._next_key())
+        story: list[Flowable] = [CondPageBreak(120),
+                                 Heading(self._inline(block.title), pdf.h2, key, 1, plain_text(block.title))]
+        if block.help:
+            story.append(Paragraph(self._inline(block.help), pdf.small))
+        if not block.rows:
+            story.append(Paragraph("No records.", pdf.muted))
+            return story
+        story.append(Spacer(1, 4))
+        story.append(self._cells_table(block.columns, block.rows, self._widths(block.columns, block.rows)))
+        story.append(Spacer(1, 8))
+        for entry in block.entries:
+            story.extend(self._record_entry(entry))
+        return story
+
+    def _next_key(self) -> str:
+        self._keys += 1
+        return f"k{self._keys}"
+
+    def _record_entry(self, entry: RecordEntry) -> list[Flowable]:
+        pdf = self.pdf
+        title = f"{self._inline(entry.title)}  <font color=\"{pdf.hex('muted')}\" size=\"8\">{entry.record_id}</font>"
+        if entry.sensitivity == Sensitivity.HAZARDOUS:
+            title += (f'\u00a0\u00a0<font size="6.5" color="#ffffff" backColor="{pdf.hex("hazard_text")}">'
+                      f'<b>\u00a0WHOLE RECORD HAZARDOUS\u00a0</b></font>')
+        elif entry.sensitivity == Sensitivity.INTERNAL:
+            title += (f'\u00a0\u00a0<font size="6.5" color="#ffffff" backColor="{pdf.hex("muted")}">'
+                      f'<b>\u00a0WHOLE RECORD INTERNAL\u00a0</b></font>')
+        story: list[Flowable] = [Heading(title, pdf.h3, self._next_key(), 2, plain_text(entry.title))]
+        for group in entry.groups:
+            story.extend(self._field_group(group))
+        return story
+
+    def _data_table(self, block: DataTable) -> list[Flowable]:
+        story: list[Flowable] = []
+        if block.title:
+            story.append(Paragraph(self._inline(block.title), self.pdf.h3))
+        if not block.rows:
+            story.append(Paragraph("None.", self.pdf.muted))
+            return story
+        story.append(self._cells_table(block.columns, block.rows, self._widths(block.columns, block.rows,
+                                                                                block.widths),
+                                       block.markdown_columns))
+        story.append(Spacer(1, 10))
+        return story
+
+    def _chart(self, block: Chart) -> list[Flowable]:
+        drawing = draw_chart(block, self.pdf.frame_width, self.styles)
+        return [KeepTogether([Paragraph(self._inline(block.title), self.pdf.h3), Spacer(1, 4), drawing,
+                              Paragraph(self._inline(block.caption), self.pdf.caption)])]
+
+
+def _tint(colour: str) -> str:
+    """Status colours are strong; a cell background gets a light version of them."""
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    if red + green + blue > 600:
+        return colour
+    return "#" + "".join(f"{round(v + (255 - v) * 0.78):02x}" for v in (red, green, blue))

@@ -1,0 +1,115 @@
+"""Paragraph and table styles for the PDF, derived from ``reports/styles.yaml``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4, letter
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+
+from app.content.report_layout import ReportStyles
+from app.export.fonts import MONO, SANS, SANS_BOLD, SANS_ITALIC, register_fonts
+
+
+@dataclass
+class PdfStyles:
+    source: ReportStyles
+    page_size: tuple[float, float]
+    margins: dict[str, float]
+    body: ParagraphStyle
+    body_hazard: ParagraphStyle
+    muted: ParagraphStyle
+    note: ParagraphStyle
+    small: ParagraphStyle
+    caption: ParagraphStyle
+    label: ParagraphStyle
+    table: ParagraphStyle
+    table_header: ParagraphStyle
+    code: ParagraphStyle
+    code_hazard: ParagraphStyle
+    quote: ParagraphStyle
+    md_heading: ParagraphStyle
+    title: ParagraphStyle
+    h1: ParagraphStyle
+    h2: ParagraphStyle
+    h3: ParagraphStyle
+    toc1: ParagraphStyle
+    toc2: ParagraphStyle
+
+    def colour(self, key: str) -> Color:
+        return HexColor(self.source.colours[key])
+
+    def hex(self, key: str) -> str:
+        return self.source.colours[key]
+
+    @property
+    def frame_width(self) -> float:
+        return self.page_size[0] - self.margins["left"] - self.margins["right"]
+
+
+def pdf_styles(source: ReportStyles) -> PdfStyles:
+    register_fonts()
+    colours = source.colours
+    ink = HexColor(colours["ink"])
+    muted = HexColor(colours["muted"])
+    accent = HexColor(colours["accent"])
+
+    def size(key: str) -> tuple[float, float]:
+        text = source.type[key]
+        return text.size, text.leading
+
+    body_size, body_leading = size("body")
+    body = ParagraphStyle("body", fontName=SANS, fontSize=body_size, leading=body_leading, textColor=ink,
+                          spaceAfter=body_leading * 0.45, alignment=TA_LEFT)
+    table_size, table_leading = size("table")
+    small_size, small_leading = size("small")
+    code_size, code_leading = size("code")
+    h1_size, h1_leading = size("heading1")
+    h2_size, h2_leading = size("heading2")
+    h3_size, h3_leading = size("heading3")
+    title_size, title_leading = size("title")
+    code = ParagraphStyle("code", parent=body, fontName=MONO, fontSize=code_size, leading=code_leading,
+                          backColor=HexColor(colours["code_background"]), borderPadding=(4, 5, 4, 5),
+                          leftIndent=5, rightIndent=5, spaceBefore=4, spaceAfter=8)
+    hazard_back = HexColor(colours["hazard_background"])
+    hazard_rule = HexColor(colours["hazard_rule"])
+    return PdfStyles(
+        source=source,
+        page_size=A4 if source.page_size == "A4" else letter,
+        margins={k: v * mm for k, v in source.margins_mm.items()},
+        body=body,
+        body_hazard=ParagraphStyle("body_hazard", parent=body, backColor=hazard_back, borderColor=hazard_rule,
+                                   borderWidth=0, borderPadding=(2, 4, 2, 4), leftIndent=4, rightIndent=4),
+        muted=ParagraphStyle("muted", parent=body, textColor=muted),
+        note=ParagraphStyle("note", parent=body, textColor=ink, backColor=HexColor(colours["accent_light"]),
+                            borderPadding=(5, 6, 5, 6), leftIndent=6, rightIndent=6, spaceBefore=4,
+                            spaceAfter=10),
+        small=ParagraphStyle("small", parent=body, fontSize=small_size, leading=small_leading,
+                             textColor=muted, spaceAfter=2),
+        caption=ParagraphStyle("caption", parent=body, fontName=SANS_ITALIC, fontSize=small_size,
+                               leading=small_leading, textColor=muted, spaceBefore=2, spaceAfter=12),
+        label=ParagraphStyle("label", parent=body, fontName=SANS_BOLD, fontSize=small_size + 0.3,
+                             leading=small_leading + 1, textColor=muted, spaceBefore=5, spaceAfter=2),
+        table=ParagraphStyle("table", parent=body, fontSize=table_size, leading=table_leading, spaceAfter=0),
+        table_header=ParagraphStyle("table_header", parent=body, fontName=SANS_BOLD, fontSize=table_size,
+                                    leading=table_leading, textColor=ink, spaceAfter=0),
+        code=code,
+        code_hazard=ParagraphStyle("code_hazard", parent=code, backColor=hazard_back),
+        quote=ParagraphStyle("quote", parent=body, leftIndent=12, textColor=muted, fontName=SANS_ITALIC),
+        md_heading=ParagraphStyle("md_heading", parent=body, fontName=SANS_BOLD, spaceBefore=4, spaceAfter=3),
+        title=ParagraphStyle("title", parent=body, fontName=SANS_BOLD, fontSize=title_size,
+                             leading=title_leading, textColor=ink, spaceAfter=6),
+        h1=ParagraphStyle("h1", parent=body, fontName=SANS_BOLD, fontSize=h1_size, leading=h1_leading,
+                          textColor=accent, spaceBefore=0, spaceAfter=10),
+        h2=ParagraphStyle("h2", parent=body, fontName=SANS_BOLD, fontSize=h2_size, leading=h2_leading,
+                          textColor=accent, spaceBefore=14, spaceAfter=6, keepWithNext=1),
+        h3=ParagraphStyle("h3", parent=body, fontName=SANS_BOLD, fontSize=h3_size, leading=h3_leading,
+                          textColor=ink, spaceBefore=10, spaceAfter=3, keepWithNext=1),
+        toc1=ParagraphStyle("toc1", parent=body, fontName=SANS_BOLD, fontSize=body_size + 0.5,
+                            leading=body_leading + 5),
+        toc2=ParagraphStyle("toc2", parent=body, fontSize=body_size - 0.5, leading=body_leading + 1,
+                            leftIndent=16, textColor=muted),
+    )

@@ -1,0 +1,114 @@
+"""Export an assessment: gate → filter → report model → writer → leak scan → rename.
+
+The three walls of ``shared/redaction.md`` meet here. For a wider audience the
+report is built from the audience-filtered copy (wall 1), the export is
+refused while detector flags are open (wall 2), and the finished bytes are
+scanned in a temp file beside the target before anything is renamed into
+place (wall 3): a hit deletes the temp file and leaves the target untouched.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.content.forms import load_forms
+from app.content.report_layout import ReportLayout, ReportStyles, load_layout, load_styles
+from app.export import audience as audience_filter
+from app.export.build import CheckOutcome, Revision, Withholding, build_report
+from app.export.errors import ExportRefused
+from app.export.formats import writer_for
+from app.export.framework_view import framework_facts
+from app.export.report import Report
+from app.model.document import Document
+from app.model.forms import FormSet
+from app.store.atomic import temp_beside
+
+AUDIENCES = ("public", "reviewers", "internal")
+FORMATS = ("pdf", "md", "html", "json")
+
+
+@dataclass(frozen=True)
+class Exported:
+    path: Path
+    size: int
+    audience: str
+    format: str
+    pages: int | None = None
+
+
+def check_outcome(doc: Document) -> CheckOutcome | None:
+    """The framework check, when the checks package is available."""
+    from app.export import compliance
+    return compliance.run_check(doc)
+
+
+def revision_of(doc: Document) -> Revision:
+    from app.model.canonical import revision_hash
+    return Revision(revision_hash(doc))
+
+
+def build_for_audience(doc: Document, audience: str, *, forms: FormSet | None = None,
+                       layout: ReportLayout | None = None, styles: ReportStyles | None = None,
+                       revision: Revision | None = None, flags_open: list[str] | None = None,
+                       decisions: tuple = ()) -> Report:  # type: ignore[type-arg]
+    """The report model for ``audience``; for any audience but internal, from the filtered copy only."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"unknown audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
+    forms = forms or load_forms()
+    layout = layout or load_layout()
+    styles = styles or load_styles()
+    revision = revision or revision_of(doc)
+    facts = framework_facts(_framework_id(doc))
+    check = check_outcome(doc)
+    if audience == "internal":
+        source, withholding = doc, Withholding()
+    else:
+        if flags_open:
+            raise ExportRefused(
+                f"refused: {len(flags_open)} detector flag{'s are' if len(flags_open) != 1 else ' is'} open; "
+                f"redact or dismiss {'them' if len(flags_open) != 1 else 'it'} first:\n  "
+                + "\n  ".join(flags_open[:20]) + ("\n  …" if len(flags_open) > 20 else ""), "flags")
+        source, withholding = audience_filter.filtered(doc, audience, forms)
+        if check is not None:
+            check = audience_filter.filtered_check(check, withholding)
+    return build_report(source, audience=audience, forms=forms, layout=layout, styles=styles, facts=facts,
+                        check=check, withholding=withholding, revision=revision, decisions=decisions)
+
+
+def _framework_id(doc: Document) -> str | None:
+    framework = doc.get("header.framework")
+    return framework if isinstance(framework, str) else None
+
+
+def write_report(doc: Document, audience: str, fmt: str, output: Path, *,
+                 flags_open: list[str] | None = None, decisions: tuple = (),  # type: ignore[type-arg]
+                 revision: Revision | None = None) -> Exported:
+    """Build, write to a temp file, scan, and rename into place; raise ExportRefused on a refusal."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    styles = load_styles()
+    report = build_for_audience(doc, audience, styles=styles, flags_open=flags_open, decisions=decisions,
+                                revision=revision)
+    data = writer_for(fmt, styles).write(report)
+    if not output.parent.is_dir():
+        raise FileNotFoundError(2, "no such folder", str(output.parent))
+    temp = temp_beside(output)
+    try:
+        with open(temp, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if audience != "internal":
+            hits = audience_filter.leak_hits(doc, audience, fmt, temp, forms=load_forms())
+            if hits:
+                raise ExportRefused("refused: the finished file would leak withheld text; nothing was written:\n  "
+                                    + "\n  ".join(hits[:20]), "leak")
+        os.replace(temp, output)
+    finally:
+        temp.unlink(missing_ok=True)
+    pages = None
+    if fmt == "pdf":
+        pages = data.count(b"/Type /Page\n") or None
+    return Exported(output, len(data), audience, fmt, pages)

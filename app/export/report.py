@@ -1,0 +1,222 @@
+"""The report model: everything a report says, built once, written many ways.
+
+Writers (``app.export.formats``) only arrange what is here; they never reach
+back into the document. For a non-internal audience the model is built from
+the audience-filtered copy, so a writer cannot print what it never received.
+
+Text comes in two kinds: ``plain`` strings (short values, labels) and
+``markdown`` strings (long-form fields), which may hold hazardous-span markup
+(internal edition only: rendered as visibly marked passages) and redaction
+placeholders (wider editions: rendered as a fixed, neutral placeholder).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+from app.model.sensitivity import Sensitivity
+
+
+@dataclass(frozen=True)
+class FieldEntry:
+    """One field of a form as the report shows it."""
+
+    address: str
+    label: str
+    text: str
+    """Display text; empty when the field holds nothing."""
+    markdown: bool = False
+    sensitivity: Sensitivity = Sensitivity.PUBLIC
+    """Effective sensitivity; the internal edition marks anything above public."""
+    withheld: bool = False
+    """The value is withheld from this audience; ``text`` is the placeholder."""
+    fill: str | None = None
+    """Background colour (a level coloured by the framework's ladder)."""
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text
+
+
+@dataclass(frozen=True)
+class FieldGroup:
+    """Fields shown together under an optional sub-heading (a form group)."""
+
+    title: str | None
+    entries: tuple[FieldEntry, ...]
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    fill: str | None = None
+    withheld: bool = False
+    sensitivity: Sensitivity = Sensitivity.PUBLIC
+    align: str = "left"
+
+
+@dataclass(frozen=True)
+class RecordEntry:
+    """All the fields of one record that are not overview columns."""
+
+    record_id: str
+    title: str
+    sensitivity: Sensitivity
+    groups: tuple[FieldGroup, ...]
+
+
+@dataclass(frozen=True)
+class RecordTable:
+    """A table of records: an overview that may run over pages, then one entry per record."""
+
+    address: str
+    title: str
+    help: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    record_ids: tuple[str, ...]
+    entries: tuple[RecordEntry, ...]
+    withheld_records: int = 0
+    """Whole records withheld from this audience (each replaced by a placeholder row)."""
+
+
+@dataclass(frozen=True)
+class Prose:
+    """A paragraph or more of the report's own Markdown text (intros, notes)."""
+
+    markdown: str
+    tone: str = "normal"
+    """``normal``, ``muted`` or ``note`` (a boxed remark)."""
+
+
+@dataclass(frozen=True)
+class DataTable:
+    """A table the report computes (scorecard, findings, redaction counts)."""
+
+    title: str | None
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    widths: tuple[float, ...] = ()
+    """Relative column widths; even when empty."""
+    markdown_columns: tuple[int, ...] = ()
+    """Columns whose cells hold Markdown rather than plain text."""
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart: its id says how to draw it, ``spec`` holds the data (see ``app.export.charts``)."""
+
+    kind: str
+    title: str
+    caption: str
+    spec: object
+
+
+@dataclass(frozen=True)
+class Facts:
+    """A short list of label: value pairs (the summary's key results)."""
+
+    items: tuple[tuple[str, Cell], ...]
+
+
+Block = Union[FieldGroup, RecordTable, Prose, DataTable, Chart, Facts]
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    kind: str
+    number: str
+    """``"3"`` for numbered sections, ``"A"`` for appendices."""
+    title: str
+    blocks: tuple[Block, ...]
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}  {self.title}" if self.number else self.title
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    severity: str
+    stage: str | None
+    address: str | None
+    message: str
+    citation: str
+
+
+@dataclass(frozen=True)
+class Determination:
+    category: str
+    category_label: str
+    pre_mitigation: str | None
+    post_mitigation: str | None
+    basis: str | None
+    rationale: str
+    withheld: bool = False
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """A framework's ordered levels for one category, lowest first."""
+
+    levels: tuple[str, ...]
+    labels: tuple[str, ...]
+    colours: tuple[str, ...]
+
+    def rank(self, level: str | None) -> int | None:
+        return self.levels.index(level) if level in self.levels else None
+
+    def label(self, level: str | None) -> str:
+        rank = self.rank(level)
+        return "" if level is None else (self.labels[rank] if rank is not None else str(level))
+
+    def colour(self, level: str | None) -> str | None:
+        rank = self.rank(level)
+        return None if rank is None else self.colours[rank]
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """What this edition withholds, counted (never quoted)."""
+
+    audience: str
+    total: int
+    by_domain: dict[str, int]
+    by_reason: dict[str, int]
+    withheld_records: int
+
+
+@dataclass(frozen=True)
+class ReportHeader:
+    title: str
+    model: str
+    version: str
+    developer: str
+    framework_id: str
+    framework_title: str
+    assessment_date: str
+    status: str
+    revision_hash: str
+    audience: str
+    banner: str
+    tone: str
+
+
+@dataclass(frozen=True)
+class Report:
+    header: ReportHeader
+    sections: tuple[Section, ...]
+    determinations: tuple[Determination, ...]
+    ladders: dict[str, Ladder]
+    """Per category id."""
+    findings: tuple[Finding, ...] | None
+    """None when no check was available; the report then says so instead of faking one."""
+    overall_status: str | None
+    rubric_score: float | None
+    decision: str
+    redaction: Redaction | None
+    signoffs: tuple[dict[str, str], ...] = ()
+    extra: dict[str, object] = field(default_factory=dict)
