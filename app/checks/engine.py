@@ -1,0 +1,165 @@
+"""Run a framework's rules over a document, in full or again after an edit.
+
+Every rule and rubric item declares the field and table paths it reads (worked
+out when the framework loads). ``Checker.recheck`` re-runs only those whose
+paths an edit touched and reuses the rest, which keeps a check after each
+keystroke well under the time a person notices. The result is the same as a
+full check of the edited document; a test holds it to that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from app.checks.cadence import check_calendar_cadence, check_compute_cadence, check_major_updates
+from app.checks.commitments import check_commitment
+from app.checks.evidence import check_coverage, check_evidence
+from app.checks.facts import Facts, FormIndex
+from app.checks.findings import CheckResult, Finding, ItemScore
+from app.checks.rubric import item_finding, score_item, total
+from app.content.forms import STAGES, load_forms
+from app.content.framework_spec import (
+    CalendarCadenceRule,
+    CommitmentRule,
+    ComputeCadenceRule,
+    CoverageRule,
+    EvidenceRule,
+    Framework,
+    MajorUpdateRule,
+    Rule,
+    ScoreItem,
+)
+from app.model.document import Document
+from app.model.forms import FormSet
+from app.model.paths import Address
+
+_EVALUATORS: dict[type, Callable[..., list[Finding]]] = {
+    EvidenceRule: check_evidence,
+    CoverageRule: check_coverage,
+    ComputeCadenceRule: check_compute_cadence,
+    CalendarCadenceRule: check_calendar_cadence,
+    MajorUpdateRule: check_major_updates,
+    CommitmentRule: check_commitment,
+}
+
+
+@dataclass
+class _Unit:
+    """A rule or a rubric item, with what it last produced."""
+
+    key: str
+    stage: int
+    depends: frozenset[str]
+    rule: Rule | None = None
+    item: ScoreItem | None = None
+    findings: tuple[Finding, ...] = ()
+    scored: ItemScore | None = None
+    counts: tuple[tuple[str, int], ...] = ()
+
+
+def touched_paths(touched: Iterable[Address | str]) -> set[str]:
+    """Field and table paths from ``app.model.touched_addresses`` output."""
+    paths: set[str] = set()
+    for item in touched:
+        if isinstance(item, Address):
+            paths.add(item.field)
+            if item.table:
+                paths.add(item.table)
+        else:
+            paths.add(str(item))
+    return paths
+
+
+def depends_on(depends: frozenset[str], paths: set[str]) -> bool:
+    for path in paths:
+        for dep in depends:
+            if (path == dep or path.startswith(dep + ".") or path.startswith(dep + "[]")
+                    or dep.startswith(path + "[]") or dep.startswith(path + ".")):
+                return True
+    return False
+
+
+class Checker:
+    """Checks documents against one framework; keeps the last results for cheap re-checks.
+
+    Not thread-safe; one per open assessment (the UI's session owns one).
+    """
+
+    def __init__(self, framework: Framework, forms: FormSet | None = None) -> None:
+        self.framework = framework
+        self.index = FormIndex(forms or load_forms())
+        order = {stage: i for i, stage in enumerate(STAGES)}
+        units = [_Unit(rule.id, order.get(rule.stage, len(order)), rule.depends, rule=rule)
+                 for rule in framework.rules]
+        items = [item for section in framework.score for item in section.items]
+        units += [_Unit(item.id, order.get(item.stage, len(order)), item.depends, item=item) for item in items]
+        self._units = sorted(units, key=lambda u: u.stage)  # stable: file order within a stage
+        self._checked = False
+
+    def check(self, doc: Document) -> CheckResult:
+        """Check everything."""
+        facts = Facts(doc, self.framework, self.index)
+        for unit in self._units:
+            if unit.rule is not None:
+                self._run_rule(unit, facts)
+        for unit in self._units:
+            if unit.item is not None:
+                self._run_item(unit, facts)
+        self._checked = True
+        return self._result()
+
+    def recheck(self, doc: Document, touched: Iterable[Address | str]) -> CheckResult:
+        """Check again after an edit; ``touched`` is ``app.model.touched_addresses(edit)``."""
+        if not self._checked:
+            return self.check(doc)
+        paths = touched_paths(touched)
+        if not paths:
+            return self._result()
+        facts = Facts(doc, self.framework, self.index)
+        for unit in self._units:
+            if unit.rule is not None and depends_on(unit.depends, paths):
+                self._run_rule(unit, facts)
+        for unit in self._units:
+            if unit.item is not None and depends_on(unit.depends, paths):
+                self._run_item(unit, facts)
+        return self._result()
+
+    def _run_rule(self, unit: _Unit, facts: Facts) -> None:
+        assert unit.rule is not None
+        findings = tuple(_EVALUATORS[type(unit.rule)](unit.rule, facts))
+        self._store(unit, findings)
+
+    def _run_item(self, unit: _Unit, facts: Facts) -> None:
+        assert unit.item is not None
+        by_rule = {u.key: u.findings for u in self._units if u.rule is not None}
+        unit.scored = score_item(unit.item, facts, by_rule)
+        self._store(unit, (item_finding(unit.item, unit.scored),))
+
+    @staticmethod
+    def _store(unit: _Unit, findings: tuple[Finding, ...]) -> None:
+        unit.findings = findings
+        counts: dict[str, int] = {}
+        for found in findings:
+            counts[found.severity] = counts.get(found.severity, 0) + 1
+        unit.counts = tuple(counts.items())
+
+    def _result(self) -> CheckResult:
+        findings: list[Finding] = []
+        counts: dict[str, int] = {}
+        for unit in self._units:
+            findings.extend(unit.findings)
+            for severity, number in unit.counts:
+                counts[severity] = counts.get(severity, 0) + number
+        score = None
+        if self.framework.score:
+            scored = {u.key: u.scored for u in self._units if u.item is not None}
+            score = total([(s.id, s.title, s.weight, [scored[i.id] for i in s.items if scored.get(i.id)])
+                           for s in self.framework.score])
+        fw = self.framework
+        return CheckResult(fw.id, fw.name, fw.version, fw.date, tuple(findings), score, counts)
+
+
+def check(doc: Document, framework: Framework, forms: FormSet | None = None) -> CheckResult:
+    """Check ``doc`` against ``framework``: a pure function of its inputs."""
+    return Checker(framework, forms).check(doc)

@@ -1,0 +1,251 @@
+"""A commitment framework as loaded from ``schemas/``: plain, frozen data.
+
+Everything a check needs is resolved at load time — citations carry their URL,
+ladders know their ranks, conditions are compiled — so that checking an
+assessment never re-reads or re-interprets the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SEVERITIES: tuple[str, ...] = ("violation", "missing_evidence", "warning", "satisfied")
+"""Most serious first; reports and the text output list findings in this order."""
+
+
+@dataclass(frozen=True)
+class Citation:
+    url: str
+    section: str
+    source_title: str
+
+    def __str__(self) -> str:
+        return f"{self.source_title}, {self.section} <{self.url}>"
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Level:
+    id: str
+    label: str
+    rank: int
+    definition: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One rung of a category's ladder: a framework level with this category's meaning."""
+
+    level: str
+    label: str
+    rank: int
+    definition: str
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    label: str
+    status: str
+    """``tracked`` (determinations required) or ``research`` (watched, no commitments)."""
+    description: str
+    ladder: tuple[Step, ...]
+    equivalents: tuple[str, ...] = ()
+
+    @property
+    def level_ids(self) -> tuple[str, ...]:
+        return tuple(step.level for step in self.ladder)
+
+    def step(self, level: str) -> Step | None:
+        for step in self.ladder:
+            if step.level == level:
+                return step
+        return None
+
+
+@dataclass(frozen=True)
+class ExpectedDocument:
+    kind: str
+    title: str
+    description: str
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A compiled CEL expression with what it reads.
+
+    ``names`` are the context variables the program uses (only those are
+    passed when it runs, which keeps each evaluation in microseconds);
+    ``depends`` are the field or table paths whose change can alter the result.
+    """
+
+    source: str
+    program: Any = field(compare=False, repr=False)
+    names: tuple[str, ...] = ()
+    depends: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """What a triggered commitment requires (or, under ``forbids``, rules out)."""
+
+    kind: str
+    """``in``, ``not_in``, ``at_least``, ``filled`` or ``document``."""
+    field: str | None = None
+    values: tuple[Any, ...] = ()
+    level: str | None = None
+    document: str | None = None
+
+
+@dataclass(frozen=True)
+class RuleBase:
+    id: str
+    title: str
+    citation: Citation
+    stage: str
+    severity: str
+    """The severity of a failure of this rule (``violation`` for most cadence rules)."""
+    when: Condition | None
+    depends: frozenset[str]
+
+
+@dataclass(frozen=True)
+class EvidenceRule(RuleBase):
+    fields: tuple[str, ...] = ()
+    where: Condition | None = None
+    table: str | None = None
+    """Set when every field lives in one table (``where`` then filters its records)."""
+
+
+@dataclass(frozen=True)
+class CoverageRule(RuleBase):
+    table: str = ""
+    categories: tuple[str, ...] = ()
+    where: Condition | None = None
+
+
+@dataclass(frozen=True)
+class ComputeCadenceRule(RuleBase):
+    max_ratio: float = 2.0
+
+
+@dataclass(frozen=True)
+class CalendarCadenceRule(RuleBase):
+    max_months: int = 3
+
+
+@dataclass(frozen=True)
+class MajorUpdateRule(RuleBase):
+    pass
+
+
+@dataclass(frozen=True)
+class CommitmentRule(RuleBase):
+    per_determination: bool = False
+    timing: str = "always"
+    requires: tuple[Requirement, ...] = ()
+    forbids: tuple[Requirement, ...] = ()
+
+
+Rule = (EvidenceRule | CoverageRule | ComputeCadenceRule | CalendarCadenceRule | MajorUpdateRule
+        | CommitmentRule)
+
+
+@dataclass(frozen=True)
+class ScorePart:
+    label: str
+    kind: str
+    """``filled``, ``covers``, ``any_record``, ``expression`` or ``rules``."""
+    weight: float = 1.0
+    fields: tuple[str, ...] = ()
+    table: str | None = None
+    categories: tuple[str, ...] = ()
+    conditions: tuple[Condition, ...] = ()
+    expression: Condition | None = None
+    rules: tuple[str, ...] = ()
+    depends: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class ScoreItem:
+    id: str
+    title: str
+    points: float
+    """Weight within the section, as the rubric states it."""
+    value: float
+    """The same weight on the 100-point scale."""
+    stage: str
+    citation: Citation
+    reading: str
+    parts: tuple[ScorePart, ...]
+    depends: frozenset[str]
+
+
+@dataclass(frozen=True)
+class ScoreSection:
+    id: str
+    title: str
+    weight: float
+    items: tuple[ScoreItem, ...]
+
+
+@dataclass(frozen=True)
+class Framework:
+    id: str
+    name: str
+    publisher: str
+    version: str
+    date: str
+    summary: str
+    sources: tuple[Source, ...]
+    levels: tuple[Level, ...]
+    security_levels: tuple[Level, ...]
+    categories: tuple[Category, ...]
+    documents: tuple[ExpectedDocument, ...]
+    rules: tuple[Rule, ...]
+    score: tuple[ScoreSection, ...] = ()
+    notes: str = ""
+    file: str = ""
+
+    @property
+    def tracked(self) -> tuple[Category, ...]:
+        return tuple(c for c in self.categories if c.status == "tracked")
+
+    def category(self, category_id: str | None) -> Category | None:
+        """The category an assessment's id stands for (its own id or an equivalent)."""
+        if category_id is None:
+            return None
+        for category in self.categories:
+            if category.id == category_id or category_id in category.equivalents:
+                return category
+        return None
+
+    def level(self, level_id: str | None) -> Level | None:
+        for level in self.levels:
+            if level.id == level_id:
+                return level
+        return None
+
+    def security_level(self, level_id: str | None) -> Level | None:
+        for level in self.security_levels:
+            if level.id == level_id:
+                return level
+        return None
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(f"no rule {rule_id!r} in {self.id}")
+
+    @property
+    def has_score(self) -> bool:
+        return bool(self.score)
