@@ -17,6 +17,7 @@ from app.cli.common import CommandFailed, EXIT_CANNOT_RUN, report_failure
 
 COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.cmd_app",
+    "app.cli.cmd_check",
     "app.cli.cmd_document",
     "app.cli.cmd_validate",
 )
