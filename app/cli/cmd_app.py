@@ -6,22 +6,29 @@ import argparse
 
 from app.cli.common import EXIT_CANNOT_RUN, report_failure
 
+PANELS = ("findings", "flags", "preview")
+
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = commands.add_parser(
         "open", help="open an assessment in the desktop app",
         description="Open an assessment in the desktop app. With --screenshot, render the main window "
-                    "to a PNG once it is shown and exit.")
+                    "to a PNG once it is shown (and the first check has run) and exit.")
     parser.add_argument("file", help="the assessment (.rwa)")
     parser.add_argument("--screenshot", metavar="OUT.png", help="save the window as a PNG and exit")
-    parser.set_defaults(run=lambda args: start_app(args.file, args.screenshot))
+    parser.add_argument("--stage", metavar="STAGE",
+                        help="show this part first (header, pre_training, training, pre_deployment, "
+                             "deployment_decision, deployment, retrospective, accountability)")
+    parser.add_argument("--panel", choices=PANELS, help="bring this tab of the checks panel forward")
+    parser.set_defaults(run=lambda args: start_app(args.file, args.screenshot, args.stage, args.panel))
 
 
-def start_app(path: str | None, screenshot: str | None) -> int:
+def start_app(path: str | None, screenshot: str | None, stage: str | None = None,
+              panel: str | None = None) -> int:
     try:
         from app.ui.main import run_app
     except ImportError as error:
         report_failure(f"the desktop app cannot start: {error}. Install the Qt libraries "
                        f"(see README: libegl1 libgl1 libxkbcommon0 libfontconfig1).")
         return EXIT_CANNOT_RUN
-    return run_app(path, screenshot)
+    return run_app(path, screenshot, stage, panel)

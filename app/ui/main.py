@@ -1,22 +1,35 @@
-"""Start the desktop app (a minimal window until the full editor lands)."""
+"""Start the desktop app: ``riskwright`` and ``riskwright open FILE [--screenshot OUT.png]``.
+
+Start-up is kept short on purpose: only the first page of the form is built
+before the window is shown, and the checks run right after the first paint.
+With no file named, the app reopens the last file, or — on the very first start
+— a personal copy of the bundled example, so the README's first command shows a
+full assessment.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QListWidget, QMainWindow, QMessageBox, QSplitter
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import __version__
-from app.content.forms import load_forms
-from app.store import AssessmentFile, StoreError
+from app.ui.settings import AppSettings, data_folder
+
+EXIT_OK = 0
+EXIT_CANNOT_RUN = 2
+SCREENSHOT_WAIT_MS = 6000
+"""How long ``--screenshot`` waits for the first check so the badges are in the picture."""
 
 
 def first_start_file() -> Path:
-    """A personal copy of the bundled example, written on first start."""
+    """A personal copy of the bundled example, written once."""
     from app.interchange.examples import write_example
-    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+    folder = data_folder()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "Example assessment.rwa"
     if not path.exists():
@@ -24,44 +37,96 @@ def first_start_file() -> Path:
     return path
 
 
-class MainWindow(QMainWindow):
-    def __init__(self, assessment: AssessmentFile) -> None:
-        super().__init__()
-        self.assessment = assessment
-        self.setWindowTitle(f"{assessment.path.name} — Riskwright")
-        forms = load_forms()
-        navigator = QListWidget()
-        navigator.setAccessibleName("Stages")
-        navigator.addItems([form.title for form in forms.forms])
-        name = assessment.document.get("header.model.name") or "(unnamed model)"
-        summary = QLabel(f"<h2>{name}</h2><p>Framework: {assessment.document.get('header.framework')}</p>")
-        splitter = QSplitter()
-        splitter.addWidget(navigator)
-        splitter.addWidget(summary)
-        self.setCentralWidget(splitter)
-        self.resize(1100, 720)
+def start_file(settings: AppSettings) -> Path:
+    last = settings.last_file()
+    if last is not None and last.is_file():
+        return last
+    return first_start_file()
 
 
-def run_app(path: str | None, screenshot: str | None) -> int:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+def _application() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
     app.setApplicationName("Riskwright")
     app.setOrganizationName("Riskwright")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("riskwright")
+    from app.ui.theme import apply_theme
+    apply_theme(app)  # type: ignore[arg-type]
+    return app  # type: ignore[return-value]
+
+
+def run_app(path: str | None, screenshot: str | None, stage: str | None = None,
+            panel: str | None = None) -> int:
+    app = _application()
+    settings = AppSettings()
+    from app.content.errors import ContentError, ContentErrors
+    from app.content.forms import load_forms
+    from app.store import AssessmentFile, StoreError
     try:
-        assessment = AssessmentFile.open(Path(path) if path else first_start_file())
+        forms = load_forms()
+    except (ContentError, ContentErrors) as error:
+        return _fail(screenshot, "The form definitions are broken", str(error))
+    try:
+        target = Path(path) if path else start_file(settings)
+        assessment = AssessmentFile.open(target)
     except StoreError as error:
-        if screenshot:
-            print(f"riskwright: {error}", file=sys.stderr)
-        else:
-            QMessageBox.critical(None, "Cannot open assessment", str(error))
-        return 2
-    window = MainWindow(assessment)
+        return _fail(screenshot, "Cannot open the assessment", str(error))
+    except OSError as error:
+        return _fail(screenshot, "Cannot open the assessment", str(error))
+
+    from app.ui.window import MainWindow
+    window = MainWindow(forms, settings, remember_window=not screenshot)
+    if stage and stage not in forms.stages:
+        assessment.close()
+        return _fail(screenshot, "Unknown stage", f"no stage {stage!r}; stages are {', '.join(forms.stages)}")
+    window.set_assessment(assessment)
+    if stage:
+        window.show_stage(stage)
+    if panel:
+        window.show_panel(panel)
     window.show()
+    if os.environ.get("RISKWRIGHT_REPORT_SHOWN"):
+        QTimer.singleShot(0, lambda: _report_shown(window))
     if screenshot:
-        def grab() -> None:
-            window.grab().save(screenshot)
-            app.quit()
-        QTimer.singleShot(0, grab)
+        _take_screenshot(app, window, screenshot)
     code = app.exec()
-    assessment.close()
     return code
+
+
+def _report_shown(window) -> None:  # type: ignore[no-untyped-def]
+    """Print the wall-clock time once every widget has been rendered (start-up benchmark)."""
+    window.grab()
+    print(f"shown_at={time.time():.6f}", flush=True)
+
+
+def _take_screenshot(app: QApplication, window, out: str) -> None:  # type: ignore[no-untyped-def]
+    done = False
+
+    def grab() -> None:
+        nonlocal done
+        if done:
+            return
+        done = True
+        if not window.grab().save(out):
+            print(f"riskwright: cannot write the screenshot to {out}", file=sys.stderr)
+            app.exit(EXIT_CANNOT_RUN)
+            return
+        window.close()
+        app.exit(EXIT_OK)
+
+    def after_check(_analysis: object) -> None:
+        QTimer.singleShot(150, grab)
+
+    window.analysis_ready.connect(after_check)
+    QTimer.singleShot(SCREENSHOT_WAIT_MS, grab)
+
+
+def _fail(screenshot: str | None, title: str, message: str) -> int:
+    if screenshot or not QApplication.instance():
+        print(f"riskwright: {message}", file=sys.stderr)
+    else:
+        print(f"riskwright: {message}", file=sys.stderr)
+        QMessageBox.critical(None, title, message)
+    return EXIT_CANNOT_RUN

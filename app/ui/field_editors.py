@@ -1,0 +1,388 @@
+"""One editor widget per field type, bound to one address of the document.
+
+A binding shows the stored value, turns what the person does into ``SetValue``
+edits through the session, and reports input it cannot accept (``3.2x25`` for
+FLOP) without saving it. Parsing is the model's (``app.model.values``); the
+binding only decides *when* to commit: choices at once, typing after a pause of
+``TYPING_PAUSE_MS`` or when focus leaves, so one burst of typing is one save,
+one audit entry and one undo step.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from collections.abc import Callable
+
+from PySide6.QtCore import QDate, QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QSizePolicy, QWidget,
+)
+
+from app.model import Address, FieldSpec, SetValue
+from app.model.values import format_value, parse_value
+from app.ui.hazard_markup import HazardHighlighter
+from app.ui.session import AssessmentSession
+
+TYPING_PAUSE_MS = 400
+_NO_DATE = QDate(1900, 1, 1)
+_HISTORY_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
+
+
+def _leave_history_to_window(event: QEvent) -> bool:
+    """Let Ctrl+Z reach the window's undo instead of the widget's private one."""
+    if event.type() == QEvent.Type.ShortcutOverride and any(
+            event.matches(key) for key in _HISTORY_KEYS):  # type: ignore[attr-defined]
+        event.ignore()
+        return True
+    return False
+
+
+class FieldLineEdit(QLineEdit):
+    def event(self, event: QEvent) -> bool:
+        return True if _leave_history_to_window(event) else super().event(event)
+
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        if any(event.matches(key) for key in _HISTORY_KEYS):
+            event.ignore()
+            return
+        super().keyPressEvent(event)
+
+
+class MarkdownEdit(QPlainTextEdit):
+    """Long text: grows with its content up to a limit, Tab moves focus."""
+
+    focus_left = Signal()
+    MIN_LINES = 3
+    MAX_LINES = 14
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        self.setUndoRedoEnabled(False)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.highlighter = HazardHighlighter(self.document())
+        self.document().blockCountChanged.connect(self._fit_height)
+        self._fit_height()
+
+    def event(self, event: QEvent) -> bool:
+        return True if _leave_history_to_window(event) else super().event(event)
+
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        if any(event.matches(key) for key in _HISTORY_KEYS):
+            event.ignore()
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().focusOutEvent(event)
+        self.focus_left.emit()
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        lines = 0
+        block = self.document().firstBlock()
+        while block.isValid() and lines <= self.MAX_LINES:
+            layout = block.layout()
+            lines += max(1, layout.lineCount() if layout is not None else 1)
+            block = block.next()
+        lines = max(self.MIN_LINES, min(self.MAX_LINES, lines))
+        metrics = self.fontMetrics()
+        margins = self.contentsMargins()
+        height = lines * metrics.lineSpacing() + 2 * int(self.document().documentMargin()) \
+            + margins.top() + margins.bottom() + 4
+        if self.height() != height:
+            self.setFixedHeight(height)
+
+
+class FieldBinding(QObject):
+    """Connects one editor widget to one address; subclasses per field type."""
+
+    problem = Signal(object)
+    """A message about input that was not saved, or None when it is fine again."""
+
+    def __init__(self, session: AssessmentSession, spec: FieldSpec, record_id: str | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.spec = spec
+        self.record_id = record_id
+        self.widget = self._make_widget()
+        self.widget.setAccessibleName(spec.label)
+        self.widget.setAccessibleDescription(spec.help)
+        self.widget.setToolTip(spec.help)
+        self.widget.setObjectName(f"field:{spec.path}")
+        self._loading = False
+
+    @property
+    def address(self) -> Address:
+        return Address(self.spec.path, self.record_id)
+
+    def stored(self) -> Any:
+        if self.spec.table is not None and self.record_id is None:
+            return None
+        return self.session.document.get(self.address)
+
+    def _make_widget(self) -> QWidget:
+        raise NotImplementedError
+
+    def load(self) -> None:
+        """Show what the document holds now (after an undo, a record switch, …)."""
+        self._loading = True
+        try:
+            self._show(self.stored())
+        finally:
+            self._loading = False
+        self.problem.emit(None)
+
+    def _show(self, data: Any) -> None:
+        raise NotImplementedError
+
+    def commit(self, data: Any, typing: bool = False) -> None:
+        if self._loading or (self.spec.table is not None and self.record_id is None):
+            return
+        if data == self.stored() and type(data) is type(self.stored()):
+            return
+        label = f"Edit {self.spec.label}"
+        self.session.apply(SetValue(self.address, data), label, typing=typing)
+
+    def flush(self) -> None:
+        """Commit typing that is still waiting for its pause."""
+
+    def release(self) -> None:
+        """The widget is going away."""
+
+
+class TypedBinding(FieldBinding):
+    """Text-like editors: commit after a pause in typing, or when focus leaves."""
+
+    def __init__(self, session: AssessmentSession, spec: FieldSpec, record_id: str | None = None) -> None:
+        super().__init__(session, spec, record_id)
+        self._pending = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(TYPING_PAUSE_MS)
+        self._timer.timeout.connect(self.flush)
+        session.add_flusher(self.flush)
+
+    def typed(self) -> None:
+        if self._loading:
+            return
+        self._pending = True
+        self._timer.start()
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        self._pending = False
+        self._timer.stop()
+        raw = self._raw()
+        try:
+            data = parse_value(self.spec.type, raw)
+        except ValueError as error:
+            self.problem.emit(f"Not saved: {error}")
+            return
+        self.problem.emit(None)
+        self.commit(data, typing=True)
+
+    def _raw(self) -> Any:
+        raise NotImplementedError
+
+    def release(self) -> None:
+        self.flush()
+        self.session.remove_flusher(self.flush)
+
+
+class LineBinding(TypedBinding):
+    """One line of text, and numbers, whole numbers and FLOP typed as text."""
+
+    def _make_widget(self) -> QWidget:
+        edit = FieldLineEdit()
+        edit.setClearButtonEnabled(False)
+        hints = {"flop": "e.g. 3.2e25", "number": "a number, e.g. 0.42", "integer": "a whole number"}
+        edit.setPlaceholderText(self.spec.placeholder or hints.get(self.spec.type, ""))
+        edit.textEdited.connect(self.typed)
+        edit.editingFinished.connect(self.flush)
+        return edit
+
+    def _show(self, data: Any) -> None:
+        edit: QLineEdit = self.widget  # type: ignore[assignment]
+        text = format_value(self.spec.type, data)
+        if edit.text() != text:
+            position = edit.cursorPosition()
+            edit.setText(text)
+            edit.setCursorPosition(min(position, len(text)))
+
+    def _raw(self) -> Any:
+        return self.widget.text()  # type: ignore[attr-defined]
+
+
+class MarkdownBinding(TypedBinding):
+    def _make_widget(self) -> QWidget:
+        edit = MarkdownEdit()
+        if self.spec.placeholder:
+            edit.setPlaceholderText(self.spec.placeholder)
+        edit.textChanged.connect(self.typed)
+        edit.focus_left.connect(self.flush)
+        return edit
+
+    def _show(self, data: Any) -> None:
+        edit: MarkdownEdit = self.widget  # type: ignore[assignment]
+        text = "" if data is None else str(data)
+        if edit.toPlainText() != text:
+            cursor = edit.textCursor()
+            position = cursor.position()
+            edit.setPlainText(text)
+            cursor = edit.textCursor()
+            cursor.setPosition(min(position, len(text)))
+            edit.setTextCursor(cursor)
+
+    def _raw(self) -> Any:
+        return self.widget.toPlainText()  # type: ignore[attr-defined]
+
+    def replace_text(self, text: str, label: str) -> None:
+        """A whole-value change that is its own undo step (marking a span)."""
+        self.flush()
+        self.session.apply(SetValue(self.address, text), label)
+
+
+class DateBinding(TypedBinding):
+    def _make_widget(self) -> QWidget:
+        edit = QDateEdit()
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setMinimumDate(_NO_DATE)
+        edit.setSpecialValueText("Not set")
+        edit.setDate(_NO_DATE)
+        edit.setMaximumWidth(170)
+        edit.dateChanged.connect(self.typed)
+        edit.editingFinished.connect(self.flush)
+        return edit
+
+    def _show(self, data: Any) -> None:
+        edit: QDateEdit = self.widget  # type: ignore[assignment]
+        wanted = _NO_DATE if data is None else QDate(data.year, data.month, data.day)
+        if edit.date() != wanted:
+            edit.setDate(wanted)
+
+    def _raw(self) -> Any:
+        chosen: QDate = self.widget.date()  # type: ignore[attr-defined]
+        if chosen == _NO_DATE:
+            return None
+        return date(chosen.year(), chosen.month(), chosen.day())
+
+
+class BooleanBinding(FieldBinding):
+    def _make_widget(self) -> QWidget:
+        box = QCheckBox("Yes")
+        box.toggled.connect(lambda checked: self.commit(bool(checked)))
+        return box
+
+    def _show(self, data: Any) -> None:
+        box: QCheckBox = self.widget  # type: ignore[assignment]
+        box.setChecked(bool(data))
+        box.setText("Yes" if data is not None else "Yes (not answered yet)")
+
+
+class ChoiceBinding(FieldBinding):
+    """Enums, categories, levels and frameworks: a list of ids with labels.
+
+    When the framework does not list the choices (an unknown framework), the box
+    becomes editable so the assessment can still be written.
+    """
+
+    def __init__(self, session: AssessmentSession, spec: FieldSpec, record_id: str | None = None,
+                 choices: Callable[[ChoiceBinding], list[tuple[str, str]] | None] | None = None) -> None:
+        self._choices = choices or (lambda binding: [(o.id, o.label) for o in binding.spec.options])
+        super().__init__(session, spec, record_id)
+
+    def _make_widget(self) -> QWidget:
+        box = QComboBox()
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        box.setMinimumWidth(220)
+        box.activated.connect(self._chosen)
+        return box
+
+    def _chosen(self, _index: int) -> None:
+        box: QComboBox = self.widget  # type: ignore[assignment]
+        data = box.currentData()
+        self.commit(None if data in (None, "") else str(data))
+
+    def _edited(self) -> None:
+        box: QComboBox = self.widget  # type: ignore[assignment]
+        text = box.currentText().strip()
+        index = box.findText(text)
+        data = box.itemData(index) if index >= 0 else text
+        self.commit(None if not data else str(data))
+
+    def _show(self, data: Any) -> None:
+        box: QComboBox = self.widget  # type: ignore[assignment]
+        choices = self._choices(self)
+        box.blockSignals(True)
+        box.clear()
+        box.addItem("— not set —", "")
+        if choices is None:
+            box.setEditable(True)
+            line = box.lineEdit()
+            if not line.property("bound"):
+                line.editingFinished.connect(self._edited)
+                line.setProperty("bound", True)
+            box.setToolTip(f"{self.spec.help}\n\nThe framework does not list the choices; type the id.")
+        else:
+            box.setEditable(False)
+            for choice_id, label in choices:
+                box.addItem(label, choice_id)
+        if data is not None and box.findData(data) < 0:
+            box.addItem(f"{data} (not in this framework)", data)
+        box.setCurrentIndex(max(0, box.findData("" if data is None else data)))
+        box.blockSignals(False)
+
+
+def make_binding(session: AssessmentSession, spec: FieldSpec, record_id: str | None = None) -> FieldBinding:
+    """The right editor for the field's type."""
+    if spec.type == "markdown":
+        return MarkdownBinding(session, spec, record_id)
+    if spec.type in ("text", "integer", "number", "flop"):
+        return LineBinding(session, spec, record_id)
+    if spec.type == "date":
+        return DateBinding(session, spec, record_id)
+    if spec.type == "boolean":
+        return BooleanBinding(session, spec, record_id)
+    if spec.type in ("enum", "category", "level", "framework"):
+        return ChoiceBinding(session, spec, record_id, choices=_choice_source(spec))
+    raise ValueError(f"no editor for fields of type {spec.type!r}")
+
+
+def _choice_source(spec: FieldSpec) -> Callable[[ChoiceBinding], list[tuple[str, str]] | None]:
+    def vocabulary_choices(binding: ChoiceBinding) -> list[tuple[str, str]] | None:
+        vocabulary = binding.session.vocabulary()
+        if spec.type == "enum":
+            return [(o.id, o.label) for o in spec.options]
+        if spec.type == "framework":
+            from app.content.frameworks import framework_ids
+            return [(f, f) for f in framework_ids()] or None
+        if spec.type == "category":
+            return None if vocabulary.categories is None else [(c, _readable(c)) for c in vocabulary.categories]
+        if spec.ladder == "security":
+            levels = vocabulary.security_levels
+            return None if levels is None else [(lv, _readable(lv)) for lv in levels]
+        category = None
+        if binding.record_id is not None and spec.table is not None:
+            category = binding.session.document.get(Address(f"{spec.table}[].category", binding.record_id))
+        ladder = vocabulary.ladders.get(str(category)) if category else None
+        if ladder is None and vocabulary.ladders:
+            merged: list[str] = []
+            for levels in vocabulary.ladders.values():
+                merged.extend(lv for lv in levels if lv not in merged)
+            ladder = merged
+        return None if ladder is None else [(lv, _readable(lv)) for lv in ladder]
+    return vocabulary_choices
+
+
+def _readable(identifier: str) -> str:
+    text = identifier.replace("_", " ")
+    return text[:1].upper() + text[1:]

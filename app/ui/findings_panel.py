@@ -1,0 +1,198 @@
+"""The Findings tab: the live check against the assessment's framework.
+
+Each entry says what is wrong (or satisfied), where, and which commitment it
+comes from; Enter or a double click jumps to the field and highlights it.
+Validation problems of single values (a required field left empty, a level
+not on the ladder) are listed with them, since a person fixes both in the same
+place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate,
+    QStyleOptionViewItem, QVBoxLayout, QWidget,
+)
+
+from app.ui.analysis import Analysis, address_label
+
+SEVERITY_STYLE = {
+    "violation": ("Violation", QColor("#c4320a")),
+    "missing_evidence": ("Missing", QColor("#b54708")),
+    "invalid": ("Value", QColor("#b54708")),
+    "warning": ("Warning", QColor("#a15c07")),
+    "satisfied": ("Met", QColor("#067647")),
+}
+SEVERITY_ORDER = {"violation": 0, "missing_evidence": 1, "invalid": 2, "warning": 3, "satisfied": 4}
+_ENTRY_ROLE = Qt.ItemDataRole.UserRole
+
+
+@dataclass(frozen=True)
+class Entry:
+    severity: str
+    message: str
+    address: str
+    where: str
+    source: str = ""
+
+
+class EntryDelegate(QStyledItemDelegate):
+    """Two lines per entry: a severity pill and the message, then where and why."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
+        entry: Entry = index.data(_ENTRY_ROLE)
+        metrics = QFontMetrics(option.font)
+        width = max(200, (option.widget.viewport().width() if option.widget else 320) - 24)
+        pill = metrics.horizontalAdvance("Violation") + 22
+        text_rect = metrics.boundingRect(QRect(0, 0, width - pill, 2000),
+                                         Qt.TextFlag.TextWordWrap, entry.message if entry else "")
+        return QSize(width, text_rect.height() + metrics.height() + 20)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        entry: Entry = index.data(_ENTRY_ROLE)
+        if entry is None:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        rect = option.rect.adjusted(4, 2, -4, -2)
+        if selected:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(option.palette.color(QPalette.ColorRole.Highlight))
+            painter.drawRoundedRect(rect, 5, 5)
+        label, colour = SEVERITY_STYLE.get(entry.severity, (entry.severity, QColor("#475467")))
+        small = QFont(option.font)
+        small.setPointSizeF(max(7.0, option.font.pointSizeF() - 1.5))
+        small.setWeight(QFont.Weight.Bold)
+        small_metrics = QFontMetrics(small)
+        pill_width = QFontMetrics(small).horizontalAdvance("Violation") + 14
+        pill = QRect(rect.left() + 6, rect.top() + 6, pill_width, small_metrics.height() + 4)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#ffffff") if selected else colour)
+        painter.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
+        painter.setFont(small)
+        painter.setPen(colour if selected else QColor("#ffffff"))
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, label)
+        text_colour = option.palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        metrics = QFontMetrics(option.font)
+        left = pill.right() + 10
+        message_rect = QRect(left, rect.top() + 5, rect.right() - left - 6, rect.height())
+        painter.setFont(option.font)
+        painter.setPen(text_colour)
+        bounds = painter.boundingRect(message_rect, Qt.TextFlag.TextWordWrap, entry.message)
+        painter.drawText(message_rect, Qt.TextFlag.TextWordWrap, entry.message)
+        muted = QColor(text_colour)
+        muted.setAlpha(160)
+        painter.setPen(muted)
+        painter.setFont(option.font)
+        detail = entry.where + (f"  ·  {entry.source}" if entry.source else "")
+        detail_rect = QRect(left, bounds.bottom() + 2, message_rect.width(), metrics.height())
+        painter.drawText(detail_rect, Qt.AlignmentFlag.AlignLeft,
+                         metrics.elidedText(detail, Qt.TextElideMode.ElideRight, detail_rect.width()))
+        painter.restore()
+
+
+class FindingsPanel(QWidget):
+    go_to = Signal(str)
+
+    def __init__(self, session_getter, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(parent)
+        self._session = session_getter
+        self._entries: list[Entry] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        self.summary = QLabel("No assessment open.")
+        self.summary.setObjectName("panelSummary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        row = QHBoxLayout()
+        show = QLabel("S&how:")
+        self.filter = QComboBox()
+        self.filter.addItem("Open findings", "open")
+        self.filter.addItem("Everything, satisfied rules included", "all")
+        self.filter.setAccessibleName("Which findings to show")
+        show.setBuddy(self.filter)
+        row.addWidget(show)
+        row.addWidget(self.filter, 1)
+        layout.addLayout(row)
+        self.list = QListWidget()
+        self.list.setObjectName("findingsList")
+        self.list.setAccessibleName("Findings")
+        self.list.setItemDelegate(EntryDelegate(self.list))
+        self.list.setWordWrap(True)
+        self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        self.list.setUniformItemSizes(False)
+        layout.addWidget(self.list, 1)
+        self.list.itemActivated.connect(self._activate)
+        self.list.itemDoubleClicked.connect(self._activate)
+        self.filter.currentIndexChanged.connect(lambda _i: self._fill())
+
+    def show_analysis(self, analysis: Analysis | None) -> None:
+        session = self._session()
+        if analysis is None or session is None:
+            self._entries = []
+            self.summary.setText("No assessment open.")
+            self._fill()
+            return
+        entries: list[Entry] = []
+        for finding in analysis.findings:
+            citation = getattr(finding, "citation", None)
+            source = ""
+            if citation is not None:
+                source = " ".join(p for p in (getattr(citation, "source_title", ""),
+                                               getattr(citation, "section", "")) if p)
+            title = getattr(finding, "rule_title", "") or getattr(finding, "rule_id", "")
+            where = address_label(finding.address, session)
+            entries.append(Entry(finding.severity, finding.message, finding.address,
+                                 f"{where}  ·  {title}" if title else where, source))
+        for problem in analysis.problems:
+            entries.append(Entry("invalid", problem.message[:1].upper() + problem.message[1:],
+                                 problem.address, address_label(problem.address, session)))
+        entries.sort(key=lambda e: SEVERITY_ORDER.get(e.severity, 9))
+        self._entries = entries
+        self.summary.setText(analysis_summary(analysis, session.framework()))
+        self._fill()
+
+    def _fill(self) -> None:
+        wanted = self.filter.currentData()
+        self.list.clear()
+        for entry in self._entries:
+            if wanted == "open" and entry.severity == "satisfied":
+                continue
+            item = QListWidgetItem()
+            item.setData(_ENTRY_ROLE, entry)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole,
+                         f"{SEVERITY_STYLE.get(entry.severity, (entry.severity,))[0]}: {entry.message} "
+                         f"({entry.where})")
+            item.setToolTip(f"{entry.message}\n{entry.where}\n{entry.source}".strip())
+            self.list.addItem(item)
+
+    def _activate(self, item: QListWidgetItem) -> None:
+        entry: Entry = item.data(_ENTRY_ROLE)
+        self.go_to.emit(entry.address)
+
+    def entries(self) -> list[Entry]:
+        return list(self._entries)
+
+
+def analysis_summary(analysis: Analysis, framework: str | None) -> str:
+    if analysis.framework_error:
+        return f"The check could not run: {analysis.framework_error}"
+    counts: dict[str, int] = {}
+    for finding in analysis.findings:
+        counts[finding.severity] = counts.get(finding.severity, 0) + 1
+    status = getattr(analysis, "status", None)
+    head = f"Checked against <b>{framework or 'no framework'}</b>"
+    if status:
+        head += f": <b>{status.replace('_', '-').capitalize()}</b>"
+    parts = [f"{counts[s]} {SEVERITY_STYLE[s][0].lower()}" for s in SEVERITY_ORDER
+             if s in counts and s in SEVERITY_STYLE]
+    if analysis.problems:
+        parts.append(f"{len(analysis.problems)} value{'s' if len(analysis.problems) != 1 else ''} to fix")
+    return head + (". " + ", ".join(parts) + "." if parts else ". Nothing open.")

@@ -1,0 +1,142 @@
+"""Hazardous passages in the text editors: highlighting and the mark/unmark command.
+
+The markup (``[[hazard:bio]]…[[/hazard]]``) stays visible in the editor — it is
+what is stored, and hiding it would make a half-deleted tag invisible — but the
+tags are drawn as small labels and the passage on a red wash, so a reader sees
+at a glance what is withheld and in which domain. Wrapping and unwrapping are
+``app.model.spans``'; this module only turns a selection into offsets and a
+domain into an edit.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtWidgets import QMenu, QWidget
+
+from app.model.sensitivity import HAZARD_DOMAINS
+from app.model.spans import CLOSE_TAG, OPEN_TAG, SpanError, span_at, unwrap_span, wrap_span
+
+if TYPE_CHECKING:
+    from app.ui.field_editors import MarkdownBinding
+
+DOMAIN_LABELS = {
+    "bio": "&Biology", "chem": "&Chemistry", "cyber": "C&yber", "autonomy": "&Autonomy", "other": "&Other",
+}
+_OPEN = re.compile(re.escape(OPEN_TAG).replace(re.escape("{domain}"), "([a-z]+)"))
+_CLOSE = re.compile(re.escape(CLOSE_TAG))
+_ANY_TAG = re.compile(f"{_OPEN.pattern}|{_CLOSE.pattern}")
+_LOOKS_LIKE_TAG = re.compile(r"\[\[\s*/?\s*hazard\b[^\]]*\]?\]?", re.IGNORECASE)
+_NO_SPAN = -1
+
+HAZARD_RED = QColor("#b42318")
+HAZARD_WASH = QColor("#fde8e6")
+TAG_FILL = QColor("#f6c9c4")
+
+
+class HazardHighlighter(QSyntaxHighlighter):
+    """Colours passages and tags; the block state carries an open span to the next paragraph."""
+
+    def __init__(self, document: QTextDocument) -> None:
+        super().__init__(document)
+        self.passage = QTextCharFormat()
+        self.passage.setBackground(HAZARD_WASH)
+        self.passage.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+        self.passage.setUnderlineColor(HAZARD_RED)
+        self.tag = QTextCharFormat()
+        self.tag.setBackground(TAG_FILL)
+        self.tag.setForeground(HAZARD_RED)
+        self.tag.setFontWeight(QFont.Weight.DemiBold)
+        self.broken = QTextCharFormat()
+        self.broken.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+        self.broken.setUnderlineColor(QColor("#d92d20"))
+        self.broken.setForeground(QColor("#d92d20"))
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt's name
+        open_span = self.previousBlockState() != _NO_SPAN and self.previousBlockState() >= 0
+        cursor = 0
+        for match in _ANY_TAG.finditer(text):
+            if open_span and match.start() > cursor:
+                self.setFormat(cursor, match.start() - cursor, self.passage)
+            self.setFormat(match.start(), match.end() - match.start(), self.tag)
+            open_span = match.group(0) != CLOSE_TAG
+            cursor = match.end()
+        if open_span and cursor < len(text):
+            self.setFormat(cursor, len(text) - cursor, self.passage)
+        for loose in _LOOKS_LIKE_TAG.finditer(text):
+            strict = _ANY_TAG.match(text, loose.start())
+            if strict is None or strict.end() != loose.end():
+                self.setFormat(loose.start(), loose.end() - loose.start(), self.broken)
+        self.setCurrentBlockState(1 if open_span else _NO_SPAN)
+
+
+class DomainChooser:
+    """Asks which hazard domain a passage belongs to (a menu at the cursor, keyboard-friendly)."""
+
+    @classmethod
+    def choose(cls, parent: QWidget, at: QPoint) -> tuple[str, bool]:
+        menu = QMenu(parent)
+        menu.setAccessibleName("Hazard domain")
+        menu.setTitle("Mark hazardous as")
+        title = menu.addAction("Mark the selection hazardous:")
+        title.setEnabled(False)
+        for domain in HAZARD_DOMAINS:
+            action = menu.addAction(f"{DOMAIN_LABELS.get(domain, domain)}  ({domain})")
+            action.setData(domain)
+        menu.setActiveAction(menu.actions()[1])
+        chosen = menu.exec(at)
+        if chosen is None or chosen.data() is None:
+            return "", False
+        return str(chosen.data()), True
+
+
+def toggle_hazard(binding: MarkdownBinding, parent: QWidget) -> str:
+    """Mark the selection hazardous, or unmark the passage under the cursor.
+
+    Returns a message for the status bar.
+    """
+    edit = binding.widget
+    text = edit.toPlainText()  # type: ignore[attr-defined]
+    cursor = edit.textCursor()  # type: ignore[attr-defined]
+    try:
+        here = span_at(text, cursor.selectionStart())
+    except SpanError as error:
+        return f"Fix the span markup first: {error}"
+    if here is not None:
+        new_text = unwrap_span(text, cursor.selectionStart())
+        binding.replace_text(new_text, f"Unmark hazardous passage ({here.domain})")
+        start = here.start - len(OPEN_TAG.format(domain=here.domain))
+        _select(edit, start, start + len(here.text))
+        return f"Unmarked the {here.domain} passage in {binding.spec.label}."
+    if not cursor.hasSelection():
+        return "Select the passage to mark hazardous, then press Ctrl+Shift+H."
+    start, end = cursor.selectionStart(), cursor.selectionEnd()
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end:
+        return "The selection holds only spaces; select the passage to mark."
+    at = edit.mapToGlobal(edit.cursorRect(cursor).bottomLeft())  # type: ignore[attr-defined]
+    domain, accepted = DomainChooser.choose(parent, at)
+    if not accepted:
+        return "Nothing marked."
+    try:
+        new_text = wrap_span(text, start, end, domain)
+    except (ValueError, SpanError) as error:
+        return str(error)[:1].upper() + str(error)[1:] + "."
+    binding.replace_text(new_text, f"Mark passage hazardous ({domain})")
+    opened = start + len(OPEN_TAG.format(domain=domain))
+    _select(edit, opened, opened + (end - start))
+    return f"Marked {end - start} characters hazardous ({domain}) in {binding.spec.label}."
+
+
+def _select(edit: QWidget, start: int, end: int) -> None:
+    cursor = edit.textCursor()  # type: ignore[attr-defined]
+    length = len(edit.toPlainText())  # type: ignore[attr-defined]
+    cursor.setPosition(min(start, length))
+    cursor.setPosition(min(end, length), cursor.MoveMode.KeepAnchor)
+    edit.setTextCursor(cursor)  # type: ignore[attr-defined]

@@ -1,0 +1,88 @@
+"""Work that must not freeze the window: checks of a large file, exports, previews.
+
+A job runs a plain function on Qt's thread pool and reports back through
+signals, which Qt delivers on the GUI thread. Jobs work on a *snapshot* of the
+document, so the person can keep typing while the check or export runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from app.model import Document, Record
+
+_log = logging.getLogger(__name__)
+
+Progress = Callable[[int, str], None]
+"""Report progress: percent done (0–100) and what is happening."""
+
+
+def snapshot(doc: Document) -> Document:
+    """A copy that later edits cannot change, cheap enough to take on every pause in typing.
+
+    Edits never change a ``Value`` in place (they store a new one), so sharing
+    the values is safe; the dicts and lists that edits do change are copied.
+    """
+    return Document(
+        values=dict(doc.values),
+        tables={table: [Record(r.id, dict(r.values), r.sensitivity, r.sensitivity_reason) for r in records]
+                for table, records in doc.tables.items()},
+    )
+
+
+class _JobSignals(QObject):
+    progress = Signal(int, str)
+    done = Signal(object)
+    failed = Signal(str)
+
+
+class Job(QRunnable):
+    def __init__(self, work: Callable[[Progress], Any]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.signals = _JobSignals()
+        self._work = work
+
+    def run(self) -> None:
+        try:
+            result = self._work(self.signals.progress.emit)
+        except Exception as error:  # noqa: BLE001 - reported to the person, never raised into Qt
+            detail = str(error) or type(error).__name__
+            self.signals.failed.emit(detail)
+            _log.debug("background job failed", exc_info=True)
+            return
+        self.signals.done.emit(result)
+
+
+class JobRunner(QObject):
+    """Starts jobs and keeps them alive until they report."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._running: set[Job] = set()
+        self.pool = QThreadPool.globalInstance()
+
+    def start(self, work: Callable[[Progress], Any], on_done: Callable[[Any], None],
+              on_failed: Callable[[str], None], on_progress: Callable[[int, str], None] | None = None) -> Job:
+        job = Job(work)
+        self._running.add(job)
+        job.signals.done.connect(on_done)
+        job.signals.failed.connect(on_failed)
+        if on_progress is not None:
+            job.signals.progress.connect(on_progress)
+        job.signals.done.connect(lambda _result: self._running.discard(job))
+        job.signals.failed.connect(lambda _message: self._running.discard(job))
+        self.pool.start(job)
+        return job
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._running)
+
+    def wait(self, milliseconds: int = 30000) -> bool:
+        """Wait for every job (closing the window, tests)."""
+        return self.pool.waitForDone(milliseconds)

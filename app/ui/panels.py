@@ -1,0 +1,70 @@
+"""The dock's tabs (Findings, Flags, Preview) and the export dialog, wired to the window.
+
+Kept apart from ``window`` so the window module stays about layout and
+editing; each panel module is imported when the window is built, the heavy
+ones (the PDF view) only when their tab is first opened.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from app.ui.findings_panel import FindingsPanel
+
+if TYPE_CHECKING:
+    from app.ui.window import MainWindow
+
+
+def install_panels(window: MainWindow) -> None:
+    findings = FindingsPanel(lambda: window.session)
+    findings.go_to.connect(window.go_to)
+    window.findings_panel = findings  # type: ignore[attr-defined]
+    window.panels.addTab(findings, "Findings")
+    window.analysis_ready.connect(findings.show_analysis)
+    window.assessment_opened.connect(lambda session: findings.show_analysis(None) if session is None else None)
+
+    flags = _placeholder("Detector flags appear here once the redaction package is installed.")
+    window.panels.addTab(flags, "Flags")
+    preview = _placeholder("The report preview appears here once the export package is installed.")
+    window.panels.addTab(preview, "Preview")
+
+    window.panel_actions = []  # type: ignore[attr-defined]
+    for number, (index, name) in enumerate(((0, "Fi&ndings"), (1, "F&lags"), (2, "Pre&view")), start=3):
+        action = QAction(name, window)
+        action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+        action.triggered.connect(lambda _checked=False, i=index: _show_tab(window, i))
+        window.addAction(action)
+        window.panel_actions.append(action)  # type: ignore[attr-defined]
+
+
+PANEL_NAMES = ("findings", "flags", "preview")
+
+
+def show_panel(window: MainWindow, name: str) -> None:
+    if name in PANEL_NAMES:
+        _show_tab(window, PANEL_NAMES.index(name))
+
+
+def _show_tab(window: MainWindow, index: int) -> None:
+    window.dock.show()
+    window.panels.setCurrentIndex(index)
+    widget = window.panels.currentWidget()
+    focus = getattr(widget, "focus_target", None)
+    (focus() if callable(focus) else widget).setFocus()
+
+
+def _placeholder(text: str) -> QWidget:
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    label = QLabel(text)
+    label.setWordWrap(True)
+    layout.addWidget(label)
+    layout.addStretch(1)
+    return page
+
+
+def open_export_dialog(window: MainWindow) -> None:
+    window.statusBar().showMessage("Export is not available in this build yet.", 6000)

@@ -1,0 +1,101 @@
+"""The sensitivity shown beside every field and record, and the menu to change it.
+
+Raising a value's sensitivity is always allowed; lowering it below the form's
+default needs a reason, which is recorded with the value (the model's rule:
+an unreasoned lowering is ignored by redaction).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog, QMenu, QToolButton, QWidget
+
+from app.model import Sensitivity
+
+LABELS = {Sensitivity.PUBLIC: "Public", Sensitivity.INTERNAL: "Internal", Sensitivity.HAZARDOUS: "Hazardous"}
+MNEMONICS = {Sensitivity.PUBLIC: "&Public", Sensitivity.INTERNAL: "&Internal",
+             Sensitivity.HAZARDOUS: "&Hazardous"}
+EXPLAIN = {
+    Sensitivity.PUBLIC: "may appear in the public report",
+    Sensitivity.INTERNAL: "internal and reviewer reports only",
+    Sensitivity.HAZARDOUS: "internal report only; withheld everywhere else",
+}
+
+
+class ReasonDialog:
+    """Asks why a value may be shown more widely than the form's default."""
+
+    @classmethod
+    def get_reason(cls, parent: QWidget, what: str, default: Sensitivity,
+                   chosen: Sensitivity) -> tuple[str, bool]:
+        text, accepted = QInputDialog.getText(
+            parent, "Reason for lowering sensitivity",
+            f"{what} is {LABELS[default].lower()} by default. Why may it be "
+            f"{LABELS[chosen].lower()}?\nThe reason is kept with the value and shown to reviewers.")
+        return text.strip(), bool(accepted and text.strip())
+
+
+class SensitivityChip(QToolButton):
+    """A coloured label that opens a menu of sensitivities."""
+
+    def __init__(self, what: str, default: Sensitivity, on_choose: Callable[[Sensitivity | None, str | None], None],
+                 parent: QWidget | None = None, prefix: str = "") -> None:
+        super().__init__(parent)
+        self._prefix = prefix
+        self._what = what
+        self._default = default
+        self._on_choose = on_choose
+        self._chosen: Sensitivity | None = None
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName(f"Sensitivity of {what}")
+        self.setObjectName("sensitivityChip")
+        menu = QMenu(self)
+        for level in Sensitivity:
+            action = menu.addAction(f"{MNEMONICS[level]} — {EXPLAIN[level]}")
+            action.setData(level.value)
+        menu.addSeparator()
+        reset = menu.addAction(f"Form &default ({LABELS[default]})")
+        reset.setData("")
+        menu.triggered.connect(lambda action: self._picked(action.data()))
+        self.setMenu(menu)
+        self.show_level(None)
+
+    @property
+    def effective(self) -> Sensitivity:
+        return self._chosen or self._default
+
+    def show_level(self, chosen: Sensitivity | None, reason: str | None = None) -> None:
+        self._chosen = chosen
+        level = self.effective
+        marker = "" if chosen is None else " •"
+        self.setText(f"{self._prefix}{LABELS[level]}{marker}")
+        self.setProperty("level", level.value)
+        tip = f"Sensitivity: {LABELS[level]} — {EXPLAIN[level]}."
+        if chosen is None:
+            tip += " (The form's default.)"
+        else:
+            tip += f" Chosen for this value; the form's default is {LABELS[self._default].lower()}."
+        if reason:
+            tip += f"\nReason: {reason}"
+        self.setToolTip(tip)
+        self.setAccessibleDescription(tip)
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+    def _picked(self, data: str) -> None:
+        self.choose(Sensitivity(data) if data else None)
+
+    def choose(self, level: Sensitivity | None) -> None:
+        """Apply a choice as the person made it (asking for a reason when lowering)."""
+        reason: str | None = None
+        if level is not None and level < self._default:
+            reason, accepted = ReasonDialog.get_reason(self, self._what, self._default, level)
+            if not accepted:
+                return
+        if level == self._default and reason is None:
+            level = None
+        self._on_choose(level, reason)

@@ -1,0 +1,99 @@
+"""What the app remembers between runs: recent files, window geometry, last framework.
+
+Settings live in one INI file. Its folder is read from the environment each time
+settings are opened (``RISKWRIGHT_SETTINGS_DIR``, else the XDG config folder), not
+from Qt's per-process cache, so tests that point ``HOME``/``XDG_CONFIG_HOME`` at a
+temp folder never see each other's settings, nor the developer's.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+MAX_RECENT = 8
+SETTINGS_VERSION = 1
+
+
+def settings_file() -> Path:
+    override = os.environ.get("RISKWRIGHT_SETTINGS_DIR")
+    if override:
+        return Path(override) / "riskwright.ini"
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config) / "Riskwright" / "riskwright.ini"
+
+
+def data_folder() -> Path:
+    """Where the app keeps files of its own (the first-start copy of the example)."""
+    override = os.environ.get("RISKWRIGHT_DATA_DIR")
+    if override:
+        return Path(override)
+    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data) / "Riskwright"
+
+
+class AppSettings:
+    """Typed access to the few things worth remembering."""
+
+    def __init__(self) -> None:
+        self._qt = QSettings(str(settings_file()), QSettings.Format.IniFormat)
+        if self._qt.value("settings_version") is None:
+            self._qt.setValue("settings_version", SETTINGS_VERSION)
+
+    @property
+    def path(self) -> Path:
+        return Path(self._qt.fileName())
+
+    # -- recent files --------------------------------------------------------
+    def recent_files(self) -> list[Path]:
+        raw = self._qt.value("recent_files", [])
+        names = [raw] if isinstance(raw, str) else list(raw or [])
+        return [Path(name) for name in names if name]
+
+    def add_recent_file(self, path: Path) -> None:
+        resolved = str(path.resolve())
+        names = [str(p) for p in self.recent_files() if str(p) != resolved]
+        self._qt.setValue("recent_files", [resolved, *names][:MAX_RECENT])
+        self._qt.sync()
+
+    def forget_recent_file(self, path: Path) -> None:
+        names = [str(p) for p in self.recent_files() if p != path]
+        self._qt.setValue("recent_files", names)
+        self._qt.sync()
+
+    def last_file(self) -> Path | None:
+        recent = self.recent_files()
+        return recent[0] if recent else None
+
+    # -- window ----------------------------------------------------------------
+    def geometry(self) -> QByteArray | None:
+        value = self._qt.value("window/geometry")
+        return value if isinstance(value, QByteArray) else None
+
+    def window_state(self) -> QByteArray | None:
+        value = self._qt.value("window/state")
+        return value if isinstance(value, QByteArray) else None
+
+    def save_window(self, geometry: QByteArray, state: QByteArray) -> None:
+        self._qt.setValue("window/geometry", geometry)
+        self._qt.setValue("window/state", state)
+        self._qt.sync()
+
+    # -- choices ---------------------------------------------------------------
+    def last_framework(self) -> str | None:
+        value = self._qt.value("last_framework")
+        return str(value) if value else None
+
+    def set_last_framework(self, framework: str) -> None:
+        self._qt.setValue("last_framework", framework)
+        self._qt.sync()
+
+    def last_export_folder(self) -> Path | None:
+        value = self._qt.value("export/folder")
+        return Path(str(value)) if value else None
+
+    def set_last_export_folder(self, folder: Path) -> None:
+        self._qt.setValue("export/folder", str(folder))
+        self._qt.sync()

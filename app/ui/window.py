@@ -1,0 +1,544 @@
+"""The main window: parts list, the generated form, and the checks dock.
+
+The window owns no rules: values are parsed by ``app.model``, conditions come
+from ``app.content``, findings from ``app.checks``, flags from
+``app.redaction`` and reports from ``app.export``. It arranges them, turns
+gestures into edits, and keeps the panels in step with the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QPushButton,
+    QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from app.model import Address, Document, FormSet, Value
+from app.store import AssessmentFile, StoreError
+from app.ui.analysis import Analysis, LiveAnalysis
+from app.ui.dialogs import ABOUT, NewAssessmentDialog, ShortcutsDialog
+from app.ui.field_editors import MarkdownBinding, MarkdownEdit
+from app.ui.find_bar import FindBar
+from app.ui.jobs import JobRunner
+from app.ui.navigator import StageNavigator
+from app.ui.session import AssessmentSession, Change
+from app.ui.settings import AppSettings
+from app.ui.stage_page import StagePage
+
+ASSESSMENT_FILTER = "Riskwright assessments (*.rwa);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    assessment_opened = Signal(object)
+    analysis_ready = Signal(object)
+
+    def __init__(self, forms: FormSet, settings: AppSettings | None = None,
+                 remember_window: bool = True) -> None:
+        super().__init__()
+        self.forms = forms
+        self.settings = settings or AppSettings()
+        self.session: AssessmentSession | None = None
+        self.analysis: LiveAnalysis | None = None
+        self.jobs = JobRunner(self)
+        self.last_error = ""
+        self.pages: dict[str, StagePage] = {}
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Riskwright")
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+
+        self.navigator = StageNavigator(forms)
+        self.navigator.setMinimumWidth(250)
+        self.navigator.stage_chosen.connect(self.show_stage)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("formStack")
+        self.empty = self._empty_page()
+        self.stack.addWidget(self.empty)
+        self.find_bar = FindBar(lambda: self.session)
+        self.find_bar.hide()
+        self.find_bar.go_to.connect(self.go_to)
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.setSpacing(0)
+        centre_layout.addWidget(self.find_bar)
+        centre_layout.addWidget(self.stack, 1)
+        self.splitter = QSplitter()
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.navigator)
+        self.splitter.addWidget(centre)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([260, 900])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        self.panels = QTabWidget()
+        self.panels.setObjectName("panels")
+        self.panels.setAccessibleName("Findings, flags and preview")
+        self.panels.setDocumentMode(True)
+        self.dock = QDockWidget("Checks", self)
+        self.dock.setObjectName("checksDock")
+        self.dock.setWidget(self.panels)
+        self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                              | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.dock.setMinimumWidth(300)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self._build_panels()
+
+        self.saved_label = QLabel()
+        self.saved_label.setObjectName("savedLabel")
+        self.analysis_label = QLabel()
+        self.analysis_label.setObjectName("analysisLabel")
+        self.statusBar().addPermanentWidget(self.analysis_label)
+        self.statusBar().addPermanentWidget(self.saved_label)
+        self._build_actions()
+        self._build_menus()
+        self.resize(1360, 860)
+        self.remember_window = remember_window
+        if remember_window:
+            geometry = self.settings.geometry()
+            if geometry is not None:
+                self.restoreGeometry(geometry)
+            state = self.settings.window_state()
+            if state is not None:
+                self.restoreState(state)
+        QApplication.instance().focusChanged.connect(self._keep_focus_visible)  # type: ignore[union-attr]
+        self._update_actions()
+
+    # -- building -------------------------------------------------------------------------
+    def _empty_page(self) -> QWidget:
+        page = QWidget()
+        page.setObjectName("emptyPage")
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        title = QLabel("No assessment is open")
+        title.setObjectName("pageTitle")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(title)
+        hint = QLabel("Create a new assessment, open one, or start from the bundled example.")
+        hint.setObjectName("pageSummary")
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(hint)
+        for text, slot in (("&New assessment…", self.new_assessment), ("&Open…", self.open_dialog),
+                           ("Open the e&xample", self.open_example)):
+            button = QPushButton(text)
+            button.setObjectName("emptyButton")
+            button.clicked.connect(slot)
+            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        return page
+
+    def _build_panels(self) -> None:
+        from app.ui.panels import install_panels
+        install_panels(self)
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, (list, tuple)):
+                action.setShortcuts([QKeySequence(k) for k in shortcut])
+            else:
+                action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        key = QKeySequence.StandardKey
+        self.new_action = self._action("&New…", self.new_assessment, key.New, "Create a new assessment")
+        self.open_action = self._action("&Open…", self.open_dialog, key.Open, "Open an assessment file")
+        self.import_action = self._action("&Import YAML…", self.import_yaml, None,
+                                          "Create an assessment from a YAML file")
+        self.export_action = self._action("&Export…", self.export, "Ctrl+E",
+                                          "Write the internal or public report")
+        self.close_action = self._action("&Close", self.close_assessment, key.Close, "Close this assessment")
+        self.quit_action = self._action("&Quit", self.close, key.Quit, "Quit Riskwright")
+        self.undo_action = self._action("&Undo", self.undo, key.Undo)
+        self.redo_action = self._action("&Redo", self.redo, [QKeySequence(key.Redo), QKeySequence("Ctrl+Y")])
+        self.cut_action = self._action("Cu&t", lambda: self._to_focus("cut"), key.Cut)
+        self.copy_action = self._action("&Copy", lambda: self._to_focus("copy"), key.Copy)
+        self.paste_action = self._action("&Paste", lambda: self._to_focus("paste"), key.Paste)
+        self.find_action = self._action("&Find in assessment…", self.find_bar.open, key.Find,
+                                        "Search every field of every stage")
+        self.hazard_action = self._action("Mark &hazardous / unmark", self.toggle_hazard, "Ctrl+Shift+H",
+                                          "Mark the selected passage hazardous, or unmark the passage "
+                                          "under the cursor")
+        self.recheck_action = self._action("&Re-run checks", self.recheck, "F5", "Check the assessment again")
+        self.next_action = self._action("&Next part", lambda: self._step_stage(1), "Ctrl+PgDown")
+        self.previous_action = self._action("&Previous part", lambda: self._step_stage(-1), "Ctrl+PgUp")
+        self.focus_parts_action = self._action("Parts &list", self.navigator.setFocus, "Ctrl+1")
+        self.focus_form_action = self._action("&Form", self._focus_form, "Ctrl+2")
+        self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts, key.HelpContents)
+        self.about_action = self._action("&About Riskwright", self.show_about)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.new_action, self.open_action])
+        self.recent_menu = QMenu("Open &Recent", self)
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addAction(self.import_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        file_menu.addActions([self.close_action, self.quit_action])
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.cut_action, self.copy_action, self.paste_action])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.find_action, self.hazard_action])
+        view_menu = bar.addMenu("&View")
+        toggle = self.dock.toggleViewAction()
+        toggle.setText("&Checks panel")
+        view_menu.addAction(toggle)
+        view_menu.addAction(self.recheck_action)
+        go_menu = bar.addMenu("&Go")
+        go_menu.addActions([self.next_action, self.previous_action])
+        go_menu.addSeparator()
+        go_menu.addActions([self.focus_parts_action, self.focus_form_action, *self.panel_actions])
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([self.shortcuts_action, self.about_action])
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_files()
+        for number, path in enumerate(recent, start=1):
+            label = f"&{number} {path.name}" if number < 10 else path.name
+            action = self.recent_menu.addAction(label)
+            action.setToolTip(str(path))
+            action.setStatusTip(str(path))
+            action.triggered.connect(lambda _checked=False, p=path: self.open_file(p))
+        if not recent:
+            none = self.recent_menu.addAction("No recent files")
+            none.setEnabled(False)
+
+    # -- files ------------------------------------------------------------------------------
+    def open_file(self, path: Path) -> bool:
+        """Open ``path``; on a bad file say why and leave everything as it was."""
+        try:
+            assessment = AssessmentFile.open(path)
+        except StoreError as error:
+            self.show_error("Cannot open the assessment", str(error))
+            return False
+        except OSError as error:
+            self.show_error("Cannot open the assessment", f"{path}: {error.strerror or error}")
+            return False
+        self.set_assessment(assessment)
+        return True
+
+    def set_assessment(self, assessment: AssessmentFile) -> None:
+        self.close_assessment()
+        session = AssessmentSession(assessment, self.forms, self)
+        self.session = session
+        session.changed.connect(self._on_change)
+        session.failed.connect(lambda message: self.show_error("Change not saved", message))
+        session.undo_stack.canUndoChanged.connect(self._update_actions)
+        session.undo_stack.canRedoChanged.connect(self._update_actions)
+        session.undo_stack.undoTextChanged.connect(self._update_actions)
+        session.undo_stack.redoTextChanged.connect(self._update_actions)
+        self.analysis = LiveAnalysis(session, self.jobs, self)
+        self.analysis.ready.connect(self._on_analysis)
+        self.analysis.started.connect(lambda: self.analysis_label.setText("Checking…"))
+        self.settings.add_recent_file(assessment.path)
+        framework = session.framework()
+        if framework:
+            self.settings.set_last_framework(framework)
+        self._update_title()
+        self.saved_label.setText("All changes saved")
+        stage = self.navigator.current_stage() or "header"
+        self.navigator.setEnabled(True)
+        self.navigator.blockSignals(True)
+        self.navigator.select_stage(stage)
+        self.navigator.blockSignals(False)
+        self.show_stage(stage)
+        self._update_actions()
+        self.assessment_opened.emit(session)
+        QTimer.singleShot(0, self.analysis.run_now)
+
+    def close_assessment(self) -> None:
+        if self.session is None:
+            return
+        self.session.flush()
+        if self.analysis is not None:
+            self.analysis.close()
+            self.analysis = None
+        self.jobs.wait()
+        for page in self.pages.values():
+            page.release()
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages.clear()
+        self.session.close()
+        self.session.deleteLater()
+        self.session = None
+        self.stack.setCurrentWidget(self.empty)
+        self.navigator.setEnabled(False)
+        self.navigator.set_counts({})
+        self.setWindowTitle("Riskwright")
+        self.saved_label.setText("")
+        self.analysis_label.setText("")
+        self.assessment_opened.emit(None)
+        self._update_actions()
+
+    def open_dialog(self) -> None:
+        start = str(self.session.path.parent) if self.session else str(Path.home())
+        chosen, _ = QFileDialog.getOpenFileName(self, "Open assessment", start, ASSESSMENT_FILTER)
+        if chosen:
+            self.open_file(Path(chosen))
+
+    def open_example(self) -> None:
+        from app.ui.main import first_start_file
+        try:
+            self.open_file(first_start_file())
+        except (StoreError, OSError) as error:
+            self.show_error("Cannot open the example", str(error))
+
+    def new_assessment(self) -> None:
+        from app.content.frameworks import framework_ids
+        folder = self.session.path.parent if self.session else Path.home()
+        answer, accepted = NewAssessmentDialog.ask(self, framework_ids(), self.settings.last_framework(), folder)
+        if not accepted or answer is None:
+            return
+        doc = Document()
+        doc.values["header.framework"] = Value(answer.framework)
+        doc.values["header.model.name"] = Value(answer.model_name)
+        doc.values["header.status"] = Value("draft")
+        try:
+            assessment = AssessmentFile.create(answer.path, doc)
+        except (StoreError, OSError) as error:
+            self.show_error("Cannot create the assessment", str(error))
+            return
+        self.settings.set_last_framework(answer.framework)
+        self.set_assessment(assessment)
+
+    def import_yaml(self) -> None:
+        from app.content.errors import ContentError, ContentErrors
+        from app.interchange import load_document
+        chosen, _ = QFileDialog.getOpenFileName(self, "Import YAML", str(Path.home()),
+                                                "YAML (*.yaml *.yml);;All files (*)")
+        if not chosen:
+            return
+        source = Path(chosen)
+        try:
+            doc = load_document(source.read_text(encoding="utf-8"), str(source), self.forms)
+        except (ContentError, ContentErrors) as error:
+            self.show_error("Cannot import the YAML file", str(error))
+            return
+        except (OSError, UnicodeDecodeError) as error:
+            self.show_error("Cannot import the YAML file", f"{source}: {error}")
+            return
+        target, _ = QFileDialog.getSaveFileName(self, "Save the imported assessment as",
+                                                str(source.with_suffix(".rwa")), ASSESSMENT_FILTER)
+        if not target:
+            return
+        try:
+            assessment = AssessmentFile.create(Path(target), doc)
+        except (StoreError, OSError) as error:
+            self.show_error("Cannot create the assessment", str(error))
+            return
+        self.set_assessment(assessment)
+
+    def export(self) -> None:
+        from app.ui.panels import open_export_dialog
+        if self.session is not None:
+            self.session.flush()
+            open_export_dialog(self)
+
+    # -- navigation ---------------------------------------------------------------------------
+    def page(self, stage: str) -> StagePage | None:
+        if self.session is None:
+            return None
+        page = self.pages.get(stage)
+        if page is None:
+            page = StagePage(self.session, self.forms.form(stage))
+            self.pages[stage] = page
+            self.stack.addWidget(page)
+            if self.analysis is not None and self.analysis.latest is not None:
+                page.show_problems(self.analysis.latest.problems_by_address())
+        return page
+
+    def show_stage(self, stage: str) -> None:
+        if self.session is not None:
+            self.session.flush()
+        page = self.page(stage)
+        if page is None:
+            return
+        self.stack.setCurrentWidget(page)
+        self.navigator.select_stage(stage)
+
+    def show_panel(self, name: str) -> None:
+        """Bring a dock tab forward by name: findings, flags or preview."""
+        from app.ui.panels import show_panel
+        show_panel(self, name)
+
+    def current_page(self) -> StagePage | None:
+        widget = self.stack.currentWidget()
+        return widget if isinstance(widget, StagePage) else None
+
+    def go_to(self, address: Address | str, offset: int | None = None, length: int = 0) -> bool:
+        """Show the field at ``address``, focus it and select ``offset:offset+length`` in its text."""
+        if self.session is None:
+            return False
+        if isinstance(address, str):
+            try:
+                address = Address.parse(address)
+            except ValueError:
+                return False
+        if address.stage not in self.forms.stages:
+            return False
+        self.show_stage(address.stage)
+        page = self.current_page()
+        if page is None or not page.focus_address(address):
+            return False
+        if offset is not None:
+            widget = self.focusWidget()
+            if isinstance(widget, MarkdownEdit):
+                cursor = widget.textCursor()
+                cursor.setPosition(offset)
+                cursor.setPosition(offset + length, cursor.MoveMode.KeepAnchor)
+                widget.setTextCursor(cursor)
+            elif hasattr(widget, "setSelection"):
+                widget.setSelection(offset, length)  # type: ignore[union-attr]
+        return True
+
+    def _step_stage(self, step: int) -> None:
+        row = self.navigator.currentRow() + step
+        if 0 <= row < self.navigator.count():
+            self.navigator.setCurrentRow(row)
+
+    def _focus_form(self) -> None:
+        page = self.current_page()
+        if page is None:
+            return
+        for row in page.all_rows():
+            if row.isVisibleTo(page):
+                row.binding.widget.setFocus()
+                page.ensureWidgetVisible(row)
+                return
+
+    def _keep_focus_visible(self, _old: QWidget | None, new: QWidget | None) -> None:
+        page = self.current_page()
+        if page is not None and new is not None and page.isAncestorOf(new):
+            page.ensureWidgetVisible(new, 30, 50)
+
+    # -- editing ---------------------------------------------------------------------------------
+    def undo(self) -> None:
+        if self.session is not None:
+            self.session.undo()
+
+    def redo(self) -> None:
+        if self.session is not None:
+            self.session.redo()
+
+    def _to_focus(self, method: str) -> None:
+        widget = self.focusWidget()
+        if widget is not None and hasattr(widget, method):
+            getattr(widget, method)()
+
+    def focused_markdown(self) -> MarkdownBinding | None:
+        widget = self.focusWidget()
+        if self.session is None or not isinstance(widget, MarkdownEdit):
+            return None
+        for page in self.pages.values():
+            for row in page.all_rows():
+                if row.binding.widget is widget and isinstance(row.binding, MarkdownBinding):
+                    return row.binding
+        return None
+
+    def toggle_hazard(self) -> None:
+        binding = self.focused_markdown()
+        if binding is None:
+            self.statusBar().showMessage("Put the cursor in a long-text field (Markdown) to mark a passage "
+                                         "hazardous.", 6000)
+            return
+        from app.ui.hazard_markup import toggle_hazard
+        self.statusBar().showMessage(toggle_hazard(binding, self), 6000)
+
+    def recheck(self) -> None:
+        if self.session is not None and self.analysis is not None:
+            self.session.flush()
+            self.analysis.run_now()
+
+    # -- following changes ----------------------------------------------------------------------
+    def _on_change(self, change: Change) -> None:
+        for page in self.pages.values():
+            page.on_change(change)
+        if change.via_history and change.addresses:
+            first = change.addresses[0]
+            if isinstance(first, Address):
+                self._reveal(first)
+        self.saved_label.setText("All changes saved")
+        if any(str(a).startswith("header.") for a in change.addresses):
+            self._update_title()
+        if self.analysis is not None:
+            self.analysis.schedule()
+
+    def _reveal(self, address: Address) -> None:
+        if self.navigator.current_stage() != address.stage and address.stage in self.forms.stages:
+            self.show_stage(address.stage)
+        page = self.current_page()
+        if page is not None:
+            page.focus_address(address)
+
+    def _on_analysis(self, analysis: Analysis) -> None:
+        counts = analysis.stage_counts()
+        self.navigator.set_counts(counts)
+        problems = analysis.problems_by_address()
+        for page in self.pages.values():
+            page.show_problems(problems)
+        total = len(analysis.problems)
+        if analysis.framework_error:
+            self.analysis_label.setText(f"Checks failed: {analysis.framework_error}")
+        else:
+            self.analysis_label.setText("No problems" if not total else
+                                        f"{total} value{'s' if total != 1 else ''} to fix or fill in")
+        self.analysis_ready.emit(analysis)
+
+    def _update_title(self) -> None:
+        if self.session is None:
+            self.setWindowTitle("Riskwright")
+            return
+        self.setWindowTitle(f"{self.session.path.name} — Riskwright")
+        self.setWindowFilePath(str(self.session.path))
+
+    def _update_actions(self, *_args: object) -> None:
+        session = self.session
+        stack = session.undo_stack if session else None
+        self.undo_action.setEnabled(bool(stack and stack.canUndo()))
+        self.redo_action.setEnabled(bool(stack and stack.canRedo()))
+        self.undo_action.setText(f"&Undo {stack.undoText()}" if stack and stack.canUndo() else "&Undo")
+        self.redo_action.setText(f"&Redo {stack.redoText()}" if stack and stack.canRedo() else "&Redo")
+        for action in (self.export_action, self.close_action, self.find_action, self.hazard_action,
+                       self.recheck_action, self.next_action, self.previous_action):
+            action.setEnabled(session is not None)
+
+    # -- messages and help ----------------------------------------------------------------------
+    def show_error(self, title: str, message: str) -> None:
+        """A message box a person can act on (never a traceback)."""
+        self.statusBar().showMessage(message, 10000)
+        self.last_error = message
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("errorBox")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self).exec()
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About Riskwright", ABOUT)
+
+    # -- closing ------------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.remember_window:
+            self.settings.save_window(self.saveGeometry(), self.saveState())
+        self.close_assessment()
+        event.accept()
