@@ -1,0 +1,241 @@
+"""Normalised views of text, so a disguised word still matches.
+
+Detectors and the leak scanner never match raw text. redaction.md lists the
+disguises seen to slip past naive matching — zero-width characters and soft
+hyphens inside a word, fullwidth or mathematical letters, inserted combining
+accents, look-alike letters from other scripts, a word split by a hyphen and a
+line break, Markdown emphasis inside a word, Turkish dotted capital I and
+German sharp s — and each is undone here:
+
+* the **word view** (term lists, withheld text): NFKD, case-folded, soft
+  hyphens and hyphen + line-break joined, format characters (Cf) and combining
+  marks dropped, non-ASCII characters mapped to their confusable prototype
+  (Unicode TS #39 skeleton data, vendored in ``schemas/detectors/``), Markdown
+  emphasis inside a word removed, and then reduced to its words (letters and
+  digits) separated by single spaces — so hyphens, underscores, punctuation and
+  any whitespace all fold to one space.
+* the **pattern view** (sequences, keys, addresses): NFKD with format
+  characters and combining marks dropped and look-alikes mapped, but case,
+  digits and punctuation kept, because patterns depend on them.
+
+ASCII characters are never remapped by the skeleton (UTS #39 would map ``0`` to
+``o`` and ``m`` to ``rn``): the disguises that matter here are cross-script,
+and keeping ASCII as it is lets most text take a fast path.
+
+Each view has a fast form (C-level string operations, used for detection over
+megabytes) and a *mapped* form that also returns, for every character of the
+view, the offset of the original character it came from; the mapped form is
+only computed for text that has hits, to put flags at the right place in the
+document. Offsets in a view do not map back one to one — redaction always
+happens in the document model, never in a view.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from functools import cache
+from collections.abc import Callable
+
+from app.content.locate import content_path
+
+_DROPPED_CATEGORIES = frozenset({"Cf", "Mn", "Me"})
+_ZERO_WIDTH = "\u200b-\u200f\u2060-\u2064\ufeff"
+# A soft hyphen never separates words; a hyphen at the end of a line joins the
+# word with the next line (the PDF / typesetting split). Runs on the case-folded
+# NFKD text, before format characters are dropped.
+_JOIN = re.compile(rf"[-\u2010][^\S\n{_ZERO_WIDTH}]*(?:[{_ZERO_WIDTH}][^\S\n]*)*\n\s*|\u00ad\s*")
+_JOIN_TRIGGERS = ("-", "\u2010", "\u00ad")
+_EMPHASIS = re.compile(r"(?<=[^\W_])[*~`]+(?=[^\W_])")
+_WORD = re.compile(r"[^\W_]+")
+
+
+@cache
+def confusable_prototypes() -> dict[str, str]:
+    """UTS #39 source → prototype, from the vendored generated file."""
+    path = content_path("schemas", "detectors", "confusables.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    entries = {**data.get("supplement", {}), **data["mapping"]}
+    return {chr(int(source, 16)): "".join(chr(int(code, 16)) for code in target.split())
+            for source, target in entries.items()}
+
+
+def _fixpoint(char: str, step: Callable[[str], str]) -> str:
+    text = char
+    for _ in range(10):
+        following = step(text)
+        if following == text:
+            break
+        text = following
+    return text
+
+
+def _folder(casefold: bool) -> Callable[[str], str]:
+    prototypes = confusable_prototypes()
+
+    def step(text: str) -> str:
+        text = unicodedata.normalize("NFKD", text)
+        if casefold:
+            text = text.casefold()
+        out: list[str] = []
+        for ch in text:
+            if unicodedata.category(ch) == "Pd":
+                ch = "-"
+            elif not ch.isascii():
+                prototype = prototypes.get(ch, ch)
+                # A punctuation mark or symbol that looks like a letter of another
+                # script (an em dash like a katakana prolonged sound mark) must not
+                # glue two words together; one that looks like a Latin letter or
+                # digit (an inverted exclamation mark like i) is mapped.
+                if ch.isalnum() or (prototype.isascii() and prototype.isalnum()) or not casefold:
+                    ch = prototype
+            for part in unicodedata.normalize("NFKD", ch):
+                category = unicodedata.category(part)
+                if category in _DROPPED_CATEGORIES:
+                    continue
+                out.append("-" if category == "Pd" else part)
+        return "".join(out)
+    return step
+
+
+@cache
+def _special_characters() -> tuple[str, ...]:
+    """Every non-ASCII character whose folding may differ from itself."""
+    found = set(confusable_prototypes())
+    for code in range(0x80, 0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        if unicodedata.category(chr(code)) in _DROPPED_CATEGORIES or unicodedata.category(chr(code)) == "Pd":
+            found.add(chr(code))
+    return tuple(sorted(c for c in found if not c.isascii()))
+
+
+@cache
+def _table(casefold: bool) -> dict[int, str]:
+    step = _folder(casefold)
+    table: dict[int, str] = {}
+    for char in _special_characters():
+        folded = _fixpoint(char, step)
+        if folded != char:
+            table[ord(char)] = folded
+    return table
+
+
+def _delete(text: str, origin: list[int], pattern: re.Pattern[str]) -> tuple[str, list[int]]:
+    parts: list[str] = []
+    kept: list[int] = []
+    cursor = 0
+    for match in pattern.finditer(text):
+        parts.append(text[cursor:match.start()])
+        kept.extend(origin[cursor:match.start()])
+        cursor = match.end()
+    if not parts:
+        return text, origin
+    parts.append(text[cursor:])
+    kept.extend(origin[cursor:])
+    return "".join(parts), kept
+
+
+def _expand(text: str, per_char: Callable[[str], str]) -> tuple[str, list[int]]:
+    parts: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        piece = per_char(char)
+        parts.append(piece)
+        origin.extend([index] * len(piece))
+    return "".join(parts), origin
+
+
+# -- the word view ---------------------------------------------------------
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_ASCII_SEPARATORS = {code: " " for code in range(128) if not chr(code).isalnum()}
+
+
+class _NonWordToSpace(dict):  # type: ignore[type-arg]
+    """str.translate table: non-ASCII letters and digits stay, anything else becomes a space."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        value = char if code < 128 or char.isalnum() else " "
+        self[code] = value
+        return value
+
+
+_NON_WORD = _NonWordToSpace()
+
+
+def word_list(text: str) -> list[str]:
+    """The words of the word view (fast path: C-level string operations only)."""
+    if text.isascii():
+        folded = text.lower()
+    else:
+        folded = unicodedata.normalize("NFKD", text).casefold()
+    if any(trigger in folded for trigger in _JOIN_TRIGGERS):
+        folded = _JOIN.sub("", folded)
+    if not folded.isascii():
+        table = _table(True)
+        folded = _NON_ASCII_RUN.sub(lambda run: run.group().translate(table).translate(_NON_WORD), folded)
+    if "*" in folded or "~" in folded or "`" in folded:
+        folded = _EMPHASIS.sub("", folded)
+    if folded.isascii():
+        return folded.translate(_ASCII_SEPARATORS).split()
+    return _WORD.findall(folded)
+
+
+def word_view(text: str) -> str:
+    """Lower-case words separated by single spaces, every listed disguise undone."""
+    return " ".join(word_list(text))
+
+
+normalise = word_view
+"""The comparison form used everywhere ("contains" means: in the word view)."""
+
+
+def word_view_mapped(text: str) -> tuple[str, list[int]]:
+    """The word view and, per character, the offset of the original character."""
+    folded, origin = _expand(text, lambda ch: unicodedata.normalize("NFKD", ch).casefold())
+    folded, origin = _delete(folded, origin, _JOIN)
+    table = _table(True)
+    pieces: list[str] = []
+    mapped: list[int] = []
+    for char, source in zip(folded, origin, strict=True):
+        piece = char.translate(table)
+        pieces.append(piece)
+        mapped.extend([source] * len(piece))
+    folded, origin = _delete("".join(pieces), mapped, _EMPHASIS)
+    words: list[str] = []
+    word_origin: list[int] = []
+    for match in _WORD.finditer(folded):
+        if words:
+            words.append(" ")
+            word_origin.append(origin[match.start()])
+        words.append(match.group())
+        word_origin.extend(origin[match.start():match.end()])
+    return "".join(words), word_origin
+
+
+# -- the pattern view --------------------------------------------------------
+def pattern_view(text: str) -> str:
+    """Text for regular-expression detectors: disguises undone, case and punctuation kept."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKD", text).translate(_table(False))
+
+
+def pattern_view_mapped(text: str) -> tuple[str, list[int]]:
+    if text.isascii():
+        return text, list(range(len(text)))
+    table = _table(False)
+    return _expand(text, lambda ch: unicodedata.normalize("NFKD", ch).translate(table))
+
+
+def original_span(origin: list[int], start: int, end: int) -> tuple[int, int]:
+    """Offsets in the original text of the view's ``[start, end)``."""
+    return origin[start], origin[end - 1] + 1
+
+
+def warm_up() -> None:
+    """Build the folding tables now (about a second) rather than on the first keystroke."""
+    _table(True)
+    _table(False)
