@@ -10,12 +10,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from app import __version__
-from app.cli.common import CommandFailed, EXIT_CANNOT_RUN, report_failure
+from app.cli.common import EXIT_CANNOT_RUN, CommandFailed, report_failure
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "app.cli.cmd_accountability",
     "app.cli.cmd_app",
     "app.cli.cmd_check",
     "app.cli.cmd_document",

@@ -11,25 +11,37 @@ from __future__ import annotations
 import os
 import sqlite3
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import quote
 
 from sqlite_utils import Database
 
 from app import __version__
+from app.model.canonical import revision_hash
 from app.model.document import (
-    Batch, Document, Edit, InsertRecord, MoveRecord, Record, RemoveRecord, SetRecordSensitivity,
-    SetSensitivity, SetValue, Value,
+    Batch,
+    Document,
+    Edit,
+    InsertRecord,
+    MoveRecord,
+    Record,
+    RemoveRecord,
+    SetRecordSensitivity,
+    SetSensitivity,
+    SetValue,
+    Value,
 )
 from app.model.paths import Address
 from app.model.sensitivity import Sensitivity
-from app.store import codec
+from app.store import codec, history
 from app.store.atomic import temp_beside
 from app.store.errors import StoreError
 from app.store.schema import APPLICATION_ID, format_version, migrations
 
 SUFFIX = ".rwa"
+HISTORY_FORMAT = 3
+"""The first format with a history chain (migration 0003_history)."""
 _REQUIRED_TABLES = {"meta", "record", "value"}
 
 
@@ -76,7 +88,7 @@ def inspect_file(path: Path) -> int:
         if problems != ["ok"]:
             raise StoreError(f"{path}: the file is damaged ({problems[0]}); restore it from a copy")
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if version >= 1 and not _REQUIRED_TABLES <= tables:
+        if version >= 1 and not tables >= _REQUIRED_TABLES:
             raise StoreError(f"{path}: the file is damaged (tables missing); restore it from a copy")
         return int(version)
     except sqlite3.DatabaseError as error:
@@ -96,7 +108,7 @@ class AssessmentFile:
 
     # -- opening and creating ---------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike[str]) -> "AssessmentFile":
+    def open(cls, path: str | os.PathLike[str]) -> AssessmentFile:
         path = Path(path)
         version = inspect_file(path)
         try:
@@ -116,11 +128,15 @@ class AssessmentFile:
         except (sqlite3.Error, ValueError, KeyError) as error:
             db.close()
             raise StoreError(f"{path}: the file is damaged ({error}); restore it from a copy") from None
+        if version < HISTORY_FORMAT:
+            # Written before history existed: start it from the content as found.
+            with db.atomic():
+                history.record_base(db, "baseline", revision_hash(document), format=version)
         return cls(path, db, document)
 
     @classmethod
     def create(cls, path: str | os.PathLike[str], document: Document | None = None,
-               overwrite: bool = False) -> "AssessmentFile":
+               overwrite: bool = False) -> AssessmentFile:
         """Write a new file atomically: it appears complete or not at all."""
         path = Path(path)
         if path.exists() and not overwrite:
@@ -138,6 +154,7 @@ class AssessmentFile:
                 db.execute("INSERT INTO meta (key, value) VALUES ('document_id', ?), ('created_by', ?)",
                            [str(uuid.uuid4()), f"riskwright {__version__}"])
                 _write_document(db, document)
+                history.record_base(db, "created", revision_hash(document))
             db.close()
             os.replace(temp, path)
         except BaseException:
@@ -148,7 +165,7 @@ class AssessmentFile:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> "AssessmentFile":
+    def __enter__(self) -> AssessmentFile:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -161,6 +178,7 @@ class AssessmentFile:
         try:
             with self.db.atomic():
                 self._persist(edit)
+                history.record_edit(self.db, edit, inverse, self.document)
         except BaseException:
             self.document.apply(inverse)
             raise
@@ -211,6 +229,8 @@ class AssessmentFile:
             self.db.execute("DELETE FROM value")
             self.db.execute("DELETE FROM record")
             _write_document(self.db, document)
+            history.record_base(self.db, "replaced", revision_hash(document),
+                                previous=revision_hash(self.document))
         self.document = document
 
     def meta(self, key: str) -> str | None:

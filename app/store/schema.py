@@ -9,7 +9,7 @@ Each migration runs in one transaction with its bookkeeping (sqlite-utils
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -114,5 +114,45 @@ def _flags(db: Database) -> None:
             action TEXT NOT NULL CHECK (action IN ('redact', 'dismiss')),
             detail TEXT NOT NULL,
             at TEXT NOT NULL
+        )
+    """)
+
+
+@migration("0003_history")
+def _history(db: Database) -> None:
+    # The audit chain and sign-offs (owned by app.store.history / .revision /
+    # .signoff). `history.body` is the canonical JSON that `hash` covers; the
+    # other columns copy parts of it so panels can filter without parsing, and
+    # verification checks they agree. `revision` holds the canonical snapshot
+    # of every revision that was signed (zlib), so revisions can be compared
+    # and the signed content re-hashed. Files from before this version get a
+    # "baseline" entry the first time they are opened (app.store.file).
+    _statements(db, """
+        CREATE TABLE history (
+            seq INTEGER PRIMARY KEY,
+            prev TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            body TEXT NOT NULL,
+            at TEXT NOT NULL,
+            who TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            field TEXT,
+            record_id TEXT
+        );
+        CREATE INDEX history_field ON history (field, record_id);
+        CREATE TABLE revision (
+            number INTEGER PRIMARY KEY,
+            hash TEXT NOT NULL,
+            frozen_at TEXT NOT NULL,
+            snapshot BLOB NOT NULL
+        );
+        CREATE TABLE signoff (
+            id INTEGER PRIMARY KEY,
+            revision INTEGER NOT NULL,
+            history_seq INTEGER NOT NULL,
+            payload TEXT NOT NULL,
+            signature TEXT NOT NULL,
+            public_key TEXT NOT NULL
         )
     """)

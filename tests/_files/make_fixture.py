@@ -3,12 +3,18 @@
 Run it once, when a migration introduces a new format version, and commit the
 file. Never regenerate an existing fixture: each one must stay as the version
 that introduced it wrote it, so the migration tests keep meaning something.
+
+From format 3 on, a fixture also carries history and sign-offs (two throwaway
+keys, discarded after signing), so later versions prove that signatures made
+by earlier ones still verify: the canonical form must never drift.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
+import tempfile
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -17,6 +23,8 @@ from app.interchange.examples import example_document
 from app.store import file as store_file
 from app.store.schema import APPLICATION_ID, format_version, migrations
 
+HISTORY_FORMAT = 3
+
 
 def main() -> int:
     version = format_version()
@@ -24,6 +32,15 @@ def main() -> int:
     if path.exists():
         print(f"{path} exists; fixtures are frozen once written", file=sys.stderr)
         return 1
+    if version >= HISTORY_FORMAT:
+        _write_with_history(path)
+    else:
+        _write_plain(path, version)
+    print(f"wrote {path}")
+    return 0
+
+
+def _write_plain(path: Path, version: int) -> None:
     db = Database(sqlite3.connect(path, isolation_level=None), execute_plugins=False)
     store_file._configure(db)
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -33,8 +50,22 @@ def main() -> int:
                    [f"format-{version}-fixture", "riskwright fixture"])
         store_file._write_document(db, example_document())
     db.close()
-    print(f"wrote {path}")
-    return 0
+
+
+def _write_with_history(path: Path) -> None:
+    """The example, a few edits, revision 1 signed by two fictional people, then one more edit."""
+    from app.model import Address, MoveRecord, Sensitivity, SetSensitivity, SetValue
+    from app.store.signoff import load_or_create_key, sign_off
+
+    os.environ["RISKWRIGHT_ASSESSOR"] = "Fixture Assessor"
+    with tempfile.TemporaryDirectory() as keys, store_file.AssessmentFile.create(path, example_document()) as rwa:
+        rwa.apply(SetValue(Address.parse("header.model.version"), "fixture-rc3"))
+        rwa.apply(SetSensitivity(Address.parse("header.scope"), Sensitivity.INTERNAL, None))
+        evaluations = rwa.document.records("pre_deployment.evaluations")
+        rwa.apply(MoveRecord("pre_deployment.evaluations", evaluations[0].id, 2))
+        sign_off(rwa, "assessor", "Fixture Assessor", load_or_create_key(Path(keys) / "a.pem"))
+        sign_off(rwa, "compliance_lead", "Fixture Lead", load_or_create_key(Path(keys) / "b.pem"))
+        rwa.apply(SetValue(Address.parse("header.model.version"), "fixture-rc4"))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,222 @@
+"""``signoff``, ``history``, ``diff`` and ``verify``: who changed what, who approved it, is it intact."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from app.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    CommandFailed,
+    cannot_run_on_errors,
+    opened,
+    write_text_output,
+)
+
+AUDIENCES = ("internal", "reviewers", "public")
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    signoff = commands.add_parser(
+        "signoff", help="sign off the current revision in a role",
+        description="Approve the current revision of an assessment as ROLE with your signing key "
+                    "(Ed25519; created in your config folder on first use, its public key and "
+                    "fingerprint stored in the file). The revision is frozen: the next edit starts a new "
+                    "revision and sign-offs do not carry over. Your name comes from --name, "
+                    "$RISKWRIGHT_ASSESSOR, the app's settings, or your user name. "
+                    "Exit 0 signed, 1 refused (e.g. this key already signed this revision), 2 could not run.")
+    signoff.add_argument("file", help="the assessment (.rwa)")
+    signoff.add_argument("--role", required=True,
+                         help="the role you sign in: assessor, compliance_lead, or a role from "
+                              "schemas/signoff/roles.yaml")
+    signoff.add_argument("--name", help="your name as it should appear in the sign-off")
+    signoff.set_defaults(run=run_signoff)
+
+    hist = commands.add_parser(
+        "history", help="list every change: who, when, what, before → after",
+        description="List the assessment's history: every change with who made it, when, the field and "
+                    "record, the value before and after, sensitivity changes, flag decisions and "
+                    "sign-offs, oldest first. The history can hold hazardous values, so it is for the "
+                    "internal audience; other audiences get it through the audience filter.")
+    hist.add_argument("file", help="the assessment (.rwa)")
+    hist.add_argument("--format", choices=("text", "json"), default="text")
+    hist.add_argument("--audience", choices=AUDIENCES, default="internal",
+                      help="who the listing is for (default internal)")
+    hist.add_argument("--field", metavar="PATH",
+                      help="only changes to this field, table, stage or record, e.g. header.model.name, "
+                           "training.checkpoints[ckpt-2]")
+    hist.add_argument("-o", "--output", help="write here instead of standard output")
+    hist.set_defaults(run=run_history)
+
+    diff = commands.add_parser(
+        "diff", help="compare two revisions field by field",
+        description="Show what changed between two revisions, field by field: values added, removed or "
+                    "changed (with sensitivity), records added, removed or moved. Name a revision by "
+                    "number (2 or r2), by the start of its hash, or as 'current'. Earlier revisions are "
+                    "kept when they are signed. Exit 0 identical, 1 different, 2 could not run.")
+    diff.add_argument("file", help="the assessment (.rwa)")
+    diff.add_argument("rev_a", metavar="REV_A", help="the older revision")
+    diff.add_argument("rev_b", metavar="REV_B", help="the newer revision")
+    diff.add_argument("--format", choices=("text", "json"), default="text")
+    diff.add_argument("--audience", choices=AUDIENCES, default="internal",
+                      help="who the comparison is for (default internal)")
+    diff.set_defaults(run=run_diff)
+
+    verify = commands.add_parser(
+        "verify", help="check the history chain and every signature",
+        description="Check that the assessment is what its history and sign-offs say: the hash chain of "
+                    "the history (no entry changed, removed or reordered), every sign-off signature and "
+                    "the revision it signed, and that the current content follows from the history. "
+                    "The file is opened read-only. "
+                    "Exit 0 intact, 1 tampered (naming the first broken entry or signature), "
+                    "2 could not run.")
+    verify.add_argument("file", help="the assessment (.rwa)")
+    verify.add_argument("--format", choices=("text", "json"), default="text")
+    verify.set_defaults(run=run_verify)
+
+
+# -- signoff -----------------------------------------------------------------------
+def run_signoff(args: argparse.Namespace) -> int:
+    from app.content.roles import load_roles
+    from app.store import signoff as signing
+    from app.store.signoff import SignOffRefused
+    with cannot_run_on_errors():
+        roles = load_roles()
+    if args.role not in roles.ids:
+        raise CommandFailed(f"unknown role {args.role!r}; roles: {', '.join(roles.ids)} "
+                            f"(defined in schemas/signoff/roles.yaml)")
+    with opened(args.file) as assessment, cannot_run_on_errors():
+        key_file = signing.key_path()
+        new_key = not key_file.exists()
+        key = signing.load_or_create_key(key_file)
+        if new_key:
+            print(f"created your signing key at {key_file} (keep it private; it identifies you)")
+        try:
+            made = signing.sign_off(assessment, args.role, args.name, key, roles.ids)
+        except SignOffRefused as refused:
+            raise CommandFailed(f"{args.file}: sign-off refused: {refused}", EXIT_PROBLEMS) from None
+        status = signing.revision_status(assessment, signing.required_approvals(roles.required, roles.ids))
+    print(f"signed revision {made.revision} ({made.revision_hash[:12]}) of {args.file} "
+          f"as {roles.label(made.role)}: {made.name}")
+    print(f"key fingerprint: {signing.spaced(made.fingerprint)}")
+    print(f"status: {status.summary()}")
+    return EXIT_OK
+
+
+# -- history -------------------------------------------------------------------------
+def _refuse_other_audiences(audience: str, what: str) -> None:
+    """Only the internal audience may see history values until the audience filter can be applied."""
+    if audience != "internal":
+        raise CommandFailed(
+            f"{what} for the {audience} audience is not available: history holds values as they were "
+            f"entered, hazardous ones included, and this build cannot pass it through the audience "
+            f"filter yet. Nothing was written. Use --audience internal (the default) and share the "
+            f"result only inside the lab.")
+
+
+def run_history(args: argparse.Namespace) -> int:
+    from app.store import history
+    _refuse_other_audiences(args.audience, "history")
+    with opened(args.file) as assessment, cannot_run_on_errors():
+        try:
+            found = history.entries(assessment.db, args.field)
+        except ValueError as error:
+            raise CommandFailed(f"--field: {error}") from None
+    if args.format == "json":
+        text = json.dumps({"file": args.file, "audience": args.audience, "field": args.field,
+                           "entries": [_entry_json(entry) for entry in found]},
+                          indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = "".join(_entry_line(entry) + "\n" for entry in found)
+        if not found:
+            text = f"no history entries{f' for {args.field}' if args.field else ''}\n"
+    write_text_output(text, args.output)
+    return EXIT_OK
+
+
+def _entry_line(entry: Any) -> str:
+    when = entry.at.replace("T", " ").replace("Z", "")
+    return f"#{entry.seq:<5} {when}  {entry.who:<18} r{entry.revision:<3} {entry.describe()}"
+
+
+def _entry_json(entry: Any) -> dict[str, Any]:
+    return {**entry.body, "address": entry.address, "summary": entry.describe(), "hash": entry.hash,
+            "prev": entry.prev}
+
+
+# -- diff ---------------------------------------------------------------------------------
+def run_diff(args: argparse.Namespace) -> int:
+    from app.store import revision
+    from app.store.history import brief_data
+    _refuse_other_audiences(args.audience, "a comparison")
+    with opened(args.file) as assessment, cannot_run_on_errors():
+        old = revision.resolve(assessment.db, assessment.document, args.rev_a)
+        new = revision.resolve(assessment.db, assessment.document, args.rev_b)
+        changes = revision.diff_documents(old.document, new.document)
+    if args.format == "json":
+        print(json.dumps({"file": args.file, "from": {"revision": old.number, "hash": old.hash},
+                          "to": {"revision": new.number, "hash": new.hash},
+                          "changes": [change.as_json() for change in changes]}, indent=2, ensure_ascii=False))
+    else:
+        print(f"from {old.label} {old.hash[:12]} to {new.label} {new.hash[:12]}: "
+              f"{len(changes)} change{'s' if len(changes) != 1 else ''}")
+        for change in changes:
+            print(_change_line(change, brief_data))
+    return EXIT_PROBLEMS if changes else EXIT_OK
+
+
+def _change_line(change: Any, brief: Any) -> str:
+    def shown(form: Any) -> str:
+        if form is None:
+            return "(empty)"
+        text = brief(form.get("data"))
+        if form.get("sensitivity"):
+            text += f" [{form['sensitivity']}]"
+        return text
+
+    if change.change in ("changed", "added", "removed"):
+        mark = {"changed": "~", "added": "+", "removed": "-"}[change.change]
+        return f"{mark} {change.address}: {shown(change.before)} → {shown(change.after)}"
+    if change.change == "record moved":
+        return f"~ {change.address}: moved from position {change.before} to {change.after}"
+    if change.change == "record sensitivity":
+        def level(form: Any) -> str:
+            return (form or {}).get("sensitivity") or "default"
+        return f"~ {change.address}: record sensitivity {level(change.before)} → {level(change.after)}"
+    mark = "+" if change.change == "record added" else "-"
+    return f"{mark} {change.address}: {change.change}"
+
+
+# -- verify ---------------------------------------------------------------------------------
+def run_verify(args: argparse.Namespace) -> int:
+    from app.store.verification import verify_file
+    with cannot_run_on_errors():
+        verdict = verify_file(Path(args.file))
+    if args.format == "json":
+        print(json.dumps({
+            "file": args.file, "intact": verdict.intact, "entries": verdict.entries,
+            "problems": verdict.problems,
+            "signoffs": [{**signoff.as_json(), "valid": valid} for signoff, valid in verdict.signoffs],
+        }, indent=2, ensure_ascii=False))
+    else:
+        _print_verdict(args.file, verdict)
+    return EXIT_OK if verdict.intact else EXIT_PROBLEMS
+
+
+def _print_verdict(name: str, verdict: Any) -> None:
+    from app.store.signoff import spaced
+    for signoff, valid in verdict.signoffs:
+        mark = "ok " if valid else "BAD"
+        print(f"{mark} revision {signoff.revision} ({signoff.revision_hash[:12]}) signed by {signoff.name} "
+              f"as {signoff.role} at {signoff.signed_at}, key {spaced(signoff.fingerprint, 4)}")
+    if verdict.intact:
+        print(f"{name}: intact — {verdict.entries} history entries chained, "
+              f"{len(verdict.signoffs)} signature{'s' if len(verdict.signoffs) != 1 else ''} valid, "
+              f"content matches the history")
+        return
+    print(f"{name}: TAMPERED — {verdict.problems[0]}")
+    for problem in verdict.problems[1:]:
+        print(f"  also: {problem}")

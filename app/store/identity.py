@@ -1,0 +1,79 @@
+"""Who is making a change: the name written into history and sign-offs.
+
+Order of precedence, so a person is named the same way by the app and the CLI:
+``$RISKWRIGHT_ASSESSOR``; else ``assessor_name`` in the settings file the
+desktop app writes (``settings.json`` in the config folder); else the operating
+system's user name. The signing key lives in the same config folder.
+
+The config folder is ``$XDG_CONFIG_HOME/riskwright`` or
+``~/.config/riskwright``.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.store.atomic import write_atomically
+
+ASSESSOR_VARIABLE = "RISKWRIGHT_ASSESSOR"
+SETTINGS_FILE = "settings.json"
+ASSESSOR_KEY = "assessor_name"
+"""Key of the person's display name in ``settings.json``."""
+
+
+def config_folder() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "riskwright"
+
+
+def settings_path() -> Path:
+    return config_folder() / SETTINGS_FILE
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    source: str
+    """Where the name came from: ``environment``, ``settings`` or ``system``."""
+
+
+def read_settings() -> dict[str, Any]:
+    """The settings file as a dict; an absent or unreadable file counts as empty."""
+    try:
+        settings = json.loads(settings_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return settings if isinstance(settings, dict) else {}
+
+
+def current_identity() -> Identity:
+    named = os.environ.get(ASSESSOR_VARIABLE, "").strip()
+    if named:
+        return Identity(named, "environment")
+    configured = read_settings().get(ASSESSOR_KEY)
+    if isinstance(configured, str) and configured.strip():
+        return Identity(configured.strip(), "settings")
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):  # no user name in the environment nor in the password database
+        user = f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown user"
+    return Identity(user, "system")
+
+
+def assessor_name() -> str:
+    """The name history entries are written under; cheap enough to call per edit."""
+    return current_identity().name
+
+
+def save_assessor_name(name: str) -> None:
+    """Store the person's name in ``settings.json``, keeping every other setting."""
+    folder = config_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = read_settings()
+    settings[ASSESSOR_KEY] = name.strip()
+    write_atomically(settings_path(), (json.dumps(settings, indent=2, ensure_ascii=False) + "\n").encode())

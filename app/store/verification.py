@@ -1,0 +1,243 @@
+"""``verify``: is this assessment what its history and its signatures say it is?
+
+Four independent checks, each naming the first place it fails:
+
+1. the chain: every entry's hash covers the previous hash and its own body, and
+   the sequence has no gaps (an edited, deleted, inserted or reordered entry
+   shows up here);
+2. the signatures: each sign-off's Ed25519 signature over its payload, its key
+   fingerprint, the history head it signed (so a wholesale rewrite of earlier
+   history, hashes recomputed, still fails), the document it names, and the
+   frozen snapshot of the revision it signed;
+3. the sign-off table and the revisions table agree with the chain;
+4. the content: replaying the entries backwards over the current document must
+   arrive, at each sign-off and at creation, at exactly the content whose hash
+   was recorded there — so content changed behind the history's back (say, with
+   the ``sqlite3`` shell) is found, and named field by field against the
+   signed snapshot.
+
+Opens the file read-only: verifying never changes it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from app.model.canonical import canonical_json, revision_hash, sha256_hex, short_hash
+from app.model.document import Document
+from app.store import history, revision
+from app.store.errors import StoreError
+from app.store.history import BASE_KINDS, CONTENT_KINDS, GENESIS, ReplayError
+from app.store.signoff import SignOff, signoff_from_entry
+
+_COLUMNS = ("at", "who", "revision", "kind")
+
+
+@dataclass
+class Verdict:
+    """What ``verify`` found. ``problems`` are in the order checked; the first one is named first."""
+
+    entries: int = 0
+    problems: list[str] = field(default_factory=list)
+    signoffs: list[tuple[SignOff, bool]] = field(default_factory=list)
+    """Every sign-off with whether its signature checked out."""
+    checkpoints: int = 0
+    """Points at which the replayed content matched a recorded hash."""
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class _Row:
+    seq: int
+    prev: str
+    hash: str
+    text: str
+    columns: dict[str, Any]
+    body: dict[str, Any] | None
+
+
+def verify_file(path: Path) -> Verdict:
+    """Verify a file on disk without writing to it; StoreError if it cannot be checked at all."""
+    from app.store.file import HISTORY_FORMAT, _connect, _read_document, inspect_file
+    version = inspect_file(path)
+    if version < HISTORY_FORMAT:
+        raise StoreError(f"{path}: written before Riskwright kept a history (file format {version}); "
+                         f"open it once with this version to start its history, then verify it")
+    db = Database(_connect(path, read_only=True), execute_plugins=False)
+    try:
+        try:
+            document = _read_document(db)
+        except (sqlite3.Error, ValueError, KeyError) as error:
+            raise StoreError(f"{path}: the file is damaged ({error}); restore it from a copy") from None
+        return verify(db, document)
+    except sqlite3.Error as error:
+        raise StoreError(f"{path}: cannot be checked ({error})") from None
+    finally:
+        db.close()
+
+
+def verify(db: Database, document: Document) -> Verdict:
+    verdict = Verdict()
+    rows = _read_rows(db)
+    verdict.entries = len(rows)
+    if not rows:
+        verdict.problems.append("the history is empty: its entries were deleted")
+        return verdict
+    recomputed = _check_chain(rows, verdict)
+    _check_signoffs(db, rows, recomputed, verdict)
+    _check_content(db, rows, document.copy(), verdict)
+    return verdict
+
+
+def _read_rows(db: Database) -> list[_Row]:
+    rows = []
+    for seq, prev, digest, text, at, who, number, kind in db.execute(
+            "SELECT seq, prev, hash, body, at, who, revision, kind FROM history ORDER BY seq"):
+        try:
+            body = json.loads(text)
+            body = body if isinstance(body, dict) else None
+        except (TypeError, ValueError):
+            body = None
+        rows.append(_Row(int(seq), str(prev), str(digest), str(text),
+                         {"at": at, "who": who, "revision": number, "kind": kind}, body))
+    return rows
+
+
+def _check_chain(rows: list[_Row], verdict: Verdict) -> dict[int, str]:
+    """Check links, hashes, numbering and copied columns; return the hash each entry should have."""
+    recomputed: dict[int, str] = {0: GENESIS}
+    expected_seq, previous = 1, GENESIS
+    for row in rows:
+        if row.seq != expected_seq:
+            missing = f"#{expected_seq}" if row.seq == expected_seq + 1 else f"#{expected_seq}–#{row.seq - 1}"
+            verdict.problems.append(f"entry {missing} is missing: entries were deleted from the history")
+        elif row.prev != previous:
+            verdict.problems.append(f"entry #{row.seq} does not follow entry #{row.seq - 1}: entries were "
+                                    f"removed, inserted or reordered")
+        if history.chain_hash(row.prev, row.text) != row.hash:
+            verdict.problems.append(f"entry #{row.seq} was altered after it was written (its content "
+                                    f"does not match its hash)")
+        elif row.body is None or canonical_json(row.body) != row.text or row.body.get("seq") != row.seq:
+            verdict.problems.append(f"entry #{row.seq} is not a well-formed entry for its place in the history")
+        else:
+            for column in _COLUMNS:
+                if row.columns[column] != row.body.get(column):
+                    verdict.problems.append(
+                        f"entry #{row.seq}: its {column} column says {row.columns[column]!r} but the entry "
+                        f"itself says {row.body.get(column)!r} (altered)")
+                    break
+        recomputed[row.seq] = history.chain_hash(recomputed.get(row.seq - 1, row.prev), row.text)
+        expected_seq, previous = row.seq + 1, row.hash
+    first = rows[0].body
+    if rows[0].seq == 1 and first is not None and first.get("kind") not in BASE_KINDS:
+        verdict.problems.append("entry #1 is not the creation of the assessment: the start of the history "
+                                "was removed")
+    return recomputed
+
+
+def _check_signoffs(db: Database, rows: list[_Row], recomputed: dict[int, str], verdict: Verdict) -> None:
+    document_id = _meta(db, "document_id")
+    frozen = {r.number: r for r in revision.frozen_revisions(db)}
+    table = {int(seq): (int(number), str(payload), str(signature), str(public))
+             for seq, number, payload, signature, public in db.execute(
+                 "SELECT history_seq, revision, payload, signature, public_key FROM signoff")}
+    signed_revisions: set[int] = set()
+    for row in rows:
+        if row.body is None or row.body.get("kind") != "signoff":
+            continue
+        try:
+            signoff = signoff_from_entry(row.body, row.seq)
+        except (KeyError, TypeError, ValueError):
+            verdict.problems.append(f"sign-off in entry #{row.seq} is incomplete (altered)")
+            continue
+        valid = signoff.signature_is_valid()
+        verdict.signoffs.append((signoff, valid))
+        where = f"sign-off in entry #{row.seq} ({signoff.name} as {signoff.role}, revision {signoff.revision})"
+        if not valid:
+            verdict.problems.append(f"{where}: the signature does not match what was signed (altered)")
+            continue
+        signed_revisions.add(signoff.revision)
+        if signoff.history_head != recomputed.get(row.seq - 1):
+            verdict.problems.append(f"{where}: the history before it is not the history that was signed "
+                                    f"(earlier entries were rewritten)")
+        if signoff.document != document_id:
+            verdict.problems.append(f"{where}: it was made for another document ({signoff.document})")
+        stored = frozen.get(signoff.revision)
+        if stored is None:
+            verdict.problems.append(f"{where}: the signed revision's snapshot is missing (deleted)")
+        elif stored.hash != signoff.revision_hash:
+            verdict.problems.append(f"{where}: the stored revision hash differs from the signed one (altered)")
+        else:
+            text = revision.snapshot_text(db, signoff.revision)
+            if text is None or sha256_hex(text) != signoff.revision_hash:
+                verdict.problems.append(f"{where}: the stored snapshot of revision {signoff.revision} no "
+                                        f"longer matches its signed hash (altered)")
+        copy = table.pop(row.seq, None)
+        if copy is None:
+            verdict.problems.append(f"{where}: missing from the sign-off table (deleted)")
+        elif copy != (signoff.revision, canonical_json(signoff.payload()), signoff.signature,
+                      signoff.public_key):
+            verdict.problems.append(f"{where}: the sign-off table's copy differs from the history (altered)")
+    for seq in sorted(table):
+        verdict.problems.append(f"sign-off table row for entry #{seq} has no sign-off in the history "
+                                f"(added outside Riskwright)")
+    for number in sorted(set(frozen) - signed_revisions):
+        verdict.problems.append(f"revision {number} is marked as signed but has no valid sign-off")
+
+
+def _check_content(db: Database, rows: list[_Row], document: Document, verdict: Verdict) -> None:
+    """Replay backwards from the current content; compare at every recorded hash."""
+    digest: str | None = None
+    for row in reversed(rows):
+        body = row.body
+        if body is None:
+            return
+        kind = body.get("kind")
+        if kind in CONTENT_KINDS:
+            try:
+                history.undo_entry(document, body)
+            except (ReplayError, KeyError, IndexError, TypeError, ValueError) as error:
+                verdict.problems.append(f"the content does not match the history at entry #{row.seq} "
+                                        f"({error}): it was changed outside Riskwright")
+                return
+            digest = None
+        elif kind == "signoff" or kind in BASE_KINDS:
+            expected = body.get("revision_hash") if kind == "signoff" else body.get("content")
+            digest = digest or revision_hash(document)
+            if digest != expected:
+                verdict.problems.append(_content_problem(db, row.seq, body, document))
+                return
+            verdict.checkpoints += 1
+            if kind in BASE_KINDS:
+                return
+
+
+def _content_problem(db: Database, seq: int, body: dict[str, Any], document: Document) -> str:
+    if body.get("kind") == "signoff":
+        number = int(body["revision"])
+        text = (f"the content of revision {number} ({short_hash(str(body['revision_hash']))}) was changed "
+                f"after it was signed in entry #{seq}, with no history entry")
+        signed = revision.snapshot(db, number)
+        if signed is not None:
+            changed = revision.diff_documents(signed, document)
+            if changed:
+                names = ", ".join(d.address for d in changed[:5])
+                more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""
+                text += f": {names}{more}"
+        return text
+    return (f"the content differs from what the history records since entry #{seq} "
+            f"({body.get('kind')}): it was changed outside Riskwright")
+
+
+def _meta(db: Database, key: str) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return None if row is None else str(row[0])
