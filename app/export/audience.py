@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.export.build import CheckOutcome, Withholding
+from app.export.build import Withholding
 from app.export.errors import ExportRefused
 from app.model.document import Document
 from app.model.forms import FormSet
+from app.store import AssessmentFile
 
 _MISSING = ("{audience} exports need the audience filter and the output leak scanner (app.redaction), "
             "which this build does not have yet; nothing was written. Internal exports work.")
@@ -36,11 +37,15 @@ def filtered(doc: Document, audience: str, forms: FormSet) -> tuple[Document, Wi
     raise ExportRefused(_MISSING.format(audience=audience.capitalize()), "unavailable")
 
 
-def filtered_check(check: CheckOutcome, withholding: Withholding) -> CheckOutcome:
-    return check
-
-
 def leak_hits(doc: Document, audience: str, fmt: str, path: Path, forms: FormSet) -> list[str]:
+    redaction = _redaction()
+    if redaction is None:
+        raise ExportRefused(_MISSING.format(audience=audience.capitalize()), "unavailable")
+    raise ExportRefused(_MISSING.format(audience=audience.capitalize()), "unavailable")
+
+
+def open_flags(assessment: AssessmentFile, audience: str) -> list[str]:
+    """Open detector flags that block an export to ``audience``, one line each (where, what kind)."""
     redaction = _redaction()
     if redaction is None:
         raise ExportRefused(_MISSING.format(audience=audience.capitalize()), "unavailable")

@@ -67,8 +67,14 @@ class Withholding:
 
 @dataclass(frozen=True)
 class Revision:
+    """The revision a report comes from: its hash, number and sign-offs (``app.store.signoff``)."""
+
     hash: str
+    number: int | None = None
+    state: str | None = None
+    """``signed off``, ``partly signed`` or ``unsigned``."""
     signoffs: tuple[dict[str, str], ...] = ()
+    """Each with ``role``, ``name``, ``signed_at`` and ``fingerprint``."""
 
 
 @dataclass
@@ -390,8 +396,8 @@ def _summary(ctx: _Context, section: SectionLayout, determinations: tuple[Determ
     doc, forms = ctx.doc, ctx.forms
     items: list[tuple[str, Cell]] = []
     if check is not None:
-        colour = ctx.styles.statuses.get(check.status)
-        items.append(("Overall status", Cell(plain_label(check.status), colour)))
+        colour = _tint(ctx.styles.statuses.get(check.status))
+        items.append(("Overall status against the framework", Cell(plain_label(check.status), colour)))
         if check.rubric_score is not None:
             items.append(("Best-practice rubric score", Cell(f"{check.rubric_score:.0f} / 100")))
     framework = ctx.facts.title if ctx.facts else _text(doc.get("header.framework"))
@@ -432,11 +438,26 @@ def _compliance(ctx: _Context, check: CheckOutcome) -> Iterable[Block]:
     rows = []
     for finding in sorted(check.findings, key=lambda f: (_SEVERITY_ORDER.get(f.severity, 9), f.rule_id,
                                                           f.address or "")):
-        rows.append((Cell(plain_label(finding.severity), ctx.styles.severities.get(finding.severity)),
+        source = _escape_link_text(finding.citation)
+        if finding.citation_url:
+            source = f"[{source}]({finding.citation_url})"
+        rows.append((Cell(plain_label(finding.severity), _tint(ctx.styles.severities.get(finding.severity))),
                      Cell(finding.rule_id), Cell(finding.address or finding.stage or NOT_SHOWN),
-                     Cell(finding.message), Cell(finding.citation)))
+                     Cell(finding.message), Cell(source)))
     yield DataTable(None, ("Severity", "Rule", "Concerns", "Finding", "Source"), tuple(rows),
-                    widths=(1.6, 2.2, 2.6, 5.2, 3.0))
+                    widths=(1.5, 2.1, 2.7, 5.4, 2.8), markdown_columns=(4,))
+
+
+def _escape_link_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
+def _tint(colour: str | None) -> str | None:
+    """A light version of a strong status colour, for a cell background."""
+    if colour is None:
+        return None
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(v + (255 - v) * 0.8):02x}" for v in (red, green, blue))
 
 
 def _redaction_summary(ctx: _Context) -> Iterable[Block]:
@@ -463,12 +484,28 @@ def _redaction_log(ctx: _Context) -> Iterable[Block]:
 
 
 def _revision(ctx: _Context, revision: Revision) -> Iterable[Block]:
-    items = [("Revision hash", Cell(revision.hash or NOT_SHOWN)),
-             ("Assessment status", Cell(_option(ctx.forms, "header.status", ctx.doc.get("header.status"))
-                                        or NOT_SHOWN))]
+    items = [("Revision hash (SHA-256)", Cell(revision.hash or NOT_SHOWN))]
+    if revision.number is not None:
+        items.append(("Revision number", Cell(str(revision.number))))
+    if revision.state:
+        items.append(("Sign-off", Cell(revision.state.capitalize())))
+    items.append(("Assessment status", Cell(_option(ctx.forms, "header.status", ctx.doc.get("header.status"))
+                                            or NOT_SHOWN)))
     yield Facts(tuple(items))
-    if revision.signoffs:
-        rows = tuple(tuple(Cell(s.get(k, "")) for k in ("name", "role", "date")) for s in revision.signoffs)
-        yield DataTable("Sign-offs", ("Signed by", "Role", "Date"), rows, widths=(3, 3, 2))
-    else:
+    if not revision.signoffs:
         yield Prose("No sign-off is recorded for this revision.", tone="muted")
+        return
+    # Signers' names are personal data held at internal sensitivity, like the header's assessors.
+    named = ctx.audience != "public"
+    columns = ("Role", "Signed by", "Signed at", "Key") if named else ("Role", "Signed at", "Key")
+    rows = []
+    for signoff in revision.signoffs:
+        cells = [Cell(plain_label(signoff.get("role", "")))]
+        if named:
+            cells.append(Cell(signoff.get("name", "")))
+        cells += [Cell(signoff.get("signed_at", "")), Cell(signoff.get("fingerprint", "")[:16])]
+        rows.append(tuple(cells))
+    yield DataTable("Sign-offs", columns, tuple(rows), widths=(2, 3, 2.5, 2) if named else (2, 2.5, 2))
+    if not named:
+        yield Prose("Signers' names are withheld from the public edition; each sign-off is an Ed25519 "
+                    "signature over the revision hash, checkable with `riskwright verify`.", tone="muted")

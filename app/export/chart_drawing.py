@@ -164,8 +164,7 @@ def _evaluations(spec: EvaluationSpec, width: float, styles: ReportStyles) -> Dr
                              strokeColor=_c("#ffffff"), strokeWidth=0.4))
         group.add(_text(left + 4, bottom + panel_h + 6, _fit(panel.category, 8.5, panel_w - 8), 8.5, ink,
                         bold=True))
-        group.add(_text(left + panel_w, bottom + panel_h + 6, f"{count} evaluation{'s' if count != 1 else ''}",
-                        6.5, muted, "end"))
+        group.add(_text(left + panel_w - 3, bottom + panel_h - 9, f"n = {count}", 6.5, muted, "end"))
         drawing.add(group)
     drawing.add(_text(width / 2, 2, "effective training compute (FLOP, log scale)", 7, muted, "middle"))
     return drawing

@@ -94,7 +94,7 @@ def _scorecard(doc: Document, facts: FrameworkFacts | None, ladders: dict[str, L
         label = facts.category_label(category) if facts else plain_label(category)
         rows.append((label, own.rank(_str(record.get("pre_mitigation_level"))),
                      own.rank(_str(record.get("post_mitigation_level")))))
-    return Chart("scorecard", "Risk scorecard",
+    return Chart("scorecard", "Levels before and after mitigation",
                  "Each row is a risk category; the hollow marker is the level before mitigation, the filled "
                  "marker the level after mitigation.",
                  ScorecardSpec(ladder.labels, ladder.colours, tuple(rows)))

@@ -1,20 +1,84 @@
 """The export's side of the framework check (``app.checks``).
 
-Until the checks package is available the report leaves the compliance
-section out (and says nothing about compliance) rather than invent a result.
+The check always runs on the full assessment (a check of the filtered copy
+would report withheld evidence as missing). For a wider audience, a finding
+whose message quotes a value the audience may not see in full keeps its rule,
+severity and source but loses the quoting message: the rule's own title, from
+the published framework, stands in for it.
 """
 
 from __future__ import annotations
 
 from app.export.build import CheckOutcome
+from app.export.report import Finding
 from app.model.document import Document
+
+WITHHELD_MESSAGE = " (The finding's details quote text withheld from this edition.)"
+
+
+def _framework(framework_id: str | None):  # type: ignore[no-untyped-def]
+    try:
+        from app.checks import load_framework
+    except ImportError:  # pragma: no cover - the checks package is part of the application
+        return None
+    if not framework_id:
+        return None
+    try:
+        return load_framework(framework_id)
+    except (KeyError, Exception):  # an unknown or broken framework is `riskwright check`'s to report
+        return None
+
+
+def _rubric_score(doc: Document, framework_id: str) -> float | None:
+    """The best-practice rubric's score, from whichever installed framework carries a rubric."""
+    from app.checks import check, framework_ids
+    for other in framework_ids():
+        if other == framework_id:
+            continue
+        framework = _framework(other)
+        if framework is not None and framework.has_score:
+            result = check(doc, framework)
+            return None if result.score is None else float(result.score.total)
+    return None
 
 
 def run_check(doc: Document) -> CheckOutcome | None:
+    """Findings, status and rubric score; None when the assessment names no installed framework."""
+    framework_id = doc.get("header.framework")
+    framework = _framework(framework_id if isinstance(framework_id, str) else None)
+    if framework is None:
+        return None
+    from app.checks import check
+    result = check(doc, framework)
+    findings = tuple(
+        Finding(rule_id=f.rule_id, severity=f.severity, stage=f.stage, address=f.address, message=f.message,
+                citation=f"{f.citation.source_title}, {f.citation.section}", citation_url=f.citation.url,
+                rule_title=f.rule_title, quotes=tuple(f.quotes))
+        for f in result.findings)
+    score = float(result.score.total) if result.score is not None else _rubric_score(doc, framework.id)
+    return CheckOutcome(findings, result.status, score)
+
+
+def for_audience(outcome: CheckOutcome, original: Document, filtered: Document) -> CheckOutcome:
+    """Findings safe for the filtered edition: messages quoting altered values fall back to the rule title."""
+    findings = []
+    for finding in outcome.findings:
+        if any(_altered(original, filtered, address) for address in finding.quotes):
+            title = finding.rule_title or finding.rule_id
+            findings.append(Finding(finding.rule_id, finding.severity, finding.stage, finding.address,
+                                    title.rstrip(".") + "." + WITHHELD_MESSAGE, finding.citation,
+                                    finding.citation_url, finding.rule_title, ()))
+        else:
+            findings.append(finding)
+    return CheckOutcome(tuple(findings), outcome.status, outcome.rubric_score)
+
+
+def _altered(original: Document, filtered: Document, address: str) -> bool:
     try:
-        import app.checks as checks
-    except ImportError:
-        return None
-    if not hasattr(checks, "check"):
-        return None
-    return None
+        before = original.value(address)
+        after = filtered.value(address)
+    except (KeyError, ValueError):
+        return True
+    if before is None:
+        return after is not None
+    return after is None or after.data != before.data

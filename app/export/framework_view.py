@@ -2,16 +2,15 @@
 
 Labels of categories and levels, the ordered ladders that colour the
 scorecard, and the cadence rules the re-assessment timeline is drawn
-against. Read from the framework loader in ``app.content.frameworks``; when a
-framework (or the loader) is missing, the report still renders with plain ids
-and uncoloured levels rather than inventing an order.
+against, read from ``app.content.frameworks``. When the assessment names no
+installed framework the report still renders, with plain ids and uncoloured
+levels, rather than inventing an order.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
+from app.content.framework_spec import CalendarCadenceRule, ComputeCadenceRule, Framework
 from app.content.report_layout import ReportStyles
 from app.export.report import Ladder
 
@@ -50,42 +49,33 @@ def framework_facts(framework_id: str | None) -> FrameworkFacts | None:
     """The framework's facts, or None when it is not installed or cannot be read."""
     if not framework_id:
         return None
+    from app.content.errors import ContentErrors
+    from app.content.frameworks import load_framework
     try:
-        from app.content import frameworks
-    except ImportError:  # pragma: no cover - the module is part of the package
+        framework = load_framework(framework_id)
+    except (KeyError, ContentErrors):  # `riskwright check` reports these; a report still renders
         return None
-    loader = getattr(frameworks, "load_framework", None)
-    if loader is None:
-        return None
-    try:
-        framework = loader(framework_id)
-    except Exception:  # an unreadable framework is reported by `riskwright check`, not here
-        return None
-    return _facts_from(framework)
+    return facts_from(framework)
 
 
-def _facts_from(framework: Any) -> FrameworkFacts:
-    categories = tuple((c.id, getattr(c, "label", None) or plain_label(c.id))
-                       for c in getattr(framework, "categories", ()))
+def facts_from(framework: Framework) -> FrameworkFacts:
+    categories = []
     ladders: dict[str, tuple[tuple[str, str], ...]] = {}
-    for category in getattr(framework, "categories", ()):
-        levels = getattr(category, "levels", None) or getattr(framework, "levels", ())
-        ladders[category.id] = tuple(_level_pair(level) for level in levels)
-    security = tuple(_level_pair(level) for level in getattr(framework, "security_levels", ()) or ())
-    cadence = getattr(framework, "cadence", None)
+    for category in framework.categories:
+        ladder = tuple((step.level, step.label) for step in category.ladder)
+        categories.append((category.id, category.label))
+        for alias in (category.id, *category.equivalents):
+            ladders[alias] = ladder
+            if alias != category.id:
+                categories.append((alias, category.label))
+    months = next((rule.max_months for rule in framework.rules if isinstance(rule, CalendarCadenceRule)), None)
+    factor = next((rule.max_ratio for rule in framework.rules if isinstance(rule, ComputeCadenceRule)), None)
     return FrameworkFacts(
-        id=framework.id, title=getattr(framework, "title", framework.id),
-        version=str(getattr(framework, "version", "") or ""), categories=categories, ladders=ladders,
-        security_levels=security,
-        reassessment_months=getattr(cadence, "deployment_months", None) if cadence else None,
-        compute_factor=getattr(cadence, "training_compute_factor", None) if cadence else None,
+        id=framework.id, title=framework.name, version=framework.version, categories=tuple(categories),
+        ladders=ladders, security_levels=tuple((level.id, level.label) for level in framework.security_levels),
+        reassessment_months=float(months) if months else None,
+        compute_factor=float(factor) if factor else None,
     )
-
-
-def _level_pair(level: Any) -> tuple[str, str]:
-    if isinstance(level, str):
-        return level, plain_label(level)
-    return level.id, getattr(level, "label", None) or plain_label(level.id)
 
 
 def ladder_colours(count: int, stops: tuple[str, ...]) -> tuple[str, ...]:

@@ -16,13 +16,17 @@ from pathlib import Path
 from app.content.forms import load_forms
 from app.content.report_layout import ReportLayout, ReportStyles, load_layout, load_styles
 from app.export import audience as audience_filter
+from app.export import compliance
 from app.export.build import CheckOutcome, Revision, Withholding, build_report
 from app.export.errors import ExportRefused
 from app.export.formats import writer_for
 from app.export.framework_view import framework_facts
+from app.export.redaction_log import FlagDecision
 from app.export.report import Report
 from app.model.document import Document
 from app.model.forms import FormSet
+from app.model.paths import Address
+from app.store import AssessmentFile
 from app.store.atomic import temp_beside
 
 AUDIENCES = ("public", "reviewers", "internal")
@@ -39,20 +43,26 @@ class Exported:
 
 
 def check_outcome(doc: Document) -> CheckOutcome | None:
-    """The framework check, when the checks package is available."""
-    from app.export import compliance
+    """The framework check (None when the assessment names no installed framework)."""
     return compliance.run_check(doc)
 
 
 def revision_of(doc: Document) -> Revision:
-    from app.model.canonical import revision_hash
+    """The revision hash a sign-off signs (``app.model.canonical``)."""
+    try:
+        from app.model.canonical import revision_hash
+    except ImportError:  # pragma: no cover - older trees without the canonical form
+        import hashlib
+
+        from app.interchange import dump_document
+        return Revision(hashlib.sha256(dump_document(doc, load_forms()).encode("utf-8")).hexdigest())
     return Revision(revision_hash(doc))
 
 
 def build_for_audience(doc: Document, audience: str, *, forms: FormSet | None = None,
                        layout: ReportLayout | None = None, styles: ReportStyles | None = None,
                        revision: Revision | None = None, flags_open: list[str] | None = None,
-                       decisions: tuple = ()) -> Report:  # type: ignore[type-arg]
+                       decisions: tuple[FlagDecision, ...] = ()) -> Report:
     """The report model for ``audience``; for any audience but internal, from the filtered copy only."""
     if audience not in AUDIENCES:
         raise ValueError(f"unknown audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
@@ -72,7 +82,7 @@ def build_for_audience(doc: Document, audience: str, *, forms: FormSet | None = 
                 + "\n  ".join(flags_open[:20]) + ("\n  …" if len(flags_open) > 20 else ""), "flags")
         source, withholding = audience_filter.filtered(doc, audience, forms)
         if check is not None:
-            check = audience_filter.filtered_check(check, withholding)
+            check = compliance.for_audience(check, doc, source)
     return build_report(source, audience=audience, forms=forms, layout=layout, styles=styles, facts=facts,
                         check=check, withholding=withholding, revision=revision, decisions=decisions)
 
@@ -83,7 +93,7 @@ def _framework_id(doc: Document) -> str | None:
 
 
 def write_report(doc: Document, audience: str, fmt: str, output: Path, *,
-                 flags_open: list[str] | None = None, decisions: tuple = (),  # type: ignore[type-arg]
+                 flags_open: list[str] | None = None, decisions: tuple[FlagDecision, ...] = (),
                  revision: Revision | None = None) -> Exported:
     """Build, write to a temp file, scan, and rename into place; raise ExportRefused on a refusal."""
     if fmt not in FORMATS:
@@ -112,3 +122,39 @@ def write_report(doc: Document, audience: str, fmt: str, output: Path, *,
     if fmt == "pdf":
         pages = data.count(b"/Type /Page\n") or None
     return Exported(output, len(data), audience, fmt, pages)
+
+
+def file_revision(assessment: AssessmentFile) -> Revision:
+    """Revision number, hash and sign-offs of the assessment as it is now."""
+    from app.store.signoff import revision_status
+    status = revision_status(assessment)
+    signoffs = tuple({"role": s.role, "name": s.name, "signed_at": s.signed_at, "fingerprint": s.fingerprint}
+                     for s in status.signoffs)
+    return Revision(status.hash, status.number, status.state, signoffs)
+
+
+def flag_decisions(assessment: AssessmentFile) -> tuple[FlagDecision, ...]:
+    """Flag resolutions recorded in the file (for the internal redaction log), oldest first."""
+    tables = set(assessment.db.table_names())
+    if "flag_resolution" not in tables:
+        return ()
+    rows = assessment.db.execute(
+        "SELECT field, record_id, detector, category, action, detail, at FROM flag_resolution ORDER BY seq")
+    decisions = []
+    for field, record_id, detector, category, action, detail, at in rows.fetchall():
+        address = str(Address(field, record_id or None))
+        decisions.append(FlagDecision(address, f"{detector} ({category})", action, detail, at))
+    return tuple(decisions)
+
+
+def export_file(path: Path, audience: str, fmt: str, output: Path) -> Exported:
+    """Export an assessment file; raise ExportRefused (nothing written) or StoreError/OSError."""
+    assessment = AssessmentFile.open(path)
+    try:
+        revision = file_revision(assessment)
+        flags = audience_filter.open_flags(assessment, audience) if audience != "internal" else []
+        decisions = flag_decisions(assessment) if audience == "internal" else ()
+        return write_report(assessment.document, audience, fmt, output, flags_open=flags, decisions=decisions,
+                            revision=revision)
+    finally:
+        assessment.close()

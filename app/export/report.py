@@ -134,7 +134,11 @@ class Section:
 
     @property
     def heading(self) -> str:
-        return f"{self.number}  {self.title}" if self.number else self.title
+        if not self.number:
+            return self.title
+        if self.number.isalpha():
+            return f"Appendix {self.number}  {self.title}"
+        return f"{self.number}  {self.title}"
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,10 @@ class Finding:
     address: str | None
     message: str
     citation: str
+    citation_url: str = ""
+    rule_title: str = ""
+    quotes: tuple[str, ...] = ()
+    """Addresses whose values the message repeats (used to keep withheld text out of it)."""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
+from collections.abc import Callable
 
 import markdown
 import nh3
@@ -43,11 +44,13 @@ def _mark_open(domain: str, first: bool) -> str:
     return f'<mark class="{css}" data-domain="{domain}">'
 
 
-def spans_to_tags(text: str) -> str:
+def spans_to_tags(text: str, opener: Callable[[str, bool], str] = _mark_open, closer: str = "</mark>") -> str:
     """Replace span markup by ``<mark>`` tags, closed and reopened on every line.
 
     A span may run over several lines or list items; closing it at each line
     end keeps the Markdown block structure intact and every piece marked.
+    ``opener(domain, first)`` gives the opening markup (the Markdown writer
+    uses its own).
     """
     try:
         segments = parse_spans(text)
@@ -65,7 +68,7 @@ def spans_to_tags(text: str) -> str:
             prefix = _BLOCK_PREFIX.match(line).group(1) if index else ""  # type: ignore[union-attr]
             body = line[len(prefix):]
             if body.strip():
-                out.append(prefix + _mark_open(segment.domain, first) + body + "</mark>")
+                out.append(prefix + opener(segment.domain, first) + body + closer)
                 first = False
             else:
                 out.append(line)

@@ -47,6 +47,20 @@ class Heading(Paragraph):
         self.outline_key, self.outline_level, self.outline_title = key, level, title
 
 
+class SectionMarker(Flowable):
+    """Zero-size flowable placed before a page break: the next pages' running header."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.title = title
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
 class ContentsLine(Flowable):
     """One line of the table of contents; its page number is a form defined after layout."""
 
@@ -116,13 +130,14 @@ class _Template(BaseDocTemplate):
         self._doSave = 0
 
     def afterFlowable(self, flowable: Flowable) -> None:
+        if isinstance(flowable, SectionMarker):
+            self.current_section = flowable.title
+            return
         if not isinstance(flowable, Heading):
             return
         key = flowable.outline_key
         page = self.canv.getPageNumber()
         self.pages_of[key] = page
-        if flowable.outline_level == 0:
-            self.current_section = flowable.outline_title
         self.canv.bookmarkPage(key)
         self.canv.addOutlineEntry(flowable.outline_title, key, flowable.outline_level,
                                   closed=flowable.outline_level >= 1)
@@ -142,6 +157,8 @@ class PdfWriter(ReportWriter):
         self.doc = doc
         story = self._cover(report) + self._contents(report)
         for section in report.sections:
+            # The marker goes before the break, so the new page's running header already names it.
+            story += [SectionMarker(plain_text(section.heading)), PageBreak()]
             story.extend(self._section(section))
         doc.build(story)
         canvas = doc.canv
@@ -272,7 +289,6 @@ class PdfWriter(ReportWriter):
                     self._plan[id(block)] = sub
                     self._contents_keys.append(sub)
                     lines.append(ContentsLine(plain_text(block.title), sub, 1, self.pdf))
-        lines.append(PageBreak())
         return lines
 
     # -- sections --------------------------------------------------------------
@@ -285,7 +301,6 @@ class PdfWriter(ReportWriter):
                                          plain_text(section.heading))]
         for block in section.blocks:
             story.extend(self._block(block))
-        story.append(PageBreak())
         return story
 
     def _block(self, block: Block) -> list[Flowable]:
@@ -399,7 +414,7 @@ class PdfWriter(ReportWriter):
             cells: list[Flowable] = []
             for c, cell in enumerate(row):
                 if c in markdown_columns and cell.text:
-                    cells.append(self.markup.blocks(markdown_html(cell.text)))  # type: ignore[arg-type]
+                    cells.append(self.markup.blocks(markdown_html(cell.text), style=pdf.table))  # type: ignore[arg-type]
                 else:
                     style = pdf.table
                     markup = self._value_markup(cell) if cell.text else ""
@@ -420,17 +435,32 @@ class PdfWriter(ReportWriter):
 
     def _widths(self, columns: tuple[str, ...], rows: tuple[tuple[Cell, ...], ...],
                 weights: tuple[float, ...] = ()) -> list[float]:
+        """Column widths from what the cells hold: header words and short ids never break, prose wraps."""
         total = self.pdf.frame_width
-        if weights and len(weights) == len(columns):
-            scale = total / sum(weights)
-            return [w * scale for w in weights]
-        measures = []
+        size = self.pdf.table.fontSize
+        padding = 9.0
+        floors, wants = [], []
+        sample = rows[:300]
         for index, column in enumerate(columns):
-            lengths = sorted(len(row[index].text) for row in rows[:200] if index < len(row))
-            typical = lengths[int(len(lengths) * 0.8)] if lengths else 4
-            measures.append(max(min(typical, 42), min(len(column), 14), 5))
-        scale = total / sum(measures)
-        return [m * scale for m in measures]
+            texts = [plain_text(row[index].text) for row in sample if index < len(row)]
+            longest_word = max((stringWidth(w, SANS, size) for t in texts for w in t.split()[:12]), default=0.0)
+            floor = max([stringWidth(w, SANS_BOLD, size) for w in column.split()] + [min(longest_word, total * 0.2)])
+            lengths = sorted(stringWidth(t, SANS, size) for t in texts)
+            typical = lengths[int(len(lengths) * 0.85)] if lengths else 0.0
+            floors.append(floor + padding)
+            wants.append(max(floor + padding, min(typical + padding, total * 0.45)))
+        if weights and len(weights) == len(columns):
+            wants = [max(f, w / sum(weights) * total) for f, w in zip(floors, weights, strict=True)]
+        if sum(wants) <= total:
+            spare = total - sum(wants)
+            return [w + spare * w / sum(wants) for w in wants]
+        # Too wide: shrink what can wrap, never below a column's floor.
+        excess = sum(wants) - total
+        slack = [w - f for w, f in zip(wants, floors, strict=True)]
+        if sum(slack) <= 0:
+            return [total / len(columns)] * len(columns)
+        share = min(1.0, excess / sum(slack))
+        return [w - s * share for w, s in zip(wants, slack, strict=True)]
 
     def _record_table(self, block: RecordTable) -> list[Flowable]:
         pdf = self.pdf

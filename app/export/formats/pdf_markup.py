@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from typing import Union
 
 from reportlab.lib.colors import HexColor
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, ListFlowable, ListItem, Paragraph, Table, TableStyle, XPreformatted
 from reportlab.platypus.flowables import HRFlowable
 
@@ -78,6 +79,7 @@ class MarkupConverter:
                                f'color="{colours["placeholder_text"]}"><i>')
         self._code_open = f'<font face="{MONO}" size="{styles.code.fontSize}" backColor="{colours["code_background"]}">'
         self._link_colour = colours["accent"]
+        self._tight_styles: dict[str, ParagraphStyle] = {}
 
     # -- inline ------------------------------------------------------------
     def inline(self, node: Node | str) -> str:
@@ -119,9 +121,22 @@ class MarkupConverter:
         """Paragraph markup for a one-line value given as sanitised inline HTML."""
         return "".join(self.inline(child) for child in parse_fragment(fragment).children)
 
+    def _tight(self, style: ParagraphStyle) -> ParagraphStyle:
+        """The style with little space after: list items sit close together."""
+        tight = self._tight_styles.get(style.name)
+        if tight is None:
+            tight = self._tight_styles[style.name] = ParagraphStyle(f"{style.name}_li", parent=style,
+                                                                    spaceAfter=2)
+        return tight
+
     # -- blocks ------------------------------------------------------------
-    def blocks(self, fragment: str, hazard: bool = False) -> list[Flowable]:
-        return self._blocks(parse_fragment(fragment).children, hazard)
+    def blocks(self, fragment: str, hazard: bool = False, style: ParagraphStyle | None = None) -> list[Flowable]:
+        flowables = self._blocks(parse_fragment(fragment).children, hazard)
+        if style is not None:
+            for flowable in flowables:
+                if isinstance(flowable, Paragraph):
+                    flowable.style = style
+        return flowables
 
     def _blocks(self, children: list[Node | str], hazard: bool) -> list[Flowable]:
         flowables: list[Flowable] = []
@@ -179,7 +194,7 @@ class MarkupConverter:
                 content = self._blocks(child.children, hazard) or [Paragraph("", self._body(hazard))]
                 for flowable in content:
                     if isinstance(flowable, Paragraph):
-                        flowable.style = _tight(flowable.style)
+                        flowable.style = self._tight(flowable.style)
                 items.append(ListItem(content))
         ordered = node.tag == "ol"
         start = node.attrs.get("start")
@@ -234,9 +249,7 @@ def grid_style(styles: PdfStyles, header_rows: int, row_count: int) -> TableStyl
     return TableStyle(commands)
 
 
-def _tight(style):  # type: ignore[no-untyped-def]
-    from reportlab.lib.styles import ParagraphStyle
-    return ParagraphStyle(f"{style.name}_li", parent=style, spaceAfter=2)
+
 
 
 def _text_of(node: Node | str) -> str:

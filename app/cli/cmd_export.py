@@ -1,0 +1,54 @@
+"""``riskwright export``: write the internal, reviewer or public report."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from app.cli.common import EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, CommandFailed, cannot_run_on_errors
+
+_SUFFIX = {"pdf": ".pdf", "md": ".md", "html": ".html", "json": ".json"}
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = commands.add_parser(
+        "export", help="write a report (PDF, Markdown, HTML or JSON)",
+        description="Write the report for one audience. internal: everything, hazardous passages marked. "
+                    "reviewers: internal details, hazardous passages withheld. public: public values only, "
+                    "with placeholders and a redaction summary. Reviewer and public exports are refused "
+                    "while detector flags are open, and the finished file is scanned for withheld text "
+                    "before it is written; a hit writes nothing. "
+                    "Exit 0 written, 1 refused (open flags or a leak; the message says which), "
+                    "2 could not run.")
+    parser.add_argument("file", help="the assessment (.rwa)")
+    parser.add_argument("--audience", required=True, choices=("public", "reviewers", "internal"),
+                        help="who the report is for")
+    parser.add_argument("--format", default="pdf", choices=tuple(_SUFFIX), help="output format (default pdf)")
+    parser.add_argument("-o", "--output",
+                        help="the file to write (default: next to the assessment, FILE.AUDIENCE.FORMAT)")
+    parser.set_defaults(run=run)
+
+
+def default_output(file: str, audience: str, fmt: str) -> Path:
+    source = Path(file)
+    return source.with_name(f"{source.stem}.{audience}{_SUFFIX[fmt]}")
+
+
+def run(args: argparse.Namespace) -> int:
+    from app.export.errors import ExportRefused
+    from app.export.pipeline import export_file
+    from app.export.build import ReportRefused
+    output = Path(args.output) if args.output else default_output(args.file, args.audience, args.format)
+    if output.resolve() == Path(args.file).resolve():
+        raise CommandFailed(f"{output}: the report would overwrite the assessment; choose another -o")
+    try:
+        with cannot_run_on_errors():
+            exported = export_file(Path(args.file), args.audience, args.format, output)
+    except ExportRefused as refusal:
+        code = EXIT_CANNOT_RUN if refusal.reason == "unavailable" else EXIT_PROBLEMS
+        raise CommandFailed(str(refusal), code) from None
+    except ReportRefused as refusal:
+        raise CommandFailed(str(refusal), EXIT_PROBLEMS) from None
+    pages = f", {exported.pages} pages" if exported.pages else ""
+    print(f"wrote the {args.audience} report to {exported.path} ({exported.size:,} bytes{pages})")
+    return EXIT_OK

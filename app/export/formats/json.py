@@ -1,0 +1,130 @@
+"""The JSON report, for machines: the shape is documented in ``reports/README.md``
+and fixed by ``app/content/jsonschema/report_export.schema.json``.
+
+Keys are sorted and the text is UTF-8 without ``\\u`` escapes, so the file is
+byte-reproducible and a withheld passage cannot hide from a byte search
+behind an escape sequence.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields, is_dataclass
+from datetime import date
+from typing import Any
+
+from app.export.formats.base import ReportWriter
+from app.export.report import (
+    Block, Cell, Chart, DataTable, Facts, FieldEntry, FieldGroup, Prose, RecordEntry, RecordTable, Report,
+    Section,
+)
+
+FORMAT = "riskwright-report"
+FORMAT_VERSION = 1
+
+
+def _plain(value: Any) -> Any:
+    """Chart specs as JSON data."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _cell(cell: Cell) -> dict[str, Any]:
+    return {"text": cell.text, "withheld": cell.withheld, "sensitivity": cell.sensitivity.value}
+
+
+def _entry(entry: FieldEntry) -> dict[str, Any]:
+    return {"address": entry.address, "label": entry.label, "text": entry.text,
+            "format": "markdown" if entry.markdown else "text", "sensitivity": entry.sensitivity.value,
+            "withheld": entry.withheld}
+
+
+def _group(group: FieldGroup) -> dict[str, Any]:
+    return {"type": "fields", "title": group.title, "fields": [_entry(e) for e in group.entries]}
+
+
+def _record(entry: RecordEntry) -> dict[str, Any]:
+    return {"id": entry.record_id, "title": entry.title, "sensitivity": entry.sensitivity.value,
+            "groups": [_group(g) for g in entry.groups]}
+
+
+def _block(block: Block) -> dict[str, Any]:
+    if isinstance(block, Prose):
+        return {"type": "prose", "markdown": block.markdown}
+    if isinstance(block, FieldGroup):
+        return _group(block)
+    if isinstance(block, RecordTable):
+        return {"type": "records", "table": block.address, "title": block.title, "columns": list(block.columns),
+                "rows": [{"id": rid, "cells": [_cell(c) for c in row]}
+                         for rid, row in zip(block.record_ids, block.rows, strict=True)],
+                "records": [_record(e) for e in block.entries], "withheld_records": block.withheld_records}
+    if isinstance(block, DataTable):
+        return {"type": "table", "title": block.title, "columns": list(block.columns),
+                "rows": [[_cell(c) for c in row] for row in block.rows]}
+    if isinstance(block, Chart):
+        return {"type": "chart", "kind": block.kind, "title": block.title, "caption": block.caption,
+                "data": _plain(block.spec)}
+    if isinstance(block, Facts):
+        return {"type": "facts", "items": [{"label": label, **_cell(cell)} for label, cell in block.items]}
+    raise TypeError(f"no JSON rendering for {type(block).__name__}")
+
+
+def _section(section: Section) -> dict[str, Any]:
+    return {"id": section.id, "kind": section.kind, "number": section.number, "title": section.title,
+            "blocks": [_block(b) for b in section.blocks]}
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    header = report.header
+    ladders = report.ladders
+
+    def level(category: str, level_id: str | None) -> dict[str, Any] | None:
+        if level_id is None:
+            return None
+        ladder = ladders.get(category)
+        return {"level": level_id, "label": ladder.label(level_id) if ladder else level_id,
+                "rank": ladder.rank(level_id) if ladder else None}
+
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "edition": {"audience": header.audience, "banner": header.banner},
+        "header": {"title": header.title, "model": header.model, "version": header.version,
+                   "developer": header.developer,
+                   "framework": {"id": header.framework_id, "title": header.framework_title},
+                   "assessment_date": header.assessment_date, "status": header.status},
+        "revision": {"hash": header.revision_hash, "signoffs": [dict(s) for s in report.signoffs]},
+        "summary": {"overall_status": report.overall_status, "rubric_score": report.rubric_score,
+                    "decision": report.decision},
+        "determinations": [
+            {"category": d.category, "category_label": d.category_label, "pre_mitigation": d.pre_mitigation,
+             "post_mitigation": d.post_mitigation, "basis": d.basis, "rationale": d.rationale,
+             "withheld": d.withheld} for d in report.determinations],
+        "scorecard": [
+            {"category": d.category, "label": d.category_label,
+             "ladder": list(ladders[d.category].levels) if d.category in ladders else None,
+             "pre_mitigation": level(d.category, d.pre_mitigation),
+             "post_mitigation": level(d.category, d.post_mitigation)} for d in report.determinations],
+        "findings": None if report.findings is None else [
+            {"rule_id": f.rule_id, "severity": f.severity, "stage": f.stage, "address": f.address,
+             "message": f.message, "citation": f.citation, "url": f.citation_url} for f in report.findings],
+        "redaction": None if report.redaction is None else {
+            "total": report.redaction.total, "by_domain": dict(report.redaction.by_domain),
+            "by_reason": dict(report.redaction.by_reason),
+            "withheld_records": report.redaction.withheld_records},
+        "sections": [_section(s) for s in report.sections],
+    }
+
+
+class JsonWriter(ReportWriter):
+    format_id = "json"
+    suffix = ".json"
+
+    def write(self, report: Report) -> bytes:
+        text = json.dumps(report_json(report), ensure_ascii=False, sort_keys=True, indent=2, allow_nan=False)
+        return (text + "\n").encode("utf-8")
