@@ -25,6 +25,11 @@ ANALYSIS_PAUSE_MS = 450
 class Analysis:
     problems: list[Problem] = field(default_factory=list)
     findings: list[Any] = field(default_factory=list)
+    """``app.checks.Finding`` in stage order."""
+    status: str | None = None
+    """compliant, non_compliant or incomplete (None when the check could not run)."""
+    score: Any = None
+    """The rubric score when the framework is the best-practice rubric."""
     framework_error: str | None = None
 
     def problems_by_address(self) -> dict[str, str]:
@@ -38,12 +43,10 @@ class Analysis:
         for problem in self.problems:
             counts.setdefault(stage_of(problem.address), [0, 0, 0])[1] += 1
         for finding in self.findings:
-            severity = str(getattr(getattr(finding, "severity", ""), "value", getattr(finding, "severity", "")))
-            stage = getattr(finding, "stage", None) or stage_of(str(getattr(finding, "field", "") or ""))
-            slot = counts.setdefault(stage or "header", [0, 0, 0])
-            if severity == "violation":
+            slot = counts.setdefault(finding.stage or stage_of(finding.address), [0, 0, 0])
+            if finding.severity == "violation":
                 slot[0] += 1
-            elif severity in ("missing_evidence", "missing evidence", "missing"):
+            elif finding.severity == "missing_evidence":
                 slot[1] += 1
         return {stage: StageCounts(*values) for stage, values in counts.items()}
 
@@ -54,9 +57,28 @@ def stage_of(address: str) -> str:
 
 def analyse(doc: Any, progress: Progress) -> Analysis:
     """Everything the panels show about a document (runs on a worker thread)."""
+    from app.checks import check, load_framework
     from app.content.assessment import problems
+    from app.content.errors import ContentError, ContentErrors
     progress(10, "Checking values")
     result = Analysis(problems=problems(doc))
+    framework_id = doc.get("header.framework")
+    if not isinstance(framework_id, str):
+        result.framework_error = "choose the framework in the Assessment part to check against it"
+        return result
+    progress(40, "Checking against the framework")
+    try:
+        framework = load_framework(framework_id)
+    except KeyError:
+        result.framework_error = f"the framework {framework_id!r} is not installed"
+        return result
+    except (ContentError, ContentErrors) as error:
+        result.framework_error = f"the framework file is broken: {error}"
+        return result
+    checked = check(doc, framework)
+    result.findings = list(checked.findings)
+    result.status = checked.status
+    result.score = checked.score
     progress(100, "Done")
     return result
 

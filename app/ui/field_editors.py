@@ -359,30 +359,33 @@ def make_binding(session: AssessmentSession, spec: FieldSpec, record_id: str | N
 
 def _choice_source(spec: FieldSpec) -> Callable[[ChoiceBinding], list[tuple[str, str]] | None]:
     def vocabulary_choices(binding: ChoiceBinding) -> list[tuple[str, str]] | None:
-        vocabulary = binding.session.vocabulary()
         if spec.type == "enum":
             return [(o.id, o.label) for o in spec.options]
         if spec.type == "framework":
             from app.content.frameworks import framework_ids
             return [(f, f) for f in framework_ids()] or None
+        session = binding.session
+        vocabulary = session.vocabulary()
+        labels = session.choice_labels()
         if spec.type == "category":
-            return None if vocabulary.categories is None else [(c, _readable(c)) for c in vocabulary.categories]
+            categories = vocabulary.categories
+            return None if categories is None else [(c, labels.get(c, readable(c))) for c in categories]
         if spec.ladder == "security":
             levels = vocabulary.security_levels
-            return None if levels is None else [(lv, _readable(lv)) for lv in levels]
+            return None if levels is None else [(lv, labels.get(lv, readable(lv))) for lv in levels]
         category = None
         if binding.record_id is not None and spec.table is not None:
-            category = binding.session.document.get(Address(f"{spec.table}[].category", binding.record_id))
+            category = session.document.get(Address(f"{spec.table}[].category", binding.record_id))
         ladder = vocabulary.ladders.get(str(category)) if category else None
         if ladder is None and vocabulary.ladders:
             merged: list[str] = []
             for levels in vocabulary.ladders.values():
                 merged.extend(lv for lv in levels if lv not in merged)
             ladder = merged
-        return None if ladder is None else [(lv, _readable(lv)) for lv in ladder]
+        return None if ladder is None else [(lv, labels.get(lv, readable(lv))) for lv in ladder]
     return vocabulary_choices
 
 
-def _readable(identifier: str) -> str:
+def readable(identifier: str) -> str:
     text = identifier.replace("_", " ")
     return text[:1].upper() + text[1:]

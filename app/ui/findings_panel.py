@@ -129,6 +129,11 @@ class FindingsPanel(QWidget):
         self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
         self.list.setUniformItemSizes(False)
         layout.addWidget(self.list, 1)
+        self.empty = QLabel()
+        self.empty.setObjectName("emptyNote")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.empty)
         self.list.itemActivated.connect(self._activate)
         self.list.itemDoubleClicked.connect(self._activate)
         self.filter.currentIndexChanged.connect(lambda _i: self._fill())
@@ -172,6 +177,15 @@ class FindingsPanel(QWidget):
                          f"({entry.where})")
             item.setToolTip(f"{entry.message}\n{entry.where}\n{entry.source}".strip())
             self.list.addItem(item)
+        shown = self.list.count()
+        self.empty.setVisible(shown == 0)
+        if not shown:
+            satisfied = sum(1 for e in self._entries if e.severity == "satisfied")
+            self.empty.setText("Nothing open. " + (f"All {satisfied} rules checked are met; choose "
+                                                   f"“Everything” to see them." if satisfied else ""))
+
+    def focus_target(self) -> QWidget:
+        return self.list
 
     def _activate(self, item: QListWidgetItem) -> None:
         entry: Entry = item.data(_ENTRY_ROLE)
@@ -182,17 +196,28 @@ class FindingsPanel(QWidget):
 
 
 def analysis_summary(analysis: Analysis, framework: str | None) -> str:
+    """One paragraph above the list: status, counts, rubric score."""
+    problems = len(analysis.problems)
+    fix = f"{problems} value{'s' if problems != 1 else ''} to fix or fill in" if problems else ""
     if analysis.framework_error:
-        return f"The check could not run: {analysis.framework_error}"
+        text = f"Not checked against a framework: {analysis.framework_error}."
+        return text + (f" {fix[:1].upper() + fix[1:]}." if fix else "")
     counts: dict[str, int] = {}
     for finding in analysis.findings:
         counts[finding.severity] = counts.get(finding.severity, 0) + 1
-    status = getattr(analysis, "status", None)
     head = f"Checked against <b>{framework or 'no framework'}</b>"
-    if status:
-        head += f": <b>{status.replace('_', '-').capitalize()}</b>"
-    parts = [f"{counts[s]} {SEVERITY_STYLE[s][0].lower()}" for s in SEVERITY_ORDER
-             if s in counts and s in SEVERITY_STYLE]
-    if analysis.problems:
-        parts.append(f"{len(analysis.problems)} value{'s' if len(analysis.problems) != 1 else ''} to fix")
-    return head + (". " + ", ".join(parts) + "." if parts else ". Nothing open.")
+    if analysis.status:
+        head += f": <b>{STATUS_LABELS.get(analysis.status, analysis.status)}</b>"
+    parts = [f"{counts[s]} {SEVERITY_NAMES[s]}" for s in SEVERITY_ORDER if s in counts and s in SEVERITY_NAMES]
+    if fix:
+        parts.append(fix)
+    text = head + (". " + ", ".join(parts) + "." if parts else ".")
+    score = analysis.score
+    if score is not None:
+        text += f"<br>Rubric score: <b>{score.total:.1f}</b> of {score.out_of:.0f}."
+    return text
+
+
+STATUS_LABELS = {"compliant": "Compliant", "non_compliant": "Non-compliant", "incomplete": "Incomplete"}
+SEVERITY_NAMES = {"violation": "violations", "missing_evidence": "missing evidence", "warning": "warnings",
+                  "satisfied": "satisfied"}

@@ -39,6 +39,9 @@ def install_panels(window: MainWindow) -> None:
         window.addAction(action)
         window.panel_actions.append(action)  # type: ignore[attr-defined]
 
+    from app.ui.history_panel import install_accountability  # History tab, revision status, Sign off…
+    install_accountability(window)
+
 
 PANEL_NAMES = ("findings", "flags", "preview")
 

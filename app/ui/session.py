@@ -103,6 +103,7 @@ class AssessmentSession(QObject):
         self._flushers: list[Callable[[], None]] = []
         self._vocabulary: tuple[str | None, Vocabulary] | None = None
         self._conditions = None
+        self._labels: tuple[str | None, dict[str, str]] | None = None
 
     @property
     def document(self):  # type: ignore[no-untyped-def]
@@ -153,6 +154,28 @@ class AssessmentSession(QObject):
             from app.content.frameworks import vocabulary_for
             self._vocabulary = (framework, vocabulary_for(framework))
         return self._vocabulary[1]
+
+    def choice_labels(self) -> dict[str, str]:
+        """Display labels of the framework's categories and levels, by id."""
+        framework = self.framework()
+        if self._labels is None or self._labels[0] != framework:
+            labels: dict[str, str] = {}
+            if framework:
+                from app.content.frameworks import framework_ids, load_framework
+                if framework in framework_ids():
+                    try:
+                        loaded = load_framework(framework)
+                    except Exception:  # noqa: BLE001 - a broken framework is reported by the check
+                        loaded = None
+                    if loaded is not None:
+                        for category in loaded.categories:
+                            labels[category.id] = category.label
+                            for step in category.ladder:
+                                labels.setdefault(step.level, step.label)
+                        for level in loaded.security_levels:
+                            labels.setdefault(level.id, level.label)
+            self._labels = (framework, labels)
+        return self._labels[1]
 
     def conditions(self):  # type: ignore[no-untyped-def]
         if self._conditions is None:

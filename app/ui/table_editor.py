@@ -22,12 +22,15 @@ from app.model import (
     Address, Batch, Edit, FieldSpec, InsertRecord, MoveRecord, Record, RemoveRecord, SetRecordSensitivity,
 )
 from app.model.values import format_value
+from app.ui.field_editors import readable
 from app.ui.form_rows import FieldForm, Mnemonics, flash
 from app.ui.session import AssessmentSession
 from app.ui.sensitivity_chip import LABELS, SensitivityChip
 
 LIST_TYPES = ("text", "enum", "category", "level", "date", "number", "flop", "integer", "boolean")
 MAX_COLUMNS = 5
+COLUMN_WIDTHS = {"text": 150, "enum": 140, "category": 130, "level": 90, "date": 96, "number": 70,
+                 "integer": 70, "flop": 86, "boolean": 78, "withheld": 96}
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -77,6 +80,8 @@ class RecordTableModel(QAbstractTableModel):
                 return "—" if index.column() else f"({record.id})"
             if spec.type == "enum":
                 return spec.option_label(str(value))
+            if spec.type in ("category", "level"):
+                return self.session.choice_labels().get(str(value), readable(str(value)))
             return format_value(spec.type, value)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"Record {record.id}"
@@ -157,10 +162,9 @@ class TableEditor(QFrame):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        metrics = header.fontMetrics()
         for column in range(1, self.model.columnCount()):
-            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
-            header.resizeSection(column, max(90, min(190, metrics.horizontalAdvance(title) + 28)))
+            kind = self.model.columns[column].type if column < len(self.model.columns) else "withheld"
+            header.resizeSection(column, COLUMN_WIDTHS.get(kind, 120))
         heading.setBuddy(self.view)
         layout.addWidget(self.view)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)

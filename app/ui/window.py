@@ -32,6 +32,20 @@ from app.ui.stage_page import StagePage
 ASSESSMENT_FILTER = "Riskwright assessments (*.rwa);;All files (*)"
 
 
+def status_line(analysis: Analysis) -> str:
+    """The status bar's summary of the last check."""
+    if analysis.framework_error:
+        return "Not checked against a framework"
+    violations = sum(1 for f in analysis.findings if f.severity == "violation")
+    missing = sum(1 for f in analysis.findings if f.severity == "missing_evidence") + len(analysis.problems)
+    status = {"compliant": "Compliant", "non_compliant": "Non-compliant", "incomplete": "Incomplete"}.get(
+        analysis.status or "", "Checked")
+    details = [f"{violations} violation{'s' if violations != 1 else ''}"] if violations else []
+    if missing:
+        details.append(f"{missing} missing or invalid")
+    return status + (f" — {', '.join(details)}" if details else "")
+
+
 class MainWindow(QMainWindow):
     assessment_opened = Signal(object)
     analysis_ready = Signal(object)
@@ -158,7 +172,8 @@ class MainWindow(QMainWindow):
         self.export_action = self._action("&Export…", self.export, "Ctrl+E",
                                           "Write the internal or public report")
         self.close_action = self._action("&Close", self.close_assessment, key.Close, "Close this assessment")
-        self.quit_action = self._action("&Quit", self.close, key.Quit, "Quit Riskwright")
+        quit_keys = QKeySequence.keyBindings(key.Quit) or [QKeySequence("Ctrl+Q")]
+        self.quit_action = self._action("&Quit", self.close, quit_keys, "Quit Riskwright")
         self.undo_action = self._action("&Undo", self.undo, key.Undo)
         self.redo_action = self._action("&Redo", self.redo, [QKeySequence(key.Redo), QKeySequence("Ctrl+Y")])
         self.cut_action = self._action("Cu&t", lambda: self._to_focus("cut"), key.Cut)
@@ -494,12 +509,7 @@ class MainWindow(QMainWindow):
         problems = analysis.problems_by_address()
         for page in self.pages.values():
             page.show_problems(problems)
-        total = len(analysis.problems)
-        if analysis.framework_error:
-            self.analysis_label.setText(f"Checks failed: {analysis.framework_error}")
-        else:
-            self.analysis_label.setText("No problems" if not total else
-                                        f"{total} value{'s' if total != 1 else ''} to fix or fill in")
+        self.analysis_label.setText(status_line(analysis))
         self.analysis_ready.emit(analysis)
 
     def _update_title(self) -> None:

@@ -1,0 +1,369 @@
+"""The History tab and the revision status in the window.
+
+The panel lists every change newest first — when, who, which revision, what
+changed from what to what — with a filter by field, table, stage or record.
+Above the list it states the revision, its content hash and sign-offs, with
+*Sign off…* and *Verify* buttons. The status bar shows the same status in a
+few words; clicking it opens this tab.
+
+The history holds hazardous values as entered (it is internal, like the file),
+so the list shows them as the form does. Only new entries are read after each
+change (``history.entries(after=…)``), so a long history costs nothing per edit.
+
+``install_accountability(window)`` adds all of it to the main window.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout,
+    QWidget,
+)
+
+from app.store import history
+from app.store.history import Entry
+from app.store.signoff import RevisionStatus
+
+if TYPE_CHECKING:
+    from app.ui.window import MainWindow
+
+COLUMNS = ("When (UTC)", "Who", "Rev.", "Change")
+REFRESH_MS = 400
+"""Wait this long after the last change before reading new entries (typing commits in bursts)."""
+
+_STATE_TEXT = {"unsigned": "Unsigned", "partly signed": "Partly signed", "signed off": "Signed off"}
+
+
+def status_text(status: RevisionStatus | None, role_label: Any = str) -> str:
+    """The window's short status: ``Revision 3 · Partly signed — needs Compliance lead``."""
+    if status is None:
+        return ""
+    text = f"Revision {status.number} · {_STATE_TEXT.get(status.state, status.state)}"
+    if status.missing:
+        text += " — needs " + ", ".join(role_label(role) for role in status.missing)
+    return text
+
+
+class HistoryModel(QAbstractTableModel):
+    """History entries, newest first; grows at the top as changes arrive."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.entries: list[Entry] = []
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        entry = self.entries[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return entry.at.replace("T", " ").replace("Z", "")
+            if column == 1:
+                return entry.who
+            if column == 2:
+                return str(entry.revision)
+            return entry.describe()
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (f"#{entry.seq} · {entry.at} · {entry.who} · revision {entry.revision}\n"
+                    f"{history.describe(entry.body, width=400)}\nentry hash {entry.hash[:16]}…")
+        if role == Qt.ItemDataRole.UserRole:
+            return entry
+        return None
+
+    def replace(self, entries: list[Entry]) -> None:
+        self.beginResetModel()
+        self.entries = list(reversed(entries))
+        self.endResetModel()
+
+    def add_newer(self, entries: list[Entry]) -> None:
+        if not entries:
+            return
+        self.beginInsertRows(QModelIndex(), 0, len(entries) - 1)
+        self.entries[:0] = list(reversed(entries))
+        self.endInsertRows()
+
+    def last_seq(self) -> int:
+        return self.entries[0].seq if self.entries else 0
+
+
+class HistoryPanel(QWidget):
+    go_to = Signal(str)
+    sign_off_requested = Signal()
+
+    def __init__(self, session_getter, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(parent)
+        self._session = session_getter
+        self._seen = 0
+        """Highest sequence number read so far (whatever the filter)."""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        self.status = QLabel("No assessment open.")
+        self.status.setObjectName("panelSummary")
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.RichText)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.status)
+        buttons = QHBoxLayout()
+        self.sign_button = QPushButton("&Sign off…")
+        self.sign_button.setObjectName("signOffButton")
+        self.sign_button.setToolTip("Approve the current revision in your role with your signing key")
+        self.sign_button.clicked.connect(self.sign_off_requested.emit)
+        self.verify_button = QPushButton("&Verify")
+        self.verify_button.setObjectName("verifyButton")
+        self.verify_button.setToolTip("Check the history chain, every signature, and that the content "
+                                      "follows from the history")
+        self.verify_button.clicked.connect(self.verify)
+        buttons.addWidget(self.sign_button)
+        buttons.addWidget(self.verify_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.verdict = QLabel()
+        self.verdict.setObjectName("verifyVerdict")
+        self.verdict.setWordWrap(True)
+        self.verdict.hide()
+        layout.addWidget(self.verdict)
+        self.filter = QLineEdit()
+        self.filter.setObjectName("historyFilter")
+        self.filter.setPlaceholderText("Filter by field: header.model, training.checkpoints[ckpt-2] …")
+        self.filter.setAccessibleName("Show only changes to this field, table, stage or record")
+        self.filter.setClearButtonEnabled(True)
+        layout.addWidget(self.filter)
+        self.model = HistoryModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("historyTable")
+        self.table.setAccessibleName("History of changes, newest first")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.activated.connect(self._activate)
+        self.table.doubleClicked.connect(self._activate)
+        layout.addWidget(self.table, 1)
+        self.note = QLabel()
+        self.note.setObjectName("emptyNote")
+        self.note.setWordWrap(True)
+        layout.addWidget(self.note)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(250)
+        self._filter_timer.timeout.connect(self.reload)
+        self.filter.textChanged.connect(lambda _text: self._filter_timer.start())
+        self._status: RevisionStatus | None = None
+        self._set_enabled(False)
+
+    # -- following the file ------------------------------------------------------------------
+    def schedule(self, *_args: object) -> None:
+        """A change happened: read the new entries shortly (once per burst)."""
+        self._timer.start()
+
+    def reload(self) -> None:
+        """Read the history again from the start (a new file, or a new filter)."""
+        self._seen = 0
+        self.model.replace([])
+        self.verdict.hide()
+        self.refresh()
+
+    def refresh(self) -> None:
+        session = self._session()
+        if session is None:
+            self.model.replace([])
+            self._seen = 0
+            self.status.setText("No assessment open.")
+            self.note.setText("")
+            self._set_enabled(False)
+            return
+        self._set_enabled(True)
+        db = session.assessment.db
+        where = self.filter.text().strip() or None
+        try:
+            newer = history.entries(db, where, after=self._seen)
+            self.filter.setStyleSheet("")
+            self.filter.setToolTip("")
+        except ValueError as error:
+            newer = []
+            self.filter.setStyleSheet("color: #b42318;")
+            self.filter.setToolTip(str(error))
+        if self._seen == 0:
+            self.model.replace(newer)
+        else:
+            self.model.add_newer(newer)
+        self._seen = history.head(db).seq
+        self._show_status()
+
+    def _show_status(self) -> None:
+        from app.content.roles import load_roles
+        from app.ui.signoff_dialog import status_for
+        try:
+            roles = load_roles()
+            status = status_for(self._session())
+        except Exception as error:  # noqa: BLE001 - a broken roles file must not break the panel
+            self.status.setText(f"Revision status unavailable: {error}")
+            return
+        self._status = status
+        if status is None:
+            return
+        state = {"signed off": "#067647", "partly signed": "#b54708", "unsigned": "#475467"}[status.state]
+        lines = [f"<b>Revision {status.number}</b> · <span style='color:{state}'><b>"
+                 f"{_STATE_TEXT[status.state]}</b></span> · <code>{status.hash[:12]}</code>"]
+        for signoff in status.signoffs:
+            lines.append(f"Signed by {signoff.name} as {roles.label(signoff.role)}, "
+                         f"{signoff.signed_at.replace('T', ' ').replace('Z', ' UTC')}")
+        if status.missing:
+            lines.append("Still needed: " + ", ".join(roles.label(role) for role in status.missing))
+        if not status.frozen and status.last_signed is not None:
+            number, digest, _ = status.last_signed
+            lines.append(f"Last signed: revision {number} (<code>{digest[:12]}</code>); changes since then "
+                         f"are in revision {status.number}.")
+        self.status.setText("<br>".join(lines))
+        total = history.count(self._session().assessment.db)
+        shown = self.model.rowCount()
+        filtered = f"{shown} of {total}" if self.filter.text().strip() else f"{total}"
+        self.note.setText(f"{filtered} changes. The history is kept inside the file with every value as "
+                          f"entered, hazardous ones included: it is internal.")
+
+    def status_now(self) -> RevisionStatus | None:
+        return self._status
+
+    def _set_enabled(self, enabled: bool) -> None:
+        for widget in (self.sign_button, self.verify_button, self.filter, self.table):
+            widget.setEnabled(enabled)
+
+    # -- actions ---------------------------------------------------------------------------------
+    def verify(self) -> bool | None:
+        """Run the same checks as ``riskwright verify`` on the open file; show the verdict."""
+        from app.store.verification import verify
+        session = self._session()
+        if session is None:
+            return None
+        session.flush()
+        verdict = verify(session.assessment.db, session.document)
+        signatures = len(verdict.signoffs)
+        if verdict.intact:
+            self.verdict.setText(f"✔ Intact: {verdict.entries} changes chained, {signatures} "
+                                 f"signature{'s' if signatures != 1 else ''} valid, content matches the history.")
+            self.verdict.setStyleSheet("color: #067647;")
+        else:
+            more = f" (and {len(verdict.problems) - 1} more)" if len(verdict.problems) > 1 else ""
+            self.verdict.setText(f"✘ Tampered: {verdict.problems[0]}{more}")
+            self.verdict.setStyleSheet("color: #b42318; font-weight: bold;")
+        self.verdict.setToolTip("\n".join(verdict.problems))
+        self.verdict.show()
+        return verdict.intact
+
+    def _activate(self, index: QModelIndex) -> None:
+        entry: Entry = self.model.data(self.model.index(index.row(), 0), Qt.ItemDataRole.UserRole)
+        if entry is not None and entry.address:
+            self.go_to.emit(entry.address)
+
+    def focus_target(self) -> QWidget:
+        return self.table
+
+
+class RevisionStatusButton(QPushButton):
+    """The status bar's revision status; a click opens the History tab."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("revisionStatus")
+        self.setFlat(True)
+        self.setToolTip("Revision and sign-off status — click for the history")
+        self.setAccessibleName("Revision status")
+
+    def show_status(self, status: RevisionStatus | None, role_label: Any = str) -> None:
+        self.setText(status_text(status, role_label))
+        self.setVisible(status is not None)
+
+
+def install_accountability(window: MainWindow) -> None:
+    """Add the History tab, the status-bar status and the Sign off action to the main window.
+
+    Sets ``window.history_panel``, ``window.revision_status``,
+    ``window.signoff_action`` (for the File menu) and
+    ``window.refresh_accountability()``.
+    """
+    from app.content.roles import load_roles
+    from app.ui.signoff_dialog import sign_off_current
+
+    panel = HistoryPanel(lambda: window.session)
+    window.history_panel = panel  # type: ignore[attr-defined]
+    index = window.panels.addTab(panel, "History")
+    panel.go_to.connect(window.go_to)
+    panel.sign_off_requested.connect(lambda: sign_off_current(window))
+
+    button = RevisionStatusButton()
+    button.hide()
+    window.revision_status = button  # type: ignore[attr-defined]
+    window.statusBar().addPermanentWidget(button)
+
+    def show_history() -> None:
+        window.dock.show()
+        window.panels.setCurrentIndex(index)
+        panel.table.setFocus()
+
+    button.clicked.connect(show_history)
+
+    def role_label(role: str) -> str:
+        try:
+            return load_roles().label(role)
+        except Exception:  # noqa: BLE001
+            return role
+
+    def refresh() -> None:
+        panel.refresh()
+        button.show_status(panel.status_now() if window.session is not None else None, role_label)
+
+    window.refresh_accountability = refresh  # type: ignore[attr-defined]
+
+    def opened(session: Any) -> None:
+        if session is not None:
+            session.changed.connect(lambda _change: timer.start())
+        panel.reload()
+        button.show_status(panel.status_now() if session is not None else None, role_label)
+
+    timer = QTimer(window)
+    timer.setSingleShot(True)
+    timer.setInterval(REFRESH_MS)
+    timer.timeout.connect(refresh)
+    window.assessment_opened.connect(opened)
+
+    action = QAction("&History", window)
+    action.setShortcut(QKeySequence("Ctrl+6"))
+    action.triggered.connect(show_history)
+    window.addAction(action)
+    panel_actions = getattr(window, "panel_actions", None)
+    if isinstance(panel_actions, list):
+        panel_actions.append(action)
+    sign = QAction("&Sign off…", window)
+    sign.setStatusTip("Approve the current revision in your role with your signing key")
+    sign.triggered.connect(lambda: sign_off_current(window))
+    window.addAction(sign)
+    window.signoff_action = sign  # type: ignore[attr-defined]
