@@ -76,12 +76,12 @@ def _highest(facts: Facts) -> str:
 
 def _undecidable(rule: CommitmentRule, facts: Facts, det: Determination | None, address: str) -> Finding:
     assert rule.when is not None
-    empty = facts.empty_inputs(rule.when, det)
-    missing = f"{', '.join(empty)} {'is' if len(empty) == 1 else 'are'} empty" if empty else \
-        "an input it reads is empty or not on this framework's ladder"
-    who = facts.describe_determination(det) if det else "this assessment"
+    problems = facts.empty_inputs(rule.when, det)
+    why = "; ".join(problems) if problems else "an input it reads is empty or of the wrong kind"
+    who = f"{det.record.id} ({det.category.label if det.category else det.record.get('category')})" if det \
+        else "this assessment"
     return finding(rule, _missing_severity(rule), address,
-                   f"Cannot tell whether this commitment applies to {who}: {missing}. {rule.title}")
+                   f"Cannot tell whether this commitment applies to {who}: {why}. {rule.title}")
 
 
 def _missing_severity(rule: CommitmentRule) -> str:

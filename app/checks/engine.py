@@ -126,8 +126,17 @@ class Checker:
         return self._result()
 
     def _run_rule(self, unit: _Unit, facts: Facts) -> None:
-        assert unit.rule is not None
-        findings = tuple(_EVALUATORS[type(unit.rule)](unit.rule, facts))
+        rule = unit.rule
+        assert rule is not None
+        try:
+            findings = tuple(_EVALUATORS[type(rule)](rule, facts))
+        except (TypeError, ValueError, AttributeError) as error:
+            # A value of the wrong type (stored without validation) must not stop the other
+            # rules or reach the person as a traceback; `riskwright validate` names the value.
+            findings = (Finding(rule.id, "missing_evidence", rule.stage, rule.stage,
+                                f"Could not apply this rule because a value it reads has the wrong form "
+                                f"({error}); run `riskwright validate` to find it. {rule.title}",
+                                rule.citation, rule.title),)
         self._store(unit, findings)
 
     def _run_item(self, unit: _Unit, facts: Facts) -> None:

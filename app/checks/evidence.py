@@ -24,7 +24,7 @@ def gate(rule: RuleBase, facts: Facts, address: str) -> list[Finding] | None:
         applies = run(rule.when, facts.context)
     except CEL_ERRORS:
         empty = facts.empty_inputs(rule.when)
-        missing = f" ({', '.join(empty)} empty)" if empty else ""
+        missing = f" ({'; '.join(empty)})" if empty else ""
         return [finding(rule, _missing(rule), address,
                         f"Cannot tell whether this applies yet{missing}: {rule.title}")]
     return None if applies else []

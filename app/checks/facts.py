@@ -172,22 +172,32 @@ class Facts:
         raw = det.record.get(field)
         return "empty" if raw is None else f"{raw!r} (not a level of this framework)"
 
+    def unusable_levels(self, det: Determination) -> list[str]:
+        """Why a determination's levels cannot be compared: empty, or not on this framework's scale."""
+        scale = " < ".join(level.id for level in self.framework.levels)
+        found = []
+        for key, side in (("pre_mitigation_level", "pre-mitigation"), ("post_mitigation_level", "post-mitigation")):
+            raw = det.record.get(key)
+            if raw is None:
+                found.append(f"its {side} level is empty")
+            elif self.framework.level(raw) is None:
+                found.append(f"its {side} level {raw!r} is not on this framework's scale ({scale})")
+        return found
+
     def empty_inputs(self, condition: Condition, det: Determination | None = None) -> list[str]:
-        """The inputs a condition reads that are empty, named for a person."""
+        """The inputs a condition reads that are empty (or unusable), named for a person."""
         empty: list[str] = []
         for path in sorted(condition.depends):
             if path == DETERMINATIONS_TABLE:
                 if det is not None:
-                    for key, field in (("pre", "pre_mitigation_level"), ("post", "post_mitigation_level")):
-                        if det.cel[key] is None:
-                            empty.append(f"{det.record.id} {self.index.label(f'{DETERMINATIONS_TABLE}[].{field}')}")
+                    empty += self.unusable_levels(det)
                 continue
             if "[]" in path or not self.index.forms.has_field(path):
                 continue
             if not self.index.spec(path).is_leaf:
                 continue
             if self.doc.get(path) is None:
-                empty.append(self.index.label(path))
+                empty.append(f"{self.index.label(path)} is empty")
         return empty
 
     # -- records -------------------------------------------------------------

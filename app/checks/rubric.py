@@ -79,6 +79,21 @@ def _measure(part: ScorePart, facts: Facts, rule_findings: Mapping[str, Sequence
                 except CEL_ERRORS:
                     continue
         return met / len(part.conditions)
+    if part.kind == "all_records":
+        assert part.table is not None
+        records = facts.doc.records(part.table)
+        if not records:
+            return 1.0  # nothing recorded that could fall short
+        shares = []
+        for condition in part.conditions:
+            met = 0
+            for record in records:
+                try:
+                    met += run(condition, facts.record_context(condition, record)) is True
+                except CEL_ERRORS:
+                    continue
+            shares.append(met / len(records))
+        return _mean(shares)
     if part.kind == "expression":
         assert part.expression is not None
         try:

@@ -367,14 +367,15 @@ class RuleBuilder:
                 return None
             return ScorePart(label, "covers", weight, table=spec.path, categories=tuple(node["covers"]),
                              depends=frozenset({spec.path}))
+        key = "any_record" if "any_record" in node else "all_records"
         conditions: list[Condition] = []
-        for index, expression in enumerate(node["any_record"]):
-            holder = MarkedDict({"any_record": expression})
-            holder.mark = node["any_record"].item_marks[index]
-            holder.key_marks, holder.value_marks = {}, {"any_record": holder.mark}
-            condition = self.condition(holder, "any_record", Scope("record", spec.path))
+        for index, expression in enumerate(node[key]):
+            holder = MarkedDict({key: expression})
+            holder.mark = node[key].item_marks[index]
+            holder.key_marks, holder.value_marks = {}, {key: holder.mark}
+            condition = self.condition(holder, key, Scope("record", spec.path))
             if condition is None:
                 return None
             conditions.append(condition)
-        return ScorePart(label, "any_record", weight, table=spec.path, conditions=tuple(conditions),
+        return ScorePart(label, key, weight, table=spec.path, conditions=tuple(conditions),
                          depends=frozenset({spec.path}))

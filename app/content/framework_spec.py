@@ -163,7 +163,7 @@ Rule = (EvidenceRule | CoverageRule | ComputeCadenceRule | CalendarCadenceRule |
 class ScorePart:
     label: str
     kind: str
-    """``filled``, ``covers``, ``any_record``, ``expression`` or ``rules``."""
+    """``filled``, ``covers``, ``any_record``, ``all_records``, ``expression`` or ``rules``."""
     weight: float = 1.0
     fields: tuple[str, ...] = ()
     table: str | None = None
