@@ -78,6 +78,8 @@ def _host(candidate: str, options: Mapping[str, Any]) -> bool:
     return True
 
 
+_DECIMAL = re.compile(r"(?<![\d.])\d\.\d")
+"""A lone digit before a point ("0.38 (0.27–0.50)") is a decimal number, not a phone group."""
 _DATE_LIKE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{4}\s*[-–]\s*\d{4}$")
 
 
@@ -85,7 +87,7 @@ def _phone(candidate: str, options: Mapping[str, Any]) -> bool:
     digits = sum(c.isdigit() for c in candidate)
     if not int(options.get("min_digits", 9)) <= digits <= int(options.get("max_digits", 15)):
         return False
-    if _DATE_LIKE.match(candidate.strip()):
+    if _DATE_LIKE.match(candidate.strip()) or _DECIMAL.search(candidate):
         return False
     groups = [g for g in re.split(r"[^\d]+", candidate) if g]
     # A bare run of digits is a count, not a phone number: ask for the grouping
