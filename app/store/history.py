@@ -288,18 +288,26 @@ def _entry(row: tuple[Any, ...]) -> Entry:
 
 
 def entries(db: Database, where: str | None = None, newest_first: bool = False,
-            limit: int | None = None) -> list[Entry]:
+            limit: int | None = None, after: int | None = None) -> list[Entry]:
     """Entries in order, optionally only those about a field, table, stage or record.
 
     ``where`` is a field path (``header.model.name``), a table or stage prefix
     (``training``, ``training.checkpoints``) or a record address
-    (``training.checkpoints[ckpt-7]`` or ``…[ckpt-7].date``).
+    (``training.checkpoints[ckpt-7]`` or ``…[ckpt-7].date``); ValueError if it
+    is none of these. ``after`` skips entries up to that sequence number, so a
+    panel can fetch only what is new.
     """
     sql = "SELECT seq, prev, hash, body FROM history"
+    conditions: list[str] = []
     params: list[Any] = []
     if where:
         condition, params = _where(where)
-        sql += f" WHERE {condition}"
+        conditions.append(f"({condition})")
+    if after is not None:
+        conditions.append("seq > ?")
+        params.append(int(after))
+    if conditions:
+        sql += " WHERE " + " AND ".join(conditions)
     sql += " ORDER BY seq DESC" if newest_first else " ORDER BY seq"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
@@ -436,8 +444,9 @@ def describe(body: Mapping[str, Any], width: int = 60) -> str:
         return (f"{body['table']}[{body['record_id']}]: record sensitivity "
                 f"{_sensitivity_text(body['before'])} → {_sensitivity_text(body['after'])}")
     if kind == "signoff":
+        print_ = str(body["fingerprint"])
         return (f"signed off revision {body['revision']} ({short_hash(body['revision_hash'])}) as "
-                f"{body['role']} — {body['name']}, key {body['fingerprint'][:16]}")
+                f"{body['role']}, key {print_[:4]} {print_[4:8]} {print_[8:12]} {print_[12:16]}")
     if kind == "created":
         return f"created the assessment (content {short_hash(body['content'])})"
     if kind == "baseline":

@@ -74,7 +74,7 @@ class HistoryModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
-                return entry.at.replace("T", " ").replace("Z", "")
+                return entry.at.replace("T", " ")[:16]
             if column == 1:
                 return entry.who
             if column == 2:
@@ -240,9 +240,10 @@ class HistoryPanel(QWidget):
         if status.missing:
             lines.append("Still needed: " + ", ".join(roles.label(role) for role in status.missing))
         if not status.frozen and status.last_signed is not None:
-            number, digest, _ = status.last_signed
-            lines.append(f"Last signed: revision {number} (<code>{digest[:12]}</code>); changes since then "
-                         f"are in revision {status.number}.")
+            number, digest, earlier = status.last_signed
+            names = ", ".join(f"{s.name} ({roles.label(s.role)})" for s in earlier)
+            lines.append(f"Last signed: revision {number} (<code>{digest[:12]}</code>) by {names}; "
+                         f"changes since then are in revision {status.number}.")
         self.status.setText("<br>".join(lines))
         total = history.count(self._session().assessment.db)
         shown = self.model.rowCount()
