@@ -201,3 +201,19 @@ def test_snapshots_survive_reopening(assessment, keys):
     conn.close()
     with AssessmentFile.open(path) as reopened:
         assert diff_documents(snapshot(reopened.db, 1), expected) == []
+
+
+def test_reports_get_the_revision_its_signoffs_and_an_audit_summary(assessment, keys):
+    sign_off(assessment, "assessor", "Ada Lovelace", keys["ada"])
+    sign_off(assessment, "compliance_lead", "Grace Hopper", keys["grace"])
+    signed = revision_status(assessment).for_report()
+    assert signed["state"] == "signed off" and signed["number"] == 1
+    assert [(s["role"], s["name"]) for s in signed["signoffs"]] == [("assessor", "Ada Lovelace"),
+                                                                    ("compliance_lead", "Grace Hopper")]
+    assessment.apply(SetValue(Address.parse("header.model.version"), "rc4"))
+    draft = revision_status(assessment).for_report()
+    assert draft["state"] == "unsigned" and draft["signoffs"] == () and draft["hash"] != signed["hash"]
+    assert draft["last_signed"] == {"number": 1, "hash": signed["hash"], "signoffs": signed["signoffs"]}
+    summary = history.audit_summary(assessment.db)
+    assert summary.entries == 4 and summary.people[-2:] == ("Ada Lovelace", "Grace Hopper")
+    assert summary.head == history.head(assessment.db).hash and summary.first_at <= summary.last_at

@@ -338,6 +338,26 @@ def count(db: Database) -> int:
     return int(db.execute("SELECT count(*) FROM history").fetchone()[0])
 
 
+@dataclass(frozen=True)
+class AuditSummary:
+    """For a report's audit section: how much history there is, over what time, by whom."""
+
+    entries: int
+    first_at: str | None
+    last_at: str | None
+    people: tuple[str, ...]
+    """Everyone who changed or signed the assessment, in order of first appearance."""
+    head: str
+    """Hash of the newest entry: quoting it pins the report to this exact history."""
+
+
+def audit_summary(db: Database) -> AuditSummary:
+    total, first, last = db.execute("SELECT count(*), min(at), max(at) FROM history").fetchone()
+    people = tuple(str(who) for (who,) in db.execute(
+        "SELECT who FROM history GROUP BY who ORDER BY min(seq)"))
+    return AuditSummary(int(total), first, last, people, head(db).hash)
+
+
 # -- replay (used by verification) ----------------------------------------------
 def undo_entry(document: Document, body: Mapping[str, Any]) -> None:
     """Turn ``document`` back into the state before the entry; raise ReplayError if it does not fit."""

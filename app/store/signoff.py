@@ -227,6 +227,23 @@ class RevisionStatus:
             return "unsigned"
         return "partly signed" if self.missing else "signed off"
 
+    def for_report(self) -> dict[str, Any]:
+        """What a report states: this revision's hash, number, state and sign-offs, and the last signed one.
+
+        Plain data (``signoffs`` as dicts with ``role``, ``name``, ``signed_at``,
+        ``fingerprint``) so the export can build its own ``Revision`` from it.
+        """
+        def rows(items: tuple[SignOff, ...]) -> tuple[dict[str, str], ...]:
+            return tuple({"role": s.role, "name": s.name, "signed_at": s.signed_at, "fingerprint": s.fingerprint}
+                         for s in items)
+
+        last = None
+        if self.last_signed is not None:
+            number, digest, signed = self.last_signed
+            last = {"number": number, "hash": digest, "signoffs": rows(signed)}
+        return {"hash": self.hash, "number": self.number, "state": self.state, "signoffs": rows(self.signoffs),
+                "last_signed": last}
+
     def summary(self) -> str:
         text = f"revision {self.number} ({short_hash(self.hash)}): {self.state}"
         if self.missing:
