@@ -130,8 +130,9 @@ def _quotes(facts: Facts, *records: Record) -> tuple[str, ...]:
     return tuple(quoted)
 
 
-def _deployment_start(rule: CalendarCadenceRule | MajorUpdateRule,
-                      facts: Facts) -> tuple[date | None, list[Finding] | None]:
+def _deployment_start(rule: CalendarCadenceRule | MajorUpdateRule, facts: Facts,
+                      need_date: bool = True) -> tuple[date | None, list[Finding] | None]:
+    """When deployment began; findings instead when that is unknown or there is no deployment."""
     decision = facts.doc.get(DECISION)
     if decision is None:
         return None, [finding(rule, "missing_evidence", DECISION,
@@ -140,7 +141,7 @@ def _deployment_start(rule: CalendarCadenceRule | MajorUpdateRule,
     if decision not in DEPLOY_DECISIONS:
         return None, []
     start = facts.doc.get(DECISION_DATE)
-    if start is None:
+    if start is None and need_date:
         return None, [finding(rule, "missing_evidence", DECISION_DATE,
                               "The decision date is empty, so the time since deployment cannot be measured.")]
     return start, None
@@ -200,6 +201,9 @@ def _months(start: date, end: date) -> str:
 
 def check_major_updates(rule: MajorUpdateRule, facts: Facts) -> list[Finding]:
     stopped = gate(rule, facts, UPDATES)
+    if stopped is not None:
+        return stopped
+    _, stopped = _deployment_start(rule, facts, need_date=False)
     if stopped is not None:
         return stopped
     updates = facts.doc.records(UPDATES)

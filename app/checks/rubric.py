@@ -83,7 +83,7 @@ def _measure(part: ScorePart, facts: Facts, rule_findings: Mapping[str, Sequence
         assert part.table is not None
         records = facts.doc.records(part.table)
         if not records:
-            return 1.0  # nothing recorded that could fall short
+            return 0.0  # no evidence earns no credit
         shares = []
         for condition in part.conditions:
             met = 0

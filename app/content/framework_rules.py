@@ -49,7 +49,7 @@ REASSESSMENT_FIELDS = ("deployment.reassessments", "deployment.reassessments[].d
                        "deployment_decision.decision_date", "header.assessment_date", DECISION)
 UPDATE_FIELDS = ("deployment.updates", "deployment.updates[].major", "deployment.updates[].date",
                  "deployment.updates[].name", "deployment.reassessments[].date",
-                 "deployment_decision.decision_date")
+                 "deployment_decision.decision_date", DECISION)
 _DEFAULT_SEVERITY = {"evidence": "missing_evidence", "coverage": "missing_evidence",
                      "compute_cadence": "violation", "calendar_cadence": "violation",
                      "reassess_before_major_update": "violation", "commitment": "violation"}
