@@ -108,11 +108,19 @@ def run(condition: Condition, context: dict[str, Any]) -> Any:
     return condition.program.execute({name: context[name] for name in condition.names})
 
 
+_CEL_POSITION = re.compile(r"^(\d+):(\d+):\s*")
+
+
 def _first_line(error: Exception) -> str:
+    """The useful line of a CEL error, with its position put in words."""
     text = str(error).strip()
     lines = [line for line in text.splitlines() if line.strip()]
     detail = next((line for line in lines if "ERROR" in line), lines[0] if lines else text)
-    return detail.split("ERROR: <input>:", 1)[-1].strip()
+    detail = detail.split("ERROR: <input>:", 1)[-1].strip()
+    position = _CEL_POSITION.match(detail)
+    if position:
+        detail = f"at character {position.group(2)} of the expression: {detail[position.end():]}"
+    return detail
 
 
 def _stage_paths(expression: str, forms: FormSet) -> set[str]:

@@ -64,9 +64,13 @@ def _load_installed(framework_id: str) -> Framework:
 
 
 def load_framework_file(path: Path, forms: FormSet | None = None) -> Framework:
-    """Load and check one framework file; raise ContentErrors listing every problem."""
+    """Load and check one framework file; raise ContentErrors listing every problem (always that
+    type, so callers catch one exception)."""
     name = _display(path)
-    data = load_yaml_file(path, name)
+    try:
+        data = load_yaml_file(path, name)
+    except ContentError as error:
+        raise ContentErrors([error]) from None
     if isinstance(data, MarkedDict) and isinstance(data.get("date"), date):
         data["date"] = data["date"].isoformat()
     found = schema_errors(data, _framework_schema(), name)
