@@ -95,13 +95,21 @@ def _default() -> Audiences:
     return _load(content_path("schemas", "audiences.yaml"))
 
 
+def _explained(error: ContentError) -> ContentError:
+    if "does not match" in error.message and "{" in error.message:
+        return ContentError(error.file, error.line, error.column,
+                            "a placeholder is fixed text: no {…} substitution except {domain}, once, in "
+                            "hazardous_passage (so it can never reveal what it replaces)")
+    return error
+
+
 def _load(path: Path) -> Audiences:
     try:
         name = str(path.relative_to(Path.cwd()))
     except ValueError:
         name = str(path)
     data = load_yaml_file(path, name)
-    errors = schema_errors(data, _schema(), name)
+    errors = [_explained(e) for e in schema_errors(data, _schema(), name)]
     if errors:
         raise ContentErrors(errors)
     audiences: list[Audience] = []

@@ -1,0 +1,410 @@
+"""The output leak scanner: the third wall, run on every finished export.
+
+Given the bytes an exporter wrote (before they are moved into place), the
+texts the audience filter withheld, and the detectors, read every channel a
+reader or a tool could pull text out of and report any occurrence. The
+channels are the ones redaction.md lists as having leaked in real documents:
+
+* PDF — per-page text (pypdf, which unlike pdftotext also returns text drawn
+  off the page, in white or in invisible render mode), the Info dictionary,
+  XMP metadata, outline (bookmark) titles, annotations and link URIs, every
+  string of every object, every decoded stream (content streams' string
+  operands joined, so kerned ``[(Anth) -20 (rax)] TJ`` reads "Anthrax"),
+  streams left in the bytes by incremental updates, and the raw bytes; and
+  exactly one ``%%EOF`` (more means earlier revisions are still inside).
+* HTML — the raw file, the visible text (entities decoded), every attribute
+  value (URL-decoded; ``data:`` URIs decoded), comments.
+* Markdown — the raw file and the text and attributes of its rendering.
+* JSON — every key and value after parsing (``ensure_ascii`` escapes defeat a
+  byte grep), with the JSON path.
+* The file name.
+
+Withheld text is compared in the word view (``app.redaction.normalise``) as
+whole phrases; long texts are cut into overlapping runs of eight words, so a
+single sentence of a withheld paragraph is found on its own. Text too short to
+search without false alarms (under five letters, or one very common word) is
+listed in ``WithheldMatcher.skipped`` rather than silently ignored.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import zlib
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
+from html import unescape
+from html.parser import HTMLParser
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import ahocorasick
+
+from app.model.sensitivity import Sensitivity
+from app.redaction.detectors import DetectorSet
+from app.redaction.filtering import WithheldText
+from app.redaction.normalise import word_list, word_view
+
+KINDS = ("pdf", "html", "md", "json")
+BINARY = " (bytes)"
+"""Channels ending so hold bytes and markup (a font's name table, XML namespaces); only
+withheld text is looked for there, since detectors would fire on the format itself."""
+SHINGLE_WORDS = 8
+_COMMON = frozenset({
+    "none", "unknown", "pending", "internal", "public", "hazardous", "redacted", "withheld", "detail",
+    "details", "other", "notes", "results", "result", "summary", "yes", "tbd", "n a", "not applicable",
+})
+
+
+@dataclass(frozen=True)
+class Leak:
+    channel: str
+    """Where in the output: ``pdf page 3 text``, ``html attribute alt``, ``json $.sections[2].title`` …"""
+    matched: str
+    """What was found there (normalised), shortened for messages."""
+    source: str | None
+    """The field it came from (withheld text) or ``detector <id>``; None for structural problems."""
+    kind: str
+    """``withheld``, ``detector`` or ``structure``."""
+
+    def __str__(self) -> str:
+        origin = f" (from {self.source})" if self.source else ""
+        what = {"withheld": "withheld text", "detector": "detector hit", "structure": "problem"}[self.kind]
+        return f"{self.channel}: {what} {self.matched!r}{origin}"
+
+
+class WithheldMatcher:
+    """Finds withheld texts in the word view of a channel (one Aho–Corasick automaton)."""
+
+    def __init__(self, texts: Iterable[str | WithheldText]) -> None:
+        self.skipped: list[WithheldText] = []
+        self.phrase_count = 0
+        automaton = ahocorasick.Automaton()
+        for item in texts:
+            entry = item if isinstance(item, WithheldText) else WithheldText(item, "")
+            words = word_list(entry.text)
+            letters = sum(len(w) for w in words)
+            key = " ".join(words)
+            if letters < 5 or key in _COMMON:
+                if words:
+                    self.skipped.append(entry)
+                continue
+            if len(words) <= SHINGLE_WORDS:
+                phrases = [key]
+            else:
+                phrases = [" ".join(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)]
+            for phrase in phrases:
+                if phrase not in automaton:
+                    automaton.add_word(phrase, (len(phrase), entry.source or None))
+                    self.phrase_count += 1
+        self._automaton = automaton if self.phrase_count else None
+        if self._automaton is not None:
+            self._automaton.make_automaton()
+
+    def find(self, view: str) -> list[tuple[str, str | None]]:
+        if self._automaton is None or not view:
+            return []
+        found = []
+        size = len(view)
+        for last, (length, source) in self._automaton.iter(view):
+            start, end = last - length + 1, last + 1
+            if (start == 0 or view[start - 1] == " ") and (end == size or view[end] == " "):
+                found.append((view[start:end], source))
+        return found
+
+
+def leak_scan(output: Path | str | bytes, kind: str, withheld_texts: Iterable[str | WithheldText] = (),
+              detectors: DetectorSet | None = None, file_name: str | None = None,
+              dismissed: Collection[tuple[str, str]] = (),
+              audience_sees: Sensitivity = Sensitivity.PUBLIC) -> list[Leak]:
+    """Every leak found in a finished export; an empty list means the file may be published.
+
+    ``output`` is the file (a path) or its bytes; ``kind`` one of pdf, html, md,
+    json. ``dismissed`` holds (detector id, normalised match) pairs a person
+    dismissed, which are then allowed. Only detectors whose level is above
+    ``audience_sees`` count (e-mail addresses are fine for reviewers).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown output kind {kind!r}; expected one of {', '.join(KINDS)}")
+    if isinstance(output, (str, Path)):
+        path = Path(output)
+        data = path.read_bytes()
+        file_name = file_name if file_name is not None else path.name
+    else:
+        data = bytes(output)
+    matcher = withheld_texts if isinstance(withheld_texts, WithheldMatcher) else WithheldMatcher(withheld_texts)
+    readers = {"pdf": pdf_channels, "html": html_channels, "md": markdown_channels, "json": json_channels}
+    channels: Iterator[tuple[str, str]] = readers[kind](data)
+    leaks: dict[tuple[str, str, str | None, str], Leak] = {}
+
+    def add(leak: Leak) -> None:
+        leaks.setdefault((leak.channel, leak.matched, leak.source, leak.kind), leak)
+
+    allowed = set(dismissed)
+    for channel, text in _with_name(channels, file_name):
+        if channel.startswith("!"):
+            add(Leak(channel[1:], text, None, "structure"))
+            continue
+        if not text:
+            continue
+        for phrase, source in matcher.find(word_view(text)):
+            add(Leak(channel, _short(phrase), source, "withheld"))
+        if detectors is not None and not channel.endswith(BINARY):
+            for spec, matched in detectors.matches(text):
+                if spec.sensitivity <= audience_sees:
+                    continue
+                if (spec.id, word_view(matched)) in allowed:
+                    continue
+                add(Leak(channel, _short(matched), f"detector {spec.id}", "detector"))
+    return list(leaks.values())
+
+
+def _with_name(channels: Iterator[tuple[str, str]], file_name: str | None) -> Iterator[tuple[str, str]]:
+    if file_name:
+        yield "file name", file_name
+    yield from channels
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+# -- PDF ---------------------------------------------------------------------
+_PDF_STRING = re.compile(rb"\((?:\\.|[^\\()]|\((?:\\.|[^\\()])*\))*\)|<[0-9A-Fa-f\s]+>")
+_RAW_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
+
+
+def _decode_pdf_string(token: bytes) -> str:
+    if token.startswith(b"<"):
+        hexdigits = re.sub(rb"\s", b"", token[1:-1])
+        if len(hexdigits) % 2:
+            hexdigits += b"0"
+        raw = binascii.unhexlify(hexdigits)
+    else:
+        body = token[1:-1]
+        escapes = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+        raw = re.sub(rb"\\([0-7]{1,3}|.)", lambda m: (bytes([int(m.group(1), 8) & 0xFF])
+                                                      if m.group(1)[:1].isdigit()
+                                                      else escapes.get(m.group(1), m.group(1))), body, flags=re.S)
+    if raw.startswith(b"\xfe\xff"):
+        return raw[2:].decode("utf-16-be", "replace")
+    return raw.decode("latin-1")
+
+
+def _stream_texts(label: str, data: bytes) -> Iterator[tuple[str, str]]:
+    yield label + BINARY, data.decode("latin-1")
+    strings = [_decode_pdf_string(m.group()) for m in _PDF_STRING.finditer(data)]
+    if strings:
+        yield f"{label} strings", "".join(strings)
+        yield f"{label} strings", " ".join(strings)
+
+
+def _pdf_value_strings(value: Any, depth: int = 0) -> Iterator[str]:
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, TextStringObject, ByteStringObject
+    if depth > 8 or isinstance(value, IndirectObject):
+        return
+    if isinstance(value, (TextStringObject, ByteStringObject)):
+        yield str(value) if isinstance(value, TextStringObject) else bytes(value).decode("latin-1")
+    elif isinstance(value, DictionaryObject):
+        for key, item in value.items():
+            yield str(key)
+            yield from _pdf_value_strings(item, depth + 1)
+    elif isinstance(value, ArrayObject):
+        for item in value:
+            yield from _pdf_value_strings(item, depth + 1)
+
+
+def pdf_channels(data: bytes) -> Iterator[tuple[str, str]]:
+    """(channel, text) for every place text can hide in a PDF; '!channel' marks a structural problem."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+    from pypdf.generic import IndirectObject, StreamObject
+
+    eof_markers = data.count(b"%%EOF")
+    if eof_markers != 1:
+        yield "!pdf structure", f"{eof_markers} %%EOF markers; earlier revisions may still be inside"
+    yield "pdf raw" + BINARY, data.decode("latin-1")
+    for index, match in enumerate(_RAW_STREAM.finditer(data)):
+        try:
+            inflated = zlib.decompress(match.group(1))
+        except zlib.error:
+            continue
+        yield from _stream_texts(f"pdf raw stream {index + 1}", inflated)
+    try:
+        reader = PdfReader(BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            yield "!pdf structure", "encrypted; cannot be checked"
+            return
+        pages = list(reader.pages)
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
+        yield "!pdf structure", f"cannot be read ({error})"
+        return
+    for number, page in enumerate(pages, start=1):
+        try:
+            yield f"pdf page {number} text", page.extract_text() or ""
+        except Exception as error:  # noqa: BLE001 - any extraction failure must refuse, not pass
+            yield "!pdf structure", f"page {number} text cannot be extracted ({type(error).__name__})"
+        for annotation in page.get("/Annots", None) or []:
+            annotation = annotation.get_object()
+            for text in _pdf_value_strings(annotation):
+                yield f"pdf page {number} annotation", text
+            action = annotation.get("/A")
+            if action is not None:
+                for text in _pdf_value_strings(action.get_object()):
+                    yield f"pdf page {number} link", unquote(text)
+    for key, value in (reader.metadata or {}).items():
+        yield f"pdf metadata {key}", str(value)
+    root = reader.trailer["/Root"].get_object()
+    if "/Metadata" in root:
+        xml = root["/Metadata"].get_object().get_data().decode("utf-8", "replace")
+        yield "pdf XMP metadata" + BINARY, xml
+        yield "pdf XMP metadata text", unescape(re.sub(r"<[^>]*>", " ", xml))
+    yield from (("pdf outline", title) for title in _outline_titles(reader.outline))
+    seen: set[int] = set()
+    for generation in reader.xref.values():
+        for number in generation:
+            yield from _object_channels(reader, number, seen, IndirectObject, StreamObject)
+    for number in getattr(reader, "xref_objStm", {}):
+        yield from _object_channels(reader, number, seen, IndirectObject, StreamObject)
+
+
+def _object_channels(reader: Any, number: int, seen: set[int], indirect: Any, stream: Any
+                     ) -> Iterator[tuple[str, str]]:
+    if number in seen:
+        return
+    seen.add(number)
+    try:
+        obj = reader.get_object(number)
+    except Exception:  # noqa: BLE001 - a broken object is checked in the raw bytes instead
+        return
+    if obj is None:
+        return
+    for text in _pdf_value_strings(obj):
+        yield f"pdf object {number}", text
+    if isinstance(obj, stream):
+        try:
+            decoded = obj.get_data()
+        except Exception:  # noqa: BLE001
+            return
+        yield from _stream_texts(f"pdf object {number} stream", decoded)
+
+
+def _outline_titles(outline: Any) -> Iterator[str]:
+    for item in outline or []:
+        if isinstance(item, list):
+            yield from _outline_titles(item)
+        else:
+            title = getattr(item, "title", None)
+            if title:
+                yield str(title)
+
+
+# -- HTML and Markdown ---------------------------------------------------------
+class _HtmlReader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.attributes: list[tuple[str, str]] = []
+        self.comments: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.attributes.extend((name, value) for name, value in attrs if value)
+
+    handle_startendtag = handle_starttag
+
+    def handle_comment(self, data: str) -> None:
+        self.comments.append(data)
+
+    def handle_decl(self, decl: str) -> None:
+        self.comments.append(decl)
+
+    def handle_pi(self, data: str) -> None:
+        self.comments.append(data)
+
+    def unknown_decl(self, data: str) -> None:
+        self.comments.append(data)
+
+
+def _data_uri(value: str) -> str | None:
+    head, sep, body = value.partition(",")
+    if not sep or not head.lower().startswith("data:"):
+        return None
+    try:
+        raw = base64.b64decode(body, validate=False) if ";base64" in head.lower() else unquote(body).encode()
+    except (binascii.Error, ValueError):
+        return None
+    return raw.decode("utf-8", "replace")
+
+
+def _html_text_channels(prefix: str, text: str) -> Iterator[tuple[str, str]]:
+    reader = _HtmlReader()
+    reader.feed(text)
+    reader.close()
+    yield f"{prefix} text", "".join(reader.text)
+    yield f"{prefix} text", " ".join(reader.text)
+    for name, value in reader.attributes:
+        yield f"{prefix} attribute {name}", value
+        decoded = unquote(value)
+        if decoded != value:
+            yield f"{prefix} attribute {name}", decoded
+        inner = _data_uri(value)
+        if inner is not None:
+            yield f"{prefix} attribute {name} (data URI)", inner
+            yield from _html_text_channels(f"{prefix} attribute {name} (data URI)", inner)
+    for comment in reader.comments:
+        yield f"{prefix} comment", comment
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def html_channels(data: bytes) -> Iterator[tuple[str, str]]:
+    text = _decode(data)
+    yield "html raw" + BINARY, text
+    yield "html raw, entities decoded" + BINARY, unescape(text)
+    yield from _html_text_channels("html", text)
+
+
+def markdown_channels(data: bytes) -> Iterator[tuple[str, str]]:
+    import markdown
+
+    text = _decode(data)
+    yield "markdown raw", text
+    rendered = markdown.markdown(text, extensions=["tables", "fenced_code"])
+    yield from _html_text_channels("markdown rendered", rendered)
+
+
+# -- JSON ------------------------------------------------------------------------
+def json_channels(data: bytes) -> Iterator[tuple[str, str]]:
+    try:
+        parsed = json.loads(_decode(data))
+    except json.JSONDecodeError as error:
+        yield "!json structure", f"not valid JSON ({error.msg} at line {error.lineno}); cannot be checked"
+        return
+    yield from _json_walk(parsed, "$")
+
+
+def _json_walk(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield f"json key at {path}", str(key)
+            yield from _json_walk(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _json_walk(item, f"{path}[{index}]")
+    elif isinstance(value, str):
+        yield f"json {path}", value
+    elif value is not None and not isinstance(value, bool):
+        yield f"json {path}", str(value)
