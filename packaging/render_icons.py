@@ -18,28 +18,39 @@ SOURCE = HICOLOR / "scalable" / "apps" / f"{ICON_NAME}.svg"
 SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 
 
-def render(sizes: tuple[int, ...] = SIZES) -> list[Path]:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+def render_image(size: int):
+    """The icon drawn at ``size`` x ``size`` pixels, as a QImage (needs a Qt GUI application)."""
     from PySide6.QtCore import Qt
-    from PySide6.QtGui import QGuiApplication, QImage, QPainter
+    from PySide6.QtGui import QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
 
-    _app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     renderer = QSvgRenderer(str(SOURCE))
     if not renderer.isValid():
         raise SystemExit(f"{SOURCE}: Qt cannot read this SVG")
+    image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+    renderer.render(painter)
+    painter.end()
+    return image
+
+
+def png_path(size: int) -> Path:
+    return HICOLOR / f"{size}x{size}" / "apps" / f"{ICON_NAME}.png"
+
+
+def render(sizes: tuple[int, ...] = SIZES) -> list[Path]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    _app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     written = []
     for size in sizes:
-        image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
-        image.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        renderer.render(painter)
-        painter.end()
-        target = HICOLOR / f"{size}x{size}" / "apps" / f"{ICON_NAME}.png"
+        target = png_path(size)
         target.parent.mkdir(parents=True, exist_ok=True)
-        if not image.save(str(target), "PNG"):
+        if not render_image(size).save(str(target), "PNG"):
             raise SystemExit(f"{target}: could not write the PNG")
         written.append(target)
     return written
