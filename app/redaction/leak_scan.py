@@ -176,7 +176,25 @@ def _short(text: str, limit: int = 80) -> str:
 
 # -- PDF ---------------------------------------------------------------------
 _PDF_STRING = re.compile(rb"\((?:\\.|[^\\()]|\((?:\\.|[^\\()])*\))*\)|<[0-9A-Fa-f\s]+>")
-_RAW_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
+_RAW_STREAM = re.compile(rb"(?<!end)stream\r?\n(.*?)(?:\r?\n)?endstream", re.S)
+
+
+def _undo_filters(raw: bytes) -> list[bytes]:
+    """Decode a stream found in the raw bytes without trusting the (maybe orphaned) dictionary:
+    try Flate, ASCII85 and ASCII85 + Flate, the filters PDF writers use for text."""
+    found: list[bytes] = []
+    candidates = [raw]
+    try:
+        candidates.append(base64.a85decode(raw.strip().removesuffix(b"~>"), adobe=False, ignorechars=b" \t\r\n"))
+        found.append(candidates[-1])
+    except ValueError:
+        pass
+    for candidate in candidates:
+        try:
+            found.append(zlib.decompress(candidate))
+        except zlib.error:
+            continue
+    return found
 
 
 def _decode_pdf_string(token: bytes) -> str:
@@ -230,11 +248,8 @@ def pdf_channels(data: bytes) -> Iterator[tuple[str, str]]:
         yield "!pdf structure", f"{eof_markers} %%EOF markers; earlier revisions may still be inside"
     yield "pdf raw" + BINARY, data.decode("latin-1")
     for index, match in enumerate(_RAW_STREAM.finditer(data)):
-        try:
-            inflated = zlib.decompress(match.group(1))
-        except zlib.error:
-            continue
-        yield from _stream_texts(f"pdf raw stream {index + 1}", inflated)
+        for decoded in _undo_filters(match.group(1)):
+            yield from _stream_texts(f"pdf raw stream {index + 1}", decoded)
     try:
         reader = PdfReader(BytesIO(data), strict=False)
         if reader.is_encrypted:

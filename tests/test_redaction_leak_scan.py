@@ -1,0 +1,235 @@
+"""The output leak scanner against real files: one positive control per channel.
+
+Every PDF here is written by reportlab (the exporter's PDF writer) with a
+canary hidden in exactly one channel — metadata, XMP, outline, link URI,
+annotation, text drawn off the page, in white, in invisible render mode,
+kerned apart, or left behind by an incremental update — and the scanner
+must name that channel. A clean file must come back with no leaks.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zlib
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from app.redaction import WithheldText, default_detectors, leak_scan
+
+CANARY = "Quillfeather protocol zebra-nine"
+WITHHELD = [WithheldText(CANARY, "pre_deployment.evaluations[ev-3].task_details")]
+PUBLIC_TEXT = "Public summary of the evaluation results."
+
+
+def _pdf(draw, **info: str) -> bytes:  # type: ignore[no-untyped-def]
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    pdf.setTitle(info.get("title", "Report"))
+    pdf.setAuthor(info.get("author", "Riskwright"))
+    pdf.setSubject(info.get("subject", ""))
+    pdf.setKeywords(info.get("keywords", ""))
+    pdf.setCreator("Riskwright")
+    pdf.setProducer("Riskwright")
+    pdf.drawString(72, 760, PUBLIC_TEXT)
+    draw(pdf)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _nothing(pdf) -> None:  # type: ignore[no-untyped-def]
+    return None
+
+
+def _channels(data: bytes, kind: str = "pdf", **kwargs) -> set[str]:  # type: ignore[no-untyped-def]
+    return {leak.channel for leak in leak_scan(data, kind, WITHHELD, **kwargs) if leak.kind == "withheld"}
+
+
+def test_clean_pdf_has_no_leaks() -> None:
+    data = _pdf(_nothing)
+    assert leak_scan(data, "pdf", WITHHELD, default_detectors(), "report-public.pdf") == []
+
+
+def test_visible_text_is_found_even_when_compressed() -> None:
+    channels = _channels(_pdf(lambda pdf: pdf.drawString(72, 700, CANARY)))
+    assert "pdf page 1 text" in channels
+
+
+def _outline(pdf) -> None:  # type: ignore[no-untyped-def]
+    pdf.bookmarkPage("sec")
+    pdf.addOutlineEntry(CANARY, "sec", level=0)
+
+
+def _link(pdf) -> None:  # type: ignore[no-untyped-def]
+    pdf.linkURL("https://notes.invalid/" + CANARY.replace(" ", "%20"), (72, 600, 200, 620))
+
+
+def _annotation(pdf) -> None:  # type: ignore[no-untyped-def]
+    pdf.textAnnotation(CANARY, Rect=(72, 500, 100, 520))
+
+
+def _off_page(pdf) -> None:  # type: ignore[no-untyped-def]
+    pdf.drawString(-5000, -5000, CANARY)
+
+
+def _white(pdf) -> None:  # type: ignore[no-untyped-def]
+    pdf.setFillColorRGB(1, 1, 1)
+    pdf.drawString(72, 650, CANARY)
+
+
+def _invisible(pdf) -> None:  # type: ignore[no-untyped-def]
+    text = pdf.beginText(72, 640)
+    text.setTextRenderMode(3)
+    text.textLine(CANARY)
+    pdf.drawText(text)
+
+
+def _under_a_black_box(pdf) -> None:  # type: ignore[no-untyped-def]
+    pdf.drawString(72, 630, CANARY)
+    pdf.rect(70, 625, 300, 15, fill=1)
+
+
+def _kerned_apart(pdf) -> None:  # type: ignore[no-untyped-def]
+    pdf._code.append("BT /F1 12 Tf 72 610 Td [(Quill) -40 (feather proto) 30 (col zebra-nine)] TJ ET")
+
+
+@pytest.mark.parametrize(("draw", "info", "channel"), [
+    (_nothing, {"title": CANARY}, "pdf metadata /Title"),
+    (_nothing, {"author": CANARY}, "pdf metadata /Author"),
+    (_nothing, {"keywords": CANARY}, "pdf metadata /Keywords"),
+    (_outline, {}, "pdf outline"),
+    (_link, {}, "pdf page 1 link"),
+    (_annotation, {}, "pdf page 1 annotation"),
+    (_off_page, {}, "pdf page 1 text"),
+    (_white, {}, "pdf page 1 text"),
+    (_invisible, {}, "pdf page 1 text"),
+    (_under_a_black_box, {}, "pdf page 1 text"),
+    (_kerned_apart, {}, "pdf page 1 text"),
+], ids=["title", "author", "keywords", "outline", "link-uri", "annotation", "off-page", "white",
+        "render-mode-3", "black-box", "kerned"])
+def test_each_pdf_channel_is_read(draw, info: dict[str, str], channel: str) -> None:  # type: ignore[no-untyped-def]
+    leaks = [leak for leak in leak_scan(_pdf(draw, **info), "pdf", WITHHELD) if leak.kind == "withheld"]
+    channels = {leak.channel for leak in leaks}
+    assert channel in channels, channels
+    assert all(leak.source == "pre_deployment.evaluations[ev-3].task_details" for leak in leaks)
+
+
+def test_xmp_metadata_is_read() -> None:
+    writer = PdfWriter(clone_from=io.BytesIO(_pdf(_nothing)))
+    xmp = ('<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+           '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+           f'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>{CANARY}</dc:title></rdf:Description>'
+           '</rdf:RDF></x:xmpmeta><?xpacket end="w"?>')
+    writer.xmp_metadata = xmp.encode()  # type: ignore[assignment]
+    out = io.BytesIO()
+    writer.write(out)
+    assert "pdf XMP metadata text" in _channels(out.getvalue())
+
+
+def test_incremental_update_is_refused_and_its_old_revision_is_read() -> None:
+    original = _pdf(lambda pdf: pdf.drawString(72, 700, CANARY))
+    writer = PdfWriter(io.BytesIO(original), incremental=True)
+    writer.pages[0].replace_contents(writer.pages[0].get_contents())  # touch the page
+    writer.add_metadata({"/Title": "Public edition"})
+    out = io.BytesIO()
+    writer.write(out)
+    data = out.getvalue()
+    leaks = leak_scan(data, "pdf", WITHHELD)
+    structure = [leak for leak in leaks if leak.kind == "structure"]
+    assert structure and "2 %%EOF markers" in structure[0].matched
+    # The first revision's page text is still in the bytes, and is found there.
+    assert any(leak.kind == "withheld" for leak in leaks)
+
+
+def test_text_in_an_orphaned_stream_is_found() -> None:
+    """An object no cross-reference points to any more (an earlier revision) is still bytes in the file."""
+    clean = _pdf(_nothing)
+    orphan = zlib.compress(f"BT /F1 12 Tf 72 700 Td ({CANARY}) Tj ET".encode())
+    body = b"99 0 obj\n<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(orphan) + orphan + \
+        b"\nendstream\nendobj\n"
+    data = clean.replace(b"xref", body + b"xref", 1)
+    assert any(channel.startswith("pdf raw stream") for channel in _channels(data))
+
+
+def test_unreadable_pdf_is_refused_not_passed() -> None:
+    leaks = leak_scan(b"%PDF-1.4\n garbage %%EOF", "pdf", WITHHELD)
+    assert [leak.kind for leak in leaks] == ["structure"]
+
+
+# -- HTML, Markdown, JSON, file name ----------------------------------------------------------
+@pytest.mark.parametrize(("html", "channel"), [
+    (f"<p>{CANARY}</p>", "html text"),
+    (f"<p>Quill<b>feather</b> protocol zebra&#8209;nine</p>", "html text"),
+    (f"<!-- {CANARY} --><p>ok</p>", "html comment"),
+    (f'<div style="display:none">{CANARY}</div>', "html text"),
+    (f'<img src="x.png" alt="{CANARY}">', "html attribute alt"),
+    (f'<span title="{CANARY}">ok</span>', "html attribute title"),
+    ('<a href="https://x.invalid/Quillfeather%20protocol%20zebra-nine">ok</a>', "html attribute href"),
+    ('<img src="data:text/plain;base64,UXVpbGxmZWF0aGVyIHByb3RvY29sIHplYnJhLW5pbmU=">',
+     "html attribute src (data URI)"),
+])
+def test_each_html_channel_is_read(html: str, channel: str) -> None:
+    channels = _channels(f"<html><body>{html}</body></html>".encode(), "html")
+    assert channel in channels, channels
+
+
+def test_markdown_raw_and_rendered() -> None:
+    assert "markdown raw" in _channels(f"# Title\n\n{CANARY}\n".encode(), "md")
+    split = "Quill**feather** protocol [zebra-nine](https://x.invalid)".encode()
+    assert "markdown rendered text" in _channels(split, "md")
+
+
+def test_json_is_parsed_so_escapes_do_not_hide_text() -> None:
+    disguised = "Quillfeather protocol zebr\u0430-nine"  # Cyrillic a, written \u0430 by ensure_ascii
+    data = json.dumps({"sections": [{"title": "ok", "body": disguised}]}, ensure_ascii=True).encode()
+    assert CANARY.encode() not in data
+    assert "json $.sections[0].body" in _channels(data, "json")
+    assert "json key at $" in _channels(json.dumps({CANARY: 1}).encode(), "json")
+    assert [leak.kind for leak in leak_scan(b"{not json", "json", WITHHELD)] == ["structure"]
+
+
+def test_file_name_is_a_channel(tmp_path: Path) -> None:
+    path = tmp_path / "quillfeather-protocol-zebra-nine.json"
+    path.write_text("{}")
+    assert {leak.channel for leak in leak_scan(path, "json", WITHHELD)} == {"file name"}
+
+
+def test_detector_hits_in_output_and_dismissed_matches() -> None:
+    html = b"<p>Ask ada.redteam@lab.test about sarin.</p>"
+    leaks = leak_scan(html, "html", [], default_detectors())
+    sources = {leak.source for leak in leaks}
+    assert {"detector email_address", "detector chem_schedule_one"} <= sources
+    # E-mail addresses are internal detail: fine for reviewers, not for the public.
+    from app.model.sensitivity import Sensitivity
+    for_reviewers = leak_scan(html, "html", [], default_detectors(), audience_sees=Sensitivity.INTERNAL)
+    assert {leak.source for leak in for_reviewers} == {"detector chem_schedule_one"}
+    dismissed = leak_scan(html, "html", [], default_detectors(), dismissed={("chem_schedule_one", "sarin")},
+                          audience_sees=Sensitivity.INTERNAL)
+    assert dismissed == []
+
+
+def test_long_withheld_text_is_found_by_any_one_sentence() -> None:
+    paragraph = ("The imaginary grader asked for step one of the fake procedure. Then the model proposed "
+                 "swapping the purple reagent for the teal one at the glimmer stage. Finally nothing real "
+                 "was ever described in this fixture.")
+    one_sentence = b"<p>Leaked: then the model proposed swapping the purple reagent for the teal one.</p>"
+    assert leak_scan(one_sentence, "html", [paragraph])
+    assert not leak_scan(b"<p>The model proposed a plan.</p>", "html", [paragraph])
+
+
+def test_short_or_common_withheld_text_is_reported_as_unsearchable_not_ignored() -> None:
+    from app.redaction import WithheldMatcher
+    matcher = WithheldMatcher(["n/a", "none", "Kit Q-7", "sarin"])
+    assert {w.text for w in matcher.skipped} == {"n/a", "none"}
+    assert matcher.phrase_count == 2
+
+
+def test_reading_a_real_pdf_with_pypdf_sanity() -> None:
+    """The fixtures above are genuine PDFs (pypdf reads them), so the positive controls are real."""
+    reader = PdfReader(io.BytesIO(_pdf(_outline, title="x")))
+    assert len(reader.pages) == 1 and reader.outline
