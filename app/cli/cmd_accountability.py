@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.common import (
+    EXIT_CANNOT_RUN,
     EXIT_OK,
     EXIT_PROBLEMS,
     CommandFailed,
@@ -39,8 +40,11 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         "history", help="list every change: who, when, what, before → after",
         description="List the assessment's history: every change with who made it, when, the field and "
                     "record, the value before and after, sensitivity changes, flag decisions and "
-                    "sign-offs, oldest first. The history can hold hazardous values, so it is for the "
-                    "internal audience; other audiences get it through the audience filter.")
+                    "sign-offs, oldest first. The history holds values as entered, hazardous ones "
+                    "included: --audience reviewers or public passes every value through the same audience "
+                    "filter as the reports (placeholders instead of withheld detail; names, reasons and "
+                    "entry hashes left out where the audience may not see them). Exit 0 listed, 1 refused "
+                    "(the file does not verify, or malformed span markup), 2 could not run.")
     hist.add_argument("file", help="the assessment (.rwa)")
     hist.add_argument("--format", choices=("text", "json"), default="text")
     hist.add_argument("--audience", choices=AUDIENCES, default="internal",
@@ -56,7 +60,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         description="Show what changed between two revisions, field by field: values added, removed or "
                     "changed (with sensitivity), records added, removed or moved. Name a revision by "
                     "number (2 or r2), by the start of its hash, or as 'current'. Earlier revisions are "
-                    "kept when they are signed. Exit 0 identical, 1 different, 2 could not run.")
+                    "kept when they are signed. For --audience reviewers or public both revisions pass "
+                    "through the audience filter first. Exit 0 identical, 1 different, 2 could not run.")
     diff.add_argument("file", help="the assessment (.rwa)")
     diff.add_argument("rev_a", metavar="REV_A", help="the older revision")
     diff.add_argument("rev_b", metavar="REV_B", help="the newer revision")
@@ -107,39 +112,51 @@ def run_signoff(args: argparse.Namespace) -> int:
 
 
 # -- history -------------------------------------------------------------------------
-def _refuse_other_audiences(audience: str, what: str) -> None:
-    """Only the internal audience may see history values until the audience filter can be applied."""
-    if audience != "internal":
-        raise CommandFailed(
-            f"{what} for the {audience} audience is not available: history holds values as they were "
-            f"entered, hazardous ones included, and this build cannot pass it through the audience "
-            f"filter yet. Nothing was written. Use --audience internal (the default) and share the "
-            f"result only inside the lab.")
-
-
 def run_history(args: argparse.Namespace) -> int:
     from app.store import history
-    _refuse_other_audiences(args.audience, "history")
     with opened(args.file) as assessment, cannot_run_on_errors():
         try:
             found = history.entries(assessment.db, args.field)
         except ValueError as error:
             raise CommandFailed(f"--field: {error}") from None
+        if args.audience == "internal":
+            bodies = [_entry_json(entry) for entry in found]
+        else:
+            bodies = _for_audience(args.audience, lambda forms: _history_view(
+                assessment, forms, args.audience, {entry.seq for entry in found}))
     if args.format == "json":
         text = json.dumps({"file": args.file, "audience": args.audience, "field": args.field,
-                           "entries": [_entry_json(entry) for entry in found]},
-                          indent=2, ensure_ascii=False) + "\n"
+                           "entries": bodies}, indent=2, ensure_ascii=False) + "\n"
+    elif bodies:
+        text = "".join(_entry_line(body) + "\n" for body in bodies)
     else:
-        text = "".join(_entry_line(entry) + "\n" for entry in found)
-        if not found:
-            text = f"no history entries{f' for {args.field}' if args.field else ''}\n"
+        text = f"no history entries{f' for {args.field}' if args.field else ''}\n"
     write_text_output(text, args.output)
     return EXIT_OK
 
 
-def _entry_line(entry: Any) -> str:
-    when = entry.at.replace("T", " ").replace("Z", "")
-    return f"#{entry.seq:<5} {when}  {entry.who:<18} r{entry.revision:<3} {entry.describe()}"
+def _for_audience(audience: str, build: Any, code: int = EXIT_PROBLEMS) -> Any:
+    """Run ``build(forms)`` for a wider audience; a refusal exits with ``code`` and nothing is written."""
+    from app.cli.history_audience import AudienceViewRefused
+    from app.content.forms import load_forms
+    try:
+        return build(load_forms())
+    except AudienceViewRefused as refused:
+        raise CommandFailed(f"refused for the {audience} audience: {refused}", code) from None
+
+
+def _history_view(assessment: Any, forms: Any, audience: str, wanted: set[int]) -> list[dict[str, Any]]:
+    from app.cli.history_audience import history_for_audience
+    from app.store import history
+    bodies = history_for_audience(history.entries(assessment.db), assessment.document, audience, forms, wanted)
+    for body in bodies:
+        body["summary"] = history.describe(body)
+    return bodies
+
+
+def _entry_line(body: dict[str, Any]) -> str:
+    when = str(body["at"]).replace("T", " ").replace("Z", "")
+    return f"#{body['seq']:<5} {when}  {body['who']:<18} r{body['revision']:<3} {body['summary']}"
 
 
 def _entry_json(entry: Any) -> dict[str, Any]:
@@ -151,20 +168,29 @@ def _entry_json(entry: Any) -> dict[str, Any]:
 def run_diff(args: argparse.Namespace) -> int:
     from app.store import revision
     from app.store.history import brief_data
-    _refuse_other_audiences(args.audience, "a comparison")
+    withheld = 0
     with opened(args.file) as assessment, cannot_run_on_errors():
         old = revision.resolve(assessment.db, assessment.document, args.rev_a)
         new = revision.resolve(assessment.db, assessment.document, args.rev_b)
         changes = revision.diff_documents(old.document, new.document)
+        if args.audience != "internal":
+            from app.cli.history_audience import differences_for_audience
+            changes, withheld = _for_audience(args.audience, lambda forms: differences_for_audience(
+                old.document, new.document, changes, args.audience, forms), EXIT_CANNOT_RUN)
+    note = (f"{withheld} change{'s' if withheld != 1 else ''} inside records the {args.audience} audience may "
+            f"not see {'are' if withheld != 1 else 'is'} not shown") if withheld else None
     if args.format == "json":
-        print(json.dumps({"file": args.file, "from": {"revision": old.number, "hash": old.hash},
-                          "to": {"revision": new.number, "hash": new.hash},
+        print(json.dumps({"file": args.file, "audience": args.audience,
+                          "from": {"revision": old.number, "hash": old.hash},
+                          "to": {"revision": new.number, "hash": new.hash}, "withheld": withheld,
                           "changes": [change.as_json() for change in changes]}, indent=2, ensure_ascii=False))
     else:
         print(f"from {old.label} {old.hash[:12]} to {new.label} {new.hash[:12]}: "
               f"{len(changes)} change{'s' if len(changes) != 1 else ''}")
         for change in changes:
             print(_change_line(change, brief_data))
+        if note:
+            print(f"({note})")
     return EXIT_PROBLEMS if changes else EXIT_OK
 
 

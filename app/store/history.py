@@ -445,6 +445,8 @@ def _sensitivity_text(form: Mapping[str, Any] | None) -> str:
 
 def describe(body: Mapping[str, Any], width: int = 60) -> str:
     kind = body["kind"]
+    if kind == "value" and body.get("detail_withheld"):
+        return f"{body['address']}: changed (the detail is withheld from this audience)"
     if kind == "value":
         before, after = body["before"], body["after"]
         parts = []
