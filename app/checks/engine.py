@@ -14,7 +14,14 @@ from dataclasses import dataclass
 
 from app.checks.cadence import check_calendar_cadence, check_compute_cadence, check_major_updates
 from app.checks.commitments import check_commitment
-from app.checks.evidence import check_coverage, check_evidence
+from app.checks.evidence import (
+    RecordResults,
+    assemble_evidence,
+    check_coverage,
+    check_evidence,
+    evidence_for_record,
+    run_evidence,
+)
 from app.checks.facts import Facts, FormIndex
 from app.checks.findings import CheckResult, Finding, ItemScore
 from app.checks.rubric import item_finding, score_item, total
@@ -56,26 +63,29 @@ class _Unit:
     findings: tuple[Finding, ...] = ()
     scored: ItemScore | None = None
     counts: tuple[tuple[str, int], ...] = ()
+    records: RecordResults | None = None
+    """Per-record results of a record-wise evidence rule, so one record can be re-checked alone."""
 
 
 def touched_paths(touched: Iterable[Address | str]) -> set[str]:
     """Field and table paths from ``app.model.touched_addresses`` output."""
-    paths: set[str] = set()
-    for item in touched:
-        if isinstance(item, Address):
-            paths.add(item.field)
-            if item.table:
-                paths.add(item.table)
-        else:
-            paths.add(str(item))
-    return paths
+    return {item.field if isinstance(item, Address) else str(item) for item in touched}
 
 
 def depends_on(depends: frozenset[str], paths: set[str]) -> bool:
+    """Whether a change to any of ``paths`` can change what reads ``depends``.
+
+    A dependency ``table[]`` means the table's rows only (a record added, removed or
+    moved, which edits report as the table path); ``table`` means the rows and every
+    value in them; a field path also covers the fields inside it (a group).
+    """
     for path in paths:
         for dep in depends:
-            if (path == dep or path.startswith(dep + ".") or path.startswith(dep + "[]")
-                    or dep.startswith(path + "[]") or dep.startswith(path + ".")):
+            if dep.endswith("[]"):
+                if path == dep[:-2]:
+                    return True
+            elif (path == dep or path.startswith(dep + ".") or path.startswith(dep + "[]")
+                  or dep.startswith(path + "[]") or dep.startswith(path + ".")):
                 return True
     return False
 
@@ -113,23 +123,65 @@ class Checker:
         """Check again after an edit; ``touched`` is ``app.model.touched_addresses(edit)``."""
         if not self._checked:
             return self.check(doc)
+        touched = list(touched)
         paths = touched_paths(touched)
         if not paths:
             return self._result()
         facts = Facts(doc, self.framework, self.index)
         for unit in self._units:
-            if unit.rule is not None and depends_on(unit.depends, paths):
+            if unit.rule is None or not depends_on(unit.depends, paths):
+                continue
+            records = self._touched_records(unit, touched)
+            if records is not None:
+                self._rerun_records(unit, facts, records)
+            else:
                 self._run_rule(unit, facts)
         for unit in self._units:
             if unit.item is not None and depends_on(unit.depends, paths):
                 self._run_item(unit, facts)
         return self._result()
 
+    @staticmethod
+    def _touched_records(unit: _Unit, touched: list[Address | str]) -> set[str] | None:
+        """Record ids to re-check alone, when every relevant change is a value inside the rule's table."""
+        rule = unit.rule
+        if unit.records is None or not isinstance(rule, EvidenceRule):
+            return None
+        records: set[str] = set()
+        for item in touched:
+            path = item.field if isinstance(item, Address) else str(item)
+            if not depends_on(unit.depends, {path}):
+                continue
+            if not isinstance(item, Address) or item.record is None or item.table != rule.table:
+                return None
+            records.add(item.record)
+        return records
+
+    def _rerun_records(self, unit: _Unit, facts: Facts, records: set[str]) -> None:
+        rule = unit.rule
+        assert isinstance(rule, EvidenceRule) and rule.table is not None and unit.records is not None
+        try:
+            for record_id in records:
+                record = facts.doc.record(rule.table, record_id)
+                if record is None:
+                    unit.records.pop(record_id, None)
+                else:
+                    unit.records[record_id] = evidence_for_record(rule, facts, record)
+        except (TypeError, ValueError, AttributeError):
+            self._run_rule(unit, facts)
+            return
+        self._store(unit, tuple(assemble_evidence(rule, facts, unit.records)))
+
     def _run_rule(self, unit: _Unit, facts: Facts) -> None:
         rule = unit.rule
         assert rule is not None
+        unit.records = None
         try:
-            findings = tuple(_EVALUATORS[type(rule)](rule, facts))
+            if isinstance(rule, EvidenceRule):
+                found, unit.records = run_evidence(rule, facts)
+                findings = tuple(found)
+            else:
+                findings = tuple(_EVALUATORS[type(rule)](rule, facts))
         except (TypeError, ValueError, AttributeError) as error:
             # A value of the wrong type (stored without validation) must not stop the other
             # rules or reach the person as a traceback; `riskwright validate` names the value.

@@ -6,6 +6,7 @@ from app.checks.facts import Facts, filled
 from app.checks.findings import Finding
 from app.content.framework_conditions import run
 from app.content.framework_spec import CoverageRule, EvidenceRule, RuleBase
+from app.model.document import Record
 
 CEL_ERRORS = (TypeError, KeyError, ValueError, RuntimeError)
 
@@ -34,10 +35,72 @@ def _missing(rule: RuleBase) -> str:
     return "warning" if rule.severity == "warning" else "missing_evidence"
 
 
+RecordResults = dict[str, tuple[tuple[Finding, ...], int]]
+"""Per record id: its findings and how many answers were checked (for record-wise rules)."""
+
+
+def record_wise(rule: EvidenceRule) -> bool:
+    """Whether every field lives in one table, so each record can be checked on its own."""
+    return rule.table is not None and all("[]." in path for path in rule.fields)
+
+
 def check_evidence(rule: EvidenceRule, facts: Facts) -> list[Finding]:
+    return run_evidence(rule, facts)[0]
+
+
+def run_evidence(rule: EvidenceRule, facts: Facts) -> tuple[list[Finding], RecordResults | None]:
+    """The findings, and for a record-wise rule the per-record results to re-check one record later."""
     stopped = gate(rule, facts, rule.fields[0])
     if stopped is not None:
-        return stopped
+        return stopped, None
+    if record_wise(rule):
+        assert rule.table is not None
+        if not facts.applies(facts.index.spec(rule.table)):
+            return assemble_evidence(rule, facts, {}), None
+        results = {r.id: evidence_for_record(rule, facts, r) for r in facts.doc.records(rule.table)}
+        return assemble_evidence(rule, facts, results), results
+    return _document_evidence(rule, facts), None
+
+
+def evidence_for_record(rule: EvidenceRule, facts: Facts, record: Record) -> tuple[tuple[Finding, ...], int]:
+    table = rule.table
+    assert table is not None
+    if rule.where is not None and not _selected(rule, facts, record):
+        return (), 0
+    found: list[Finding] = []
+    checked = 0
+    title: tuple[str, tuple[str, ...]] | None = None
+    for relative, spec in facts.index.record_fields(rule.fields):
+        if facts.index.conditional(spec) and not facts.applies(spec, record):
+            continue
+        checked += 1
+        value = record.values.get(relative)
+        if value is None or not filled(value.data):
+            if title is None:
+                title = facts.record_title(table, record), facts.title_address(table, record)
+            found.append(finding(rule, rule.severity, f"{table}[{record.id}].{relative}",
+                                 f"{title[0]}: {spec.label} is empty. {rule.title}", title[1]))
+    return tuple(found), checked
+
+
+def assemble_evidence(rule: EvidenceRule, facts: Facts, results: RecordResults) -> list[Finding]:
+    """Findings in record order; one satisfied finding when nothing is missing."""
+    assert rule.table is not None
+    found: list[Finding] = []
+    checked = 0
+    for record in facts.doc.records(rule.table):
+        record_findings, record_checked = results.get(record.id, ((), 0))
+        found.extend(record_findings)
+        checked += record_checked
+    return found or [_satisfied(rule, checked)]
+
+
+def _satisfied(rule: EvidenceRule, checked: int) -> Finding:
+    what = "nothing to check yet" if checked == 0 else f"{checked} answer{'s' if checked != 1 else ''} present"
+    return finding(rule, "satisfied", rule.table or rule.fields[0], f"{rule.title} ({what}).")
+
+
+def _document_evidence(rule: EvidenceRule, facts: Facts) -> list[Finding]:
     index, doc = facts.index, facts.doc
     severity = rule.severity
     found: list[Finding] = []
@@ -59,8 +122,7 @@ def check_evidence(rule: EvidenceRule, facts: Facts) -> list[Finding]:
             if not filled(doc.get(path)):
                 found.append(finding(rule, severity, path, f"{spec.label} is empty. {rule.title}"))
             continue
-        table_spec = index.spec(spec.table)
-        if not facts.applies(table_spec):
+        if not facts.applies(index.spec(spec.table)):
             continue
         relative = path.split("[].", 1)[1]
         conditional = index.conditional(spec)
@@ -74,11 +136,7 @@ def check_evidence(rule: EvidenceRule, facts: Facts) -> list[Finding]:
                 found.append(finding(rule, severity, facts.address(path, record),
                                      f"{facts.record_title(spec.table, record)}: {spec.label} is empty. "
                                      f"{rule.title}", facts.title_address(spec.table, record)))
-    if found:
-        return found
-    where = rule.table or rule.fields[0]
-    what = "nothing to check yet" if checked == 0 else f"{checked} answer{'s' if checked != 1 else ''} present"
-    return [finding(rule, "satisfied", where, f"{rule.title} ({what}).")]
+    return found or [_satisfied(rule, checked)]
 
 
 def _selected(rule: EvidenceRule | CoverageRule, facts: Facts, record: object) -> bool:

@@ -58,6 +58,15 @@ class FormIndex:
         self.forms = forms
         self.conditions = Conditions(forms)
         self._conditional: dict[str, bool] = {}
+        self._record_fields: dict[tuple[str, ...], tuple[tuple[str, FieldSpec], ...]] = {}
+
+    def record_fields(self, paths: tuple[str, ...]) -> tuple[tuple[str, FieldSpec], ...]:
+        """(path inside the record, spec) for table field paths, worked out once per rule."""
+        known = self._record_fields.get(paths)
+        if known is None:
+            known = tuple((path.split("[].", 1)[1], self.forms.field(path)) for path in paths)
+            self._record_fields[paths] = known
+        return known
 
     def spec(self, path: str) -> FieldSpec:
         return self.forms.field(path)

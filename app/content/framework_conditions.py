@@ -103,6 +103,14 @@ def compile_condition(expression: str, scope: Scope, forms: FormSet, levels: Ite
     return Condition(expression, program, names, frozenset(depends))
 
 
+def expression_paths(expression: str, forms: FormSet, table: str | None = None) -> set[str]:
+    """The field paths an expression reads (stage paths, and ``record.…`` fields of ``table``)."""
+    found = _stage_paths(expression, forms)
+    if table is not None:
+        found |= _record_paths(expression, forms, table)
+    return found
+
+
 def run(condition: Condition, context: dict[str, Any]) -> Any:
     """Evaluate with only the names the program reads; CEL errors propagate as TypeError/KeyError."""
     return condition.program.execute({name: context[name] for name in condition.names})

@@ -18,6 +18,7 @@ from app.content.framework_conditions import (
     ConditionProblem,
     Scope,
     compile_condition,
+    expression_paths,
 )
 from app.content.framework_spec import (
     CalendarCadenceRule,
@@ -55,6 +56,11 @@ _DEFAULT_SEVERITY = {"evidence": "missing_evidence", "coverage": "missing_eviden
                      "reassess_before_major_update": "violation", "commitment": "violation"}
 _SAMPLE = {"text": "x", "markdown": "x", "integer": 1, "number": 1.0, "flop": 1.0e25,
            "date": "2025-01-01", "framework": "x", "boolean": True}
+
+
+def rows(table: str) -> str:
+    """Dependency on a table's rows only (records added, removed or moved), not their values."""
+    return f"{table}[]"
 
 
 class RuleBuilder:
@@ -95,11 +101,52 @@ class RuleBuilder:
             self.fail(node, key, f"{key}: {problem}")
             return None
 
-    def _fixed_paths(self, node: MarkedDict, paths: tuple[str, ...]) -> None:
+    def _fixed_paths(self, node: MarkedDict, paths: tuple[str, ...]) -> set[str]:
+        """Check the paths a rule kind reads exist; return them as dependencies."""
         for path in paths:
             if not self.forms.has_field(path):
                 self.fail(node, "kind", f"rules of kind {node['kind']!r} read {path!r}, which the forms "
                                         f"no longer define; restore the field or drop the rule")
+        return self.depends_on(*paths)
+
+    def depends_on(self, *paths: str) -> set[str]:
+        """Dependencies for reading ``paths``: a table by its rows, a table field with the table's
+        rows and its title field (quoted in messages), any other field as itself."""
+        found: set[str] = set()
+        for path in paths:
+            spec = self.forms.field(path) if self.forms.has_field(path) else None
+            if spec is None:
+                found.add(path)
+            elif spec.is_table:
+                found |= {rows(path), *self._title(path)}
+            elif spec.table is not None:
+                found |= {path, rows(spec.table), *self._title(spec.table)}
+            else:
+                found.add(path)
+            if spec is not None:
+                found |= self._applies_depends(spec)
+        return found
+
+    def _applies_depends(self, spec: FieldSpec) -> set[str]:
+        """What the forms' ``applies_when`` conditions on the field and its enclosures read."""
+        found: set[str] = set()
+        path = spec.path
+        while True:
+            candidate = path.removesuffix("[]")
+            if self.forms.has_field(candidate):
+                enclosing = self.forms.field(candidate)
+                if enclosing.applies_when:
+                    try:
+                        found |= expression_paths(enclosing.applies_when, self.forms, enclosing.table)
+                    except ConditionProblem:
+                        found.add(candidate.split(".", 1)[0])  # depend on the whole stage instead
+            if "." not in path:
+                return found
+            path = path.rsplit(".", 1)[0]
+
+    def _title(self, table: str) -> set[str]:
+        title = self.forms.field(table).title_field
+        return {f"{table}[].{title}"} if title else set()
 
     def _sample(self) -> dict[str, Any]:
         """A fully filled-in context, for trying conditions out at load time."""
@@ -192,7 +239,7 @@ class RuleBuilder:
                 self.fail(item, "where", "'where' filters table records, so every field must be in one table")
                 return None
             where = self.condition(item, "where", Scope("record", table))
-        depends = {spec.path for spec in specs if spec} | ({table} if table else set())
+        depends = self.depends_on(*(spec.path for spec in specs if spec))
         if where is not None:
             depends |= where.depends
         stage = specs[0].path.split(".", 1)[0] if specs[0] else "header"
@@ -219,23 +266,23 @@ class RuleBuilder:
                 return None
             categories = tuple(wanted)
         where = self.condition(item, "where", Scope("record", spec.path))
-        depends = {spec.path} | (where.depends if where else set())
+        depends = {rows(spec.path), f"{spec.path}[].category"} | (where.depends if where else set())
         return CoverageRule(**self._common(item, spec.path.split(".", 1)[0], depends), table=spec.path,
                             categories=categories, where=where)
 
     def _compute_cadence(self, item: MarkedDict) -> ComputeCadenceRule:
-        self._fixed_paths(item, CHECKPOINT_FIELDS)
-        return ComputeCadenceRule(**self._common(item, "training", set(CHECKPOINT_FIELDS)),
+        depends = self._fixed_paths(item, CHECKPOINT_FIELDS)
+        return ComputeCadenceRule(**self._common(item, "training", depends),
                                   max_ratio=float(item["max_ratio"]))
 
     def _calendar_cadence(self, item: MarkedDict) -> CalendarCadenceRule:
-        self._fixed_paths(item, REASSESSMENT_FIELDS)
-        return CalendarCadenceRule(**self._common(item, "deployment", set(REASSESSMENT_FIELDS)),
+        depends = self._fixed_paths(item, REASSESSMENT_FIELDS)
+        return CalendarCadenceRule(**self._common(item, "deployment", depends),
                                    max_months=int(item["max_months"]))
 
     def _reassess_before_major_update(self, item: MarkedDict) -> MajorUpdateRule:
-        self._fixed_paths(item, UPDATE_FIELDS)
-        return MajorUpdateRule(**self._common(item, "deployment", set(UPDATE_FIELDS)))
+        depends = self._fixed_paths(item, UPDATE_FIELDS)
+        return MajorUpdateRule(**self._common(item, "deployment", depends))
 
     def _commitment(self, item: MarkedDict) -> CommitmentRule | None:
         per_determination = item.get("for_each") == "determination"
@@ -340,7 +387,7 @@ class RuleBuilder:
             if any(spec is None for spec in specs):
                 return None
             return ScorePart(label, "filled", weight, fields=tuple(node["filled"]),
-                             depends=frozenset(s.path for s in specs if s) | {s.table for s in specs if s and s.table})
+                             depends=frozenset(self.depends_on(*node["filled"])))
         if "rules" in node:
             unknown = [r for r in node["rules"] if r not in rules]
             if unknown:
@@ -366,7 +413,7 @@ class RuleBuilder:
                 self.fail(node, "covers", f"no category {unknown[0]!r}; categories are {', '.join(sorted(known))}")
                 return None
             return ScorePart(label, "covers", weight, table=spec.path, categories=tuple(node["covers"]),
-                             depends=frozenset({spec.path}))
+                             depends=frozenset({rows(spec.path), f"{spec.path}[].category"}))
         key = "any_record" if "any_record" in node else "all_records"
         conditions: list[Condition] = []
         for index, expression in enumerate(node[key]):
@@ -378,4 +425,4 @@ class RuleBuilder:
                 return None
             conditions.append(condition)
         return ScorePart(label, key, weight, table=spec.path, conditions=tuple(conditions),
-                         depends=frozenset({spec.path}))
+                         depends=frozenset({rows(spec.path)}.union(*(c.depends for c in conditions))))
