@@ -201,3 +201,17 @@ def test_find_jumps_to_the_field(window, qtbot):
     focused = window.focusWidget()
     text = focused.toPlainText() if hasattr(focused, "toPlainText") else focused.text()
     assert "Glimmerpox" in text
+
+
+def test_history_and_checks_arrive_just_after_the_first_paint(qtbot, example_file, forms):
+    window = MainWindow(forms, remember_window=False, defer_secondary=True)
+    qtbot.addWidget(window)
+    window.open_file(example_file)
+    assert not hasattr(window, "history_panel")
+    assert window.analysis.latest is None
+    window.show()
+    qtbot.waitUntil(lambda: hasattr(window, "history_panel"), timeout=5000)
+    qtbot.waitUntil(lambda: window.analysis.latest is not None, timeout=10000)
+    tabs = [window.panels.tabText(i) for i in range(window.panels.count())]
+    assert tabs[:3] == ["Findings", "Flags", "Preview"] and "History" in tabs
+    assert "Compliant" in window.analysis_label.text()

@@ -100,6 +100,14 @@ class MarkdownEdit(QPlainTextEdit):
             self.setFixedHeight(height)
 
 
+class DateEdit(QDateEdit):
+    def wheelEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()
+
+
 class FieldBinding(QObject):
     """Connects one editor widget to one address; subclasses per field type."""
 
@@ -252,7 +260,7 @@ class MarkdownBinding(TypedBinding):
 
 class DateBinding(TypedBinding):
     def _make_widget(self) -> QWidget:
-        edit = QDateEdit()
+        edit = DateEdit()
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd")
         edit.setMinimumDate(_NO_DATE)
@@ -288,20 +296,58 @@ class BooleanBinding(FieldBinding):
         box.setText("Yes" if data is not None else "Yes (not answered yet)")
 
 
+class ChoiceBox(QComboBox):
+    """A combo box that fills its list when first opened and ignores the wheel unless focused.
+
+    Scrolling the form with the mouse wheel must not change a value the pointer
+    happens to pass over.
+    """
+
+    opening = Signal()
+
+    def showPopup(self) -> None:  # noqa: N802 - Qt's name
+        self.opening.emit()
+        super().showPopup()
+
+    def focusInEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        self.opening.emit()
+        super().focusInEvent(event)
+
+    def wheelEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()
+
+
 class ChoiceBinding(FieldBinding):
     """Enums, categories, levels and frameworks: a list of ids with labels.
 
     When the framework does not list the choices (an unknown framework), the box
-    becomes editable so the assessment can still be written.
+    becomes editable so the assessment can still be written. The list of
+    installed frameworks is read only when the box is first opened or focused:
+    reading it imports the framework machinery, which start-up can do without.
     """
 
     def __init__(self, session: AssessmentSession, spec: FieldSpec, record_id: str | None = None,
                  choices: Callable[[ChoiceBinding], list[tuple[str, str]] | None] | None = None) -> None:
         self._choices = choices or (lambda binding: [(o.id, o.label) for o in binding.spec.options])
+        self._lazy = spec.type == "framework"
+        self._filled = False
         super().__init__(session, spec, record_id)
 
+    def _fill_now(self) -> None:
+        if self._lazy and not self._filled:
+            self._filled = True
+            self._loading = True
+            try:
+                self._show(self.stored())
+            finally:
+                self._loading = False
+
     def _make_widget(self) -> QWidget:
-        box = QComboBox()
+        box = ChoiceBox()
+        box.opening.connect(self._fill_now)
         box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         box.setMinimumWidth(220)
         box.activated.connect(self._chosen)
@@ -321,6 +367,15 @@ class ChoiceBinding(FieldBinding):
 
     def _show(self, data: Any) -> None:
         box: QComboBox = self.widget  # type: ignore[assignment]
+        if self._lazy and not self._filled:
+            box.blockSignals(True)
+            box.clear()
+            box.addItem("— not set —", "")
+            if data is not None:
+                box.addItem(str(data), data)
+            box.setCurrentIndex(box.count() - 1)
+            box.blockSignals(False)
+            return
         choices = self._choices(self)
         box.blockSignals(True)
         box.clear()

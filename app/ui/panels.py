@@ -39,8 +39,21 @@ def install_panels(window: MainWindow) -> None:
         window.addAction(action)
         window.panel_actions.append(action)  # type: ignore[attr-defined]
 
-    from app.ui.history_panel import install_accountability  # History tab, revision status, Sign off…
+    # The History tab, revision status and Sign off… (app.ui.history_panel, issue 7) read the
+    # audit trail and load the signing code. When the app starts it is worth having them a
+    # moment after the window appears rather than before; a window built for a test or a
+    # dialog gets them at once.
+    if window.defer_secondary:
+        window.after_first_paint(lambda: _install_accountability(window, announce=True))
+    else:
+        _install_accountability(window, announce=False)
+
+
+def _install_accountability(window: MainWindow, announce: bool) -> None:
+    from app.ui.history_panel import install_accountability
     install_accountability(window)
+    if announce and window.session is not None:
+        window.assessment_opened.emit(window.session)
 
 
 PANEL_NAMES = ("findings", "flags", "preview")

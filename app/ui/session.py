@@ -179,8 +179,8 @@ class AssessmentSession(QObject):
 
     def conditions(self):  # type: ignore[no-untyped-def]
         if self._conditions is None:
-            from app.content.assessment import default_conditions
-            self._conditions = default_conditions()
+            from app.content.conditions import Conditions
+            self._conditions = Conditions(self.forms)
         return self._conditions
 
     def close(self) -> None:

@@ -35,12 +35,19 @@ def data_folder() -> Path:
 
 
 class AppSettings:
-    """Typed access to the few things worth remembering."""
+    """Typed access to the few things worth remembering.
+
+    Qt writes changes to disk on its own shortly after they are made (and when
+    the settings object goes away); ``sync`` forces it, for tests and on close.
+    """
 
     def __init__(self) -> None:
         self._qt = QSettings(str(settings_file()), QSettings.Format.IniFormat)
         if self._qt.value("settings_version") is None:
             self._qt.setValue("settings_version", SETTINGS_VERSION)
+
+    def sync(self) -> None:
+        self._qt.sync()
 
     @property
     def path(self) -> Path:
@@ -56,7 +63,6 @@ class AppSettings:
         resolved = str(path.resolve())
         names = [str(p) for p in self.recent_files() if str(p) != resolved]
         self._qt.setValue("recent_files", [resolved, *names][:MAX_RECENT])
-        self._qt.sync()
 
     def forget_recent_file(self, path: Path) -> None:
         names = [str(p) for p in self.recent_files() if p != path]
@@ -88,7 +94,6 @@ class AppSettings:
 
     def set_last_framework(self, framework: str) -> None:
         self._qt.setValue("last_framework", framework)
-        self._qt.sync()
 
     def last_export_folder(self) -> Path | None:
         value = self._qt.value("export/folder")

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QPushButton,
@@ -30,6 +32,7 @@ from app.ui.settings import AppSettings
 from app.ui.stage_page import StagePage
 
 ASSESSMENT_FILTER = "Riskwright assessments (*.rwa);;All files (*)"
+FIRST_PAINT_FALLBACK_MS = 250
 
 
 def status_line(analysis: Analysis) -> str:
@@ -51,14 +54,19 @@ class MainWindow(QMainWindow):
     analysis_ready = Signal(object)
 
     def __init__(self, forms: FormSet, settings: AppSettings | None = None,
-                 remember_window: bool = True) -> None:
+                 remember_window: bool = True, defer_secondary: bool = False) -> None:
+        """``defer_secondary``: build the panels that start-up can do without (history, sign-off)
+        after the first paint instead of before it; the app's start does this."""
         super().__init__()
+        self.defer_secondary = defer_secondary
         self.forms = forms
         self.settings = settings or AppSettings()
         self.session: AssessmentSession | None = None
         self.analysis: LiveAnalysis | None = None
         self.jobs = JobRunner(self)
         self.last_error = ""
+        self._painted = False
+        self._after_paint: list[Callable[[], None]] = []
         self.pages: dict[str, StagePage] = {}
         self.setObjectName("mainWindow")
         self.setWindowTitle("Riskwright")
@@ -121,6 +129,39 @@ class MainWindow(QMainWindow):
                 self.restoreState(state)
         QApplication.instance().focusChanged.connect(self._keep_focus_visible)  # type: ignore[union-attr]
         self._update_actions()
+
+    # -- first paint ------------------------------------------------------------------------
+    def after_first_paint(self, work: Callable[[], None]) -> None:
+        """Run ``work`` once the window has been drawn (at once if it already has).
+
+        Start-up shows the form first; checks, history and other panels fill in
+        a moment later instead of delaying the window.
+        """
+        if self._painted:
+            QTimer.singleShot(0, work)
+        else:
+            self._after_paint.append(work)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self._run_after_paint)
+        return super().event(event)
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().showEvent(event)
+        if not self._painted:  # platforms that never paint a hidden-behind window still get there
+            QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self._mark_painted)
+
+    def _mark_painted(self) -> None:
+        if not self._painted:
+            self._painted = True
+            self._run_after_paint()
+
+    def _run_after_paint(self) -> None:
+        pending, self._after_paint = self._after_paint, []
+        for work in pending:
+            work()
 
     # -- building -------------------------------------------------------------------------
     def _empty_page(self) -> QWidget:
@@ -276,7 +317,7 @@ class MainWindow(QMainWindow):
         self.show_stage(stage)
         self._update_actions()
         self.assessment_opened.emit(session)
-        QTimer.singleShot(0, self.analysis.run_now)
+        self.after_first_paint(self.analysis.run_now)
 
     def close_assessment(self) -> None:
         if self.session is None:
