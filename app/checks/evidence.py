@@ -69,17 +69,17 @@ def evidence_for_record(rule: EvidenceRule, facts: Facts, record: Record) -> tup
         return (), 0
     found: list[Finding] = []
     checked = 0
-    title: tuple[str, tuple[str, ...]] | None = None
-    for relative, spec in facts.index.record_fields(rule.fields):
-        if facts.index.conditional(spec) and not facts.applies(spec, record):
+    values = record.values
+    for relative, spec, conditional in facts.index.record_fields(rule.fields):
+        if conditional and not facts.applies(spec, record):
             continue
         checked += 1
-        value = record.values.get(relative)
+        value = values.get(relative)
         if value is None or not filled(value.data):
-            if title is None:
-                title = facts.record_title(table, record), facts.title_address(table, record)
-            found.append(finding(rule, rule.severity, f"{table}[{record.id}].{relative}",
-                                 f"{title[0]}: {spec.label} is empty. {rule.title}", title[1]))
+            title, quotes = facts.title(table, record)
+            found.append(Finding(rule.id, rule.severity, rule.stage, f"{table}[{record.id}].{relative}",
+                                 f"{title}: {spec.label} is empty. {rule.title}", rule.citation, rule.title,
+                                 quotes))
     return tuple(found), checked
 
 

@@ -58,13 +58,14 @@ class FormIndex:
         self.forms = forms
         self.conditions = Conditions(forms)
         self._conditional: dict[str, bool] = {}
-        self._record_fields: dict[tuple[str, ...], tuple[tuple[str, FieldSpec], ...]] = {}
+        self._record_fields: dict[tuple[str, ...], tuple[tuple[str, FieldSpec, bool], ...]] = {}
 
-    def record_fields(self, paths: tuple[str, ...]) -> tuple[tuple[str, FieldSpec], ...]:
-        """(path inside the record, spec) for table field paths, worked out once per rule."""
+    def record_fields(self, paths: tuple[str, ...]) -> tuple[tuple[str, FieldSpec, bool], ...]:
+        """(path inside the record, spec, has a condition) for table field paths, once per rule."""
         known = self._record_fields.get(paths)
         if known is None:
-            known = tuple((path.split("[].", 1)[1], self.forms.field(path)) for path in paths)
+            known = tuple((path.split("[].", 1)[1], self.forms.field(path),
+                           self.conditional(self.forms.field(path))) for path in paths)
             self._record_fields[paths] = known
         return known
 
@@ -99,6 +100,7 @@ class FormIndex:
 class Facts:
     def __init__(self, doc: Document, framework: Framework, index: FormIndex) -> None:
         self.doc, self.framework, self.index = doc, framework, index
+        self._titles: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
 
     # -- the CEL context -----------------------------------------------------
     @cached_property
@@ -210,6 +212,14 @@ class Facts:
         return empty
 
     # -- records -------------------------------------------------------------
+    def title(self, table: str, record: Record) -> tuple[str, tuple[str, ...]]:
+        """The record as messages name it, and the address of the title value it quotes (cached)."""
+        key = (table, record.id)
+        known = self._titles.get(key)
+        if known is None:
+            known = self._titles[key] = (self.record_title(table, record), self.title_address(table, record))
+        return known
+
     def record_title(self, table: str, record: Record) -> str:
         spec = self.index.spec(table)
         title = record.get(spec.title_field) if spec.title_field else None

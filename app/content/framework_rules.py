@@ -109,18 +109,19 @@ class RuleBuilder:
                                         f"no longer define; restore the field or drop the rule")
         return self.depends_on(*paths)
 
-    def depends_on(self, *paths: str) -> set[str]:
+    def depends_on(self, *paths: str, quoted: bool = True) -> set[str]:
         """Dependencies for reading ``paths``: a table by its rows, a table field with the table's
-        rows and its title field (quoted in messages), any other field as itself."""
+        rows, any other field as itself; with ``quoted``, also the table's title field, which
+        messages quote."""
         found: set[str] = set()
         for path in paths:
             spec = self.forms.field(path) if self.forms.has_field(path) else None
             if spec is None:
                 found.add(path)
             elif spec.is_table:
-                found |= {rows(path), *self._title(path)}
+                found |= {rows(path), *(self._title(path) if quoted else ())}
             elif spec.table is not None:
-                found |= {path, rows(spec.table), *self._title(spec.table)}
+                found |= {path, rows(spec.table), *(self._title(spec.table) if quoted else ())}
             else:
                 found.add(path)
             if spec is not None:
@@ -387,7 +388,7 @@ class RuleBuilder:
             if any(spec is None for spec in specs):
                 return None
             return ScorePart(label, "filled", weight, fields=tuple(node["filled"]),
-                             depends=frozenset(self.depends_on(*node["filled"])))
+                             depends=frozenset(self.depends_on(*node["filled"], quoted=False)))
         if "rules" in node:
             unknown = [r for r in node["rules"] if r not in rules]
             if unknown:
