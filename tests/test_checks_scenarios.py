@@ -85,6 +85,9 @@ def assessment(framework_id: str, *, release: str = "api", decision: str | None 
                                        category=category.id, model_variant=variant,
                                        level_indicated=category.ladder[0].level))
     doc.tables["pre_deployment.evaluations"] = evaluations
+    doc.tables["pre_training.capability_forecast"] = [
+        _record("pre_training.capability_forecast", f"fc-{i + 1}", framework, category=c.id,
+                forecast_level=c.ladder[0].level) for i, c in enumerate(framework.tracked)]
     doc.tables["pre_deployment.red_teaming"] = [_record("pre_deployment.red_teaming", "rt-1", framework)]
     doc.tables["pre_deployment.third_party_access"] = [
         _record("pre_deployment.third_party_access", "tpa-1", framework, timing="both")]
