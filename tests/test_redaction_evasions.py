@@ -49,6 +49,10 @@ EVASIONS: list[tuple[str, str, str]] = [
     ("hyphen, CRLF and indent", "anth-\r\n    rax", "anthrax"),
     ("Unicode hyphen and line break", "anth\u2010\nrax", "anthrax"),
     ("soft hyphen at a line break", "anth\u00ad\nrax", "anthrax"),
+    # Combinations the property tests found (each once slipped through an earlier normaliser):
+    ("combining mark between hyphen and line break", "anth-\u0301\nrax", "anthrax"),
+    ("Markdown bold across a hyphenated line break", "anth-**\nrax**", "anthrax"),
+    ("soft hyphen between hyphen and line break", "anth-\u00ad\nrax", "anthrax"),
     ("Markdown bold inside a word", "anth**rax**", "anthrax"),
     ("Markdown bold at the start", "**anth**rax", "anthrax"),
     ("Markdown italic inside a word", "an*th*rax", "anthrax"),

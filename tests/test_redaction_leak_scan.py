@@ -164,7 +164,7 @@ def test_unreadable_pdf_is_refused_not_passed() -> None:
 # -- HTML, Markdown, JSON, file name ----------------------------------------------------------
 @pytest.mark.parametrize(("html", "channel"), [
     (f"<p>{CANARY}</p>", "html text"),
-    (f"<p>Quill<b>feather</b> protocol zebra&#8209;nine</p>", "html text"),
+    ("<p>Quill<b>feather</b> protocol zebra&#8209;nine</p>", "html text"),
     (f"<!-- {CANARY} --><p>ok</p>", "html comment"),
     (f'<div style="display:none">{CANARY}</div>', "html text"),
     (f'<img src="x.png" alt="{CANARY}">', "html attribute alt"),
@@ -180,7 +180,7 @@ def test_each_html_channel_is_read(html: str, channel: str) -> None:
 
 def test_markdown_raw_and_rendered() -> None:
     assert "markdown raw" in _channels(f"# Title\n\n{CANARY}\n".encode(), "md")
-    split = "Quill**feather** protocol [zebra-nine](https://x.invalid)".encode()
+    split = b"Quill**feather** protocol [zebra-nine](https://x.invalid)"
     assert "markdown rendered text" in _channels(split, "md")
 
 

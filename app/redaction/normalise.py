@@ -41,12 +41,15 @@ from collections.abc import Callable
 from app.content.locate import content_path
 
 _DROPPED_CATEGORIES = frozenset({"Cf", "Mn", "Me"})
-_ZERO_WIDTH = "\u200b-\u200f\u2060-\u2064\ufeff"
+_SOFT_HYPHEN = "\u00ad"
 # A soft hyphen never separates words; a hyphen at the end of a line joins the
-# word with the next line (the PDF / typesetting split). Runs on the case-folded
-# NFKD text, before format characters are dropped.
-_JOIN = re.compile(rf"[-\u2010][^\S\n{_ZERO_WIDTH}]*(?:[{_ZERO_WIDTH}][^\S\n]*)*\n\s*|\u00ad\s*")
-_JOIN_TRIGGERS = ("-", "\u2010", "\u00ad")
+# word with the next line (the PDF / typesetting split). Runs after format
+# characters and combining marks are dropped (so none can sit between the
+# hyphen and the line break) but before the soft hyphen, a format character
+# itself, is dropped.
+_JOIN = re.compile(r"-(?:[^\S\n]|[*~`\u00ad])*\n(?:\s|[*~`\u00ad])*|\u00ad(?:\s|[*~`\u00ad])*")
+"""Markdown emphasis markers next to the break (``anth-**\nrax**``) are part of the join."""
+_JOIN_TRIGGERS = ("-", _SOFT_HYPHEN)
 _EMPHASIS = re.compile(r"(?<=[^\W_])[*~`]+(?=[^\W_])")
 _WORD = re.compile(r"[^\W_]+")
 
@@ -119,6 +122,8 @@ def _table(casefold: bool) -> dict[int, str]:
         folded = _fixpoint(char, step)
         if folded != char:
             table[ord(char)] = folded
+    if casefold:
+        del table[ord(_SOFT_HYPHEN)]  # kept for _JOIN, which removes it
     return table
 
 
@@ -157,7 +162,7 @@ class _NonWordToSpace(dict):  # type: ignore[type-arg]
 
     def __missing__(self, code: int) -> str:
         char = chr(code)
-        value = char if code < 128 or char.isalnum() else " "
+        value = char if code < 128 or char.isalnum() or char == _SOFT_HYPHEN else " "
         self[code] = value
         return value
 
@@ -171,11 +176,10 @@ def word_list(text: str) -> list[str]:
         folded = text.lower()
     else:
         folded = unicodedata.normalize("NFKD", text).casefold()
-    if any(trigger in folded for trigger in _JOIN_TRIGGERS):
-        folded = _JOIN.sub("", folded)
-    if not folded.isascii():
         table = _table(True)
         folded = _NON_ASCII_RUN.sub(lambda run: run.group().translate(table).translate(_NON_WORD), folded)
+    if any(trigger in folded for trigger in _JOIN_TRIGGERS):
+        folded = _JOIN.sub("", folded)
     if "*" in folded or "~" in folded or "`" in folded:
         folded = _EMPHASIS.sub("", folded)
     if folded.isascii():
@@ -195,15 +199,15 @@ normalise = word_view
 def word_view_mapped(text: str) -> tuple[str, list[int]]:
     """The word view and, per character, the offset of the original character."""
     folded, origin = _expand(text, lambda ch: unicodedata.normalize("NFKD", ch).casefold())
-    folded, origin = _delete(folded, origin, _JOIN)
     table = _table(True)
     pieces: list[str] = []
     mapped: list[int] = []
     for char, source in zip(folded, origin, strict=True):
-        piece = char.translate(table)
+        piece = char.translate(table).translate(_NON_WORD) if not char.isascii() else char
         pieces.append(piece)
         mapped.extend([source] * len(piece))
-    folded, origin = _delete("".join(pieces), mapped, _EMPHASIS)
+    folded, origin = _delete("".join(pieces), mapped, _JOIN)
+    folded, origin = _delete(folded, origin, _EMPHASIS)
     words: list[str] = []
     word_origin: list[int] = []
     for match in _WORD.finditer(folded):
