@@ -149,6 +149,21 @@ def test_open_renders_the_window_offscreen(bundle, workdir, example, qapp):
     assert len(colours) > 20, "the window rendered as a blank image"
 
 
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="xvfb is not installed")
+def test_open_on_an_x11_display(bundle, workdir, example, qapp):
+    """The real-display path: the bundle's xcb plugin and the xcb libraries it carries, under Xvfb."""
+    shot = workdir / "window-x11.png"
+    environment = {**minimal_environment(workdir / "home"), "QT_QPA_PLATFORM": "xcb"}
+    result = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1400x900x24", str(bundle / "riskwright"), "open",
+                             example.name, "--screenshot", shot.name], cwd=workdir, capture_output=True, text=True,
+                            env=environment, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "could not load the Qt platform plugin" not in result.stderr
+    from PySide6.QtGui import QImage
+
+    assert QImage(str(shot)).width() >= 800
+
+
 def test_start_up_time_of_the_window(bundle, workdir, example):
     """Not a pass/fail target: prints the round trip start -> window shown -> PNG saved -> exit."""
     timings = []
