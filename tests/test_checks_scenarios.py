@@ -53,8 +53,8 @@ def assessment(framework_id: str, *, release: str = "api", decision: str | None 
                security: str | None = "top", determinations: list[tuple[str, str, str, str]] | None = None,
                checkpoints: list[tuple[float, bool]] | None = None, reassessments: list[date] | None = None,
                updates: list[tuple[date, bool]] = (), incidents: list[tuple[str, str | None]] = (),
-               documents: list[str] | None = None, evaluation_variants: tuple[str, ...] = ("helpful_only", "fine_tuned"),
-               **values: Any) -> Document:
+               documents: list[str] | None = None,
+               evaluation_variants: tuple[str, ...] = ("helpful_only", "fine_tuned"), **values: Any) -> Document:
     """A complete assessment for ``framework_id`` with the given answers; ``values`` override by path."""
     framework = load_framework(framework_id)
     forms = load_forms()
@@ -198,7 +198,8 @@ SCENARIOS: list[tuple[str, str, dict[str, Any], str, set[str]]] = [
      "high-residual-risk", {"violation"}),
     ("v2: Critical that cannot be ruled out needs Critical security", "openai-preparedness-v2",
      {"determinations": [("cybersecurity", "critical", "below_high", "cannot_rule_out")],
-      "security": "high_controls", "decision": "do_not_deploy"}, "critical-during-development", {"satisfied", "violation"}),
+      "security": "high_controls", "decision": "do_not_deploy"},
+     "critical-during-development", {"satisfied", "violation"}),
     ("v2: open weights without fine-tuned evaluations", "openai-preparedness-v2",
      {"release": "open_weights", "evaluation_variants": ("helpful_only",)},
      "fine-tuning-for-released-weights", {"missing_evidence"}),
@@ -351,7 +352,8 @@ def test_training_past_the_last_evaluation_is_a_violation() -> None:
 
 
 def test_overdue_reassessment_at_the_assessment_date() -> None:
-    doc = assessment("anthropic-rsp-1.0", reassessments=[date(2025, 7, 1)], **{"header.assessment_date": date(2025, 11, 1)})
+    doc = assessment("anthropic-rsp-1.0", reassessments=[date(2025, 7, 1)],
+                     **{"header.assessment_date": date(2025, 11, 1)})
     found = [f for f in check(doc, load_framework("anthropic-rsp-1.0")).for_rule("evaluate-every-3-months")
              if f.severity == "violation"]
     assert [f.address for f in found] == ["deployment.reassessments"]

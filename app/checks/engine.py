@@ -214,8 +214,8 @@ class Checker:
                 counts[severity] = counts.get(severity, 0) + number
         score = None
         if self.framework.score:
-            scored = {u.key: u.scored for u in self._units if u.item is not None}
-            score = total([(s.id, s.title, s.weight, [scored[i.id] for i in s.items if scored.get(i.id)])
+            scored = {u.key: u.scored for u in self._units if u.scored is not None}
+            score = total([(s.id, s.title, s.weight, [scored[i.id] for i in s.items if i.id in scored])
                            for s in self.framework.score])
         fw = self.framework
         return CheckResult(fw.id, fw.name, fw.version, fw.date, tuple(findings), score, counts)

@@ -37,7 +37,7 @@ from app.content.framework_spec import (
     ScorePart,
     ScoreSection,
 )
-from app.content.yaml_source import MarkedDict
+from app.content.yaml_source import MarkedDict, MarkedList
 from app.model.forms import FieldSpec
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class RuleBuilder:
         close = difflib.get_close_matches(path, known, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         items = node[key] if index is not None else None
-        if index is not None and hasattr(items, "item_marks"):
+        if index is not None and isinstance(items, MarkedList):
             line, column = items.item_marks[index]
             self.reader.errors.append(ContentError(self.reader.name, line, column,
                                                    f"no field {path!r} in the forms{hint}"))
