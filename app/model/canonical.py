@@ -74,8 +74,8 @@ def value_from_form(form: dict[str, Any] | None) -> Value | None:
 
 
 def record_form(record: Record) -> dict[str, Any]:
-    values = {relative: form for relative, value in sorted(record.values.items())
-              if (form := value_form(value)) is not None}
+    values = {relative: shown for relative, value in sorted(record.values.items())
+              if (shown := value_form(value)) is not None}
     form: dict[str, Any] = {"id": record.id, "values": values}
     if record.sensitivity is not None:
         form["sensitivity"] = record.sensitivity.value
