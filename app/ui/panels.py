@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.ui.findings_panel import FindingsPanel
+from app.ui.flags_panel import FlagsPanel
+from app.ui.preview_panel import PreviewPanel
 
 if TYPE_CHECKING:
     from app.ui.window import MainWindow
@@ -26,9 +27,14 @@ def install_panels(window: MainWindow) -> None:
     window.analysis_ready.connect(findings.show_analysis)
     window.assessment_opened.connect(lambda session: findings.show_analysis(None) if session is None else None)
 
-    flags = _placeholder("Detector flags appear here once the redaction package is installed.")
+    flags = FlagsPanel(window)
+    flags.go_to.connect(window.go_to)
+    window.flags_panel = flags  # type: ignore[attr-defined]
     window.panels.addTab(flags, "Flags")
-    preview = _placeholder("The report preview appears here once the export package is installed.")
+    window.flags_changed.connect(flags.refresh)
+    window.assessment_opened.connect(lambda _session: flags.refresh())
+    preview = PreviewPanel(window)
+    window.preview_panel = preview  # type: ignore[attr-defined]
     window.panels.addTab(preview, "Preview")
 
     window.panel_actions = []  # type: ignore[attr-defined]
@@ -72,15 +78,14 @@ def _show_tab(window: MainWindow, index: int) -> None:
     (focus() if callable(focus) else widget).setFocus()
 
 
-def _placeholder(text: str) -> QWidget:
-    page = QWidget()
-    layout = QVBoxLayout(page)
-    label = QLabel(text)
-    label.setWordWrap(True)
-    layout.addWidget(label)
-    layout.addStretch(1)
-    return page
-
-
 def open_export_dialog(window: MainWindow) -> None:
-    window.statusBar().showMessage("Export is not available in this build yet.", 6000)
+    """Show the (modeless) export dialog, creating it once per window."""
+    from app.ui.export_dialog import ExportDialog
+    dialog = getattr(window, "export_dialog", None)
+    if dialog is None:
+        dialog = ExportDialog(window)
+        window.export_dialog = dialog  # type: ignore[attr-defined]
+    dialog._suggest_path()
+    dialog.show()
+    dialog.raise_()
+    dialog.activateWindow()

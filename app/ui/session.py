@@ -87,6 +87,40 @@ class EditCommand(QUndoCommand):
         return True
 
 
+class AppliedEditCommand(QUndoCommand):
+    """An edit a core function has already applied and saved (redacting a flag).
+
+    ``FlagStore.redact`` applies its edit itself, so the change and its flag
+    resolution land in one transaction; it returns the inverse, which is all
+    undo needs. The first ``redo`` (Qt calls it on push) only announces.
+    """
+
+    def __init__(self, session: AssessmentSession, inverse: Edit, label: str) -> None:
+        super().__init__(label)
+        self._session = session
+        self.inverse: Edit = inverse
+        self.edit: Edit | None = None
+
+    def redo(self) -> None:
+        if self.edit is None:
+            self._session.announce(self.inverse, via_history=False)
+            return
+        try:
+            self.inverse = self._session.assessment.apply(self.edit)
+        except Exception as error:  # noqa: BLE001
+            self._session.failed.emit(f"The change could not be redone: {error}")
+            return
+        self._session.announce(self.edit, via_history=True)
+
+    def undo(self) -> None:
+        try:
+            self.edit = self._session.assessment.apply(self.inverse)
+        except Exception as error:  # noqa: BLE001
+            self._session.failed.emit(f"The change could not be undone: {error}")
+            return
+        self._session.announce(self.inverse, via_history=True)
+
+
 class AssessmentSession(QObject):
     """The open file plus everything the window needs to edit it."""
 
@@ -116,6 +150,10 @@ class AssessmentSession(QObject):
     def apply(self, edit: Edit, label: str, typing: bool = False) -> None:
         """Make a change as one undo step (merged with the previous one while typing)."""
         self.undo_stack.push(EditCommand(self, edit, label, typing))
+
+    def record_applied(self, inverse: Edit, label: str) -> None:
+        """Put an edit that was already applied (and saved) on the undo stack."""
+        self.undo_stack.push(AppliedEditCommand(self, inverse, label))
 
     def announce(self, edit: Edit, via_history: bool) -> None:
         self.changed.emit(Change(edit, tuple(touched_addresses(edit)), via_history))

@@ -26,7 +26,8 @@ from app.ui.dialogs import ABOUT, NewAssessmentDialog, ShortcutsDialog
 from app.ui.field_editors import MarkdownBinding, MarkdownEdit
 from app.ui.find_bar import FindBar
 from app.ui.jobs import JobRunner
-from app.ui.navigator import StageNavigator
+from app.ui.flag_watch import FlagWatch
+from app.ui.navigator import StageCounts, StageNavigator
 from app.ui.session import AssessmentSession, Change
 from app.ui.settings import AppSettings
 from app.ui.stage_page import StagePage
@@ -52,6 +53,7 @@ def status_line(analysis: Analysis) -> str:
 class MainWindow(QMainWindow):
     assessment_opened = Signal(object)
     analysis_ready = Signal(object)
+    flags_changed = Signal()
 
     def __init__(self, forms: FormSet, settings: AppSettings | None = None,
                  remember_window: bool = True, defer_secondary: bool = False) -> None:
@@ -63,6 +65,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or AppSettings()
         self.session: AssessmentSession | None = None
         self.analysis: LiveAnalysis | None = None
+        self.flag_watch: FlagWatch | None = None
+        self._analysis_counts: dict[str, StageCounts] = {}
         self.jobs = JobRunner(self)
         self.last_error = ""
         self._painted = False
@@ -303,6 +307,9 @@ class MainWindow(QMainWindow):
         self.analysis = LiveAnalysis(session, self.jobs, self)
         self.analysis.ready.connect(self._on_analysis)
         self.analysis.started.connect(lambda: self.analysis_label.setText("Checking…"))
+        self.flag_watch = FlagWatch(session, self.jobs, self)
+        self.flag_watch.changed.connect(self._on_flags)
+        self.flag_watch.failed.connect(lambda message: self.statusBar().showMessage(message, 10000))
         self.settings.add_recent_file(assessment.path)
         framework = session.framework()
         if framework:
@@ -318,6 +325,7 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self.assessment_opened.emit(session)
         self.after_first_paint(self.analysis.run_now)
+        self.after_first_paint(self.flag_watch.start)
 
     def close_assessment(self) -> None:
         if self.session is None:
@@ -326,6 +334,10 @@ class MainWindow(QMainWindow):
         if self.analysis is not None:
             self.analysis.close()
             self.analysis = None
+        if self.flag_watch is not None:
+            self.flag_watch.close()
+            self.flag_watch = None
+        self._analysis_counts = {}
         self.jobs.wait()
         for page in self.pages.values():
             page.release()
@@ -544,9 +556,25 @@ class MainWindow(QMainWindow):
         if page is not None:
             page.focus_address(address)
 
-    def _on_analysis(self, analysis: Analysis) -> None:
-        counts = analysis.stage_counts()
+    def _on_flags(self) -> None:
+        self._update_badges()
+        self.flags_changed.emit()
+
+    def _update_badges(self) -> None:
+        counts = dict(self._analysis_counts)
+        if self.flag_watch is not None:
+            per_stage: dict[str, int] = {}
+            for flag in self.flag_watch.open_flags():
+                stage = flag.field.split(".", 1)[0]
+                per_stage[stage] = per_stage.get(stage, 0) + 1
+            for stage, number in per_stage.items():
+                base = counts.get(stage, StageCounts())
+                counts[stage] = StageCounts(base.violations, base.missing, number)
         self.navigator.set_counts(counts)
+
+    def _on_analysis(self, analysis: Analysis) -> None:
+        self._analysis_counts = analysis.stage_counts()
+        self._update_badges()
         problems = analysis.problems_by_address()
         for page in self.pages.values():
             page.show_problems(problems)

@@ -1,0 +1,263 @@
+"""File › Export: choose audience, format and file; the export runs off the GUI thread.
+
+The whole export — flag gate, audience filter, report, writer, leak scan of
+the finished bytes, atomic rename — is ``app.export.pipeline.export_file``,
+run on a worker with its own connection to the saved file. A refusal is shown
+as the exporter words it; when open flags are the reason, they are listed here
+with a button to jump to each one. The dialog is not modal, so a person can
+resolve flags and export again without closing it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+    QListWidget, QListWidgetItem, QProgressBar, QPushButton, QRadioButton, QVBoxLayout, QWidget,
+)
+
+AUDIENCES = (
+    ("public", "&Public", "safe to publish: internal and hazardous details are withheld, and the report says so"),
+    ("reviewers", "Re&viewers", "external safety organisations under agreement: public and internal details"),
+    ("internal", "&Internal", "everything, hazardous passages marked; for the lab only"),
+)
+FORMATS = (("pdf", "PDF", "pdf"), ("md", "Markdown", "md"), ("html", "HTML", "html"), ("json", "JSON", "json"))
+
+
+class ExportDialog(QDialog):
+    exported = Signal(object)
+    """The ``Exported`` result of a finished export."""
+    refused = Signal(str)
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.setWindowTitle("Export report")
+        self.setObjectName("exportDialog")
+        self.setMinimumWidth(600)
+        self.running = False
+        self.last_result: Any = None
+        self.last_refusal: str | None = None
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        intro = QLabel("Reports are built from the saved assessment. What an audience may not see is removed "
+                       "before the report is written, and the finished file is checked once more.")
+        intro.setWordWrap(True)
+        intro.setObjectName("pageSummary")
+        layout.addWidget(intro)
+
+        who = QLabel("<b>Audience</b>")
+        layout.addWidget(who)
+        self.audience_group = QButtonGroup(self)
+        for audience, label, explanation in AUDIENCES:
+            button = QRadioButton(f"{label} — {explanation}")
+            button.setAccessibleName(label.replace("&", "") + " audience")
+            button.setProperty("audience", audience)
+            self.audience_group.addButton(button)
+            layout.addWidget(button)
+        self.audience_group.buttons()[0].setChecked(True)
+
+        form = QFormLayout()
+        self.format = QComboBox()
+        for fmt, label, _ext in FORMATS:
+            self.format.addItem(label, fmt)
+        self.format.setAccessibleName("Format")
+        form.addRow("&Format:", self.format)
+        row = QHBoxLayout()
+        self.path = QLineEdit()
+        self.path.setAccessibleName("Save the report as")
+        browse = QPushButton("&Browse…")
+        browse.setAccessibleName("Choose where to save the report")
+        browse.clicked.connect(self._browse)
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        form.addRow("Save &as:", row)
+        layout.addLayout(form)
+
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Export progress")
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        layout.addWidget(self.progress)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setObjectName("exportMessage")
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.hide()
+        layout.addWidget(self.message)
+        self.flags = QListWidget()
+        self.flags.setAccessibleName("Flags that block the export")
+        self.flags.setMaximumHeight(150)
+        self.flags.hide()
+        self.flags.itemActivated.connect(self._go_to_flag)
+        layout.addWidget(self.flags)
+        self.go_button = QPushButton("&Go to flag")
+        self.go_button.hide()
+        self.go_button.clicked.connect(lambda: self._go_to_flag(self.flags.currentItem()))
+        layout.addWidget(self.go_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.export_button = QPushButton("&Export")
+        self.export_button.setObjectName("primaryButton")
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self.start)
+        close = QPushButton("&Close")
+        close.clicked.connect(self.close)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+        self.audience_group.buttonToggled.connect(lambda *_: self._suggest_path())
+        self.format.currentIndexChanged.connect(lambda *_: self._suggest_path())
+        self._suggest_path()
+
+    # -- choices -------------------------------------------------------------------------
+    @property
+    def audience(self) -> str:
+        checked = self.audience_group.checkedButton()
+        return str(checked.property("audience")) if checked else "public"
+
+    def set_audience(self, audience: str) -> None:
+        for button in self.audience_group.buttons():
+            if button.property("audience") == audience:
+                button.setChecked(True)
+
+    def set_format(self, fmt: str) -> None:
+        self.format.setCurrentIndex(max(0, self.format.findData(fmt)))
+
+    def _folder(self) -> Path:
+        remembered = self.window.settings.last_export_folder()
+        if remembered is not None and remembered.is_dir():
+            return remembered
+        session = self.window.session
+        return session.path.parent if session else Path.home()
+
+    def _suggest_path(self) -> None:
+        session = self.window.session
+        if session is None:
+            return
+        current = Path(self.path.text()) if self.path.text() else None
+        model = session.document.get("header.model.name") or session.path.stem
+        extension = dict((f, e) for f, _l, e in FORMATS)[self.format.currentData()]
+        name = f"{model} — {self.audience} report.{extension}".replace("/", "-")
+        folder = current.parent if current is not None and current.parent.is_dir() else self._folder()
+        self.path.setText(str(folder / name))
+
+    def _browse(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(self, "Save the report as", self.path.text())
+        if chosen:
+            self.path.setText(chosen)
+
+    # -- running -------------------------------------------------------------------------
+    def start(self) -> None:
+        """Export with the current choices (on a worker thread)."""
+        session = self.window.session
+        if session is None or self.running:
+            return
+        output = Path(self.path.text().strip())
+        if not output.name:
+            self._refuse("Choose a file name for the report.")
+            return
+        session.flush()
+        watch = getattr(self.window, "flag_watch", None)
+        if watch is not None:
+            watch.settle()
+        self.running = True
+        self.export_button.setEnabled(False)
+        self.flags.hide()
+        self.go_button.hide()
+        self.message.hide()
+        self.progress.setRange(0, 0)
+        self.progress.setFormat(f"Writing the {self.audience} report…")
+        self.progress.show()
+        path, audience, fmt = session.path, self.audience, self.format.currentData()
+        self.window.jobs.start(lambda _progress: _export(path, audience, fmt, output), self._done,
+                               self._failed)
+
+    def _done(self, outcome: Any) -> None:
+        self.running = False
+        self.export_button.setEnabled(True)
+        self.progress.hide()
+        kind, payload = outcome
+        if kind == "refused":
+            reason, message = payload
+            self._refuse(message, reason)
+            return
+        if kind == "error":
+            self._refuse(payload)
+            return
+        self.last_result = payload
+        self.last_refusal = None
+        self.window.settings.set_last_export_folder(payload.path.parent)
+        size = f"{payload.size / 1024:.0f} KB" if payload.size >= 1024 else f"{payload.size} bytes"
+        pages = f", {payload.pages} pages" if payload.pages else ""
+        self.message.setText(f"<b>Written:</b> {payload.path}<br>{payload.audience.capitalize()} report, "
+                             f"{payload.format.upper()}, {size}{pages}.")
+        self.message.setProperty("state", "ok")
+        self._polish(self.message)
+        self.message.show()
+        self.window.statusBar().showMessage(f"Exported the {payload.audience} report to {payload.path}", 8000)
+        self.exported.emit(payload)
+
+    def _failed(self, message: str) -> None:
+        self.running = False
+        self.export_button.setEnabled(True)
+        self.progress.hide()
+        self._refuse(f"The export failed: {message}")
+
+    def _refuse(self, message: str, reason: str = "") -> None:
+        self.last_refusal = message
+        self.message.setText(message.replace("\n", "<br>"))
+        self.message.setProperty("state", "refused")
+        self._polish(self.message)
+        self.message.show()
+        if reason == "flags":
+            self._list_flags()
+        self.refused.emit(message)
+
+    def _list_flags(self) -> None:
+        watch = getattr(self.window, "flag_watch", None)
+        self.flags.clear()
+        if watch is None:
+            return
+        for flag in watch.open_flags(self.audience):
+            item = QListWidgetItem(f"“{flag.matched}” ({flag.category.replace('_', ' ')}) — {flag.address}")
+            item.setData(Qt.ItemDataRole.UserRole, flag)
+            self.flags.addItem(item)
+        if self.flags.count():
+            self.flags.setCurrentRow(0)
+            self.flags.show()
+            self.go_button.show()
+
+    def _go_to_flag(self, item: QListWidgetItem | None) -> None:
+        if item is None:
+            return
+        flag = item.data(Qt.ItemDataRole.UserRole)
+        self.window.show_panel("flags")
+        panel = getattr(self.window, "flags_panel", None)
+        if panel is not None:
+            panel.select_flag(flag.id)
+        self.window.go_to(flag.address, flag.start, flag.end - flag.start)
+
+    @staticmethod
+    def _polish(widget: QWidget) -> None:
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+
+
+def _export(path: Path, audience: str, fmt: str, output: Path) -> tuple[str, Any]:
+    """Worker thread: the whole export pipeline; refusals and file errors become messages."""
+    from app.export.errors import ExportRefused
+    from app.export.pipeline import export_file
+    from app.store import StoreError
+    try:
+        return "done", export_file(path, audience, fmt, output)
+    except ExportRefused as refusal:
+        return "refused", (refusal.reason, str(refusal))
+    except (StoreError, OSError) as error:
+        name = getattr(error, "filename", None)
+        detail = getattr(error, "strerror", None) or str(error)
+        return "error", f"{name}: {detail}" if name else detail

@@ -1,0 +1,137 @@
+"""Keeps the open assessment's detector flags current while the person edits.
+
+The flags live in the file (``app.redaction.flag_store.FlagStore``). When a file
+opens, the whole document is scanned once on a worker thread, through a second
+connection to the same file (an SQLite connection belongs to the thread that
+opened it); from then on each change re-scans only what it touched, on the GUI
+thread, after edits settle. Changes made while the first scan runs are
+re-scanned when it finishes, so nothing slips between the two.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app.model import Address
+from app.ui.jobs import JobRunner, Progress
+from app.ui.session import AssessmentSession, Change
+
+RESCAN_PAUSE_MS = 250
+
+
+def _scan_file(path: Path, forms: Any, progress: Progress) -> int:
+    """Worker thread: load the detectors (cached for the GUI thread too) and rescan everything."""
+    from app.redaction import default_detectors, load_audiences
+    from app.redaction.flag_store import FlagStore
+    from app.store import AssessmentFile
+    progress(5, "Loading detectors")
+    detectors, audiences = default_detectors(), load_audiences()
+    progress(30, "Scanning for hazardous terms")
+    with AssessmentFile.open(path) as own:
+        flags = FlagStore(own, forms, detectors, audiences).rescan_all()
+    return len(flags)
+
+
+class FlagWatch(QObject):
+    changed = Signal()
+    """The stored flags changed (or became available)."""
+    failed = Signal(str)
+
+    def __init__(self, session: AssessmentSession, jobs: JobRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.jobs = jobs
+        self.store: Any = None
+        self.error: str | None = None
+        self._scanning = False
+        self._closed = False
+        self._pending: dict[Address | str, None] = {}
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(RESCAN_PAUSE_MS)
+        self._timer.timeout.connect(self._rescan_pending)
+        session.changed.connect(self._on_change)
+
+    @property
+    def ready(self) -> bool:
+        return self.store is not None
+
+    def start(self) -> None:
+        """Scan the whole file in the background (once, after opening)."""
+        if self._scanning or self._closed:
+            return
+        self._scanning = True
+        path, forms = self.session.path, self.session.forms
+        self.jobs.start(lambda progress: _scan_file(path, forms, progress), self._scanned, self._scan_failed)
+
+    def _scanned(self, _count: int) -> None:
+        self._scanning = False
+        if self._closed:
+            return
+        from app.redaction import default_detectors, load_audiences
+        from app.redaction.flag_store import FlagStore
+        self.store = FlagStore(self.session.assessment, self.session.forms, default_detectors(),
+                               load_audiences())
+        self._rescan_pending()
+        self.changed.emit()
+
+    def _scan_failed(self, message: str) -> None:
+        self._scanning = False
+        self.error = message
+        if not self._closed:
+            self.failed.emit(message)
+
+    def _on_change(self, change: Change) -> None:
+        for target in change.addresses:
+            self._pending[target] = None
+        if self.store is not None:
+            self._timer.start()
+
+    def _rescan_pending(self) -> None:
+        if self.store is None or not self._pending or self._closed:
+            return
+        targets, self._pending = list(self._pending), {}
+        try:
+            self.store.rescan(targets)
+        except Exception as error:  # noqa: BLE001 - a scan failure must not lose the edit
+            self.error = str(error)
+            self.failed.emit(f"Flags could not be updated: {error}")
+            return
+        self.changed.emit()
+
+    def settle(self) -> None:
+        """Re-scan what is waiting now (before an export, in tests)."""
+        self._timer.stop()
+        self._rescan_pending()
+
+    # -- reading and resolving ---------------------------------------------------------
+    def open_flags(self, audience: str | None = None) -> list[Any]:
+        if self.store is None:
+            return []
+        return self.store.flags(audience=audience)
+
+    def all_flags(self) -> list[Any]:
+        if self.store is None:
+            return []
+        return self.store.flags(include_dismissed=True)
+
+    def redact(self, flag_id: str, domain: str | None = None, whole: bool = False) -> None:
+        """Withhold the flagged text (as an undoable edit); raises FlagError with a message."""
+        self.session.flush()
+        self.settle()
+        inverse = self.store.redact(flag_id, domain, whole)
+        self.session.record_applied(inverse, "Redact flagged text")
+        self.changed.emit()
+
+    def dismiss(self, flag_id: str, reason: str) -> None:
+        """Keep the text; the reason is stored and logged. Raises FlagError with a message."""
+        self.settle()
+        self.store.dismiss(flag_id, reason)
+        self.changed.emit()
+
+    def close(self) -> None:
+        self._closed = True
+        self._timer.stop()

@@ -1,0 +1,152 @@
+"""Flags, export and preview in the real window: scan, redact, dismiss, write reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from app.model import Address
+from app.redaction.flag_store import FlagStore
+from app.store import AssessmentFile
+from app.ui.flags_panel import DismissDialog
+from app.ui.window import MainWindow
+
+FAKE_AGENT = "anthrax"  # a public, well-known select-agent name: enough to trip the term list
+
+
+@pytest.fixture
+def window(qtbot, example_file: Path, forms) -> MainWindow:
+    window = MainWindow(forms, remember_window=False)
+    qtbot.addWidget(window)
+    assert window.open_file(example_file)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.flag_watch is not None and window.flag_watch.ready, timeout=30000)
+    return window
+
+
+def type_into_scope(window: MainWindow, qtbot, text: str) -> None:
+    page = window.current_page()
+    edit = page.fields.rows["header.scope"].binding.widget
+    edit.setFocus()
+    edit.moveCursor(edit.textCursor().MoveOperation.End)
+    qtbot.keyClicks(edit, text)
+    window.session.flush()
+    window.flag_watch.settle()
+
+
+def test_the_example_starts_without_open_flags(window):
+    assert window.flag_watch.open_flags() == []
+    assert "No open flags" in window.flags_panel.summary.text()
+
+
+def test_a_flag_appears_while_typing_and_redacting_resolves_it(window, qtbot, example_file):
+    type_into_scope(window, qtbot, f" We also asked about {FAKE_AGENT}.")
+    flags = window.flag_watch.open_flags("public")
+    assert [f.matched.lower() for f in flags] == [FAKE_AGENT]
+    panel = window.flags_panel
+    assert panel.tree.topLevelItemCount() == 1
+    assert window.navigator.counts("header").flags == 1
+    assert "1 open flag" in panel.summary.text()
+
+    window.show_panel("flags")
+    panel.tree.setCurrentItem(panel.tree.topLevelItem(0))
+    assert panel.redact_current()
+    stored = AssessmentFile.open(example_file)
+    try:
+        assert f"[[hazard:bio]]{FAKE_AGENT}[[/hazard]]" in stored.document.get("header.scope")
+        assert FlagStore(stored).flags() == []
+        assert [r.action for r in FlagStore(stored).resolutions()] == ["redact"]
+    finally:
+        stored.close()
+    assert window.flag_watch.open_flags() == []
+    assert window.navigator.counts("header").flags == 0
+
+    # Redacting is an edit like any other: undo brings the plain text, and the flag, back.
+    window.undo_action.trigger()
+    window.flag_watch.settle()
+    assert f"[[hazard:bio]]{FAKE_AGENT}" not in window.session.document.get("header.scope")
+    assert len(window.flag_watch.open_flags()) == 1
+
+
+def test_dismissing_needs_a_reason_and_is_logged(window, qtbot, example_file, monkeypatch):
+    type_into_scope(window, qtbot, f" Historical note: {FAKE_AGENT} was studied in the 1940s.")
+    panel = window.flags_panel
+    panel.tree.setCurrentItem(panel.tree.topLevelItem(0))
+    monkeypatch.setattr(DismissDialog, "get_reason", classmethod(lambda cls, parent, flag: ("", False)))
+    assert not panel.dismiss_current()
+    assert len(window.flag_watch.open_flags()) == 1
+    monkeypatch.setattr(DismissDialog, "get_reason",
+                        classmethod(lambda cls, parent, flag: ("Historical mention, no uplift", True)))
+    assert panel.dismiss_current()
+    assert window.flag_watch.open_flags() == []
+    panel.show_dismissed.setChecked(True)
+    assert panel.tree.topLevelItemCount() == 1
+    stored = AssessmentFile.open(example_file)
+    try:
+        resolution = FlagStore(stored).resolutions()[0]
+        assert (resolution.action, resolution.detail) == ("dismiss", "Historical mention, no uplift")
+    finally:
+        stored.close()
+
+
+def test_go_to_selects_the_flagged_text(window, qtbot):
+    type_into_scope(window, qtbot, f" Mentions {FAKE_AGENT} once.")
+    window.show_stage("training")
+    panel = window.flags_panel
+    panel.tree.setCurrentItem(panel.tree.topLevelItem(0))
+    panel.go_button.click()
+    assert window.navigator.current_stage() == "header"
+    assert window.focusWidget().textCursor().selectedText().lower() == FAKE_AGENT
+
+
+def _export(window: MainWindow, qtbot, audience: str, fmt: str, output: Path):
+    window.export_action.trigger()
+    dialog = window.export_dialog
+    dialog.set_audience(audience)
+    dialog.set_format(fmt)
+    dialog.path.setText(str(output))
+    dialog.last_result = dialog.last_refusal = None
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=120000)
+    return dialog
+
+
+def test_internal_export_writes_every_detail(window, qtbot, tmp_path):
+    type_into_scope(window, qtbot, " Added just before export.")
+    dialog = _export(window, qtbot, "internal", "pdf", tmp_path / "internal.pdf")
+    assert dialog.last_refusal is None, dialog.last_refusal
+    assert dialog.last_result.path == tmp_path / "internal.pdf"
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "internal.pdf").pages)
+    assert "Halcyon-3" in text
+    assert "Added just before export." in " ".join(text.split())
+    assert "Glimmerpox" in text  # hazardous passages stay in the internal report
+    assert "Written:" in dialog.message.text()
+
+
+def test_markdown_export_and_a_bad_folder(window, qtbot, tmp_path):
+    dialog = _export(window, qtbot, "internal", "md", tmp_path / "report.md")
+    assert dialog.last_refusal is None, dialog.last_refusal
+    assert "Halcyon-3" in (tmp_path / "report.md").read_text(encoding="utf-8")
+    dialog = _export(window, qtbot, "internal", "md", tmp_path / "missing" / "report.md")
+    assert dialog.last_result is None
+    assert "missing" in dialog.last_refusal
+    assert not (tmp_path / "missing").exists()
+
+
+def test_preview_renders_the_internal_report(window, qtbot):
+    window.show_panel("preview")
+    preview = window.preview_panel
+    preview.audience.setCurrentIndex(preview.audience.findData("internal"))
+    preview.refresh()
+    qtbot.waitUntil(lambda: not preview.rendering, timeout=120000)
+    assert preview.pages >= 2, preview.status.text()
+    assert "Internal report" in preview.status.text()
+
+
+def test_flag_address_is_a_real_field(window, qtbot):
+    type_into_scope(window, qtbot, f" {FAKE_AGENT}")
+    flag = window.flag_watch.open_flags()[0]
+    assert Address.parse(flag.address) == Address("header.scope")
