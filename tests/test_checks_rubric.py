@@ -71,6 +71,14 @@ def test_third_party_access_without_fine_tuning_or_base_model() -> None:
     item = _item(_score(doc), "third-party-access")
     assert item.fraction == pytest.approx(5 / 7)
     assert item.value == pytest.approx(60 * 6 / 26)
+    (finding,) = check(doc, load_framework(RUBRIC)).for_rule("third-party-access")
+    assert "(not met: fine-tuning access, the base model)" in finding.message
+
+
+def test_missing_key_capability_is_named() -> None:
+    (finding,) = check(assessment("openai-preparedness-beta"), load_framework(RUBRIC)).for_rule("key-capabilities")
+    assert finding.severity == "warning"
+    assert "none for: Situational awareness and long-horizon planning" in finding.message
 
 
 def test_a_missed_compute_cadence_costs_its_share_of_the_commitments_section() -> None:

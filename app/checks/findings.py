@@ -44,7 +44,9 @@ class Finding:
 class PartScore:
     label: str
     fraction: float
-    weight: float
+    note: str = ""
+    """What falls short, in words (empty at full marks)."""
+    weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,8 @@ class Score:
             {"id": s.id, "title": s.title, "weight": s.weight, "earned": round(s.earned, 2), "items": [
                 {"id": i.id, "title": i.title, "stage": i.stage, "points": round(i.value, 2),
                  "earned": round(i.earned, 2), "fraction": round(i.fraction, 3),
-                 "parts": [{"label": p.label, "fraction": round(p.fraction, 3)} for p in i.parts]}
+                 "parts": [{"label": p.label, "fraction": round(p.fraction, 3), "note": p.note}
+                           for p in i.parts]}
                 for i in s.items]} for s in self.sections]}
 
 

@@ -15,14 +15,16 @@ from app.checks.evidence import CEL_ERRORS
 from app.checks.facts import Facts, filled
 from app.checks.findings import Finding, ItemScore, PartScore, SectionScore, Score
 from app.content.framework_conditions import run
-from app.content.framework_spec import ScoreItem, ScorePart
+from app.content.framework_spec import Condition, ScoreItem, ScorePart
+from app.model.document import Record
 
 FULL = 0.9995
 PASSING = ("satisfied", "warning")
 
 
 def score_item(item: ScoreItem, facts: Facts, rule_findings: Mapping[str, Sequence[Finding]]) -> ItemScore:
-    parts = tuple(PartScore(part.label, _measure(part, facts, rule_findings), part.weight) for part in item.parts)
+    parts = tuple(PartScore(part.label, *_measure(part, facts, rule_findings), weight=part.weight)
+                  for part in item.parts)
     total_weight = sum(p.weight for p in parts) or 1.0
     fraction = sum(p.fraction * p.weight for p in parts) / total_weight
     return ItemScore(item.id, item.title, item.stage, item.value, item.value * fraction, fraction, parts,
@@ -34,18 +36,23 @@ def item_finding(item: ScoreItem, scored: ItemScore) -> Finding:
     if scored.fraction >= FULL:
         return Finding(item.id, "satisfied", item.stage, _address(item), f"{item.title}: full marks ({earned}).",
                        item.citation, item.title)
-    short = "; ".join(f"{p.label} {p.fraction:.0%}" for p in scored.parts if p.fraction < FULL)
+    short = "; ".join(f"{p.label} {p.fraction:.0%}" + (f" ({p.note})" if p.note else "")
+                      for p in scored.parts if p.fraction < FULL)
     return Finding(item.id, "warning", item.stage, _address(item),
                    f"{item.title}: {earned} ({scored.fraction:.0%}). Short of full marks: {short}.",
                    item.citation, item.title)
 
 
 def _address(item: ScoreItem) -> str:
+    """Where the item's evidence starts: the first field or table its first part reads."""
     for part in item.parts:
         if part.fields:
             return part.fields[0]
         if part.table:
             return part.table
+        plain = sorted(dep for dep in part.depends if "[]" not in dep and "." in dep)
+        if plain:
+            return plain[0]
     return item.stage
 
 
@@ -55,9 +62,13 @@ def total(sections: Sequence[tuple[str, str, float, Sequence[ItemScore]]]) -> Sc
     return Score(sum(s.earned for s in built), built)
 
 
-def _measure(part: ScorePart, facts: Facts, rule_findings: Mapping[str, Sequence[Finding]]) -> float:
+def _measure(part: ScorePart, facts: Facts,
+             rule_findings: Mapping[str, Sequence[Finding]]) -> tuple[float, str]:
+    """The part's fraction, and what is missing from it in words (empty at full marks)."""
     if part.kind == "filled":
-        return _mean([_filled_fraction(path, facts) for path in part.fields])
+        by_path = {path: _filled_fraction(path, facts) for path in part.fields}
+        short = [facts.index.label(path) for path, share in by_path.items() if share < FULL]
+        return _mean(list(by_path.values())), _missing("short", short)
     if part.kind == "covers":
         assert part.table is not None
         covered = set()
@@ -65,45 +76,47 @@ def _measure(part: ScorePart, facts: Facts, rule_findings: Mapping[str, Sequence
             category = facts.framework.category(record.get("category"))
             if category is not None:
                 covered.add(category.id)
-        return sum(1 for c in part.categories if c in covered) / len(part.categories)
-    if part.kind == "any_record":
+        absent = [c for c in part.categories if c not in covered]
+        names = [facts.framework.category(c).label for c in absent]  # type: ignore[union-attr]
+        return 1 - len(absent) / len(part.categories), _missing("none for", names)
+    if part.kind in ("any_record", "all_records"):
         assert part.table is not None
         records = facts.doc.records(part.table)
-        met = 0
-        for condition in part.conditions:
-            for record in records:
-                try:
-                    if run(condition, facts.record_context(condition, record)) is True:
-                        met += 1
-                        break
-                except CEL_ERRORS:
-                    continue
-        return met / len(part.conditions)
-    if part.kind == "all_records":
-        assert part.table is not None
-        records = facts.doc.records(part.table)
-        if not records:
-            return 0.0  # no evidence earns no credit
-        shares = []
-        for condition in part.conditions:
-            met = 0
-            for record in records:
-                try:
-                    met += run(condition, facts.record_context(condition, record)) is True
-                except CEL_ERRORS:
-                    continue
-            shares.append(met / len(records))
-        return _mean(shares)
+        shares = [_share(condition, records, facts, every=part.kind == "all_records")
+                  for condition in part.conditions]
+        labels = part.condition_labels or tuple(c.source for c in part.conditions)
+        unmet = [label for label, share in zip(labels, shares, strict=True) if share < FULL]
+        return _mean(shares), _missing("not met", unmet)
     if part.kind == "expression":
         assert part.expression is not None
         try:
             value = run(part.expression, facts.context)
         except CEL_ERRORS:
-            return 0.0
-        return min(1.0, max(0.0, float(value)))
-    passed = sum(1 for rule_id in part.rules
-                 if all(f.severity in PASSING for f in rule_findings.get(rule_id, ())))
-    return passed / len(part.rules)
+            return 0.0, "cannot be worked out"
+        return min(1.0, max(0.0, float(value))), ""
+    failing = [rule_id for rule_id in part.rules
+               if not all(f.severity in PASSING for f in rule_findings.get(rule_id, ()))]
+    return 1 - len(failing) / len(part.rules), _missing("not kept", failing)
+
+
+def _share(condition: Condition, records: Sequence[Record], facts: Facts, every: bool) -> float:
+    """For ``every``, the share of records meeting the condition; else 1 if any record does."""
+    if not records:
+        return 0.0  # no evidence earns no credit
+    met = 0
+    for record in records:
+        try:
+            hit = run(condition, facts.record_context(condition, record)) is True
+        except CEL_ERRORS:
+            hit = False
+        if hit and not every:
+            return 1.0
+        met += hit
+    return met / len(records) if every else 0.0
+
+
+def _missing(what: str, names: Sequence[str]) -> str:
+    return f"{what}: {', '.join(names)}" if names else ""
 
 
 def _filled_fraction(path: str, facts: Facts) -> float:

@@ -417,13 +417,18 @@ class RuleBuilder:
                              depends=frozenset({rows(spec.path), f"{spec.path}[].category"}))
         key = "any_record" if "any_record" in node else "all_records"
         conditions: list[Condition] = []
-        for index, expression in enumerate(node[key]):
+        labels: list[str] = []
+        entries = node[key]
+        for index, entry in enumerate(entries):
+            expression = entry["condition"] if isinstance(entry, dict) else entry
+            labels.append(" ".join(entry["label"].split()) if isinstance(entry, dict) else entry)
             holder = MarkedDict({key: expression})
-            holder.mark = node[key].item_marks[index]
+            holder.mark = entry.value_marks["condition"] if isinstance(entry, MarkedDict) else entries.item_marks[index]
             holder.key_marks, holder.value_marks = {}, {key: holder.mark}
             condition = self.condition(holder, key, Scope("record", spec.path))
             if condition is None:
                 return None
             conditions.append(condition)
         return ScorePart(label, key, weight, table=spec.path, conditions=tuple(conditions),
+                         condition_labels=tuple(labels),
                          depends=frozenset({rows(spec.path)}.union(*(c.depends for c in conditions))))

@@ -169,6 +169,8 @@ class ScorePart:
     table: str | None = None
     categories: tuple[str, ...] = ()
     conditions: tuple[Condition, ...] = ()
+    condition_labels: tuple[str, ...] = ()
+    """What each record condition asks, in words (defaults to the expression)."""
     expression: Condition | None = None
     rules: tuple[str, ...] = ()
     depends: frozenset[str] = frozenset()
