@@ -149,6 +149,28 @@ def test_open_renders_the_window_offscreen(bundle, workdir, example, qapp):
     assert len(colours) > 20, "the window rendered as a blank image"
 
 
+def test_menu_start_without_a_file_opens_the_first_start_example(bundle, tmp_path):
+    """The menu entry runs `riskwright open %f`; with no file the desktop drops %f."""
+    home = tmp_path / "home"
+    process = subprocess.Popen([str(bundle / "riskwright"), "open"], cwd=tmp_path, env=minimal_environment(home),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    data = home / ".local" / "share"  # the personal copy of the example lands in the app's data folder
+
+    def first_start_files() -> list[Path]:
+        return list(data.rglob("*.rwa")) if data.exists() else []
+
+    try:
+        deadline = time.monotonic() + 60
+        while not first_start_files() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1)
+        assert process.poll() is None, process.communicate()[1]  # the window is up, waiting for the person
+        assert first_start_files()
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+
+
 @pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="xvfb is not installed")
 def test_open_on_an_x11_display(bundle, workdir, example, qapp):
     """The real-display path: the bundle's xcb plugin and the xcb libraries it carries, under Xvfb."""
