@@ -369,3 +369,15 @@ def test_checking_is_deterministic() -> None:
     doc = assessment("anthropic-rsp-2.2", determinations=[("cbrn", "asl-3", "asl-3", "forecast")])
     framework = load_framework("anthropic-rsp-2.2")
     assert check(doc, framework) == check(doc.copy(), framework)
+
+
+def test_a_value_of_the_wrong_form_gives_a_finding_not_a_crash() -> None:
+    doc = assessment("anthropic-rsp-1.0")
+    doc.tables["training.checkpoints"][1].values["effective_compute_flop"] = Value("lots")
+    doc.tables["deployment.reassessments"][0].values["date"] = Value("last spring")
+    result = check(doc, load_framework("anthropic-rsp-1.0"))
+    for rule_id in ("evaluate-every-4x", "evaluate-every-3-months"):
+        (found,) = result.for_rule(rule_id)
+        assert found.severity == "missing_evidence"
+        assert "riskwright validate" in found.message
+    assert result.status == "incomplete"
