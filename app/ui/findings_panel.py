@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
+    QSizePolicy,
     QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate,
     QStyleOptionViewItem, QVBoxLayout, QWidget,
 )
@@ -110,6 +111,7 @@ class FindingsPanel(QWidget):
         self.summary = QLabel("No assessment open.")
         self.summary.setObjectName("panelSummary")
         self.summary.setWordWrap(True)
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout.addWidget(self.summary)
         row = QHBoxLayout()
         show = QLabel("S&how:")
@@ -128,12 +130,16 @@ class FindingsPanel(QWidget):
         self.list.setWordWrap(True)
         self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
         self.list.setUniformItemSizes(False)
+        self.list.setLayoutMode(QListWidget.LayoutMode.Batched)  # hundreds of findings lay out in steps
+        self.list.setBatchSize(40)
         layout.addWidget(self.list, 1)
         self.empty = QLabel()
         self.empty.setObjectName("emptyNote")
         self.empty.setWordWrap(True)
+        self.empty.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.empty)
+        layout.addStretch(0)
         self.list.itemActivated.connect(self._activate)
         self.list.itemDoubleClicked.connect(self._activate)
         self.filter.currentIndexChanged.connect(lambda _i: self._fill())
@@ -160,12 +166,15 @@ class FindingsPanel(QWidget):
             entries.append(Entry("invalid", problem.message[:1].upper() + problem.message[1:],
                                  problem.address, address_label(problem.address, session)))
         entries.sort(key=lambda e: SEVERITY_ORDER.get(e.severity, 9))
-        self._entries = entries
         self.summary.setText(analysis_summary(analysis, session.framework()))
+        if entries == self._entries:
+            return  # the usual case while typing: nothing to redraw
+        self._entries = entries
         self._fill()
 
     def _fill(self) -> None:
         wanted = self.filter.currentData()
+        self.list.setUpdatesEnabled(False)
         self.list.clear()
         for entry in self._entries:
             if wanted == "open" and entry.severity == "satisfied":
@@ -177,8 +186,10 @@ class FindingsPanel(QWidget):
                          f"({entry.where})")
             item.setToolTip(f"{entry.message}\n{entry.where}\n{entry.source}".strip())
             self.list.addItem(item)
+        self.list.setUpdatesEnabled(True)
         shown = self.list.count()
         self.empty.setVisible(shown == 0)
+        self.list.setVisible(shown > 0)
         if not shown:
             satisfied = sum(1 for e in self._entries if e.severity == "satisfied")
             self.empty.setText("Nothing open. " + (f"All {satisfied} rules checked are met; choose "

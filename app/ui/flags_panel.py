@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QSizePolicy,
     QCheckBox, QHBoxLayout, QInputDialog, QLabel, QMenu, QPushButton, QTreeWidget, QTreeWidgetItem,
     QVBoxLayout, QWidget,
 )
@@ -49,6 +50,7 @@ class FlagsPanel(QWidget):
         self.summary = QLabel("No assessment open.")
         self.summary.setObjectName("panelSummary")
         self.summary.setWordWrap(True)
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout.addWidget(self.summary)
         self.show_dismissed = QCheckBox("Show &dismissed flags")
         self.show_dismissed.toggled.connect(lambda _on: self.refresh())
@@ -66,6 +68,7 @@ class FlagsPanel(QWidget):
         self.detail = QLabel()
         self.detail.setObjectName("flagDetail")
         self.detail.setWordWrap(True)
+        self.detail.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.detail.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.detail)
         buttons = QHBoxLayout()
@@ -161,6 +164,7 @@ class FlagsPanel(QWidget):
         self.go_button.setEnabled(has)
         self.redact_button.setEnabled(has and flag.is_open)
         self.dismiss_button.setEnabled(has and flag.is_open)
+        self.detail.setVisible(has)
         if not has:
             self.detail.setText("")
             return

@@ -34,8 +34,9 @@ _skip_cel_repl()
 
 EXIT_OK = 0
 EXIT_CANNOT_RUN = 2
-SCREENSHOT_WAIT_MS = 6000
-"""How long ``--screenshot`` waits for the first check so the badges are in the picture."""
+SCREENSHOT_WAIT_MS = 30000
+"""The longest ``--screenshot`` waits for checks, flags and preview so they are in the picture."""
+SCREENSHOT_POLL_MS = 100
 
 
 def first_start_file() -> Path:
@@ -98,6 +99,8 @@ def run_app(path: str | None, screenshot: str | None, stage: str | None = None,
         window.show_stage(stage)
     if panel:
         window.show_panel(panel)
+        if panel == "preview":
+            window.after_first_paint(window.preview_panel.refresh)
     window.show()
     if os.environ.get("RISKWRIGHT_REPORT_SHOWN"):
         QTimer.singleShot(0, lambda: _report_shown(window))
@@ -114,13 +117,26 @@ def _report_shown(window) -> None:  # type: ignore[no-untyped-def]
 
 
 def _take_screenshot(app: QApplication, window, out: str) -> None:  # type: ignore[no-untyped-def]
-    done = False
+    """Grab the window once the first check, the flag scan and (if shown) the preview are done."""
+    waited = 0
+
+    def settled() -> bool:
+        if window.analysis is None or window.analysis.latest is None:
+            return False
+        if window.flag_watch is not None and not window.flag_watch.ready and not window.flag_watch.error:
+            return False
+        preview = getattr(window, "preview_panel", None)
+        return not (preview is not None and preview.rendering)
+
+    def poll() -> None:
+        nonlocal waited
+        waited += SCREENSHOT_POLL_MS
+        if settled() or waited >= SCREENSHOT_WAIT_MS:
+            QTimer.singleShot(200, grab)
+        else:
+            QTimer.singleShot(SCREENSHOT_POLL_MS, poll)
 
     def grab() -> None:
-        nonlocal done
-        if done:
-            return
-        done = True
         if not window.grab().save(out):
             print(f"riskwright: cannot write the screenshot to {out}", file=sys.stderr)
             app.exit(EXIT_CANNOT_RUN)
@@ -128,11 +144,7 @@ def _take_screenshot(app: QApplication, window, out: str) -> None:  # type: igno
         window.close()
         app.exit(EXIT_OK)
 
-    def after_check(_analysis: object) -> None:
-        QTimer.singleShot(150, grab)
-
-    window.analysis_ready.connect(after_check)
-    QTimer.singleShot(SCREENSHOT_WAIT_MS, grab)
+    QTimer.singleShot(SCREENSHOT_POLL_MS, poll)
 
 
 def _fail(screenshot: str | None, title: str, message: str) -> int:

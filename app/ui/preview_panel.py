@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSizePolicy, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.ui.export_dialog import _export
 
@@ -59,9 +59,11 @@ class PreviewPanel(QWidget):
         self.status = QLabel("Press Refresh preview to render the report as it would be exported.")
         self.status.setObjectName("panelSummary")
         self.status.setWordWrap(True)
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout.addWidget(self.status)
         self.holder = QVBoxLayout()
         layout.addLayout(self.holder, 1)
+        self.holder.addStretch(1)
 
     def focus_target(self) -> QWidget:
         return self.refresh_button
@@ -77,7 +79,9 @@ class PreviewPanel(QWidget):
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setDocument(self.document)
-        self.holder.addWidget(self.view)
+        while self.holder.count():
+            self.holder.takeAt(0)
+        self.holder.addWidget(self.view, 1)
 
     def refresh(self) -> None:
         session = self.window.session

@@ -28,18 +28,32 @@ from app.ui.session import AssessmentSession
 from app.ui.sensitivity_chip import LABELS, SensitivityChip
 
 LIST_TYPES = ("text", "enum", "category", "level", "date", "number", "flop", "integer", "boolean")
-MAX_COLUMNS = 5
-COLUMN_WIDTHS = {"text": 150, "enum": 140, "category": 130, "level": 90, "date": 96, "number": 70,
-                 "integer": 70, "flop": 86, "boolean": 78, "withheld": 96}
+MAX_COLUMNS = 4
+MAX_COLUMN_WIDTH = 190
+COLUMN_WIDTHS = {"text": 140, "enum": 150, "category": 120, "level": 96, "date": 96, "number": 70,
+                 "integer": 70, "flop": 86, "boolean": 84, "withheld": 90}
 _Index = QModelIndex | QPersistentModelIndex
 
 
 def list_columns(spec: FieldSpec) -> list[FieldSpec]:
-    """The title field first, then the first few short fields."""
+    """The title field first, then the short fields that tell records apart, in form order."""
     leaves = [f for f in spec.fields if f.is_leaf]
     title = [f for f in leaves if f.id == spec.title_field]
     rest = [f for f in leaves if f.type in LIST_TYPES and f.id != spec.title_field]
+    rest.sort(key=lambda f: (f.type == "text", not f.required))
     return (title + rest)[:MAX_COLUMNS]
+
+
+class RecordList(QTableView):
+    """The records' table; the title column takes whatever width the others leave."""
+
+    TITLE_MIN = 200
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().resizeEvent(event)
+        header = self.horizontalHeader()
+        others = sum(header.sectionSize(i) for i in range(1, header.count()))
+        header.resizeSection(0, max(self.TITLE_MIN, self.viewport().width() - others))
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -147,7 +161,7 @@ class TableEditor(QFrame):
         layout.addLayout(bar)
 
         self.model = RecordTableModel(session, spec)
-        self.view = QTableView()
+        self.view = RecordList()
         self.view.setObjectName("recordList")
         self.view.setModel(self.model)
         self.view.setAccessibleName(f"{spec.label} records")
@@ -161,10 +175,13 @@ class TableEditor(QFrame):
         header = self.view.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        metrics = header.fontMetrics()
         for column in range(1, self.model.columnCount()):
             kind = self.model.columns[column].type if column < len(self.model.columns) else "withheld"
-            header.resizeSection(column, COLUMN_WIDTHS.get(kind, 120))
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            wanted = min(metrics.horizontalAdvance(title) + 26, MAX_COLUMN_WIDTH)
+            header.resizeSection(column, max(COLUMN_WIDTHS.get(kind, 120), wanted))
         heading.setBuddy(self.view)
         layout.addWidget(self.view)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)

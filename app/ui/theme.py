@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 from app.content.locate import content_path
@@ -20,6 +20,10 @@ def apply_theme(app: QApplication) -> None:
                          (QPalette.ColorRole.ToolTipBase, "#101828"), (QPalette.ColorRole.ToolTipText, "#ffffff")):
         palette.setColor(role, QColor(colour))
     app.setPalette(palette)
+    icons = content_path("resources", "icons")
+    icon = icons / "riskwright.svg"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     sheet = content_path("resources", "qss", "riskwright.qss")
     if sheet.is_file():
-        app.setStyleSheet(sheet.read_text(encoding="utf-8"))
+        app.setStyleSheet(sheet.read_text(encoding="utf-8").replace("{icons}", icons.as_posix()))

@@ -34,6 +34,7 @@ from app.ui.stage_page import StagePage
 
 ASSESSMENT_FILTER = "Riskwright assessments (*.rwa);;All files (*)"
 FIRST_PAINT_FALLBACK_MS = 250
+DOCK_WIDTH = 380
 
 
 def status_line(analysis: Analysis) -> str:
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         self.dock.setMinimumWidth(300)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self._build_panels()
+        self.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
 
         self.saved_label = QLabel()
         self.saved_label.setObjectName("savedLabel")
