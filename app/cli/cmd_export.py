@@ -37,7 +37,6 @@ def default_output(file: str, audience: str, fmt: str) -> Path:
 def run(args: argparse.Namespace) -> int:
     from app.export.errors import ExportRefused
     from app.export.pipeline import export_file
-    from app.export.build import ReportRefused
     output = Path(args.output) if args.output else default_output(args.file, args.audience, args.format)
     if output.resolve() == Path(args.file).resolve():
         raise CommandFailed(f"{output}: the report would overwrite the assessment; choose another -o")
@@ -47,8 +46,6 @@ def run(args: argparse.Namespace) -> int:
     except ExportRefused as refusal:
         code = EXIT_CANNOT_RUN if refusal.reason == "unavailable" else EXIT_PROBLEMS
         raise CommandFailed(str(refusal), code) from None
-    except ReportRefused as refusal:
-        raise CommandFailed(str(refusal), EXIT_PROBLEMS) from None
     pages = f", {exported.pages} pages" if exported.pages else ""
     print(f"wrote the {args.audience} report to {exported.path} ({exported.size:,} bytes{pages})")
     return EXIT_OK

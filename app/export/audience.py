@@ -1,52 +1,116 @@
-"""The export's side of the audience filter and the output leak scan (``app.redaction``).
+"""The export's side of the audience filter, the flag gate and the output leak scan (``app.redaction``).
 
-Kept in one place so the pipeline cannot call a writer with an unfiltered
+Kept in one place so the pipeline cannot hand a writer an unfiltered
 document by accident: every non-internal path goes through ``filtered``,
-and every finished non-internal file through ``leak_hits``. While the
-redaction package is missing, both refuse, and nothing is written.
+and every finished non-internal file through ``leak_hits`` with the texts
+that same filter withheld.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.export.build import Withholding
 from app.export.errors import ExportRefused
+from app.export.report import Redaction, Report
 from app.model.document import Document
 from app.model.forms import FormSet
+from app.export.report_text import report_texts
+from app.model.spans import has_span_markup
+from app.redaction import (
+    FilterRefused, WithheldMatcher, WithheldText, default_detectors, for_audience, leak_scan, load_audiences,
+)
+from app.redaction.leak_scan import SHINGLE_WORDS
+from app.redaction.normalise import word_list, word_view
 from app.store import AssessmentFile
 
-_MISSING = ("{audience} exports need the audience filter and the output leak scanner (app.redaction), "
-            "which this build does not have yet; nothing was written. Internal exports work.")
+_REASONS = {"hazardous": "Hazardous detail (could give uplift towards serious harm)",
+            "internal": "Internal detail (proprietary or personal)",
+            "unchecked": "Could not be checked (withheld to be safe)"}
 
 
-def _redaction():  # type: ignore[no-untyped-def]
+@dataclass
+class AudienceView:
+    """What the filter gave one audience: the copy the report is built from, and what it withheld."""
+
+    audience: str
+    document: Document
+    withholding: Withholding
+    withheld_texts: list[WithheldText] = field(default_factory=list)
+    sees: object = None
+    strict_sources: set[str] = field(default_factory=set)
+    """Addresses whose withheld text is always searched for (passages, values holding passages)."""
+
+
+def filtered(doc: Document, audience: str, forms: FormSet) -> AudienceView:
+    """The audience's copy; refuse (nothing written) when the filter cannot vouch for the markup."""
     try:
-        import app.redaction as redaction
-    except ImportError:
-        return None
-    if not hasattr(redaction, "for_audience") or not hasattr(redaction, "leak_scan"):
-        return None
-    return redaction
+        result = for_audience(doc, audience, forms)
+    except FilterRefused as refusal:
+        raise ExportRefused(f"refused: {refusal}", "filter") from None
+    audiences = result.audiences
+    redaction = Redaction(
+        audience=audience, total=result.total,
+        by_domain={audiences.domain_label(domain): n for domain, n in result.by_domain().items()},
+        by_reason={_REASONS.get(reason, reason): n for reason, n in result.by_reason().items()},
+        withheld_records=len(result.withheld_records))
+    withholding = Withholding(values=set(result.withheld_values), records=set(result.withheld_records),
+                              placeholder=result.placeholder, redaction=redaction)
+    strict = {w.address for w in result.withheld if w.kind == "passage"}
+    strict |= {str(address) for address, value in doc.addresses()
+               if isinstance(value.data, str) and has_span_markup(value.data)}
+    return AudienceView(audience, result.document, withholding, list(result.withheld_texts),
+                        result.audience.sees, strict)
 
 
-def filtered(doc: Document, audience: str, forms: FormSet) -> tuple[Document, Withholding]:
-    redaction = _redaction()
-    if redaction is None:
-        raise ExportRefused(_MISSING.format(audience=audience.capitalize()), "unavailable")
-    raise ExportRefused(_MISSING.format(audience=audience.capitalize()), "unavailable")
+def scannable_texts(view: AudienceView, report: Report) -> list[WithheldText]:
+    """The withheld texts the finished file is searched for.
+
+    A short withheld value that the report legitimately shows elsewhere —
+    the level ``medium`` of a withheld record, an internal compute budget of
+    "Negligible" beside public prose saying "not negligible" — cannot be told
+    apart from that visible text, so searching for it only blocks the export.
+    Such texts are left out when the report model (built from the filtered
+    copy alone) already contains the whole phrase. Hazardous passages, and any
+    value that held one, are always searched for; so is every longer text.
+    """
+    candidates = [t for t in view.withheld_texts
+                  if t.source not in view.strict_sources and len(word_list(t.text)) <= SHINGLE_WORDS]
+    if not candidates:
+        return list(view.withheld_texts)
+    visible = word_view("\n".join(report_texts(report)))
+    found = {phrase for phrase, _ in WithheldMatcher(candidates).find(visible)}
+    return [t for t in view.withheld_texts
+            if t.source in view.strict_sources or " ".join(word_list(t.text)) not in found]
 
 
-def leak_hits(doc: Document, audience: str, fmt: str, path: Path, forms: FormSet) -> list[str]:
-    redaction = _redaction()
-    if redaction is None:
-        raise ExportRefused(_MISSING.format(audience=audience.capitalize()), "unavailable")
-    raise ExportRefused(_MISSING.format(audience=audience.capitalize()), "unavailable")
+def open_flags(assessment: AssessmentFile, audience: str) -> tuple[list[str], set[tuple[str, str]]]:
+    """Open detector flags that reach ``audience`` (one line each), and the dismissed matches.
+
+    The flags are rescanned first, exactly as ``riskwright scan`` does, so the
+    gate judges the content as it is now.
+    """
+    from app.redaction.flag_store import FlagStore
+    store = FlagStore(assessment)
+    store.rescan_all()
+    lines = [f"{flag.id}  {flag.address}  {flag.category} ({flag.detector})"
+             for flag in store.flags(audience)]
+    return lines, store.dismissed_matches()
 
 
-def open_flags(assessment: AssessmentFile, audience: str) -> list[str]:
-    """Open detector flags that block an export to ``audience``, one line each (where, what kind)."""
-    redaction = _redaction()
-    if redaction is None:
-        raise ExportRefused(_MISSING.format(audience=audience.capitalize()), "unavailable")
-    raise ExportRefused(_MISSING.format(audience=audience.capitalize()), "unavailable")
+def leak_hits(view: AudienceView, report: Report, fmt: str, path: Path, output_name: str,
+              dismissed: set[tuple[str, str]] = frozenset()) -> list[str]:  # type: ignore[assignment]
+    """Every leak of withheld text or detector hit in the finished file, one line each."""
+    try:
+        texts = scannable_texts(view, report)
+        leaks = leak_scan(path, fmt, texts, default_detectors(), file_name=output_name,
+                          dismissed=dismissed, audience_sees=view.sees)  # type: ignore[arg-type]
+    except Exception as error:  # noqa: BLE001 - a scan that cannot finish must not let the file through
+        return [f"the output leak scanner could not read the finished file ({type(error).__name__}: "
+                f"{error}); a file that cannot be scanned is not written"]
+    return [str(leak) for leak in leaks]
+
+
+def audience_ids() -> tuple[str, ...]:
+    return tuple(load_audiences().ids())

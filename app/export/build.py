@@ -223,7 +223,9 @@ def _entry(ctx: _Context, spec: FieldSpec, value: Value | None, address: str,
            record: Record | None = None) -> FieldEntry:
     sensitivity = effective_sensitivity(spec, value.sensitivity if value else None)
     if ctx.withholding.value(address):
-        return FieldEntry(address, spec.label, ctx.withholding.placeholder(sensitivity),
+        # The filter put a fixed placeholder in the value; print it as it is, never formatted.
+        data = value.data if value is not None and isinstance(value.data, str) else None
+        return FieldEntry(address, spec.label, data or ctx.withholding.placeholder(sensitivity),
                           markdown=False, sensitivity=sensitivity, withheld=True)
     text, fill = display(ctx, spec, None if value is None else value.data, record)
     return FieldEntry(address, spec.label, text, markdown=spec.type == "markdown",
@@ -288,7 +290,9 @@ def _record_table(ctx: _Context, table: FieldSpec, table_layout: Any) -> RecordT
     for record in ctx.doc.records(table.path):
         if ctx.withholding.record(table.path, record.id):
             withheld_records += 1
-            placeholder = ctx.withholding.placeholder(record.sensitivity or Sensitivity.HAZARDOUS)
+            title = record.get(table.title_field) if table.title_field else None
+            placeholder = title if isinstance(title, str) else ctx.withholding.placeholder(
+                record.sensitivity or Sensitivity.HAZARDOUS)
             rows.append(tuple(Cell(placeholder if i == 0 else "", withheld=True)
                               for i in range(len(column_specs))))
             ids.append(record.id)

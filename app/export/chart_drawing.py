@@ -9,7 +9,6 @@ embedded font; nothing is rasterised, so the text of a chart stays text
 from __future__ import annotations
 
 import math
-import re
 from datetime import date
 
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, Rect, String
@@ -17,7 +16,7 @@ from reportlab.lib.colors import HexColor, Color
 
 from app.content.report_layout import ReportStyles
 from app.export.charts import EvaluationSpec, ScorecardSpec, TimelineSpec, add_months
-from app.export.fonts import CSS_STACK, SANS, SANS_BOLD, register_fonts
+from app.export.fonts import SANS, SANS_BOLD, register_fonts
 from app.export.report import Chart
 
 
@@ -30,7 +29,10 @@ def _c(hex_colour: str, alpha: float | None = None) -> Color:
 
 def _text(x: float, y: float, text: str, size: float, colour: str, anchor: str = "start",
           bold: bool = False) -> String:
-    return String(x, y, text, fontName=SANS_BOLD if bold else SANS, fontSize=size, fillColor=_c(colour),
+    # Padded with spaces on the side(s) that do not move the anchor, so two labels drawn one after
+    # the other never read as one word to a tool that joins a page's strings.
+    padded = {"start": f"{text} ", "end": f" {text}", "middle": f" {text} "}[anchor]
+    return String(x, y, padded, fontName=SANS_BOLD if bold else SANS, fontSize=size, fillColor=_c(colour),
                   textAnchor=anchor)
 
 
@@ -232,18 +234,7 @@ def _timeline(spec: TimelineSpec, width: float, styles: ReportStyles) -> Drawing
 
 
 # -- SVG ----------------------------------------------------------------------
-_FONT_ATTR = re.compile(r"font-family\s*[:=]\s*\"?(RW-Sans(?:-Bold)?)\"?")
-
-
 def chart_svg(chart: Chart, width: float, styles: ReportStyles) -> str:
-    """The chart as a standalone SVG element (no XML prolog, no comments, no DOCTYPE)."""
-    from reportlab.graphics import renderSVG
-    drawing = draw_chart(chart, width, styles)
-    svg = renderSVG.drawToString(drawing)
-    svg = svg[svg.index("<svg"):]
-    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
-    svg = svg.replace('font-family="RW-Sans-Bold"', f'font-family="{CSS_STACK}" font-weight="bold"')
-    svg = svg.replace('font-family="RW-Sans"', f'font-family="{CSS_STACK}"')
-    svg = svg.replace("font-family: RW-Sans-Bold", f"font-family: {CSS_STACK}; font-weight: bold")
-    svg = svg.replace("font-family: RW-Sans", f"font-family: {CSS_STACK}")
-    return svg.strip()
+    """The chart as one inline ``<svg>`` element (see ``app.export.svg``)."""
+    from app.export.svg import drawing_svg
+    return drawing_svg(draw_chart(chart, width, styles))

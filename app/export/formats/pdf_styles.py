@@ -9,6 +9,7 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph
 
 from app.content.report_layout import ReportStyles
 from app.export.fonts import MONO, SANS, SANS_BOLD, SANS_ITALIC, register_fonts
@@ -26,8 +27,11 @@ class PdfStyles:
     small: ParagraphStyle
     caption: ParagraphStyle
     label: ParagraphStyle
+    facts: ParagraphStyle
     table: ParagraphStyle
     table_header: ParagraphStyle
+    table_right: ParagraphStyle
+    table_center: ParagraphStyle
     code: ParagraphStyle
     code_hazard: ParagraphStyle
     quote: ParagraphStyle
@@ -93,7 +97,13 @@ def pdf_styles(source: ReportStyles) -> PdfStyles:
                                leading=small_leading, textColor=muted, spaceBefore=2, spaceAfter=12),
         label=ParagraphStyle("label", parent=body, fontName=SANS_BOLD, fontSize=small_size + 0.3,
                              leading=small_leading + 1, textColor=muted, spaceBefore=5, spaceAfter=2),
+        facts=ParagraphStyle("facts", parent=body, fontSize=table_size, leading=table_leading + 1.5,
+                             spaceAfter=body_leading * 0.4),
         table=ParagraphStyle("table", parent=body, fontSize=table_size, leading=table_leading, spaceAfter=0),
+        table_right=ParagraphStyle("table_right", parent=body, fontSize=table_size, leading=table_leading,
+                                   spaceAfter=0, alignment=2),
+        table_center=ParagraphStyle("table_center", parent=body, fontSize=table_size, leading=table_leading,
+                                    spaceAfter=0, alignment=1),
         table_header=ParagraphStyle("table_header", parent=body, fontName=SANS_BOLD, fontSize=table_size,
                                     leading=table_leading, textColor=ink, spaceAfter=0),
         code=code,
@@ -113,3 +123,25 @@ def pdf_styles(source: ReportStyles) -> PdfStyles:
         toc2=ParagraphStyle("toc2", parent=body, fontSize=body_size - 0.5, leading=body_leading + 1,
                             leftIndent=16, textColor=muted),
     )
+
+
+class Para(Paragraph):
+    """A paragraph that remembers its line breaks for the width it was last wrapped to.
+
+    Platypus wraps most paragraphs two or three times at the same width (a
+    heading kept with the next block, table cells measured and then drawn,
+    the frame's own fit test). Line breaking is the single largest cost of
+    the large report, and its result depends only on the width and style.
+    """
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab API
+        memo = self.__dict__.get("_wrap_memo")
+        key = (availWidth, id(self.style))
+        if memo is not None and memo[0] == key:
+            self.width = availWidth
+            self.height = memo[1]
+            self.blPara = memo[2]
+            return availWidth, memo[1]
+        width, height = super().wrap(availWidth, availHeight)
+        self._wrap_memo = (key, height, self.blPara)
+        return width, height

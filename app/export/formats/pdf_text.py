@@ -1,0 +1,315 @@
+"""A lean text flowable for the bulk of the PDF: styled runs, greedy line breaks.
+
+reportlab's ``Paragraph`` parses an XML mini-language and re-measures every
+word on every wrap; over the large example (1.5 MB of text, 500 evaluation
+records) that was most of the export time. Here the markup converter hands
+over styled runs directly (no parsing), word widths are cached per font and
+size, lines are broken once per width, and a page break splits between
+lines already broken. Headings and labels still use ``Paragraph``.
+
+Supports what the report needs: font, size, colour, background highlight
+(hazard marks, placeholders, chips), links, underline, strike-through,
+raised or lowered text, forced line breaks, left/centre/right alignment, and
+a tinted block background. Text without spaces (Chinese, Japanese, long ids)
+breaks between characters when a word is wider than the line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable
+
+
+
+@dataclass(frozen=True)
+class RunStyle:
+    font: str
+    size: float
+    colour: str
+    back: str | None = None
+    link: str | None = None
+    underline: bool = False
+    strike: bool = False
+    rise: float = 0.0
+
+    def but(self, **changes: object) -> RunStyle:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+Run = tuple[str, RunStyle]
+"""Text and its style; the text ``"\\n"`` alone is a forced line break."""
+
+_WIDTHS: dict[tuple[str, float], dict[str, float]] = {}
+
+
+def width_of(text: str, font: str, size: float) -> float:
+    table = _WIDTHS.get((font, size))
+    if table is None:
+        table = _WIDTHS[(font, size)] = {}
+    width = table.get(text)
+    if width is None:
+        width = table[text] = stringWidth(text, font, size)
+    return width
+
+
+@lru_cache(maxsize=512)
+def colour(hex_colour: str) -> Color:
+    return HexColor(hex_colour)
+
+
+# A line is a list of pieces: (x offset, text, style, width).
+Piece = tuple[float, str, RunStyle, float]
+
+
+def _widths(style: RunStyle) -> dict[str, float]:
+    table = _WIDTHS.get((style.font, style.size))
+    if table is None:
+        table = _WIDTHS[(style.font, style.size)] = {}
+    return table
+
+
+def _chunks(word: str, style: RunStyle, first_room: float, width: float) -> list[tuple[str, float]]:
+    """A word wider than the line, cut between characters: the first chunk fills ``first_room``."""
+    chunks: list[tuple[str, float]] = []
+    room, start, used = first_room, 0, 0.0
+    for index, char in enumerate(word):
+        w = width_of(char, style.font, style.size)
+        if used + w > room and index > start:
+            chunks.append((word[start:index], used))
+            start, used, room = index, 0.0, width
+        used += w
+    chunks.append((word[start:], used))
+    return chunks
+
+
+def break_lines(runs: list[Run], width: float) -> list[list[Piece]]:
+    """Greedy line breaking; a word may span several runs (``**Bio**:``) and moves as a whole.
+
+    Words of one style separated only by that style's spaces are joined into
+    one piece as they are placed, so a typical line is drawn in one stroke.
+    """
+    lines: list[list[Piece]] = []
+    line: list[list] = []  # type: ignore[type-arg]  # [x, text, style, width]
+    x = 0.0
+    gap, gap_count, gap_style = 0.0, 0, None
+    in_word = False
+    word_at = (0, 0, 0.0)  # piece index, character offset in that piece, x of the word being placed
+
+    def finish() -> None:
+        lines.append([(p[0], p[1], p[2], p[3]) for p in line])
+
+    for text, style in runs:
+        if text == "\n":
+            finish()
+            line, x, gap, gap_count, gap_style, in_word = [], 0.0, 0.0, 0, None, False
+            continue
+        table = _widths(style)
+        space = table.get(" ")
+        if space is None:
+            space = width_of(" ", style.font, style.size)
+        for index, part in enumerate(text.split(" ")):
+            if index:
+                gap += space
+                gap_count += 1
+                gap_style = style if gap_style is None or gap_style is style else False
+                in_word = False
+            if not part:
+                continue
+            w = table.get(part)
+            if w is None:
+                w = width_of(part, style.font, style.size)
+            if in_word:
+                if x + w > width and word_at[2] > 0:
+                    # The glued word no longer fits: carry all of it to a new line.
+                    piece_index, offset, word_x = word_at
+                    moved = line[piece_index:]
+                    first = moved[0]
+                    head = first[1][:offset].rstrip(" ")
+                    moved[0] = [word_x, first[1][offset:], first[2], first[0] + first[3] - word_x]
+                    del line[piece_index:]
+                    if head:
+                        line.append([first[0], head, first[2], width_of(head, first[2].font, first[2].size)])
+                    finish()
+                    line = [[p[0] - word_x, p[1], p[2], p[3]] for p in moved]
+                    x -= word_x
+                    word_at = (0, 0, 0.0)
+                last = line[-1]
+                if last[2] is style:
+                    last[1] += part
+                    last[3] += w
+                else:
+                    line.append([x, part, style, w])
+                x += w
+                continue
+            start = x + gap if line else 0.0
+            joined = gap_style is style
+            count = gap_count
+            gap, gap_count, gap_style = 0.0, 0, None
+            if line and start + w > width:
+                finish()
+                line, start, joined = [], 0.0, False
+            if w > width - start:
+                # Wider than what is left of an empty line: cut between characters.
+                chunks = _chunks(part, style, width - start, width)
+                for chunk, chunk_width in chunks[:-1]:
+                    line.append([start, chunk, style, chunk_width])
+                    finish()
+                    line, start, joined = [], 0.0, False
+                part, w = chunks[-1]
+            if line and joined and line[-1][2] is style:
+                last = line[-1]
+                offset = len(last[1]) + count
+                last[1] += " " * count + part
+                last[3] = start + w - last[0]
+                word_at = (len(line) - 1, offset, start)
+            else:
+                line.append([start, part, style, w])
+                word_at = (len(line) - 1, 0, start)
+            x = start + w
+            in_word = True
+    if line or not lines:
+        finish()
+    return lines
+
+
+class TextBlock(Flowable):
+    """A paragraph of styled runs; splits between lines at a page end."""
+
+    def __init__(self, runs: list[Run], style: ParagraphStyle, lines: list[list[Piece]] | None = None,
+                 broken_at: float | None = None) -> None:
+        super().__init__()
+        self.runs = runs
+        self.style = style
+        self._lines = lines
+        self._broken_at = broken_at
+        self._memo_key: tuple[float, int] | None = None if lines is None else (broken_at or 0.0, id(style))
+
+    # -- layout ----------------------------------------------------------------
+    def _text_width(self, avail_width: float) -> float:
+        style = self.style
+        return max(avail_width - style.leftIndent - style.rightIndent, 1.0)
+
+    def _ensure(self, avail_width: float) -> list[list[Piece]]:
+        key = (self._text_width(avail_width), id(self.style))
+        if self._lines is None or self._memo_key != key:
+            self._lines = break_lines(self.runs, key[0])
+            self._memo_key = key
+        return self._lines
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        lines = self._ensure(availWidth)
+        self.width = availWidth
+        self.height = len(lines) * self.style.leading
+        return availWidth, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        lines = self._ensure(availWidth)
+        fit = int((availHeight + 1e-6) // self.style.leading)
+        if fit >= len(lines):
+            return [self]
+        if len(lines) >= 4:
+            if fit < 2:
+                return []
+            if len(lines) - fit < 2:
+                fit = len(lines) - 2
+        elif fit < 1:
+            return []
+        key = self._memo_key[0] if self._memo_key else None
+        head = TextBlock(self.runs, _no_space(self.style, after=True), lines[:fit], key)
+        tail = TextBlock(self.runs, _no_space(self.style, before=True), lines[fit:], key)
+        return [head, tail]
+
+    def getSpaceBefore(self) -> float:  # noqa: N802 - reportlab API
+        return self.style.spaceBefore
+
+    def getSpaceAfter(self) -> float:  # noqa: N802
+        return self.style.spaceAfter
+
+    # -- drawing ---------------------------------------------------------------
+    def draw(self) -> None:
+        canvas = self.canv
+        style = self.style
+        lines = self._lines or []
+        leading = style.leading
+        width = self._text_width(self.width)
+        if style.backColor:
+            top, right, bottom, left = _padding(style.borderPadding)
+            canvas.setFillColor(style.backColor)
+            canvas.rect(style.leftIndent - left, -bottom, width + left + right, self.height + top + bottom,
+                        stroke=0, fill=1)
+        alignment = style.alignment
+        offsets = []
+        for line in lines:
+            used = (line[-1][0] + line[-1][3]) if line else 0.0
+            if alignment == 2:
+                offsets.append(style.leftIndent + width - used)
+            elif alignment == 1:
+                offsets.append(style.leftIndent + (width - used) / 2)
+            else:
+                offsets.append(style.leftIndent)
+        baseline0 = self.height - style.fontSize
+        # Backgrounds first, then all text in one text object, then decorations and links.
+        for index, line in enumerate(lines):
+            y = baseline0 - index * leading
+            for x, _text, run, w in line:
+                if run.back:
+                    canvas.setFillColor(colour(run.back))
+                    canvas.rect(offsets[index] + x - 0.6, y + run.rise - run.size * 0.24, w + 1.2,
+                                run.size * 1.16, stroke=0, fill=1)
+        text = canvas.beginText()
+        current: tuple[str, float, str] | None = None
+        for index, line in enumerate(lines):
+            y = baseline0 - index * leading
+            for x, chunk, run, _w in line:
+                # A space before and after each string, the origin moved back by one space width:
+                # nothing moves on the page, but tools that join a content stream's strings never
+                # run two neighbouring texts (a label and its value, two cells) into one word.
+                space = width_of(" ", run.font, run.size)
+                text.setTextOrigin(offsets[index] + x - space, y + run.rise)
+                if current != (run.font, run.size, run.colour):
+                    text.setFont(run.font, run.size)
+                    text.setFillColor(colour(run.colour))
+                    current = (run.font, run.size, run.colour)
+                text.textOut(f" {chunk} ")
+        canvas.drawText(text)
+        for index, line in enumerate(lines):
+            y = baseline0 - index * leading
+            for x, _chunk, run, w in line:
+                left = offsets[index] + x
+                if run.underline or run.strike:
+                    canvas.setStrokeColor(colour(run.colour))
+                    canvas.setLineWidth(max(run.size / 18, 0.4))
+                    level = y - run.size * 0.12 if run.underline else y + run.size * 0.3
+                    canvas.line(left, level, left + w, level)
+                if run.link:
+                    canvas.linkURL(run.link, (left, y - run.size * 0.25, left + w, y + run.size * 0.9),
+                                   relative=1, thickness=0)
+
+
+def _padding(padding: object) -> tuple[float, float, float, float]:
+    if isinstance(padding, (int, float)):
+        return (float(padding),) * 4  # type: ignore[return-value]
+    values = list(padding)  # type: ignore[call-overload]
+    if len(values) == 2:
+        values = values * 2
+    return tuple(float(v) for v in values)  # type: ignore[return-value]
+
+
+_NO_SPACE: dict[tuple[int, bool, bool], ParagraphStyle] = {}
+
+
+def _no_space(style: ParagraphStyle, before: bool = False, after: bool = False) -> ParagraphStyle:
+    """The style without space before (a continued block) or after (a block continued over the page)."""
+    key = (id(style), before, after)
+    found = _NO_SPACE.get(key)
+    if found is None or found.parent is not style:
+        found = ParagraphStyle(style.name + ("_cont" if before else "_head"), parent=style,
+                               spaceBefore=0 if before else style.spaceBefore,
+                               spaceAfter=0 if after else style.spaceAfter)
+        _NO_SPACE[key] = found
+    return found
