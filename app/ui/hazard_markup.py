@@ -31,14 +31,29 @@ _CLOSE = re.compile(re.escape(CLOSE_TAG))
 _ANY_TAG = re.compile(f"{_OPEN.pattern}|{_CLOSE.pattern}")
 _LOOKS_LIKE_TAG = re.compile(r"\[\[\s*/?\s*hazard\b[^\]]*\]?\]?", re.IGNORECASE)
 _NO_SPAN = -1
+_OPEN_SPAN = 1
 
 HAZARD_RED = QColor("#b42318")
 HAZARD_WASH = QColor("#fde8e6")
 TAG_FILL = QColor("#f6c9c4")
 
 
+_MARKDOWN = (
+    ("heading", re.compile(r"^#{1,6} .*$")),
+    ("list", re.compile(r"^\s*(?:[-*+]|\d+[.)]) ")),
+    ("quote", re.compile(r"^>.*$")),
+    ("strong", re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")),
+    ("emphasis", re.compile(r"(?<![*\w])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![*\w])")),
+    ("code", re.compile(r"`[^`\n]+`")),
+    ("link", re.compile(r"\[[^\]\n]+\]\([^)\s]+\)")),
+)
+
+
 class HazardHighlighter(QSyntaxHighlighter):
-    """Colours passages and tags; the block state carries an open span to the next paragraph."""
+    """Markdown made readable, and hazardous passages and their tags coloured on top.
+
+    The block state carries an open span from one paragraph to the next.
+    """
 
     def __init__(self, document: QTextDocument) -> None:
         super().__init__(document)
@@ -54,23 +69,56 @@ class HazardHighlighter(QSyntaxHighlighter):
         self.broken.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
         self.broken.setUnderlineColor(QColor("#d92d20"))
         self.broken.setForeground(QColor("#d92d20"))
+        self.markdown: dict[str, QTextCharFormat] = {}
+        for name in ("heading", "strong"):
+            self.markdown[name] = QTextCharFormat()
+            self.markdown[name].setFontWeight(QFont.Weight.Bold)
+        self.markdown["heading"].setForeground(QColor("#1d2939"))
+        self.markdown["emphasis"] = QTextCharFormat()
+        self.markdown["emphasis"].setFontItalic(True)
+        self.markdown["list"] = QTextCharFormat()
+        self.markdown["list"].setForeground(QColor("#2e6bd6"))
+        self.markdown["list"].setFontWeight(QFont.Weight.Bold)
+        self.markdown["quote"] = QTextCharFormat()
+        self.markdown["quote"].setForeground(QColor("#5d6b7e"))
+        self.markdown["code"] = QTextCharFormat()
+        self.markdown["code"].setFontFamilies(["DejaVu Sans Mono", "monospace"])
+        self.markdown["code"].setBackground(QColor("#f2f4f7"))
+        self.markdown["link"] = QTextCharFormat()
+        self.markdown["link"].setForeground(QColor("#1d4ed8"))
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt's name
-        open_span = self.previousBlockState() != _NO_SPAN and self.previousBlockState() >= 0
+        for name, pattern in _MARKDOWN:
+            for match in pattern.finditer(text):
+                self.setFormat(match.start(), match.end() - match.start(), self.markdown[name])
+        open_span = self.previousBlockState() == _OPEN_SPAN
         cursor = 0
         for match in _ANY_TAG.finditer(text):
             if open_span and match.start() > cursor:
-                self.setFormat(cursor, match.start() - cursor, self.passage)
+                self._wash(cursor, match.start())
             self.setFormat(match.start(), match.end() - match.start(), self.tag)
             open_span = match.group(0) != CLOSE_TAG
             cursor = match.end()
         if open_span and cursor < len(text):
-            self.setFormat(cursor, len(text) - cursor, self.passage)
+            self._wash(cursor, len(text))
         for loose in _LOOKS_LIKE_TAG.finditer(text):
             strict = _ANY_TAG.match(text, loose.start())
             if strict is None or strict.end() != loose.end():
                 self.setFormat(loose.start(), loose.end() - loose.start(), self.broken)
-        self.setCurrentBlockState(1 if open_span else _NO_SPAN)
+        self.setCurrentBlockState(_OPEN_SPAN if open_span else _NO_SPAN)
+
+    def _wash(self, start: int, end: int) -> None:
+        """Lay the hazard wash over a passage, keeping its Markdown formats."""
+        run_start, run_format = start, self.format(start)
+        for position in range(start + 1, end + 1):
+            current = self.format(position) if position < end else None
+            if current is not None and current == run_format:
+                continue
+            merged = QTextCharFormat(run_format)
+            merged.merge(self.passage)
+            self.setFormat(run_start, position - run_start, merged)
+            if current is not None:
+                run_start, run_format = position, current
 
 
 class DomainChooser:
