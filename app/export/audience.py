@@ -25,11 +25,6 @@ from app.redaction.leak_scan import SHINGLE_WORDS
 from app.redaction.normalise import word_list, word_view
 from app.store import AssessmentFile
 
-_REASONS = {"hazardous": "Hazardous detail (could give uplift towards serious harm)",
-            "internal": "Internal detail (proprietary or personal)",
-            "unchecked": "Could not be checked (withheld to be safe)"}
-
-
 @dataclass
 class AudienceView:
     """What the filter gave one audience: the copy the report is built from, and what it withheld."""
@@ -49,12 +44,10 @@ def filtered(doc: Document, audience: str, forms: FormSet) -> AudienceView:
         result = for_audience(doc, audience, forms)
     except FilterRefused as refusal:
         raise ExportRefused(f"refused: {refusal}", "filter") from None
-    audiences = result.audiences
     redaction = Redaction(
         audience=audience, total=result.total,
-        by_domain={audiences.domain_label(domain): n for domain, n in result.by_domain().items()},
-        by_reason={_REASONS.get(reason, reason): n for reason, n in result.by_reason().items()},
-        withheld_records=len(result.withheld_records))
+        by_domain=dict(result.by_domain()), by_reason=dict(result.by_reason()),
+        withheld_records=len(result.withheld_records), by_kind=result.by_kind())
     withholding = Withholding(values=set(result.withheld_values), records=set(result.withheld_records),
                               placeholder=result.placeholder, redaction=redaction)
     strict = {w.address for w in result.withheld if w.kind == "passage"}

@@ -18,6 +18,7 @@ from app.content.report_layout import ReportLayout, ReportStyles, SectionLayout
 from app.export import charts
 from app.export.framework_view import FrameworkFacts, ladders_for, plain_label
 from app.export.redaction_log import FlagDecision, redaction_log_blocks
+from app.export.text import DOMAIN_LABELS
 from app.export.report import (
     Block, Cell, DataTable, Determination, Facts, FieldEntry, FieldGroup, Finding, Ladder, Prose,
     Redaction, Report, ReportHeader, RecordEntry, RecordTable, Section,
@@ -138,7 +139,11 @@ def build_report(doc: Document, *, audience: str, forms: FormSet, layout: Report
         findings=None if check is None else check.findings,
         overall_status=None if check is None else check.status,
         rubric_score=None if check is None else check.rubric_score,
-        decision=decision, redaction=withholding.redaction, signoffs=revision.signoffs,
+        decision=decision, redaction=withholding.redaction,
+        # Signers' names are personal data (internal, like the header's assessors): not in the public edition.
+        signoffs=tuple(s if audience != "public" else {k: v for k, v in s.items() if k != "name"}
+                       for s in revision.signoffs),
+        decision_id=_text(doc.get("deployment_decision.decision")) or None,
     )
 
 
@@ -403,7 +408,7 @@ def _summary(ctx: _Context, section: SectionLayout, determinations: tuple[Determ
         colour = _tint(ctx.styles.statuses.get(check.status))
         items.append(("Overall status against the framework", Cell(plain_label(check.status), colour)))
         if check.rubric_score is not None:
-            items.append(("Best-practice rubric score", Cell(f"{check.rubric_score:.0f} / 100")))
+            items.append(("Best-practice rubric score", Cell(f"{check.rubric_score:.0f} out of 100")))
     framework = ctx.facts.title if ctx.facts else _text(doc.get("header.framework"))
     if framework:
         items.append(("Framework", Cell(framework)))
@@ -464,23 +469,32 @@ def _tint(colour: str | None) -> str | None:
     return "#" + "".join(f"{round(v + (255 - v) * 0.8):02x}" for v in (red, green, blue))
 
 
+REASON_LABELS = {"hazardous": "Hazardous detail (could give uplift towards serious harm)",
+                 "internal": "Internal detail (proprietary or personal)",
+                 "unchecked": "Could not be checked, so withheld to be safe"}
+_KIND_WORDS = {"passage": ("marked passage", "marked passages"), "value": ("whole value", "whole values"),
+               "record": ("whole record", "whole records")}
+
+
 def _redaction_summary(ctx: _Context) -> Iterable[Block]:
     redaction = ctx.withholding.redaction
     if redaction is None or redaction.total == 0:
         yield Prose("Nothing is withheld from this edition.")
         return
-    yield Prose(f"**{redaction.total}** passage{'s' if redaction.total != 1 else ''} withheld"
-                + (f", including {redaction.withheld_records} whole record"
-                   f"{'s' if redaction.withheld_records != 1 else ''}" if redaction.withheld_records else "")
-                + ".")
+    parts = [f"{n} {_KIND_WORDS.get(kind, (kind, kind + 's'))[n != 1]}"
+             for kind, n in sorted(redaction.by_kind.items()) if n]
+    yield Prose(f"**{redaction.total}** item{'s' if redaction.total != 1 else ''} withheld"
+                + (f": {', '.join(parts)}." if parts else "."))
     if redaction.by_reason:
-        yield DataTable("By reason", ("Reason", "Passages"),
-                        tuple((Cell(reason), Cell(str(n), align="right"))
+        yield DataTable("By reason", ("Reason", "Withheld"),
+                        tuple((Cell(REASON_LABELS.get(reason, plain_label(reason))), Cell(str(n), align="right"))
                               for reason, n in sorted(redaction.by_reason.items())), widths=(5, 1))
     if redaction.by_domain:
-        yield DataTable("Hazardous passages by domain", ("Domain", "Passages"),
-                        tuple((Cell(plain_label(domain)), Cell(str(n), align="right"))
+        yield DataTable("Marked hazardous passages by domain", ("Domain", "Passages"),
+                        tuple((Cell(plain_label(DOMAIN_LABELS.get(domain, domain))), Cell(str(n), align="right"))
                               for domain, n in sorted(redaction.by_domain.items())), widths=(5, 1))
+    yield Prose("Hazardous passages inside values that are withheld as a whole are counted with those "
+                "values.", tone="muted")
 
 
 def _redaction_log(ctx: _Context) -> Iterable[Block]:

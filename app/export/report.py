@@ -195,6 +195,8 @@ class Redaction:
     by_domain: dict[str, int]
     by_reason: dict[str, int]
     withheld_records: int
+    by_kind: dict[str, int] = field(default_factory=dict)
+    """``passage``, ``value``, ``record`` → how many."""
 
 
 @dataclass(frozen=True)
@@ -227,4 +229,4 @@ class Report:
     decision: str
     redaction: Redaction | None
     signoffs: tuple[dict[str, str], ...] = ()
-    extra: dict[str, object] = field(default_factory=dict)
+    decision_id: str | None = None

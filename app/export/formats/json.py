@@ -13,6 +13,7 @@ from dataclasses import fields, is_dataclass
 from datetime import date
 from typing import Any
 
+from app import __version__
 from app.export.formats.base import ReportWriter
 from app.model.paths import Address
 from app.export.report import (
@@ -124,8 +125,10 @@ def report_json(report: Report) -> dict[str, Any]:
                    "framework": {"id": header.framework_id, "title": header.framework_title},
                    "assessment_date": header.assessment_date, "status": header.status},
         "revision": {"hash": header.revision_hash, "signoffs": [dict(s) for s in report.signoffs]},
-        "summary": {"overall_status": report.overall_status, "rubric_score": report.rubric_score,
-                    "decision": report.decision},
+        "generator": {"name": "riskwright", "version": __version__},
+        "summary": {"overall_status": report.overall_status,
+                    "rubric_score": None if report.rubric_score is None else round(report.rubric_score, 1),
+                    "decision": report.decision_id, "decision_label": report.decision or None},
         "determinations": [
             {"category": d.category, "category_label": d.category_label, "pre_mitigation": d.pre_mitigation,
              "post_mitigation": d.post_mitigation, "basis": d.basis, "rationale": d.rationale,
@@ -140,7 +143,7 @@ def report_json(report: Report) -> dict[str, Any]:
              "message": f.message, "citation": f.citation, "url": f.citation_url} for f in report.findings],
         "redaction": None if report.redaction is None else {
             "total": report.redaction.total, "by_domain": dict(report.redaction.by_domain),
-            "by_reason": dict(report.redaction.by_reason),
+            "by_reason": dict(report.redaction.by_reason), "by_kind": dict(report.redaction.by_kind),
             "withheld_records": report.redaction.withheld_records},
         "sections": [_section(s) for s in report.sections],
     }

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import io
+from dataclasses import replace
 from collections.abc import Iterable
 
 from reportlab.lib.colors import HexColor
@@ -532,7 +533,7 @@ class PdfWriter(ReportWriter):
             elif not entry.markdown or entry.withheld:
                 if facts:
                     facts.append(("\u2003 ", base))
-                facts += self._label_runs(entry, style)
+                facts += self._label_runs(replace(entry, label=entry.label.replace(" ", "\u00a0")), style)
                 value = self._runs(entry.text, style)
                 back = entry.fill or (pdf.hex("hazard_background")
                                       if entry.sensitivity == Sensitivity.HAZARDOUS and not entry.withheld else None)

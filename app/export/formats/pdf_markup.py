@@ -36,6 +36,7 @@ class Node:
 
 
 _VOID = {"br", "hr"}
+_WHITESPACE = re.compile(r"[ \t\r\n]+")
 
 
 class _TreeBuilder(HTMLParser):
@@ -155,7 +156,7 @@ class MarkupConverter:
                       italic=name in (SANS_ITALIC, SANS_BOLD_ITALIC), mono=name == MONO)
 
     def _text_runs(self, text: str, state: _State) -> list[Run]:
-        text = text.replace("\n", " ")
+        text = _WHITESPACE.sub(" ", text)  # as in HTML: a line break or indent inside a paragraph is one space
         font = state.font()
         runs: list[Run] = []
         for face, chunk in plain_with_fallback(text):
