@@ -150,3 +150,33 @@ def test_flag_address_is_a_real_field(window, qtbot):
     type_into_scope(window, qtbot, f" {FAKE_AGENT}")
     flag = window.flag_watch.open_flags()[0]
     assert Address.parse(flag.address) == Address("header.scope")
+
+
+def test_public_export_withholds_hazardous_passages(window, qtbot, tmp_path):
+    dialog = _export(window, qtbot, "public", "md", tmp_path / "public.md")
+    assert dialog.last_refusal is None, dialog.last_refusal
+    public = (tmp_path / "public.md").read_text(encoding="utf-8")
+    assert "Halcyon-3" in public
+    assert "blue-handshake" not in public  # inside a [[hazard:cyber]] span in the retrospective
+    assert "[redacted: hazardous detail" in public
+    dialog = _export(window, qtbot, "internal", "md", tmp_path / "internal.md")
+    assert "blue-handshake" in (tmp_path / "internal.md").read_text(encoding="utf-8")
+
+
+def test_an_open_flag_refuses_the_public_export_until_resolved(window, qtbot, tmp_path):
+    type_into_scope(window, qtbot, f" Testers asked about {FAKE_AGENT}; the model refused.")
+    target = tmp_path / "public.md"
+    dialog = _export(window, qtbot, "public", "md", target)
+    assert dialog.last_result is None and not target.exists()
+    assert "Not written" in dialog.message.text() and "1 open flag" in dialog.message.text()
+    assert dialog.flags.count() == 1 and dialog.go_button.isVisible()
+
+    window.show_stage("training")
+    dialog.go_button.click()
+    assert window.panels.currentWidget() is window.flags_panel
+    assert window.focusWidget().textCursor().selectedText().lower() == FAKE_AGENT
+    assert window.flags_panel.redact_current()
+
+    dialog = _export(window, qtbot, "public", "md", target)
+    assert dialog.last_refusal is None, dialog.last_refusal
+    assert FAKE_AGENT not in target.read_text(encoding="utf-8").lower()

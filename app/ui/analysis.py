@@ -137,7 +137,7 @@ class LiveAnalysis(QObject):
         self._timer.stop()
 
 
-def address_label(address: str, session: AssessmentSession) -> str:
+def address_label(address: str, session: AssessmentSession, with_stage: bool = True) -> str:
     """``Training › Checkpoints › ckpt-3 › Date`` for a person to read."""
     try:
         parsed = Address.parse(address)
@@ -156,4 +156,4 @@ def address_label(address: str, session: AssessmentSession) -> str:
             parts.append(parsed.record)
     if forms.has_field(parsed.field) and not parsed.field.endswith("[]"):
         parts.append(forms.field(parsed.field).label)
-    return " › ".join(parts)
+    return " › ".join(parts if with_stage or len(parts) == 1 else parts[1:])

@@ -10,10 +10,13 @@ resolve flags and export again without closing it.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+
+from app.ui.analysis import address_label
 from PySide6.QtWidgets import (
     QButtonGroup, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
     QListWidget, QListWidgetItem, QProgressBar, QPushButton, QRadioButton, QVBoxLayout, QWidget,
@@ -74,7 +77,9 @@ class ExportDialog(QDialog):
         browse.clicked.connect(self._browse)
         row.addWidget(self.path, 1)
         row.addWidget(browse)
-        form.addRow("Save &as:", row)
+        save_as = QLabel("Save &as:")
+        save_as.setBuddy(self.path)
+        form.addRow(save_as, row)
         layout.addLayout(form)
 
         self.progress = QProgressBar()
@@ -90,7 +95,8 @@ class ExportDialog(QDialog):
         layout.addWidget(self.message)
         self.flags = QListWidget()
         self.flags.setAccessibleName("Flags that block the export")
-        self.flags.setMaximumHeight(150)
+        self.flags.setMinimumHeight(96)
+        self.flags.setMaximumHeight(170)
         self.flags.hide()
         self.flags.itemActivated.connect(self._go_to_flag)
         layout.addWidget(self.flags)
@@ -210,7 +216,16 @@ class ExportDialog(QDialog):
 
     def _refuse(self, message: str, reason: str = "") -> None:
         self.last_refusal = message
-        self.message.setText(message.replace("\n", "<br>"))
+        shown = html.escape(message).replace("\n", "<br>")
+        if reason == "flags":
+            blocking = self._blocking_flags()
+            count = len(blocking) or "Some"
+            shown = (f"<b>Not written.</b> {count} open flag{'s' if len(blocking) != 1 else ''} would reach the "
+                     f"{self.audience} audience. Redact or dismiss each one (Go to flag opens it in the "
+                     f"Flags tab), then export again.")
+        elif reason == "leak":
+            shown = "<b>Not written.</b> " + shown
+        self.message.setText(shown)
         self.message.setProperty("state", "refused")
         self._polish(self.message)
         self.message.show()
@@ -218,19 +233,24 @@ class ExportDialog(QDialog):
             self._list_flags()
         self.refused.emit(message)
 
-    def _list_flags(self) -> None:
+    def _blocking_flags(self) -> list[Any]:
         watch = getattr(self.window, "flag_watch", None)
+        return [] if watch is None else watch.open_flags(self.audience)
+
+    def _list_flags(self) -> None:
         self.flags.clear()
-        if watch is None:
-            return
-        for flag in watch.open_flags(self.audience):
-            item = QListWidgetItem(f"“{flag.matched}” ({flag.category.replace('_', ' ')}) — {flag.address}")
+        session = self.window.session
+        for flag in self._blocking_flags():
+            where = address_label(flag.address, session, with_stage=False) if session else flag.address
+            item = QListWidgetItem(f"“{flag.matched}” — {flag.category.replace('_', ' ')} — {where}")
+            item.setToolTip(flag.address)
             item.setData(Qt.ItemDataRole.UserRole, flag)
             self.flags.addItem(item)
         if self.flags.count():
             self.flags.setCurrentRow(0)
             self.flags.show()
             self.go_button.show()
+            self.adjustSize()
 
     def _go_to_flag(self, item: QListWidgetItem | None) -> None:
         if item is None:

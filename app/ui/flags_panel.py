@@ -131,7 +131,7 @@ class FlagsPanel(QWidget):
             self.summary.setText("<b>No open flags.</b> Nothing the detectors know would reach a wider "
                                  "audience than it should.")
         for flag in flags:
-            where = address_label(flag.address, session)
+            where = address_label(flag.address, session, with_stage=False)
             item = QTreeWidgetItem([flag.matched, flag.category.replace("_", " "), where])
             item.setData(0, _FLAG_ROLE, flag)
             item.setToolTip(2, flag.address)

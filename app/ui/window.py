@@ -120,7 +120,10 @@ class MainWindow(QMainWindow):
         self.saved_label.setObjectName("savedLabel")
         self.analysis_label = QLabel()
         self.analysis_label.setObjectName("analysisLabel")
+        self.flags_label = QLabel()
+        self.flags_label.setObjectName("flagsLabel")
         self.statusBar().addPermanentWidget(self.analysis_label)
+        self.statusBar().addPermanentWidget(self.flags_label)
         self.statusBar().addPermanentWidget(self.saved_label)
         self._build_actions()
         self._build_menus()
@@ -355,6 +358,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Riskwright")
         self.saved_label.setText("")
         self.analysis_label.setText("")
+        self.flags_label.setText("")
+        self.flags_label.hide()
         self.assessment_opened.emit(None)
         self._update_actions()
 
@@ -560,6 +565,9 @@ class MainWindow(QMainWindow):
 
     def _on_flags(self) -> None:
         self._update_badges()
+        count = len(self.flag_watch.open_flags()) if self.flag_watch is not None else 0
+        self.flags_label.setText(f"{count} open flag{'s' if count != 1 else ''}" if count else "")
+        self.flags_label.setVisible(bool(count))
         self.flags_changed.emit()
 
     def _update_badges(self) -> None:
