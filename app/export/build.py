@@ -317,7 +317,7 @@ def _record_table(ctx: _Context, table: FieldSpec, table_layout: Any) -> RecordT
         if entry_record is not None:
             entries.append(entry_record)
     return RecordTable(table.path, table.label, table.help, tuple(s.label for s in column_specs),
-                       tuple(rows), tuple(ids), tuple(entries), withheld_records)
+                       tuple(rows), tuple(ids), tuple(entries), withheld_records, tuple(columns))
 
 
 def _record_entry(ctx: _Context, table: FieldSpec, record: Record, columns: set[str]) -> RecordEntry | None:
@@ -350,7 +350,8 @@ def _record_entry(ctx: _Context, table: FieldSpec, record: Record, columns: set[
         return None
     title_spec = ctx.forms.field(f"{table.path}[].{table.title_field}") if table.title_field else None
     title = record.id
-    if title_spec is not None:
+    title_address = f"{table.path}[{record.id}].{table.title_field}"
+    if title_spec is not None and not ctx.withholding.value(title_address):
         text, _ = display(ctx, title_spec, record.get(table.title_field or ""), record)
         title = text or record.id
     return RecordEntry(record.id, title, record.sensitivity or Sensitivity.PUBLIC, tuple(groups))

@@ -78,6 +78,8 @@ class RecordTable:
     record_ids: tuple[str, ...]
     entries: tuple[RecordEntry, ...]
     withheld_records: int = 0
+    column_fields: tuple[str, ...] = ()
+    """Record-relative paths of the columns (``effective_compute_flop``)."""
     """Whole records withheld from this audience (each replaced by a placeholder row)."""
 
 
