@@ -348,7 +348,9 @@ class ChoiceBinding(FieldBinding):
     def _make_widget(self) -> QWidget:
         box = ChoiceBox()
         box.opening.connect(self._fill_now)
-        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # A long option label must not widen the whole form; the open list shows it in full.
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(18)
         box.setMinimumWidth(220)
         box.activated.connect(self._chosen)
         return box

@@ -194,8 +194,8 @@ class TableEditor(QFrame):
         head = QHBoxLayout()
         self.detail_title = QLabel()
         self.detail_title.setObjectName("recordTitle")
-        head.addWidget(self.detail_title)
-        head.addStretch(1)
+        self.detail_title.setWordWrap(True)
+        head.addWidget(self.detail_title, 1)
         self.record_chip = SensitivityChip(f"the whole {spec.label.lower()} record", spec.sensitivity,
                                            self._choose_record_sensitivity, prefix="Whole record: ")
         self.record_chip.setAccessibleName(f"Sensitivity of the selected {spec.label} record")
