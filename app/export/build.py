@@ -242,10 +242,7 @@ def _stage(ctx: _Context, section: SectionLayout) -> Iterable[Block]:
     form = ctx.forms.form(section.id)
     if form.summary:
         yield Prose(form.summary, tone="muted")
-    for chart_id in section.charts:
-        chart = charts.build_chart(chart_id, ctx.doc, ctx.facts, ctx.ladders, ctx.styles)
-        if chart is not None:
-            yield chart
+    yield from _charts(ctx, section)
     pending: list[FieldEntry] = []
     for spec in form.fields:
         if not ctx.applies(spec):
@@ -264,6 +261,17 @@ def _stage(ctx: _Context, section: SectionLayout) -> Iterable[Block]:
             yield _record_table(ctx, spec, section.tables.get(spec.path))
     if pending:
         yield FieldGroup(None, tuple(pending))
+
+
+def _charts(ctx: _Context, section: SectionLayout) -> Iterable[Block]:
+    for chart_id in section.charts:
+        chart = charts.build_chart(chart_id, ctx.doc, ctx.facts, ctx.ladders, ctx.styles)
+        if chart is not None:
+            yield chart
+        else:
+            # Say so rather than leave a silent gap (in a wider edition, its axis may be withheld).
+            yield Prose(f"*{charts.CHART_TITLES[chart_id]}:* not shown — the values it plots are not recorded "
+                        f"or are withheld from this edition.", tone="muted")
 
 
 def _leaves(spec: FieldSpec) -> Iterable[FieldSpec]:
@@ -425,10 +433,7 @@ def _summary(ctx: _Context, section: SectionLayout, determinations: tuple[Determ
     yield Facts(tuple(items))
     if determinations:
         yield scorecard_table(ctx, determinations)
-    for chart_id in section.charts:
-        chart = charts.build_chart(chart_id, doc, ctx.facts, ctx.ladders, ctx.styles)
-        if chart is not None:
-            yield chart
+    yield from _charts(ctx, section)
     path = "deployment_decision.justification"
     justification = _entry(ctx, forms.field(path), doc.value(path), path)
     if justification.text:

@@ -68,6 +68,11 @@ class TimelineSpec:
     """Intervals between re-assessments and whether each kept to the rule."""
 
 
+CHART_TITLES = {"scorecard": "Levels before and after mitigation",
+                "evaluation_scores": "Evaluation scores against effective compute",
+                "reassessment_timeline": "Re-assessments against the cadence rule"}
+
+
 def build_chart(kind: str, doc: Document, facts: FrameworkFacts | None, ladders: dict[str, Ladder],
                 styles: ReportStyles) -> Chart | None:
     """The chart's spec, or None when the document holds too little to draw it honestly."""
@@ -94,7 +99,7 @@ def _scorecard(doc: Document, facts: FrameworkFacts | None, ladders: dict[str, L
         label = facts.category_label(category) if facts else plain_label(category)
         rows.append((label, own.rank(_str(record.get("pre_mitigation_level"))),
                      own.rank(_str(record.get("post_mitigation_level")))))
-    return Chart("scorecard", "Levels before and after mitigation",
+    return Chart("scorecard", CHART_TITLES["scorecard"],
                  "Each row is a risk category; the hollow marker is the level before mitigation, the filled "
                  "marker the level after mitigation.",
                  ScorecardSpec(ladder.labels, ladder.colours, tuple(rows)))
@@ -134,7 +139,7 @@ def _evaluations(doc: Document, facts: FrameworkFacts | None, styles: ReportStyl
                                   styles.series[i % len(styles.series)], tuple(panels[c]))
                   for i, c in enumerate(categories))
     computes = [c for c, _ in checkpoints] + [p.compute for panel in built for p in panel.points]
-    return Chart("evaluation_scores", "Evaluation scores against effective compute",
+    return Chart("evaluation_scores", CHART_TITLES["evaluation_scores"],
                  "Each evaluation's score as a share of its threshold (1.0 = threshold, dashed line), with "
                  "its confidence interval, at the effective compute of the model evaluated (log scale). Ticks "
                  "along the axis are training checkpoints; filled ticks were evaluated.",
@@ -186,7 +191,7 @@ def _timeline(doc: Document, facts: FrameworkFacts | None) -> Chart | None:
         previous = day
     if end > previous:
         gaps.append((previous, end, end <= add_months(previous, months)))
-    return Chart("reassessment_timeline", "Re-assessments against the cadence rule",
+    return Chart("reassessment_timeline", CHART_TITLES["reassessment_timeline"],
                  f"Re-assessments (circles, by trigger), model updates (diamonds; filled = major) and incidents "
                  f"(triangles) since the deployment decision. The bar shows each interval between "
                  f"re-assessments against the {source}'s rule of at least one every {months:g} months: green "

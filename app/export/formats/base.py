@@ -29,7 +29,7 @@ class ReportWriter(ABC):
 
 def sensitivity_tag(entry: FieldEntry | Cell) -> str | None:
     """The visible marker of a value above public that this edition shows ('INTERNAL', 'HAZARDOUS')."""
-    if entry.withheld:
+    if entry.withheld or not entry.text:
         return None
     rank = entry.sensitivity.rank
     return None if rank == 0 else entry.sensitivity.value.upper()
