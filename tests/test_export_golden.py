@@ -1,0 +1,50 @@
+"""Golden files: the bundled example's reports, byte for byte (tests/_reference/).
+
+A change to the example, the forms, a framework, the layout or a writer
+changes these on purpose; look at the new files (render the PDFs with
+`pdftoppm -png -r 60`), then regenerate with
+
+    RISKWRIGHT_UPDATE_GOLDEN=1 python -m pytest tests/test_export_golden.py
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+
+import pytest
+
+from app.content.report_layout import load_styles
+from app.export.formats import writer_for
+from app.export.pipeline import build_for_audience
+from app.interchange.examples import example_document
+
+REFERENCE = Path(__file__).parent / "_reference"
+FORMATS = ("pdf", "md", "html", "json")
+
+
+@pytest.fixture(scope="module")
+def reports():
+    doc = example_document()
+    return {audience: build_for_audience(doc, audience) for audience in ("internal", "public")}
+
+
+@pytest.mark.parametrize("audience", ["internal", "public"])
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_example_report_matches_its_golden_file(reports, audience: str, fmt: str) -> None:
+    produced = writer_for(fmt, load_styles()).write(reports[audience])
+    golden = REFERENCE / f"example.{audience}.{fmt}"
+    if os.environ.get("RISKWRIGHT_UPDATE_GOLDEN") == "1":
+        golden.write_bytes(produced)
+    assert golden.exists(), f"{golden} is missing; generate it with RISKWRIGHT_UPDATE_GOLDEN=1"
+    expected = golden.read_bytes()
+    if produced == expected:
+        return
+    if fmt != "pdf":
+        diff = "".join(list(difflib.unified_diff(expected.decode("utf-8").splitlines(True),
+                                                 produced.decode("utf-8").splitlines(True),
+                                                 str(golden), "produced", n=1))[:60])
+        pytest.fail(f"{golden.name} differs from what the exporter writes now:\n{diff}")
+    pytest.fail(f"{golden.name} differs ({len(expected)} bytes golden, {len(produced)} now); "
+                f"see this module's docstring")
