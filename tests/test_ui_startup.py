@@ -215,3 +215,14 @@ def test_history_and_checks_arrive_just_after_the_first_paint(qtbot, example_fil
     tabs = [window.panels.tabText(i) for i in range(window.panels.count())]
     assert tabs[:3] == ["Findings", "Flags", "Preview"] and "History" in tabs
     assert "Compliant" in window.analysis_label.text()
+
+
+def test_tab_from_the_parts_list_enters_the_form(window, qtbot):
+    window.show_stage("retrospective")
+    window.activateWindow()
+    window.navigator.setFocus()
+    qtbot.keyClick(window.navigator, Qt.Key.Key_Tab)
+    first = window.current_page().fields.rows["retrospective.review_date"]
+    assert QApplication.focusWidget() is first.binding.widget
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # a date field is left in one Tab
+    assert QApplication.focusWidget() is first.chip

@@ -101,6 +101,11 @@ class MarkdownEdit(QPlainTextEdit):
 
 
 class DateEdit(QDateEdit):
+    """Tab leaves the field (arrows move between year, month and day), like every other field."""
+
+    def focusNextPrevChild(self, next_child: bool) -> bool:  # noqa: N802 - Qt's name
+        return QWidget.focusNextPrevChild(self, next_child)
+
     def wheelEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         if self.hasFocus():
             super().wheelEvent(event)

@@ -65,6 +65,7 @@ class FieldRow(QWidget):
         self.session = session
         self.spec = spec
         self.binding: FieldBinding = make_binding(session, spec, record_id)
+        self.binding.widget.setParent(self)  # parented first, so Tab reaches the answer before its chip
         self._local_problem: str | None = None
         self._stored_problem: str | None = None
 

@@ -436,9 +436,31 @@ class MainWindow(QMainWindow):
             page = StagePage(self.session, self.forms.form(stage))
             self.pages[stage] = page
             self.stack.addWidget(page)
+            self._chain_after_navigator(page)
             if self.analysis is not None and self.analysis.latest is not None:
                 page.show_problems(self.analysis.latest.problems_by_address())
         return page
+
+    def _chain_after_navigator(self, page: QWidget) -> None:
+        """Tab from the parts list goes into the form, and from the form's last field to the panels.
+
+        Pages are built after the dock, so by creation order their fields would come last.
+        """
+        following = self.navigator.nextInFocusChain()
+        chain: list[QWidget] = []
+        widget = page.nextInFocusChain()
+        while widget is not page and page.isAncestorOf(widget):
+            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                chain.append(widget)
+            widget = widget.nextInFocusChain()
+        if not chain:
+            return
+        previous: QWidget = self.navigator
+        for widget in chain:
+            QWidget.setTabOrder(previous, widget)
+            previous = widget
+        if following is not None and not page.isAncestorOf(following) and following is not page:
+            QWidget.setTabOrder(previous, following)
 
     def show_stage(self, stage: str) -> None:
         if self.session is not None:
