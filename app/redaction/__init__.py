@@ -47,10 +47,10 @@ from app.redaction.filtering import (
     Filtered, FilterRefused, Withheld, WithheldText, effective, for_audience, value_sensitivity,
 )
 from app.redaction.leak_scan import Leak, WithheldMatcher, leak_scan
-from app.redaction.normalise import normalise
+from app.redaction.normalise import word_view
 
 __all__ = [
     "Audience", "Audiences", "DetectorSet", "FilterRefused", "Filtered", "Hit", "Leak", "Withheld",
     "WithheldMatcher", "WithheldText", "default_detectors", "effective", "for_audience", "leak_scan",
-    "load_audiences", "normalise", "value_sensitivity",
+    "load_audiences", "value_sensitivity", "word_view",
 ]

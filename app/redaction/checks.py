@@ -83,11 +83,14 @@ _DECIMAL = re.compile(r"(?<![\d.])\d\.\d")
 _DATE_LIKE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{4}\s*[-–]\s*\d{4}$")
 
 
+_DOTTED_QUAD = re.compile(r"\d+\.\d+\.\d+\.\d+")
+
+
 def _phone(candidate: str, options: Mapping[str, Any]) -> bool:
-    digits = sum(c.isdigit() for c in candidate)
+    digits = sum(map(str.isdigit, candidate))
     if not int(options.get("min_digits", 9)) <= digits <= int(options.get("max_digits", 15)):
         return False
-    if _DATE_LIKE.match(candidate.strip()) or _DECIMAL.search(candidate):
+    if _DATE_LIKE.match(candidate.strip()) or _DECIMAL.search(candidate) or _DOTTED_QUAD.search(candidate):
         return False
     groups = [g for g in re.split(r"[^\d]+", candidate) if g]
     # A bare run of digits is a count, not a phone number: ask for the grouping

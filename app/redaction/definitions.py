@@ -55,6 +55,11 @@ class DetectorSpec:
     ignore_case: bool = False
     trigger: str | None = None
     """A cheap expression that must match somewhere before the pattern is tried."""
+    trigger_words: tuple[str, ...] = ()
+    """Literal strings one of which must occur (any letter case) before the pattern is tried."""
+    min_token_length: int | None = None
+    """Search ``trigger`` only in whitespace-free tokens at least this long (for triggers
+    that cannot match across whitespace, such as long runs of sequence letters)."""
     check: str | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
     allow: frozenset[str] = frozenset()
@@ -180,7 +185,8 @@ def _spec(item: MarkedDict, name: str, errors: list[ContentError], normalise: An
         id=item["id"], label=item["label"], category=item["category"], domain=item["domain"],
         sensitivity=Sensitivity(item["sensitivity"]), kind=item["kind"], terms=terms,
         pattern=item.get("pattern"), ignore_case=bool(item.get("ignore_case", False)),
-        trigger=item.get("trigger"), check=check, options=options,
+        trigger=item.get("trigger"), trigger_words=tuple(item.get("trigger_words", [])),
+        min_token_length=item.get("min_token_length"), check=check, options=options,
         allow=frozenset(normalise(a) for a in item.get("allow", [])),
         examples_match=tuple(examples.get("match", [])), examples_no_match=tuple(examples.get("no_match", [])),
         help=" ".join(str(item.get("help", "")).split()), source=SourcePosition(name, line, column),

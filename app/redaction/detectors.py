@@ -6,8 +6,10 @@ regex alternation does (redaction.md measured 93 s for 5,000 terms as an
 alternation). Before the automaton runs, a set lookup asks whether any word
 of the text starts some term at all — for most text none does, and the check
 costs one pass over words already split. Pattern detectors run on the pattern
-view, each behind its cheap ``trigger`` expression, and their candidates go
-through the named check (``app.redaction.checks``).
+view behind cheap gates — literal ``trigger_words`` (all detectors' words in
+one more Aho–Corasick pass), a ``trigger`` expression, searched only in long
+tokens when ``min_token_length`` says so — and their candidates go through the
+named check (``app.redaction.checks``).
 
 Matching happens on normalised views; ``find`` maps every hit back to offsets
 in the text it was given, so a flag can wrap exactly the matched passage.
@@ -25,7 +27,8 @@ import ahocorasick
 from app.redaction.checks import CHECKS
 from app.redaction.definitions import DetectorSpec, load_detector_specs
 from app.redaction.normalise import (
-    original_span, pattern_view, pattern_view_mapped, word_list, word_view, word_view_mapped,
+    decomposed, locate_word_spans, original_span, pattern_view, pattern_view_mapped, word_list, word_view,
+    word_view_mapped,
 )
 
 
@@ -47,6 +50,8 @@ class _PatternDetector:
     spec: DetectorSpec
     regex: re.Pattern[str]
     trigger: re.Pattern[str] | None
+    gated_by_words: bool
+    """Runs only when one of its ``trigger_words`` occurs (one shared Aho–Corasick pass)."""
 
 
 class DetectorSet:
@@ -59,6 +64,7 @@ class DetectorSet:
         self._first_words: frozenset[str] = frozenset()
         self._patterns: list[_PatternDetector] = []
         keyed: dict[str, list[int]] = {}
+        trigger_words: dict[str, list[int]] = {}
         for index, spec in enumerate(self.specs):
             if spec.kind == "terms":
                 for term in spec.terms:
@@ -68,9 +74,11 @@ class DetectorSet:
             else:
                 assert spec.pattern is not None
                 flags = re.IGNORECASE if spec.ignore_case else 0
+                for word in spec.trigger_words:
+                    trigger_words.setdefault(word.lower(), []).append(len(self._patterns))
                 self._patterns.append(_PatternDetector(
                     spec, re.compile(spec.pattern, flags),
-                    re.compile(spec.trigger) if spec.trigger else None))
+                    re.compile(spec.trigger) if spec.trigger else None, bool(spec.trigger_words)))
         if keyed:
             automaton = ahocorasick.Automaton()
             for key, indexes in keyed.items():
@@ -78,6 +86,13 @@ class DetectorSet:
             automaton.make_automaton()
             self._automaton = automaton
             self._first_words = frozenset(key.split(" ", 1)[0] for key in keyed)
+        self._trigger_automaton: ahocorasick.Automaton | None = None
+        if trigger_words:
+            gate = ahocorasick.Automaton()
+            for word, detectors in trigger_words.items():
+                gate.add_word(word, frozenset(detectors))
+            gate.make_automaton()
+            self._trigger_automaton = gate
         self.term_count = len(keyed)
 
     def spec(self, detector_id: str) -> DetectorSpec:
@@ -94,11 +109,32 @@ class DetectorSet:
                 found.extend((start, end, self.specs[i]) for i in indexes)
         return _longest(found)
 
-    def _pattern_hits(self, view: str) -> list[tuple[int, int, DetectorSpec]]:
-        found: list[tuple[int, int, DetectorSpec]] = []
-        for detector in self._patterns:
-            if detector.trigger is not None and detector.trigger.search(view) is None:
+    def _candidates(self, view: str) -> list[_PatternDetector]:
+        """The pattern detectors whose cheap gates pass on ``view``."""
+        worded: set[int] = set()
+        if self._trigger_automaton is not None:
+            for _, detectors in self._trigger_automaton.iter(view.lower()):
+                worded |= detectors
+        tokens: dict[int, str] = {}
+        chosen: list[_PatternDetector] = []
+        for index, detector in enumerate(self._patterns):
+            if detector.gated_by_words and index not in worded:
                 continue
+            if detector.trigger is not None:
+                where = view
+                shortest = detector.spec.min_token_length
+                if shortest is not None:
+                    if shortest not in tokens:
+                        tokens[shortest] = " ".join([t for t in view.split() if len(t) >= shortest])
+                    where = tokens[shortest]
+                if detector.trigger.search(where) is None:
+                    continue
+            chosen.append(detector)
+        return chosen
+
+    def _pattern_hits(self, view: str, chosen: list[_PatternDetector]) -> list[tuple[int, int, DetectorSpec]]:
+        found: list[tuple[int, int, DetectorSpec]] = []
+        for detector in chosen:
             check = CHECKS[detector.spec.check] if detector.spec.check else None
             for match in detector.regex.finditer(view):
                 if match.end() == match.start():
@@ -108,10 +144,10 @@ class DetectorSet:
                 found.append((match.start(), match.end(), detector.spec))
         return found
 
-    def _term_view_if_candidate(self, text: str) -> str | None:
+    def _term_view_if_candidate(self, text: str, nfkd: str | None = None) -> str | None:
         if self._automaton is None:
             return None
-        words = word_list(text)
+        words = word_list(text, nfkd)
         if self._first_words.isdisjoint(words):
             return None
         return " ".join(words)
@@ -119,30 +155,42 @@ class DetectorSet:
     def find(self, text: str) -> list[Hit]:
         """Every hit in ``text``, with offsets into ``text``, in order."""
         hits: list[Hit] = []
-        view = self._term_view_if_candidate(text)
+        nfkd = decomposed(text)
+        view = self._term_view_if_candidate(text, nfkd)
         if view is not None:
             found = self._term_hits(view)
             if found:
-                mapped, origin = word_view_mapped(text)
-                if mapped != view:  # the fast and mapped forms disagree: trust the mapped one
-                    found = self._term_hits(mapped)
-                hits.extend(self._located(text, found, origin))
+                hits.extend(self._located_terms(text, view, found))
         if self._patterns:
-            view = pattern_view(text)
-            found = self._pattern_hits(view)
+            view = pattern_view(text, nfkd)
+            chosen = self._candidates(view)
+            found = self._pattern_hits(view, chosen) if chosen else []
             if found:
                 mapped, origin = pattern_view_mapped(text)
                 if mapped != view:
-                    found = self._pattern_hits(mapped)
+                    found = self._pattern_hits(mapped, self._candidates(mapped))
                 hits.extend(self._located(text, found, origin))
         hits.sort(key=lambda h: (h.start, h.end, h.detector.id))
         return hits
 
+    def _located_terms(self, text: str, view: str, found: list[tuple[int, int, DetectorSpec]]) -> list[Hit]:
+        """Term hits placed in ``text``: line by line when possible, else by mapping it all."""
+        spans = locate_word_spans(text, view, [(start, end) for start, end, _ in found])
+        if all(span is not None for span in spans):
+            return self._hits(text, [(span[0], span[1], hit[2]) for span, hit in zip(spans, found, strict=True)
+                                     if span is not None])
+        mapped, origin = word_view_mapped(text)
+        if mapped != view:  # the fast and mapped forms disagree: trust the mapped one
+            found = self._term_hits(mapped)
+        return self._located(text, found, origin)
+
     def _located(self, text: str, found: Iterable[tuple[int, int, DetectorSpec]],
                  origin: list[int]) -> list[Hit]:
+        return self._hits(text, [(*original_span(origin, start, end), spec) for start, end, spec in found])
+
+    def _hits(self, text: str, placed: Iterable[tuple[int, int, DetectorSpec]]) -> list[Hit]:
         hits: list[Hit] = []
-        for start, end, spec in found:
-            first, last = original_span(origin, start, end)
+        for first, last, spec in placed:
             matched = text[first:last]
             normalised = word_view(matched)
             if normalised in spec.allow:
@@ -157,14 +205,15 @@ class DetectorSet:
         matched and what, not where in a source value.
         """
         found: list[tuple[DetectorSpec, str]] = []
-        view = self._term_view_if_candidate(text)
+        nfkd = decomposed(text)
+        view = self._term_view_if_candidate(text, nfkd)
         if view is not None:
             for start, end, spec in self._term_hits(view):
                 if view[start:end] not in spec.allow:
                     found.append((spec, view[start:end]))
         if self._patterns:
-            view = pattern_view(text)
-            for start, end, spec in self._pattern_hits(view):
+            view = pattern_view(text, nfkd)
+            for start, end, spec in self._pattern_hits(view, self._candidates(view)):
                 if word_view(view[start:end]) not in spec.allow:
                     found.append((spec, view[start:end]))
         return found

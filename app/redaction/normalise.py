@@ -35,6 +35,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from bisect import bisect_right
 from functools import cache
 from collections.abc import Callable
 
@@ -49,9 +50,10 @@ _SOFT_HYPHEN = "\u00ad"
 # itself, is dropped.
 _JOIN = re.compile(r"-(?:[^\S\n]|[*~`\u00ad])*\n(?:\s|[*~`\u00ad])*|\u00ad(?:\s|[*~`\u00ad])*")
 """Markdown emphasis markers next to the break (``anth-**\nrax**``) are part of the join."""
-_JOIN_TRIGGERS = ("-", _SOFT_HYPHEN)
-_EMPHASIS = re.compile(r"(?<=[^\W_])[*~`]+(?=[^\W_])")
+# Written to start with the marker itself, so the regex engine skips to markers quickly.
+_EMPHASIS = re.compile(r"[*~`](?<=[^\W_][*~`])[*~`]*(?=[^\W_])")
 _WORD = re.compile(r"[^\W_]+")
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 
 @cache
@@ -142,18 +144,28 @@ def _delete(text: str, origin: list[int], pattern: re.Pattern[str]) -> tuple[str
     return "".join(parts), kept
 
 
-def _expand(text: str, per_char: Callable[[str], str]) -> tuple[str, list[int]]:
+def _expand(text: str, per_char: Callable[[str], str], ascii_part: Callable[[str], str]) -> tuple[str, list[int]]:
+    """Apply ``per_char`` to each non-ASCII character and ``ascii_part`` (which must keep
+    lengths) to each ASCII stretch, recording where every output character came from."""
     parts: list[str] = []
     origin: list[int] = []
-    for index, char in enumerate(text):
-        piece = per_char(char)
-        parts.append(piece)
-        origin.extend([index] * len(piece))
+    cursor = 0
+    for run in _NON_ASCII_RUN.finditer(text):
+        if run.start() > cursor:
+            parts.append(ascii_part(text[cursor:run.start()]))
+            origin.extend(range(cursor, run.start()))
+        for index in range(run.start(), run.end()):
+            piece = per_char(text[index])
+            parts.append(piece)
+            origin.extend([index] * len(piece))
+        cursor = run.end()
+    if cursor < len(text):
+        parts.append(ascii_part(text[cursor:]))
+        origin.extend(range(cursor, len(text)))
     return "".join(parts), origin
 
 
 # -- the word view ---------------------------------------------------------
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _ASCII_SEPARATORS = {code: " " for code in range(128) if not chr(code).isalnum()}
 
 
@@ -170,15 +182,28 @@ class _NonWordToSpace(dict):  # type: ignore[type-arg]
 _NON_WORD = _NonWordToSpace()
 
 
-def word_list(text: str) -> list[str]:
-    """The words of the word view (fast path: C-level string operations only)."""
+def decomposed(text: str) -> str:
+    """NFKD of ``text`` — the first step of both views; compute it once and pass it on."""
+    return text if text.isascii() else unicodedata.normalize("NFKD", text)
+
+
+def _may_join(folded: str) -> bool:
+    return _SOFT_HYPHEN in folded or ("-" in folded and any(
+        pair in folded for pair in ("-\n", "-\r", "- ", "-\t", "-*", "-~", "-`", "-\f", "-\v")))
+
+
+def word_list(text: str, nfkd: str | None = None) -> list[str]:
+    """The words of the word view (fast path: C-level string operations only).
+
+    ``nfkd`` is ``decomposed(text)`` if the caller already has it.
+    """
     if text.isascii():
         folded = text.lower()
     else:
-        folded = unicodedata.normalize("NFKD", text).casefold()
+        folded = (nfkd if nfkd is not None else unicodedata.normalize("NFKD", text)).casefold()
         table = _table(True)
         folded = _NON_ASCII_RUN.sub(lambda run: run.group().translate(table).translate(_NON_WORD), folded)
-    if any(trigger in folded for trigger in _JOIN_TRIGGERS):
+    if _may_join(folded):
         folded = _JOIN.sub("", folded)
     if "*" in folded or "~" in folded or "`" in folded:
         folded = _EMPHASIS.sub("", folded)
@@ -198,15 +223,14 @@ normalise = word_view
 
 def word_view_mapped(text: str) -> tuple[str, list[int]]:
     """The word view and, per character, the offset of the original character."""
-    folded, origin = _expand(text, lambda ch: unicodedata.normalize("NFKD", ch).casefold())
     table = _table(True)
-    pieces: list[str] = []
-    mapped: list[int] = []
-    for char, source in zip(folded, origin, strict=True):
-        piece = char.translate(table).translate(_NON_WORD) if not char.isascii() else char
-        pieces.append(piece)
-        mapped.extend([source] * len(piece))
-    folded, origin = _delete("".join(pieces), mapped, _JOIN)
+
+    def fold(char: str) -> str:
+        folded = unicodedata.normalize("NFKD", char).casefold()
+        return "".join(c.translate(table).translate(_NON_WORD) if not c.isascii() else c for c in folded)
+
+    folded, origin = _expand(text, fold, str.lower)
+    folded, origin = _delete(folded, origin, _JOIN)
     folded, origin = _delete(folded, origin, _EMPHASIS)
     words: list[str] = []
     word_origin: list[int] = []
@@ -220,18 +244,87 @@ def word_view_mapped(text: str) -> tuple[str, list[int]]:
 
 
 # -- the pattern view --------------------------------------------------------
-def pattern_view(text: str) -> str:
+def pattern_view(text: str, nfkd: str | None = None) -> str:
     """Text for regular-expression detectors: disguises undone, case and punctuation kept."""
     if text.isascii():
         return text
-    return unicodedata.normalize("NFKD", text).translate(_table(False))
+    table = _table(False)
+    return _NON_ASCII_RUN.sub(lambda run: run.group().translate(table),
+                              nfkd if nfkd is not None else unicodedata.normalize("NFKD", text))
 
 
 def pattern_view_mapped(text: str) -> tuple[str, list[int]]:
     if text.isascii():
         return text, list(range(len(text)))
     table = _table(False)
-    return _expand(text, lambda ch: unicodedata.normalize("NFKD", ch).translate(table))
+    return _expand(text, lambda ch: unicodedata.normalize("NFKD", ch).translate(table), str)
+
+
+def _safe_breaks(text: str) -> list[int]:
+    """Offsets just after the line breaks no hyphen join can cross (the line does not end,
+    before spaces, markers and invisible characters, in a hyphen or a soft hyphen)."""
+    breaks: list[int] = []
+    position = text.find("\n")
+    while position != -1:
+        before = position - 1
+        safe = True
+        while before >= 0:
+            char = text[before]
+            if char == _SOFT_HYPHEN:
+                safe = False
+                break
+            if char in " \t\r\n*~`" or unicodedata.category(char) in _DROPPED_CATEGORIES:
+                before -= 1
+                continue
+            safe = unicodedata.category(unicodedata.normalize("NFKD", char)[-1]) != "Pd"
+            break
+        if safe:
+            breaks.append(position + 1)
+        position = text.find("\n", position + 1)
+    return breaks
+
+
+def locate_word_spans(text: str, view: str, spans: list[tuple[int, int]]) -> list[tuple[int, int] | None]:
+    """Original offsets of ``spans`` of ``word_view(text)``, mapping only the lines involved.
+
+    Mapping a whole value character by character is the slow part of a hit; a
+    hit only needs its own line(s). None for a span that cannot be placed this
+    way (the caller maps the whole text instead).
+    """
+    breaks = _safe_breaks(text)
+    if not breaks:
+        return [None] * len(spans)
+    bounds = [0, *breaks, len(text)]
+    region_words = [word_list(text[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    if " ".join(word for words in region_words for word in words) != view:
+        return [None] * len(spans)
+    first_word: list[int] = []
+    total = 0
+    for words in region_words:
+        first_word.append(total)
+        total += len(words)
+    located: dict[int, tuple[int, int] | None] = {}
+    cache: dict[tuple[int, int], tuple[str, list[int]]] = {}
+    counted_to, spaces = 0, 0
+    for index, (start, end) in sorted(enumerate(spans), key=lambda item: item[1]):
+        spaces += view.count(" ", counted_to, start)
+        counted_to = start
+        w0 = spaces
+        w1 = w0 + view.count(" ", start, end)
+        k0 = bisect_right(first_word, w0) - 1
+        k1 = bisect_right(first_word, w1) - 1
+        if (k0, k1) not in cache:
+            cache[(k0, k1)] = word_view_mapped(text[bounds[k0]:bounds[k1 + 1]])
+        mapped, origin = cache[(k0, k1)]
+        local_words = [w for words in region_words[k0:k1 + 1] for w in words]
+        local_start = sum(len(w) + 1 for w in local_words[:w0 - first_word[k0]])
+        local_end = local_start + (end - start)
+        if mapped[local_start:local_end] != view[start:end]:
+            located[index] = None
+            continue
+        first, last = original_span(origin, local_start, local_end)
+        located[index] = (bounds[k0] + first, bounds[k0] + last)
+    return [located[index] for index in range(len(spans))]
 
 
 def original_span(origin: list[int], start: int, end: int) -> tuple[int, int]:
