@@ -120,7 +120,7 @@ SHORTCUTS = (
     ("Edit", "Mark selection hazardous / unmark passage", "Ctrl+Shift+H"),
     ("Go", "Next part / previous part", "Ctrl+PgDown / Ctrl+PgUp"),
     ("Go", "Parts list", "Ctrl+1"), ("Go", "Form", "Ctrl+2"),
-    ("Go", "Findings / Flags / Preview", "Ctrl+3 / Ctrl+4 / Ctrl+5"),
+    ("Go", "Findings / Flags / Preview / History", "Ctrl+3 / Ctrl+4 / Ctrl+5 / Ctrl+6"),
     ("Tables", "Add record", "Insert (in a record list)"), ("Tables", "Duplicate record", "Ctrl+D"),
     ("Tables", "Remove record", "Delete"), ("Tables", "Move record up / down", "Alt+Up / Alt+Down"),
     ("Forms", "Next / previous field", "Tab / Shift+Tab"), ("Forms", "Jump to a field", "Alt+underlined letter"),

@@ -58,6 +58,8 @@ def install_panels(window: MainWindow) -> None:
 def _install_accountability(window: MainWindow, announce: bool) -> None:
     from app.ui.history_panel import install_accountability
     install_accountability(window)
+    if hasattr(window, "file_menu"):  # installed after the menus were built: add its actions to them
+        window.add_late_actions()
     if announce and window.session is not None:
         window.assessment_opened.emit(window.session)
 

@@ -244,7 +244,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = self.file_menu = bar.addMenu("&File")
         file_menu.addActions([self.new_action, self.open_action])
         self.recent_menu = QMenu("Open &Recent", self)
         self.recent_menu.aboutToShow.connect(self._fill_recent)
@@ -265,12 +265,24 @@ class MainWindow(QMainWindow):
         toggle.setText("&Checks panel")
         view_menu.addAction(toggle)
         view_menu.addAction(self.recheck_action)
-        go_menu = bar.addMenu("&Go")
+        go_menu = self.go_menu = bar.addMenu("&Go")
         go_menu.addActions([self.next_action, self.previous_action])
         go_menu.addSeparator()
         go_menu.addActions([self.focus_parts_action, self.focus_form_action, *self.panel_actions])
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.shortcuts_action, self.about_action])
+        self.add_late_actions()
+
+    def add_late_actions(self) -> None:
+        """Put the history panel's actions (Sign off…, History) in the menus once they exist."""
+        sign = getattr(self, "signoff_action", None)
+        if sign is not None and sign not in self.file_menu.actions():
+            self.file_menu.insertAction(self.export_action, sign)
+            sign.setEnabled(self.session is not None)
+            self.assessment_opened.connect(lambda session: sign.setEnabled(session is not None))
+        for action in self.panel_actions:
+            if action not in self.go_menu.actions():
+                self.go_menu.addAction(action)
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
