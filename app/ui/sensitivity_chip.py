@@ -48,21 +48,27 @@ class SensitivityChip(QToolButton):
         self._default = default
         self._on_choose = on_choose
         self._chosen: Sensitivity | None = None
-        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName(f"Sensitivity of {what}")
         self.setObjectName("sensitivityChip")
-        menu = QMenu(self)
-        for level in Sensitivity:
-            action = menu.addAction(f"{MNEMONICS[level]} — {EXPLAIN[level]}")
-            action.setData(level.value)
-        menu.addSeparator()
-        reset = menu.addAction(f"Form &default ({LABELS[default]})")
-        reset.setData("")
-        menu.triggered.connect(lambda action: self._picked(action.data()))
-        self.setMenu(menu)
+        self._menu: QMenu | None = None
+        self.clicked.connect(self.open_menu)
         self.show_level(None)
+
+    def open_menu(self) -> None:
+        """The choices, built on first use: a form has dozens of chips and most are never opened."""
+        if self._menu is None:
+            self._menu = QMenu(self)
+            self._menu.setAccessibleName(self.accessibleName())
+            for level in Sensitivity:
+                action = self._menu.addAction(f"{MNEMONICS[level]} — {EXPLAIN[level]}")
+                action.setData(level.value)
+            self._menu.addSeparator()
+            reset = self._menu.addAction(f"Form &default ({LABELS[self._default]})")
+            reset.setData("")
+            self._menu.triggered.connect(lambda action: self._picked(action.data()))
+        self._menu.popup(self.mapToGlobal(self.rect().bottomLeft()))
 
     @property
     def effective(self) -> Sensitivity:
