@@ -277,3 +277,15 @@ def test_every_edit_survives_close_and_reopen(qtbot, example_file, forms, monkey
     assert doc.record("training.checkpoints", added) is not None
     assert doc.get("training.summary").startswith("[[hazard:bio]]")
     assert doc.get("header.model.version").endswith("-b")
+
+
+def test_sensitivity_menu_from_the_keyboard(window, qtbot, example_file):
+    chip = row(window, "header.scope").chip
+    chip.setFocus()
+    qtbot.keyClick(chip, Qt.Key.Key_Space)
+    menu = chip._menu
+    assert menu is not None and menu.isVisible()
+    hazardous = next(a for a in menu.actions() if a.data() == "hazardous")
+    hazardous.trigger()
+    assert reopened(example_file).value("header.scope").sensitivity is Sensitivity.HAZARDOUS
+    assert chip.text().startswith("Hazardous")
