@@ -148,3 +148,30 @@ def test_fast_and_mapped_pattern_views_agree(text: str) -> None:
 def test_word_view_is_stable(text: str) -> None:
     once = word_view(text)
     assert word_view(once) == once
+
+
+_MIXED = st.lists(st.one_of(
+    st.sampled_from(["anthrax", "ricin", "Bacillus", "anthracis", "Weißfieber", "the", "model", "ΒΑΣΗ", "ſarin"]),
+    _TEXT), max_size=12).map(" ".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_MIXED)
+def test_the_cheap_gates_never_hide_a_hit(text: str) -> None:
+    """Building the word view only when the pattern view says a term might be there must
+    find exactly what building it always finds — at the same offsets."""
+    detectors = _detectors()
+    gated = [(h.start, h.end, h.normalised) for h in detectors.find(text)]
+    exhaustive = [(h.start, h.end, h.normalised) for h in detectors.find(text, exhaustive=True)]
+    assert gated == exhaustive
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_MIXED, max_size=4).map("\n".join))
+def test_placing_hits_line_by_line_agrees_with_mapping_the_whole_text(text: str) -> None:
+    from app.redaction.normalise import original_span
+    detectors = _detectors()
+    view, origin = word_view_mapped(text)
+    expected = sorted(original_span(origin, start, end) for start, end, _ in detectors._term_hits(view)) \
+        if view else []
+    assert sorted((h.start, h.end) for h in detectors.find(text)) == expected

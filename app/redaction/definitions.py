@@ -56,7 +56,8 @@ class DetectorSpec:
     trigger: str | None = None
     """A cheap expression that must match somewhere before the pattern is tried."""
     trigger_words: tuple[str, ...] = ()
-    """Literal strings one of which must occur (any letter case) before the pattern is tried."""
+    """Literal strings one of which must occur (any letter case) before the pattern is tried;
+    every text the pattern can match must contain one of them."""
     min_token_length: int | None = None
     """Search ``trigger`` only in whitespace-free tokens at least this long (for triggers
     that cannot match across whitespace, such as long runs of sequence letters)."""
@@ -153,6 +154,11 @@ def _spec(item: MarkedDict, name: str, errors: list[ContentError], normalise: An
         _compile(item["pattern"], flags, name, at("pattern"), "pattern", errors)
     if "trigger" in item:
         _compile(item["trigger"], 0, name, at("trigger"), "trigger", errors)
+    for index, word in enumerate(item.get("trigger_words", [])):
+        if any(marker in word for marker in "*~`"):
+            line, column = item["trigger_words"].item_marks[index]
+            errors.append(ContentError(name, line, column, f"trigger word {word!r} holds a Markdown emphasis "
+                                                           f"marker (* ~ `), which the gate drops; use trigger"))
     terms: tuple[str, ...] = ()
     if item["kind"] == "terms":
         for index, term in enumerate(item["terms"]):

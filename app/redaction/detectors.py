@@ -27,8 +27,8 @@ import ahocorasick
 from app.redaction.checks import CHECKS
 from app.redaction.definitions import DetectorSpec, load_detector_specs
 from app.redaction.normalise import (
-    decomposed, locate_word_spans, original_span, pattern_view, pattern_view_mapped, word_list, word_view,
-    word_view_mapped,
+    decomposed, gate_texts, locate_word_spans, original_span, pattern_view_gated, pattern_view_mapped, word_list,
+    word_view, word_view_mapped,
 )
 
 
@@ -54,6 +54,10 @@ class _PatternDetector:
     """Runs only when one of its ``trigger_words`` occurs (one shared Aho–Corasick pass)."""
 
 
+_TERMS = -1
+"""Payload of a gate word in the shared gate automaton: "a term might be here"."""
+
+
 class DetectorSet:
     """A compiled set of detectors; build once, use for every value and file."""
 
@@ -61,10 +65,10 @@ class DetectorSet:
         self.specs = tuple(specs)
         self._by_id = {spec.id: spec for spec in self.specs}
         self._automaton: ahocorasick.Automaton | None = None
-        self._first_words: frozenset[str] = frozenset()
+        self._gate_words: frozenset[str] = frozenset()
         self._patterns: list[_PatternDetector] = []
         keyed: dict[str, list[int]] = {}
-        trigger_words: dict[str, list[int]] = {}
+        gate_words: dict[str, set[int]] = {}
         for index, spec in enumerate(self.specs):
             if spec.kind == "terms":
                 for term in spec.terms:
@@ -75,7 +79,7 @@ class DetectorSet:
                 assert spec.pattern is not None
                 flags = re.IGNORECASE if spec.ignore_case else 0
                 for word in spec.trigger_words:
-                    trigger_words.setdefault(word.lower(), []).append(len(self._patterns))
+                    gate_words.setdefault(word.lower(), set()).add(len(self._patterns))
                 self._patterns.append(_PatternDetector(
                     spec, re.compile(spec.pattern, flags),
                     re.compile(spec.trigger) if spec.trigger else None, bool(spec.trigger_words)))
@@ -85,14 +89,17 @@ class DetectorSet:
                 automaton.add_word(key, (len(key), tuple(indexes)))
             automaton.make_automaton()
             self._automaton = automaton
-            self._first_words = frozenset(key.split(" ", 1)[0] for key in keyed)
-        self._trigger_automaton: ahocorasick.Automaton | None = None
-        if trigger_words:
+            # A term can only match where its longest word is a word of the text.
+            self._gate_words = frozenset(max(key.split(" "), key=len) for key in keyed)
+            for word in self._gate_words:
+                gate_words.setdefault(word, set()).add(_TERMS)
+        self._gate: ahocorasick.Automaton | None = None
+        if gate_words:
             gate = ahocorasick.Automaton()
-            for word, detectors in trigger_words.items():
-                gate.add_word(word, frozenset(detectors))
+            for word, payload in gate_words.items():
+                gate.add_word(word, frozenset(payload))
             gate.make_automaton()
-            self._trigger_automaton = gate
+            self._gate = gate
         self.term_count = len(keyed)
 
     def spec(self, detector_id: str) -> DetectorSpec:
@@ -109,23 +116,30 @@ class DetectorSet:
                 found.extend((start, end, self.specs[i]) for i in indexes)
         return _longest(found)
 
-    def _candidates(self, view: str) -> list[_PatternDetector]:
+    def _gates(self, gate_text: str) -> set[int]:
+        """One Aho–Corasick pass over the lower-cased pattern view: which pattern detectors'
+        trigger words occur, and (``_TERMS``) whether some term's longest word does."""
+        opened: set[int] = set()
+        if self._gate is not None:
+            for _, payload in self._gate.iter(gate_text):
+                opened |= payload
+        return opened
+
+    def _candidates(self, view: str, opened: set[int]) -> list[_PatternDetector]:
         """The pattern detectors whose cheap gates pass on ``view``."""
-        worded: set[int] = set()
-        if self._trigger_automaton is not None:
-            for _, detectors in self._trigger_automaton.iter(view.lower()):
-                worded |= detectors
+        split: list[str] | None = None
         tokens: dict[int, str] = {}
         chosen: list[_PatternDetector] = []
         for index, detector in enumerate(self._patterns):
-            if detector.gated_by_words and index not in worded:
+            if detector.gated_by_words and index not in opened:
                 continue
             if detector.trigger is not None:
                 where = view
                 shortest = detector.spec.min_token_length
                 if shortest is not None:
                     if shortest not in tokens:
-                        tokens[shortest] = " ".join([t for t in view.split() if len(t) >= shortest])
+                        split = view.split() if split is None else split
+                        tokens[shortest] = " ".join([t for t in split if len(t) >= shortest])
                     where = tokens[shortest]
                 if detector.trigger.search(where) is None:
                     continue
@@ -144,32 +158,41 @@ class DetectorSet:
                 found.append((match.start(), match.end(), detector.spec))
         return found
 
-    def _term_view_if_candidate(self, text: str, nfkd: str | None = None) -> str | None:
-        if self._automaton is None:
-            return None
-        words = word_list(text, nfkd)
-        if self._first_words.isdisjoint(words):
-            return None
-        return " ".join(words)
+    def _views(self, text: str, exhaustive: bool = False) -> tuple[str | None, str, set[int]]:
+        """(word view if a term might match, else None; pattern view; opened gates).
 
-    def find(self, text: str) -> list[Hit]:
+        The word view costs most, so it is built only when the lower-cased
+        pattern view contains some term's longest word, or when the pattern
+        view cannot vouch for the word view's words (``pattern_view_gated``).
+        ``exhaustive`` builds it always (tests compare both ways).
+        """
+        nfkd = decomposed(text)
+        pview, vouches = pattern_view_gated(text, nfkd)
+        gate, joined = gate_texts(pview)
+        opened = self._gates(gate)
+        might_match = _TERMS in opened or (joined is not None and _TERMS in self._gates(joined))
+        view = None
+        if self._automaton is not None and (exhaustive or not vouches or might_match):
+            words = word_list(text, nfkd)
+            if not self._gate_words.isdisjoint(words):
+                view = " ".join(words)
+        return view, pview, opened
+
+    def find(self, text: str, exhaustive: bool = False) -> list[Hit]:
         """Every hit in ``text``, with offsets into ``text``, in order."""
         hits: list[Hit] = []
-        nfkd = decomposed(text)
-        view = self._term_view_if_candidate(text, nfkd)
+        view, pview, opened = self._views(text, exhaustive)
         if view is not None:
             found = self._term_hits(view)
             if found:
                 hits.extend(self._located_terms(text, view, found))
-        if self._patterns:
-            view = pattern_view(text, nfkd)
-            chosen = self._candidates(view)
-            found = self._pattern_hits(view, chosen) if chosen else []
-            if found:
-                mapped, origin = pattern_view_mapped(text)
-                if mapped != view:
-                    found = self._pattern_hits(mapped, self._candidates(mapped))
-                hits.extend(self._located(text, found, origin))
+        chosen = self._candidates(pview, opened) if self._patterns else []
+        found = self._pattern_hits(pview, chosen) if chosen else []
+        if found:
+            mapped, origin = pattern_view_mapped(text)
+            if mapped != pview:
+                found = self._pattern_hits(mapped, self._candidates(mapped, self._gates(gate_texts(mapped)[0])))
+            hits.extend(self._located(text, found, origin))
         hits.sort(key=lambda h: (h.start, h.end, h.detector.id))
         return hits
 
@@ -205,17 +228,15 @@ class DetectorSet:
         matched and what, not where in a source value.
         """
         found: list[tuple[DetectorSpec, str]] = []
-        nfkd = decomposed(text)
-        view = self._term_view_if_candidate(text, nfkd)
+        view, pview, opened = self._views(text)
         if view is not None:
             for start, end, spec in self._term_hits(view):
                 if view[start:end] not in spec.allow:
                     found.append((spec, view[start:end]))
         if self._patterns:
-            view = pattern_view(text, nfkd)
-            for start, end, spec in self._pattern_hits(view, self._candidates(view)):
-                if word_view(view[start:end]) not in spec.allow:
-                    found.append((spec, view[start:end]))
+            for start, end, spec in self._pattern_hits(pview, self._candidates(pview, opened)):
+                if word_view(pview[start:end]) not in spec.allow:
+                    found.append((spec, pview[start:end]))
         return found
 
 

@@ -117,6 +117,34 @@ def _special_characters() -> tuple[str, ...]:
 
 
 @cache
+def _divergent_characters() -> frozenset[str]:
+    """Characters whose words differ between the word view and the lower-cased pattern view.
+
+    For text without them (and without a possible hyphen join or emphasis inside
+    a word, see ``pattern_view_gated``) every word of the word view occurs in the
+    lower-cased pattern view, so the pattern view can answer "could a term be
+    here?" and the word view is only built when it might be.
+    """
+    candidates = set(_special_characters())
+    for code in range(0x80, 0x110000):
+        char = chr(code)
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        if unicodedata.decomposition(char) or char.lower() != char or char.casefold() != char:
+            candidates.add(char)
+    word_table, pattern_table = _table(True), _table(False)
+    divergent = set()
+    for char in candidates:
+        in_words = "".join(c.translate(word_table).translate(_NON_WORD) if not c.isascii() else c
+                           for c in unicodedata.normalize("NFKD", char).casefold())
+        in_patterns = unicodedata.normalize("NFKD", char).translate(pattern_table).lower()
+        in_patterns = "".join(c if c.isalnum() else " " for c in in_patterns)
+        if " ".join(in_words.translate(_ASCII_SEPARATORS).split()) != " ".join(in_patterns.split()):
+            divergent.add(char)
+    return frozenset(divergent)
+
+
+@cache
 def _table(casefold: bool) -> dict[int, str]:
     step = _folder(casefold)
     table: dict[int, str] = {}
@@ -253,6 +281,53 @@ def pattern_view(text: str, nfkd: str | None = None) -> str:
                               nfkd if nfkd is not None else unicodedata.normalize("NFKD", text))
 
 
+_LOOSE_JOIN = re.compile(r"-[^\w\n]*\n\W*")
+
+
+def pattern_view_gated(text: str, nfkd: str | None = None) -> tuple[str, bool]:
+    """The pattern view, and whether ``gate_texts`` of it can stand in for the word view.
+
+    False when the text holds a character the two views fold differently (``ß``,
+    a Greek capital …) or a soft hyphen: then only the word view can tell which
+    words there are.
+    """
+    if text.isascii():
+        return text, True
+    if _SOFT_HYPHEN in text:
+        return pattern_view(text, nfkd), False
+    table = _table(False)
+    divergent = _divergent_characters()
+    clean = [True]
+
+    def fold(run: re.Match[str]) -> str:
+        part = run.group()
+        if clean[0] and not divergent.isdisjoint(part):
+            clean[0] = False
+        return part.translate(table)
+
+    view = _NON_ASCII_RUN.sub(fold, nfkd if nfkd is not None else unicodedata.normalize("NFKD", text))
+    return view, clean[0]
+
+
+def gate_texts(view: str) -> tuple[str, str | None]:
+    """Lower-cased forms of a pattern view in which every word of the word view occurs.
+
+    The first drops emphasis markers; the second (None unless a hyphen ends a
+    line) also joins hyphenated line breaks. Both glue words more eagerly than
+    the word view does, which cannot hide a word from a substring search. Words
+    that contain no marker are found in the first as written.
+    """
+    gate = view.lower()
+    if "*" in gate or "~" in gate or "`" in gate:
+        gate = gate.replace("*", "").replace("~", "").replace("`", "")
+    joined = None
+    if "-" in gate and "\n" in gate:
+        candidate = _LOOSE_JOIN.sub("", gate)
+        if candidate != gate:
+            joined = candidate
+    return gate, joined
+
+
 def pattern_view_mapped(text: str) -> tuple[str, list[int]]:
     if text.isascii():
         return text, list(range(len(text)))
@@ -336,3 +411,4 @@ def warm_up() -> None:
     """Build the folding tables now (about a second) rather than on the first keystroke."""
     _table(True)
     _table(False)
+    _divergent_characters()

@@ -3,11 +3,11 @@
 Run on purpose: ``pytest tests/benchmarks/bench_detectors.py -m benchmark -s``. The target
 (issue 4) is at least 20 MB/s on this 2-core machine with 10,000 terms and all patterns.
 The text is English-like prose with numbers, dates, typographic punctuation (about one
-non-ASCII character per 200, so most values take the non-ASCII path), Markdown emphasis, hyphenated line breaks, and a planted hit
-every ~8 KB (terms, disguised terms, e-mail addresses, IPs, CVE ids, keys), cut into field
-values of 0.5–4 KB as the scanner sees them. Figures printed: MB/s (UTF-8 bytes) for the
-whole set, for the term lists alone and for one huge value; the per-edit rescan time on the
-large example; hits found.
+non-ASCII character per 200, so most values take the non-ASCII path), Markdown emphasis,
+the odd hyphenated line break, and a planted hit every ~8 KB (terms, disguised terms,
+e-mail addresses, IPs, CVE ids, keys), cut into field values of 0.5–4 KB as the scanner
+sees them. Figures printed: MB/s (UTF-8 bytes) for the whole set, for the term lists
+alone and for one huge value; the per-edit rescan time on the large example; hits found.
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ WORDS = ("the model evaluation suite was run against several checkpoints and the
          "category cybersecurity persuasion autonomy biological chemical risk level critical high medium "
          "low assessment commitments accountability governance board sign-off revision summary").split()
 ASCII_DECOR = ("", "", "", "", "", "", "", "", ",", ",", ".", ".", ";", ":", "'s", " (see section 4.2)",
-               " **bold**", " 3.2e25 FLOP", " 2025-03-14", " 12 of 40", " 0.38 (0.27-0.50)", "-\n", "\n\n")
+               " **bold**", " 3.2e25 FLOP", " 2025-03-14", " 12 of 40", " 0.38 (0.27-0.50)", "\n\n")
+SPLIT_SHARE = 0.002
+"""A word hyphenated across a line break about once per 3,000 characters."""
 TYPOGRAPHIC = (" —", "’s", " “quoted”", " (see §4.2)", " 0.38 (0.27–0.50)", " café")
 TYPOGRAPHIC_SHARE = 0.03
 """About one typographic (non-ASCII) character per 200 characters, as in edited prose."""
@@ -64,6 +66,8 @@ def _corpus(rng: random.Random, terms: tuple[str, ...]) -> list[str]:
         while length < size:
             decor = rng.choice(TYPOGRAPHIC) if rng.random() < TYPOGRAPHIC_SHARE else rng.choice(ASCII_DECOR)
             word = rng.choice(WORDS) + decor
+            if rng.random() < SPLIT_SHARE:
+                word = word[:2] + "-\n" + word[2:]
             if rng.random() < 0.0008:
                 word = rng.choice(PLANTS + terms[:50])
             parts.append(word)
