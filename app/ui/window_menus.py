@@ -1,0 +1,189 @@
+"""The window's menus and the File commands (new, open, import, export), as a mixin.
+
+Kept out of ``window`` so that module stays about layout, navigation and
+following changes. Everything here acts through the window's public methods
+(``open_file``, ``set_assessment``, ``show_error``) and the core API.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu
+
+from app.model import Document, Value
+from app.store import AssessmentFile, StoreError
+from app.ui.dialogs import NewAssessmentDialog
+
+if TYPE_CHECKING:
+    from app.ui.window import MainWindow
+
+ASSESSMENT_FILTER = "Riskwright assessments (*.rwa);;All files (*)"
+
+
+class MenuCommands:
+    """Actions, menus and File commands of ``MainWindow`` (mixed into it)."""
+
+    def _action(self: MainWindow, text: str, slot, shortcut=None, tip: str = "") -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, (list, tuple)):
+                action.setShortcuts([QKeySequence(k) for k in shortcut])
+            else:
+                action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self: MainWindow) -> None:
+        key = QKeySequence.StandardKey
+        self.new_action = self._action("&New…", self.new_assessment, key.New, "Create a new assessment")
+        self.open_action = self._action("&Open…", self.open_dialog, key.Open, "Open an assessment file")
+        self.import_action = self._action("&Import YAML…", self.import_yaml, None,
+                                          "Create an assessment from a YAML file")
+        self.export_action = self._action("&Export…", self.export, "Ctrl+E",
+                                          "Write the internal or public report")
+        self.close_action = self._action("&Close", self.close_assessment, key.Close, "Close this assessment")
+        quit_keys = QKeySequence.keyBindings(key.Quit) or [QKeySequence("Ctrl+Q")]
+        self.quit_action = self._action("&Quit", self.close, quit_keys, "Quit Riskwright")
+        self.undo_action = self._action("&Undo", self.undo, key.Undo)
+        self.redo_action = self._action("&Redo", self.redo, [QKeySequence(key.Redo), QKeySequence("Ctrl+Y")])
+        self.cut_action = self._action("Cu&t", lambda: self._to_focus("cut"), key.Cut)
+        self.copy_action = self._action("&Copy", lambda: self._to_focus("copy"), key.Copy)
+        self.paste_action = self._action("&Paste", lambda: self._to_focus("paste"), key.Paste)
+        self.find_action = self._action("&Find in assessment…", self.find_bar.open, key.Find,
+                                        "Search every field of every stage")
+        self.hazard_action = self._action("Mark &hazardous / unmark", self.toggle_hazard, "Ctrl+Shift+H",
+                                          "Mark the selected passage hazardous, or unmark the passage "
+                                          "under the cursor")
+        self.recheck_action = self._action("&Re-run checks", self.recheck, "F5", "Check the assessment again")
+        self.next_action = self._action("&Next part", lambda: self._step_stage(1), "Ctrl+PgDown")
+        self.previous_action = self._action("&Previous part", lambda: self._step_stage(-1), "Ctrl+PgUp")
+        self.focus_parts_action = self._action("Parts &list", self.navigator.setFocus, "Ctrl+1")
+        self.focus_form_action = self._action("&Form", self._focus_form, "Ctrl+2")
+        self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts, key.HelpContents)
+        self.about_action = self._action("&About Riskwright", self.show_about)
+
+    def _build_menus(self: MainWindow) -> None:
+        bar = self.menuBar()
+        file_menu = self.file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.new_action, self.open_action])
+        self.recent_menu = QMenu("Open &Recent", self)
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addAction(self.import_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        file_menu.addActions([self.close_action, self.quit_action])
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.cut_action, self.copy_action, self.paste_action])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.find_action, self.hazard_action])
+        view_menu = bar.addMenu("&View")
+        toggle = self.dock.toggleViewAction()
+        toggle.setText("&Checks panel")
+        view_menu.addAction(toggle)
+        view_menu.addAction(self.recheck_action)
+        go_menu = self.go_menu = bar.addMenu("&Go")
+        go_menu.addActions([self.next_action, self.previous_action])
+        go_menu.addSeparator()
+        go_menu.addActions([self.focus_parts_action, self.focus_form_action, *self.panel_actions])
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([self.shortcuts_action, self.about_action])
+        self.add_late_actions()
+
+    def add_late_actions(self: MainWindow) -> None:
+        """Put the history panel's actions (Sign off…, History) in the menus once they exist."""
+        sign = getattr(self, "signoff_action", None)
+        if sign is not None and sign not in self.file_menu.actions():
+            self.file_menu.insertAction(self.export_action, sign)
+            sign.setEnabled(self.session is not None)
+            self.assessment_opened.connect(lambda session: sign.setEnabled(session is not None))
+        for action in self.panel_actions:
+            if action not in self.go_menu.actions():
+                self.go_menu.addAction(action)
+
+    def _fill_recent(self: MainWindow) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_files()
+        for number, path in enumerate(recent, start=1):
+            label = f"&{number} {path.name}" if number < 10 else path.name
+            action = self.recent_menu.addAction(label)
+            action.setToolTip(str(path))
+            action.setStatusTip(str(path))
+            action.triggered.connect(lambda _checked=False, p=path: self.open_file(p))
+        if not recent:
+            none = self.recent_menu.addAction("No recent files")
+            none.setEnabled(False)
+
+    def open_dialog(self: MainWindow) -> None:
+        start = str(self.session.path.parent) if self.session else str(Path.home())
+        chosen, _ = QFileDialog.getOpenFileName(self, "Open assessment", start, ASSESSMENT_FILTER)
+        if chosen:
+            self.open_file(Path(chosen))
+
+    def open_example(self: MainWindow) -> None:
+        from app.ui.main import first_start_file
+        try:
+            self.open_file(first_start_file())
+        except (StoreError, OSError) as error:
+            self.show_error("Cannot open the example", str(error))
+
+    def new_assessment(self: MainWindow) -> None:
+        from app.content.frameworks import framework_ids
+        folder = self.session.path.parent if self.session else Path.home()
+        answer, accepted = NewAssessmentDialog.ask(self, framework_ids(), self.settings.last_framework(), folder)
+        if not accepted or answer is None:
+            return
+        doc = Document()
+        doc.values["header.framework"] = Value(answer.framework)
+        doc.values["header.model.name"] = Value(answer.model_name)
+        doc.values["header.status"] = Value("draft")
+        try:
+            assessment = AssessmentFile.create(answer.path, doc)
+        except (StoreError, OSError) as error:
+            self.show_error("Cannot create the assessment", str(error))
+            return
+        self.settings.set_last_framework(answer.framework)
+        self.set_assessment(assessment)
+
+    def import_yaml(self: MainWindow) -> None:
+        from app.content.errors import ContentError, ContentErrors
+        from app.interchange import load_document
+        chosen, _ = QFileDialog.getOpenFileName(self, "Import YAML", str(Path.home()),
+                                                "YAML (*.yaml *.yml);;All files (*)")
+        if not chosen:
+            return
+        source = Path(chosen)
+        try:
+            doc = load_document(source.read_text(encoding="utf-8"), str(source), self.forms)
+        except (ContentError, ContentErrors) as error:
+            self.show_error("Cannot import the YAML file", str(error))
+            return
+        except (OSError, UnicodeDecodeError) as error:
+            self.show_error("Cannot import the YAML file", f"{source}: {error}")
+            return
+        target, _ = QFileDialog.getSaveFileName(self, "Save the imported assessment as",
+                                                str(source.with_suffix(".rwa")), ASSESSMENT_FILTER)
+        if not target:
+            return
+        try:
+            assessment = AssessmentFile.create(Path(target), doc)
+        except (StoreError, OSError) as error:
+            self.show_error("Cannot create the assessment", str(error))
+            return
+        self.set_assessment(assessment)
+
+    def export(self: MainWindow) -> None:
+        from app.ui.panels import open_export_dialog
+        if self.session is not None:
+            self.session.flush()
+            open_export_dialog(self)
