@@ -37,7 +37,7 @@ class ExportDialog(QDialog):
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
-        self.window = window
+        self.main = window
         self.setWindowTitle("Export report")
         self.setObjectName("exportDialog")
         self.setMinimumWidth(600)
@@ -135,14 +135,14 @@ class ExportDialog(QDialog):
         self.format.setCurrentIndex(max(0, self.format.findData(fmt)))
 
     def _folder(self) -> Path:
-        remembered = self.window.settings.last_export_folder()
+        remembered = self.main.settings.last_export_folder()
         if remembered is not None and remembered.is_dir():
             return remembered
-        session = self.window.session
+        session = self.main.session
         return session.path.parent if session else Path.home()
 
     def _suggest_path(self) -> None:
-        session = self.window.session
+        session = self.main.session
         if session is None:
             return
         current = Path(self.path.text()) if self.path.text() else None
@@ -160,7 +160,7 @@ class ExportDialog(QDialog):
     # -- running -------------------------------------------------------------------------
     def start(self) -> None:
         """Export with the current choices (on a worker thread)."""
-        session = self.window.session
+        session = self.main.session
         if session is None or self.running:
             return
         output = Path(self.path.text().strip())
@@ -168,7 +168,7 @@ class ExportDialog(QDialog):
             self._refuse("Choose a file name for the report.")
             return
         session.flush()
-        watch = getattr(self.window, "flag_watch", None)
+        watch = getattr(self.main, "flag_watch", None)
         if watch is not None:
             watch.settle()
         self.running = True
@@ -180,7 +180,7 @@ class ExportDialog(QDialog):
         self.progress.setFormat(f"Writing the {self.audience} report…")
         self.progress.show()
         path, audience, fmt = session.path, self.audience, self.format.currentData()
-        self.window.jobs.start(lambda _progress: _export(path, audience, fmt, output), self._done,
+        self.main.jobs.start(lambda _progress: _export(path, audience, fmt, output), self._done,
                                self._failed)
 
     def _done(self, outcome: Any) -> None:
@@ -197,7 +197,7 @@ class ExportDialog(QDialog):
             return
         self.last_result = payload
         self.last_refusal = None
-        self.window.settings.set_last_export_folder(payload.path.parent)
+        self.main.settings.set_last_export_folder(payload.path.parent)
         size = f"{payload.size / 1024:.0f} KB" if payload.size >= 1024 else f"{payload.size} bytes"
         pages = f", {payload.pages} pages" if payload.pages else ""
         self.message.setText(f"<b>Written:</b> {payload.path}<br>{payload.audience.capitalize()} report, "
@@ -205,7 +205,7 @@ class ExportDialog(QDialog):
         self.message.setProperty("state", "ok")
         self._polish(self.message)
         self.message.show()
-        self.window.statusBar().showMessage(f"Exported the {payload.audience} report to {payload.path}", 8000)
+        self.main.statusBar().showMessage(f"Exported the {payload.audience} report to {payload.path}", 8000)
         self.exported.emit(payload)
 
     def _failed(self, message: str) -> None:
@@ -234,12 +234,12 @@ class ExportDialog(QDialog):
         self.refused.emit(message)
 
     def _blocking_flags(self) -> list[Any]:
-        watch = getattr(self.window, "flag_watch", None)
+        watch = getattr(self.main, "flag_watch", None)
         return [] if watch is None else watch.open_flags(self.audience)
 
     def _list_flags(self) -> None:
         self.flags.clear()
-        session = self.window.session
+        session = self.main.session
         for flag in self._blocking_flags():
             where = address_label(flag.address, session, with_stage=False) if session else flag.address
             item = QListWidgetItem(f"“{flag.matched}” — {flag.category.replace('_', ' ')} — {where}")
@@ -256,11 +256,11 @@ class ExportDialog(QDialog):
         if item is None:
             return
         flag = item.data(Qt.ItemDataRole.UserRole)
-        self.window.show_panel("flags")
-        panel = getattr(self.window, "flags_panel", None)
+        self.main.show_panel("flags")
+        panel = getattr(self.main, "flags_panel", None)
         if panel is not None:
             panel.select_flag(flag.id)
-        self.window.go_to(flag.address, flag.start, flag.end - flag.start)
+        self.main.go_to(flag.address, flag.start, flag.end - flag.start)
 
     @staticmethod
     def _polish(widget: QWidget) -> None:

@@ -390,7 +390,7 @@ class ChoiceBinding(FieldBinding):
         if choices is None:
             box.setEditable(True)
             line = box.lineEdit()
-            if not line.property("bound"):
+            if line is not None and not line.property("bound"):
                 line.editingFinished.connect(self._edited)
                 line.setProperty("bound", True)
             box.setToolTip(f"{self.spec.help}\n\nThe framework does not list the choices; type the id.")

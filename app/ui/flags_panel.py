@@ -44,7 +44,7 @@ class FlagsPanel(QWidget):
 
     def __init__(self, window: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.window = window
+        self.main = window
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         self.summary = QLabel("No assessment open.")
@@ -105,8 +105,8 @@ class FlagsPanel(QWidget):
 
     # -- filling -------------------------------------------------------------------------
     def refresh(self) -> None:
-        watch = getattr(self.window, "flag_watch", None)
-        session = self.window.session
+        watch = getattr(self.main, "flag_watch", None)
+        session = self.main.session
         current = self.current_flag()
         self.tree.clear()
         if session is None or watch is None:
@@ -142,8 +142,9 @@ class FlagsPanel(QWidget):
             self.tree.addTopLevelItem(item)
             if current is not None and flag.id == current.id:
                 self.tree.setCurrentItem(item)
-        if self.tree.currentItem() is None and self.tree.topLevelItemCount():
-            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+        first = self.tree.topLevelItem(0)
+        if self.tree.currentItem() is None and first is not None:
+            self.tree.setCurrentItem(first)
         self._show_detail()
 
     def current_flag(self) -> Any:
@@ -153,7 +154,7 @@ class FlagsPanel(QWidget):
     def select_flag(self, flag_id: str) -> bool:
         for row in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(row)
-            if item.data(0, _FLAG_ROLE).id == flag_id:
+            if item is not None and item.data(0, _FLAG_ROLE).id == flag_id:
                 self.tree.setCurrentItem(item)
                 return True
         return False
@@ -168,7 +169,7 @@ class FlagsPanel(QWidget):
         if not has:
             self.detail.setText("")
             return
-        text = self.window.session.document.get(flag.address) if self.window.session else None
+        text = self.main.session.document.get(flag.address) if self.main.session else None
         context = ""
         if isinstance(text, str) and text[flag.start:flag.end] == flag.matched:
             before = text[max(0, flag.start - CONTEXT_CHARS):flag.start]
@@ -193,11 +194,11 @@ class FlagsPanel(QWidget):
             return False
         from app.redaction.flag_store import FlagError
         try:
-            self.window.flag_watch.redact(flag.id, domain, whole)
+            self.main.flag_watch.redact(flag.id, domain, whole)
         except FlagError as error:
-            self.window.show_error("Cannot redact", str(error))
+            self.main.show_error("Cannot redact", str(error))
             return False
-        self.window.statusBar().showMessage(f"Redacted “{flag.matched}” in {flag.address}.", 6000)
+        self.main.statusBar().showMessage(f"Redacted “{flag.matched}” in {flag.address}.", 6000)
         return True
 
     def dismiss_current(self) -> bool:
@@ -209,9 +210,9 @@ class FlagsPanel(QWidget):
             return False
         from app.redaction.flag_store import FlagError
         try:
-            self.window.flag_watch.dismiss(flag.id, reason)
+            self.main.flag_watch.dismiss(flag.id, reason)
         except FlagError as error:
-            self.window.show_error("Cannot dismiss", str(error))
+            self.main.show_error("Cannot dismiss", str(error))
             return False
-        self.window.statusBar().showMessage(f"Dismissed “{flag.matched}”: {reason}", 6000)
+        self.main.statusBar().showMessage(f"Dismissed “{flag.matched}”: {reason}", 6000)
         return True

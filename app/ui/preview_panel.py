@@ -33,7 +33,7 @@ def _render(path: Path, audience: str) -> tuple[str, Any]:
 class PreviewPanel(QWidget):
     def __init__(self, window: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.window = window
+        self.main = window
         self.view: Any = None
         self.document: Any = None
         self._buffer: QBuffer | None = None
@@ -84,11 +84,11 @@ class PreviewPanel(QWidget):
         self.holder.addWidget(self.view, 1)
 
     def refresh(self) -> None:
-        session = self.window.session
+        session = self.main.session
         if session is None or self.rendering:
             return
         session.flush()
-        watch = getattr(self.window, "flag_watch", None)
+        watch = getattr(self.main, "flag_watch", None)
         if watch is not None:
             watch.settle()
         self.rendering = True
@@ -96,7 +96,7 @@ class PreviewPanel(QWidget):
         audience = self.audience.currentData()
         self.status.setText(f"Rendering the {audience} report…")
         path = session.path
-        self.window.jobs.start(lambda _progress: _render(path, audience), self._rendered, self._failed)
+        self.main.jobs.start(lambda _progress: _render(path, audience), self._rendered, self._failed)
 
     def _rendered(self, outcome: tuple[str, Any]) -> None:
         self.rendering = False

@@ -56,7 +56,7 @@ class AppSettings:
     # -- recent files --------------------------------------------------------
     def recent_files(self) -> list[Path]:
         raw = self._qt.value("recent_files", [])
-        names = [raw] if isinstance(raw, str) else list(raw or [])
+        names = [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, (list, tuple)) else []
         return [Path(name) for name in names if name]
 
     def add_recent_file(self, path: Path) -> None:

@@ -148,9 +148,10 @@ class TableEditor(QFrame):
                                              self.duplicate_record)
         self.remove_button = self._button("Remove", "Remove the selected record (Delete); Undo brings it back",
                                           self.remove_record)
-        self.up_button = self._button("Move up", "Move the selected record up (Alt+Up)", lambda: self.move(-1))
+        self.up_button = self._button("Move up", "Move the selected record up (Alt+Up)",
+                                      lambda: self.move_record(-1))
         self.down_button = self._button("Move down", "Move the selected record down (Alt+Down)",
-                                        lambda: self.move(1))
+                                        lambda: self.move_record(1))
         for button in (self.add_button, self.duplicate_button, self.remove_button, self.up_button,
                        self.down_button):
             bar.addWidget(button)
@@ -210,8 +211,8 @@ class TableEditor(QFrame):
         for keys, slot in ((QKeySequence(Qt.Key.Key_Insert), self.add_record),
                            (QKeySequence("Ctrl+D"), self.duplicate_record),
                            (QKeySequence(QKeySequence.StandardKey.Delete), self.remove_record),
-                           (QKeySequence("Alt+Up"), lambda: self.move(-1)),
-                           (QKeySequence("Alt+Down"), lambda: self.move(1))):
+                           (QKeySequence("Alt+Up"), lambda: self.move_record(-1)),
+                           (QKeySequence("Alt+Down"), lambda: self.move_record(1))):
             shortcut = QShortcut(keys, self.view)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(slot)
@@ -275,7 +276,7 @@ class TableEditor(QFrame):
     def _update_state(self) -> None:
         count = self.model.rowCount()
         has = self.current_id is not None
-        row = self.model.row_of(self.current_id) if has else -1
+        row = self.model.row_of(self.current_id) if self.current_id is not None else -1
         self.detail.setVisible(has)
         self.empty_note.setVisible(count == 0)
         self.duplicate_button.setEnabled(has)
@@ -329,7 +330,7 @@ class TableEditor(QFrame):
         self.select_row(row)
         self.view.setFocus()
 
-    def move(self, step: int) -> None:
+    def move_record(self, step: int) -> None:
         if self.current_id is None:
             return
         self.session.flush()

@@ -298,7 +298,7 @@ class MainWindow(MenuCommands, QMainWindow):
         following = self.navigator.nextInFocusChain()
         chain: list[QWidget] = []
         widget = page.nextInFocusChain()
-        while widget is not page and page.isAncestorOf(widget):
+        while widget is not None and widget is not page and page.isAncestorOf(widget):
             if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
                 chain.append(widget)
             widget = widget.nextInFocusChain()

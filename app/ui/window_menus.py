@@ -8,7 +8,7 @@ following changes. Everything here acts through the window's public methods
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu
@@ -17,16 +17,17 @@ from app.model import Document, Value
 from app.store import AssessmentFile, StoreError
 from app.ui.dialogs import NewAssessmentDialog
 
-if TYPE_CHECKING:
-    from app.ui.window import MainWindow
-
 ASSESSMENT_FILTER = "Riskwright assessments (*.rwa);;All files (*)"
 
 
 class MenuCommands:
-    """Actions, menus and File commands of ``MainWindow`` (mixed into it)."""
+    """Actions, menus and File commands of ``MainWindow`` (mixed into it).
 
-    def _action(self: MainWindow, text: str, slot, shortcut=None, tip: str = "") -> QAction:  # type: ignore[no-untyped-def]
+    ``self`` is the ``MainWindow``; it is typed ``Any`` because a mixin cannot name
+    the class it is mixed into without a circular import.
+    """
+
+    def _action(self: Any, text: str, slot, shortcut=None, tip: str = "") -> QAction:  # type: ignore[no-untyped-def]
         action = QAction(text, self)
         if shortcut is not None:
             if isinstance(shortcut, (list, tuple)):
@@ -40,7 +41,7 @@ class MenuCommands:
         self.addAction(action)
         return action
 
-    def _build_actions(self: MainWindow) -> None:
+    def _build_actions(self: Any) -> None:
         key = QKeySequence.StandardKey
         self.new_action = self._action("&New…", self.new_assessment, key.New, "Create a new assessment")
         self.open_action = self._action("&Open…", self.open_dialog, key.Open, "Open an assessment file")
@@ -69,7 +70,7 @@ class MenuCommands:
         self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts, key.HelpContents)
         self.about_action = self._action("&About Riskwright", self.show_about)
 
-    def _build_menus(self: MainWindow) -> None:
+    def _build_menus(self: Any) -> None:
         bar = self.menuBar()
         file_menu = self.file_menu = bar.addMenu("&File")
         file_menu.addActions([self.new_action, self.open_action])
@@ -100,7 +101,7 @@ class MenuCommands:
         help_menu.addActions([self.shortcuts_action, self.about_action])
         self.add_late_actions()
 
-    def add_late_actions(self: MainWindow) -> None:
+    def add_late_actions(self: Any) -> None:
         """Put the history panel's actions (Sign off…, History) in the menus once they exist."""
         sign = getattr(self, "signoff_action", None)
         if sign is not None and sign not in self.file_menu.actions():
@@ -111,7 +112,7 @@ class MenuCommands:
             if action not in self.go_menu.actions():
                 self.go_menu.addAction(action)
 
-    def _fill_recent(self: MainWindow) -> None:
+    def _fill_recent(self: Any) -> None:
         self.recent_menu.clear()
         recent = self.settings.recent_files()
         for number, path in enumerate(recent, start=1):
@@ -124,20 +125,20 @@ class MenuCommands:
             none = self.recent_menu.addAction("No recent files")
             none.setEnabled(False)
 
-    def open_dialog(self: MainWindow) -> None:
+    def open_dialog(self: Any) -> None:
         start = str(self.session.path.parent) if self.session else str(Path.home())
         chosen, _ = QFileDialog.getOpenFileName(self, "Open assessment", start, ASSESSMENT_FILTER)
         if chosen:
             self.open_file(Path(chosen))
 
-    def open_example(self: MainWindow) -> None:
+    def open_example(self: Any) -> None:
         from app.ui.main import first_start_file
         try:
             self.open_file(first_start_file())
         except (StoreError, OSError) as error:
             self.show_error("Cannot open the example", str(error))
 
-    def new_assessment(self: MainWindow) -> None:
+    def new_assessment(self: Any) -> None:
         from app.content.frameworks import framework_ids
         folder = self.session.path.parent if self.session else Path.home()
         answer, accepted = NewAssessmentDialog.ask(self, framework_ids(), self.settings.last_framework(), folder)
@@ -155,7 +156,7 @@ class MenuCommands:
         self.settings.set_last_framework(answer.framework)
         self.set_assessment(assessment)
 
-    def import_yaml(self: MainWindow) -> None:
+    def import_yaml(self: Any) -> None:
         from app.content.errors import ContentError, ContentErrors
         from app.interchange import load_document
         chosen, _ = QFileDialog.getOpenFileName(self, "Import YAML", str(Path.home()),
@@ -182,7 +183,7 @@ class MenuCommands:
             return
         self.set_assessment(assessment)
 
-    def export(self: MainWindow) -> None:
+    def export(self: Any) -> None:
         from app.ui.panels import open_export_dialog
         if self.session is not None:
             self.session.flush()
