@@ -169,9 +169,15 @@ def test_the_cheap_gates_never_hide_a_hit(text: str) -> None:
 @settings(max_examples=1500, deadline=None)
 @given(st.lists(_MIXED, max_size=4).map("\n".join))
 def test_placing_hits_line_by_line_agrees_with_mapping_the_whole_text(text: str) -> None:
-    from app.redaction.normalise import original_span
+    import app.redaction.normalise as normalise_module
     detectors = _detectors()
     view, origin = word_view_mapped(text)
-    expected = sorted(original_span(origin, start, end) for start, end, _ in detectors._term_hits(view)) \
-        if view else []
-    assert sorted((h.start, h.end) for h in detectors.find(text)) == expected
+    expected = sorted(normalise_module.original_span(origin, start, end)
+                      for start, end, _ in detectors._term_hits(view)) if view else []
+    region = normalise_module._REGION_CHARS
+    try:
+        for size in (0, 7, region):   # every line its own region, small regions, the shipped size
+            normalise_module._REGION_CHARS = size
+            assert sorted((h.start, h.end) for h in detectors.find(text)) == expected
+    finally:
+        normalise_module._REGION_CHARS = region

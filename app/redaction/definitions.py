@@ -58,9 +58,9 @@ class DetectorSpec:
     trigger_words: tuple[str, ...] = ()
     """Literal strings one of which must occur (any letter case) before the pattern is tried;
     every text the pattern can match must contain one of them."""
-    min_token_length: int | None = None
-    """Search ``trigger`` only in whitespace-free tokens at least this long (for triggers
-    that cannot match across whitespace, such as long runs of sequence letters)."""
+    trigger_run: tuple[str, int] | None = None
+    """(characters, length): the pattern is tried only where at least ``length`` of these
+    (printable ASCII) characters stand in a row — a cheap test for long runs."""
     check: str | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
     allow: frozenset[str] = frozenset()
@@ -192,7 +192,9 @@ def _spec(item: MarkedDict, name: str, errors: list[ContentError], normalise: An
         sensitivity=Sensitivity(item["sensitivity"]), kind=item["kind"], terms=terms,
         pattern=item.get("pattern"), ignore_case=bool(item.get("ignore_case", False)),
         trigger=item.get("trigger"), trigger_words=tuple(item.get("trigger_words", [])),
-        min_token_length=item.get("min_token_length"), check=check, options=options,
+        check=check, options=options,
+        trigger_run=((item["trigger_run"]["characters"], item["trigger_run"]["length"])
+                     if "trigger_run" in item else None),
         allow=frozenset(normalise(a) for a in item.get("allow", [])),
         examples_match=tuple(examples.get("match", [])), examples_no_match=tuple(examples.get("no_match", [])),
         help=" ".join(str(item.get("help", "")).split()), source=SourcePosition(name, line, column),

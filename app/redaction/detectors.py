@@ -7,9 +7,9 @@ alternation). Before the automaton runs, a set lookup asks whether any word
 of the text starts some term at all — for most text none does, and the check
 costs one pass over words already split. Pattern detectors run on the pattern
 view behind cheap gates — literal ``trigger_words`` (all detectors' words in
-one more Aho–Corasick pass), a ``trigger`` expression, searched only in long
-tokens when ``min_token_length`` says so — and their candidates go through the
-named check (``app.redaction.checks``).
+one more Aho–Corasick pass), a ``trigger_run`` of characters (found with
+``str.translate``), a ``trigger`` expression — and their candidates go through
+the named check (``app.redaction.checks``).
 
 Matching happens on normalised views; ``find`` maps every hit back to offsets
 in the text it was given, so a flag can wrap exactly the matched passage.
@@ -52,8 +52,12 @@ class _PatternDetector:
     trigger: re.Pattern[str] | None
     gated_by_words: bool
     """Runs only when one of its ``trigger_words`` occurs (one shared Aho–Corasick pass)."""
+    run_table: dict[int, str] | None = None
+    """str.translate table marking ``trigger_run`` characters as "y", all else as " "."""
+    run_marker: str = ""
 
 
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _TERMS = -1
 """Payload of a gate word in the shared gate automaton: "a term might be here"."""
 
@@ -80,9 +84,15 @@ class DetectorSet:
                 flags = re.IGNORECASE if spec.ignore_case else 0
                 for word in spec.trigger_words:
                     gate_words.setdefault(word.lower(), set()).add(len(self._patterns))
+                run_table, run_marker = None, ""
+                if spec.trigger_run is not None:
+                    characters, length = spec.trigger_run
+                    run_table = {code: "y" if chr(code) in characters else " " for code in range(128)}
+                    run_marker = "y" * length
                 self._patterns.append(_PatternDetector(
                     spec, re.compile(spec.pattern, flags),
-                    re.compile(spec.trigger) if spec.trigger else None, bool(spec.trigger_words)))
+                    re.compile(spec.trigger) if spec.trigger else None, bool(spec.trigger_words),
+                    run_table, run_marker))
         if keyed:
             automaton = ahocorasick.Automaton()
             for key, indexes in keyed.items():
@@ -127,22 +137,18 @@ class DetectorSet:
 
     def _candidates(self, view: str, opened: set[int]) -> list[_PatternDetector]:
         """The pattern detectors whose cheap gates pass on ``view``."""
-        split: list[str] | None = None
-        tokens: dict[int, str] = {}
+        ascii_view: str | None = None
         chosen: list[_PatternDetector] = []
         for index, detector in enumerate(self._patterns):
             if detector.gated_by_words and index not in opened:
                 continue
-            if detector.trigger is not None:
-                where = view
-                shortest = detector.spec.min_token_length
-                if shortest is not None:
-                    if shortest not in tokens:
-                        split = view.split() if split is None else split
-                        tokens[shortest] = " ".join([t for t in split if len(t) >= shortest])
-                    where = tokens[shortest]
-                if detector.trigger.search(where) is None:
+            if detector.run_table is not None:
+                if ascii_view is None:  # run characters are ASCII; translate is fast on ASCII text
+                    ascii_view = view if view.isascii() else _NON_ASCII_RUN.sub(" ", view)
+                if detector.run_marker not in ascii_view.translate(detector.run_table):
                     continue
+            if detector.trigger is not None and detector.trigger.search(view) is None:
+                continue
             chosen.append(detector)
         return chosen
 
@@ -238,6 +244,47 @@ class DetectorSet:
                 if word_view(pview[start:end]) not in spec.allow:
                     found.append((spec, pview[start:end]))
         return found
+
+
+_WORKER_SET: DetectorSet | None = None
+PARALLEL_MIN_CHARS = 4_000_000
+"""Below this much text a second process costs more (start-up, compiling the set) than it saves."""
+
+
+def _start_worker(specs: tuple[DetectorSpec, ...]) -> None:
+    global _WORKER_SET
+    _WORKER_SET = DetectorSet(specs)
+
+
+def _find_chunk(texts: list[str]) -> list[list[tuple[int, int, str]]]:
+    assert _WORKER_SET is not None
+    return [[(h.start, h.end, h.detector.id) for h in _WORKER_SET.find(text)] for text in texts]
+
+
+def find_many(detectors: DetectorSet, texts: Sequence[str], workers: int | None = None) -> list[list[Hit]]:
+    """``detectors.find`` over many texts, in ``workers`` processes when the batch is large.
+
+    Whole-document scans and benchmarks use it; the per-edit rescan stays in
+    process. Hits come back as if found here (same specs, same offsets).
+    """
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    if workers <= 1 or sum(len(t) for t in texts) < PARALLEL_MIN_CHARS:
+        return [detectors.find(text) for text in texts]
+    chunks = [list(texts[i::workers]) for i in range(workers)]
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                             initargs=(detectors.specs,)) as pool:
+        results = list(pool.map(_find_chunk, chunks))
+    found: list[list[Hit]] = [[] for _ in texts]
+    for worker, chunk_results in enumerate(results):
+        for position, placed in enumerate(chunk_results):
+            index = worker + position * workers
+            text = texts[index]
+            found[index] = detectors._hits(text, [(start, end, detectors.spec(spec_id))
+                                                  for start, end, spec_id in placed])
+    return found
 
 
 def _longest(found: list[tuple[int, int, DetectorSpec]]) -> list[tuple[int, int, DetectorSpec]]:

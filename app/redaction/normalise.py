@@ -359,6 +359,9 @@ def _safe_breaks(text: str) -> list[int]:
     return breaks
 
 
+_REGION_CHARS = 1000
+
+
 def locate_word_spans(text: str, view: str, spans: list[tuple[int, int]]) -> list[tuple[int, int] | None]:
     """Original offsets of ``spans`` of ``word_view(text)``, mapping only the lines involved.
 
@@ -369,7 +372,11 @@ def locate_word_spans(text: str, view: str, spans: list[tuple[int, int]]) -> lis
     breaks = _safe_breaks(text)
     if not breaks:
         return [None] * len(spans)
-    bounds = [0, *breaks, len(text)]
+    bounds = [0]
+    for position in breaks:   # regions of about a kilobyte: few calls, little to map per hit
+        if position - bounds[-1] >= _REGION_CHARS and position < len(text):
+            bounds.append(position)
+    bounds.append(len(text))
     region_words = [word_list(text[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
     if " ".join(word for words in region_words for word in words) != view:
         return [None] * len(spans)
