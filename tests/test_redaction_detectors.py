@@ -147,3 +147,30 @@ def test_broken_definitions_are_reported_with_file_line_column(tmp_path: Path, b
     with pytest.raises(ContentErrors) as raised:
         load_detector_specs(tmp_path)
     assert message in str(raised.value)
+
+
+def test_find_many_in_worker_processes_matches_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    import app.redaction.detectors as detectors_module
+    texts = [f"Value {i}: ricin, ada{i}@lab.test and CVE-2099-{1000 + i}." for i in range(40)] + ["clean"] * 5
+    detectors = default_detectors()
+    monkeypatch.setattr(detectors_module, "PARALLEL_MIN_CHARS", 0)
+    parallel = detectors_module.find_many(detectors, texts, workers=2)
+    assert parallel == [detectors.find(text) for text in texts]
+    assert sum(len(found) for found in parallel) == 120
+
+
+def test_trigger_run_gate(tmp_path: Path) -> None:
+    _write(tmp_path, """
+detectors:
+  - id: long_x
+    label: Long runs of x or y
+    category: test
+    domain: other
+    sensitivity: internal
+    kind: pattern
+    pattern: '[xy]{12,}'
+    trigger_run: {characters: xy, length: 12}
+""")
+    detectors = DetectorSet(load_detector_specs(tmp_path))
+    assert [h.matched for h in detectors.find("a xyxyxyxyxyxy b xyxy")] == ["xyxyxyxyxyxy"]
+    assert detectors.find("xyxyxyxyxyx") == []
