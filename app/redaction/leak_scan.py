@@ -207,7 +207,7 @@ def _decode_pdf_string(token: bytes) -> str:
         body = token[1:-1]
         escapes = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
         raw = re.sub(rb"\\([0-7]{1,3}|.)", lambda m: (bytes([int(m.group(1), 8) & 0xFF])
-                                                      if m.group(1)[:1].isdigit()
+                                                      if m.group(1)[:1] in b"01234567"
                                                       else escapes.get(m.group(1), m.group(1))), body, flags=re.S)
     if raw.startswith(b"\xfe\xff"):
         return raw[2:].decode("utf-16-be", "replace")
