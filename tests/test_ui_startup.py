@@ -226,3 +226,21 @@ def test_tab_from_the_parts_list_enters_the_form(window, qtbot):
     assert QApplication.focusWidget() is first.binding.widget
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # a date field is left in one Tab
     assert QApplication.focusWidget() is first.chip
+
+
+def test_plain_start_with_a_damaged_last_file_still_opens_the_window(isolated_home, tmp_path):
+    broken = tmp_path / "last.rwa"
+    broken.write_bytes(b"not sqlite at all")
+    settings = AppSettings()
+    settings.add_recent_file(broken)
+    settings.sync()
+    script = ("import sys; from PySide6.QtCore import QTimer; from PySide6.QtWidgets import QApplication;"
+              "import app.ui.main as m; qapp = QApplication([]);"
+              "QTimer.singleShot(1500, lambda: (print('error:', [w.last_error for w in QApplication.topLevelWidgets()"
+              " if hasattr(w, 'last_error')]), QApplication.instance().exit(7)));"
+              "sys.exit(m.run_app(None, None))")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 7, result.stderr  # the window ran until we closed it
+    assert "not a Riskwright assessment" in result.stdout
+    assert broken.read_bytes() == b"not sqlite at all"

@@ -81,20 +81,27 @@ def run_app(path: str | None, screenshot: str | None, stage: str | None = None,
         forms = startup_forms()
     except (ContentError, ContentErrors) as error:
         return _fail(screenshot, "The form definitions are broken", str(error))
+    if stage and stage not in forms.stages:
+        return _fail(screenshot, "Unknown stage", f"no stage {stage!r}; stages are {', '.join(forms.stages)}")
+    assessment = None
+    problem = None
     try:
         target = Path(path) if path else start_file(settings)
         assessment = AssessmentFile.open(target)
-    except StoreError as error:
-        return _fail(screenshot, "Cannot open the assessment", str(error))
-    except OSError as error:
-        return _fail(screenshot, "Cannot open the assessment", str(error))
+    except (StoreError, OSError) as error:
+        problem = str(error)
+        if path or screenshot:
+            return _fail(screenshot, "Cannot open the assessment", problem)
 
     from app.ui.window import MainWindow
     window = MainWindow(forms, settings, remember_window=not screenshot, defer_secondary=True)
-    if stage and stage not in forms.stages:
-        assessment.close()
-        return _fail(screenshot, "Unknown stage", f"no stage {stage!r}; stages are {', '.join(forms.stages)}")
-    window.set_assessment(assessment)
+    if assessment is not None:
+        window.set_assessment(assessment)
+    else:
+        # Plain `riskwright` and the last file went bad: say so, and offer the empty window's
+        # New / Open / example buttons rather than refusing to start.
+        window.after_first_paint(lambda: window.show_error("Cannot reopen the last assessment",
+                                                           problem or ""))
     if stage:
         window.show_stage(stage)
     if panel:
