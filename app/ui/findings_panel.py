@@ -159,12 +159,12 @@ class FindingsPanel(QWidget):
                 source = " ".join(p for p in (getattr(citation, "source_title", ""),
                                                getattr(citation, "section", "")) if p)
             title = getattr(finding, "rule_title", "") or getattr(finding, "rule_id", "")
-            where = address_label(finding.address, session)
+            where = address_label(finding.address, session, with_stage=False)
             entries.append(Entry(finding.severity, finding.message, finding.address,
                                  f"{where}  ·  {title}" if title else where, source))
         for problem in analysis.problems:
             entries.append(Entry("invalid", problem.message[:1].upper() + problem.message[1:],
-                                 problem.address, address_label(problem.address, session)))
+                                 problem.address, address_label(problem.address, session, with_stage=False)))
         entries.sort(key=lambda e: SEVERITY_ORDER.get(e.severity, 9))
         self.summary.setText(analysis_summary(analysis, session.framework()))
         if entries == self._entries:
@@ -219,7 +219,8 @@ def analysis_summary(analysis: Analysis, framework: str | None) -> str:
     head = f"Checked against <b>{framework or 'no framework'}</b>"
     if analysis.status:
         head += f": <b>{STATUS_LABELS.get(analysis.status, analysis.status)}</b>"
-    parts = [f"{counts[s]} {SEVERITY_NAMES[s]}" for s in SEVERITY_ORDER if s in counts and s in SEVERITY_NAMES]
+    parts = [f"{counts[s]} {SEVERITY_NAMES[s][0 if counts[s] == 1 else 1]}" for s in SEVERITY_ORDER
+             if s in counts and s in SEVERITY_NAMES]
     if fix:
         parts.append(fix)
     text = head + (". " + ", ".join(parts) + "." if parts else ".")
@@ -230,5 +231,6 @@ def analysis_summary(analysis: Analysis, framework: str | None) -> str:
 
 
 STATUS_LABELS = {"compliant": "Compliant", "non_compliant": "Non-compliant", "incomplete": "Incomplete"}
-SEVERITY_NAMES = {"violation": "violations", "missing_evidence": "missing evidence", "warning": "warnings",
-                  "satisfied": "satisfied"}
+SEVERITY_NAMES = {"violation": ("violation", "violations"),
+                  "missing_evidence": ("missing evidence", "missing evidence"),
+                  "warning": ("warning", "warnings"), "satisfied": ("satisfied", "satisfied")}
