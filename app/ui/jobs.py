@@ -76,6 +76,9 @@ shows as stutter; 1 ms keeps the window smooth at a small cost to the job."""
 class JobRunner(QObject):
     """Starts jobs and keeps them alive until they report."""
 
+    activity = Signal(int)
+    """How many jobs are running now (for a busy indicator)."""
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         if sys.getswitchinterval() > GIL_SWITCH_SECONDS:
@@ -91,10 +94,15 @@ class JobRunner(QObject):
         job.signals.failed.connect(on_failed)
         if on_progress is not None:
             job.signals.progress.connect(on_progress)
-        job.signals.done.connect(lambda _result: self._running.discard(job))
-        job.signals.failed.connect(lambda _message: self._running.discard(job))
+        job.signals.done.connect(lambda _result: self._finished(job))
+        job.signals.failed.connect(lambda _message: self._finished(job))
         self.pool.start(job)
+        self.activity.emit(len(self._running))
         return job
+
+    def _finished(self, job: Job) -> None:
+        self._running.discard(job)
+        self.activity.emit(len(self._running))
 
     @property
     def busy(self) -> bool:

@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QProgressBar,
     QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QPushButton,
     QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget,
 )
@@ -121,6 +122,17 @@ class MainWindow(MenuCommands, QMainWindow):
         self.analysis_label.setObjectName("analysisLabel")
         self.flags_label = QLabel()
         self.flags_label.setObjectName("flagsLabel")
+        self.busy = QProgressBar()
+        self.busy.setObjectName("busyIndicator")
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(90)
+        self.busy.setMaximumHeight(12)
+        self.busy.setTextVisible(False)
+        self.busy.setAccessibleName("Working in the background")
+        self.busy.setToolTip("Checking, scanning or writing a report in the background")
+        self.busy.hide()
+        self.jobs.activity.connect(lambda running: self.busy.setVisible(running > 0))
+        self.statusBar().addPermanentWidget(self.busy)
         self.statusBar().addPermanentWidget(self.analysis_label)
         self.statusBar().addPermanentWidget(self.flags_label)
         self.statusBar().addPermanentWidget(self.saved_label)
