@@ -289,3 +289,16 @@ def test_sensitivity_menu_from_the_keyboard(window, qtbot, example_file):
     hazardous.trigger()
     assert reopened(example_file).value("header.scope").sensitivity is Sensitivity.HAZARDOUS
     assert chip.text().startswith("Hazardous")
+
+
+def test_long_text_fields_grow_with_wrapped_lines(qtbot):
+    edit = MarkdownEdit()
+    qtbot.addWidget(edit)
+    edit.resize(400, 100)
+    edit.show()
+    qtbot.waitExposed(edit)
+    before = edit.height()
+    qtbot.keyClicks(edit, "word " * 60)  # one paragraph, several wrapped lines
+    assert edit.height() > before
+    qtbot.keyClicks(edit, "\n".join(["line"] * 40))
+    assert edit.height() < 40 * edit.fontMetrics().lineSpacing()  # capped; it scrolls beyond that

@@ -65,6 +65,9 @@ class MarkdownEdit(QPlainTextEdit):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.highlighter = HazardHighlighter(self.document())
         self.document().blockCountChanged.connect(self._fit_height)
+        layout = self.document().documentLayout()
+        if layout is not None:  # wrapped lines change the height without a new paragraph
+            layout.documentSizeChanged.connect(self._fit_height)
         self._fit_height()
 
     def event(self, event: QEvent) -> bool:
