@@ -2,7 +2,8 @@
 
 The whole export — flag gate, audience filter, report, writer, leak scan of
 the finished bytes, atomic rename — is ``app.export.pipeline.export_file``,
-run on a worker with its own connection to the saved file. A refusal is shown
+run in the worker process (``app.ui.offload``) with its own connection to the
+saved file. A refusal is shown
 as the exporter words it; when open flags are the reason, they are listed here
 with a button to jump to each one. The dialog is not modal, so a person can
 resolve flags and export again without closing it.
@@ -16,6 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 
+from app.ui import offload
 from app.ui.analysis import address_label
 from PySide6.QtWidgets import (
     QButtonGroup, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
@@ -180,8 +182,8 @@ class ExportDialog(QDialog):
         self.progress.setFormat(f"Writing the {self.audience} report…")
         self.progress.show()
         path, audience, fmt = session.path, self.audience, self.format.currentData()
-        self.main.jobs.start(lambda _progress: _export(path, audience, fmt, output), self._done,
-                               self._failed)
+        self.main.jobs.start(lambda _progress: offload.run(offload.export, path, audience, fmt, output),
+                             self._done, self._failed)
 
     def _done(self, outcome: Any) -> None:
         self.running = False
@@ -266,18 +268,3 @@ class ExportDialog(QDialog):
     def _polish(widget: QWidget) -> None:
         widget.style().unpolish(widget)
         widget.style().polish(widget)
-
-
-def _export(path: Path, audience: str, fmt: str, output: Path) -> tuple[str, Any]:
-    """Worker thread: the whole export pipeline; refusals and file errors become messages."""
-    from app.export.errors import ExportRefused
-    from app.export.pipeline import export_file
-    from app.store import StoreError
-    try:
-        return "done", export_file(path, audience, fmt, output)
-    except ExportRefused as refusal:
-        return "refused", (refusal.reason, str(refusal))
-    except (StoreError, OSError) as error:
-        name = getattr(error, "filename", None)
-        detail = getattr(error, "strerror", None) or str(error)
-        return "error", f"{name}: {detail}" if name else detail

@@ -1,10 +1,10 @@
 """Keeps the open assessment's detector flags current while the person edits.
 
 The flags live in the file (``app.redaction.flag_store.FlagStore``). When a file
-opens, the whole document is scanned once on a worker thread, through a second
-connection to the same file (an SQLite connection belongs to the thread that
-opened it); from then on each change re-scans only what it touched, on the GUI
-thread, after edits settle. Changes made while the first scan runs are
+opens, the whole document is scanned once in the worker process
+(``app.ui.offload``), through its own connection to the same file; from then on
+each change re-scans only what it touched, on the GUI thread, after edits
+settle. Changes made while the first scan runs are
 re-scanned when it finishes, so nothing slips between the two.
 """
 
@@ -22,17 +22,16 @@ from app.ui.session import AssessmentSession, Change
 RESCAN_PAUSE_MS = 250
 
 
-def _scan_file(path: Path, forms: Any, progress: Progress) -> int:
-    """Worker thread: load the detectors (cached for the GUI thread too) and rescan everything."""
+def _scan_file(path: Path, progress: Progress) -> int:
+    """Worker thread: wait for the scan in the worker process (no interpreter lock held meanwhile),
+    then load the detectors here too (cached) for the per-edit rescans."""
     from app.redaction import default_detectors, load_audiences
-    from app.redaction.flag_store import FlagStore
-    from app.store import AssessmentFile
-    progress(5, "Loading detectors")
-    detectors, audiences = default_detectors(), load_audiences()
-    progress(30, "Scanning for hazardous terms")
-    with AssessmentFile.open(path) as own:
-        flags = FlagStore(own, forms, detectors, audiences).rescan_all()
-    return len(flags)
+    from app.ui import offload
+    progress(10, "Scanning for hazardous terms")
+    count = offload.run(offload.scan_file, path)
+    default_detectors()
+    load_audiences()
+    return count
 
 
 class FlagWatch(QObject):
@@ -64,8 +63,8 @@ class FlagWatch(QObject):
         if self._scanning or self._closed:
             return
         self._scanning = True
-        path, forms = self.session.path, self.session.forms
-        self.jobs.start(lambda progress: _scan_file(path, forms, progress), self._scanned, self._scan_failed)
+        path = self.session.path
+        self.jobs.start(lambda progress: _scan_file(path, progress), self._scanned, self._scan_failed)
 
     def _scanned(self, _count: int) -> None:
         self._scanning = False

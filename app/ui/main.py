@@ -95,6 +95,7 @@ def run_app(path: str | None, screenshot: str | None, stage: str | None = None,
 
     from app.ui.window import MainWindow
     window = MainWindow(forms, settings, remember_window=not screenshot, defer_secondary=True)
+    window.after_first_paint(_start_worker_processes)
     if assessment is not None:
         window.set_assessment(assessment)
     else:
@@ -115,6 +116,11 @@ def run_app(path: str | None, screenshot: str | None, stage: str | None = None,
         _take_screenshot(app, window, screenshot)
     code = app.exec()
     return code
+
+
+def _start_worker_processes() -> None:
+    from app.ui import offload
+    offload.warm_up()
 
 
 def _report_shown(window) -> None:  # type: ignore[no-untyped-def]

@@ -8,26 +8,12 @@ not linger on disk. The PDF view (QtPdf) is loaded when the tab is first used.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtWidgets import QSizePolicy, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.ui.export_dialog import _export
-
-
-def _render(path: Path, audience: str) -> tuple[str, Any]:
-    """Worker thread: write the PDF into a private temp folder, read it, delete it."""
-    with tempfile.TemporaryDirectory(prefix="riskwright-preview-") as folder:
-        output = Path(folder) / f"preview-{audience}.pdf"
-        kind, payload = _export(path, audience, "pdf", output)
-        if kind != "done":
-            return kind, payload
-        data = output.read_bytes()
-        output.unlink()
-    return "done", (data, payload)
+from app.ui import offload
 
 
 class PreviewPanel(QWidget):
@@ -96,7 +82,8 @@ class PreviewPanel(QWidget):
         audience = self.audience.currentData()
         self.status.setText(f"Rendering the {audience} report…")
         path = session.path
-        self.main.jobs.start(lambda _progress: _render(path, audience), self._rendered, self._failed)
+        self.main.jobs.start(lambda _progress: offload.run(offload.render_preview, path, audience),
+                             self._rendered, self._failed)
 
     def _rendered(self, outcome: tuple[str, Any]) -> None:
         self.rendering = False

@@ -1,0 +1,94 @@
+"""Heavy work in a separate process: the whole-file flag scan, exports, preview rendering.
+
+Python threads share one interpreter lock, so a scan or a PDF export running on
+a thread makes the window wait its turn each time it runs Python code — it
+stutters and the work itself runs at half speed. These jobs already work on the
+*saved* file through their own connection, so they can run in another process
+instead: the window's thread only waits on a pipe (no lock held) and stays
+smooth.
+
+This module imports no Qt: it is what the worker process loads. Every function
+here takes and returns plain, picklable data, and turns the refusals and file
+errors a person can act on into ``("refused" | "error", …)`` outcomes instead of
+exceptions.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+from collections.abc import Callable
+
+WORKERS = 2
+_pool: ProcessPoolExecutor | None = None
+T = TypeVar("T")
+
+
+def _worker_pool() -> ProcessPoolExecutor:
+    global _pool
+    if _pool is None:
+        # "spawn", never "fork": forking a process that runs Qt's threads is unsafe.
+        _pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"))
+    return _pool
+
+
+def run(function: Callable[..., T], *args: Any) -> T:
+    """Run ``function(*args)`` in the worker process and wait (call from a worker thread)."""
+    return _worker_pool().submit(function, *args).result()
+
+
+def warm_up() -> None:
+    """Start the worker processes early (after the first paint), so the first job does not wait."""
+    for _ in range(WORKERS):
+        _worker_pool().submit(_noop)
+
+
+def _noop() -> None:
+    return None
+
+
+def shutdown() -> None:
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=False, cancel_futures=True)
+        _pool = None
+
+
+# -- what runs in the worker process ------------------------------------------------------
+def scan_file(path: Path) -> int:
+    """Rescan every value of the saved file with the detectors; the flags are stored in the file."""
+    from app.redaction import default_detectors, load_audiences
+    from app.redaction.flag_store import FlagStore
+    from app.store import AssessmentFile
+    with AssessmentFile.open(path) as own:
+        return len(FlagStore(own, None, default_detectors(), load_audiences()).rescan_all())
+
+
+def export(path: Path, audience: str, fmt: str, output: Path) -> tuple[str, Any]:
+    """The whole export pipeline; refusals and file errors become outcomes with a message."""
+    from app.export.errors import ExportRefused
+    from app.export.pipeline import export_file
+    from app.store import StoreError
+    try:
+        return "done", export_file(path, audience, fmt, output)
+    except ExportRefused as refusal:
+        return "refused", (refusal.reason, str(refusal))
+    except (StoreError, OSError) as error:
+        name = getattr(error, "filename", None)
+        detail = getattr(error, "strerror", None) or str(error)
+        return "error", f"{name}: {detail}" if name else detail
+
+
+def render_preview(path: Path, audience: str) -> tuple[str, Any]:
+    """The PDF an export would write, as bytes; written in a private temp folder and deleted at once."""
+    with tempfile.TemporaryDirectory(prefix="riskwright-preview-") as folder:
+        output = Path(folder) / f"preview-{audience}.pdf"
+        kind, payload = export(path, audience, "pdf", output)
+        if kind != "done":
+            return kind, payload
+        data = output.read_bytes()
+        output.unlink()
+    return "done", (data, payload)
