@@ -111,7 +111,7 @@ def run_app(path: str | None, screenshot: str | None, stage: str | None = None,
             window.after_first_paint(window.preview_panel.refresh)
     window.show()
     if os.environ.get("RISKWRIGHT_REPORT_SHOWN"):
-        QTimer.singleShot(0, lambda: _report_shown(window))
+        window.after_first_paint(_report_shown, first=True)
     if screenshot:
         _take_screenshot(app, window, screenshot)
     code = app.exec()
@@ -123,9 +123,8 @@ def _start_worker_processes() -> None:
     offload.warm_up()
 
 
-def _report_shown(window) -> None:  # type: ignore[no-untyped-def]
-    """Print the wall-clock time once every widget has been rendered (start-up benchmark)."""
-    window.grab()
+def _report_shown() -> None:
+    """Print the wall-clock time right after the window's first paint (start-up benchmark)."""
     print(f"shown_at={time.time():.6f}", flush=True)
 
 
@@ -138,7 +137,7 @@ def _take_screenshot(app: QApplication, window, out: str) -> None:  # type: igno
             return False
         if window.flag_watch is not None and not window.flag_watch.ready and not window.flag_watch.error:
             return False
-        preview = getattr(window, "preview_panel", None)
+        preview = window.lazy_panels["preview"].panel
         return not (preview is not None and preview.rendering)
 
     def poll() -> None:

@@ -7,16 +7,53 @@ ones (the PDF view) only when their tab is first opened.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.ui.findings_panel import FindingsPanel
-from app.ui.flags_panel import FlagsPanel
-from app.ui.preview_panel import PreviewPanel
 
 if TYPE_CHECKING:
     from app.ui.window import MainWindow
+
+
+class LazyPanel(QWidget):
+    """A tab whose panel is built the first time it is shown or asked for."""
+
+    def __init__(self, build: Callable[[], QWidget]) -> None:
+        super().__init__()
+        self._build = build
+        self.panel: Any = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    def ensure(self) -> Any:
+        if self.panel is None:
+            self.panel = self._build()
+            self.layout().addWidget(self.panel)  # type: ignore[union-attr]
+        return self.panel
+
+    def focus_target(self) -> QWidget:
+        panel = self.ensure()
+        target = getattr(panel, "focus_target", None)
+        return target() if callable(target) else panel
+
+
+def _flags_panel(window: MainWindow) -> QWidget:
+    from app.ui.flags_panel import FlagsPanel
+    flags = FlagsPanel(window)
+    flags.go_to.connect(window.go_to)
+    window.flags_changed.connect(flags.refresh)
+    window.assessment_opened.connect(lambda _session: flags.refresh())
+    flags.refresh()
+    return flags
+
+
+def _preview_panel(window: MainWindow) -> QWidget:
+    from app.ui.preview_panel import PreviewPanel
+    return PreviewPanel(window)
 
 
 def install_panels(window: MainWindow) -> None:
@@ -27,15 +64,17 @@ def install_panels(window: MainWindow) -> None:
     window.analysis_ready.connect(findings.show_analysis)
     window.assessment_opened.connect(lambda session: findings.show_analysis(None) if session is None else None)
 
-    flags = FlagsPanel(window)
-    flags.go_to.connect(window.go_to)
-    window.flags_panel = flags  # type: ignore[attr-defined]
-    window.panels.addTab(flags, "Flags")
-    window.flags_changed.connect(flags.refresh)
-    window.assessment_opened.connect(lambda _session: flags.refresh())
-    preview = PreviewPanel(window)
-    window.preview_panel = preview  # type: ignore[attr-defined]
-    window.panels.addTab(preview, "Preview")
+    # Flags and Preview are built when first shown: start-up paints only what is visible.
+    window.lazy_panels = {"flags": LazyPanel(lambda: _flags_panel(window)),  # type: ignore[attr-defined]
+                          "preview": LazyPanel(lambda: _preview_panel(window))}
+    window.panels.addTab(window.lazy_panels["flags"], "Flags")  # type: ignore[attr-defined]
+    window.panels.addTab(window.lazy_panels["preview"], "Preview")  # type: ignore[attr-defined]
+
+    def shown(index: int) -> None:
+        page = window.panels.widget(index)
+        if isinstance(page, LazyPanel):
+            page.ensure()
+    window.panels.currentChanged.connect(shown)
 
     window.panel_actions = []  # type: ignore[attr-defined]
     for number, (index, name) in enumerate(((0, "Fi&ndings"), (1, "F&lags"), (2, "Pre&view")), start=3):

@@ -151,14 +151,17 @@ class MainWindow(MenuCommands, QMainWindow):
         self._update_actions()
 
     # -- first paint ------------------------------------------------------------------------
-    def after_first_paint(self, work: Callable[[], None]) -> None:
+    def after_first_paint(self, work: Callable[[], None], first: bool = False) -> None:
         """Run ``work`` once the window has been drawn (at once if it already has).
 
         Start-up shows the form first; checks, history and other panels fill in
-        a moment later instead of delaying the window.
+        a moment later instead of delaying the window. ``first`` puts ``work``
+        ahead of what is already waiting.
         """
         if self._painted:
             QTimer.singleShot(0, work)
+        elif first:
+            self._after_paint.insert(0, work)
         else:
             self._after_paint.append(work)
 
@@ -331,6 +334,16 @@ class MainWindow(MenuCommands, QMainWindow):
             return
         self.stack.setCurrentWidget(page)
         self.navigator.select_stage(stage)
+
+    @property
+    def flags_panel(self):  # type: ignore[no-untyped-def]
+        """The Flags tab's panel (built on first use)."""
+        return self.lazy_panels["flags"].ensure()
+
+    @property
+    def preview_panel(self):  # type: ignore[no-untyped-def]
+        """The Preview tab's panel (built on first use)."""
+        return self.lazy_panels["preview"].ensure()
 
     def show_panel(self, name: str) -> None:
         """Bring a dock tab forward by name: findings, flags or preview."""
