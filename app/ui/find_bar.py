@@ -16,6 +16,7 @@ from app.ui.analysis import address_label
 from app.ui.session import AssessmentSession
 
 MAX_HITS = 200
+VISIBLE_HITS = 8
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,9 @@ class FindBar(QFrame):
         layout.addLayout(row)
         self.results = QListWidget()
         self.results.setAccessibleName("Find results")
-        self.results.setMaximumHeight(170)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.results.setUniformItemSizes(True)
         self.results.hide()
         layout.addWidget(self.results)
         self.query.returnPressed.connect(self.search)
@@ -114,6 +117,8 @@ class FindBar(QFrame):
                              else "")
         self.results.setVisible(bool(hits))
         if hits:
+            row_height = self.results.sizeHintForRow(0)
+            self.results.setFixedHeight(min(len(hits), VISIBLE_HITS) * row_height + 2 * self.results.frameWidth() + 2)
             self.results.setCurrentRow(0)
             self.results.setFocus()
 
