@@ -14,6 +14,7 @@ from dataclasses import replace
 from app.export.build import CheckOutcome
 from app.export.report import Finding
 from app.model.document import Document
+from app.model.paths import Address
 
 WITHHELD_MESSAGE = " (The finding's details quote text withheld from this edition.)"
 
@@ -69,11 +70,17 @@ def for_audience(outcome: CheckOutcome, original: Document, filtered: Document,
     detail to the detectors, so the public edition names each source by
     title and section only.
     """
+    hidden = _withheld_record_ids(original, filtered)
     findings = []
     for finding in outcome.findings:
         if not keep_links:
             finding = replace(finding, citation_url="")
-        if any(_altered(original, filtered, address) for address in finding.quotes):
+        concerns = _record_of(finding.address)
+        if concerns is not None and concerns in hidden:
+            # The finding is about a withheld record: point at its table, never at its id.
+            finding = replace(finding, address=concerns[0])
+        if any(_altered(original, filtered, address) for address in finding.quotes) or any(
+                record_id in finding.message for _, record_id in hidden):
             title = finding.rule_title or finding.rule_id
             findings.append(Finding(finding.rule_id, finding.severity, finding.stage, finding.address,
                                     title.rstrip(".") + "." + WITHHELD_MESSAGE, finding.citation,
@@ -81,6 +88,25 @@ def for_audience(outcome: CheckOutcome, original: Document, filtered: Document,
         else:
             findings.append(finding)
     return CheckOutcome(tuple(findings), outcome.status, outcome.rubric_score)
+
+
+def _withheld_record_ids(original: Document, filtered: Document) -> set[tuple[str, str]]:
+    """(table, id) of every record the filter replaced (its id can be as telling as its text)."""
+    hidden = set()
+    for table, records in original.tables.items():
+        kept = {r.id for r in filtered.records(table)}
+        hidden |= {(table, r.id) for r in records if r.id not in kept}
+    return hidden
+
+
+def _record_of(address: str | None) -> tuple[str, str] | None:
+    if not address:
+        return None
+    try:
+        parsed = Address.parse(address)
+    except ValueError:
+        return None
+    return None if parsed.record is None or parsed.table is None else (parsed.table, parsed.record)
 
 
 def _altered(original: Document, filtered: Document, address: str) -> bool:

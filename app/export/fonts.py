@@ -11,6 +11,7 @@ fallback face, so a mixed sentence renders whole.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 
 from reportlab.lib.fonts import addMapping
@@ -109,10 +110,41 @@ def _missing_pattern() -> re.Pattern[str]:
     return re.compile(f"[{body}]+")
 
 
+@cache
+def _covered() -> frozenset[int]:
+    register_fonts()
+    return frozenset(pdfmetrics.getFont(SANS).face.charToGlyph) | frozenset(
+        pdfmetrics.getFont(FALLBACK).face.charToGlyph)
+
+
+def drawable(text: str) -> str:
+    """The text with characters neither face has replaced by their compatibility form, when that has one.
+
+    Mathematical bold or script letters (U+1D400…) are in neither font; their
+    NFKC form is the plain letter, which reads the same and is searched the
+    same. Anything else neither face covers is left as it is (drawn as an
+    empty box, still extractable as text).
+    """
+    if text.isascii():
+        return text
+    covered = _covered()
+    if all(ord(c) in covered for c in text):
+        return text
+    out = []
+    for char in text:
+        if ord(char) in covered or char in "\n\t":
+            out.append(char)
+            continue
+        compatible = unicodedata.normalize("NFKC", char)
+        out.append(compatible if compatible != char and all(ord(c) in covered for c in compatible) else char)
+    return "".join(out)
+
+
 def with_fallback(markup: str) -> str:
     """Wrap runs of characters DejaVu lacks in the fallback face (reportlab paragraph markup)."""
     if markup.isascii():
         return markup
+    markup = drawable(markup)
     return _missing_pattern().sub(lambda m: f'<font face="{FALLBACK}">{m.group(0)}</font>', markup)
 
 
@@ -120,6 +152,7 @@ def plain_with_fallback(text: str) -> list[tuple[str, str]]:
     """Split plain text into (font name, run) for drawing on a canvas or in a chart."""
     if text.isascii():
         return [(SANS, text)]
+    text = drawable(text)
     runs: list[tuple[str, str]] = []
     cursor = 0
     for match in _missing_pattern().finditer(text):

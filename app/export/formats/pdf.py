@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import io
+import unicodedata
 from dataclasses import replace
 from collections.abc import Iterable
 
@@ -117,7 +118,7 @@ class _Template(BaseDocTemplate):
         super().__init__(stream, pagesize=styles.page_size, invariant=1,
                          leftMargin=styles.margins["left"], rightMargin=styles.margins["right"],
                          topMargin=styles.margins["top"], bottomMargin=styles.margins["bottom"],
-                         title=f"{report.header.title}: {plain_text(report.header.model)}",
+                         title=_metadata_text(f"{report.header.title}: {plain_text(report.header.model)}"),
                          author="Riskwright", subject=f"{report.header.banner} edition", creator="Riskwright",
                          producer="Riskwright", keywords="", lang="en")
         self.writer, self.report = writer, report
@@ -570,6 +571,12 @@ class PdfWriter(ReportWriter):
         drawing = draw_chart(block, self.pdf.frame_width, self.styles)
         return [KeepTogether([Para(self._inline(block.title), self.pdf.h3), Spacer(1, 4), drawing,
                               Para(self._inline(block.caption), self.pdf.caption)])]
+
+
+def _metadata_text(text: str) -> str:
+    """Text for the Info dictionary: without invisible format characters (a soft hyphen has no
+    meaning in a title, and PDFDocEncoding has no code for it, so readers would see raw bytes)."""
+    return "".join(c for c in " ".join(text.split()) if unicodedata.category(c) != "Cf")
 
 
 def _tint(colour: str) -> str:

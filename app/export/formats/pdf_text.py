@@ -62,8 +62,9 @@ def colour(hex_colour: str) -> Color:
     return HexColor(hex_colour)
 
 
-# A line is a list of pieces: (x offset, text, style, width).
-Piece = tuple[float, str, RunStyle, float]
+# A line is a list of pieces: (x offset, text, style, width, glued before, glued after). A piece is
+# "glued" to its neighbour when the two are one word in two styles (``**Bio**:``).
+Piece = tuple[float, str, RunStyle, float, bool, bool]
 
 
 def _widths(style: RunStyle) -> dict[str, float]:
@@ -101,7 +102,9 @@ def break_lines(runs: list[Run], width: float) -> list[list[Piece]]:
     word_at = (0, 0, 0.0)  # piece index, character offset in that piece, x of the word being placed
 
     def finish() -> None:
-        lines.append([(p[0], p[1], p[2], p[3]) for p in line])
+        count = len(line)
+        lines.append([(p[0], p[1], p[2], p[3], bool(p[4]) and i > 0, i + 1 < count and bool(line[i + 1][4]))
+                      for i, p in enumerate(line)])
 
     for text, style in runs:
         if text == "\n":
@@ -130,12 +133,13 @@ def break_lines(runs: list[Run], width: float) -> list[list[Piece]]:
                     moved = line[piece_index:]
                     first = moved[0]
                     head = first[1][:offset].rstrip(" ")
-                    moved[0] = [word_x, first[1][offset:], first[2], first[0] + first[3] - word_x]
+                    moved[0] = [word_x, first[1][offset:], first[2], first[0] + first[3] - word_x, False]
                     del line[piece_index:]
                     if head:
-                        line.append([first[0], head, first[2], width_of(head, first[2].font, first[2].size)])
+                        line.append([first[0], head, first[2], width_of(head, first[2].font, first[2].size),
+                                     first[4]])
                     finish()
-                    line = [[p[0] - word_x, p[1], p[2], p[3]] for p in moved]
+                    line = [[p[0] - word_x, p[1], p[2], p[3], p[4]] for p in moved]
                     x -= word_x
                     word_at = (0, 0, 0.0)
                 last = line[-1]
@@ -143,7 +147,7 @@ def break_lines(runs: list[Run], width: float) -> list[list[Piece]]:
                     last[1] += part
                     last[3] += w
                 else:
-                    line.append([x, part, style, w])
+                    line.append([x, part, style, w, True])
                 x += w
                 continue
             start = x + gap if line else 0.0
@@ -157,7 +161,7 @@ def break_lines(runs: list[Run], width: float) -> list[list[Piece]]:
                 # Wider than what is left of an empty line: cut between characters.
                 chunks = _chunks(part, style, width - start, width)
                 for chunk, chunk_width in chunks[:-1]:
-                    line.append([start, chunk, style, chunk_width])
+                    line.append([start, chunk, style, chunk_width, False])
                     finish()
                     line, start, joined = [], 0.0, False
                 part, w = chunks[-1]
@@ -168,7 +172,7 @@ def break_lines(runs: list[Run], width: float) -> list[list[Piece]]:
                 last[3] = start + w - last[0]
                 word_at = (len(line) - 1, offset, start)
             else:
-                line.append([start, part, style, w])
+                line.append([start, part, style, w, False])
                 word_at = (len(line) - 1, 0, start)
             x = start + w
             in_word = True
@@ -256,7 +260,7 @@ class TextBlock(Flowable):
         # Backgrounds first, then all text in one text object, then decorations and links.
         for index, line in enumerate(lines):
             y = baseline0 - index * leading
-            for x, _text, run, w in line:
+            for x, _text, run, w, _before, _after in line:
                 if run.back:
                     canvas.setFillColor(colour(run.back))
                     canvas.rect(offsets[index] + x - 0.6, y + run.rise - run.size * 0.24, w + 1.2,
@@ -265,21 +269,22 @@ class TextBlock(Flowable):
         current: tuple[str, float, str] | None = None
         for index, line in enumerate(lines):
             y = baseline0 - index * leading
-            for x, chunk, run, _w in line:
-                # A space before and after each string, the origin moved back by one space width:
-                # nothing moves on the page, but tools that join a content stream's strings never
-                # run two neighbouring texts (a label and its value, two cells) into one word.
-                space = width_of(" ", run.font, run.size)
-                text.setTextOrigin(offsets[index] + x - space, y + run.rise)
+            for x, chunk, run, _w, glued_before, glued_after in line:
+                # A space before and after each string (the origin moved back by one space width, so
+                # nothing moves on the page): tools that join a content stream's strings never run two
+                # neighbouring texts (a label and its value, two cells) into one word. Not where one
+                # word changes style (``**Bio**:``): extracted text must keep that word whole.
+                lead = 0.0 if glued_before else width_of(" ", run.font, run.size)
+                text.setTextOrigin(offsets[index] + x - lead, y + run.rise)
                 if current != (run.font, run.size, run.colour):
                     text.setFont(run.font, run.size)
                     text.setFillColor(colour(run.colour))
                     current = (run.font, run.size, run.colour)
-                text.textOut(f" {chunk} ")
+                text.textOut(("" if glued_before else " ") + chunk + ("" if glued_after else " "))
         canvas.drawText(text)
         for index, line in enumerate(lines):
             y = baseline0 - index * leading
-            for x, _chunk, run, w in line:
+            for x, _chunk, run, w, _before, _after in line:
                 left = offsets[index] + x
                 if run.underline or run.strike:
                     canvas.setStrokeColor(colour(run.colour))
