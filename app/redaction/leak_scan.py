@@ -20,10 +20,12 @@ channels are the ones redaction.md lists as having leaked in real documents:
 * The file name.
 
 Withheld text is compared in the word view (``app.redaction.normalise``) as
-whole phrases; long texts are cut into overlapping runs of eight words, so a
-single sentence of a withheld paragraph is found on its own. Text too short to
-search without false alarms (under five letters, or one very common word) is
-listed in ``WithheldMatcher.skipped`` rather than silently ignored.
+whole phrases, in each channel as written and with "word- word" splits joined
+(a Markdown renderer turns a hyphen at a line break into a hyphen and a space).
+Long texts are cut into overlapping runs of eight words, so a single sentence
+of a withheld paragraph is found on its own. Text too short to search without
+false alarms (under five letters, or one very common word) is listed in
+``WithheldMatcher.skipped`` rather than silently ignored.
 """
 
 from __future__ import annotations
@@ -145,22 +147,37 @@ def leak_scan(output: Path | str | bytes, kind: str, withheld_texts: Iterable[st
         leaks.setdefault((leak.channel, leak.matched, leak.source, leak.kind), leak)
 
     allowed = set(dismissed)
-    for channel, text in _with_name(channels, file_name):
+    for channel, raw in _with_name(channels, file_name):
         if channel.startswith("!"):
-            add(Leak(channel[1:], text, None, "structure"))
+            add(Leak(channel[1:], raw, None, "structure"))
             continue
-        if not text:
+        if not raw:
             continue
-        for phrase, source in matcher.find(word_view(text)):
-            add(Leak(channel, _short(phrase), source, "withheld"))
-        if detectors is not None and not channel.endswith(BINARY):
-            for spec, matched in detectors.matches(text):
-                if spec.sensitivity <= audience_sees:
-                    continue
-                if (spec.id, word_view(matched)) in allowed:
-                    continue
-                add(Leak(channel, _short(matched), f"detector {spec.id}", "detector"))
+        for text in _readings(raw):
+            for phrase, source in matcher.find(word_view(text)):
+                add(Leak(channel, _short(phrase), source, "withheld"))
+            if detectors is not None and not channel.endswith(BINARY):
+                for spec, matched in detectors.matches(text):
+                    if spec.sensitivity <= audience_sees:
+                        continue
+                    if (spec.id, word_view(matched)) in allowed:
+                        continue
+                    add(Leak(channel, _short(matched), f"detector {spec.id}", "detector"))
     return list(leaks.values())
+
+
+_SPACED_HYPHEN = re.compile(r"(?<=[^\W_])[-\u2010\u2011\u00ad][ \t\u00a0]+(?=[^\W_])")
+
+
+def _readings(text: str) -> list[str]:
+    """The ways a reader may read ``text``: as it is, and — where a word ends in a hyphen
+    followed by spaces ("anth- rax", what a Markdown renderer makes of a hyphen at a line
+    break) — with those halves joined."""
+    if "-" in text or "\u2010" in text or "\u2011" in text or "\u00ad" in text:
+        joined = _SPACED_HYPHEN.sub("", text)
+        if joined != text:
+            return [text, joined]
+    return [text]
 
 
 def _with_name(channels: Iterator[tuple[str, str]], file_name: str | None) -> Iterator[tuple[str, str]]:
