@@ -458,12 +458,13 @@ class PdfWriter(ReportWriter):
         for index, column in enumerate(columns):
             texts = [plain_text(row[index].text) for row in sample if index < len(row)]
             longest_word = max((stringWidth(w, SANS, size) for t in texts for w in t.split()[:12]), default=0.0)
-            floor = max([stringWidth(w, SANS_BOLD, size) for w in column.split()] + [min(longest_word, total * 0.2)])
+            floor = max([stringWidth(w, SANS_BOLD, size) for w in column.split()] + [min(longest_word, total * 0.12)])
             lengths = sorted(stringWidth(t, SANS, size) for t in texts)
             typical = lengths[int(len(lengths) * 0.85)] if lengths else 0.0
             floors.append(floor + padding)
             wants.append(max(floor + padding, min(typical + padding, total * 0.45)))
         if weights and len(weights) == len(columns):
+            # The weights' shares, raised to each column's floor (the excess comes off the others below).
             wants = [max(f, w / sum(weights) * total) for f, w in zip(floors, weights, strict=True)]
         if sum(wants) <= total:
             spare = total - sum(wants)
