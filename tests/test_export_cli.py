@@ -112,3 +112,17 @@ def test_help_documents_the_exit_codes(capsys) -> None:
     text = " ".join(capsys.readouterr().out.split())
     assert "--audience {public,reviewers,internal}" in text and "--format {pdf,md,html,json}" in text
     assert "Exit 0 written, 1 refused (open flags or a leak; the message says which), 2 could not run." in text
+
+
+@pytest.mark.xfail(strict=False, reason=(
+    "blocked in app.redaction.leak_scan, not in the export: (1) _decode_pdf_string raises ValueError on "
+    "'\\8' or '\\9' inside a decoded binary stream (the embedded font programs), and (2) detectors run over "
+    "the strings of font streams ('pdf raw stream N strings', 'pdf object N stream strings'), so a font's "
+    "name table (dejavu.sourceforge.net) or random glyph bytes ('vx') read as host names or agent terms. "
+    "Either refuses every public PDF; the export fails closed, as it must."))
+@pytest.mark.parametrize("audience", ["public", "reviewers"])
+def test_public_and_reviewer_pdfs_are_written(example_file: Path, tmp_path: Path, capsys, audience: str) -> None:
+    output = tmp_path / f"{audience}.pdf"
+    code, out, err = _export(capsys, str(example_file), "--audience", audience, "--format", "pdf", "-o", str(output))
+    assert (code, err) == (0, ""), err
+    assert output.read_bytes().startswith(b"%PDF-") and _leftovers(tmp_path) == []
