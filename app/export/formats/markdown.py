@@ -85,9 +85,11 @@ class MarkdownWriter(ReportWriter):
         header = report.header
         lines = [f"> **{escape(header.banner)}**", "",
                  f"# {escape(header.model)} — {escape(header.title)}", ""]
-        facts = [("Version", header.version), ("Developer", header.developer),
-                 ("Framework", header.framework_title), ("Assessment date", header.assessment_date),
-                 ("Status", header.status), ("Revision", header.revision_hash), ("Edition", header.banner)]
+        facts = [("Version", header.version), ("Developer", header.developer), ("Framework", header.framework_title)]
+        if report.overall_status:
+            facts.append(("Result against the framework", report.overall_status.replace("_", "-").capitalize()))
+        facts += [("Decision", report.decision or "Not yet taken"), ("Assessment date", header.assessment_date),
+                  ("Status", header.status), ("Revision", header.revision_hash), ("Edition", header.banner)]
         lines += ["| | |", "| --- | --- |"]
         lines += [f"| **{label}** | {escape(value) if value else '—'} |" for label, value in facts]
         lines += ["", f"*{escape(audience_note(report))}*", ""]

@@ -28,7 +28,7 @@ from reportlab.platypus import (
 )
 
 from app.export.chart_drawing import draw_chart
-from app.export.fonts import SANS, SANS_BOLD, plain_with_fallback, with_fallback
+from app.export.fonts import MONO, SANS, SANS_BOLD, plain_with_fallback, with_fallback
 from app.export.formats.base import NOT_PROVIDED, ReportWriter, audience_note, sensitivity_tag
 from app.export.formats.pdf_markup import MarkupConverter, grid_style
 from app.export.formats.pdf_styles import Para, PdfStyles, pdf_styles
@@ -269,10 +269,16 @@ class PdfWriter(ReportWriter):
         if header.version:
             story.append(Para(f"Version {self._inline(header.version)}", pdf.h2))
         story.append(Spacer(1, 18))
-        facts = [("Developer", header.developer), ("Framework", header.framework_title),
-                 ("Assessment date", header.assessment_date), ("Status", header.status),
-                 ("Revision", header.revision_hash), ("Edition", header.banner)]
-        story.append(self._facts_table([(label, Cell(value or "—")) for label, value in facts], label_share=0.28))
+        facts: list[tuple[str, Cell]] = [("Developer", Cell(header.developer or "—")),
+                                         ("Framework", Cell(header.framework_title or "—"))]
+        if report.overall_status:
+            colour = self.styles.statuses.get(report.overall_status)
+            facts.append(("Result against the framework", Cell(report.overall_status.replace("_", "-").capitalize(),
+                                                                colour)))
+        facts += [("Decision", Cell(report.decision or "Not yet taken")),
+                  ("Assessment date", Cell(header.assessment_date or "—")), ("Status", Cell(header.status or "—")),
+                  ("Revision", Cell(header.revision_hash or "—")), ("Edition", Cell(header.banner))]
+        story.append(self._facts_table(facts, label_share=0.3, mono={"Revision"}))
         story.append(Spacer(1, 22))
         story.append(Para(with_fallback(html.escape(audience_note(report))), pdf.note))
         story.append(NextPageTemplate("body"))
@@ -405,9 +411,12 @@ class PdfWriter(ReportWriter):
         table.setStyle(TableStyle(commands))
         return table
 
-    def _facts_table(self, items: list[tuple[str, Cell]], label_share: float = 0.34) -> Table:
+    def _facts_table(self, items: list[tuple[str, Cell]], label_share: float = 0.34,
+                     mono: set[str] | frozenset[str] = frozenset()) -> Table:
         pdf = self.pdf
-        data = [[self._text(label, pdf.table_header), self._value_block(cell, pdf.body)] for label, cell in items]
+        data = [[self._text(label, pdf.table_header),
+                 TextBlock([(cell.text, RunStyle(MONO, 7.6, pdf.hex("ink")))], pdf.body) if label in mono
+                 else self._value_block(cell, pdf.body)] for label, cell in items]
         table = Table(data, colWidths=[pdf.frame_width * label_share, pdf.frame_width * (1 - label_share)],
                       hAlign="LEFT")
         commands: list[tuple] = [  # type: ignore[type-arg]
