@@ -361,8 +361,8 @@ class MarkupConverter:
                 if is_header and len(rows) == header_rows + 1:
                     header_rows += 1
         width = max((len(r) for r in rows), default=1)
-        for row in rows:
-            row.extend(TextBlock([], styles.table) for _ in range(width - len(row)))
+        for cells_of_row in rows:
+            cells_of_row.extend(TextBlock([], styles.table) for _ in range(width - len(cells_of_row)))
         table = Table(rows or [[TextBlock([], styles.table)]], repeatRows=header_rows,
                       colWidths=[styles.frame_width * 0.96 / width] * width, hAlign="LEFT")
         table.setStyle(grid_style(styles, header_rows, len(rows)))

@@ -97,7 +97,8 @@ def break_lines(runs: list[Run], width: float) -> list[list[Piece]]:
     lines: list[list[Piece]] = []
     line: list[list] = []  # type: ignore[type-arg]  # [x, text, style, width]
     x = 0.0
-    gap, gap_count, gap_style = 0.0, 0, None
+    gap, gap_count = 0.0, 0
+    gap_style: RunStyle | bool | None = None  # the style of every space in the gap; False when mixed
     in_word = False
     word_at = (0, 0, 0.0)  # piece index, character offset in that piece, x of the word being placed
 
