@@ -137,7 +137,7 @@ def run_history(args: argparse.Namespace) -> int:
 
 def _for_audience(audience: str, build: Any, code: int = EXIT_PROBLEMS) -> Any:
     """Run ``build(forms)`` for a wider audience; a refusal exits with ``code`` and nothing is written."""
-    from app.cli.history_audience import AudienceViewRefused
+    from app.redaction.history_view import AudienceViewRefused
     from app.content.forms import load_forms
     try:
         return build(load_forms())
@@ -146,7 +146,7 @@ def _for_audience(audience: str, build: Any, code: int = EXIT_PROBLEMS) -> Any:
 
 
 def _history_view(assessment: Any, forms: Any, audience: str, wanted: set[int]) -> list[dict[str, Any]]:
-    from app.cli.history_audience import history_for_audience
+    from app.redaction.history_view import history_for_audience
     from app.store import history
     bodies = history_for_audience(history.entries(assessment.db), assessment.document, audience, forms, wanted)
     for body in bodies:
@@ -174,7 +174,7 @@ def run_diff(args: argparse.Namespace) -> int:
         new = revision.resolve(assessment.db, assessment.document, args.rev_b)
         changes = revision.diff_documents(old.document, new.document)
         if args.audience != "internal":
-            from app.cli.history_audience import differences_for_audience
+            from app.redaction.history_view import differences_for_audience
             changes, withheld = _for_audience(args.audience, lambda forms: differences_for_audience(
                 old.document, new.document, changes, args.audience, forms), EXIT_CANNOT_RUN)
     note = (f"{withheld} change{'s' if withheld != 1 else ''} inside records the {args.audience} audience may "
