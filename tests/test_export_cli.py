@@ -126,3 +126,21 @@ def test_public_and_reviewer_pdfs_are_written(example_file: Path, tmp_path: Path
     code, out, err = _export(capsys, str(example_file), "--audience", audience, "--format", "pdf", "-o", str(output))
     assert (code, err) == (0, ""), err
     assert output.read_bytes().startswith(b"%PDF-") and _leftovers(tmp_path) == []
+
+
+def test_a_dismissed_flag_lets_the_public_export_through_and_is_logged_internally(tmp_path: Path, capsys) -> None:
+    source = _file_with(tmp_path, {"retrospective.predicted_well": "The range host 203.0.113.9 behaved as forecast."})
+    assert main(["scan", str(source), "--audience", "public"]) == 1
+    flag_id = capsys.readouterr().out.split()[0]
+    assert main(["resolve", str(source), flag_id, "--dismiss", "Documentation address (RFC 5737), not a real host"]) == 0
+    capsys.readouterr()
+    code, _, err = _export(capsys, str(source), "--audience", "public", "--format", "html",
+                           "-o", str(tmp_path / "public.html"))
+    assert (code, err) == (0, "")
+    assert "203.0.113.9" in (tmp_path / "public.html").read_text(encoding="utf-8")  # dismissed: kept, on purpose
+    code, _, _ = _export(capsys, str(source), "--audience", "internal", "--format", "md",
+                         "-o", str(tmp_path / "internal.md"))
+    log = (tmp_path / "internal.md").read_text(encoding="utf-8").split("#### Detector flags resolved", 1)[1]
+    assert code == 0
+    assert "retrospective.predicted\\_well" in log and "Dismissed" in log
+    assert "Documentation address (RFC 5737), not a real host" in log

@@ -88,8 +88,10 @@ def redaction_log_blocks(doc: Document, forms: FormSet,
                         tuple(choices), widths=(4, 3, 5))
     decisions = list(decisions)
     if decisions:
-        yield DataTable("Detector flags resolved", ("Where", "Detector", "Decision", "Reason and by whom", "When"),
-                        tuple((Cell(d.address), Cell(d.detector), Cell(d.action.capitalize()), Cell(d.detail),
+        yield DataTable("Detector flags resolved", ("Where", "Detector", "Decision", "Reason", "When"),
+                        tuple((Cell(d.address), Cell(d.detector),
+                               Cell({"dismiss": "Dismissed", "redact": "Redacted"}.get(d.action, d.action)),
+                               Cell(d.detail),
                                Cell(d.at)) for d in decisions), widths=(3.5, 2, 1.4, 4.5, 2))
     else:
         yield Prose("No detector flag has been resolved for this assessment.", tone="muted")
