@@ -132,7 +132,8 @@ def test_a_dismissed_flag_lets_the_public_export_through_and_is_logged_internall
     source = _file_with(tmp_path, {"retrospective.predicted_well": "The range host 203.0.113.9 behaved as forecast."})
     assert main(["scan", str(source), "--audience", "public"]) == 1
     flag_id = capsys.readouterr().out.split()[0]
-    assert main(["resolve", str(source), flag_id, "--dismiss", "Documentation address (RFC 5737), not a real host"]) == 0
+    reason = "Documentation address (RFC 5737), not a real host"
+    assert main(["resolve", str(source), flag_id, "--dismiss", reason]) == 0
     capsys.readouterr()
     code, _, err = _export(capsys, str(source), "--audience", "public", "--format", "html",
                            "-o", str(tmp_path / "public.html"))
