@@ -180,3 +180,16 @@ def test_an_open_flag_refuses_the_public_export_until_resolved(window, qtbot, tm
     dialog = _export(window, qtbot, "public", "md", target)
     assert dialog.last_refusal is None, dialog.last_refusal
     assert FAKE_AGENT not in target.read_text(encoding="utf-8").lower()
+
+
+def test_a_dead_worker_process_is_replaced(tmp_path, example_file):
+    import os
+    import signal
+
+    from app.ui import offload
+    kind, exported = offload.run(offload.export, example_file, "internal", "md", tmp_path / "a.md")
+    assert kind == "done"
+    for pid in list(offload._worker_pool()._processes):  # a worker dies (killed, out of memory)
+        os.kill(pid, signal.SIGKILL)
+    kind, exported = offload.run(offload.export, example_file, "internal", "md", tmp_path / "b.md")
+    assert kind == "done" and (tmp_path / "b.md").is_file()

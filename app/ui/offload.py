@@ -18,6 +18,7 @@ from __future__ import annotations
 import multiprocessing
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, TypeVar
 from collections.abc import Callable
@@ -36,8 +37,16 @@ def _worker_pool() -> ProcessPoolExecutor:
 
 
 def run(function: Callable[..., T], *args: Any) -> T:
-    """Run ``function(*args)`` in the worker process and wait (call from a worker thread)."""
-    return _worker_pool().submit(function, *args).result()
+    """Run ``function(*args)`` in the worker process and wait (call from a worker thread).
+
+    A worker that died (killed, out of memory) breaks the pool; it is replaced
+    and the job tried once more before the failure is reported.
+    """
+    try:
+        return _worker_pool().submit(function, *args).result()
+    except BrokenProcessPool:
+        shutdown()
+        return _worker_pool().submit(function, *args).result()
 
 
 def warm_up() -> None:
