@@ -249,8 +249,8 @@ normalise = word_view
 """The comparison form used everywhere ("contains" means: in the word view)."""
 
 
-def word_view_mapped(text: str) -> tuple[str, list[int]]:
-    """The word view and, per character, the offset of the original character."""
+def _folded_with_origin(text: str) -> tuple[str, list[int]]:
+    """The word view before it is cut into words, with each character's original offset."""
     table = _table(True)
 
     def fold(char: str) -> str:
@@ -259,7 +259,12 @@ def word_view_mapped(text: str) -> tuple[str, list[int]]:
 
     folded, origin = _expand(text, fold, str.lower)
     folded, origin = _delete(folded, origin, _JOIN)
-    folded, origin = _delete(folded, origin, _EMPHASIS)
+    return _delete(folded, origin, _EMPHASIS)
+
+
+def word_view_mapped(text: str) -> tuple[str, list[int]]:
+    """The word view and, per character, the offset of the original character."""
+    folded, origin = _folded_with_origin(text)
     words: list[str] = []
     word_origin: list[int] = []
     for match in _WORD.finditer(folded):
@@ -269,6 +274,39 @@ def word_view_mapped(text: str) -> tuple[str, list[int]]:
         words.append(match.group())
         word_origin.extend(origin[match.start():match.end()])
     return "".join(words), word_origin
+
+
+def _word_spans_to_original(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """The word view of ``text`` and the original offsets of ``spans`` of it.
+
+    Like ``word_view_mapped`` but without building a per-character map of the
+    whole view: only the word starts are recorded, and only the spans asked for
+    are mapped.
+    """
+    folded, origin = _folded_with_origin(text)
+    starts: list[int] = []
+    ends: list[int] = []
+    view_starts: list[int] = []
+    length = 0
+    for match in _WORD.finditer(folded):
+        if starts:
+            length += 1
+        starts.append(match.start())
+        ends.append(match.end())
+        view_starts.append(length)
+        length += match.end() - match.start()
+    view = " ".join(folded[a:b] for a, b in zip(starts, ends, strict=True))
+
+    def folded_offset(position: int) -> int:
+        word = bisect_right(view_starts, position) - 1
+        return starts[word] + (position - view_starts[word])
+
+    placed = []
+    for start, end in spans:
+        first = origin[folded_offset(start)]
+        last = origin[folded_offset(end - 1)] + 1
+        placed.append((first, last))
+    return view, placed
 
 
 # -- the pattern view --------------------------------------------------------
@@ -295,18 +333,30 @@ def pattern_view_gated(text: str, nfkd: str | None = None) -> tuple[str, bool]:
         return text, True
     if _SOFT_HYPHEN in text:
         return pattern_view(text, nfkd), False
-    table = _table(False)
-    divergent = _divergent_characters()
     clean = [True]
 
     def fold(run: re.Match[str]) -> str:
-        part = run.group()
-        if clean[0] and not divergent.isdisjoint(part):
+        folded = _RUNS.get(run.group())
+        if folded is None:
+            folded = _fold_run(run.group())
+        if not folded[1]:
             clean[0] = False
-        return part.translate(table)
+        return folded[0]
 
     view = _NON_ASCII_RUN.sub(fold, nfkd if nfkd is not None else unicodedata.normalize("NFKD", text))
     return view, clean[0]
+
+
+_RUNS: dict[str, tuple[str, bool]] = {}
+"""Pattern-view folding of non-ASCII runs seen before (typographic quotes and dashes repeat)."""
+
+
+def _fold_run(part: str) -> tuple[str, bool]:
+    if len(_RUNS) > 4096:
+        _RUNS.clear()
+    folded = (part.translate(_table(False)), _divergent_characters().isdisjoint(part))
+    _RUNS[part] = folded
+    return folded
 
 
 def gate_texts(view: str) -> tuple[str, str | None]:
@@ -386,7 +436,7 @@ def locate_word_spans(text: str, view: str, spans: list[tuple[int, int]]) -> lis
         first_word.append(total)
         total += len(words)
     located: dict[int, tuple[int, int] | None] = {}
-    cache: dict[tuple[int, int], tuple[str, list[int]]] = {}
+    groups: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
     counted_to, spaces = 0, 0
     for index, (start, end) in sorted(enumerate(spans), key=lambda item: item[1]):
         spaces += view.count(" ", counted_to, start)
@@ -395,17 +445,18 @@ def locate_word_spans(text: str, view: str, spans: list[tuple[int, int]]) -> lis
         w1 = w0 + view.count(" ", start, end)
         k0 = bisect_right(first_word, w0) - 1
         k1 = bisect_right(first_word, w1) - 1
-        if (k0, k1) not in cache:
-            cache[(k0, k1)] = word_view_mapped(text[bounds[k0]:bounds[k1 + 1]])
-        mapped, origin = cache[(k0, k1)]
         local_words = [w for words in region_words[k0:k1 + 1] for w in words]
         local_start = sum(len(w) + 1 for w in local_words[:w0 - first_word[k0]])
-        local_end = local_start + (end - start)
-        if mapped[local_start:local_end] != view[start:end]:
-            located[index] = None
-            continue
-        first, last = original_span(origin, local_start, local_end)
-        located[index] = (bounds[k0] + first, bounds[k0] + last)
+        groups.setdefault((k0, k1), []).append((index, local_start, local_start + (end - start)))
+    for (k0, k1), members in groups.items():
+        mapped, placed = _word_spans_to_original(text[bounds[k0]:bounds[k1 + 1]],
+                                                 [(local_start, local_end) for _, local_start, local_end in members])
+        for (index, local_start, local_end), (first, last) in zip(members, placed, strict=True):
+            start, end = spans[index]
+            if mapped[local_start:local_end] != view[start:end]:
+                located[index] = None
+            else:
+                located[index] = (bounds[k0] + first, bounds[k0] + last)
     return [located[index] for index in range(len(spans))]
 
 
