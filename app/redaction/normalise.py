@@ -409,7 +409,7 @@ def _safe_breaks(text: str) -> list[int]:
     return breaks
 
 
-_REGION_CHARS = 1000
+_REGION_CHARS = 300
 
 
 def locate_word_spans(text: str, view: str, spans: list[tuple[int, int]]) -> list[tuple[int, int] | None]:
