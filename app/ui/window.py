@@ -271,7 +271,8 @@ class MainWindow(MenuCommands, QMainWindow):
             self.flag_watch.close()
             self.flag_watch = None
         self._analysis_counts = {}
-        self.jobs.wait()
+        # Jobs still running finish on their own: they work on snapshots, their own connection
+        # or a worker process, never on this session, and report to closed listeners.
         for page in self.pages.values():
             page.release()
             self.stack.removeWidget(page)
@@ -526,4 +527,5 @@ class MainWindow(MenuCommands, QMainWindow):
         if self.remember_window:
             self.settings.save_window(self.saveGeometry(), self.saveState())
         self.close_assessment()
+        self.jobs.wait()  # an export in progress finishes (and renames its file) before quitting
         event.accept()
