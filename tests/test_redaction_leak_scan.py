@@ -240,3 +240,26 @@ def test_pdf_string_escapes_decode_like_pdf_readers() -> None:
     # \101 is octal for "A"; \8 and \9 are not octal escapes, so the backslash is dropped.
     assert _decode_pdf_string(rb"(a\8b\9c\101\(x\)\n)") == "a8b9cA(x)\n"
     assert _decode_pdf_string(b"<48 65 6c6c6f>") == "Hello"
+
+
+def test_font_programs_are_not_read_as_text_by_the_detectors() -> None:
+    """An embedded TrueType font carries its name table (with the font project's web address) and
+    bytes that look like short words; only page content, not font programs, goes to the detectors —
+    while withheld text is still looked for everywhere."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    font_path = Path(__file__).resolve().parent.parent / "resources" / "fonts" / "DejaVuSans.ttf"
+    pdfmetrics.registerFont(TTFont("LeakTestSans", str(font_path)))
+
+    def draw(pdf) -> None:  # type: ignore[no-untyped-def]
+        pdf.setFont("LeakTestSans", 11)
+        pdf.drawString(72, 700, "Public text in an embedded font: ÅÉÎõü — and “quotes”.")
+        pdf.drawString(72, 680, "Kerned agent name follows.")
+        pdf._code.append("BT /F1 12 Tf 72 660 Td [(sa) -30 (rin)] TJ ET")
+
+    data = _pdf(draw)
+    assert b"FontFile2" in data
+    leaks = leak_scan(data, "pdf", WITHHELD, default_detectors(), "public.pdf")
+    assert {leak.source for leak in leaks} == {"detector chem_schedule_one"}
+    assert {leak.channel for leak in leaks} >= {"pdf page 1 text"}
+    assert not any("(bytes)" in leak.channel for leak in leaks)

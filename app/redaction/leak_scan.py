@@ -231,12 +231,20 @@ def _decode_pdf_string(token: bytes) -> str:
     return raw.decode("latin-1")
 
 
-def _stream_texts(label: str, data: bytes) -> Iterator[tuple[str, str]]:
+def _stream_texts(label: str, data: bytes, content: bool = False) -> Iterator[tuple[str, str]]:
+    """A decoded stream, and the string operands in it joined (kerned ``TJ`` arrays read whole).
+
+    Only a page's content streams hold text; in any other stream (a font
+    program, an image) "strings" are bytes that happen to sit in brackets, so
+    there — as in every stream found only in the raw bytes — the strings are
+    searched for withheld text but not run through the detectors.
+    """
     yield label + BINARY, data.decode("latin-1")
     strings = [_decode_pdf_string(m.group()) for m in _PDF_STRING.finditer(data)]
     if strings:
-        yield f"{label} strings", "".join(strings)
-        yield f"{label} strings", " ".join(strings)
+        kind = "" if content else BINARY
+        yield f"{label} strings{kind}", "".join(strings)
+        yield f"{label} strings{kind}", " ".join(strings)
 
 
 def _pdf_value_strings(value: Any, depth: int = 0) -> Iterator[str]:
@@ -298,14 +306,51 @@ def pdf_channels(data: bytes) -> Iterator[tuple[str, str]]:
         yield "pdf XMP metadata text", unescape(re.sub(r"<[^>]*>", " ", xml))
     yield from (("pdf outline", title) for title in _outline_titles(reader.outline))
     seen: set[int] = set()
+    content = _content_streams(pages, IndirectObject)
     for generation in reader.xref.values():
         for number in generation:
-            yield from _object_channels(reader, number, seen, IndirectObject, StreamObject)
+            yield from _object_channels(reader, number, seen, content, StreamObject)
     for number in getattr(reader, "xref_objStm", {}):
-        yield from _object_channels(reader, number, seen, IndirectObject, StreamObject)
+        yield from _object_channels(reader, number, seen, content, StreamObject)
 
 
-def _object_channels(reader: Any, number: int, seen: set[int], indirect: Any, stream: Any
+def _content_streams(pages: list[Any], indirect: Any) -> set[int]:
+    """Object numbers of the streams that draw text: page contents and form XObjects."""
+    found: set[int] = set()
+
+    def add(reference: Any) -> None:
+        if isinstance(reference, indirect):
+            found.add(reference.idnum)
+
+    def forms(resources: Any, depth: int = 0) -> None:
+        if resources is None or depth > 8:
+            return
+        xobjects = resources.get_object().get("/XObject")
+        if xobjects is None:
+            return
+        for reference in xobjects.get_object().values():
+            xobject = reference.get_object()
+            if xobject.get("/Subtype") == "/Form" and isinstance(reference, indirect) \
+                    and reference.idnum not in found:
+                add(reference)
+                forms(xobject.get("/Resources"), depth + 1)
+
+    for page in pages:
+        try:
+            if "/Contents" in page:
+                reference = page.raw_get("/Contents")
+                add(reference)
+                target = reference.get_object() if isinstance(reference, indirect) else reference
+                if isinstance(target, list):  # an array of content streams
+                    for part in target:
+                        add(part)
+            forms(page.get("/Resources"))
+        except Exception:  # noqa: BLE001 - unknown structure: its strings are still read as withheld text
+            continue
+    return found
+
+
+def _object_channels(reader: Any, number: int, seen: set[int], content: set[int], stream: Any
                      ) -> Iterator[tuple[str, str]]:
     if number in seen:
         return
@@ -323,7 +368,7 @@ def _object_channels(reader: Any, number: int, seen: set[int], indirect: Any, st
             decoded = obj.get_data()
         except Exception:  # noqa: BLE001
             return
-        yield from _stream_texts(f"pdf object {number} stream", decoded)
+        yield from _stream_texts(f"pdf object {number} stream", decoded, number in content)
 
 
 def _outline_titles(outline: Any) -> Iterator[str]:
