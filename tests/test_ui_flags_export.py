@@ -193,3 +193,17 @@ def test_a_dead_worker_process_is_replaced(tmp_path, example_file):
         os.kill(pid, signal.SIGKILL)
     kind, exported = offload.run(offload.export, example_file, "internal", "md", tmp_path / "b.md")
     assert kind == "done" and (tmp_path / "b.md").is_file()
+
+
+def test_public_pdf_export_and_preview(window, qtbot, tmp_path):
+    dialog = _export(window, qtbot, "public", "pdf", tmp_path / "public.pdf")
+    assert dialog.last_refusal is None, dialog.last_refusal
+    text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "public.pdf").pages)
+    assert "Halcyon-3" in text and "Glimmerpox" not in text
+    window.show_panel("preview")
+    preview = window.preview_panel
+    preview.audience.setCurrentIndex(preview.audience.findData("public"))
+    preview.refresh()
+    qtbot.waitUntil(lambda: not preview.rendering, timeout=120000)
+    assert preview.pages >= 2, preview.status.text()
+    assert "Public report" in preview.status.text()
