@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import cel
+from app.content.expressions import cel
 
 from app.model.document import Document, Record
 from app.model.forms import FieldSpec, FormSet

@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import cel
+from app.content.expressions import cel
 
 from app.content.errors import ContentError, ContentErrors
 from app.content.locate import content_path

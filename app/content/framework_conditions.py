@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import cel
+from app.content.expressions import cel
 
 from app.content.forms import STAGES
 from app.content.framework_spec import Condition

@@ -20,18 +20,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app import __version__
 from app.ui.settings import AppSettings, data_folder
 
-
-def _skip_cel_repl() -> None:
-    """``import cel`` also imports the package's interactive REPL (typer, rich, prompt_toolkit):
-    about 0.15 s of start-up for a module the app never uses. Registering an empty stand-in
-    before the first import keeps the expression engine and drops the REPL."""
-    import types
-    if "cel" not in sys.modules:
-        sys.modules.setdefault("cel.cli", types.ModuleType("cel.cli"))
-
-
-_skip_cel_repl()
-
 EXIT_OK = 0
 EXIT_CANNOT_RUN = 2
 SCREENSHOT_WAIT_MS = 30000
