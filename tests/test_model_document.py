@@ -64,3 +64,13 @@ def test_addresses_round_trip_through_text():
     assert str(address) == "pre_deployment.evaluations[ev-7].elicitation.person_hours"
     with pytest.raises(ValueError, match="not a field path"):
         Address.parse("Header Model Name")
+
+
+def test_a_lowered_sensitivity_counts_only_with_a_reason():
+    from app.model.validate import effective_sensitivity
+    hazardous, public = Sensitivity.HAZARDOUS, Sensitivity.PUBLIC
+    assert effective_sensitivity(hazardous, None, None) is hazardous
+    assert effective_sensitivity(public, hazardous, None) is hazardous
+    assert effective_sensitivity(hazardous, public, None) is hazardous
+    assert effective_sensitivity(hazardous, public, "   ") is hazardous
+    assert effective_sensitivity(hazardous, public, "only the fake kit's name; reviewed") is public

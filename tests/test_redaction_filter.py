@@ -12,6 +12,7 @@ from app.model.document import Document, Record, Value
 from app.model.sensitivity import Sensitivity
 from app.redaction import FilterRefused, for_audience, load_audiences
 from app.redaction.audiences import load_audiences as load_audiences_file
+from app.redaction.filtering import REASON_WITHHELD
 
 EVAL = "pre_deployment.evaluations"
 DESCRIPTION = "pre_deployment.evaluations[].description"   # markdown, public by default
@@ -79,8 +80,10 @@ def test_raising_and_lowering_sensitivity(forms) -> None:  # type: ignore[no-unt
     assert by_id["ev-1"].values["description"].data == "[redacted: internal detail]"
     assert by_id["ev-2"].values["task_details"].data == "[redacted: hazardous detail]"
     assert by_id["ev-3"].values["task_details"].data == "cleared text"
-    # The assessor's reasons are notes, not publication text.
-    assert by_id["ev-3"].values["task_details"].sensitivity_reason is None
+    # The assessor's reasons are notes, not publication text: only their presence travels, so the
+    # copy still counts the value at the level it was lowered to.
+    assert by_id["ev-3"].values["task_details"].sensitivity_reason == REASON_WITHHELD
+    assert "cleared" not in REASON_WITHHELD
 
 
 def test_hazardous_record_is_withheld_whole_and_disclosed(forms) -> None:  # type: ignore[no-untyped-def]

@@ -226,7 +226,8 @@ def display(ctx: _Context, spec: FieldSpec, data: Any, record: Record | None = N
 
 def _entry(ctx: _Context, spec: FieldSpec, value: Value | None, address: str,
            record: Record | None = None) -> FieldEntry:
-    sensitivity = effective_sensitivity(spec, value.sensitivity if value else None)
+    sensitivity = effective_sensitivity(spec.sensitivity, value.sensitivity if value else None,
+                                        value.sensitivity_reason if value else None)
     if ctx.withholding.value(address):
         # The filter put a fixed placeholder in the value; print it as it is, never formatted.
         data = value.data if value is not None and isinstance(value.data, str) else None

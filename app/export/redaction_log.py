@@ -46,7 +46,7 @@ def redaction_log_blocks(doc: Document, forms: FormSet,
         if not forms.has_field(address.field):
             continue
         spec = forms.field(address.field)
-        sensitivity = effective_sensitivity(spec, value.sensitivity)
+        sensitivity = effective_sensitivity(spec.sensitivity, value.sensitivity, value.sensitivity_reason)
         if sensitivity > Sensitivity.PUBLIC:
             values[(address.field, sensitivity)] += 1
         if value.sensitivity is not None and value.sensitivity != spec.sensitivity:

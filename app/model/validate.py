@@ -44,9 +44,17 @@ def _always(_spec: FieldSpec, _record: Record | None) -> bool:
     return True
 
 
-def effective_sensitivity(spec: FieldSpec, chosen: Sensitivity | None) -> Sensitivity:
-    """The sensitivity a value is treated with; an unreasoned lowering is ignored."""
-    return spec.sensitivity if chosen is None else chosen
+def effective_sensitivity(default: Sensitivity, chosen: Sensitivity | None, reason: str | None) -> Sensitivity:
+    """The sensitivity a value is treated with: the form's default, raised by the assessor,
+    lowered only when a reason is given (an unreasoned lowering is ignored, failing safe).
+
+    The one definition: validation, the audience filter and the reports all use it.
+    """
+    if chosen is None:
+        return default
+    if chosen < default and not (reason and reason.strip()):
+        return default
+    return chosen
 
 
 def check_value(spec: FieldSpec, data: object, record: Record | None,

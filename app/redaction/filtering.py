@@ -28,6 +28,7 @@ from typing import Any
 from app.model.document import Document, Record, Value
 from app.model.forms import FieldSpec, FormSet
 from app.model.paths import Address, table_field
+from app.model.validate import effective_sensitivity
 from app.model.sensitivity import Sensitivity
 from app.model.spans import SpanError, has_span_markup, parse_spans
 from app.model.values import TEXT_TYPES, parse_value
@@ -120,14 +121,19 @@ class Filtered:
         return lines
 
 
-def effective(default: Sensitivity, chosen: Sensitivity | None, reason: str | None) -> Sensitivity:
-    """The sensitivity a value is treated with: the form's default, raised by the assessor,
-    lowered only when a reason is given."""
-    if chosen is None:
-        return default
-    if chosen < default and not (reason and reason.strip()):
-        return default
-    return chosen
+effective = effective_sensitivity
+
+REASON_WITHHELD = "[reason withheld]"
+"""Stands in for a free-text sensitivity reason outside the internal copy.
+
+The reason's words stay inside, but its presence must travel: without it a
+value lowered (with a reason) to public would count at its form default again
+wherever the filtered copy's sensitivity is computed, e.g. in the reports.
+"""
+
+
+def _reason_mark(reason: str | None) -> str | None:
+    return REASON_WITHHELD if reason and reason.strip() else None
 
 
 def value_sensitivity(spec: FieldSpec, value: Value, record_sensitivity: Sensitivity | None = None
@@ -218,7 +224,7 @@ class _Filter:
             return Value(self.audiences.value(sensitivity), sensitivity)
         if isinstance(data, str) and spec.type in TEXT_TYPES:
             data = self._passages(where, data)
-        return Value(data, value.sensitivity)
+        return Value(data, value.sensitivity, _reason_mark(value.sensitivity_reason))
 
     def _passages(self, where: str, text: str) -> str:
         if not has_span_markup(text):
@@ -279,7 +285,7 @@ class _Filter:
                 values[relative] = kept
         if self.sees_all:
             return Record(record.id, values, record.sensitivity, record.sensitivity_reason)
-        return Record(record.id, values, record.sensitivity, None)
+        return Record(record.id, values, record.sensitivity, _reason_mark(record.sensitivity_reason))
 
     def _record_texts(self, table: str, record: Record) -> None:
         for relative, value in record.values.items():

@@ -197,8 +197,9 @@ class AssessmentFile:
             self._renumber(edit.table)
         elif isinstance(edit, RemoveRecord):
             self.db.execute("DELETE FROM record WHERE table_path = ? AND id = ?", [edit.table, edit.record_id])
-            self.db.execute("DELETE FROM value WHERE field LIKE ? AND record_id = ?",
-                            [f"{edit.table}[].%", edit.record_id])
+            prefix = f"{edit.table}[]."
+            self.db.execute("DELETE FROM value WHERE substr(field, 1, ?) = ? AND record_id = ?",
+                            [len(prefix), prefix, edit.record_id])
             self._renumber(edit.table)
         elif isinstance(edit, MoveRecord):
             self._renumber(edit.table)
