@@ -114,12 +114,6 @@ def test_help_documents_the_exit_codes(capsys) -> None:
     assert "Exit 0 written, 1 refused (open flags or a leak; the message says which), 2 could not run." in text
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "blocked in app.redaction.leak_scan, not in the export: (1) _decode_pdf_string raises ValueError on "
-    "'\\8' or '\\9' inside a decoded binary stream (the embedded font programs), and (2) detectors run over "
-    "the strings of font streams ('pdf raw stream N strings', 'pdf object N stream strings'), so a font's "
-    "name table (dejavu.sourceforge.net) or random glyph bytes ('vx') read as host names or agent terms. "
-    "Either refuses every public PDF; the export fails closed, as it must."))
 @pytest.mark.parametrize("audience", ["public", "reviewers"])
 def test_public_and_reviewer_pdfs_are_written(example_file: Path, tmp_path: Path, capsys, audience: str) -> None:
     output = tmp_path / f"{audience}.pdf"

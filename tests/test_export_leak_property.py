@@ -191,9 +191,6 @@ def test_no_public_text_file_holds_a_canary_and_the_internal_one_holds_all(fmt: 
     run()
 
 
-@pytest.mark.xfail(raises=ValueError, strict=False,
-                   reason="app.redaction.leak_scan._decode_pdf_string raises on the bytes \\8 or \\9 inside a "
-                          "decoded binary (font) stream; any other failure, a leak included, still fails")
 def test_no_public_pdf_holds_a_canary_in_any_channel_and_the_internal_one_holds_all() -> None:
     @SETTINGS
     @given(assessments())
