@@ -155,11 +155,11 @@ def flag_decisions(assessment: AssessmentFile) -> tuple[FlagDecision, ...]:
     if "flag_resolution" not in tables:
         return ()
     rows = assessment.db.execute(
-        "SELECT field, record_id, detector, category, action, detail, at FROM flag_resolution ORDER BY seq")
+        "SELECT field, record_id, detector, category, action, detail, at, who FROM flag_resolution ORDER BY seq")
     decisions = []
-    for field, record_id, detector, category, action, detail, at in rows.fetchall():
+    for field, record_id, detector, category, action, detail, at, who in rows.fetchall():
         address = str(Address(field, record_id or None))
-        decisions.append(FlagDecision(address, f"{detector} ({category})", action, detail, at))
+        decisions.append(FlagDecision(address, f"{detector} ({category})", action, detail, at, who))
     return tuple(decisions)
 
 

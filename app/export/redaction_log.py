@@ -33,8 +33,10 @@ class FlagDecision:
     action: str
     """``redact`` or ``dismiss``."""
     detail: str
-    """The reason given, and who gave it."""
+    """The reason given (dismissals) or what was done (redactions)."""
     at: str
+    who: str = ""
+    """The person who decided; empty for decisions made before names were recorded."""
 
 
 def redaction_log_blocks(doc: Document, forms: FormSet,
@@ -88,11 +90,11 @@ def redaction_log_blocks(doc: Document, forms: FormSet,
                         tuple(choices), widths=(4, 3, 5))
     decisions = list(decisions)
     if decisions:
-        yield DataTable("Detector flags resolved", ("Where", "Detector", "Decision", "Reason", "When"),
+        yield DataTable("Detector flags resolved", ("Where", "Detector", "Decision", "Reason", "By", "When"),
                         tuple((Cell(d.address), Cell(d.detector),
                                Cell({"dismiss": "Dismissed", "redact": "Redacted"}.get(d.action, d.action)),
-                               Cell(d.detail),
-                               Cell(d.at)) for d in decisions), widths=(3.5, 2, 1.4, 4.5, 2))
+                               Cell(d.detail), Cell(d.who or "(not recorded)"),
+                               Cell(d.at)) for d in decisions), widths=(3.2, 2, 1.3, 3.8, 1.7, 1.8))
     else:
         yield Prose("No detector flag has been resolved for this assessment.", tone="muted")
 

@@ -28,6 +28,7 @@ from app.redaction.audiences import Audiences, load_audiences
 from app.redaction.detectors import DetectorSet, default_detectors
 from app.redaction.flags import FlagHit, document_flags, reaches, table_flags, value_flags
 from app.store.file import AssessmentFile
+from app.store import history, identity
 
 _COLUMNS = ("id", "field", "record_id", "start", "end", "detector", "category", "domain", "matched",
             "normalised", "audience")
@@ -268,9 +269,14 @@ class FlagStore:
         return inverse
 
     def _log(self, flag: Flag, action: str, detail: str) -> None:
+        """Record the decision in the flag log and in the file's history, in the caller's transaction."""
+        who = identity.assessor_name()
         self.file.db.execute(
             "INSERT INTO flag_resolution (flag_id, field, record_id, detector, category, normalised, action,"
-            " detail, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " detail, at, who) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [flag.id, flag.field, flag.record_id, flag.detector, flag.category, flag.normalised, action,
-             detail, _now()])
+             detail, _now(), who])
+        history.record_event(self.file.db, f"flag_{action}", Address(flag.field, flag.record_id or None),
+                             {"flag": flag.id, "detector": flag.detector, "category": flag.category,
+                              "detail": detail}, who)
 

@@ -156,3 +156,10 @@ def _history(db: Database) -> None:
             public_key TEXT NOT NULL
         )
     """)
+
+
+@migration("0004_flag_resolution_who")
+def _flag_resolution_who(db: Database) -> None:
+    # Who redacted or dismissed a flag: the redaction log in the internal report names them.
+    # Older decisions were not attributed; they read "(not recorded)".
+    db.execute("ALTER TABLE flag_resolution ADD COLUMN who TEXT NOT NULL DEFAULT ''")

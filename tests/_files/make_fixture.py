@@ -66,6 +66,20 @@ def _write_with_history(path: Path) -> None:
         sign_off(rwa, "assessor", "Fixture Assessor", load_or_create_key(Path(keys) / "a.pem"))
         sign_off(rwa, "compliance_lead", "Fixture Lead", load_or_create_key(Path(keys) / "b.pem"))
         rwa.apply(SetValue(Address.parse("header.model.version"), "fixture-rc4"))
+        _resolve_a_flag(rwa)
+
+
+def _resolve_a_flag(rwa: store_file.AssessmentFile) -> None:
+    """From format 4 on, flag decisions carry who made them: dismiss one flag if there is one."""
+    from app.model import Address, SetValue
+    from app.redaction.flag_store import FlagStore
+    rwa.apply(SetValue(Address.parse("retrospective.process_changes"),
+                       "Name the agent category (Bacillus anthracis) only as listed publicly."))
+    flags = FlagStore(rwa)
+    flags.rescan_all()
+    open_flags = flags.flags()
+    assert open_flags, "the fixture needs one flag to dismiss"
+    flags.dismiss(open_flags[0].id, "fixture: a publicly listed category name, no detail")
 
 
 if __name__ == "__main__":
