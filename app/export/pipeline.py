@@ -142,8 +142,10 @@ def write_report(doc: Document, audience: str, fmt: str, output: Path, *,
 
 def file_revision(assessment: AssessmentFile) -> Revision:
     """Revision number, hash and sign-offs of the assessment as it is now."""
-    from app.store.signoff import revision_status
-    status = revision_status(assessment)
+    from app.content.roles import load_roles
+    from app.store.signoff import required_approvals, revision_status
+    roles = load_roles()
+    status = revision_status(assessment, required_approvals(roles.required, roles.ids))
     signoffs = tuple({"role": s.role, "name": s.name, "signed_at": s.signed_at, "fingerprint": s.fingerprint}
                      for s in status.signoffs)
     return Revision(status.hash, status.number, status.state, signoffs)
