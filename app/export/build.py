@@ -90,9 +90,26 @@ class _Context:
     conditions: Conditions
     condition_scope: dict[str, Any]
     decisions: tuple[FlagDecision, ...] = ()
+    revision: Revision | None = None
 
     def applies(self, spec: FieldSpec, record: Record | None = None) -> bool:
         return self.conditions.applies(self.doc, spec, record, self.condition_scope)
+
+
+_CLAIMS_SIGNED = frozenset({"signed_off", "published"})
+
+
+def recorded_status(forms: FormSet, doc: Document, revision: Revision | None) -> str:
+    """The status the assessors chose, corrected where it claims a sign-off the file does not hold.
+
+    ``header.status`` is typed by hand; the sign-offs are signatures over this very
+    revision. A report must not call an unsigned revision "signed off".
+    """
+    chosen = doc.get("header.status")
+    label = _option(forms, "header.status", chosen)
+    if chosen in _CLAIMS_SIGNED and revision is not None and revision.state and revision.state != "signed off":
+        return f"{label} (recorded by the assessors; this revision is {revision.state})"
+    return label
 
 
 def build_report(doc: Document, *, audience: str, forms: FormSet, layout: ReportLayout,
@@ -103,7 +120,7 @@ def build_report(doc: Document, *, audience: str, forms: FormSet, layout: Report
         _refuse_leftover_spans(doc)
     conditions = Conditions(forms)
     ctx = _Context(doc, forms, audience, styles, facts, ladders_for(facts, styles), withholding,
-                   conditions, conditions.context(doc), tuple(decisions))
+                   conditions, conditions.context(doc), tuple(decisions), revision)
     audience_layout = layout.audiences[audience]
     header = ReportHeader(
         title=layout.title,
@@ -113,7 +130,7 @@ def build_report(doc: Document, *, audience: str, forms: FormSet, layout: Report
         framework_id=_text(doc.get("header.framework")),
         framework_title=facts.title if facts else _text(doc.get("header.framework")),
         assessment_date=_text(doc.get("header.assessment_date")),
-        status=_option(forms, "header.status", doc.get("header.status")),
+        status=recorded_status(forms, doc, revision),
         revision_hash=revision.hash, audience=audience, banner=audience_layout.banner,
         tone=audience_layout.tone,
     )
@@ -422,8 +439,7 @@ def _summary(ctx: _Context, section: SectionLayout, determinations: tuple[Determ
     framework = ctx.facts.title if ctx.facts else _text(doc.get("header.framework"))
     if framework:
         items.append(("Framework", Cell(framework)))
-    items.append(("Assessment status", Cell(_option(forms, "header.status", doc.get("header.status"))
-                                            or NOT_SHOWN)))
+    items.append(("Assessment status", Cell(recorded_status(forms, doc, ctx.revision) or NOT_SHOWN)))
     decision = _option(forms, "deployment_decision.decision", doc.get("deployment_decision.decision"))
     items.append(("Decision", Cell(decision or "Not yet taken")))
     for path, label in (("deployment_decision.decided_by", "Decided by"),
@@ -514,8 +530,7 @@ def _revision(ctx: _Context, revision: Revision) -> Iterable[Block]:
         items.append(("Revision number", Cell(str(revision.number))))
     if revision.state:
         items.append(("Sign-off", Cell(revision.state.capitalize())))
-    items.append(("Assessment status", Cell(_option(ctx.forms, "header.status", ctx.doc.get("header.status"))
-                                            or NOT_SHOWN)))
+    items.append(("Assessment status", Cell(recorded_status(ctx.forms, ctx.doc, revision) or NOT_SHOWN)))
     yield Facts(tuple(items))
     if not revision.signoffs:
         yield Prose("No sign-off is recorded for this revision.", tone="muted")

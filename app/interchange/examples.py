@@ -102,6 +102,7 @@ def large_document(seed: int = 7) -> Document:
                                                          else None, i) for j in range(2))),
             "task_details": Value(_paragraph(rng, 90, _DOMAIN_OF[category], i)),
             "model_variant": Value(rng.choice(("base", "helpful_only", "safety_tuned", "fine_tuned"))),
+            "effective_compute_flop": Value(checkpoints[(i * 7) % 60].get("effective_compute_flop")),
             "elicitation.prompting": Value(_paragraph(rng, 40)),
             "elicitation.person_hours": Value(float(rng.randint(4, 200))),
             "metric": Value("success rate"),

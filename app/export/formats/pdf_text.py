@@ -74,16 +74,31 @@ def _widths(style: RunStyle) -> dict[str, float]:
     return table
 
 
+_SOFT_BREAKS = frozenset("._-/:")
+"""Where a long identifier (``deployment_decision.security_level``) is best cut."""
+
+
 def _chunks(word: str, style: RunStyle, first_room: float, width: float) -> list[tuple[str, float]]:
-    """A word wider than the line, cut between characters: the first chunk fills ``first_room``."""
+    """A word wider than the line, cut into chunks: the first chunk fills ``first_room``.
+
+    Cuts fall after the last '.', '_', '-', '/' or ':' that fits, else between characters.
+    """
     chunks: list[tuple[str, float]] = []
     room, start, used = first_room, 0, 0.0
+    soft, used_at_soft = 0, 0.0
     for index, char in enumerate(word):
         w = width_of(char, style.font, style.size)
         if used + w > room and index > start:
-            chunks.append((word[start:index], used))
-            start, used, room = index, 0.0, width
+            if soft > start:
+                chunks.append((word[start:soft], used_at_soft))
+                start, used = soft, used - used_at_soft
+            else:
+                chunks.append((word[start:index], used))
+                start, used = index, 0.0
+            room = width
         used += w
+        if char in _SOFT_BREAKS:
+            soft, used_at_soft = index + 1, used
     chunks.append((word[start:], used))
     return chunks
 
