@@ -9,7 +9,6 @@ place (wall 3): a hit deletes the temp file and leaves the target untouched.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from app.model.document import Document
 from app.model.forms import FormSet
 from app.model.paths import Address
 from app.store import AssessmentFile
-from app.store.atomic import temp_beside
+from app.store.atomic import staged_write
 
 AUDIENCES = ("public", "reviewers", "internal")
 FORMATS = ("pdf", "md", "html", "json")
@@ -118,14 +117,7 @@ def write_report(doc: Document, audience: str, fmt: str, output: Path, *,
     report, view = _prepare(doc, audience, styles=styles, flags_open=flags_open, decisions=decisions,
                             revision=revision)
     data = writer_for(fmt, styles).write(report)
-    if not output.parent.is_dir():
-        raise FileNotFoundError(2, "no such folder", str(output.parent))
-    temp = temp_beside(output)
-    try:
-        with open(temp, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+    with staged_write(output, data) as temp:
         if view is not None:
             hits = audience_filter.leak_hits(view, report, fmt, temp, output.name, dismissed or set())
             if hits:
@@ -133,9 +125,6 @@ def write_report(doc: Document, audience: str, fmt: str, output: Path, *,
                     f"refused: the finished {audience} {fmt} file would leak; it was deleted and nothing was "
                     f"written ({len(hits)} hit{'s' if len(hits) != 1 else ''}):\n  " + "\n  ".join(hits[:20]),
                     "leak")
-        os.replace(temp, output)
-    finally:
-        temp.unlink(missing_ok=True)
     pages = data.count(b"/Type /Page\n") or None if fmt == "pdf" else None
     return Exported(output, len(data), audience, fmt, pages)
 

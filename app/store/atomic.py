@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -21,16 +23,28 @@ def temp_beside(path: Path) -> Path:
     return Path(temp_name)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+@contextmanager
+def staged_write(path: Path, data: bytes) -> Iterator[Path]:
+    """Write ``data`` durably to a temp file beside ``path`` and yield the temp file.
+
+    The caller may inspect it (the exporter scans it for leaks); when the block
+    ends normally the temp file is renamed over ``path``, and if it raises the
+    temp file is deleted and ``path`` is left as it was.
+    """
     if not path.parent.is_dir():
         raise FileNotFoundError(2, "no such folder", str(path.parent))
-    temp_name = temp_beside(path)
+    temp = temp_beside(path)
     try:
-        with open(temp_name, "wb") as stream:
+        with open(temp, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        temp_name.unlink(missing_ok=True)
-        raise
+        yield temp
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    with staged_write(path, data):
+        pass
