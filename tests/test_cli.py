@@ -1,5 +1,6 @@
 """The riskwright command as a person uses it: help, exit codes, and the README kept honest."""
 
+import os
 import re
 import subprocess
 import sys
@@ -90,3 +91,15 @@ def test_bad_arguments_exit_2_with_usage():
     result = riskwright("export-everything")
     assert result.returncode == 2
     assert "usage:" in result.stderr
+
+
+def test_without_a_display_the_app_says_so_and_a_screenshot_renders_offscreen(example_file, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    run = [sys.executable, "-m", "app.cli", "open", str(example_file)]
+    window = subprocess.run(run, capture_output=True, text=True, env=env, timeout=120)
+    assert window.returncode == 2
+    assert "no display" in window.stderr and "Traceback" not in window.stderr
+    shot = tmp_path / "shot.png"
+    done = subprocess.run(run + ["--screenshot", str(shot)], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert shot.read_bytes().startswith(b"\x89PNG")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
 from app.cli.common import EXIT_CANNOT_RUN, report_failure
 
@@ -23,8 +25,24 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     parser.set_defaults(run=lambda args: start_app(args.file, args.screenshot, args.stage, args.panel))
 
 
+def _no_display() -> bool:
+    """No screen to show a window on (and no platform chosen): Qt would abort with a core dump."""
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    if sys.platform in ("win32", "darwin"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def start_app(path: str | None, screenshot: str | None, stage: str | None = None,
               panel: str | None = None) -> int:
+    if _no_display():
+        if not screenshot:
+            report_failure("no display to show the window on (neither DISPLAY nor WAYLAND_DISPLAY is set). "
+                           "Start it from a desktop session, or use the command line: `riskwright --help`.")
+            return EXIT_CANNOT_RUN
+        # A screenshot needs no screen: render offscreen.
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     try:
         from app.ui.main import run_app
     except ImportError as error:
