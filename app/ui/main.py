@@ -52,7 +52,7 @@ def _application() -> QApplication:
     app.setApplicationName("Riskwright")
     app.setOrganizationName("Riskwright")
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("riskwright")
+    app.setDesktopFileName("org.riskwright.Riskwright")  # matches packaging/*.desktop
     from app.ui.theme import apply_theme
     apply_theme(app)  # type: ignore[arg-type]
     return app  # type: ignore[return-value]
@@ -102,8 +102,36 @@ def run_app(path: str | None, screenshot: str | None, stage: str | None = None,
         window.after_first_paint(_report_shown, first=True)
     if screenshot:
         _take_screenshot(app, window, screenshot)
+    _close_on_termination(window)
     code = app.exec()
+    from app.ui import offload
+    offload.shutdown()
     return code
+
+
+def _close_on_termination(window) -> None:  # type: ignore[no-untyped-def]
+    """SIGTERM / SIGHUP (logout, `kill`) close the window as the Close command would.
+
+    Python runs signal handlers only between bytecodes, and Qt's event loop runs
+    in C++; a light timer hands the interpreter control twice a second so a
+    signal is noticed. Closing saves pending typing and waits for a running export.
+    """
+    import signal
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def close(_signum: int, _frame: object) -> None:
+        window.close()
+        QApplication.quit()
+
+    for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if number is not None:
+            signal.signal(number, close)
+    tick = QTimer(window)
+    tick.setInterval(500)
+    tick.timeout.connect(lambda: None)
+    tick.start()
 
 
 def _start_worker_processes() -> None:

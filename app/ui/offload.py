@@ -16,6 +16,7 @@ exceptions.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -32,7 +33,8 @@ def _worker_pool() -> ProcessPoolExecutor:
     global _pool
     if _pool is None:
         # "spawn", never "fork": forking a process that runs Qt's threads is unsafe.
-        _pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"))
+        _pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"),
+                                    initializer=_follow_parent, initargs=(os.getpid(),))
     return _pool
 
 
@@ -57,6 +59,23 @@ def warm_up() -> None:
 
 def _noop() -> None:
     return None
+
+
+def _follow_parent(parent: int) -> None:
+    """In the worker: exit when the window's process is gone (killed, crashed), never linger.
+
+    A worker blocked waiting for its next job does not notice its parent dying;
+    a small thread checks once a second whether it has been handed to another parent.
+    """
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="follow-parent", daemon=True).start()
 
 
 def shutdown() -> None:
