@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QMessageLogContext, QtMsgType, QTimer, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import __version__
@@ -45,9 +45,19 @@ def start_file(settings: AppSettings) -> Path:
     return first_start_file()
 
 
+_QUIET = ("This plugin does not support propagateSizeHints()",)
+"""Qt warnings that say nothing to a person (the offscreen platform's, printed on every window)."""
+
+
+def _qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    if message not in _QUIET:
+        sys.stderr.write(f"{message}\n")
+
+
 def _application() -> QApplication:
     app = QApplication.instance()
     if app is None:
+        qInstallMessageHandler(_qt_message)
         app = QApplication(sys.argv[:1])
     app.setApplicationName("Riskwright")
     app.setOrganizationName("Riskwright")
