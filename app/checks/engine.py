@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from app.checks.cadence import check_calendar_cadence, check_compute_cadence, check_major_updates
 from app.checks.commitments import check_commitment
+from app.checks.deadlines import check_reporting_deadline
 from app.checks.evidence import (
     RecordResults,
     assemble_evidence,
@@ -34,6 +35,7 @@ from app.content.framework_spec import (
     EvidenceRule,
     Framework,
     MajorUpdateRule,
+    ReportingDeadlineRule,
     Rule,
     ScoreItem,
 )
@@ -47,6 +49,7 @@ _EVALUATORS: dict[type, Callable[..., list[Finding]]] = {
     ComputeCadenceRule: check_compute_cadence,
     CalendarCadenceRule: check_calendar_cadence,
     MajorUpdateRule: check_major_updates,
+    ReportingDeadlineRule: check_reporting_deadline,
     CommitmentRule: check_commitment,
 }
 

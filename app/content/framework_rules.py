@@ -31,6 +31,7 @@ from app.content.framework_spec import (
     ExpectedDocument,
     Level,
     MajorUpdateRule,
+    ReportingDeadlineRule,
     Requirement,
     Rule,
     ScoreItem,
@@ -53,7 +54,8 @@ UPDATE_FIELDS = ("deployment.updates", "deployment.updates[].major", "deployment
                  "deployment_decision.decision_date", DECISION)
 _DEFAULT_SEVERITY = {"evidence": "missing_evidence", "coverage": "missing_evidence",
                      "compute_cadence": "violation", "calendar_cadence": "violation",
-                     "reassess_before_major_update": "violation", "commitment": "violation"}
+                     "reassess_before_major_update": "violation", "reporting_deadline": "violation",
+                     "commitment": "violation"}
 _SAMPLE = {"text": "x", "markdown": "x", "integer": 1, "number": 1.0, "flop": 1.0e25,
            "date": "2025-01-01", "framework": "x", "boolean": True}
 
@@ -284,6 +286,67 @@ class RuleBuilder:
     def _reassess_before_major_update(self, item: MarkedDict) -> MajorUpdateRule:
         depends = self._fixed_paths(item, UPDATE_FIELDS)
         return MajorUpdateRule(**self._common(item, "deployment", depends))
+
+    def _reporting_deadline(self, item: MarkedDict) -> ReportingDeadlineRule | None:
+        """``from``, ``to`` and ``by`` name fields of the table's records; each must exist with
+        the type the check reads, and every key of ``max_days`` must be an option of ``by``."""
+        spec = self.field(item, "table", item["table"])
+        if spec is None:
+            return None
+        if not spec.is_table:
+            self.fail(item, "table", f"{spec.path!r} is not a table; name a table such as 'deployment.incidents'")
+            return None
+        wanted = {"from": ("date", "a date"), "to": ("date", "a date"), "by": ("enum", "a choice (enum)")}
+        fields: dict[str, FieldSpec] = {}
+        for key, (kind, kind_text) in wanted.items():
+            field = self._record_field(item, key, spec, kind)
+            if field is None:
+                continue
+            if field.type != kind:
+                suitable = self._record_fields_of(spec, kind)
+                self.fail(item, key, f"{key!r} needs {kind_text} field of {spec.path}; {item[key]!r} is a "
+                                     f"{field.type} field" + (f" (its {kind} fields: {suitable})" if suitable else ""))
+                continue
+            fields[key] = field
+        if "from" in fields and "to" in fields and fields["from"].path == fields["to"].path:
+            self.fail(item, "to", f"'from' and 'to' both name {item['to']!r}; the clock needs two different dates")
+            return None
+        if len(fields) < len(wanted):
+            return None
+        by = fields["by"]
+        max_days: MarkedDict = item["max_days"]
+        unknown = [option for option in max_days if option not in by.option_ids()]
+        for option in unknown:
+            line, column = max_days.key_marks.get(option, max_days.mark)
+            self.reader.errors.append(ContentError(
+                self.reader.name, line, column,
+                f"{option!r} is not an option of {by.path} ({', '.join(by.option_ids())})"))
+        if unknown:
+            return None
+        depends = self.depends_on(*(field.path for field in fields.values()))
+        return ReportingDeadlineRule(
+            **self._common(item, spec.path.split(".", 1)[0], depends), table=spec.path,
+            start=str(item["from"]), end=str(item["to"]), by=str(item["by"]),
+            max_days=tuple((str(option), int(days)) for option, days in max_days.items()),
+            noun=" ".join(item.get("noun", "record").split()))
+
+    def _record_field(self, item: MarkedDict, key: str, table: FieldSpec, kind: str) -> FieldSpec | None:
+        """The field of ``table``'s records that ``item[key]`` names, or None after saying which exist."""
+        name = str(item[key])
+        path = f"{table.path}[].{name}"
+        if self.forms.has_field(path) and self.forms.field(path).is_leaf:
+            return self.forms.field(path)
+        leaves = self.forms.record_leaves(table.path)
+        suitable = [leaf.path.split("[].", 1)[1] for leaf in leaves if leaf.type == kind]
+        others = [leaf.path.split("[].", 1)[1] for leaf in leaves if leaf.type != kind]
+        close = difflib.get_close_matches(name, suitable, n=1) or difflib.get_close_matches(name, others, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"its {kind} fields: {self._record_fields_of(table, kind)}"
+        self.fail(item, key, f"{table.path} records have no field {name!r}; {hint}")
+        return None
+
+    def _record_fields_of(self, table: FieldSpec, kind: str) -> str:
+        return ", ".join(leaf.path.split("[].", 1)[1] for leaf in self.forms.record_leaves(table.path)
+                         if leaf.type == kind)
 
     def _commitment(self, item: MarkedDict) -> CommitmentRule | None:
         per_determination = item.get("for_each") == "determination"

@@ -148,6 +148,32 @@ class MajorUpdateRule(RuleBase):
 
 
 @dataclass(frozen=True)
+class ReportingDeadlineRule(RuleBase):
+    """Each record of ``table`` whose ``by`` value has a deadline was reported in time.
+
+    Field names are relative to the record (``date``, ``reported_on``, ``kind``).
+    ``max_days`` keeps the file's order so messages and tests read predictably.
+    """
+
+    table: str = ""
+    start: str = ""
+    """The record's date field the clock starts from (the rule's ``from``)."""
+    end: str = ""
+    """The record's date field that stops the clock (the rule's ``to``)."""
+    by: str = ""
+    max_days: tuple[tuple[str, int], ...] = ()
+    """(option id of ``by``, whole days allowed); records with other values are skipped."""
+    noun: str = "record"
+    """What one record is called in messages (``incident``)."""
+
+    def deadline(self, value: object) -> int | None:
+        for option, days in self.max_days:
+            if option == value:
+                return days
+        return None
+
+
+@dataclass(frozen=True)
 class CommitmentRule(RuleBase):
     per_determination: bool = False
     timing: str = "always"
@@ -156,7 +182,7 @@ class CommitmentRule(RuleBase):
 
 
 Rule = (EvidenceRule | CoverageRule | ComputeCadenceRule | CalendarCadenceRule | MajorUpdateRule
-        | CommitmentRule)
+        | ReportingDeadlineRule | CommitmentRule)
 
 
 @dataclass(frozen=True)
