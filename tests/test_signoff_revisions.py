@@ -218,3 +218,24 @@ def test_reports_get_the_revision_its_signoffs_and_an_audit_summary(assessment, 
     summary = history.audit_summary(assessment.db)
     assert summary.entries == 4 and summary.people[-2:] == ("Ada Lovelace", "Grace Hopper")
     assert summary.head == history.head(assessment.db).hash and summary.first_at <= summary.last_at
+
+
+def test_an_all_digit_hash_prefix_still_names_its_revision(tmp_path, monkeypatch):
+    """A hash prefix made only of digits is tried as a prefix when no revision has that number."""
+    from app.interchange.examples import example_document
+    from app.model import Address, SetValue
+    from app.model.canonical import revision_hash
+    from app.store import AssessmentFile
+    from app.store.revision import resolve
+
+    with AssessmentFile.create(tmp_path / "a.rwa", example_document()) as assessment:
+        for attempt in range(2000):
+            assessment.apply(SetValue(Address.parse("header.model.version"), f"probe-{attempt}"))
+            digest = revision_hash(assessment.document)
+            if digest[:8].isdigit():
+                break
+        else:
+            raise AssertionError("no all-digit hash prefix in 2000 tries")
+        found = resolve(assessment.db, assessment.document, digest[:8])
+        assert found.hash == digest
+        assert resolve(assessment.db, assessment.document, "1").number == 1

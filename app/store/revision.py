@@ -115,7 +115,11 @@ def resolve(db: Database, current: Document, reference: str) -> RevisionContent:
     match = _NUMBER.match(text)
     if match:
         number = int(match.group(1))
-        return _by_number(db, current, now, number, frozen)
+        known_numbers = {r.number for r in frozen} | {now.number}
+        # An all-digit hash prefix ("71202042") reads as a number too: a number no revision has
+        # falls through to the hash prefixes.
+        if number in known_numbers or not _HEX.match(text):
+            return _by_number(db, current, now, number, frozen)
     if _HEX.match(text):
         hits = {r.number for r in frozen if r.hash.startswith(text)}
         current_hash = revision_hash(current)
