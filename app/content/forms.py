@@ -11,7 +11,7 @@ from app.content.expressions import cel
 
 from app.content.errors import ContentError, ContentErrors
 from app.content.locate import content_path
-from app.content.yaml_source import MarkedDict, load_yaml_file, schema_errors
+from app.content.yaml_source import display_name, load_yaml_file, MarkedDict, schema_errors
 from app.model.forms import FieldSpec, FormSet, FormSpec, Option, SourcePosition
 from app.model.sensitivity import Sensitivity
 
@@ -47,7 +47,7 @@ def _load(folder: Path) -> FormSet:
     forms: list[FormSpec] = []
     for stage in STAGES:
         path = folder / f"{stage}.yaml"
-        name = _display(path)
+        name = display_name(path)
         if not path.is_file():
             errors.append(ContentError(name, None, None, f"missing: every assessment needs a {stage} form"))
             continue
@@ -59,18 +59,12 @@ def _load(folder: Path) -> FormSet:
             errors.append(one)
     extra = sorted(p.name for p in folder.glob("*.yaml") if p.stem not in STAGES)
     for file_name in extra:
-        errors.append(ContentError(_display(folder / file_name), None, None,
+        errors.append(ContentError(display_name(folder / file_name), None, None,
                                    f"not a known stage; stages are {', '.join(STAGES)}"))
     if errors:
         raise ContentErrors(errors)
     return FormSet(tuple(forms))
 
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _load_form(path: Path, name: str, stage: str) -> FormSpec:

@@ -26,7 +26,7 @@ from app.content.forms import load_forms
 from app.content.framework_rules import RuleBuilder
 from app.content.framework_spec import Category, Citation, Framework, Level, Source, Step
 from app.content.locate import content_path
-from app.content.yaml_source import MarkedDict, load_yaml_file, schema_errors
+from app.content.yaml_source import display_name, load_yaml_file, MarkedDict, schema_errors
 from app.model.forms import FormSet
 from app.model.validate import Vocabulary
 
@@ -66,7 +66,7 @@ def _load_installed(framework_id: str) -> Framework:
 def load_framework_file(path: Path, forms: FormSet | None = None) -> Framework:
     """Load and check one framework file; raise ContentErrors listing every problem (always that
     type, so callers catch one exception)."""
-    name = _display(path)
+    name = display_name(path)
     try:
         data = load_yaml_file(path, name)
     except ContentError as error:
@@ -92,12 +92,6 @@ def vocabulary_for(framework_id: str | None) -> Vocabulary:
         security_levels=[level.id for level in framework.security_levels],
     )
 
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 class _FrameworkReader:

@@ -17,7 +17,7 @@ from typing import Any
 from app.content.errors import ContentError, ContentErrors
 from app.content.forms import STAGES, load_forms
 from app.content.locate import content_path
-from app.content.yaml_source import MarkedDict, load_yaml_file, schema_errors
+from app.content.yaml_source import display_name, load_yaml_file, MarkedDict, schema_errors
 from app.model.forms import FormSet
 
 AUDIENCES: tuple[str, ...] = ("internal", "reviewers", "public")
@@ -83,12 +83,6 @@ def _schema(name: str) -> dict[str, Any]:
     return json.loads((Path(__file__).parent / "jsonschema" / name).read_text())
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
 
 def load_layout(path: Path | None = None, forms: FormSet | None = None) -> ReportLayout:
     """The report layout, checked; raise ContentErrors listing every problem."""
@@ -103,7 +97,7 @@ def _default_layout() -> ReportLayout:
 
 
 def _load_layout(path: Path, forms: FormSet) -> ReportLayout:
-    name = _display(path)
+    name = display_name(path)
     data = load_yaml_file(path, name)
     found = schema_errors(data, _schema("report_layout.schema.json"), name)
     if found:
@@ -177,7 +171,7 @@ def _default_styles() -> ReportStyles:
 
 
 def _load_styles(path: Path) -> ReportStyles:
-    name = _display(path)
+    name = display_name(path)
     data = load_yaml_file(path, name)
     found = schema_errors(data, _schema("report_styles.schema.json"), name)
     if found:

@@ -95,6 +95,14 @@ def load_yaml_text(text: str, source_name: str) -> Any:
         loader.dispose()
 
 
+def display_name(path: Path) -> str:
+    """How a content file is named in messages: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def load_yaml_file(path: Path, display_name: str | None = None) -> Any:
     name = display_name or str(path)
     try:

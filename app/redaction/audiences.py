@@ -18,7 +18,7 @@ from typing import Any
 
 from app.content.errors import ContentError, ContentErrors
 from app.content.locate import content_path
-from app.content.yaml_source import load_yaml_file, schema_errors
+from app.content.yaml_source import display_name, load_yaml_file, schema_errors
 from app.model.sensitivity import HAZARD_DOMAINS, Sensitivity
 from app.model.spans import has_span_markup
 
@@ -104,10 +104,7 @@ def _explained(error: ContentError) -> ContentError:
 
 
 def _load(path: Path) -> Audiences:
-    try:
-        name = str(path.relative_to(Path.cwd()))
-    except ValueError:
-        name = str(path)
+    name = display_name(path)
     data = load_yaml_file(path, name)
     errors = [_explained(e) for e in schema_errors(data, _schema(), name)]
     if errors:

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 
 from app.content.errors import ContentError, ContentErrors
 from app.content.locate import content_path
-from app.content.yaml_source import MarkedDict, load_yaml_file, schema_errors
+from app.content.yaml_source import display_name, load_yaml_file, MarkedDict, schema_errors
 from app.model.forms import SourcePosition
 from app.model.sensitivity import Sensitivity
 
@@ -77,12 +77,6 @@ def _schema() -> dict[str, Any]:
                        / "detectors.schema.json").read_text(encoding="utf-8"))
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
 
 def load_detector_specs(folder: Path | None = None) -> tuple[DetectorSpec, ...]:
     """Every detector in ``folder`` (default: the bundled ``schemas/detectors``), checked."""
@@ -104,10 +98,10 @@ def _load(folder: Path) -> tuple[DetectorSpec, ...]:
     first_seen: dict[str, str] = {}
     files = sorted(folder.glob("*.yaml"))
     if not files:
-        raise ContentErrors([ContentError(_display(folder), None, None,
+        raise ContentErrors([ContentError(display_name(folder), None, None,
                                           "no detector definitions (*.yaml) found")])
     for path in files:
-        name = _display(path)
+        name = display_name(path)
         try:
             data = load_yaml_file(path, name)
         except ContentError as error:
