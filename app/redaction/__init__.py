@@ -8,7 +8,7 @@ any channel. Three walls keep it, and this package is all three:
    ``public``; defined in ``schemas/audiences.yaml``):
 
    * a value's effective sensitivity is the form default, raised by the
-     assessor; lowered only with a reason (``filtering.effective``);
+     assessor; lowered only with a reason (``app.model.validate.effective_sensitivity``);
    * a value the audience may not see becomes a fixed placeholder string
      (``[redacted: internal detail]``) whatever the field type — writers must
      print it, not format it: its address is in ``Filtered.withheld_values``;
@@ -44,13 +44,13 @@ any channel. Three walls keep it, and this package is all three:
 from app.redaction.audiences import Audience, Audiences, load_audiences
 from app.redaction.detectors import DetectorSet, Hit, default_detectors
 from app.redaction.filtering import (
-    Filtered, FilterRefused, Withheld, WithheldText, effective, for_audience, value_sensitivity,
+    Filtered, FilterRefused, Withheld, WithheldText, for_audience, value_sensitivity,
 )
 from app.redaction.leak_scan import Leak, WithheldMatcher, leak_scan
 from app.redaction.normalise import word_view
 
 __all__ = [
     "Audience", "Audiences", "DetectorSet", "FilterRefused", "Filtered", "Hit", "Leak", "Withheld",
-    "WithheldMatcher", "WithheldText", "default_detectors", "effective", "for_audience", "leak_scan",
+    "WithheldMatcher", "WithheldText", "default_detectors", "for_audience", "leak_scan",
     "load_audiences", "value_sensitivity", "word_view",
 ]

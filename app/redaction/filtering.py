@@ -121,8 +121,6 @@ class Filtered:
         return lines
 
 
-effective = effective_sensitivity
-
 REASON_WITHHELD = "[reason withheld]"
 """Stands in for a free-text sensitivity reason outside the internal copy.
 
@@ -139,7 +137,7 @@ def _reason_mark(reason: str | None) -> str | None:
 def value_sensitivity(spec: FieldSpec, value: Value, record_sensitivity: Sensitivity | None = None
                       ) -> Sensitivity:
     """A value's effective sensitivity, at least that of the record holding it."""
-    own = effective(spec.sensitivity, value.sensitivity, value.sensitivity_reason)
+    own = effective_sensitivity(spec.sensitivity, value.sensitivity, value.sensitivity_reason)
     return own if record_sensitivity is None else max(own, record_sensitivity)
 
 
@@ -259,7 +257,7 @@ class _Filter:
                 self._withhold(where, "record", None, UNCHECKED)
                 self._record_texts(table, record)
                 continue
-            sensitivity = effective(spec.sensitivity, record.sensitivity, record.sensitivity_reason)
+            sensitivity = effective_sensitivity(spec.sensitivity, record.sensitivity, record.sensitivity_reason)
             if self.audience.may_see(sensitivity):
                 kept.append(self._record_copy(table, record, sensitivity))
                 continue

@@ -27,7 +27,8 @@ from app.model.values import TEXT_TYPES
 from app.redaction.audiences import Audiences
 from app.redaction.definitions import DetectorSpec
 from app.redaction.detectors import DetectorSet
-from app.redaction.filtering import effective, value_sensitivity
+from app.model.validate import effective_sensitivity
+from app.redaction.filtering import value_sensitivity
 
 VALUE = "value"
 RECORD_ID = "record_id"
@@ -61,7 +62,7 @@ def flag_id(address: Address, target: str, detector_id: str, normalised: str, oc
 def _record_sensitivity(forms: FormSet, table: str, record: Record) -> Sensitivity | None:
     if not forms.has_field(table):
         return None
-    return effective(forms.field(table).sensitivity, record.sensitivity, record.sensitivity_reason)
+    return effective_sensitivity(forms.field(table).sensitivity, record.sensitivity, record.sensitivity_reason)
 
 
 def _plain_segments(text: str) -> list[Segment]:

@@ -33,7 +33,8 @@ from app.model.paths import Address, table_field
 from app.model.sensitivity import Sensitivity
 from app.model.values import TEXT_TYPES
 from app.redaction.audiences import Audiences, load_audiences
-from app.redaction.filtering import FilterRefused, effective, for_audience, value_sensitivity
+from app.model.validate import effective_sensitivity
+from app.redaction.filtering import FilterRefused, for_audience, value_sensitivity
 from app.store import history
 from app.store.history import Entry, ReplayError
 from app.store.revision import Difference
@@ -190,7 +191,7 @@ def _record_level(record: Record, address: Address, context: _Context) -> Sensit
     table = address.table or ""
     if not context.forms.has_field(table):
         return Sensitivity.HAZARDOUS
-    return effective(context.forms.field(table).sensitivity, record.sensitivity, record.sensitivity_reason)
+    return effective_sensitivity(context.forms.field(table).sensitivity, record.sensitivity, record.sensitivity_reason)
 
 
 def _record_view(table: str, form: dict[str, Any], context: _Context) -> dict[str, Any]:
