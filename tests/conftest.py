@@ -34,3 +34,17 @@ def example_file(tmp_path: Path) -> Path:
     path = tmp_path / "example.rwa"
     write_example(path)
     return path
+
+
+@pytest.fixture
+def open_window(qtbot, example_file: Path, forms):
+    """Open the example in a real main window (offscreen) and wait until it is shown."""
+    def open_(remember_window: bool = False):  # type: ignore[no-untyped-def]
+        from app.ui.window import MainWindow
+        window = MainWindow(forms, remember_window=remember_window)
+        qtbot.addWidget(window)
+        assert window.open_file(example_file)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+    return open_

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -16,14 +15,9 @@ from app.ui.window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, example_file: Path, forms, monkeypatch) -> MainWindow:
+def window(open_window, monkeypatch) -> MainWindow:
     monkeypatch.delenv("RISKWRIGHT_ASSESSOR", raising=False)
-    window = MainWindow(forms, remember_window=False)
-    qtbot.addWidget(window)
-    assert window.open_file(example_file)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+    return open_window()
 
 
 def _rows(window) -> list[str]:

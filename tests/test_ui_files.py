@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -16,13 +15,8 @@ from app.ui.window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, example_file: Path, forms) -> MainWindow:
-    window = MainWindow(forms, remember_window=False)
-    qtbot.addWidget(window)
-    assert window.open_file(example_file)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+def window(open_window) -> MainWindow:
+    return open_window()
 
 
 def test_new_assessment_is_created_and_opened(window, tmp_path, monkeypatch):

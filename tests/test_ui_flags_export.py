@@ -17,12 +17,8 @@ FAKE_AGENT = "anthrax"  # a public, well-known select-agent name: enough to trip
 
 
 @pytest.fixture
-def window(qtbot, example_file: Path, forms) -> MainWindow:
-    window = MainWindow(forms, remember_window=False)
-    qtbot.addWidget(window)
-    assert window.open_file(example_file)
-    window.show()
-    qtbot.waitExposed(window)
+def window(open_window, qtbot) -> MainWindow:
+    window = open_window()
     qtbot.waitUntil(lambda: window.flag_watch is not None and window.flag_watch.ready, timeout=30000)
     return window
 

@@ -21,13 +21,8 @@ from app.ui.window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, example_file: Path, forms) -> MainWindow:
-    window = MainWindow(forms)
-    qtbot.addWidget(window)
-    assert window.open_file(example_file)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+def window(open_window) -> MainWindow:
+    return open_window(remember_window=True)
 
 
 def test_first_start_opens_a_copy_of_the_example(isolated_home, qtbot, forms):
