@@ -5,7 +5,7 @@ from app.store import AssessmentFile
 
 
 def test_a_claimed_sign_off_is_qualified_until_the_revision_is_signed(example_file, tmp_path):
-    from app.export.pipeline import export_file
+    from app.session.export import export_file
     with AssessmentFile.open(example_file) as assessment:
         assessment.apply(SetValue(Address.parse("header.status"), "signed_off"))
     out = tmp_path / "report.md"

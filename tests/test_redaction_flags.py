@@ -12,7 +12,7 @@ from app.cli import main
 from app.model.document import Document, Record, SetRecordSensitivity, SetSensitivity, SetValue, Value
 from app.model.paths import Address
 from app.model.sensitivity import Sensitivity
-from app.redaction.flag_store import FlagError, FlagStore
+from app.session.flags import FlagError, FlagStore
 from app.store import AssessmentFile
 
 EVAL = "pre_deployment.evaluations"

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from app.model import Address
-from app.redaction.flag_store import FlagStore
+from app.session.flags import FlagStore
 from app.store import AssessmentFile
 from app.ui.flags_panel import DismissDialog
 from app.ui.window import MainWindow

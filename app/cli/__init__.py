@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from app.export.staging import remove_stale
+    remove_stale()  # a crashed export's unscanned report must not outlive the crash
     if args.command is None:
         from app.cli.cmd_app import start_app
         return start_app(None, None)

@@ -148,7 +148,8 @@ def _for_audience(audience: str, build: Any, code: int = EXIT_PROBLEMS) -> Any:
 def _history_view(assessment: Any, forms: Any, audience: str, wanted: set[int]) -> list[dict[str, Any]]:
     from app.redaction.history_view import history_for_audience
     from app.store import history
-    bodies = history_for_audience(history.entries(assessment.db), assessment.document, audience, forms, wanted)
+    bodies = history_for_audience([entry.body for entry in history.entries(assessment.db)], assessment.document,
+                                  audience, forms, wanted)
     for body in bodies:
         body["summary"] = history.describe(body)
     return bodies

@@ -36,7 +36,7 @@ def default_output(file: str, audience: str, fmt: str) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     from app.export.errors import ExportRefused
-    from app.export.pipeline import export_file
+    from app.session.export import export_file
     output = Path(args.output) if args.output else default_output(args.file, args.audience, args.format)
     if output.resolve() == Path(args.file).resolve():
         raise CommandFailed(f"{output}: the report would overwrite the assessment; choose another -o")

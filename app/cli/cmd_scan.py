@@ -52,7 +52,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def _store(assessment):  # type: ignore[no-untyped-def]
-    from app.redaction.flag_store import FlagStore
+    from app.session.flags import FlagStore
     with cannot_run_on_errors():
         return FlagStore(assessment)
 
@@ -86,7 +86,7 @@ def run_scan(args: argparse.Namespace) -> int:
 
 
 def run_resolve(args: argparse.Namespace) -> int:
-    from app.redaction.flag_store import FlagError
+    from app.session.flags import FlagError
     if args.dismiss is not None and (args.domain or args.whole):
         raise CommandFailed("--domain and --whole go with --redact, not --dismiss")
     if args.dismiss is not None and not args.dismiss.strip():

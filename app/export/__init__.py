@@ -2,14 +2,14 @@
 
 The public API (for the CLI, the UI and tests):
 
-``pipeline.export_file(path, audience, fmt, output) -> Exported``
-    The whole export of an assessment file: revision and sign-offs, the flag
-    gate (flags rescanned first) for ``public``/``reviewers``, the audience
-    filter, the report model, the writer, the output leak scan of the temp
-    file, and the atomic rename. Raises ``errors.ExportRefused`` (``.reason``:
-    ``flags``, ``leak`` or ``filter``; nothing written) or StoreError/OSError.
-``pipeline.write_report(doc, audience, fmt, output, ...)``
-    The same for a document in memory.
+``pipeline.write_report(doc, audience, fmt, output, *, flags_open, dismissed, decisions, revision)``
+    The whole export of a document: the flag gate for ``public``/``reviewers``
+    (``flags_open`` non-empty refuses), the audience filter, the report model,
+    the writer, the output leak scan of a private temp file
+    (``staging``), and the move into place. Raises ``errors.ExportRefused``
+    (``.reason``: ``flags``, ``leak`` or ``filter``; nothing written) or
+    OSError. This package never opens an assessment file: what it needs from
+    one comes in as plain data; ``app.session.export.export_file`` reads it.
 ``pipeline.build_for_audience(doc, audience) -> report.Report``
     The report model alone (previews, tests); for any audience but internal it
     is built from the filtered copy only.

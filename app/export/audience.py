@@ -23,7 +23,6 @@ from app.redaction import (
 )
 from app.redaction.leak_scan import SHINGLE_WORDS
 from app.redaction.normalise import word_list, word_view
-from app.store import AssessmentFile
 
 @dataclass
 class AudienceView:
@@ -76,20 +75,6 @@ def scannable_texts(view: AudienceView, report: Report) -> list[WithheldText]:
     found = {phrase for phrase, _ in WithheldMatcher(candidates).find(visible)}
     return [t for t in view.withheld_texts
             if t.source in view.strict_sources or " ".join(word_list(t.text)) not in found]
-
-
-def open_flags(assessment: AssessmentFile, audience: str) -> tuple[list[str], set[tuple[str, str]]]:
-    """Open detector flags that reach ``audience`` (one line each), and the dismissed matches.
-
-    The flags are rescanned first, exactly as ``riskwright scan`` does, so the
-    gate judges the content as it is now.
-    """
-    from app.redaction.flag_store import FlagStore
-    store = FlagStore(assessment)
-    store.rescan_all()
-    lines = [f"{flag.id}  {flag.address}  {flag.category} ({flag.detector})"
-             for flag in store.flags(audience)]
-    return lines, store.dismissed_matches()
 
 
 def leak_hits(view: AudienceView, report: Report, fmt: str, path: Path, output_name: str,

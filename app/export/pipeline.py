@@ -3,8 +3,10 @@
 The three walls of ``shared/redaction.md`` meet here. For a wider audience the
 report is built from the audience-filtered copy (wall 1), the export is
 refused while detector flags are open (wall 2), and the finished bytes are
-scanned in a temp file beside the target before anything is renamed into
-place (wall 3): a hit deletes the temp file and leaves the target untouched.
+scanned in a private temp file (``app.export.staging``) before anything is
+moved into place (wall 3): a hit deletes the temp file and leaves the target
+untouched. The assessment file is never opened here: the caller passes in
+what the export needs from it (``app.session.export``).
 """
 
 from __future__ import annotations
@@ -23,10 +25,9 @@ from app.export.framework_view import framework_facts
 from app.export.redaction_log import FlagDecision
 from app.export.report import Report
 from app.model.document import Document
+from app.model.canonical import revision_hash
 from app.model.forms import FormSet
-from app.model.paths import Address
-from app.store import AssessmentFile
-from app.store.atomic import staged_write
+from app.export.staging import staged_write
 
 AUDIENCES = ("public", "reviewers", "internal")
 FORMATS = ("pdf", "md", "html", "json")
@@ -48,13 +49,6 @@ def check_outcome(doc: Document) -> CheckOutcome | None:
 
 def revision_of(doc: Document) -> Revision:
     """The revision hash a sign-off signs (``app.model.canonical``)."""
-    try:
-        from app.model.canonical import revision_hash
-    except ImportError:  # pragma: no cover - older trees without the canonical form
-        import hashlib
-
-        from app.interchange import dump_document
-        return Revision(hashlib.sha256(dump_document(doc, load_forms()).encode("utf-8")).hexdigest())
     return Revision(revision_hash(doc))
 
 
@@ -110,7 +104,15 @@ def _framework_id(doc: Document) -> str | None:
 def write_report(doc: Document, audience: str, fmt: str, output: Path, *,
                  flags_open: list[str] | None = None, dismissed: set[tuple[str, str]] | None = None,
                  decisions: tuple[FlagDecision, ...] = (), revision: Revision | None = None) -> Exported:
-    """Build, write to a temp file, scan, and rename into place; raise ExportRefused on a refusal."""
+    """Build, write to a private temp file, scan, and move into place; raise ExportRefused on a refusal.
+
+    Everything the export needs from the assessment file comes in as plain
+    data (the caller, ``app.session.export``, reads it): ``flags_open`` — one
+    line per open flag reaching the audience; ``dismissed`` — (detector,
+    normalised match) pairs the leak scan lets through; ``decisions`` — the
+    internal redaction log; ``revision`` — number, hash and sign-offs. This
+    module never opens the assessment file, let alone writes to it.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     styles = load_styles()
@@ -127,44 +129,3 @@ def write_report(doc: Document, audience: str, fmt: str, output: Path, *,
                     "leak")
     pages = data.count(b"/Type /Page\n") or None if fmt == "pdf" else None
     return Exported(output, len(data), audience, fmt, pages)
-
-
-def file_revision(assessment: AssessmentFile) -> Revision:
-    """Revision number, hash and sign-offs of the assessment as it is now."""
-    from app.content.roles import load_roles
-    from app.store.signoff import required_approvals, revision_status
-    roles = load_roles()
-    status = revision_status(assessment, required_approvals(roles.required, roles.ids))
-    signoffs = tuple({"role": s.role, "name": s.name, "signed_at": s.signed_at, "fingerprint": s.fingerprint}
-                     for s in status.signoffs)
-    return Revision(status.hash, status.number, status.state, signoffs)
-
-
-def flag_decisions(assessment: AssessmentFile) -> tuple[FlagDecision, ...]:
-    """Flag resolutions recorded in the file (for the internal redaction log), oldest first."""
-    tables = set(assessment.db.table_names())
-    if "flag_resolution" not in tables:
-        return ()
-    rows = assessment.db.execute(
-        "SELECT field, record_id, detector, category, action, detail, at, who FROM flag_resolution ORDER BY seq")
-    decisions = []
-    for field, record_id, detector, category, action, detail, at, who in rows.fetchall():
-        address = str(Address(field, record_id or None))
-        decisions.append(FlagDecision(address, f"{detector} ({category})", action, detail, at, who))
-    return tuple(decisions)
-
-
-def export_file(path: Path, audience: str, fmt: str, output: Path) -> Exported:
-    """Export an assessment file; raise ExportRefused (nothing written) or StoreError/OSError."""
-    assessment = AssessmentFile.open(path)
-    try:
-        revision = file_revision(assessment)
-        flags: list[str] = []
-        dismissed: set[tuple[str, str]] = set()
-        if audience != "internal":
-            flags, dismissed = audience_filter.open_flags(assessment, audience)
-        decisions = flag_decisions(assessment) if audience == "internal" else ()
-        return write_report(assessment.document, audience, fmt, output, flags_open=flags, dismissed=dismissed,
-                            decisions=decisions, revision=revision)
-    finally:
-        assessment.close()

@@ -5,7 +5,7 @@ sits in is treated as less sensitive than *S* — that text would reach an
 audience that may not see *S*-level detail. Text inside a hazardous span or a
 hazardous value or record is never flagged (it is already withheld from
 everyone who could be harmed by it). This module only computes flags from a
-document; ``app.redaction.flag_store`` keeps them in the ``.rwa`` file.
+document; ``app.store.flags`` keeps them in the ``.rwa`` file.
 
 Flag ids are stable across rescans: they are derived from the address, the
 detector, the normalised match and which occurrence of that match it is, not

@@ -23,10 +23,12 @@ fails closed where the filter cannot vouch for a value:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from app.model.canonical import record_form, record_from_form, value_form, value_from_form
+from app.model.changes import BASE_KINDS, CONTENT_KINDS, Difference, ReplayError, undo_entry
 from app.model.document import Document, Record, Value
 from app.model.forms import FormSet
 from app.model.paths import Address, table_field
@@ -35,9 +37,6 @@ from app.model.values import TEXT_TYPES
 from app.redaction.audiences import Audiences, load_audiences
 from app.model.validate import effective_sensitivity
 from app.redaction.filtering import FilterRefused, for_audience, value_sensitivity
-from app.store import history
-from app.store.history import Entry, ReplayError
-from app.store.revision import Difference
 
 NAMES_FIELD = "header.assessors"
 """People's names in the history are as sensitive as the assessors' names in the header."""
@@ -73,31 +72,34 @@ def _context(document: Document, audience: str, forms: FormSet) -> _Context:
 
 
 # -- history ------------------------------------------------------------------------------
-def history_for_audience(all_entries: list[Entry], document: Document, audience: str, forms: FormSet,
-                         wanted: set[int] | None = None) -> list[dict[str, Any]]:
-    """Bodies of ``all_entries`` (the whole history, oldest first) as ``audience`` may see them.
+def history_for_audience(bodies: Sequence[Mapping[str, Any]], document: Document, audience: str,
+                         forms: FormSet, wanted: set[int] | None = None) -> list[dict[str, Any]]:
+    """The history entries' ``bodies`` (the whole history, oldest first) as ``audience`` may see them.
 
-    ``wanted`` limits the result to those sequence numbers (a field filter);
-    the replay still needs every entry.
+    A body is an entry's canonical JSON mapping (``seq``, ``kind``, … as the
+    store keeps it); this module never reads the file itself. ``wanted``
+    limits the result to those sequence numbers (a field filter); the replay
+    still needs every entry.
     """
     context = _context(document, audience, forms)
     state: Document | None = document.copy()
     shown: list[dict[str, Any]] = []
-    for entry in reversed(all_entries):
-        if wanted is None or entry.seq in wanted:
+    for body in reversed(bodies):
+        seq, kind = int(body["seq"]), str(body["kind"])
+        if wanted is None or seq in wanted:
             try:
-                shown.append(_entry_view(entry.body, state, context))
+                shown.append(_entry_view(body, state, context))
             except FilterRefused as refused:
-                raise AudienceViewRefused(f"entry #{entry.seq}: {refused}") from None
-        if state is not None and entry.kind in history.CONTENT_KINDS:
+                raise AudienceViewRefused(f"entry #{seq}: {refused}") from None
+        if state is not None and kind in CONTENT_KINDS:
             try:
-                history.undo_entry(state, entry.body)
+                undo_entry(state, body)
             except (ReplayError, KeyError, IndexError, ValueError) as error:
                 raise AudienceViewRefused(
-                    f"the history does not match the content at entry #{entry.seq} ({error}); run "
+                    f"the history does not match the content at entry #{seq} ({error}); run "
                     f"`riskwright verify` — no filtered history is produced from a file that does not "
                     f"verify") from None
-        elif entry.kind in history.BASE_KINDS:
+        elif kind in BASE_KINDS:
             state = None  # the content before a replacement is unknown: its records count as hazardous
     shown.reverse()
     return shown
@@ -113,7 +115,7 @@ def _find(state: Document | None, table: str, record_id: str) -> Record | None:
     return next((r for r in state.tables.get(table, []) if r.id == record_id), None)
 
 
-def _entry_view(body: dict[str, Any], state: Document | None, context: _Context) -> dict[str, Any]:
+def _entry_view(body: Mapping[str, Any], state: Document | None, context: _Context) -> dict[str, Any]:
     kind = body["kind"]
     view: dict[str, Any] = {key: body[key] for key in ("seq", "at", "revision", "kind")}
     view["who"] = context.names(str(body["who"]))

@@ -30,11 +30,8 @@ from sqlite_utils import Database
 from app.model.canonical import (
     canonical_json,
     record_form,
-    record_from_form,
     sha256_hex,
-    short_hash,
     value_form,
-    value_from_form,
 )
 from app.model.document import (
     Batch,
@@ -49,21 +46,19 @@ from app.model.document import (
     Value,
 )
 from app.model.paths import Address, table_field
-from app.model.sensitivity import Sensitivity
+from app.model.changes import (  # noqa: F401 - re-exported: the store's callers know them here
+    BASE_KINDS,
+    CONTENT_KINDS,
+    ReplayError,
+    brief_data,
+    describe,
+    sensitivity_form,
+    undo_entry,
+)
 from app.store import identity
 
 GENESIS = "0" * 64
 """The ``prev`` of the first entry."""
-
-CONTENT_KINDS = ("value", "record_added", "record_removed", "record_moved", "record_sensitivity")
-"""Entries that change the document (and so start a new revision after a sign-off)."""
-BASE_KINDS = ("created", "baseline", "replaced")
-"""Entries that state the whole content's hash; replaying backwards stops at them."""
-
-
-class ReplayError(Exception):
-    """An entry does not fit the document it is replayed over."""
-
 
 @dataclass(frozen=True)
 class Entry:
@@ -269,17 +264,13 @@ def edit_changes(edit: Edit, inverse: Edit, document: Document) -> list[tuple[st
                                                  "from": undo.index, "to": step.index}))
         elif isinstance(step, SetRecordSensitivity):
             assert isinstance(undo, SetRecordSensitivity)
-            before_s = _sensitivity_form(undo.sensitivity, undo.reason)
-            after_s = _sensitivity_form(step.sensitivity, step.reason)
+            before_s = sensitivity_form(undo.sensitivity, undo.reason)
+            after_s = sensitivity_form(step.sensitivity, step.reason)
             if before_s != after_s:
                 changes.append(("record_sensitivity", {"table": step.table, "record_id": step.record_id,
                                                        "before": before_s, "after": after_s}))
     changes.reverse()
     return changes
-
-
-def _sensitivity_form(sensitivity: Any, reason: str | None) -> dict[str, Any]:
-    return {"sensitivity": None if sensitivity is None else sensitivity.value, "reason": reason}
 
 
 # -- reading -----------------------------------------------------------------
@@ -356,130 +347,3 @@ def audit_summary(db: Database) -> AuditSummary:
     people = tuple(str(who) for (who,) in db.execute(
         "SELECT who FROM history GROUP BY who ORDER BY min(seq)"))
     return AuditSummary(int(total), first, last, people, head(db).hash)
-
-
-# -- replay (used by verification) ----------------------------------------------
-def undo_entry(document: Document, body: Mapping[str, Any]) -> None:
-    """Turn ``document`` back into the state before the entry; raise ReplayError if it does not fit."""
-    kind = body["kind"]
-    if kind == "value":
-        address = Address.parse(str(body["address"]))
-        slot = _slot(document, address)
-        found = value_form(slot.get(address.relative))
-        if found != body["after"]:
-            raise ReplayError(f"{address} holds {_brief(found)}, the entry says it was set to "
-                              f"{_brief(body['after'])}")
-        before = value_from_form(body["before"])
-        if before is None:
-            slot.pop(address.relative, None)
-        else:
-            slot[address.relative] = before
-    elif kind == "record_added":
-        table, record = body["table"], body["record"]
-        index = _index(document, table, record["id"])
-        if record_form(document.tables[table][index]) != record:
-            raise ReplayError(f"record {table}[{record['id']}] is not as it was when it was added")
-        del document.tables[table][index]
-        if not document.tables[table]:
-            del document.tables[table]
-    elif kind == "record_removed":
-        table, record = body["table"], body["record"]
-        records = document.tables.setdefault(table, [])
-        if any(r.id == record["id"] for r in records):
-            raise ReplayError(f"record {table}[{record['id']}] exists although the entry removed it")
-        records.insert(min(int(body["index"]), len(records)), record_from_form(record))
-    elif kind == "record_moved":
-        table, record_id = body["table"], body["record_id"]
-        records = document.tables.get(table, [])
-        moved = records.pop(_index(document, table, record_id))
-        records.insert(int(body["from"]), moved)
-    elif kind == "record_sensitivity":
-        table, record_id = body["table"], body["record_id"]
-        record = document.tables[table][_index(document, table, record_id)]
-        found = _sensitivity_form(record.sensitivity, record.sensitivity_reason)
-        if found != body["after"]:
-            raise ReplayError(f"record {table}[{record_id}] sensitivity is not what the entry set")
-        before = body["before"]
-        record.sensitivity = None if before["sensitivity"] is None else Sensitivity(before["sensitivity"])
-        record.sensitivity_reason = before["reason"]
-
-
-def _slot(document: Document, address: Address) -> dict[str, Value]:
-    if address.record is None:
-        return document.values
-    table = address.table or ""
-    return document.tables[table][_index(document, table, address.record)].values
-
-
-def _index(document: Document, table: str, record_id: str) -> int:
-    for index, record in enumerate(document.tables.get(table, [])):
-        if record.id == record_id:
-            return index
-    raise ReplayError(f"record {table}[{record_id}] is missing")
-
-
-# -- describing ------------------------------------------------------------------
-def _brief(form: Mapping[str, Any] | None, width: int = 60) -> str:
-    if form is None:
-        return "(empty)"
-    return brief_data(form.get("data"), width)
-
-
-def brief_data(data: Any, width: int = 60) -> str:
-    if data is None:
-        return "(empty)"
-    if isinstance(data, dict) and set(data) == {"date"}:
-        return str(data["date"])
-    if isinstance(data, str):
-        text = " ".join(data.split())
-        return json.dumps(text if len(text) <= width else text[: width - 1] + "…", ensure_ascii=False)
-    return json.dumps(data, ensure_ascii=False)
-
-
-def _sensitivity_text(form: Mapping[str, Any] | None) -> str:
-    if not form or form.get("sensitivity") is None:
-        return "default"
-    text = str(form["sensitivity"])
-    return f"{text} ({form['reason']})" if form.get("reason") else text
-
-
-def describe(body: Mapping[str, Any], width: int = 60) -> str:
-    kind = body["kind"]
-    if kind == "value" and body.get("detail_withheld"):
-        return f"{body['address']}: changed (the detail is withheld from this audience)"
-    if kind == "value":
-        before, after = body["before"], body["after"]
-        parts = []
-        if (before or {}).get("data") != (after or {}).get("data"):
-            parts.append(f"{_brief(before, width)} → {_brief(after, width)}")
-        if _sensitivity_text(before) != _sensitivity_text(after):
-            parts.append(f"sensitivity {_sensitivity_text(before)} → {_sensitivity_text(after)}")
-        return f"{body['address']}: " + "; ".join(parts or ["unchanged"])
-    if kind == "record_added":
-        return f"added record {body['record']['id']} to {body['table']}"
-    if kind == "record_removed":
-        return f"removed record {body['record']['id']} from {body['table']}"
-    if kind == "record_moved":
-        return (f"moved record {body['record_id']} in {body['table']} from position "
-                f"{int(body['from']) + 1} to {int(body['to']) + 1}")
-    if kind == "record_sensitivity":
-        return (f"{body['table']}[{body['record_id']}]: record sensitivity "
-                f"{_sensitivity_text(body['before'])} → {_sensitivity_text(body['after'])}")
-    if kind == "signoff":
-        print_ = str(body["fingerprint"])
-        return (f"signed off revision {body['revision']} ({short_hash(body['revision_hash'])}) as "
-                f"{body['role']}, key {print_[:4]} {print_[4:8]} {print_[8:12]} {print_[12:16]}")
-    if kind == "created":
-        return f"created the assessment (content {short_hash(body['content'])})"
-    if kind == "baseline":
-        return (f"history started for a file from before history existed (format {body.get('format')}, "
-                f"content {short_hash(body['content'])})")
-    if kind == "replaced":
-        return f"replaced the whole content (content {short_hash(body['content'])})"
-    if kind == "event":
-        text = str(body["event"]).replace("_", " ")
-        if body.get("address"):
-            text += f": {body['address']}"
-        reason = (body.get("detail") or {}).get("reason")
-        return f"{text} — {reason}" if reason else text
-    return kind

@@ -14,25 +14,21 @@ is computed only when asked for.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import zlib
 from dataclasses import dataclass
-from typing import Any
 
 from sqlite_utils import Database
 
 from app.model.canonical import (
     canonical_document,
     document_from_form,
-    record_form,
     revision_hash,
     sha256_hex,
-    value_form,
 )
-from app.model.document import Document, Record
-from app.model.paths import Address, table_field
+from app.model.document import Document
+from app.model.changes import Difference, diff_documents  # noqa: F401 - re-exported
 from app.store import history
 from app.store.errors import StoreError
 
@@ -144,73 +140,3 @@ def _by_number(db: Database, current: Document, now: CurrentRevision, number: in
         return RevisionContent(f"revision {number} (current)", number, revision_hash(current), current)
     known = ", ".join([str(n) for n in sorted(stored)] + ([] if now.frozen else [f"{now.number} (current)"]))
     raise StoreError(f"no revision {number}; revisions: {known}, or 'current'")
-
-
-# -- field-level differences ---------------------------------------------------------
-@dataclass(frozen=True)
-class Difference:
-    change: str
-    """``changed``, ``added``, ``removed`` (values); ``record added``, ``record removed``,
-    ``record moved``, ``record sensitivity`` (records)."""
-    address: str
-    before: Any = None
-    after: Any = None
-
-    def as_json(self) -> dict[str, Any]:
-        return {"change": self.change, "address": self.address, "before": self.before, "after": self.after}
-
-
-def diff_documents(old: Document, new: Document) -> list[Difference]:
-    """What changed from ``old`` to ``new``, field by field, in a stable order."""
-    found: list[Difference] = []
-    for path in sorted(set(old.values) | set(new.values)):
-        _compare_value(found, path, value_form(old.values.get(path)), value_form(new.values.get(path)))
-    for table in sorted(set(old.tables) | set(new.tables)):
-        _compare_table(found, table, old.records(table), new.records(table))
-    return found
-
-
-def _compare_value(found: list[Difference], address: str, before: Any, after: Any) -> None:
-    if before == after:
-        return
-    change = "added" if before is None else "removed" if after is None else "changed"
-    found.append(Difference(change, address, before, after))
-
-
-def _compare_table(found: list[Difference], table: str, old: list[Record], new: list[Record]) -> None:
-    old_by_id = {r.id: r for r in old}
-    new_by_id = {r.id: r for r in new}
-    for record in old:
-        if record.id not in new_by_id:
-            found.append(Difference("record removed", f"{table}[{record.id}]", _record_json(record), None))
-    common_old = [r.id for r in old if r.id in new_by_id]
-    common_new = [r.id for r in new if r.id in old_by_id]
-    staying = set()
-    for block in difflib.SequenceMatcher(a=common_old, b=common_new, autojunk=False).get_matching_blocks():
-        staying.update(common_old[block.a: block.a + block.size])
-    for position, record in enumerate(new):
-        address = f"{table}[{record.id}]"
-        before_record = old_by_id.get(record.id)
-        if before_record is None:
-            found.append(Difference("record added", address, None, _record_json(record)))
-            continue
-        if record.id not in staying:
-            found.append(Difference("record moved", address, old.index(before_record) + 1, position + 1))
-        before_s = _record_sensitivity(before_record)
-        after_s = _record_sensitivity(record)
-        if before_s != after_s:
-            found.append(Difference("record sensitivity", address, before_s, after_s))
-        for relative in sorted(set(before_record.values) | set(record.values)):
-            _compare_value(found, str(Address(table_field(table, relative), record.id)),
-                           value_form(before_record.values.get(relative)), value_form(record.values.get(relative)))
-
-
-def _record_sensitivity(record: Record) -> dict[str, Any] | None:
-    if record.sensitivity is None and record.sensitivity_reason is None:
-        return None
-    return {"sensitivity": None if record.sensitivity is None else record.sensitivity.value,
-            "reason": record.sensitivity_reason}
-
-
-def _record_json(record: Record) -> dict[str, Any]:
-    return record_form(record)

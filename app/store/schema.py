@@ -75,7 +75,7 @@ def _document(db: Database) -> None:
 @migration("0002_flags")
 def _flags(db: Database) -> None:
     # Detector hits in text bound for a wider audience than its sensitivity
-    # (owned by app.redaction.flag_store). `flag` holds the current hits and is
+    # (owned by app.store.flags). `flag` holds the current hits and is
     # rebuilt per address on every scan; `flag_dismissal` keeps an assessor's
     # "not hazardous, because …" across rescans, keyed by what was matched
     # where, not by offsets; `flag_resolution` is the record of every decision.

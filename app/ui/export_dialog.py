@@ -1,7 +1,7 @@
 """File › Export: choose audience, format and file; the export runs off the GUI thread.
 
 The whole export — flag gate, audience filter, report, writer, leak scan of
-the finished bytes, atomic rename — is ``app.export.pipeline.export_file``,
+the finished bytes, atomic rename — is ``app.session.export.export_file``,
 run in the worker process (``app.ui.offload``) with its own connection to the
 saved file. A refusal is shown
 as the exporter words it; when open flags are the reason, they are listed here

@@ -1,6 +1,6 @@
 """Keeps the open assessment's detector flags current while the person edits.
 
-The flags live in the file (``app.redaction.flag_store.FlagStore``). When a file
+The flags live in the file (``app.session.flags.FlagStore``). When a file
 opens, the whole document is scanned once in the worker process
 (``app.ui.offload``), through its own connection to the same file; from then on
 each change re-scans only what it touched, on the GUI thread, after edits
@@ -71,7 +71,7 @@ class FlagWatch(QObject):
         if self._closed:
             return
         from app.redaction import default_detectors, load_audiences
-        from app.redaction.flag_store import FlagStore
+        from app.session.flags import FlagStore
         self.store = FlagStore(self.session.assessment, self.session.forms, default_detectors(),
                                load_audiences())
         self._rescan_pending()

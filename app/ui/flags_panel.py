@@ -192,7 +192,7 @@ class FlagsPanel(QWidget):
         flag = self.current_flag()
         if flag is None:
             return False
-        from app.redaction.flag_store import FlagError
+        from app.session.flags import FlagError
         try:
             self.main.flag_watch.redact(flag.id, domain, whole)
         except FlagError as error:
@@ -208,7 +208,7 @@ class FlagsPanel(QWidget):
         reason, accepted = DismissDialog.get_reason(self, flag)
         if not accepted:
             return False
-        from app.redaction.flag_store import FlagError
+        from app.session.flags import FlagError
         try:
             self.main.flag_watch.dismiss(flag.id, reason)
         except FlagError as error:

@@ -89,7 +89,7 @@ def shutdown() -> None:
 def scan_file(path: Path) -> int:
     """Rescan every value of the saved file with the detectors; the flags are stored in the file."""
     from app.redaction import default_detectors, load_audiences
-    from app.redaction.flag_store import FlagStore
+    from app.session.flags import FlagStore
     from app.store import AssessmentFile
     with AssessmentFile.open(path) as own:
         return len(FlagStore(own, None, default_detectors(), load_audiences()).rescan_all())
@@ -98,7 +98,7 @@ def scan_file(path: Path) -> int:
 def export(path: Path, audience: str, fmt: str, output: Path) -> tuple[str, Any]:
     """The whole export pipeline; refusals and file errors become outcomes with a message."""
     from app.export.errors import ExportRefused
-    from app.export.pipeline import export_file
+    from app.session.export import export_file
     from app.store import StoreError
     try:
         return "done", export_file(path, audience, fmt, output)

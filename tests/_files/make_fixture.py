@@ -72,7 +72,7 @@ def _write_with_history(path: Path) -> None:
 def _resolve_a_flag(rwa: store_file.AssessmentFile) -> None:
     """From format 4 on, flag decisions carry who made them: dismiss one flag if there is one."""
     from app.model import Address, SetValue
-    from app.redaction.flag_store import FlagStore
+    from app.session.flags import FlagStore
     rwa.apply(SetValue(Address.parse("retrospective.process_changes"),
                        "Name the agent category (Bacillus anthracis) only as listed publicly."))
     flags = FlagStore(rwa)

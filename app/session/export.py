@@ -1,0 +1,55 @@
+"""The export use case: read what an export needs from the assessment file, then hand it plain data.
+
+``app.export`` turns a document into a checked report and never opens the
+file. This module opens it (read-only use: nothing is written to the
+assessment during an export), collects the revision and sign-offs, the flag
+gate for a wider audience — computed from the document in memory, with the
+dismissals recorded in the file — and the internal redaction log, and calls
+``app.export.pipeline.write_report``. The CLI and the window's export worker
+both come through here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.export.build import Revision
+from app.export.pipeline import Exported, write_report
+from app.export.redaction_log import FlagDecision
+from app.session.flags import gate
+from app.store import AssessmentFile
+from app.store.flags import FlagTable
+
+
+def file_revision(assessment: AssessmentFile) -> Revision:
+    """Revision number, hash and sign-offs of the assessment as it is now."""
+    from app.content.roles import load_roles
+    from app.store.signoff import required_approvals, revision_status
+    roles = load_roles()
+    status = revision_status(assessment, required_approvals(roles.required, roles.ids))
+    signoffs = tuple({"role": s.role, "name": s.name, "signed_at": s.signed_at, "fingerprint": s.fingerprint}
+                     for s in status.signoffs)
+    return Revision(status.hash, status.number, status.state, signoffs)
+
+
+def flag_decisions(table: FlagTable) -> tuple[FlagDecision, ...]:
+    """Flag resolutions recorded in the file (for the internal redaction log), oldest first."""
+    return tuple(FlagDecision(r.address, f"{r.detector} ({r.category})", r.action, r.detail, r.at, r.who)
+                 for r in table.resolutions())
+
+
+def export_file(path: Path, audience: str, fmt: str, output: Path) -> Exported:
+    """Export an assessment file; raise ExportRefused (nothing written) or StoreError/OSError."""
+    with AssessmentFile.open(path) as assessment:
+        table = FlagTable(assessment.db)
+        revision = file_revision(assessment)
+        flags_open: list[str] = []
+        dismissed: set[tuple[str, str]] = set()
+        decisions: tuple[FlagDecision, ...] = ()
+        if audience == "internal":
+            decisions = flag_decisions(table)
+        else:
+            flag_gate = gate(assessment.document, table, audience)
+            flags_open, dismissed = list(flag_gate.open), set(flag_gate.dismissed)
+        return write_report(assessment.document, audience, fmt, output, flags_open=flags_open,
+                            dismissed=dismissed, decisions=decisions, revision=revision)

@@ -1,0 +1,188 @@
+"""Detector flags of an open assessment: computed by ``app.redaction``, kept by ``app.store.flags``.
+
+Re-scanning one address costs one detector pass over one value and, when the
+flags did not change, no write at all — the editor calls ``after_edit`` on
+every edit. Redacting goes through ``AssessmentFile.apply`` so undo and
+history see an ordinary edit. ``gate`` is the read-only view an export uses:
+it computes the flags of the document as it is now in memory and never
+writes to the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from app.content.forms import load_forms
+from app.model.document import Document, Edit, SetRecordSensitivity, SetSensitivity, SetValue, touched_addresses
+from app.model.forms import FormSet
+from app.model.paths import Address
+from app.model.sensitivity import HAZARD_DOMAINS, Sensitivity
+from app.model.spans import SpanError, wrap_span
+from app.redaction.audiences import Audiences, load_audiences
+from app.redaction.detectors import DetectorSet, default_detectors
+from app.redaction.flags import FlagHit, document_flags, reaches, table_flags, value_flags
+from app.store.file import AssessmentFile
+from app.store.flags import Flag, FlagError, FlagTable, Resolution
+
+__all__ = ["Flag", "FlagError", "FlagGate", "FlagStore", "Resolution", "gate"]
+
+
+def _stored(hit: FlagHit) -> Flag:
+    return Flag(hit.id, str(hit.address), hit.address.field, hit.address.record or "", hit.start, hit.end,
+                hit.detector.id, hit.detector.category, hit.detector.domain, hit.matched, hit.normalised,
+                hit.audience)
+
+
+def _reaches(flag: Flag, sees: Sensitivity, detectors: DetectorSet, audiences: Audiences) -> bool:
+    try:
+        text_seen_by = audiences.get(flag.audience).sees
+        implied = detectors.spec(flag.detector).sensitivity
+    except KeyError:
+        return True
+    return reaches(text_seen_by, implied, sees)
+
+
+@dataclass(frozen=True)
+class FlagGate:
+    """What an export for one audience needs to know about flags, as plain data."""
+
+    open: tuple[str, ...]
+    """One line per open flag that reaches the audience (the export is refused while there are any)."""
+    dismissed: frozenset[tuple[str, str]]
+    """(detector, normalised match) of every dismissal: the output leak scan lets these through."""
+
+
+def gate(doc: Document, table: FlagTable, audience: str, forms: FormSet | None = None,
+         detectors: DetectorSet | None = None, audiences: Audiences | None = None) -> FlagGate:
+    """The flags of ``doc`` as it is now that reach ``audience``, less the recorded dismissals; no write."""
+    forms = forms or load_forms()
+    detectors = detectors or default_detectors()
+    audiences = audiences or load_audiences()
+    dismissals = table.dismissals()
+    dismissed_keys = {d.key for d in dismissals}
+    sees = audiences.get(audience).sees
+    lines = []
+    for hit in document_flags(doc, forms, detectors, audiences):
+        flag = _stored(hit)
+        if flag.dismissal_key in dismissed_keys or not _reaches(flag, sees, detectors, audiences):
+            continue
+        lines.append(f"{flag.id}  {flag.address}  {flag.category} ({flag.detector})")
+    return FlagGate(tuple(lines), frozenset((d.detector, d.normalised) for d in dismissals))
+
+
+class FlagStore:
+    """The flags of one open assessment file: scan, read, dismiss, redact."""
+
+    def __init__(self, file: AssessmentFile, forms: FormSet | None = None,
+                 detectors: DetectorSet | None = None, audiences: Audiences | None = None) -> None:
+        self.file = file
+        self.table = FlagTable(file.db)
+        self.forms = forms or load_forms()
+        self.detectors = detectors or default_detectors()
+        self.audiences = audiences or load_audiences()
+
+    # -- scanning ------------------------------------------------------------
+    def rescan_all(self) -> list[Flag]:
+        """Scan the whole document and replace every stored flag."""
+        hits = document_flags(self.file.document, self.forms, self.detectors, self.audiences)
+        self.table.replace_all(_stored(hit) for hit in hits)
+        return self.flags(include_dismissed=True)
+
+    def rescan(self, targets: Iterable[Address | str]) -> None:
+        """Re-scan what an edit touched: addresses, or table paths for record edits."""
+        doc = self.file.document
+        for target in targets:
+            if isinstance(target, Address):
+                hits = value_flags(doc, self.forms, target, self.detectors, self.audiences)
+                self.table.replace_at(target, [_stored(hit) for hit in hits])
+            else:
+                hits = table_flags(doc, self.forms, target, self.detectors, self.audiences)
+                self.table.replace_in_table(target, [_stored(hit) for hit in hits])
+
+    def after_edit(self, edit: Edit) -> None:
+        """Bring the flags up to date after ``edit`` (or its undo) was applied."""
+        self.rescan(dict.fromkeys(touched_addresses(edit)))
+
+    # -- reading ---------------------------------------------------------------
+    def flags(self, audience: str | None = None, include_dismissed: bool = False) -> list[Flag]:
+        """Stored flags, in document order; ``audience`` keeps those that would reach it."""
+        found = self.table.flags(include_dismissed)
+        if audience is None:
+            return found
+        sees = self.audiences.get(audience).sees
+        return [f for f in found if _reaches(f, sees, self.detectors, self.audiences)]
+
+    def flag(self, flag_id: str) -> Flag:
+        for flag in self.table.flags(include_dismissed=True):
+            if flag.id == flag_id:
+                return flag
+        raise FlagError(f"no flag {flag_id!r} in this assessment; `riskwright scan FILE` lists the open flags")
+
+    def dismissed_matches(self) -> set[tuple[str, str]]:
+        return self.table.dismissed_matches()
+
+    def resolutions(self) -> list[Resolution]:
+        return self.table.resolutions()
+
+    # -- resolving -------------------------------------------------------------
+    def dismiss(self, flag_id: str, reason: str) -> Flag:
+        """Keep the text as it is; the reason is stored and logged."""
+        reason = " ".join(reason.split())
+        if not reason:
+            raise FlagError("give a reason for dismissing the flag (it is kept in the redaction log)")
+        self.table.dismiss(self.flag(flag_id), reason)
+        return self.flag(flag_id)
+
+    def redact(self, flag_id: str, domain: str | None = None, whole: bool = False) -> Edit:
+        """Withhold the flagged text; return the inverse edit (for an undo stack).
+
+        Default: wrap every occurrence of the match in this value in a hazard
+        span (domain ``domain`` or the detector's); for a detector that only
+        implies *internal*, or with ``whole``, raise the value's sensitivity
+        instead. A flag in a record id marks the whole record.
+        """
+        flag = self.flag(flag_id)
+        if domain is not None and domain not in HAZARD_DOMAINS:
+            raise FlagError(f"unknown domain {domain!r}; use one of {', '.join(HAZARD_DOMAINS)}")
+        try:
+            spec = self.detectors.spec(flag.detector)
+            implied = spec.sensitivity
+            default_domain = spec.domain
+        except KeyError:
+            implied, default_domain = Sensitivity.HAZARDOUS, "other"
+        doc = self.file.document
+        address = Address(flag.field, flag.record_id or None)
+        if flag.is_record_id:
+            table = flag.field[:-2]
+            edit: Edit = SetRecordSensitivity(table, flag.record_id, implied, None)
+            detail = f"record marked {implied.value}"
+        elif whole or (domain is None and implied < Sensitivity.HAZARDOUS):
+            edit = SetSensitivity(address, implied, None)
+            detail = f"value raised to {implied.value}"
+        else:
+            text = doc.get(address)
+            if not isinstance(text, str):
+                raise FlagError(f"{flag.address}: the value changed since the scan; scan again")
+            chosen = domain or default_domain
+            same = sorted((f for f in self.table.flags(include_dismissed=True)
+                           if f.dismissal_key == flag.dismissal_key), key=lambda f: f.start, reverse=True)
+            for other in same:
+                if text[other.start:other.end] != other.matched:
+                    raise FlagError(f"{flag.address}: the text changed since the scan; scan again")
+                try:
+                    text = wrap_span(text, other.start, other.end, chosen)
+                except (SpanError, ValueError) as error:
+                    raise FlagError(f"{flag.address}: cannot mark the passage ({error}); fix the markup, "
+                                    f"or withhold the whole value with --whole") from None
+            edit = SetValue(address, text)
+            detail = f"marked hazardous ({chosen}), {len(same)} passage{'s' if len(same) != 1 else ''}"
+        with self.file.db.atomic():
+            inverse = self.file.apply(edit)
+            try:
+                self.table.log(flag, "redact", detail)
+                self.after_edit(edit)
+            except BaseException:
+                self.file.document.apply(inverse)
+                raise
+        return inverse

@@ -1,0 +1,184 @@
+"""Flags kept in the ``.rwa`` file, and the decisions about them (tables of migration ``0002_flags``).
+
+Storage only: which hits are flags, and for whom, is computed from the
+document by ``app.redaction.flags``; the application layer
+(``app.session.flags``) joins the two. ``flag`` holds the current hits and is
+rewritten per address on every scan; ``flag_dismissal`` holds "not a problem,
+because …" keyed by address, detector and normalised match, so a dismissal
+survives rescans and edits elsewhere in the text; ``flag_resolution`` records
+every decision (redact or dismiss) with its detail and time, and each decision
+is chained into the history in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlite_utils import Database
+
+from app.model.paths import Address
+from app.store import history, identity
+
+_COLUMNS = ("id", "field", "record_id", "start", "end", "detector", "category", "domain", "matched",
+            "normalised", "audience")
+
+
+class FlagError(ValueError):
+    """A flag cannot be resolved as asked; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Flag:
+    id: str
+    address: str
+    field: str
+    record_id: str
+    start: int
+    end: int
+    detector: str
+    category: str
+    domain: str | None
+    matched: str
+    normalised: str
+    audience: str
+    """The widest audience that would see the flagged text."""
+    dismissed: str | None = None
+    """The dismissal reason, or None while the flag is open."""
+
+    @property
+    def is_open(self) -> bool:
+        return self.dismissed is None
+
+    @property
+    def is_record_id(self) -> bool:
+        return self.field.endswith("[]")
+
+    @property
+    def dismissal_key(self) -> tuple[str, str, str, str]:
+        """What a dismissal is keyed by: where, which detector, what (normalised)."""
+        return (self.field, self.record_id, self.detector, self.normalised)
+
+    def as_json(self) -> dict[str, object]:
+        return {"id": self.id, "address": self.address, "field": self.field,
+                "record": self.record_id or None, "start": self.start, "end": self.end,
+                "detector": self.detector, "category": self.category, "domain": self.domain,
+                "matched": self.matched, "audience": self.audience, "open": self.is_open,
+                "dismissed_reason": self.dismissed}
+
+
+@dataclass(frozen=True)
+class Resolution:
+    flag_id: str
+    address: str
+    detector: str
+    category: str
+    action: str
+    detail: str
+    at: str
+    who: str = ""
+
+
+@dataclass(frozen=True)
+class Dismissal:
+    field: str
+    record_id: str
+    detector: str
+    normalised: str
+    reason: str
+    dismissed_at: str
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.field, self.record_id, self.detector, self.normalised)
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+class FlagTable:
+    """The flag tables of one open file (an sqlite-utils ``Database``)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- the current hits ------------------------------------------------------
+    def replace_all(self, flags: Iterable[Flag]) -> None:
+        with self.db.atomic():
+            self.db.execute("DELETE FROM flag")
+            self._insert(flags)
+
+    def replace_at(self, address: Address, flags: list[Flag]) -> None:
+        """Replace the flags of one value; no write when nothing changed (called on every edit)."""
+        self._replace(flags, "field = ? AND record_id = ?", [address.field, address.record or ""])
+
+    def replace_in_table(self, table: str, flags: list[Flag]) -> None:
+        """Replace the flags of every record of ``table`` (ids and values)."""
+        self._replace(flags, "substr(field, 1, ?) = ?", [len(table) + 2, f"{table}[]"])
+
+    def _replace(self, flags: list[Flag], where: str, params: list[object]) -> None:
+        stored = {tuple(row) for row in self.db.execute(f"SELECT id, start, end FROM flag WHERE {where}", params)}
+        if stored == {(f.id, f.start, f.end) for f in flags}:
+            return
+        with self.db.atomic():
+            self.db.execute(f"DELETE FROM flag WHERE {where}", params)
+            self._insert(flags)
+
+    def _insert(self, flags: Iterable[Flag]) -> None:
+        rows = {f.id: (f.id, f.field, f.record_id, f.start, f.end, f.detector, f.category, f.domain, f.matched,
+                       f.normalised, f.audience) for f in flags}
+        if rows:
+            marks = ", ".join("?" for _ in _COLUMNS)
+            names = ", ".join(f'"{c}"' for c in _COLUMNS)
+            self.db.conn.executemany(f"INSERT OR REPLACE INTO flag ({names}) VALUES ({marks})", list(rows.values()))
+
+    def flags(self, include_dismissed: bool = False) -> list[Flag]:
+        """Stored flags in document order, each with its dismissal reason (if any)."""
+        rows = self.db.execute(
+            "SELECT f.id, f.field, f.record_id, f.start, f.end, f.detector, f.category, f.domain, f.matched,"
+            " f.normalised, f.audience, d.reason FROM flag f LEFT JOIN flag_dismissal d"
+            " ON d.field = f.field AND d.record_id = f.record_id AND d.detector = f.detector"
+            " AND d.normalised = f.normalised ORDER BY f.field, f.record_id, f.start, f.detector").fetchall()
+        found = [Flag(row[0], str(Address(row[1], row[2] or None)), row[1], row[2], row[3], row[4], row[5], row[6],
+                      row[7], row[8], row[9], row[10], row[11]) for row in rows]
+        return found if include_dismissed else [f for f in found if f.is_open]
+
+    # -- decisions -------------------------------------------------------------
+    def dismissals(self) -> list[Dismissal]:
+        rows = self.db.execute("SELECT field, record_id, detector, normalised, reason, dismissed_at"
+                               " FROM flag_dismissal ORDER BY field, record_id, detector, normalised").fetchall()
+        return [Dismissal(*row) for row in rows]
+
+    def dismissed_matches(self) -> set[tuple[str, str]]:
+        """(detector, normalised match) of every dismissal, for the output leak scan."""
+        return {(d.detector, d.normalised) for d in self.dismissals()}
+
+    def resolutions(self) -> list[Resolution]:
+        rows = self.db.execute(
+            "SELECT flag_id, field, record_id, detector, category, action, detail, at, who FROM flag_resolution"
+            " ORDER BY seq").fetchall()
+        return [Resolution(r[0], str(Address(r[1], r[2] or None)), r[3], r[4], r[5], r[6], r[7], r[8])
+                for r in rows]
+
+    def dismiss(self, flag: Flag, reason: str) -> None:
+        """Keep the text as it is; the reason is stored, logged and chained into the history."""
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT OR REPLACE INTO flag_dismissal (field, record_id, detector, normalised, reason,"
+                " dismissed_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [flag.field, flag.record_id, flag.detector, flag.normalised, reason, _now()])
+            self.log(flag, "dismiss", reason)
+
+    def log(self, flag: Flag, action: str, detail: str) -> None:
+        """Record a decision in the flag log and in the file's history, in the caller's transaction."""
+        who = identity.assessor_name()
+        self.db.execute(
+            "INSERT INTO flag_resolution (flag_id, field, record_id, detector, category, normalised, action,"
+            " detail, at, who) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [flag.id, flag.field, flag.record_id, flag.detector, flag.category, flag.normalised, action,
+             detail, _now(), who])
+        history.record_event(self.db, f"flag_{action}", Address(flag.field, flag.record_id or None),
+                             {"flag": flag.id, "detector": flag.detector, "category": flag.category,
+                              "detail": detail}, who)
