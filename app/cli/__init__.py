@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.cmd_check",
     "app.cli.cmd_document",
     "app.cli.cmd_export",
+    "app.cli.cmd_portfolio",
     "app.cli.cmd_scan",
     "app.cli.cmd_validate",
 )

@@ -1,0 +1,80 @@
+"""``riskwright portfolio``: every assessment in a folder, one row per model, every running clock.
+
+JSON output (``--format json``, format 1)::
+
+    {"format": 1, "as_of": "2026-12-06", "all_clear": false,
+     "models": [{"file", "model", "model_sensitivity", "version", "release_type", "decision",
+                 "decision_date", "assessment_date", "revision", "revision_hash", "signoff",
+                 "last_signed_revision", "regimes": [{"id", "title", "status", "counts"}],
+                 "rubric_score", "open_flags", "next_reassessment", "clocks": [...], "needs_attention"}],
+     "clocks": [{"file", "model", "kind", "regime", "rule_id", "subject", "address", "started", "due",
+                 "days_left", "overdue"}],
+     "unreadable": [{"file", "problem", "message"}]}
+
+``problem`` is ``damaged``, ``newer_format``, ``tampered``, ``not_an_assessment``,
+``needs_recovery`` or ``unreadable``. Clocks come most urgent first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+
+from app.cli.common import EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, CommandFailed, write_text_output
+
+JSON_FORMAT = 1
+_EXIT_HELP = ("Exit 0 all clear, 1 something is overdue, non-compliant or unreadable, 2 could not run "
+              "(no such folder, bad --as-of).")
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    portfolio = commands.add_parser(
+        "portfolio", help="one row per model across a folder of assessments, with every running deadline",
+        description="Read every assessment (.rwa) in the folders or files given, read-only: verify each, check "
+                    "it against every regime it names, score it against the best-practice rubric, and list "
+                    "its sign-off state, open flags, next re-assessment and every running deadline (incident "
+                    "reports per regime, re-assessments), most urgent first. A damaged, tampered or newer-"
+                    "format file is named with the reason and the others are still read. " + _EXIT_HELP,
+        epilog="JSON (--format json): {format: 1, as_of, all_clear, models: [{file, model, revision, signoff, "
+               "regimes: [{id, status}], rubric_score, open_flags, next_reassessment, clocks}], clocks: [{file, "
+               "model, kind, regime, subject, due, days_left, overdue}], unreadable: [{file, problem, message}]}.")
+    portfolio.add_argument("places", nargs="+", metavar="DIR_OR_FILE",
+                           help="folders (searched with their sub-folders) or .rwa files")
+    portfolio.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day the clocks are read on (default: today)")
+    portfolio.add_argument("--format", choices=("text", "json"), default="text")
+    portfolio.add_argument("--no-cache", action="store_true",
+                           help="read and verify every file afresh (normally a file whose bytes are unchanged since "
+                                "the last read is not checked again)")
+    portfolio.add_argument("-o", "--output", help="write the table here instead of standard output")
+    portfolio.set_defaults(run=run_portfolio)
+
+
+def parse_as_of(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandFailed(f"--as-of {text!r}: not a date; write it as YYYY-MM-DD, e.g. 2026-12-31") from None
+
+
+def run_portfolio(args: argparse.Namespace) -> int:
+    from app.portfolio import portfolio_files, read_portfolio
+    from app.portfolio.render import render_json, render_text
+    as_of = parse_as_of(args.as_of)
+    try:
+        paths = portfolio_files(args.places)
+    except FileNotFoundError as error:
+        raise CommandFailed(str(error)) from None
+    if not paths:
+        raise CommandFailed(f"no assessment files (.rwa) in {', '.join(args.places)}", EXIT_CANNOT_RUN)
+    portfolio = read_portfolio(paths, as_of, use_cache=not args.no_cache)
+    text = json.dumps(render_json(portfolio), indent=2, ensure_ascii=False) + "\n" if args.format == "json" \
+        else render_text(portfolio)
+    write_text_output(text, args.output)
+    if portfolio.unreadable and args.format == "text" and args.output not in (None, "-"):
+        for bad in portfolio.unreadable:
+            print(f"riskwright: {bad.message}", file=sys.stderr)
+    return EXIT_OK if portfolio.all_clear else EXIT_PROBLEMS

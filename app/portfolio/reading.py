@@ -1,0 +1,106 @@
+"""Read a whole portfolio: every file summarised, on every core, in a stable order.
+
+Files are independent, so they are read in worker processes (one per core);
+each worker loads the forms and frameworks once and then reads its share of
+files. Small portfolios are read in this process, where starting workers
+would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from multiprocessing import get_context
+from pathlib import Path
+
+from app.portfolio import cache
+from app.portfolio.clocks import Clock
+from app.portfolio.summary import ModelRow, Unreadable, summarise
+from app.store.file import SUFFIX
+
+_IN_PROCESS_BELOW = 8
+"""Fewer files than this are read without worker processes."""
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    as_of: date
+    rows: tuple[ModelRow, ...]
+    unreadable: tuple[Unreadable, ...]
+
+    @property
+    def clocks(self) -> list[tuple[ModelRow, Clock]]:
+        """Every running clock across the portfolio, most urgent first."""
+        every = [(row, clock) for row in self.rows for clock in row.clocks]
+        every.sort(key=lambda pair: (pair[1].due, pair[0].model, pair[1].subject))
+        return every
+
+    @property
+    def all_clear(self) -> bool:
+        """Nothing overdue, every regime complied with, every file readable."""
+        return not self.unreadable and not any(row.needs_attention for row in self.rows)
+
+
+def portfolio_files(places: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """The assessment files named: folders are searched (with their sub-folders) for ``.rwa`` files.
+
+    Hidden files and folders (temporary files, sync-tool folders) are skipped.
+    A named path that does not exist raises ``FileNotFoundError``.
+    """
+    found: list[Path] = []
+    for place in places:
+        path = Path(place)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob(f"*{SUFFIX}")
+                                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise FileNotFoundError(f"{path}: no such file or folder")
+    return list(dict.fromkeys(found))
+
+
+def _summarise_cached(path: Path, as_of: date, use_cache: bool) -> ModelRow | Unreadable:
+    if not use_cache:
+        return summarise(path, as_of)
+    try:
+        digest = cache.file_digest(path)
+    except OSError:
+        return summarise(path, as_of)  # says what is wrong with the file in the usual words
+    remembered = cache.load(path, digest, as_of)
+    if remembered is not None:
+        return remembered
+    result = summarise(path, as_of)
+    cache.store(digest, result)
+    return result
+
+
+def _summarise_many(paths: list[Path], as_of: date, use_cache: bool) -> list[ModelRow | Unreadable]:
+    return [_summarise_cached(path, as_of, use_cache) for path in paths]
+
+
+def read_portfolio(paths: list[Path], as_of: date, workers: int | None = None, use_cache: bool = True) -> Portfolio:
+    """Summarise every file; rows sorted by model name, unreadable files by path.
+
+    ``use_cache=False`` reads and verifies every file afresh (``app.portfolio.cache``).
+    """
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(paths) < _IN_PROCESS_BELOW:
+        results = _summarise_many(paths, as_of, use_cache)
+    else:
+        chunks = [paths[index::workers] for index in range(workers)]
+        context = get_context("fork") if "fork" in _start_methods() else get_context()
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            parts = list(pool.map(_summarise_many, chunks, [as_of] * len(chunks), [use_cache] * len(chunks)))
+        results = [result for part in parts for result in part]
+    rows = sorted((r for r in results if isinstance(r, ModelRow)), key=lambda r: (r.model.casefold(), str(r.path)))
+    bad = sorted((r for r in results if isinstance(r, Unreadable)), key=lambda r: str(r.path))
+    return Portfolio(as_of, tuple(rows), tuple(bad))
+
+
+def _start_methods() -> list[str]:
+    from multiprocessing import get_all_start_methods
+    return get_all_start_methods()

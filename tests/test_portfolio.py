@@ -1,0 +1,140 @@
+"""The portfolio as a compliance lead reads it: every model, every running clock, bad files named."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from app.interchange.examples import write_example
+from app.model.document import Batch, InsertRecord, Record, RemoveRecord, SetValue, Value
+from app.model.paths import Address
+from app.portfolio import portfolio_files, read_portfolio
+from app.store.file import AssessmentFile
+
+
+def riskwright(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True, text=True)
+
+
+def _assessment(path: Path, name: str, *edits) -> Path:  # type: ignore[no-untyped-def]
+    write_example(path)
+    with AssessmentFile.open(path) as assessment:
+        assessment.apply(Batch((SetValue(Address("header.model.name"), name), *edits)))
+    return path
+
+
+def _only_incident(doc_path: Path, kind: str, happened: date) -> tuple:  # type: ignore[type-arg]
+    """Edits that replace the example's incidents with one unreported incident of ``kind``."""
+    with AssessmentFile.open(doc_path) as assessment:
+        ids = [record.id for record in assessment.document.records("deployment.incidents")]
+    return (*(RemoveRecord("deployment.incidents", record_id) for record_id in ids),
+            InsertRecord("deployment.incidents", 0, Record("inc-9", {
+                "date": Value(happened), "title": Value("Fictional outage"), "severity": Value("high"),
+                "kind": Value(kind)})),
+            SetValue(Address("header.framework"), "eu-gpai-cop-safety-security"))
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    good = tmp_path / "portfolio"
+    good.mkdir()
+    _assessment(good / "alder.rwa", "Alder")
+    _assessment(good / "birch.rwa", "Birch")
+    return good
+
+
+def test_every_good_file_is_a_row_and_bad_files_are_named_without_stopping_the_rest(folder: Path) -> None:
+    (folder / "damaged.rwa").write_bytes(b"SQLite format 3\x00" + b"\x00" * 40)
+    newer = _assessment(folder / "newer.rwa", "Newer")
+    with sqlite3.connect(newer) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    tampered = _assessment(folder / "tampered.rwa", "Tampered")
+    with sqlite3.connect(tampered) as conn:
+        conn.execute("UPDATE value SET data = '\"Quietly changed\"' WHERE field = 'header.model.version'")
+    portfolio = read_portfolio(portfolio_files([folder]), date(2026, 3, 2))
+    assert [row.model for row in portfolio.rows] == ["Alder", "Birch"]
+    problems = {bad.path.name: bad.kind for bad in portfolio.unreadable}
+    assert problems == {"damaged.rwa": "damaged", "newer.rwa": "newer_format", "tampered.rwa": "tampered"}
+    assert not portfolio.all_clear
+
+    result = riskwright("portfolio", str(folder), "--as-of", "2026-03-02")
+    assert result.returncode == 1
+    assert "Alder" in result.stdout and "Birch" in result.stdout
+    for name in ("damaged.rwa", "newer.rwa", "tampered.rwa"):
+        assert name in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_a_file_tampered_after_a_cached_read_is_caught(folder: Path) -> None:
+    first = read_portfolio(portfolio_files([folder]), date(2026, 3, 2))
+    assert not first.unreadable
+    with sqlite3.connect(folder / "birch.rwa") as conn:
+        conn.execute("UPDATE value SET data = '\"Swapped\"' WHERE field = 'header.model.version'")
+    again = read_portfolio(portfolio_files([folder]), date(2026, 3, 2))
+    assert [(bad.path.name, bad.kind) for bad in again.unreadable] == [("birch.rwa", "tampered")]
+
+
+@pytest.mark.parametrize(("as_of", "left", "overdue"), [
+    ("2026-05-06", 0, False),    # 5 days for a cybersecurity breach: the fifth day is still on time
+    ("2026-05-07", -1, True),    # one day later it is overdue
+    ("2026-05-02", 4, False),
+])
+def test_an_unreported_incident_runs_the_regimes_clock_to_its_boundary(tmp_path: Path, as_of: str, left: int,
+                                                                       overdue: bool) -> None:
+    path = tmp_path / "p" / "cedar.rwa"
+    path.parent.mkdir()
+    write_example(path)
+    with AssessmentFile.open(path) as assessment:
+        assessment.apply(Batch(_only_incident(path, "cybersecurity_breach", date(2026, 5, 1))))
+    result = riskwright("portfolio", str(path.parent), "--as-of", as_of, "--format", "json")
+    body = json.loads(result.stdout)
+    incident = [clock for clock in body["clocks"] if clock["kind"] == "incident_report"]
+    assert [(c["regime"], c["due"], c["days_left"], c["overdue"]) for c in incident] == [
+        ("eu-gpai-cop-safety-security", "2026-05-06", left, overdue)]
+    if overdue:
+        assert result.returncode == 1
+
+
+def test_a_reported_incident_runs_no_clock_and_a_not_serious_one_has_none(tmp_path: Path) -> None:
+    path = tmp_path / "p" / "fir.rwa"
+    path.parent.mkdir()
+    write_example(path)
+    with AssessmentFile.open(path) as assessment:
+        assessment.apply(Batch(_only_incident(path, "not_serious", date(2026, 5, 1))))
+    portfolio = read_portfolio([path], date(2026, 6, 1))
+    assert [clock for clock in portfolio.rows[0].clocks if clock.kind == "incident_report"] == []
+
+
+def test_clocks_across_models_come_most_urgent_first(tmp_path: Path) -> None:
+    folder = tmp_path / "p"
+    folder.mkdir()
+    for name, happened in (("Late", date(2026, 4, 1)), ("Soon", date(2026, 4, 28)), ("Later", date(2026, 4, 20))):
+        path = folder / f"{name.lower()}.rwa"
+        write_example(path)
+        with AssessmentFile.open(path) as assessment:
+            assessment.apply(Batch((SetValue(Address("header.model.name"), name),
+                                    *_only_incident(path, "other_serious_harm", happened))))
+    portfolio = read_portfolio(portfolio_files([folder]), date(2026, 5, 1))
+    incidents = [(row.model, clock.days_left) for row, clock in portfolio.clocks if clock.kind == "incident_report"]
+    assert incidents == [("Late", -15), ("Later", 4), ("Soon", 12)]
+
+
+def test_the_command_refuses_what_it_cannot_read(tmp_path: Path) -> None:
+    missing = riskwright("portfolio", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "no such file or folder" in missing.stderr
+    empty = riskwright("portfolio", str(tmp_path))
+    assert empty.returncode == 2 and "no assessment files" in empty.stderr
+    bad_date = riskwright("portfolio", str(tmp_path), "--as-of", "31/12/2026")
+    assert bad_date.returncode == 2 and "YYYY-MM-DD" in bad_date.stderr
+
+
+def test_reading_a_portfolio_never_writes_to_a_file(folder: Path) -> None:
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    read_portfolio(portfolio_files([folder]), date(2026, 3, 2), use_cache=False)
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
