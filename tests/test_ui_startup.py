@@ -229,10 +229,14 @@ def test_plain_start_with_a_damaged_last_file_still_opens_the_window(isolated_ho
     settings = AppSettings()
     settings.add_recent_file(broken)
     settings.sync()
-    script = ("import sys; from PySide6.QtCore import QTimer; from PySide6.QtWidgets import QApplication;"
-              "import app.ui.main as m; qapp = QApplication([]);"
-              "QTimer.singleShot(1500, lambda: (print('error:', [w.last_error for w in QApplication.topLevelWidgets()"
-              " if hasattr(w, 'last_error')]), QApplication.instance().exit(7)));"
+    # Poll until the window has reported the damaged file (or 60 s pass): a fixed delay flakes on a busy machine.
+    script = ("import sys, time; from PySide6.QtCore import QTimer; from PySide6.QtWidgets import QApplication;"
+              "import app.ui.main as m; qapp = QApplication([]); started = time.monotonic();\n"
+              "def errors(): return [w.last_error for w in QApplication.topLevelWidgets() if getattr(w, 'last_error', '')]\n"
+              "def poll():\n"
+              "    if errors() or time.monotonic() - started > 60:\n"
+              "        print('error:', errors()); QApplication.instance().exit(7)\n"
+              "timer = QTimer(); timer.timeout.connect(poll); timer.start(100)\n"
               "sys.exit(m.run_app(None, None))")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
