@@ -30,9 +30,11 @@ HAPPENED = date(2026, 2, 3)
 
 
 def _incident(record_id: str, kind: str | None, happened: date | None, reported: date | None,
-              title: str = "Weights copied to an unknown host") -> Record:
-    values = {"title": title, "severity": "high", "kind": kind, "date": happened, "reported_on": reported,
-              "reported_to": "AI Office", "response": "Contained and reported."}
+              title: str = "Weights copied to an unknown host", discovered: date | None = None) -> Record:
+    """``happened`` is also the day of discovery unless ``discovered`` says otherwise."""
+    values = {"title": title, "severity": "high", "kind": kind, "date": happened,
+              "discovered_on": discovered or happened, "reported_on": reported,
+              "reported_to": "AI Office", "response": "Contained and reported.", "last_report_on": reported}
     return Record(record_id, {key: Value(data) for key, data in values.items() if data is not None})
 
 
@@ -90,11 +92,11 @@ def test_a_late_report_names_the_record_dates_days_taken_and_deadline() -> None:
     ((severity, address, message),) = _findings(doc)
     assert severity == "violation"
     assert address == "deployment.incidents[inc-2].reported_on"
-    assert message == ("Incident inc-2 (Weights copied to an unknown host), a serious cybersecurity breach on "
-                       "2026-02-03, was reported on 2026-02-10: 7 days; this framework requires a report within "
-                       "5 days, by 2026-02-08.")
+    assert message == ("Incident inc-2 (Weights copied to an unknown host), a serious cybersecurity breach, "
+                       "discovered on 2026-02-03, was reported on 2026-02-10: 7 days; this framework requires a "
+                       "report within 5 days, by 2026-02-08.")
     (late,) = check(doc, load_framework(EU)).for_rule(RULE)
-    assert set(late.quotes) == {"deployment.incidents[inc-2].date", "deployment.incidents[inc-2].reported_on",
+    assert set(late.quotes) == {"deployment.incidents[inc-2].discovered_on", "deployment.incidents[inc-2].reported_on",
                                 "deployment.incidents[inc-2].kind", "deployment.incidents[inc-2].title"}
 
 
@@ -104,11 +106,11 @@ def test_missing_dates_say_which_date_and_when_the_report_was_due() -> None:
     found = _findings(doc)
     assert found == [
         ("missing_evidence", "deployment.incidents[inc-1].reported_on",
-         "Incident inc-1 (Fatal misdirection), a death of a person on 2026-02-03, has no report date (Reported on "
-         "is empty); this framework requires a report within 10 days, by 2026-02-13."),
-        ("missing_evidence", "deployment.incidents[inc-2].date",
-         "Incident inc-2 (Grid outage), a disruption of critical infrastructure, has no date, so the time to its "
-         "report cannot be measured; this framework requires a report within 2 days."),
+         "Incident inc-1 (Fatal misdirection), a death of a person, discovered on 2026-02-03, has no report date "
+         "(Reported on is empty); this framework requires a report within 10 days, by 2026-02-13."),
+        ("missing_evidence", "deployment.incidents[inc-2].discovered_on",
+         "Incident inc-2 (Grid outage), a disruption of critical infrastructure: Discovered on is empty, so the "
+         "time to its report cannot be measured; this framework requires a report within 2 days."),
     ]
 
 
@@ -134,7 +136,7 @@ EDITS = [
     SetValue(Address(f"{TABLE}[].reported_on", "inc-1"), None),                 # missing
     SetValue(Address(f"{TABLE}[].reported_on", "inc-1"), date(2025, 11, 15)),   # exactly 15 days
     SetValue(Address(f"{TABLE}[].kind", "inc-1"), "cybersecurity_breach"),      # now 5 days allowed
-    SetValue(Address(f"{TABLE}[].date", "inc-1"), date(2025, 11, 12)),          # 3 days again
+    SetValue(Address(f"{TABLE}[].discovered_on", "inc-1"), date(2025, 11, 12)), # 3 days again
     SetValue(Address(f"{TABLE}[].kind", "inc-2"), "death"),                     # 24 days after: late
     SetValue(Address(f"{TABLE}[].title", "inc-2"), "Renamed in the message"),
     InsertRecord(TABLE, 0, _incident("inc-3", "critical_infrastructure", HAPPENED, _after(9))),
@@ -159,9 +161,18 @@ def test_recheck_after_each_deadline_edit_equals_a_full_check() -> None:
     assert len(seen) >= len(EDITS) - 1  # the edits really changed what the rule says
 
 
+def test_the_clock_starts_at_discovery_not_when_the_incident_happened() -> None:
+    """Measured from the incident date (the old encoding) this report is 20 days late; the Code counts
+    from awareness of the model's involvement, 3 days before the report."""
+    doc = _with_incidents(_incident("inc-1", "cybersecurity_breach", date(2026, 1, 20), date(2026, 2, 9),
+                                    discovered=date(2026, 2, 6)))
+    ((severity, _, message),) = _findings(doc)
+    assert severity == "satisfied" and "inc-1 in 3 of 5 days" in message
+
+
 def test_the_rule_depends_on_the_dates_the_kind_and_the_title() -> None:
     rule = load_framework(EU).rule(RULE)
-    assert {f"{TABLE}[]", f"{TABLE}[].date", f"{TABLE}[].reported_on", f"{TABLE}[].kind",
+    assert {f"{TABLE}[]", f"{TABLE}[].discovered_on", f"{TABLE}[].reported_on", f"{TABLE}[].kind",
             f"{TABLE}[].title"} <= rule.depends
     assert f"{TABLE}[].reported_to" not in rule.depends
 
@@ -215,7 +226,7 @@ def test_a_clock_field_that_is_not_a_date(tmp_path: Path) -> None:
     line, column = _position(text, "reported_to\n    by:")
     assert _errors(path) == [
         f"{path}:{line}:{column}: 'to' needs a date field of deployment.incidents; 'reported_to' is a text field "
-        f"(its date fields: date, reported_on)"]
+        f"(its date fields: date, discovered_on, reported_on, last_report_on, resolved_on, final_report_on)"]
 
 
 def test_a_deadline_chooser_that_is_not_a_choice(tmp_path: Path) -> None:
@@ -235,7 +246,8 @@ def test_a_misspelt_record_field(tmp_path: Path) -> None:
 
 
 def test_a_table_that_is_not_a_table(tmp_path: Path) -> None:
-    path, text = _broken(tmp_path, "    table: deployment.incidents\n", "    table: deployment.monitoring\n")
+    path, text = _broken(tmp_path, "    table: deployment.incidents\n    from: discovered_on\n    to: reported_on\n",
+                         "    table: deployment.monitoring\n    from: discovered_on\n    to: reported_on\n")
     line, column = _position(text, "deployment.monitoring")
     assert _errors(path) == [
         f"{path}:{line}:{column}: 'deployment.monitoring' is not a table; name a table such as "

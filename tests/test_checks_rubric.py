@@ -43,7 +43,9 @@ def test_breakdown_adds_up_to_the_total() -> None:
     assert sum(s.earned for s in score.sections) == pytest.approx(score.total)
 
 
-def test_publication_thirds_halved_without_low_level_details_or_quarterly_updates() -> None:
+def test_publication_thirds_halved_without_low_level_details_not_for_frequency() -> None:
+    """The seed halves the credit when updates exclude low-level details; the old encoding also halved
+    it for updates less often than quarterly, which the seed does not say."""
     value = 25 * 7 / 16
     internal_only = {"accountability.publication.shared_with_safety_orgs": False,
                      "accountability.publication.public": False}
@@ -53,7 +55,7 @@ def test_publication_thirds_halved_without_low_level_details_or_quarterly_update
         pytest.approx(value / 3 / 2)
     half_yearly = {**without_details, "accountability.publication.frequency_months": 6.0}
     assert _item(_score(assessment(RUBRIC, **half_yearly)), "verification").earned == \
-        pytest.approx(value / 3 / 2 / 2)
+        pytest.approx(value / 3 / 2)
 
 
 def test_key_capabilities_count_per_capability_with_other_frameworks_ids() -> None:
@@ -88,12 +90,35 @@ def test_a_missed_compute_cadence_costs_its_share_of_the_commitments_section() -
 
 def test_control_arguments_need_scheming_considered() -> None:
     score = _score(assessment(RUBRIC, **{"deployment_decision.scheming_considered": False}))
+    assert _item(score, "control-arguments").earned == pytest.approx(60 * 4 / 26 * 3 / 4)
+
+
+def test_control_arguments_are_published_and_coup_reporting_tested() -> None:
+    """Both are in the seed's item 4 and were missing from the old encoding (full marks without them)."""
+    score = _score(assessment(RUBRIC, **{"deployment_decision.safety_case_published": False,
+                                         "deployment_decision.misbehaviour_reporting_tested": False}))
     assert _item(score, "control-arguments").earned == pytest.approx(60 * 4 / 26 / 2)
+
+
+def test_elicitation_counts_the_compute_budget() -> None:
+    full = _item(_score(assessment(RUBRIC)), "elicitation-explained").earned
+    doc = assessment(RUBRIC)
+    for record in doc.tables["pre_deployment.evaluations"]:
+        del record.values["elicitation.compute_budget"]
+    assert full == pytest.approx(60 * 6 / 26)
+    assert _item(_score(doc), "elicitation-explained").earned < full
+
+
+def test_ai_rnd_evaluations_do_not_count_as_autonomous_replication() -> None:
+    """Written for RSP 2.2 (CBRN and AI R&D evaluations): the old equivalents counted AI R&D as
+    autonomous replication; now only autonomy-like ids do."""
+    part = _item(_score(assessment("anthropic-rsp-2.2")), "key-capabilities").parts[0]
+    assert part.fraction == pytest.approx(0.0)
 
 
 def test_items_short_of_full_marks_are_warnings_naming_what_is_missing() -> None:
     result = check(assessment(RUBRIC, **{"deployment_decision.scheming_considered": False}), load_framework(RUBRIC))
     (finding,) = result.for_rule("control-arguments")
     assert finding.severity == "warning" and finding.address == "deployment_decision.safety_case"
-    assert "4.6 of 9.2 points (50%)" in finding.message and "scheming considered 0%" in finding.message
+    assert "6.9 of 9.2 points (75%)" in finding.message and "scheming considered 0%" in finding.message
     assert result.status == "compliant"  # scores do not decide compliance; the cadence rules do

@@ -54,7 +54,8 @@ def assessment(framework_id: str, *, release: str = "api", decision: str | None 
                checkpoints: list[tuple[float, bool]] | None = None, reassessments: list[date] | None = None,
                updates: list[tuple[date, bool]] = (), incidents: list[tuple[str, str | None]] = (),
                documents: list[str] | None = None,
-               evaluation_variants: tuple[str, ...] = ("helpful_only", "fine_tuned"), **values: Any) -> Document:
+               evaluation_variants: tuple[str, ...] = ("helpful_only", "fine_tuned"),
+               breakthrough_at: int | None = None, **values: Any) -> Document:
     """A complete assessment for ``framework_id`` with the given answers; ``values`` override by path."""
     framework = load_framework(framework_id)
     forms = load_forms()
@@ -67,7 +68,8 @@ def assessment(framework_id: str, *, release: str = "api", decision: str | None 
              "deployment_decision.decision": decision, "deployment_decision.decision_date": DECIDED,
              "deployment_decision.security_level": framework.security_levels[-1].id if security == "top" else security,
              "accountability.publication.frequency_months": 3.0, "pre_training.evaluation_interval_x": 2.0,
-             "deployment.reassessment_interval_months": 3.0}
+             "deployment.reassessment_interval_months": 3.0, "pre_training.safety_buffer_x": 6.0,
+             "pre_deployment.external_evaluation_exception": None}
     for path, data in {**fixed, **values}.items():
         if data is None:
             doc.values.pop(path, None)
@@ -76,7 +78,8 @@ def assessment(framework_id: str, *, release: str = "api", decision: str | None 
     checkpoints = checkpoints if checkpoints is not None else [(1e24, True), (2e24, True), (4e24, True)]
     doc.tables["training.checkpoints"] = [
         _record("training.checkpoints", f"ckpt-{i + 1}", framework, effective_compute_flop=compute,
-                evaluated=evaluated, date=START + timedelta(days=10 * i), name=f"step-{i + 1}")
+                evaluated=evaluated, date=START + timedelta(days=10 * i), name=f"step-{i + 1}",
+                algorithmic_change=(i == breakthrough_at))
         for i, (compute, evaluated) in enumerate(checkpoints)]
     evaluations = []
     for category in framework.tracked:
@@ -109,11 +112,15 @@ def assessment(framework_id: str, *, release: str = "api", decision: str | None 
         _record("deployment.updates", f"upd-{i + 1}", framework, date=day, major=major, name=f"update {i + 1}")
         for i, (day, major) in enumerate(updates)]
     doc.tables["deployment.incidents"] = [
-        _record("deployment.incidents", f"inc-{i + 1}", framework, severity=severity, reported_to=told)
+        _record("deployment.incidents", f"inc-{i + 1}", framework, severity=severity, reported_to=told,
+                discovered_time="10:00", reported_time="11:00", resolved_on=None, last_report_on=AS_OF)
         for i, (severity, told) in enumerate(incidents)]
     for table in ("accountability.oversight_reviews", "accountability.policy_changes",
                   "accountability.external_reviews"):
         doc.tables[table] = [_record(table, "rec-1", framework)]
+    for path, data in values.items():
+        if data is None and path in doc.tables:
+            doc.tables[path] = []  # a table answered None is emptied
     doc.tables = {table: records for table, records in doc.tables.items() if records}
     return doc
 
@@ -181,6 +188,13 @@ SCENARIOS: list[tuple[str, str, dict[str, Any], str, set[str]]] = [
                          ("persuasion", "low", "low", "below")]}, "scorecard-rows", {"missing_evidence"}),
     ("beta: deployment without a scorecard", "openai-preparedness-beta",
      {"documents": ["capability_report"]}, "scorecard-before-deployment", {"missing_evidence"}),
+    # issue 14: "more than 2x effective compute OR a major algorithmic breakthrough"
+    ("beta: a breakthrough checkpoint left unevaluated", "openai-preparedness-beta",
+     {"checkpoints": [(1e24, True), (1.2e24, False), (1.5e24, True)], "breakthrough_at": 1},
+     "evaluate-after-breakthrough", {"violation"}),
+    ("beta: a breakthrough checkpoint evaluated", "openai-preparedness-beta",
+     {"checkpoints": [(1e24, True), (1.2e24, True), (1.5e24, True)], "breakthrough_at": 1},
+     "evaluate-after-breakthrough", {"satisfied"}),
     ("beta: only safety-tuned evaluations", "openai-preparedness-beta",
      {"evaluation_variants": ("safety_tuned",)}, "worst-known-case", {"missing_evidence"}),
     # -- OpenAI Preparedness Framework v2 --------------------------------------
@@ -193,13 +207,26 @@ SCENARIOS: list[tuple[str, str, dict[str, Any], str, set[str]]] = [
     ("v2: High forecast needs High security controls", "openai-preparedness-v2",
      {"determinations": [("biological_chemical", "high", "below_high", "forecast")], "security": "baseline"},
      "high-security-controls", {"violation"}),
-    ("v2: High after safeguards may not deploy", "openai-preparedness-v2",
-     {"determinations": [("ai_self_improvement", "high", "high", "reached")], "decision": "deploy_with_restrictions"},
-     "high-residual-risk", {"violation"}),
     ("v2: Critical that cannot be ruled out needs Critical security", "openai-preparedness-v2",
      {"determinations": [("cybersecurity", "critical", "below_high", "cannot_rule_out")],
       "security": "high_controls", "decision": "do_not_deploy"},
-     "critical-during-development", {"satisfied", "violation"}),
+     "critical-halt-or-safeguards", {"satisfied", "violation"}),
+    # issue 14: a recorded halt keeps the Critical commitment (the old rule failed it)
+    ("v2: Critical with development halted is kept", "openai-preparedness-v2",
+     {"determinations": [("cybersecurity", "critical", "below_high", "reached")],
+      "security": "high_controls", "decision": "halt_development"},
+     "critical-halt-or-safeguards", {"satisfied"}),
+    # issue 14: the SAG's sufficiency judgement gates deployment, not a post-mitigation level
+    ("v2: High deployed while the SAG has not judged safeguards sufficient", "openai-preparedness-v2",
+     {"determinations": [("ai_self_improvement", "high", "high", "reached")],
+      "deployment_decision.safeguards_sufficient": False}, "high-safeguards-sufficient", {"violation"}),
+    ("v2: High deployed with safeguards judged sufficient", "openai-preparedness-v2",
+     {"determinations": [("ai_self_improvement", "high", "high", "reached")],
+      "deployment_decision.safeguards_sufficient": True}, "high-safeguards-sufficient", {"satisfied"}),
+    ("v2: the board committee's review is recorded", "openai-preparedness-v2",
+     {"accountability.oversight_reviews": None}, "board-may-reverse", {"warning"}),
+    ("beta: no third-party audit recorded", "openai-preparedness-beta",
+     {"accountability.external_reviews": None}, "third-party-audits", {"warning"}),
     ("v2: open weights without fine-tuned evaluations", "openai-preparedness-v2",
      {"release": "open_weights", "evaluation_variants": ("helpful_only",)},
      "fine-tuning-for-released-weights", {"missing_evidence"}),
@@ -233,6 +260,17 @@ SCENARIOS: list[tuple[str, str, dict[str, Any], str, set[str]]] = [
     ("rsp1: ASL-4 must halt", "anthropic-rsp-1.0",
      {"determinations": [("cybersecurity", "asl-4", "asl-2", "cannot_rule_out")]}, "asl4-undefined",
      {"violation"}),
+    # issue 14: the 6x safety buffer was not checked
+    ("rsp1: a 4x safety buffer is too small", "anthropic-rsp-1.0",
+     {"pre_training.safety_buffer_x": 4.0}, "safety-buffer-6x", {"violation"}),
+    ("rsp1: a 6x buffer with evaluations every 4x", "anthropic-rsp-1.0",
+     {"pre_training.safety_buffer_x": 6.0, "pre_training.evaluation_interval_x": 4.0}, "safety-buffer-6x",
+     {"satisfied"}),
+    ("rsp1: a 6x buffer is not wider than an 8x interval", "anthropic-rsp-1.0",
+     {"pre_training.safety_buffer_x": 6.0, "pre_training.evaluation_interval_x": 8.0}, "safety-buffer-6x",
+     {"violation"}),
+    ("rsp1: no buffer recorded", "anthropic-rsp-1.0",
+     {"pre_training.safety_buffer_x": None}, "safety-buffer-6x", {"missing_evidence"}),
     ("rsp1: ASL-3 without a non-compliance channel", "anthropic-rsp-1.0",
      {"determinations": [("cbrn", "asl-3", "asl-2", "reached")],
       "accountability.concerns_channel.exists": False}, "noncompliance-reporting", {"violation"}),
@@ -246,6 +284,17 @@ SCENARIOS: list[tuple[str, str, dict[str, Any], str, set[str]]] = [
     ("rsp2.2: the CBRN-3 rule ignores AI R&D levels", "anthropic-rsp-2.2",
      {"determinations": [("cbrn", "asl-2", "asl-2", "below"), ("ai_rnd", "asl-3", "asl-2", "reached")],
       "security": "asl-3"}, "cbrn3-security", {"satisfied"}),
+    # issue 14: CBRN-4's ASL-4 details were still to come in 2.2
+    ("rsp2.2: CBRN-4 below ASL-4 security is only a warning", "anthropic-rsp-2.2",
+     {"determinations": [("cbrn", "asl-4", "asl-2", "reached"), ("ai_rnd", "asl-2", "asl-2", "below")],
+      "security": "asl-3"}, "cbrn4-security", {"warning"}),
+    ("rsp2.2: the model-autonomy checkpoint aims for ASL-3 security", "anthropic-rsp-2.2",
+     {"determinations": [("cbrn", "asl-2", "asl-2", "below"), ("ai_rnd", "asl-2", "asl-2", "below"),
+                         ("autonomy", "asl-3", "asl-2", "reached")], "security": "asl-2"},
+     "autonomy-checkpoint-security", {"warning"}),
+    ("rsp2.2: a government body is told above ASL-2", "anthropic-rsp-2.2",
+     {"determinations": [("cbrn", "asl-3", "asl-2", "reached"), ("ai_rnd", "asl-2", "asl-2", "below")],
+      "deployment_decision.government_notified": False}, "notify-government", {"violation"}),
     ("rsp2.2: exactly 6 months", "anthropic-rsp-2.2",
      {"reassessments": [date(2025, 12, 2)], "header.assessment_date": date(2025, 12, 2)},
      "assess-every-6-months", {"satisfied"}),
@@ -259,9 +308,23 @@ SCENARIOS: list[tuple[str, str, dict[str, Any], str, set[str]]] = [
      {"determinations": [("cbrn", "asl-3", "asl-3", "reached"), ("ai_rnd", "asl-2", "asl-2", "below")],
       "decision": "deploy_with_restrictions"}, "restrict-without-safeguards", {"satisfied"}),
     # -- Google DeepMind FSF 3.0 ------------------------------------------------
-    ("fsf3: ML R&D automation CCL needs SL4", "gdm-fsf-3.0",
+    # issue 14: security levels are recommendations, so a shortfall is a warning
+    ("fsf3: ML R&D automation CCL below the recommended SL4 is a warning", "gdm-fsf-3.0",
      {"determinations": [("ml_rnd_automation", "ccl", "alert", "forecast")], "security": "sl-3"},
-     "automation-security", {"violation"}),
+     "automation-security", {"warning"}),
+    ("fsf3: exploratory instrumental reasoning level only warns", "gdm-fsf-3.0",
+     {"determinations": [("instrumental_reasoning", "ccl", "ccl", "reached")],
+      "deployment_decision.scheming_considered": False}, "misalignment-control", {"satisfied", "warning"}),
+    ("fsf3: ML R&D CCL in large-scale internal use needs a safety case", "gdm-fsf-3.0",
+     {"determinations": [("ml_rnd_acceleration", "ccl", "alert", "reached")], "decision": "do_not_deploy",
+      "deployment_decision.internal_use": "large_scale", "deployment_decision.safety_case": None},
+     "internal-deployment-safety-case", {"missing_evidence"}),
+    ("fsf3: harmful manipulation CCL asks for a recorded security level", "gdm-fsf-3.0",
+     {"determinations": [("harmful_manipulation", "ccl", "alert", "reached")], "security": None},
+     "manipulation-security", {"warning"}),
+    ("fsf3: more than 3 months without evaluation warns", "gdm-fsf-3.0",
+     {"reassessments": [date(2025, 7, 1)], "header.assessment_date": date(2025, 11, 1)},
+     "evaluate-every-3-months", {"warning"}),
     ("fsf3: CCL remaining after mitigation may not deploy", "gdm-fsf-3.0",
      {"determinations": [("cbrn_uplift", "ccl", "ccl", "reached")]}, "ccl-acceptable-after-mitigation",
      {"violation"}),
@@ -274,7 +337,26 @@ SCENARIOS: list[tuple[str, str, dict[str, Any], str, set[str]]] = [
     ("eu: on the market without a model report", "eu-gpai-cop-safety-security",
      {"documents": ["scorecard"]}, "model-report-before-market", {"missing_evidence"}),
     ("eu: not acceptable after mitigation", "eu-gpai-cop-safety-security",
-     {"determinations": [("cbrn", "unacceptable", "unacceptable", "reached")]}, "not-acceptable", {"violation"}),
+     {"determinations": [("cbrn", "unacceptable", "unacceptable", "reached")]}, "not-acceptable",
+     {"violation", "satisfied"}),
+    # issue 14: an unacceptable risk blocks development and use, not only the market
+    ("eu: not acceptable, not deployed but still developed", "eu-gpai-cop-safety-security",
+     {"determinations": [("cbrn", "unacceptable", "unacceptable", "reached")], "decision": "do_not_deploy"},
+     "not-acceptable", {"violation", "satisfied"}),
+    ("eu: not acceptable, halted and not used", "eu-gpai-cop-safety-security",
+     {"determinations": [("cbrn", "unacceptable", "unacceptable", "reached")], "decision": "halt_development",
+      "deployment_decision.internal_use": "none"}, "not-acceptable", {"satisfied"}),
+    ("eu: no external evaluators and no exception", "eu-gpai-cop-safety-security",
+     {"pre_deployment.third_party_access": None}, "external-evaluators", {"missing_evidence"}),
+    ("eu: no external evaluators under an exception", "eu-gpai-cop-safety-security",
+     {"pre_deployment.external_evaluation_exception": "similarly_safe"}, "external-evaluators", set()),
+    ("eu: 7 months without an update is fine for a model not among the most capable",
+     "eu-gpai-cop-safety-security",
+     {"reassessments": [date(2025, 7, 1)], "header.assessment_date": date(2026, 2, 1),
+      "header.model.most_capable": False}, "report-every-6-months", set()),
+    ("eu: 7 months without an update for one of the most capable models", "eu-gpai-cop-safety-security",
+     {"reassessments": [date(2025, 7, 1)], "header.assessment_date": date(2026, 2, 1),
+      "header.model.most_capable": True}, "report-every-6-months", {"violation"}),
     ("eu: security objective not met", "eu-gpai-cop-safety-security",
      {"security": "baseline"}, "security-objective", {"violation"}),
     ("eu: serious incident not reported", "eu-gpai-cop-safety-security",

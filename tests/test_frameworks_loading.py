@@ -189,8 +189,8 @@ def test_condition_that_is_not_true_or_false(tmp_path: Path) -> None:
 
 def test_ladder_out_of_order(tmp_path: Path) -> None:
     # The cybersecurity ladder becomes low, critical, high, critical.
-    path, text = _broken(tmp_path, ("      - level: medium\n        definition: Makes skilled",
-                                    "      - level: critical\n        definition: Makes skilled"))
+    medium = "      - level: medium\n        definition: >\n          Raises the productivity"
+    path, text = _broken(tmp_path, (medium, medium.replace("medium", "critical", 1)))
     errors = _errors(path)
     line, column = _position(text, "high", text.index("      - level: high") - text.index("high") + 15)
     assert errors[0] == (f"{path}:{line}:{column}: the ladder of 'cybersecurity' is out of order: 'high' "
@@ -228,8 +228,8 @@ def test_unknown_key(tmp_path: Path) -> None:
 
 
 def test_citation_of_an_unknown_source(tmp_path: Path) -> None:
-    path, text = _broken(tmp_path, ('cite: {source: pf, section: "Scorecard: evaluations"}',
-                                    'cite: {source: pff, section: "Scorecard: evaluations"}'))
+    path, text = _broken(tmp_path, ('cite: {source: pf, section: "Governance: audits by third parties"}',
+                                    'cite: {source: pff, section: "Governance: audits by third parties"}'))
     (error,) = _errors(path)
     line, column = _position(text, "pff")
     assert error == f"{path}:{line}:{column}: no source 'pff'; sources are pf"

@@ -24,6 +24,7 @@ from app.checks.evidence import (
     run_evidence,
 )
 from app.checks.facts import Facts, FormIndex
+from app.checks.holds import check_condition
 from app.checks.findings import CheckResult, Finding, ItemScore
 from app.checks.rubric import item_finding, score_item, total
 from app.content.forms import STAGES, load_forms
@@ -31,6 +32,7 @@ from app.content.framework_spec import (
     CalendarCadenceRule,
     CommitmentRule,
     ComputeCadenceRule,
+    ConditionRule,
     CoverageRule,
     EvidenceRule,
     Framework,
@@ -50,6 +52,7 @@ _EVALUATORS: dict[type, Callable[..., list[Finding]]] = {
     CalendarCadenceRule: check_calendar_cadence,
     MajorUpdateRule: check_major_updates,
     ReportingDeadlineRule: check_reporting_deadline,
+    ConditionRule: check_condition,
     CommitmentRule: check_commitment,
 }
 

@@ -160,6 +160,7 @@ class Facts:
             found.append(Determination(record, category, pre, post, basis, {
                 "id": record.id,
                 "category": category.id if category else record.get("category"),
+                "tracked": category is None or category.status == "tracked",
                 "pre": pre.rank if pre else None, "post": post.rank if post else None,
                 "pre_level": pre.id if pre else None, "post_level": post.id if post else None,
                 "basis": basis,

@@ -37,6 +37,7 @@ class Finding:
                 "stage": self.stage, "address": self.address, "message": self.message,
                 "quotes": list(self.quotes),
                 "citation": {"source": self.citation.source_title, "section": self.citation.section,
+                             "page": self.citation.page, "verified": self.citation.verified,
                              "url": self.citation.url}}
 
 

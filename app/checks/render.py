@@ -73,7 +73,7 @@ def _finding_lines(found: Finding) -> list[str]:
     cite = found.citation
     return [f"  {_MARK[found.severity]:<10} {found.address}",
             f"             {found.message}",
-            f"             [{found.rule_id}] {cite.source_title}, {cite.section} <{cite.url}>"]
+            f"             [{found.rule_id}] {cite.label} <{cite.url}>"]
 
 
 def render_score(score: Score) -> list[str]:

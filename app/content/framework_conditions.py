@@ -19,7 +19,8 @@ What a condition can see (documented for framework authors in
   ``levels['asl-3']``);
 - ``determinations``: the determinations, each as ``d`` below;
 - in ``for_each: determination`` rules, ``d`` with ``d.id``, ``d.category``
-  (the framework's category id), ``d.pre`` and ``d.post`` (ranks, ``null`` if
+  (the framework's category id), ``d.tracked`` (false for a research
+  category), ``d.pre`` and ``d.post`` (ranks, ``null`` if
   empty or not on the scale), ``d.pre_level``, ``d.post_level`` and
   ``d.basis``;
 - in rules over a table (``where``, ``any_record``), ``record`` with the
@@ -40,7 +41,7 @@ from app.content.framework_spec import Condition
 from app.model.forms import FieldSpec, FormSet
 
 DOCUMENT_NAMES = frozenset(STAGES) | {"deploying", "security", "levels", "security_levels", "determinations"}
-DETERMINATION_KEYS = ("id", "category", "pre", "post", "pre_level", "post_level", "basis")
+DETERMINATION_KEYS = ("id", "category", "tracked", "pre", "post", "pre_level", "post_level", "basis")
 DETERMINATIONS_TABLE = "pre_deployment.determinations"
 DECISION = "deployment_decision.decision"
 SECURITY_LEVEL = "deployment_decision.security_level"

@@ -26,6 +26,7 @@ from app.content.framework_spec import (
     CommitmentRule,
     ComputeCadenceRule,
     Condition,
+    ConditionRule,
     CoverageRule,
     EvidenceRule,
     ExpectedDocument,
@@ -55,7 +56,7 @@ UPDATE_FIELDS = ("deployment.updates", "deployment.updates[].major", "deployment
 _DEFAULT_SEVERITY = {"evidence": "missing_evidence", "coverage": "missing_evidence",
                      "compute_cadence": "violation", "calendar_cadence": "violation",
                      "reassess_before_major_update": "violation", "reporting_deadline": "violation",
-                     "commitment": "violation"}
+                     "condition": "violation", "commitment": "violation"}
 _SAMPLE = {"text": "x", "markdown": "x", "integer": 1, "number": 1.0, "flop": 1.0e25,
            "date": "2025-01-01", "framework": "x", "boolean": True}
 
@@ -166,7 +167,8 @@ class RuleBuilder:
                 target = target.setdefault(part, {})
             target[parts[-1]] = value
         first = self.levels[0].id if self.levels else "x"
-        determination = {"id": "det-1", "category": category, "pre": 0, "post": 0, "pre_level": first,
+        determination = {"id": "det-1", "category": category, "tracked": True, "pre": 0, "post": 0,
+                         "pre_level": first,
                          "post_level": first, "basis": "reached"}
         return {**roots, "deploying": True, "security": 0, "records": records,
                 "levels": {lv.id: lv.rank for lv in self.levels},
@@ -296,7 +298,11 @@ class RuleBuilder:
         if not spec.is_table:
             self.fail(item, "table", f"{spec.path!r} is not a table; name a table such as 'deployment.incidents'")
             return None
-        wanted = {"from": ("date", "a date"), "to": ("date", "a date"), "by": ("enum", "a choice (enum)")}
+        wanted = {"from": ("date", "a date"), "to": ("date", "a date")}
+        if "by" in item:
+            wanted["by"] = ("enum", "a choice (enum)")
+        if "within_hours" in item:
+            wanted |= {"from_time": ("text", "a text (HH:MM)"), "to_time": ("text", "a text (HH:MM)")}
         fields: dict[str, FieldSpec] = {}
         for key, (kind, kind_text) in wanted.items():
             field = self._record_field(item, key, spec, kind)
@@ -313,22 +319,54 @@ class RuleBuilder:
             return None
         if len(fields) < len(wanted):
             return None
-        by = fields["by"]
-        max_days: MarkedDict = item["max_days"]
-        unknown = [option for option in max_days if option not in by.option_ids()]
-        for option in unknown:
-            line, column = max_days.key_marks.get(option, max_days.mark)
-            self.reader.errors.append(ContentError(
-                self.reader.name, line, column,
-                f"{option!r} is not an option of {by.path} ({', '.join(by.option_ids())})"))
-        if unknown:
+        max_days: MarkedDict | dict[str, int] = item.get("max_days", {})
+        if "by" in fields:
+            by = fields["by"]
+            unknown = [option for option in max_days if option not in by.option_ids()]
+            for option in unknown:
+                line, column = max_days.key_marks.get(option, max_days.mark)  # type: ignore[union-attr]
+                self.reader.errors.append(ContentError(
+                    self.reader.name, line, column,
+                    f"{option!r} is not an option of {by.path} ({', '.join(by.option_ids())})"))
+            if unknown:
+                return None
+        where = self.condition(item, "where", Scope("record", spec.path))
+        if "where" in item and where is None:
             return None
         depends = self.depends_on(*(field.path for field in fields.values()))
+        if where is not None:
+            depends |= where.depends
         return ReportingDeadlineRule(
             **self._common(item, spec.path.split(".", 1)[0], depends), table=spec.path,
-            start=str(item["from"]), end=str(item["to"]), by=str(item["by"]),
+            start=str(item["from"]), end=str(item["to"]), by=str(item.get("by", "")),
             max_days=tuple((str(option), int(days)) for option, days in max_days.items()),
-            noun=" ".join(item.get("noun", "record").split()))
+            noun=" ".join(item.get("noun", "record").split()), where=where,
+            within_days=item.get("within_days"), within_hours=item.get("within_hours"),
+            start_time=str(item.get("from_time", "")), end_time=str(item.get("to_time", "")))
+
+    def _condition(self, item: MarkedDict) -> ConditionRule | None:
+        """``require`` must hold for the assessment, or for each record of ``table`` that ``where`` picks."""
+        table = None
+        if "table" in item:
+            spec = self.field(item, "table", item["table"])
+            if spec is None:
+                return None
+            if not spec.is_table:
+                self.fail(item, "table", f"{spec.path!r} is not a table")
+                return None
+            table = spec.path
+        scope = Scope("record", table) if table else Scope()
+        require = self.condition(item, "require", scope)
+        where = self.condition(item, "where", scope) if table else None
+        if require is None or ("where" in item and where is None):
+            return None
+        depends = set(require.depends) | (set(where.depends) if where else set())
+        if table:
+            depends |= {rows(table), *self._title(table)}
+        paths = sorted(p for p in require.depends if "[]" not in p) or [table or "header"]
+        stage = (table or paths[0]).split(".", 1)[0]
+        return ConditionRule(**self._common(item, stage, depends), require=require, table=table, where=where,
+                             noun=" ".join(item.get("noun", "record").split()))
 
     def _record_field(self, item: MarkedDict, key: str, table: FieldSpec, kind: str) -> FieldSpec | None:
         """The field of ``table``'s records that ``item[key]`` names, or None after saying which exist."""

@@ -14,14 +14,37 @@ SEVERITIES: tuple[str, ...] = ("violation", "missing_evidence", "warning", "sati
 """Most serious first; reports and the text output list findings in this order."""
 
 
+VERIFICATIONS: tuple[str, ...] = ("published", "secondary")
+"""How a rule's fact was checked: read in the published text itself, or known only from a secondary account."""
+
+
 @dataclass(frozen=True)
 class Citation:
     url: str
     section: str
     source_title: str
+    page: str = ""
+    """Page (or page range) in the versioned document, when it has pages."""
+    verified: str = "secondary"
+    """``published`` when the fact was read in the published text, ``secondary`` otherwise."""
+
+    @property
+    def where(self) -> str:
+        """``§3.1, p. 6`` — the section with its page, as findings cite it."""
+        return f"{self.section}, p. {self.page}" if self.page else self.section
+
+    @property
+    def secondary(self) -> bool:
+        return self.verified != "published"
+
+    @property
+    def label(self) -> str:
+        """Source, section and page, with a mark when only a secondary source backs the fact."""
+        text = f"{self.source_title}, {self.where}"
+        return text + " [not verified in the published text]" if self.secondary else text
 
     def __str__(self) -> str:
-        return f"{self.source_title}, {self.section} <{self.url}>"
+        return f"{self.label} <{self.url}>"
 
 
 @dataclass(frozen=True)
@@ -165,12 +188,39 @@ class ReportingDeadlineRule(RuleBase):
     """(option id of ``by``, whole days allowed); records with other values are skipped."""
     noun: str = "record"
     """What one record is called in messages (``incident``)."""
+    where: Condition | None = None
+    """Only records meeting this condition are measured (``record.imminent_danger == true``)."""
+    within_days: int | None = None
+    """One deadline in days for every record ``where`` selects (instead of ``by``/``max_days``)."""
+    within_hours: int | None = None
+    """One deadline in hours; the clock then reads ``start_time``/``end_time`` (``HH:MM``, UTC) too."""
+    start_time: str = ""
+    end_time: str = ""
 
     def deadline(self, value: object) -> int | None:
+        """Days allowed for a record whose ``by`` value is ``value`` (None: the record is skipped)."""
+        if not self.by:
+            return self.within_days
         for option, days in self.max_days:
             if option == value:
                 return days
         return None
+
+    @property
+    def in_hours(self) -> bool:
+        return self.within_hours is not None
+
+
+@dataclass(frozen=True)
+class ConditionRule(RuleBase):
+    """A condition that must hold: of the assessment, or of each record of ``table`` that
+    ``where`` selects. Used for commitments a requirement list cannot say (a number at least
+    so large, a date at most so long ago)."""
+
+    require: Condition | None = None
+    table: str | None = None
+    where: Condition | None = None
+    noun: str = "record"
 
 
 @dataclass(frozen=True)
@@ -182,7 +232,7 @@ class CommitmentRule(RuleBase):
 
 
 Rule = (EvidenceRule | CoverageRule | ComputeCadenceRule | CalendarCadenceRule | MajorUpdateRule
-        | ReportingDeadlineRule | CommitmentRule)
+        | ReportingDeadlineRule | ConditionRule | CommitmentRule)
 
 
 @dataclass(frozen=True)
@@ -242,17 +292,26 @@ class Framework:
     score: tuple[ScoreSection, ...] = ()
     notes: str = ""
     file: str = ""
+    checked_on: str = ""
+    """When the file was last compared with its published source (YYYY-MM-DD)."""
+    kind: str = "framework"
+    """``framework`` (a lab's own policy), ``law`` (a statute or code of practice) or ``rubric``."""
 
     @property
     def tracked(self) -> tuple[Category, ...]:
         return tuple(c for c in self.categories if c.status == "tracked")
 
     def category(self, category_id: str | None) -> Category | None:
-        """The category an assessment's id stands for (its own id or an equivalent)."""
+        """The category an assessment's id stands for: a category's own id always wins over
+        another category listing it as an equivalent (the loader refuses an equivalent that two
+        categories claim, so the second pass finds at most one)."""
         if category_id is None:
             return None
         for category in self.categories:
-            if category.id == category_id or category_id in category.equivalents:
+            if category.id == category_id:
+                return category
+        for category in self.categories:
+            if category_id in category.equivalents:
                 return category
         return None
 

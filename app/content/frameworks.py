@@ -71,8 +71,10 @@ def load_framework_file(path: Path, forms: FormSet | None = None) -> Framework:
         data = load_yaml_file(path, name)
     except ContentError as error:
         raise ContentErrors([error]) from None
-    if isinstance(data, MarkedDict) and isinstance(data.get("date"), date):
-        data["date"] = data["date"].isoformat()
+    if isinstance(data, MarkedDict):
+        for key in ("date", "checked_on"):
+            if isinstance(data.get(key), date):
+                data[key] = data[key].isoformat()
     found = schema_errors(data, _framework_schema(), name)
     if found:
         raise ContentErrors(found)
@@ -113,7 +115,8 @@ class _FrameworkReader:
             self.fail(cite, "source", f"no source {cite['source']!r}; sources are "
                                       f"{', '.join(self.sources) or 'none'}")
             return Citation("", cite["section"], cite["source"])
-        return Citation(source.url, cite["section"], source.title)
+        return Citation(source.url, cite["section"], source.title, str(cite.get("page", "")),
+                        cite.get("verified", "secondary"))
 
     def read(self) -> Framework:
         data = self.data
@@ -136,7 +139,8 @@ class _FrameworkReader:
             id=data["id"], name=data["name"], publisher=data["publisher"], version=str(data["version"]),
             date=data["date"], summary=" ".join(data["summary"].split()), sources=tuple(self.sources.values()),
             levels=levels, security_levels=security, categories=categories, documents=documents,
-            rules=rules, score=score, notes=" ".join(data.get("notes", "").split()), file=self.name)
+            rules=rules, score=score, notes=" ".join(data.get("notes", "").split()), file=self.name,
+            checked_on=data.get("checked_on", ""), kind=data.get("kind", "rubric" if score else "framework"))
 
     def _ladder(self, items: list[MarkedDict], key: str) -> tuple[Level, ...]:
         """A ladder is its list order; a level listed twice leaves it without one."""
@@ -178,4 +182,30 @@ class _FrameworkReader:
             categories.append(Category(item["id"], item["label"], item["status"],
                                        " ".join(item["description"].split()), tuple(steps),
                                        tuple(item.get("equivalents", ()))))
+        self._check_equivalents(items)
         return tuple(categories)
+
+    def _check_equivalents(self, items: list[MarkedDict]) -> None:
+        """An assessment's category id must name exactly one category: an equivalent that is another
+        category's own id would never apply (own ids win), and one that two categories claim would
+        make the choice depend on the file's order."""
+        own = {item["id"]: item for item in items}
+        claimed: dict[str, str] = {}
+        for item in items:
+            equivalents = item.get("equivalents") or []
+            marks = getattr(equivalents, "item_marks", None)
+            for index, equivalent in enumerate(equivalents):
+                line, column = marks[index] if marks else item.mark
+                problem = None
+                if equivalent == item["id"] or (equivalent in own and equivalent != item["id"]):
+                    problem = (f"{equivalent!r} is listed as an equivalent of {item['id']!r}, but it is "
+                               f"{'that' if equivalent == item['id'] else 'another'} category's own id; an "
+                               f"assessment's {equivalent!r} always means that category, so remove it here")
+                elif equivalent in claimed:
+                    problem = (f"{equivalent!r} is an equivalent of both {claimed[equivalent]!r} and "
+                               f"{item['id']!r}, so an assessment's {equivalent!r} would be ambiguous; "
+                               f"keep it in one category only")
+                if problem:
+                    self.errors.append(ContentError(self.name, line, column, problem))
+                else:
+                    claimed[equivalent] = item["id"]

@@ -1,0 +1,96 @@
+"""Rules of kind ``condition``: a CEL condition that must hold, for the assessment or per record.
+
+Requirement lists (``in``, ``at_least``, ``filled``) cannot say "a safety buffer of at
+least 6x" or "the latest report is at most four weeks old"; a condition can. A
+condition that cannot be evaluated because a value it reads is empty is missing
+evidence naming that value, never a pass.
+"""
+
+from __future__ import annotations
+
+from app.checks.evidence import CEL_ERRORS, finding, gate
+from app.checks.facts import Facts
+from app.checks.findings import Finding
+from app.content.framework_conditions import run
+from app.content.framework_spec import ConditionRule
+from app.model.document import Record
+
+
+def check_condition(rule: ConditionRule, facts: Facts) -> list[Finding]:
+    assert rule.require is not None
+    address = rule.table or _first_path(rule)
+    stopped = gate(rule, facts, address)
+    if stopped is not None:
+        return stopped
+    if rule.table is None:
+        try:
+            held = run(rule.require, facts.context)
+        except CEL_ERRORS:
+            return [finding(rule, _missing(rule), address, f"Cannot tell yet ({_empty(rule, facts)}): {rule.title}")]
+        if held:
+            return [finding(rule, "satisfied", address, f"{rule.title} (it holds: {rule.require.source}).")]
+        return [finding(rule, rule.severity, address, f"{rule.title} Not met: {rule.require.source} is false "
+                                                      f"for this assessment.", _quoted(rule, facts))]
+    return _per_record(rule, facts)
+
+
+def _per_record(rule: ConditionRule, facts: Facts) -> list[Finding]:
+    assert rule.table is not None and rule.require is not None
+    found: list[Finding] = []
+    held = 0
+    for record in facts.doc.records(rule.table):
+        if rule.where is not None and not _holds(rule.where, facts, record, default=True):
+            continue
+        title, quotes = facts.title(rule.table, record)
+        noun = rule.noun[:1].upper() + rule.noun[1:]
+        try:
+            ok = run(rule.require, facts.record_context(rule.require, record))
+        except CEL_ERRORS:
+            found.append(finding(rule, _missing(rule), facts.address(rule.table, record),
+                                 f"{noun} {title}: cannot tell yet ({_empty(rule, facts, record)}). {rule.title}",
+                                 quotes))
+            continue
+        if ok:
+            held += 1
+        else:
+            found.append(finding(rule, rule.severity, facts.address(rule.table, record),
+                                 f"{noun} {title}: {rule.title} Not met ({rule.require.source}).", quotes))
+    if found:
+        return found
+    if held == 0:
+        return [finding(rule, "satisfied", rule.table, f"{rule.title} (no {rule.noun} it applies to).")]
+    return [finding(rule, "satisfied", rule.table, f"{rule.title} (holds for {held} {rule.noun}"
+                                                   f"{'' if held == 1 else 's'}).")]
+
+
+def _holds(condition, facts: Facts, record: Record, default: bool) -> bool:  # type: ignore[no-untyped-def]
+    try:
+        return bool(run(condition, facts.record_context(condition, record)))
+    except CEL_ERRORS:
+        return default
+
+
+def _empty(rule: ConditionRule, facts: Facts, record: Record | None = None) -> str:
+    assert rule.require is not None
+    empty = facts.empty_inputs(rule.require)
+    if record is not None:
+        for path in sorted(rule.require.depends):
+            _, sep, relative = path.partition("[].")
+            if sep and record.get(relative) is None:
+                empty.append(f"{facts.index.label(path)} is empty")
+    return "; ".join(empty) if empty else "a value it reads is empty or of the wrong kind"
+
+
+def _quoted(rule: ConditionRule, facts: Facts) -> tuple[str, ...]:
+    assert rule.require is not None
+    return tuple(sorted(p for p in rule.require.depends if "[]" not in p and facts.doc.get(p) is not None))
+
+
+def _first_path(rule: ConditionRule) -> str:
+    assert rule.require is not None
+    paths = sorted(p for p in rule.require.depends if "[]" not in p)
+    return paths[0] if paths else rule.stage
+
+
+def _missing(rule: ConditionRule) -> str:
+    return "warning" if rule.severity == "warning" else "missing_evidence"
