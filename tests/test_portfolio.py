@@ -29,14 +29,15 @@ def _assessment(path: Path, name: str, *edits) -> Path:  # type: ignore[no-untyp
     return path
 
 
-def _only_incident(doc_path: Path, kind: str, happened: date) -> tuple:  # type: ignore[type-arg]
-    """Edits that replace the example's incidents with one unreported incident of ``kind``."""
+def _only_incident(doc_path: Path, kind: str, happened: date,
+                   discovered: date | None = None) -> tuple:  # type: ignore[type-arg]
+    """Edits that replace the example's incidents with one unreported incident of ``kind`` (EU code)."""
     with AssessmentFile.open(doc_path) as assessment:
         ids = [record.id for record in assessment.document.records("deployment.incidents")]
     return (*(RemoveRecord("deployment.incidents", record_id) for record_id in ids),
             InsertRecord("deployment.incidents", 0, Record("inc-9", {
-                "date": Value(happened), "title": Value("Fictional outage"), "severity": Value("high"),
-                "kind": Value(kind)})),
+                "date": Value(happened), "discovered_on": Value(discovered or happened),
+                "title": Value("Fictional outage"), "severity": Value("high"), "kind": Value(kind)})),
             SetValue(Address("header.framework"), "eu-gpai-cop-safety-security"))
 
 
@@ -101,6 +102,16 @@ def test_an_unreported_incident_runs_the_regimes_clock_to_its_boundary(tmp_path:
         assert result.returncode == 1
 
 
+def test_the_clock_runs_from_when_the_incident_was_discovered(tmp_path: Path) -> None:
+    path = tmp_path / "p" / "elm.rwa"
+    path.parent.mkdir()
+    write_example(path)
+    with AssessmentFile.open(path) as assessment:
+        assessment.apply(Batch(_only_incident(path, "critical_infrastructure", date(2026, 4, 1), date(2026, 4, 20))))
+    clocks = [c for c in read_portfolio([path], date(2026, 4, 21)).rows[0].clocks if c.kind == "incident_report"]
+    assert [(c.started, c.due, c.overdue) for c in clocks] == [(date(2026, 4, 20), date(2026, 4, 22), False)]
+
+
 def test_a_reported_incident_runs_no_clock_and_a_not_serious_one_has_none(tmp_path: Path) -> None:
     path = tmp_path / "p" / "fir.rwa"
     path.parent.mkdir()
@@ -138,3 +149,16 @@ def test_reading_a_portfolio_never_writes_to_a_file(folder: Path) -> None:
     before = {path.name: path.read_bytes() for path in folder.iterdir()}
     read_portfolio(portfolio_files([folder]), date(2026, 3, 2), use_cache=False)
     assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
+
+
+def test_each_regime_the_assessment_names_gets_its_own_status(tmp_path: Path) -> None:
+    path = tmp_path / "p" / "yew.rwa"
+    path.parent.mkdir()
+    write_example(path)
+    with AssessmentFile.open(path) as assessment:
+        assessment.apply(InsertRecord("header.regimes", 0, Record("reg-1", {
+            "framework": Value("eu-gpai-cop-safety-security"), "reason": Value("placed on the EU market")})))
+    row = read_portfolio([path], date(2026, 3, 2)).rows[0]
+    assert [regime.framework_id for regime in row.regimes] == ["openai-preparedness-beta",
+                                                                "eu-gpai-cop-safety-security"]
+    assert all(regime.status in ("compliant", "non_compliant", "incomplete") for regime in row.regimes)

@@ -22,7 +22,7 @@ import json
 import os
 import tempfile
 from dataclasses import fields
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -105,12 +105,12 @@ def _to_json(result: ModelRow | Unreadable) -> dict[str, Any]:
     return {"row": row}
 
 
-_CLOCK_FIELDS = ("kind", "regime", "regime_title", "rule_id", "subject", "address", "started", "due")
+_CLOCK_FIELDS = ("kind", "regime", "regime_title", "rule_id", "subject", "address", "started", "due", "due_at")
 _DATES = ("decision_date", "assessment_date")
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, date):
+    if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, Sensitivity):
         return value.value
@@ -130,7 +130,9 @@ def _from_json(body: dict[str, Any], path: Path, as_of: date) -> ModelRow | Unre
     row["regimes"] = tuple(RegimeStatus(r["framework_id"], r["title"], r["status"], dict(r["counts"]))
                            for r in row["regimes"])
     row["clocks"] = tuple(Clock(**{**clock, "started": date.fromisoformat(clock["started"]),
-                                   "due": date.fromisoformat(clock["due"]), "as_of": as_of})
+                                   "due": date.fromisoformat(clock["due"]), "as_of": as_of,
+                                   "due_at": None if clock["due_at"] is None
+                                   else datetime.fromisoformat(clock["due_at"])})
                           for clock in row["clocks"])
     row["levels"] = tuple(tuple(level) for level in row["levels"])
     return ModelRow(**row)

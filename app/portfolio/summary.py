@@ -115,14 +115,13 @@ def _iso(value: date | None) -> str | None:
 
 
 def regime_ids(doc: Document) -> tuple[str, ...]:
-    """The regimes an assessment names: its framework, then any further regimes, without repeats."""
+    """The regimes an assessment names: its framework, then each row of the regimes table, without repeats."""
     named: list[str] = []
     framework = doc.get(FRAMEWORK)
     if isinstance(framework, str) and framework:
         named.append(framework)
-    more = doc.get(REGIMES)
-    if isinstance(more, (list, tuple)):
-        named.extend(item for item in more if isinstance(item, str) and item)
+    named.extend(framework_id for record in doc.records(REGIMES)
+                 if isinstance(framework_id := record.get("framework"), str) and framework_id)
     return tuple(dict.fromkeys(named))
 
 
