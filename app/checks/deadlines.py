@@ -36,7 +36,7 @@ def check_reporting_deadline(rule: ReportingDeadlineRule, facts: Facts) -> list[
     found: list[Finding] = []
     on_time: list[str] = []
     if rule.where is not None:
-        records = [record for record in records if _selected(rule, facts, record)]
+        records = [record for record in records if selected(rule, facts, record)]
     if rule.in_hours:
         return _hours(rule, facts, records)
     for record in records:
@@ -87,7 +87,7 @@ def check_reporting_deadline(rule: ReportingDeadlineRule, facts: Facts) -> list[
                     f"{rule.title} (each reported in time: {listed}).", quoted)]
 
 
-def _selected(rule: ReportingDeadlineRule, facts: Facts, record: Record) -> bool:
+def selected(rule: ReportingDeadlineRule, facts: Facts, record: Record) -> bool:
     """Whether ``where`` picks the record; a record it cannot judge (an empty value) is measured,
     so that nothing escapes a deadline by leaving a field empty."""
     assert rule.where is not None

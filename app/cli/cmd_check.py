@@ -59,11 +59,18 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                     "name, how many risk categories are tracked and how many rules each has. A framework "
                     "file with mistakes is reported as file:line:column and the command exits 2.")
     listing.add_argument("--format", choices=("text", "json"), default="text")
+    listing.add_argument("--diff", nargs=2, metavar=("A", "B"),
+                         help="show what changed from framework A to framework B: rules added, removed or "
+                              "changed (condition, severity, requirement, deadline, citation), categories and "
+                              "their level definitions, documents and ladders")
     listing.set_defaults(run=run_frameworks)
 
     check = commands.add_parser(
         "check", help="check an assessment against a framework",
-        description="Check an assessment against the commitment framework it names (or --framework): "
+        description="Check an assessment against the commitment framework it names, or against every regime "
+                    "its header lists under 'Regimes that apply' (a regime x status matrix, each regime's "
+                    "findings and each incident's deadline under every regime; JSON format 2), or against "
+                    "--framework only: "
                     "required evidence, evaluation cadence in compute and in time, and the conditional "
                     "commitments (what the determinations require or forbid). Each finding cites the "
                     "framework's source. Text output groups findings by stage, violations first; the "
@@ -71,7 +78,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         epilog=_JSON_HELP)
     check.add_argument("file", help="the assessment (.rwa), or its YAML form (.yaml/.yml)")
     check.add_argument("--framework", metavar="ID",
-                       help="check against this framework instead of the one the assessment names")
+                       help="check against this framework only, instead of the regimes the assessment names")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--all", action="store_true",
                        help="list every finding (text output shows five per rule and counts the rest)")
@@ -83,6 +90,8 @@ def run_frameworks(args: argparse.Namespace) -> int:
     from app.checks.render import render_frameworks
     from app.content.errors import ContentError, ContentErrors
     from app.content.frameworks import framework_ids, load_framework
+    if args.diff:
+        return _run_diff(args)
     rows, broken = [], []
     for framework_id in framework_ids():
         try:
@@ -92,7 +101,7 @@ def run_frameworks(args: argparse.Namespace) -> int:
             continue
         rows.append({"id": fw.id, "name": fw.name, "publisher": fw.publisher, "version": fw.version,
                      "date": fw.date, "categories": len(fw.categories), "tracked": len(fw.tracked),
-                     "rules": len(fw.rules), "scored": fw.has_score,
+                     "rules": len(fw.rules), "scored": fw.has_score, "kind": fw.kind, "checked_on": fw.checked_on,
                      "sources": [s.url for s in fw.sources]})
     if args.format == "json":
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
@@ -103,12 +112,33 @@ def run_frameworks(args: argparse.Namespace) -> int:
     return EXIT_CANNOT_RUN if broken else EXIT_OK
 
 
+def _run_diff(args: argparse.Namespace) -> int:
+    from app.content.framework_diff import diff_frameworks, render_diff
+    from app.content.frameworks import framework_ids, load_framework
+    installed = framework_ids()
+    for framework_id in args.diff:
+        if framework_id not in installed:
+            raise CommandFailed(f"unknown framework {framework_id!r}; installed: {', '.join(installed)}")
+    with cannot_run_on_errors():
+        diff = diff_frameworks(load_framework(args.diff[0]), load_framework(args.diff[1]))
+    if args.format == "json":
+        sys.stdout.write(json.dumps({"old": diff.old.id, "new": diff.new.id, "changes": [
+            {"what": c.what, "id": c.id, "kind": c.kind, "details": list(c.details)} for c in diff.changes]},
+            indent=2) + "\n")
+    else:
+        sys.stdout.write(render_diff(diff))
+    return EXIT_OK
+
+
 def run_check(args: argparse.Namespace) -> int:
     from app.checks import check, load_framework
+    from app.checks.regimes import REGIMES_TABLE
     from app.checks.render import render_json, render_text
     from app.content.forms import load_forms
     from app.content.frameworks import framework_ids
     doc = _read_document(args.file)
+    if not args.framework and doc.records(REGIMES_TABLE):
+        return _run_regimes(args, doc)
     framework_id = args.framework or doc.get("header.framework")
     installed = framework_ids()
     if not framework_id:
@@ -126,6 +156,28 @@ def run_check(args: argparse.Namespace) -> int:
         render_text(result, forms, name, show_all=args.all)
     write_text_output(text, args.output)
     return EXIT_OK if result.status == "compliant" else EXIT_PROBLEMS
+
+
+def _run_regimes(args: argparse.Namespace, doc) -> int:  # type: ignore[no-untyped-def]
+    """Every regime the header names, with the regime x status matrix (JSON format 2)."""
+    from app.checks.regime_render import render_regimes_json, render_regimes_text
+    from app.checks.regimes import check_regimes, regime_ids, unknown_regimes
+    from app.content.forms import load_forms
+    from app.content.frameworks import framework_ids
+    ids = regime_ids(doc)
+    unknown = unknown_regimes(ids)
+    if unknown:
+        raise CommandFailed(f"{args.file} names unknown regime {unknown[0]!r} under header.regimes; installed: "
+                            f"{', '.join(framework_ids())} (see `riskwright frameworks`; or pass --framework ID)")
+    with cannot_run_on_errors():
+        forms = load_forms()
+        checked = check_regimes(doc, ids, forms)
+    deadlines = checked.incident_deadlines(doc, forms)
+    name = Path(args.file).name
+    text = render_regimes_json(checked, deadlines, name) if args.format == "json" else \
+        render_regimes_text(checked, deadlines, forms, name, show_all=args.all)
+    write_text_output(text, args.output)
+    return EXIT_OK if checked.status == "compliant" else EXIT_PROBLEMS
 
 
 def _read_document(path: str):  # type: ignore[no-untyped-def]
