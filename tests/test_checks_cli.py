@@ -153,6 +153,6 @@ def test_broken_yaml_assessment_points_at_the_line(tmp_path: Path, capsys: pytes
 def test_help_documents_exit_codes_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["check", "--help"])
-    out = capsys.readouterr().out
+    out = " ".join(capsys.readouterr().out.split())
     assert "Exit 0 compliant, 1 non-compliant or incomplete, 2 could not run" in out
     assert "rule_id" in out and "citation" in out
