@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from app.checks.cadence import DECISION, DECISION_DATE, REASSESSMENTS, add_months
-from app.checks.deadlines import _moment, _selected
+from app.checks.deadlines import _moment, selected
 from app.checks.facts import DEPLOY_DECISIONS, Facts, FormIndex
 from app.content.forms import load_forms
 from app.content.framework_spec import CalendarCadenceRule, Framework, ReportingDeadlineRule
@@ -80,7 +80,7 @@ def next_reassessment(doc: Document, months: int) -> tuple[date, date] | None:
 def _unreported(rule: ReportingDeadlineRule, facts: Facts) -> list[Pending]:
     found = []
     for record in facts.doc.records(rule.table):
-        if rule.where is not None and not _selected(rule, facts, record):
+        if rule.where is not None and not selected(rule, facts, record):
             continue
         start, end = record.get(rule.start), record.get(rule.end)
         if end is not None or not isinstance(start, date):
