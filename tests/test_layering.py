@@ -46,14 +46,15 @@ def _all_imports(path: Path) -> set[str]:
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names if alias.name.split(".")[0] == "app"}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            if node.module.split(".")[0] == "app":
-                found.add(node.module)
+        elif (isinstance(node, ast.ImportFrom) and node.module and node.level == 0
+              and node.module.split(".")[0] == "app"):
+            found.add(node.module)
     return found
 
 
-_CORE = {"app"}
-"""``from app import __version__`` is allowed everywhere."""
+_CORE = {"app", "app.places"}
+"""``from app import __version__`` and ``app.places`` (the machine's folders, standard library only)
+are allowed everywhere."""
 ALLOWED = {
     "model": {"app.model"},
     "content": {"app.model", "app.content"},

@@ -182,7 +182,7 @@ def test_a_dead_worker_process_is_replaced(tmp_path, example_file):
     import os
     import signal
 
-    from app.ui import offload
+    from app.session import offload
     kind, exported = offload.run(offload.export, example_file, "internal", "md", tmp_path / "a.md")
     assert kind == "done"
     for pid in list(offload._worker_pool()._processes):  # a worker dies (killed, out of memory)

@@ -15,7 +15,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.store import AssessmentFile
-from app.ui.main import first_start_file, start_file
+from app.session.start import first_start_file, start_file
 from app.ui.settings import AppSettings, settings_file
 from app.ui.window import MainWindow
 
@@ -27,7 +27,7 @@ def window(open_window) -> MainWindow:
 
 def test_first_start_opens_a_copy_of_the_example(isolated_home, qtbot, forms):
     settings = AppSettings()
-    path = start_file(settings)
+    path = start_file(settings.last_file())
     assert path.is_relative_to(isolated_home)
     assert path == first_start_file()
     window = MainWindow(forms, settings)
@@ -39,7 +39,7 @@ def test_first_start_opens_a_copy_of_the_example(isolated_home, qtbot, forms):
     other = isolated_home / "other.rwa"
     AssessmentFile.create(other).close()
     settings.add_recent_file(other)
-    assert start_file(AppSettings()) == other.resolve()
+    assert start_file(AppSettings().last_file()) == other.resolve()
 
 
 def test_settings_live_in_the_isolated_home(isolated_home):
@@ -202,10 +202,10 @@ def test_history_and_checks_arrive_just_after_the_first_paint(qtbot, example_fil
     window = MainWindow(forms, remember_window=False, defer_secondary=True)
     qtbot.addWidget(window)
     window.open_file(example_file)
-    assert not hasattr(window, "history_panel")
+    assert window.history_panel is None
     assert window.analysis.latest is None
     window.show()
-    qtbot.waitUntil(lambda: hasattr(window, "history_panel"), timeout=5000)
+    qtbot.waitUntil(lambda: window.history_panel is not None, timeout=5000)
     qtbot.waitUntil(lambda: window.analysis.latest is not None, timeout=10000)
     tabs = [window.panels.tabText(i) for i in range(window.panels.count())]
     assert tabs[:3] == ["Findings", "Flags", "Preview"] and "History" in tabs

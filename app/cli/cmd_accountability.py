@@ -86,28 +86,29 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 # -- signoff -----------------------------------------------------------------------
 def run_signoff(args: argparse.Namespace) -> int:
     from app.content.roles import load_roles
-    from app.store import signoff as signing
-    from app.store.signoff import SignOffRefused
+    from app.session.accountability import sign_current
+    from app.store.signoff import SignOffRefused, key_path, spaced
     with cannot_run_on_errors():
         roles = load_roles()
     if args.role not in roles.ids:
         raise CommandFailed(f"unknown role {args.role!r}; roles: {', '.join(roles.ids)} "
                             f"(defined in schemas/signoff/roles.yaml)")
     with opened(args.file) as assessment, cannot_run_on_errors():
-        key_file = signing.key_path()
+        key_file = key_path()
         new_key = not key_file.exists()
-        key = signing.load_or_create_key(key_file)
-        if new_key:
-            print(f"created your signing key at {key_file} (keep it private; it identifies you)")
         try:
-            made = signing.sign_off(assessment, args.role, args.name, key, roles.ids)
+            signed = sign_current(assessment, args.role, args.name, roles)
         except SignOffRefused as refused:
+            if new_key and key_file.exists():
+                print(f"created your signing key at {key_file} (keep it private; it identifies you)")
             raise CommandFailed(f"{args.file}: sign-off refused: {refused}", EXIT_PROBLEMS) from None
-        status = signing.revision_status(assessment, signing.required_approvals(roles.required, roles.ids))
+    if signed.new_key is not None:
+        print(f"created your signing key at {signed.new_key} (keep it private; it identifies you)")
+    made = signed.signoff
     print(f"signed revision {made.revision} ({made.revision_hash[:12]}) of {args.file} "
           f"as {roles.label(made.role)}: {made.name}")
-    print(f"key fingerprint: {signing.spaced(made.fingerprint)}")
-    print(f"status: {status.summary()}")
+    print(f"key fingerprint: {spaced(made.fingerprint)}")
+    print(f"status: {signed.status.summary()}")
     return EXIT_OK
 
 
@@ -219,9 +220,9 @@ def _change_line(change: Any, brief: Any) -> str:
 
 # -- verify ---------------------------------------------------------------------------------
 def run_verify(args: argparse.Namespace) -> int:
-    from app.store.verification import verify_file
+    from app.session.accountability import verify_path
     with cannot_run_on_errors():
-        verdict = verify_file(Path(args.file))
+        verdict = verify_path(Path(args.file))
     if args.format == "json":
         print(json.dumps({
             "file": args.file, "intact": verdict.intact, "entries": verdict.entries,

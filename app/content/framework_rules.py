@@ -8,7 +8,7 @@ an edit runs only the rules the edit can change.
 from __future__ import annotations
 
 import difflib
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from app.content.errors import ContentError
 from app.content.forms import STAGES
@@ -23,6 +23,7 @@ from app.content.framework_conditions import (
 from app.content.framework_spec import (
     CalendarCadenceRule,
     Category,
+    Citation,
     CommitmentRule,
     ComputeCadenceRule,
     Condition,
@@ -40,10 +41,20 @@ from app.content.framework_spec import (
     ScoreSection,
 )
 from app.content.yaml_source import MarkedDict, MarkedList
-from app.model.forms import FieldSpec
+from app.model.forms import FieldSpec, FormSet
 
-if TYPE_CHECKING:
-    from app.content.frameworks import _FrameworkReader
+
+
+class FrameworkReading(Protocol):
+    """What the rule builder needs from the framework reader (``frameworks``): where to report, how to cite."""
+
+    name: str
+    forms: FormSet
+    errors: list[ContentError]
+
+    def fail(self, node: MarkedDict, key: str | None, message: str) -> None: ...
+
+    def cite(self, node: MarkedDict) -> Citation: ...
 
 DOCUMENTS_TABLE = "deployment_decision.documents"
 CHECKPOINT_FIELDS = ("training.checkpoints", "training.checkpoints[].effective_compute_flop",
@@ -67,7 +78,7 @@ def rows(table: str) -> str:
 
 
 class RuleBuilder:
-    def __init__(self, reader: _FrameworkReader, levels: tuple[Level, ...],
+    def __init__(self, reader: FrameworkReading, levels: tuple[Level, ...],
                  security: tuple[Level, ...], categories: tuple[Category, ...]) -> None:
         self.reader, self.forms = reader, reader.forms
         self.levels, self.security, self.categories = levels, security, categories

@@ -15,7 +15,6 @@ fingerprint, so anyone can check the signature without it.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import os
 from collections.abc import Collection, Mapping
@@ -23,15 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from app.model.canonical import canonical_json, revision_hash, short_hash
 from app.store import history, identity, revision
 from app.store.errors import StoreError
+from app.store.signatures import SIGNOFF_FORMAT, SignOff, fingerprint, signoff_from_entry, spaced
 
-SIGNOFF_FORMAT = "riskwright-signoff/1"
+__all__ = ["SIGNOFF_FORMAT", "SignOff", "fingerprint", "signoff_from_entry", "spaced"]
+
 KEY_FILE = "signing-key.pem"
 DEFAULT_REQUIRED: Mapping[str, int] = {"assessor": 1, "compliance_lead": 1}
 """Approvals a revision needs when neither the framework nor the settings say otherwise."""
@@ -81,61 +81,7 @@ def public_key_text(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
-def fingerprint(public_key: str) -> str:
-    """SHA-256 (hex) of the raw public key: what people compare to recognise a signer."""
-    return hashlib.sha256(base64.b64decode(public_key)).hexdigest()
-
-
-def spaced(fingerprint_hex: str, groups: int = 8) -> str:
-    """``1a2b 3c4d …``: the first ``groups`` groups of four, for reading aloud."""
-    return " ".join(fingerprint_hex[i: i + 4] for i in range(0, groups * 4, 4))
-
-
 # -- sign-offs ----------------------------------------------------------------------
-@dataclass(frozen=True)
-class SignOff:
-    revision: int
-    revision_hash: str
-    role: str
-    name: str
-    signed_at: str
-    fingerprint: str
-    public_key: str
-    history_head: str
-    document: str
-    signature: str
-    history_seq: int = 0
-
-    def payload(self) -> dict[str, Any]:
-        """Exactly what the signature covers."""
-        return {
-            "format": SIGNOFF_FORMAT, "document": self.document, "revision": self.revision,
-            "revision_hash": self.revision_hash, "role": self.role, "name": self.name,
-            "signed_at": self.signed_at, "fingerprint": self.fingerprint, "history_head": self.history_head,
-        }
-
-    def signature_is_valid(self) -> bool:
-        try:
-            public = Ed25519PublicKey.from_public_bytes(base64.b64decode(self.public_key))
-            public.verify(base64.b64decode(self.signature), canonical_json(self.payload()).encode("utf-8"))
-        except (InvalidSignature, ValueError):
-            return False
-        return fingerprint(self.public_key) == self.fingerprint
-
-    def describe(self) -> str:
-        return (f"{self.name} as {self.role}, {self.signed_at} (key {spaced(self.fingerprint, 4)})")
-
-    def as_json(self) -> dict[str, Any]:
-        return {**self.payload(), "public_key": self.public_key, "signature": self.signature,
-                "history_seq": self.history_seq}
-
-
-def signoff_from_entry(body: Mapping[str, Any], seq: int) -> SignOff:
-    return SignOff(int(body["revision"]), str(body["revision_hash"]), str(body["role"]), str(body["name"]),
-                   str(body["signed_at"]), str(body["fingerprint"]), str(body["public_key"]),
-                   str(body["history_head"]), str(body["document"]), str(body["signature"]), seq)
-
-
 def signoffs(db: Any, revision_number: int | None = None) -> list[SignOff]:
     """Sign-offs as recorded in the history chain, oldest first (all, or one revision's)."""
     sql = "SELECT seq, body FROM history WHERE kind = 'signoff'"

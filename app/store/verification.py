@@ -34,7 +34,7 @@ from app.model.document import Document
 from app.store import history, revision
 from app.store.errors import StoreError
 from app.store.history import BASE_KINDS, CONTENT_KINDS, GENESIS, ReplayError
-from app.store.signoff import SignOff, signoff_from_entry
+from app.store.signatures import SignOff, signoff_from_entry
 
 _COLUMNS = ("at", "who", "revision", "kind")
 

@@ -2,7 +2,7 @@
 
 The whole export — flag gate, audience filter, report, writer, leak scan of
 the finished bytes, atomic rename — is ``app.session.export.export_file``,
-run in the worker process (``app.ui.offload``) with its own connection to the
+run in the worker process (``app.session.offload``) with its own connection to the
 saved file. A refusal is shown
 as the exporter words it; when open flags are the reason, they are listed here
 with a button to jump to each one. The dialog is not modal, so a person can
@@ -17,8 +17,9 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 
-from app.ui import offload
-from app.ui.analysis import address_label
+from app.session import offload
+from app.session.labels import address_label
+from app.ui.workspace import Workspace
 from PySide6.QtWidgets import (
     QButtonGroup, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
     QListWidget, QListWidgetItem, QProgressBar, QPushButton, QRadioButton, QVBoxLayout, QWidget,
@@ -36,10 +37,12 @@ class ExportDialog(QDialog):
     exported = Signal(object)
     """The ``Exported`` result of a finished export."""
     refused = Signal(str)
+    flag_chosen = Signal(object)
+    """*Go to flag*: the person wants to see this blocking flag (the window shows it)."""
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
-        self.main = window
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
         self.setWindowTitle("Export report")
         self.setObjectName("exportDialog")
         self.setMinimumWidth(600)
@@ -118,9 +121,9 @@ class ExportDialog(QDialog):
         buttons.addWidget(self.export_button)
         buttons.addWidget(close)
         layout.addLayout(buttons)
-        self.audience_group.buttonToggled.connect(lambda *_: self._suggest_path())
-        self.format.currentIndexChanged.connect(lambda *_: self._suggest_path())
-        self._suggest_path()
+        self.audience_group.buttonToggled.connect(lambda *_: self.suggest_path())
+        self.format.currentIndexChanged.connect(lambda *_: self.suggest_path())
+        self.suggest_path()
 
     # -- choices -------------------------------------------------------------------------
     @property
@@ -137,14 +140,14 @@ class ExportDialog(QDialog):
         self.format.setCurrentIndex(max(0, self.format.findData(fmt)))
 
     def _folder(self) -> Path:
-        remembered = self.main.settings.last_export_folder()
+        remembered = self.workspace.settings.last_export_folder()
         if remembered is not None and remembered.is_dir():
             return remembered
-        session = self.main.session
+        session = self.workspace.session
         return session.path.parent if session else Path.home()
 
-    def _suggest_path(self) -> None:
-        session = self.main.session
+    def suggest_path(self) -> None:
+        session = self.workspace.session
         if session is None:
             return
         current = Path(self.path.text()) if self.path.text() else None
@@ -162,7 +165,7 @@ class ExportDialog(QDialog):
     # -- running -------------------------------------------------------------------------
     def start(self) -> None:
         """Export with the current choices (on a worker thread)."""
-        session = self.main.session
+        session = self.workspace.session
         if session is None or self.running:
             return
         output = Path(self.path.text().strip())
@@ -170,7 +173,7 @@ class ExportDialog(QDialog):
             self._refuse("Choose a file name for the report.")
             return
         session.flush()
-        watch = getattr(self.main, "flag_watch", None)
+        watch = self.workspace.flag_watch
         if watch is not None:
             watch.settle()
         self.running = True
@@ -182,7 +185,7 @@ class ExportDialog(QDialog):
         self.progress.setFormat(f"Writing the {self.audience} report…")
         self.progress.show()
         path, audience, fmt = session.path, self.audience, self.format.currentData()
-        self.main.jobs.start(lambda _progress: offload.run(offload.export, path, audience, fmt, output),
+        self.workspace.jobs.start(lambda _progress: offload.run(offload.export, path, audience, fmt, output),
                              self._done, self._failed)
 
     def _done(self, outcome: Any) -> None:
@@ -199,7 +202,7 @@ class ExportDialog(QDialog):
             return
         self.last_result = payload
         self.last_refusal = None
-        self.main.settings.set_last_export_folder(payload.path.parent)
+        self.workspace.settings.set_last_export_folder(payload.path.parent)
         size = f"{payload.size / 1024:.0f} KB" if payload.size >= 1024 else f"{payload.size} bytes"
         pages = f", {payload.pages} pages" if payload.pages else ""
         self.message.setText(f"<b>Written:</b> {payload.path}<br>{payload.audience.capitalize()} report, "
@@ -207,7 +210,7 @@ class ExportDialog(QDialog):
         self.message.setProperty("state", "ok")
         self._polish(self.message)
         self.message.show()
-        self.main.statusBar().showMessage(f"Exported the {payload.audience} report to {payload.path}", 8000)
+        self.workspace.message.emit(f"Exported the {payload.audience} report to {payload.path}", 8000)
         self.exported.emit(payload)
 
     def _failed(self, message: str) -> None:
@@ -236,14 +239,14 @@ class ExportDialog(QDialog):
         self.refused.emit(message)
 
     def _blocking_flags(self) -> list[Any]:
-        watch = getattr(self.main, "flag_watch", None)
+        watch = self.workspace.flag_watch
         return [] if watch is None else watch.open_flags(self.audience)
 
     def _list_flags(self) -> None:
         self.flags.clear()
-        session = self.main.session
+        session = self.workspace.session
         for flag in self._blocking_flags():
-            where = address_label(flag.address, session, with_stage=False) if session else flag.address
+            where = address_label(flag.address, session.forms, with_stage=False) if session else flag.address
             item = QListWidgetItem(f"“{flag.matched}” — {flag.category.replace('_', ' ')} — {where}")
             item.setToolTip(flag.address)
             item.setData(Qt.ItemDataRole.UserRole, flag)
@@ -257,12 +260,7 @@ class ExportDialog(QDialog):
     def _go_to_flag(self, item: QListWidgetItem | None) -> None:
         if item is None:
             return
-        flag = item.data(Qt.ItemDataRole.UserRole)
-        self.main.show_panel("flags")
-        panel = getattr(self.main, "flags_panel", None)
-        if panel is not None:
-            panel.select_flag(flag.id)
-        self.main.go_to(flag.address, flag.start, flag.end - flag.start)
+        self.flag_chosen.emit(item.data(Qt.ItemDataRole.UserRole))
 
     @staticmethod
     def _polish(widget: QWidget) -> None:

@@ -11,18 +11,17 @@ one audit entry and one undo step.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
-from collections.abc import Callable
+from typing import Any, cast
 
 from PySide6.QtCore import QDate, QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QSizePolicy, QWidget,
 )
 
 from app.model import Address, FieldSpec, SetValue
 from app.model.values import format_value, parse_value
-from app.ui.hazard_markup import HazardHighlighter
+from app.ui.hazard_highlight import HazardHighlighter
 from app.ui.session import AssessmentSession
 
 TYPING_PAUSE_MS = 400
@@ -33,7 +32,7 @@ _HISTORY_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
 def _leave_history_to_window(event: QEvent) -> bool:
     """Let Ctrl+Z reach the window's undo instead of the widget's private one."""
     if event.type() == QEvent.Type.ShortcutOverride and any(
-            event.matches(key) for key in _HISTORY_KEYS):  # type: ignore[attr-defined]
+            cast(QKeyEvent, event).matches(key) for key in _HISTORY_KEYS):
         event.ignore()
         return True
     return False
@@ -234,10 +233,14 @@ class LineBinding(TypedBinding):
             edit.setCursorPosition(min(position, len(text)))
 
     def _raw(self) -> Any:
-        return self.widget.text()  # type: ignore[attr-defined]
+        return cast(QLineEdit, self.widget).text()
 
 
 class MarkdownBinding(TypedBinding):
+    @property
+    def editor(self) -> MarkdownEdit:
+        return cast(MarkdownEdit, self.widget)
+
     def _make_widget(self) -> QWidget:
         edit = MarkdownEdit()
         if self.spec.placeholder:
@@ -258,7 +261,7 @@ class MarkdownBinding(TypedBinding):
             edit.setTextCursor(cursor)
 
     def _raw(self) -> Any:
-        return self.widget.toPlainText()  # type: ignore[attr-defined]
+        return self.editor.toPlainText()
 
     def replace_text(self, text: str, label: str) -> None:
         """A whole-value change that is its own undo step (marking a span)."""
@@ -286,7 +289,7 @@ class DateBinding(TypedBinding):
             edit.setDate(wanted)
 
     def _raw(self) -> Any:
-        chosen: QDate = self.widget.date()  # type: ignore[attr-defined]
+        chosen = cast(QDateEdit, self.widget).date()
         if chosen == _NO_DATE:
             return None
         return date(chosen.year(), chosen.month(), chosen.day())
@@ -337,9 +340,7 @@ class ChoiceBinding(FieldBinding):
     reading it imports the framework machinery, which start-up can do without.
     """
 
-    def __init__(self, session: AssessmentSession, spec: FieldSpec, record_id: str | None = None,
-                 choices: Callable[[ChoiceBinding], list[tuple[str, str]] | None] | None = None) -> None:
-        self._choices = choices or (lambda binding: [(o.id, o.label) for o in binding.spec.options])
+    def __init__(self, session: AssessmentSession, spec: FieldSpec, record_id: str | None = None) -> None:
         self._lazy = spec.type == "framework"
         self._filled = False
         super().__init__(session, spec, record_id)
@@ -386,7 +387,7 @@ class ChoiceBinding(FieldBinding):
             box.setCurrentIndex(box.count() - 1)
             box.blockSignals(False)
             return
-        choices = self._choices(self)
+        choices = self.session.core.field_choices(self.spec.path, self.record_id)
         box.blockSignals(True)
         box.clear()
         box.addItem("— not set —", "")
@@ -418,39 +419,5 @@ def make_binding(session: AssessmentSession, spec: FieldSpec, record_id: str | N
     if spec.type == "boolean":
         return BooleanBinding(session, spec, record_id)
     if spec.type in ("enum", "category", "level", "framework"):
-        return ChoiceBinding(session, spec, record_id, choices=_choice_source(spec))
+        return ChoiceBinding(session, spec, record_id)
     raise ValueError(f"no editor for fields of type {spec.type!r}")
-
-
-def _choice_source(spec: FieldSpec) -> Callable[[ChoiceBinding], list[tuple[str, str]] | None]:
-    def vocabulary_choices(binding: ChoiceBinding) -> list[tuple[str, str]] | None:
-        if spec.type == "enum":
-            return [(o.id, o.label) for o in spec.options]
-        if spec.type == "framework":
-            from app.content.frameworks import framework_ids
-            return [(f, f) for f in framework_ids()] or None
-        session = binding.session
-        vocabulary = session.vocabulary()
-        labels = session.choice_labels()
-        if spec.type == "category":
-            categories = vocabulary.categories
-            return None if categories is None else [(c, labels.get(c, readable(c))) for c in categories]
-        if spec.ladder == "security":
-            levels = vocabulary.security_levels
-            return None if levels is None else [(lv, labels.get(lv, readable(lv))) for lv in levels]
-        category = None
-        if binding.record_id is not None and spec.table is not None:
-            category = session.document.get(Address(f"{spec.table}[].category", binding.record_id))
-        ladder = vocabulary.ladders.get(str(category)) if category else None
-        if ladder is None and vocabulary.ladders:
-            merged: list[str] = []
-            for levels in vocabulary.ladders.values():
-                merged.extend(lv for lv in levels if lv not in merged)
-            ladder = merged
-        return None if ladder is None else [(lv, labels.get(lv, readable(lv))) for lv in ladder]
-    return vocabulary_choices
-
-
-def readable(identifier: str) -> str:
-    text = identifier.replace("_", " ")
-    return text[:1].upper() + text[1:]

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
+    QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
 )
 
 from app.model import Address
 from app.model.values import format_value
-from app.ui.analysis import address_label
+from app.session.labels import address_label
 from app.ui.session import AssessmentSession
+from app.ui.workspace import Workspace
 
 MAX_HITS = 200
 VISIBLE_HITS = 8
@@ -44,7 +45,7 @@ def find_in(session: AssessmentSession, needle: str) -> list[Hit]:
             continue
         start = max(0, at - 40)
         snippet = ("…" if start else "") + text[start:at + len(needle) + 60].replace("\n", " ")
-        hits.append(Hit(address, address_label(str(address), session), snippet, at))
+        hits.append(Hit(address, address_label(str(address), session.forms), snippet, at))
         if len(hits) >= MAX_HITS:
             break
     order = {stage: index for index, stage in enumerate(forms.stages)}
@@ -58,10 +59,10 @@ class FindBar(QFrame):
     go_to = Signal(object, int, int)
     """Address, offset and length of the match."""
 
-    def __init__(self, session_getter, parent=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("findBar")
-        self._session = session_getter
+        self.workspace = workspace
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         row = QHBoxLayout()
@@ -101,7 +102,7 @@ class FindBar(QFrame):
         self.query.selectAll()
 
     def search(self) -> None:
-        session = self._session()
+        session = self.workspace.session
         if session is None:
             return
         session.flush()

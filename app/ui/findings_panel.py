@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem, QVBoxLayout, QWidget,
 )
 
-from app.ui.analysis import Analysis, address_label
+from app.session.analysis import Analysis
+from app.session.labels import address_label
+from app.ui.workspace import Workspace
 
 SEVERITY_STYLE = {
     "violation": ("Violation", QColor("#c4320a")),
@@ -102,9 +104,9 @@ class EntryDelegate(QStyledItemDelegate):
 class FindingsPanel(QWidget):
     go_to = Signal(str)
 
-    def __init__(self, session_getter, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._session = session_getter
+        self.workspace = workspace
         self._entries: list[Entry] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -145,7 +147,7 @@ class FindingsPanel(QWidget):
         self.filter.currentIndexChanged.connect(lambda _i: self._fill())
 
     def show_analysis(self, analysis: Analysis | None) -> None:
-        session = self._session()
+        session = self.workspace.session
         if analysis is None or session is None:
             self._entries = []
             self.summary.setText("No assessment open.")
@@ -159,12 +161,13 @@ class FindingsPanel(QWidget):
                 source = " ".join(p for p in (getattr(citation, "source_title", ""),
                                                getattr(citation, "section", "")) if p)
             title = getattr(finding, "rule_title", "") or getattr(finding, "rule_id", "")
-            where = address_label(finding.address, session, with_stage=False)
+            where = address_label(finding.address, session.forms, with_stage=False)
             entries.append(Entry(finding.severity, finding.message, finding.address,
                                  f"{where}  ·  {title}" if title else where, source))
         for problem in analysis.problems:
+            where = address_label(problem.address, session.forms, with_stage=False)
             entries.append(Entry("invalid", problem.message[:1].upper() + problem.message[1:],
-                                 problem.address, address_label(problem.address, session, with_stage=False)))
+                                 problem.address, where))
         entries.sort(key=lambda e: SEVERITY_ORDER.get(e.severity, 9))
         self.summary.setText(analysis_summary(analysis, session.framework()))
         if entries == self._entries:

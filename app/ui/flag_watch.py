@@ -2,7 +2,7 @@
 
 The flags live in the file (``app.session.flags.FlagStore``). When a file
 opens, the whole document is scanned once in the worker process
-(``app.ui.offload``), through its own connection to the same file; from then on
+(``app.session.offload``), through its own connection to the same file; from then on
 each change re-scans only what it touched, on the GUI thread, after edits
 settle. Changes made while the first scan runs are
 re-scanned when it finishes, so nothing slips between the two.
@@ -16,7 +16,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.model import Address
-from app.ui.jobs import JobRunner, Progress
+from app.session.analysis import Progress
+from app.ui.jobs import JobRunner
 from app.ui.session import AssessmentSession, Change
 
 RESCAN_PAUSE_MS = 250
@@ -26,7 +27,7 @@ def _scan_file(path: Path, progress: Progress) -> int:
     """Worker thread: wait for the scan in the worker process (no interpreter lock held meanwhile),
     then load the detectors here too (cached) for the per-edit rescans."""
     from app.redaction import default_detectors, load_audiences
-    from app.ui import offload
+    from app.session import offload
     progress(10, "Scanning for hazardous terms")
     count = offload.run(offload.scan_file, path)
     default_detectors()

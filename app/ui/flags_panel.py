@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.model.sensitivity import HAZARD_DOMAINS
-from app.ui.analysis import address_label
+from app.session.labels import address_label
 from app.ui.hazard_markup import DOMAIN_LABELS
+from app.ui.workspace import Workspace
 
 _FLAG_ROLE = Qt.ItemDataRole.UserRole
 CONTEXT_CHARS = 60
@@ -42,9 +43,9 @@ class FlagsPanel(QWidget):
     go_to = Signal(str, int, int)
     """Address, start and length of the flagged text."""
 
-    def __init__(self, window: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.main = window
+        self.workspace = workspace
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         self.summary = QLabel("No assessment open.")
@@ -105,8 +106,8 @@ class FlagsPanel(QWidget):
 
     # -- filling -------------------------------------------------------------------------
     def refresh(self) -> None:
-        watch = getattr(self.main, "flag_watch", None)
-        session = self.main.session
+        watch = self.workspace.flag_watch
+        session = self.workspace.session
         current = self.current_flag()
         self.tree.clear()
         if session is None or watch is None:
@@ -131,7 +132,7 @@ class FlagsPanel(QWidget):
             self.summary.setText("<b>No open flags.</b> Nothing the detectors know would reach a wider "
                                  "audience than it should.")
         for flag in flags:
-            where = address_label(flag.address, session, with_stage=False)
+            where = address_label(flag.address, session.forms, with_stage=False)
             item = QTreeWidgetItem([flag.matched, flag.category.replace("_", " "), where])
             item.setData(0, _FLAG_ROLE, flag)
             item.setToolTip(2, flag.address)
@@ -169,7 +170,8 @@ class FlagsPanel(QWidget):
         if not has:
             self.detail.setText("")
             return
-        text = self.main.session.document.get(flag.address) if self.main.session else None
+        session = self.workspace.session
+        text = session.document.get(flag.address) if session else None
         context = ""
         if isinstance(text, str) and text[flag.start:flag.end] == flag.matched:
             before = text[max(0, flag.start - CONTEXT_CHARS):flag.start]
@@ -193,12 +195,15 @@ class FlagsPanel(QWidget):
         if flag is None:
             return False
         from app.session.flags import FlagError
-        try:
-            self.main.flag_watch.redact(flag.id, domain, whole)
-        except FlagError as error:
-            self.main.show_error("Cannot redact", str(error))
+        watch = self.workspace.flag_watch
+        if watch is None:
             return False
-        self.main.statusBar().showMessage(f"Redacted “{flag.matched}” in {flag.address}.", 6000)
+        try:
+            watch.redact(flag.id, domain, whole)
+        except FlagError as error:
+            self.workspace.error.emit("Cannot redact", str(error))
+            return False
+        self.workspace.message.emit(f"Redacted “{flag.matched}” in {flag.address}.", 6000)
         return True
 
     def dismiss_current(self) -> bool:
@@ -209,10 +214,13 @@ class FlagsPanel(QWidget):
         if not accepted:
             return False
         from app.session.flags import FlagError
-        try:
-            self.main.flag_watch.dismiss(flag.id, reason)
-        except FlagError as error:
-            self.main.show_error("Cannot dismiss", str(error))
+        watch = self.workspace.flag_watch
+        if watch is None:
             return False
-        self.main.statusBar().showMessage(f"Dismissed “{flag.matched}”: {reason}", 6000)
+        try:
+            watch.dismiss(flag.id, reason)
+        except FlagError as error:
+            self.workspace.error.emit("Cannot dismiss", str(error))
+            return False
+        self.workspace.message.emit(f"Dismissed “{flag.matched}”: {reason}", 6000)
         return True

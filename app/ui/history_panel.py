@@ -10,15 +10,15 @@ The history holds hazardous values as entered (it is internal, like the file),
 so the list shows them as the form does. Only new entries are read after each
 change (``history.entries(after=…)``), so a long history costs nothing per edit.
 
-``install_accountability(window)`` adds all of it to the main window.
+The panel gets the ``Workspace``; the window places it, the status button and
+the *Sign off…* command (``signoff_dialog.sign_off_current``).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout,
     QWidget,
@@ -27,9 +27,7 @@ from PySide6.QtWidgets import (
 from app.store import history
 from app.store.history import Entry
 from app.store.signoff import RevisionStatus
-
-if TYPE_CHECKING:
-    from app.ui.window import MainWindow
+from app.ui.workspace import Workspace
 
 COLUMNS = ("When (UTC)", "Who", "Rev.", "Change")
 REFRESH_MS = 400
@@ -107,9 +105,9 @@ class HistoryPanel(QWidget):
     go_to = Signal(str)
     sign_off_requested = Signal()
 
-    def __init__(self, session_getter, parent: QWidget | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._session = session_getter
+        self.workspace = workspace
         self._seen = 0
         """Highest sequence number read so far (whatever the filter)."""
         layout = QVBoxLayout(self)
@@ -193,7 +191,7 @@ class HistoryPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        session = self._session()
+        session = self.workspace.session
         if session is None:
             self.model.replace([])
             self._seen = 0
@@ -221,15 +219,15 @@ class HistoryPanel(QWidget):
 
     def _show_status(self) -> None:
         from app.content.roles import load_roles
-        from app.ui.signoff_dialog import status_for
+        session = self.workspace.session
         try:
             roles = load_roles()
-            status = status_for(self._session())
+            status = None if session is None else session.core.revision_status()
         except Exception as error:  # noqa: BLE001 - a broken roles file must not break the panel
             self.status.setText(f"Revision status unavailable: {error}")
             return
         self._status = status
-        if status is None:
+        if status is None or session is None:
             return
         state = {"signed off": "#067647", "partly signed": "#b54708", "unsigned": "#475467"}[status.state]
         lines = [f"<b>Revision {status.number}</b> · <span style='color:{state}'><b>"
@@ -245,7 +243,7 @@ class HistoryPanel(QWidget):
             lines.append(f"Last signed: revision {number} (<code>{digest[:12]}</code>) by {names}; "
                          f"changes since then are in revision {status.number}.")
         self.status.setText("<br>".join(lines))
-        total = history.count(self._session().assessment.db)
+        total = history.count(session.assessment.db)
         shown = self.model.rowCount()
         filtered = f"{shown} of {total}" if self.filter.text().strip() else f"{total}"
         self.note.setText(f"{filtered} changes. The history is kept inside the file with every value as "
@@ -261,12 +259,11 @@ class HistoryPanel(QWidget):
     # -- actions ---------------------------------------------------------------------------------
     def verify(self) -> bool | None:
         """Run the same checks as ``riskwright verify`` on the open file; show the verdict."""
-        from app.store.verification import verify
-        session = self._session()
+        session = self.workspace.session
         if session is None:
             return None
         session.flush()
-        verdict = verify(session.assessment.db, session.document)
+        verdict = session.core.verify()
         signatures = len(verdict.signoffs)
         if verdict.intact:
             self.verdict.setText(f"✔ Intact: {verdict.entries} changes chained, {signatures} "
@@ -302,69 +299,3 @@ class RevisionStatusButton(QPushButton):
     def show_status(self, status: RevisionStatus | None, role_label: Any = str) -> None:
         self.setText(status_text(status, role_label))
         self.setVisible(status is not None)
-
-
-def install_accountability(window: MainWindow) -> None:
-    """Add the History tab, the status-bar status and the Sign off action to the main window.
-
-    Sets ``window.history_panel``, ``window.revision_status``,
-    ``window.signoff_action`` (for the File menu) and
-    ``window.refresh_accountability()``.
-    """
-    from app.content.roles import load_roles
-    from app.ui.signoff_dialog import sign_off_current
-
-    panel = HistoryPanel(lambda: window.session)
-    window.history_panel = panel  # type: ignore[attr-defined]
-    index = window.panels.addTab(panel, "History")
-    panel.go_to.connect(window.go_to)
-    panel.sign_off_requested.connect(lambda: sign_off_current(window))
-
-    button = RevisionStatusButton()
-    button.hide()
-    window.revision_status = button  # type: ignore[attr-defined]
-    window.statusBar().addPermanentWidget(button)
-
-    def show_history() -> None:
-        window.dock.show()
-        window.panels.setCurrentIndex(index)
-        panel.table.setFocus()
-
-    button.clicked.connect(show_history)
-
-    def role_label(role: str) -> str:
-        try:
-            return load_roles().label(role)
-        except Exception:  # noqa: BLE001
-            return role
-
-    def refresh() -> None:
-        panel.refresh()
-        button.show_status(panel.status_now() if window.session is not None else None, role_label)
-
-    window.refresh_accountability = refresh  # type: ignore[attr-defined]
-
-    def opened(session: Any) -> None:
-        if session is not None:
-            session.changed.connect(lambda _change: timer.start())
-        panel.reload()
-        button.show_status(panel.status_now() if session is not None else None, role_label)
-
-    timer = QTimer(window)
-    timer.setSingleShot(True)
-    timer.setInterval(REFRESH_MS)
-    timer.timeout.connect(refresh)
-    window.assessment_opened.connect(opened)
-
-    action = QAction("&History", window)
-    action.setShortcut(QKeySequence("Ctrl+6"))
-    action.triggered.connect(show_history)
-    window.addAction(action)
-    panel_actions = getattr(window, "panel_actions", None)
-    if isinstance(panel_actions, list):
-        panel_actions.append(action)
-    sign = QAction("&Sign off…", window)
-    sign.setStatusTip("Approve the current revision in your role with your signing key")
-    sign.triggered.connect(lambda: sign_off_current(window))
-    window.addAction(sign)
-    window.signoff_action = sign  # type: ignore[attr-defined]

@@ -2,7 +2,8 @@
 
 A job runs a plain function on Qt's thread pool and reports back through
 signals, which Qt delivers on the GUI thread. Jobs work on a *snapshot* of the
-document, so the person can keep typing while the check or export runs.
+document (``app.session.snapshot``) or on the saved file, so the person can
+keep typing while the check or export runs.
 """
 
 from __future__ import annotations
@@ -15,25 +16,10 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from app.model import Document, Record
+from app.session.analysis import Progress
 
 _log = logging.getLogger(__name__)
 
-Progress = Callable[[int, str], None]
-"""Report progress: percent done (0–100) and what is happening."""
-
-
-def snapshot(doc: Document) -> Document:
-    """A copy that later edits cannot change, cheap enough to take on every pause in typing.
-
-    Edits never change a ``Value`` in place (they store a new one), so sharing
-    the values is safe; the dicts and lists that edits do change are copied.
-    """
-    return Document(
-        values=dict(doc.values),
-        tables={table: [Record(r.id, dict(r.values), r.sensitivity, r.sensitivity_reason) for r in records]
-                for table, records in doc.tables.items()},
-    )
 
 
 class _JobSignals(QObject):

@@ -18,31 +18,14 @@ from PySide6.QtCore import QMessageLogContext, QtMsgType, QTimer, qInstallMessag
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import __version__
-from app.ui.settings import AppSettings, data_folder
+from app.session.start import start_file
+from app.ui.settings import AppSettings
 
 EXIT_OK = 0
 EXIT_CANNOT_RUN = 2
 SCREENSHOT_WAIT_MS = 30000
 """The longest ``--screenshot`` waits for checks, flags and preview so they are in the picture."""
 SCREENSHOT_POLL_MS = 100
-
-
-def first_start_file() -> Path:
-    """A personal copy of the bundled example, written once."""
-    from app.interchange.examples import write_example
-    folder = data_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "Example assessment.rwa"
-    if not path.exists():
-        write_example(path)
-    return path
-
-
-def start_file(settings: AppSettings) -> Path:
-    last = settings.last_file()
-    if last is not None and last.is_file():
-        return last
-    return first_start_file()
 
 
 _QUIET = ("This plugin does not support propagateSizeHints()",)
@@ -74,7 +57,7 @@ def run_app(path: str | None, screenshot: str | None, stage: str | None = None,
     settings = AppSettings()
     from app.content.errors import ContentError, ContentErrors
     from app.store import AssessmentFile, StoreError
-    from app.ui.forms_cache import startup_forms
+    from app.session.forms_cache import startup_forms
     try:
         forms = startup_forms()
     except (ContentError, ContentErrors) as error:
@@ -84,7 +67,7 @@ def run_app(path: str | None, screenshot: str | None, stage: str | None = None,
     assessment = None
     problem = None
     try:
-        target = Path(path) if path else start_file(settings)
+        target = Path(path) if path else start_file(settings.last_file())
         assessment = AssessmentFile.open(target)
     except (StoreError, OSError) as error:
         problem = str(error)
@@ -114,7 +97,7 @@ def run_app(path: str | None, screenshot: str | None, stage: str | None = None,
         _take_screenshot(app, window, screenshot)
     _close_on_termination(window)
     code = app.exec()
-    from app.ui import offload
+    from app.session import offload
     offload.shutdown()
     return code
 
@@ -145,7 +128,7 @@ def _close_on_termination(window) -> None:  # type: ignore[no-untyped-def]
 
 
 def _start_worker_processes() -> None:
-    from app.ui import offload
+    from app.session import offload
     offload.warm_up()
 
 

@@ -7,34 +7,17 @@ is left without opening every stage.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.model import FormSet
+from app.session.analysis import StageCounts
 
 _BADGES_ROLE = Qt.ItemDataRole.UserRole + 1
 _STAGE_ROLE = Qt.ItemDataRole.UserRole
 _SUBTITLE_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-@dataclass(frozen=True)
-class StageCounts:
-    violations: int = 0
-    missing: int = 0
-    flags: int = 0
-
-    def describe(self) -> str:
-        parts = []
-        if self.violations:
-            parts.append(f"{self.violations} violation{'s' if self.violations != 1 else ''}")
-        if self.missing:
-            parts.append(f"{self.missing} missing or invalid")
-        if self.flags:
-            parts.append(f"{self.flags} open flag{'s' if self.flags != 1 else ''}")
-        return ", ".join(parts) or "nothing open"
 
 
 BADGE_COLOURS = (("violations", QColor("#c4320a"), "violations"), ("missing", QColor("#b54708"), "missing"),

@@ -1,8 +1,10 @@
-"""The dock's tabs (Findings, Flags, Preview) and the export dialog, wired to the window.
+"""The dock's tabs — Findings, Flags, Preview, History — built from the workspace, not the window.
 
-Kept apart from ``window`` so the window module stays about layout and
-editing; each panel module is imported when the window is built, the heavy
-ones (the PDF view) only when their tab is first opened.
+Each panel gets the ``Workspace`` (the open session, its analysis and flags)
+and signals what it wants done (go to an address); the window connects those
+signals. The heavy panels (the PDF view) are built when their tab is first
+shown, and the History tab can be added a moment after start-up
+(``add_history``), so the first paint waits for neither.
 """
 
 from __future__ import annotations
@@ -10,13 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from app.ui.findings_panel import FindingsPanel
+from app.ui.workspace import Workspace
 
 if TYPE_CHECKING:
-    from app.ui.window import MainWindow
+    from app.ui.history_panel import HistoryPanel
+
+PANEL_NAMES = ("findings", "flags", "preview", "history")
+"""Tab names for ``show``, ``riskwright open --panel`` and the Go menu, in tab order."""
 
 
 class LazyPanel(QWidget):
@@ -41,92 +46,68 @@ class LazyPanel(QWidget):
         return target() if callable(target) else panel
 
 
-def _flags_panel(window: MainWindow) -> QWidget:
-    from app.ui.flags_panel import FlagsPanel
-    flags = FlagsPanel(window)
-    flags.go_to.connect(window.go_to)
-    window.flags_changed.connect(flags.refresh)
-    window.assessment_opened.connect(lambda _session: flags.refresh())
-    flags.refresh()
-    return flags
+class DockPanels(QTabWidget):
+    """The tab widget in the Checks dock."""
 
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.setObjectName("panels")
+        self.setAccessibleName("Findings, flags and preview")
+        self.setDocumentMode(True)
+        self.findings = FindingsPanel(workspace)
+        self.addTab(self.findings, "Findings")
+        workspace.analysed.connect(self.findings.show_analysis)
+        workspace.opened.connect(lambda session: self.findings.show_analysis(None) if session is None else None)
+        self.lazy = {"flags": LazyPanel(self._build_flags), "preview": LazyPanel(self._build_preview)}
+        self.addTab(self.lazy["flags"], "Flags")
+        self.addTab(self.lazy["preview"], "Preview")
+        self.history: HistoryPanel | None = None
+        self.flag_go_to: list[Callable[..., object]] = []
+        """Where the Flags panel's *Go to* goes (the window adds its ``go_to``)."""
+        self.currentChanged.connect(self._shown)
 
-def _preview_panel(window: MainWindow) -> QWidget:
-    from app.ui.preview_panel import PreviewPanel
-    return PreviewPanel(window)
-
-
-def install_panels(window: MainWindow) -> None:
-    findings = FindingsPanel(lambda: window.session)
-    findings.go_to.connect(window.go_to)
-    window.findings_panel = findings  # type: ignore[attr-defined]
-    window.panels.addTab(findings, "Findings")
-    window.analysis_ready.connect(findings.show_analysis)
-    window.assessment_opened.connect(lambda session: findings.show_analysis(None) if session is None else None)
-
-    # Flags and Preview are built when first shown: start-up paints only what is visible.
-    window.lazy_panels = {"flags": LazyPanel(lambda: _flags_panel(window)),  # type: ignore[attr-defined]
-                          "preview": LazyPanel(lambda: _preview_panel(window))}
-    window.panels.addTab(window.lazy_panels["flags"], "Flags")  # type: ignore[attr-defined]
-    window.panels.addTab(window.lazy_panels["preview"], "Preview")  # type: ignore[attr-defined]
-
-    def shown(index: int) -> None:
-        page = window.panels.widget(index)
+    def _shown(self, index: int) -> None:
+        page = self.widget(index)
         if isinstance(page, LazyPanel):
             page.ensure()
-    window.panels.currentChanged.connect(shown)
 
-    window.panel_actions = []  # type: ignore[attr-defined]
-    for number, (index, name) in enumerate(((0, "Fi&ndings"), (1, "F&lags"), (2, "Pre&view")), start=3):
-        action = QAction(name, window)
-        action.setShortcut(QKeySequence(f"Ctrl+{number}"))
-        action.triggered.connect(lambda _checked=False, i=index: _show_tab(window, i))
-        window.addAction(action)
-        window.panel_actions.append(action)  # type: ignore[attr-defined]
+    def _build_flags(self) -> QWidget:
+        from app.ui.flags_panel import FlagsPanel
+        flags = FlagsPanel(self.workspace)
+        for target in self.flag_go_to:
+            flags.go_to.connect(target)
+        self.workspace.flags_changed.connect(flags.refresh)
+        self.workspace.opened.connect(lambda _session: flags.refresh())
+        flags.refresh()
+        return flags
 
-    # The History tab, revision status and Sign off… (app.ui.history_panel, issue 7) read the
-    # audit trail and load the signing code. When the app starts it is worth having them a
-    # moment after the window appears rather than before; a window built for a test or a
-    # dialog gets them at once.
-    if window.defer_secondary:
-        window.after_first_paint(lambda: _install_accountability(window, announce=True))
-    else:
-        _install_accountability(window, announce=False)
+    def _build_preview(self) -> QWidget:
+        from app.ui.preview_panel import PreviewPanel
+        return PreviewPanel(self.workspace)
 
+    def add_history(self) -> HistoryPanel:
+        """The History tab (once); it reads the audit trail and loads the signing code."""
+        if self.history is None:
+            from app.ui.history_panel import HistoryPanel
+            self.history = HistoryPanel(self.workspace)
+            self.addTab(self.history, "History")
+        return self.history
 
-def _install_accountability(window: MainWindow, announce: bool) -> None:
-    from app.ui.history_panel import install_accountability
-    install_accountability(window)
-    if hasattr(window, "file_menu"):  # installed after the menus were built: add its actions to them
-        window.add_late_actions()
-    if announce and window.session is not None:
-        window.assessment_opened.emit(window.session)
+    @property
+    def flags_panel(self) -> Any:
+        return self.lazy["flags"].ensure()
 
+    @property
+    def preview_panel(self) -> Any:
+        return self.lazy["preview"].ensure()
 
-PANEL_NAMES = ("findings", "flags", "preview")
-
-
-def show_panel(window: MainWindow, name: str) -> None:
-    if name in PANEL_NAMES:
-        _show_tab(window, PANEL_NAMES.index(name))
-
-
-def _show_tab(window: MainWindow, index: int) -> None:
-    window.dock.show()
-    window.panels.setCurrentIndex(index)
-    widget = window.panels.currentWidget()
-    focus = getattr(widget, "focus_target", None)
-    (focus() if callable(focus) else widget).setFocus()
-
-
-def open_export_dialog(window: MainWindow) -> None:
-    """Show the (modeless) export dialog, creating it once per window."""
-    from app.ui.export_dialog import ExportDialog
-    dialog = getattr(window, "export_dialog", None)
-    if dialog is None:
-        dialog = ExportDialog(window)
-        window.export_dialog = dialog  # type: ignore[attr-defined]
-    dialog._suggest_path()
-    dialog.show()
-    dialog.raise_()
-    dialog.activateWindow()
+    def bring_forward(self, name: str) -> bool:
+        """Bring a tab forward by name and focus it; False for an unknown (or not yet built) tab."""
+        if name not in PANEL_NAMES or PANEL_NAMES.index(name) >= self.count():
+            return False
+        self.setCurrentIndex(PANEL_NAMES.index(name))
+        widget = self.currentWidget()
+        focus = getattr(widget, "focus_target", None)
+        (focus() if callable(focus) else widget).setFocus()
+        return True

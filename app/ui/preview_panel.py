@@ -13,13 +13,14 @@ from typing import Any
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtWidgets import QSizePolicy, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.ui import offload
+from app.session import offload
+from app.ui.workspace import Workspace
 
 
 class PreviewPanel(QWidget):
-    def __init__(self, window: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.main = window
+        self.workspace = workspace
         self.view: Any = None
         self.document: Any = None
         self._buffer: QBuffer | None = None
@@ -70,11 +71,11 @@ class PreviewPanel(QWidget):
         self.holder.addWidget(self.view, 1)
 
     def refresh(self) -> None:
-        session = self.main.session
+        session = self.workspace.session
         if session is None or self.rendering:
             return
         session.flush()
-        watch = getattr(self.main, "flag_watch", None)
+        watch = self.workspace.flag_watch
         if watch is not None:
             watch.settle()
         self.rendering = True
@@ -82,7 +83,7 @@ class PreviewPanel(QWidget):
         audience = self.audience.currentData()
         self.status.setText(f"Rendering the {audience} report…")
         path = session.path
-        self.main.jobs.start(lambda _progress: offload.run(offload.render_preview, path, audience),
+        self.workspace.jobs.start(lambda _progress: offload.run(offload.render_preview, path, audience),
                              self._rendered, self._failed)
 
     def _rendered(self, outcome: tuple[str, Any]) -> None:

@@ -1,10 +1,11 @@
-"""One open assessment in the window: the file, its undo stack and change signals.
+"""The open assessment as the window sees it: the session, its undo stack, Qt signals.
 
-Every change a person makes becomes an ``EditCommand`` on the ``QUndoStack``.
-The command's ``redo`` calls ``AssessmentFile.apply``, which updates the document
-and commits it durably in one transaction, and keeps the inverse edit it returns;
-``undo`` applies that inverse the same way. So undo, the file and the audit trail
-all see the same edits, and nothing needs a Save.
+The use cases live in ``app.session.Session`` (no Qt). This adapter adds what
+only a window needs: every change a person makes becomes an ``EditCommand`` on
+a ``QUndoStack``; the command's ``redo`` calls ``Session.edit``, which saves the
+edit durably and returns the inverse; ``undo`` applies that inverse the same
+way. So undo, the file and the audit trail all see the same edits, and nothing
+needs a Save. The session's plain ``changed`` event is re-emitted as a Qt signal.
 
 Typing does not make one command per keystroke: text editors commit after a
 short pause (see ``field_editors``), and consecutive commits to the same field
@@ -14,29 +15,22 @@ within ``MERGE_SECONDS`` merge into one undo step.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from app.model import Address, Edit, FormSet, SetValue, touched_addresses
+from app.model import Document, Edit, FormSet, SetValue
 from app.model.validate import Vocabulary
+from app.session import Change, Session
 from app.store import AssessmentFile
+
+__all__ = ["AssessmentSession", "Change", "EditCommand"]
 
 MERGE_SECONDS = 2.5
 _TYPING_ID = 1
-
-
-@dataclass(frozen=True)
-class Change:
-    """What one apply/undo/redo changed, for the widgets to follow."""
-
-    edit: Edit
-    addresses: tuple[Address | str, ...]
-    """Addresses for values, table paths for record edits."""
-    via_history: bool
-    """True for undo/redo: the form should show where the change happened."""
 
 
 class EditCommand(QUndoCommand):
@@ -51,23 +45,21 @@ class EditCommand(QUndoCommand):
 
     def redo(self) -> None:
         try:
-            self.inverse = self._session.assessment.apply(self.edit)
+            self.inverse = self._session.core.edit(self.edit, via_history=not self._first)
         except Exception as error:  # noqa: BLE001 - any failure must reach the person, not a traceback
             self.setObsolete(True)
             self._session.failed.emit(f"The change could not be saved: {error}")
             return
-        self._session.announce(self.edit, via_history=not self._first)
         self._first = False
 
     def undo(self) -> None:
         if self.inverse is None:
             return
         try:
-            self.edit = self._session.assessment.apply(self.inverse)
+            self.edit = self._session.core.edit(self.inverse, via_history=True)
         except Exception as error:  # noqa: BLE001
             self._session.failed.emit(f"The change could not be undone: {error}")
             return
-        self._session.announce(self.inverse, via_history=True)
 
     def id(self) -> int:
         return _TYPING_ID if self._typing else -1
@@ -90,7 +82,7 @@ class EditCommand(QUndoCommand):
 class AppliedEditCommand(QUndoCommand):
     """An edit a core function has already applied and saved (redacting a flag).
 
-    ``FlagStore.redact`` applies its edit itself, so the change and its flag
+    ``redact`` of the flags applies its edit itself, so the change and its flag
     resolution land in one transaction; it returns the inverse, which is all
     undo needs. The first ``redo`` (Qt calls it on push) only announces.
     """
@@ -103,50 +95,71 @@ class AppliedEditCommand(QUndoCommand):
 
     def redo(self) -> None:
         if self.edit is None:
-            self._session.announce(self.inverse, via_history=False)
+            self._session.core.announce(self.inverse, via_history=False)
             return
         try:
-            self.inverse = self._session.assessment.apply(self.edit)
+            self.inverse = self._session.core.edit(self.edit, via_history=True)
         except Exception as error:  # noqa: BLE001
             self._session.failed.emit(f"The change could not be redone: {error}")
             return
-        self._session.announce(self.edit, via_history=True)
 
     def undo(self) -> None:
         try:
-            self.edit = self._session.assessment.apply(self.inverse)
+            self.edit = self._session.core.edit(self.inverse, via_history=True)
         except Exception as error:  # noqa: BLE001
             self._session.failed.emit(f"The change could not be undone: {error}")
             return
-        self._session.announce(self.inverse, via_history=True)
 
 
 class AssessmentSession(QObject):
-    """The open file plus everything the window needs to edit it."""
+    """``app.session.Session`` for the window: undo, pending typing, Qt signals."""
 
     changed = Signal(object)
     """Emitted with a ``Change`` after every edit, undo and redo."""
     failed = Signal(str)
     """A change could not be saved; the message is for the person."""
 
-    def __init__(self, assessment: AssessmentFile, forms: FormSet, parent: QObject | None = None) -> None:
+    def __init__(self, core: Session | AssessmentFile, forms: FormSet | None = None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.assessment = assessment
-        self.forms = forms
+        if isinstance(core, AssessmentFile):
+            assert forms is not None
+            core = Session(core, forms)
+        self.core = core
         self.undo_stack = QUndoStack(self)
         self._flushers: list[Callable[[], None]] = []
-        self._vocabulary: tuple[str | None, Vocabulary] | None = None
-        self._conditions = None
-        self._labels: tuple[str | None, dict[str, str]] | None = None
+        self._disconnect = core.changed.connect(self.changed.emit)
+
+    # -- what the widgets read --------------------------------------------------------
+    @property
+    def assessment(self) -> AssessmentFile:
+        return self.core.assessment
 
     @property
-    def document(self):  # type: ignore[no-untyped-def]
-        return self.assessment.document
+    def forms(self) -> FormSet:
+        return self.core.forms
 
     @property
-    def path(self):  # type: ignore[no-untyped-def]
-        return self.assessment.path
+    def document(self) -> Document:
+        return self.core.document
 
+    @property
+    def path(self) -> Path:
+        return self.core.path
+
+    def framework(self) -> str | None:
+        return self.core.framework()
+
+    def vocabulary(self) -> Vocabulary:
+        return self.core.vocabulary()
+
+    def choice_labels(self) -> dict[str, str]:
+        return self.core.choice_labels()
+
+    def conditions(self) -> Any:
+        return self.core.conditions()
+
+    # -- changing -------------------------------------------------------------------------
     def apply(self, edit: Edit, label: str, typing: bool = False) -> None:
         """Make a change as one undo step (merged with the previous one while typing)."""
         self.undo_stack.push(EditCommand(self, edit, label, typing))
@@ -154,9 +167,6 @@ class AssessmentSession(QObject):
     def record_applied(self, inverse: Edit, label: str) -> None:
         """Put an edit that was already applied (and saved) on the undo stack."""
         self.undo_stack.push(AppliedEditCommand(self, inverse, label))
-
-    def announce(self, edit: Edit, via_history: bool) -> None:
-        self.changed.emit(Change(edit, tuple(touched_addresses(edit)), via_history))
 
     # -- pending typing ------------------------------------------------------------
     def add_flusher(self, flush: Callable[[], None]) -> None:
@@ -180,48 +190,8 @@ class AssessmentSession(QObject):
         self.flush()
         self.undo_stack.redo()
 
-    # -- what the forms need from the core --------------------------------------
-    def framework(self) -> str | None:
-        value = self.document.get("header.framework")
-        return value if isinstance(value, str) else None
-
-    def vocabulary(self) -> Vocabulary:
-        """Categories and ladders of the assessment's framework (cached per framework)."""
-        framework = self.framework()
-        if self._vocabulary is None or self._vocabulary[0] != framework:
-            from app.content.frameworks import vocabulary_for
-            self._vocabulary = (framework, vocabulary_for(framework))
-        return self._vocabulary[1]
-
-    def choice_labels(self) -> dict[str, str]:
-        """Display labels of the framework's categories and levels, by id."""
-        framework = self.framework()
-        if self._labels is None or self._labels[0] != framework:
-            labels: dict[str, str] = {}
-            if framework:
-                from app.content.frameworks import framework_ids, load_framework
-                if framework in framework_ids():
-                    try:
-                        loaded = load_framework(framework)
-                    except Exception:  # noqa: BLE001 - a broken framework is reported by the check
-                        loaded = None
-                    if loaded is not None:
-                        for category in loaded.categories:
-                            labels[category.id] = category.label
-                            for step in category.ladder:
-                                labels.setdefault(step.level, step.label)
-                        for level in loaded.security_levels:
-                            labels.setdefault(level.id, level.label)
-            self._labels = (framework, labels)
-        return self._labels[1]
-
-    def conditions(self):  # type: ignore[no-untyped-def]
-        if self._conditions is None:
-            from app.content.conditions import Conditions
-            self._conditions = Conditions(self.forms)
-        return self._conditions
-
     def close(self) -> None:
         self.flush()
         self.undo_stack.clear()
-        self.assessment.close()
+        self._disconnect()
+        self.core.close()

@@ -25,15 +25,6 @@ def settings_file() -> Path:
     return Path(config) / "Riskwright" / "riskwright.ini"
 
 
-def data_folder() -> Path:
-    """Where the app keeps files of its own (the first-start copy of the example)."""
-    override = os.environ.get("RISKWRIGHT_DATA_DIR")
-    if override:
-        return Path(override)
-    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data) / "Riskwright"
-
-
 class AppSettings:
     """Typed access to the few things worth remembering.
 

@@ -10,7 +10,7 @@ the whole gesture for the window.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase
@@ -19,33 +19,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.content.roles import Roles, load_roles
+from app.session.accountability import key_note
 from app.store import identity
 from app.store.errors import StoreError
-from app.store.signoff import (
-    RevisionStatus, SignOff, fingerprint, key_path, load_or_create_key, public_key_text, required_approvals,
-    revision_status, sign_off, spaced,
-)
-
-if TYPE_CHECKING:
-    from app.ui.window import MainWindow
+from app.store.signoff import RevisionStatus, SignOff, spaced
+from app.ui.workspace import Workspace
 
 
 @dataclass(frozen=True)
 class SignOffAnswer:
     role: str
     name: str
-
-
-def key_note() -> str:
-    """Which key will sign: the person's existing one, or where a new one will be made."""
-    path = key_path()
-    if not path.exists():
-        return f"A signing key will be created for you in {path.parent} on this first sign-off."
-    try:
-        print_ = fingerprint(public_key_text(load_or_create_key(path)))
-    except StoreError as error:
-        return str(error)
-    return f"Your key: {spaced(print_)} ({path})"
 
 
 def _role_text(roles: Roles, counts: Any) -> str:
@@ -134,41 +118,26 @@ class SignOffDialog(QDialog):
         return (dialog.answer() if accepted else None), accepted
 
 
-def status_for(session: Any) -> RevisionStatus | None:
-    """The open assessment's revision status under the installed approval rules (None if none is open)."""
-    if session is None:
-        return None
-    roles = load_roles()
-    return revision_status(session.assessment, required_approvals(roles.required, roles.ids))
-
-
-def sign_off_current(window: MainWindow) -> SignOff | None:
-    """Ask, sign, remember the name; errors become a message box, never a traceback."""
-    session = window.session
+def sign_off_current(parent: QWidget, workspace: Workspace) -> SignOff | None:
+    """Ask, sign, remember the name; errors reach the person through the workspace, never a traceback."""
+    session = workspace.session
     if session is None:
         return None
     session.flush()
     try:
         roles = load_roles()
-        status = status_for(session)
+        status = session.core.revision_status()
     except Exception as error:  # noqa: BLE001 - a broken roles file or file error goes to the person
-        window.show_error("Cannot sign off", str(error))
+        workspace.error.emit("Cannot sign off", str(error))
         return None
-    assert status is not None
-    who = identity.current_identity()
-    answer, accepted = SignOffDialog.ask(window, status, roles, who.name, key_note())
+    answer, accepted = SignOffDialog.ask(parent, status, roles, identity.current_identity().name, key_note())
     if not accepted or answer is None:
         return None
     try:
-        made = sign_off(session.assessment, answer.role, answer.name, roles=roles.ids)
+        made = session.core.sign_off(answer.role, answer.name).signoff
     except StoreError as error:
-        window.show_error("Sign-off refused", str(error))
+        workspace.error.emit("Sign-off refused", str(error))
         return None
-    if who.source != "environment" and answer.name != who.name:
-        identity.save_assessor_name(answer.name)  # history entries from now on carry the same name
-    window.statusBar().showMessage(
-        f"Signed revision {made.revision} as {roles.label(made.role)} — key {spaced(made.fingerprint, 4)}", 8000)
-    refresh = getattr(window, "refresh_accountability", None)
-    if callable(refresh):
-        refresh()
+    workspace.message.emit(f"Signed revision {made.revision} as {roles.label(made.role)} — key "
+                           f"{spaced(made.fingerprint, 4)}", 8000)
     return made

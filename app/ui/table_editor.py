@@ -22,7 +22,7 @@ from app.model import (
     Address, Batch, Edit, FieldSpec, InsertRecord, MoveRecord, Record, RemoveRecord, SetRecordSensitivity,
 )
 from app.model.values import format_value
-from app.ui.field_editors import readable
+from app.session.choices import readable
 from app.ui.form_rows import FieldForm, Mnemonics, flash
 from app.ui.session import AssessmentSession
 from app.ui.sensitivity_chip import LABELS, SensitivityChip

@@ -10,28 +10,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QProgressBar,
-    QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QPushButton,
-    QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget,
+    QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton, QSplitter,
+    QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from app.model import Address, FormSet
+from app.session import Analysis, StageCounts
 from app.store import AssessmentFile, StoreError
-from app.ui.analysis import Analysis, LiveAnalysis
+from app.ui.analysis import LiveAnalysis
 from app.ui.dialogs import ABOUT, ShortcutsDialog
 from app.ui.field_editors import MarkdownBinding, MarkdownEdit
 from app.ui.find_bar import FindBar
 from app.ui.flag_watch import FlagWatch
-from app.ui.jobs import JobRunner
-from app.ui.navigator import StageCounts, StageNavigator
+from app.ui.navigator import StageNavigator
+from app.ui.panels import PANEL_NAMES, DockPanels
 from app.ui.session import AssessmentSession, Change
 from app.ui.settings import AppSettings
 from app.ui.stage_page import StagePage
 from app.ui.window_menus import MenuCommands
+from app.ui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from app.ui.export_dialog import ExportDialog
+    from app.ui.history_panel import HistoryPanel, RevisionStatusButton
 
 FIRST_PAINT_FALLBACK_MS = 250
 DOCK_WIDTH = 380
@@ -52,10 +58,6 @@ def status_line(analysis: Analysis) -> str:
 
 
 class MainWindow(MenuCommands, QMainWindow):
-    assessment_opened = Signal(object)
-    analysis_ready = Signal(object)
-    flags_changed = Signal()
-
     def __init__(self, forms: FormSet, settings: AppSettings | None = None,
                  remember_window: bool = True, defer_secondary: bool = False) -> None:
         """``defer_secondary``: build the panels that start-up can do without (history, sign-off)
@@ -64,11 +66,18 @@ class MainWindow(MenuCommands, QMainWindow):
         self.defer_secondary = defer_secondary
         self.forms = forms
         self.settings = settings or AppSettings()
-        self.session: AssessmentSession | None = None
-        self.analysis: LiveAnalysis | None = None
-        self.flag_watch: FlagWatch | None = None
+        self.workspace = Workspace(forms, self.settings, self)
+        self.workspace.message.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
+        self.workspace.error.connect(self.show_error)
+        self.workspace.analysed.connect(self._on_analysis)
+        self.workspace.flags_changed.connect(self._on_flags)
+        self.jobs = self.workspace.jobs
         self._analysis_counts: dict[str, StageCounts] = {}
-        self.jobs = JobRunner(self)
+        self.history_panel: HistoryPanel | None = None
+        """The History tab, built after the first paint when the app starts (``defer_secondary``)."""
+        self.revision_status: RevisionStatusButton | None = None
+        self.signoff_action: QAction | None = None
+        self.export_dialog: ExportDialog | None = None
         self.last_error = ""
         self._painted = False
         self._after_paint: list[Callable[[], None]] = []
@@ -84,7 +93,7 @@ class MainWindow(MenuCommands, QMainWindow):
         self.stack.setObjectName("formStack")
         self.empty = self._empty_page()
         self.stack.addWidget(self.empty)
-        self.find_bar = FindBar(lambda: self.session)
+        self.find_bar = FindBar(self.workspace)
         self.find_bar.hide()
         self.find_bar.go_to.connect(self.go_to)
         centre = QWidget()
@@ -102,10 +111,11 @@ class MainWindow(MenuCommands, QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
-        self.panels = QTabWidget()
-        self.panels.setObjectName("panels")
-        self.panels.setAccessibleName("Findings, flags and preview")
-        self.panels.setDocumentMode(True)
+        self.panels = DockPanels(self.workspace)
+        self.findings_panel = self.panels.findings
+        self.lazy_panels = self.panels.lazy
+        self.findings_panel.go_to.connect(self.go_to)
+        self.panels.flag_go_to.append(self.go_to)
         self.dock = QDockWidget("Checks", self)
         self.dock.setObjectName("checksDock")
         self.dock.setWidget(self.panels)
@@ -113,7 +123,7 @@ class MainWindow(MenuCommands, QMainWindow):
                               | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.dock.setMinimumWidth(300)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        self._build_panels()
+        self.panel_actions = self._panel_actions(("Fi&ndings", "F&lags", "Pre&view"))
         self.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
 
         self.saved_label = QLabel()
@@ -148,7 +158,27 @@ class MainWindow(MenuCommands, QMainWindow):
             if state is not None:
                 self.restoreState(state)
         QApplication.instance().focusChanged.connect(self._keep_focus_visible)  # type: ignore[union-attr]
+        # The History tab, revision status and Sign off… read the audit trail and load the signing
+        # code. When the app starts it is worth having them a moment after the window appears rather
+        # than before; a window built for a test or a dialog gets them at once.
+        if defer_secondary:
+            self.after_first_paint(lambda: self._build_accountability(announce=True))
+        else:
+            self._build_accountability(announce=False)
         self._update_actions()
+
+    # -- the workspace's parts, as the window's --------------------------------------------
+    @property
+    def session(self) -> AssessmentSession | None:
+        return self.workspace.session
+
+    @property
+    def analysis(self) -> LiveAnalysis | None:
+        return self.workspace.analysis
+
+    @property
+    def flag_watch(self) -> FlagWatch | None:
+        return self.workspace.flag_watch
 
     # -- first paint ------------------------------------------------------------------------
     def after_first_paint(self, work: Callable[[], None], first: bool = False) -> None:
@@ -209,9 +239,90 @@ class MainWindow(MenuCommands, QMainWindow):
         layout.addStretch(2)
         return page
 
-    def _build_panels(self) -> None:
-        from app.ui.panels import install_panels
-        install_panels(self)
+    def _panel_actions(self, names: tuple[str, ...], first_key: int = 3) -> list[QAction]:
+        """Go › Findings (Ctrl+3), Flags, Preview, … in tab order."""
+        actions = []
+        for offset, name in enumerate(names):
+            index = PANEL_NAMES.index(name.replace("&", "").lower())
+            action = QAction(name, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{first_key + offset}"))
+            action.triggered.connect(lambda _checked=False, tab=PANEL_NAMES[index]: self.show_panel(tab))
+            self.addAction(action)
+            actions.append(action)
+        return actions
+
+    def _build_accountability(self, announce: bool) -> None:
+        """The History tab, the status bar's revision status and File › Sign off…."""
+        from app.ui.history_panel import REFRESH_MS, RevisionStatusButton
+        panel = self.history_panel = self.panels.add_history()
+        panel.go_to.connect(self.go_to)
+        panel.sign_off_requested.connect(self.sign_off)
+        button = self.revision_status = RevisionStatusButton()
+        button.hide()
+        button.clicked.connect(lambda: self.show_panel("history"))
+        self.statusBar().addPermanentWidget(button)
+        self._accountability_timer = QTimer(self)
+        self._accountability_timer.setSingleShot(True)
+        self._accountability_timer.setInterval(REFRESH_MS)
+        self._accountability_timer.timeout.connect(self.refresh_accountability)
+        self.workspace.opened.connect(self._accountability_opened)
+        self.panel_actions += self._panel_actions(("&History",), first_key=6)
+        sign = self.signoff_action = QAction("&Sign off…", self)
+        sign.setStatusTip("Approve the current revision in your role with your signing key")
+        sign.triggered.connect(self.sign_off)
+        self.addAction(sign)
+        if hasattr(self, "file_menu"):  # built after the menus: add its actions to them
+            self.add_late_actions()
+        if announce and self.session is not None:
+            self._accountability_opened(self.session)
+
+    def _accountability_opened(self, session: AssessmentSession | None) -> None:
+        if session is not None:
+            session.changed.connect(lambda _change: self._accountability_timer.start())
+        if self.history_panel is not None:
+            self.history_panel.reload()
+        self._show_revision_status()
+
+    def refresh_accountability(self) -> None:
+        """Read new history entries and the revision status again (after changes, a sign-off)."""
+        if self.history_panel is not None:
+            self.history_panel.refresh()
+        self._show_revision_status()
+
+    def _show_revision_status(self) -> None:
+        if self.revision_status is None or self.history_panel is None:
+            return
+        from app.content.roles import load_roles
+
+        def role_label(role: str) -> str:
+            try:
+                return load_roles().label(role)
+            except Exception:  # noqa: BLE001
+                return role
+        status = self.history_panel.status_now() if self.session is not None else None
+        self.revision_status.show_status(status, role_label)
+
+    def sign_off(self) -> None:
+        from app.ui.signoff_dialog import sign_off_current
+        if sign_off_current(self, self.workspace) is not None:
+            self.refresh_accountability()
+
+    def open_export_dialog(self) -> None:
+        """Show the (modeless) export dialog, creating it once per window."""
+        from app.ui.export_dialog import ExportDialog
+        if self.export_dialog is None:
+            self.export_dialog = ExportDialog(self.workspace, self)
+            self.export_dialog.flag_chosen.connect(self.show_flag)
+        self.export_dialog.suggest_path()
+        self.export_dialog.show()
+        self.export_dialog.raise_()
+        self.export_dialog.activateWindow()
+
+    def show_flag(self, flag: Any) -> None:
+        """The Flags tab with ``flag`` selected, and the flagged text in the form."""
+        self.show_panel("flags")
+        self.flags_panel.select_flag(flag.id)
+        self.go_to(flag.address, flag.start, flag.end - flag.start)
 
     # -- files ------------------------------------------------------------------------------
     def open_file(self, path: Path) -> bool:
@@ -229,20 +340,15 @@ class MainWindow(MenuCommands, QMainWindow):
 
     def set_assessment(self, assessment: AssessmentFile) -> None:
         self.close_assessment()
-        session = AssessmentSession(assessment, self.forms, self)
-        self.session = session
+        session = self.workspace.open(assessment)
         session.changed.connect(self._on_change)
-        session.failed.connect(lambda message: self.show_error("Change not saved", message))
         session.undo_stack.canUndoChanged.connect(self._update_actions)
         session.undo_stack.canRedoChanged.connect(self._update_actions)
         session.undo_stack.undoTextChanged.connect(self._update_actions)
         session.undo_stack.redoTextChanged.connect(self._update_actions)
-        self.analysis = LiveAnalysis(session, self.jobs, self)
-        self.analysis.ready.connect(self._on_analysis)
-        self.analysis.started.connect(lambda: self.analysis_label.setText("Checking…"))
-        self.flag_watch = FlagWatch(session, self.jobs, self)
-        self.flag_watch.changed.connect(self._on_flags)
-        self.flag_watch.failed.connect(lambda message: self.statusBar().showMessage(message, 10000))
+        analysis, watch = self.workspace.analysis, self.workspace.flag_watch
+        assert analysis is not None and watch is not None
+        analysis.started.connect(lambda: self.analysis_label.setText("Checking…"))
         self.settings.add_recent_file(assessment.path)
         framework = session.framework()
         if framework:
@@ -256,31 +362,21 @@ class MainWindow(MenuCommands, QMainWindow):
         self.navigator.blockSignals(False)
         self.show_stage(stage)
         self._update_actions()
-        self.assessment_opened.emit(session)
-        self.after_first_paint(self.analysis.run_now)
-        self.after_first_paint(self.flag_watch.start)
+        self.workspace.opened.emit(session)
+        self.after_first_paint(analysis.run_now)
+        self.after_first_paint(watch.start)
 
     def close_assessment(self) -> None:
         if self.session is None:
             return
         self.session.flush()
-        if self.analysis is not None:
-            self.analysis.close()
-            self.analysis = None
-        if self.flag_watch is not None:
-            self.flag_watch.close()
-            self.flag_watch = None
         self._analysis_counts = {}
-        # Jobs still running finish on their own: they work on snapshots, their own connection
-        # or a worker process, never on this session, and report to closed listeners.
         for page in self.pages.values():
             page.release()
             self.stack.removeWidget(page)
             page.deleteLater()
         self.pages.clear()
-        self.session.close()
-        self.session.deleteLater()
-        self.session = None
+        self.workspace.close()
         self.stack.setCurrentWidget(self.empty)
         self.navigator.setEnabled(False)
         self.navigator.set_counts({})
@@ -289,7 +385,7 @@ class MainWindow(MenuCommands, QMainWindow):
         self.analysis_label.setText("")
         self.flags_label.setText("")
         self.flags_label.hide()
-        self.assessment_opened.emit(None)
+        self.workspace.opened.emit(None)
         self._update_actions()
 
     # -- navigation ---------------------------------------------------------------------------
@@ -337,19 +433,20 @@ class MainWindow(MenuCommands, QMainWindow):
         self.navigator.select_stage(stage)
 
     @property
-    def flags_panel(self):  # type: ignore[no-untyped-def]
+    def flags_panel(self) -> Any:
         """The Flags tab's panel (built on first use)."""
-        return self.lazy_panels["flags"].ensure()
+        return self.panels.flags_panel
 
     @property
-    def preview_panel(self):  # type: ignore[no-untyped-def]
+    def preview_panel(self) -> Any:
         """The Preview tab's panel (built on first use)."""
-        return self.lazy_panels["preview"].ensure()
+        return self.panels.preview_panel
 
     def show_panel(self, name: str) -> None:
-        """Bring a dock tab forward by name: findings, flags or preview."""
-        from app.ui.panels import show_panel
-        show_panel(self, name)
+        """Bring a dock tab forward by name: findings, flags, preview or history."""
+        if name in PANEL_NAMES:
+            self.dock.show()
+            self.panels.bring_forward(name)
 
     def current_page(self) -> StagePage | None:
         widget = self.stack.currentWidget()
@@ -450,8 +547,6 @@ class MainWindow(MenuCommands, QMainWindow):
         self.saved_label.setText("All changes saved")
         if any(str(a).startswith("header.") for a in change.addresses):
             self._update_title()
-        if self.analysis is not None:
-            self.analysis.schedule()
 
     def _reveal(self, address: Address) -> None:
         if self.navigator.current_stage() != address.stage and address.stage in self.forms.stages:
@@ -465,7 +560,6 @@ class MainWindow(MenuCommands, QMainWindow):
         count = len(self.flag_watch.open_flags()) if self.flag_watch is not None else 0
         self.flags_label.setText(f"{count} open flag{'s' if count != 1 else ''}" if count else "")
         self.flags_label.setVisible(bool(count))
-        self.flags_changed.emit()
 
     def _update_badges(self) -> None:
         counts = dict(self._analysis_counts)
@@ -486,7 +580,6 @@ class MainWindow(MenuCommands, QMainWindow):
         for page in self.pages.values():
             page.show_problems(problems)
         self.analysis_label.setText(status_line(analysis))
-        self.analysis_ready.emit(analysis)
 
     def _update_title(self) -> None:
         if self.session is None:

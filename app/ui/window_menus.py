@@ -107,7 +107,7 @@ class MenuCommands:
         if sign is not None and sign not in self.file_menu.actions():
             self.file_menu.insertAction(self.export_action, sign)
             sign.setEnabled(self.session is not None)
-            self.assessment_opened.connect(lambda session: sign.setEnabled(session is not None))
+            self.workspace.opened.connect(lambda session: sign.setEnabled(session is not None))
         for action in self.panel_actions:
             if action not in self.go_menu.actions():
                 self.go_menu.addAction(action)
@@ -132,7 +132,7 @@ class MenuCommands:
             self.open_file(Path(chosen))
 
     def open_example(self: Any) -> None:
-        from app.ui.main import first_start_file
+        from app.session.start import first_start_file
         try:
             self.open_file(first_start_file())
         except (StoreError, OSError) as error:
@@ -184,7 +184,6 @@ class MenuCommands:
         self.set_assessment(assessment)
 
     def export(self: Any) -> None:
-        from app.ui.panels import open_export_dialog
         if self.session is not None:
             self.session.flush()
-            open_export_dialog(self)
+            self.open_export_dialog()

@@ -15,23 +15,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from app import __version__
 from app.model.forms import FieldSpec, FormSet, FormSpec, Option, SourcePosition
 from app.model.sensitivity import Sensitivity
+from app.places import cache_folder
 
 CACHE_FORMAT = 1
-
-
-def cache_folder() -> Path:
-    override = os.environ.get("RISKWRIGHT_CACHE_DIR")
-    if override:
-        return Path(override)
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "Riskwright"
 
 
 def _inputs_digest() -> str:

@@ -1,0 +1,164 @@
+"""The live analysis of an open assessment: validation problems, framework findings, rubric score.
+
+The session owns one ``LiveChecks``: it remembers which addresses the edits
+touched since the last run and hands them to ``Checker.recheck``, so only the
+rules reading what changed run again (the result equals a full check; a test
+holds ``Checker`` to that). The window runs ``LiveChecks.run`` on a worker
+thread over a ``snapshot`` taken on the GUI thread, never two at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.model import Address, Document, FormSet, Record
+from app.model.validate import Problem, validate
+
+Progress = Callable[[int, str], None]
+"""Report progress: percent done (0–100) and what is happening."""
+
+
+def no_progress(_percent: int, _what: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class StageCounts:
+    """What the parts list shows beside a stage."""
+
+    violations: int = 0
+    missing: int = 0
+    flags: int = 0
+
+    def describe(self) -> str:
+        parts = []
+        if self.violations:
+            parts.append(f"{self.violations} violation{'s' if self.violations != 1 else ''}")
+        if self.missing:
+            parts.append(f"{self.missing} missing or invalid")
+        if self.flags:
+            parts.append(f"{self.flags} open flag{'s' if self.flags != 1 else ''}")
+        return ", ".join(parts) or "nothing open"
+
+
+@dataclass
+class Analysis:
+    problems: list[Problem] = field(default_factory=list)
+    findings: list[Any] = field(default_factory=list)
+    """``app.checks.Finding`` in stage order."""
+    status: str | None = None
+    """compliant, non_compliant or incomplete (None when the check could not run)."""
+    score: Any = None
+    """The rubric score when the framework is the best-practice rubric."""
+    framework_error: str | None = None
+
+    def problems_by_address(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for problem in self.problems:
+            found.setdefault(problem.address, problem.message)
+        return found
+
+    def stage_counts(self) -> dict[str, StageCounts]:
+        counts: dict[str, list[int]] = {}
+        for problem in self.problems:
+            counts.setdefault(stage_of(problem.address), [0, 0, 0])[1] += 1
+        for finding in self.findings:
+            slot = counts.setdefault(finding.stage or stage_of(finding.address), [0, 0, 0])
+            if finding.severity == "violation":
+                slot[0] += 1
+            elif finding.severity == "missing_evidence":
+                slot[1] += 1
+        return {stage: StageCounts(*values) for stage, values in counts.items()}
+
+
+def stage_of(address: str) -> str:
+    return address.split(".", 1)[0].split("[", 1)[0]
+
+
+def snapshot(doc: Document) -> Document:
+    """A copy that later edits cannot change, cheap enough to take on every pause in typing.
+
+    Edits never change a ``Value`` in place (they store a new one), so sharing
+    the values is safe; the dicts and lists that edits do change are copied.
+    """
+    return Document(
+        values=dict(doc.values),
+        tables={table: [Record(r.id, dict(r.values), r.sensitivity, r.sensitivity_reason) for r in records]
+                for table, records in doc.tables.items()},
+    )
+
+
+class LiveChecks:
+    """Validation and the framework check of one open assessment, re-run for what changed.
+
+    ``note`` (GUI thread, on every change) collects touched addresses;
+    ``take`` (GUI thread) hands them over with a snapshot; ``run`` (any one
+    thread at a time) checks. A failed or first run, or a change of framework,
+    checks everything.
+    """
+
+    def __init__(self, forms: FormSet, conditions: Callable[[], Any] | None = None) -> None:
+        """``conditions``: where to get the forms' compiled ``Conditions`` (the session's, shared)."""
+        self.forms = forms
+        self._conditions = conditions
+        self._checker: Any = None
+        self._framework: str | None = None
+        self._touched: dict[Address | str, None] = {}
+        self._everything = True
+
+    def note(self, addresses: tuple[Address | str, ...]) -> None:
+        for address in addresses:
+            self._touched[address] = None
+
+    def take(self, document: Document) -> tuple[Document, list[Address | str] | None]:
+        """A snapshot to check and what changed since the last run (None: check everything)."""
+        touched: list[Address | str] | None = list(self._touched)
+        self._touched = {}
+        if self._everything:
+            touched, self._everything = None, False
+        return snapshot(document), touched
+
+    def run(self, doc: Document, touched: list[Address | str] | None, progress: Progress = no_progress) -> Analysis:
+        try:
+            return self._run(doc, touched, progress)
+        except BaseException:
+            self._checker = None  # a half-updated checker is not trusted again
+            raise
+
+    def _run(self, doc: Document, touched: list[Address | str] | None, progress: Progress) -> Analysis:
+        from app.checks import Checker, load_framework
+        from app.content.errors import ContentError, ContentErrors
+        from app.content.frameworks import vocabulary_for
+        progress(10, "Checking values")
+        framework_id = doc.get("header.framework")
+        framework_id = framework_id if isinstance(framework_id, str) else None
+        if self._conditions is None:
+            from app.content.conditions import Conditions
+            compiled = Conditions(self.forms)
+            self._conditions = lambda: compiled
+        conditions = self._conditions()
+        result = Analysis(problems=validate(doc, self.forms, vocabulary_for(framework_id),
+                                            conditions.applies_fn(doc)))
+        if framework_id is None:
+            self._checker = None
+            result.framework_error = "choose the framework in the Assessment part to check against it"
+            return result
+        progress(40, "Checking against the framework")
+        if self._checker is None or self._framework != framework_id:
+            self._checker, self._framework, touched = None, framework_id, None
+            try:
+                self._checker = Checker(load_framework(framework_id), self.forms)
+            except KeyError:
+                result.framework_error = f"the framework {framework_id!r} is not installed"
+                return result
+            except (ContentError, ContentErrors) as error:
+                result.framework_error = f"the framework file is broken: {error}"
+                return result
+        checked = self._checker.check(doc) if touched is None else self._checker.recheck(doc, touched)
+        result.findings = list(checked.findings)
+        result.status = checked.status
+        result.score = checked.score
+        progress(100, "Done")
+        return result
