@@ -1,0 +1,48 @@
+"""Helpers for benchmarks that measure the code before issue 13 and now, in one run.
+
+Figures from one run on one machine compare fairly even when the machine is
+busy; figures from different days do not. So the "before" side is main as it
+was before issue 13 (``BEFORE``), unpacked from git into a temp folder and run
+with ``PYTHONPATH`` pointing at it, beside the checkout under test.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BEFORE = "f57c318"
+"""main before issue 13 (the application layer, fast export end to end)."""
+CHECKOUT = Path(__file__).resolve().parents[2]
+
+
+def unpack_before(folder: Path) -> Path:
+    """The ``BEFORE`` revision's tree in ``folder`` (skips the benchmark when there is no git history)."""
+    import pytest
+    tree = folder / "before"
+    if not (tree / "app").is_dir():
+        tree.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "-C", str(CHECKOUT), "archive", BEFORE], capture_output=True)
+        if archive.returncode != 0:
+            pytest.skip(f"no git history with {BEFORE} to compare against: {archive.stderr.decode()[:200]}")
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    return tree
+
+
+def environment(tree: Path, **extra: str) -> dict[str, str]:
+    """The environment that makes ``python -m app…`` run ``tree``'s code."""
+    return dict(os.environ, PYTHONPATH=str(tree), QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+                **extra)
+
+
+def timed_run(tree: Path, arguments: list[str], env: dict[str, str] | None = None) -> tuple[float, str]:
+    """Seconds for ``python ARGUMENTS`` with ``tree``'s code, and what it printed; fails on a non-zero exit."""
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, *arguments], capture_output=True, text=True,
+                            env=env or environment(tree), cwd=tree)
+    took = time.perf_counter() - started
+    assert result.returncode == 0, f"{arguments} failed in {tree}: {result.stderr[-2000:]}"
+    return took, result.stdout

@@ -1,0 +1,88 @@
+"""Measure GUI-thread CPU per committed edit in the large example; run by ``bench_edit.py``.
+
+A script rather than a test so that ``bench_edit.py`` can run it against the code
+before issue 13 and the code now in one run (``PYTHONPATH`` picks the tree). It
+uses only what both versions of the window offer. Prints one line:
+``per_edit_ms=… commit_ms=… idle_ms=…``.
+
+A committed edit is what one pause in typing saves: the editor's text changes,
+the binding commits a ``SetValue``, and then everything that follows on the GUI
+thread — saving, the form and panels following the change, the live check's
+snapshot and its result, the flag re-scan, the history panel and revision
+status — runs while the event loop settles. The figure is the GUI thread's own
+CPU time (``time.thread_time``) over the edits, minus as many idle waits, per
+edit. Work on worker threads or in worker processes is not counted.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+EDITS = 20
+SETTLE_MS = 1500
+"""Longer than every debounce (checks 450 ms, history 400 ms, flags 250 ms) plus a check of the large file."""
+FIELD = "pre_deployment.evaluations[ev-300].description"
+
+
+def wait(ms: int) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def wait_until(condition, limit_s: float = 120.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + limit_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit("timed out waiting for the window to settle")
+        wait(50)
+
+
+def main(path: Path) -> None:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from app.content.forms import load_forms
+    from app.ui.window import MainWindow
+    window = MainWindow(load_forms(), remember_window=False)
+    assert window.open_file(path)
+    window.show()
+    wait_until(lambda: window.analysis is not None and window.analysis.latest is not None)
+    wait_until(lambda: window.flag_watch is not None and window.flag_watch.ready)
+    window.show_panel("flags")  # every panel built and following the file, as a person would have it
+    window.show_panel("findings")
+    assert window.go_to(FIELD)
+    editor = window.focusWidget()
+    cursor = editor.textCursor()  # type: ignore[union-attr]
+    cursor.movePosition(cursor.MoveOperation.End)
+    editor.setTextCursor(cursor)  # type: ignore[union-attr]
+    wait(SETTLE_MS)
+
+    idle = []
+    for _ in range(EDITS):
+        started = time.thread_time()
+        wait(SETTLE_MS)
+        idle.append(time.thread_time() - started)
+    busy, commit = [], []
+    for number in range(EDITS):
+        started = time.thread_time()
+        wall = time.perf_counter()
+        editor.insertPlainText(f" edit {number}.")  # type: ignore[union-attr]
+        window.session.flush()  # what the pause in typing does: one committed edit
+        commit.append((time.perf_counter() - wall) * 1000)
+        wait(SETTLE_MS)
+        busy.append(time.thread_time() - started)
+    assert window.session.document.get(FIELD).endswith(f" edit {EDITS - 1}.")
+    per_edit = (sum(busy) - sum(idle)) / EDITS * 1000
+    print(f"per_edit_ms={per_edit:.2f} commit_ms={statistics.median(commit):.2f} "
+          f"idle_ms={statistics.median(idle) * 1000:.2f}", flush=True)
+    window.close()
+    app.quit()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
