@@ -46,6 +46,8 @@ class CheckOutcome:
     findings: tuple[Finding, ...]
     status: str
     rubric_score: float | None = None
+    regimes: tuple[Any, ...] = ()
+    """``app.export.regimes_section.RegimeOutcome`` per regime the header lists (empty for one framework)."""
 
 
 @dataclass
@@ -141,6 +143,8 @@ def build_report(doc: Document, *, audience: str, forms: FormSet, layout: Report
     for section_layout in layout.sections_for(audience):
         if section_layout.kind == "compliance" and check is None:
             continue  # no check available: leave the section out rather than pretend
+        if section_layout.kind == "regimes" and (check is None or not check.regimes):
+            continue  # one framework only: the compliance section says it all
         if section_layout.kind in ("redaction_log", "revision"):
             appendix += 1
             label = chr(ord("A") + appendix - 1)
@@ -189,6 +193,9 @@ def _blocks(ctx: _Context, section: SectionLayout, determinations: tuple[Determi
         yield from _stage(ctx, section)
     elif section.kind == "compliance" and check is not None:
         yield from _compliance(ctx, check)
+    elif section.kind == "regimes" and check is not None and check.regimes:
+        from app.export.regimes_section import regime_blocks
+        yield from regime_blocks(check.regimes, ctx.audience, ctx.styles.severities)
     elif section.kind == "redaction_summary":
         yield from _redaction_summary(ctx)
     elif section.kind == "redaction_log":

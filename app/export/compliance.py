@@ -59,7 +59,8 @@ def run_check(doc: Document) -> CheckOutcome | None:
                 rule_title=f.rule_title, quotes=tuple(f.quotes))
         for f in result.findings)
     score = float(result.score.total) if result.score is not None else _rubric_score(doc, framework.id)
-    return CheckOutcome(findings, result.status, score)
+    from app.export.regimes_section import regime_outcomes
+    return CheckOutcome(findings, result.status, score, regime_outcomes(doc))
 
 
 def for_audience(outcome: CheckOutcome, original: Document, filtered: Document,
@@ -87,7 +88,9 @@ def for_audience(outcome: CheckOutcome, original: Document, filtered: Document,
                                     finding.citation_url, finding.rule_title, ()))
         else:
             findings.append(finding)
-    return CheckOutcome(tuple(findings), outcome.status, outcome.rubric_score)
+    from app.export.regimes_section import regimes_for_audience
+    return CheckOutcome(tuple(findings), outcome.status, outcome.rubric_score,
+                        regimes_for_audience(outcome.regimes, original, filtered, keep_links))
 
 
 def _withheld_record_ids(original: Document, filtered: Document) -> set[tuple[str, str]]:
