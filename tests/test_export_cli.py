@@ -110,7 +110,7 @@ def test_help_documents_the_exit_codes(capsys) -> None:
     with pytest.raises(SystemExit):
         main(["export", "--help"])
     text = " ".join(capsys.readouterr().out.split())
-    assert "--audience {public,reviewers,internal}" in text and "--format {pdf,md,html,json}" in text
+    assert "--audience {public,reviewers,internal}" in text and "--format {pdf,md,html,json,docx}" in text
     assert "Exit 0 written, 1 refused (open flags or a leak; the message says which), 2 could not run." in text
 
 

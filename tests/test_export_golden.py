@@ -21,7 +21,7 @@ from app.export.pipeline import build_for_audience
 from app.interchange.examples import example_document
 
 REFERENCE = Path(__file__).parent / "_reference"
-FORMATS = ("pdf", "md", "html", "json")
+FORMATS = ("pdf", "md", "html", "json", "docx")
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def test_example_report_matches_its_golden_file(reports, audience: str, fmt: str
     expected = golden.read_bytes()
     if produced == expected:
         return
-    if fmt != "pdf":
+    if fmt not in ("pdf", "docx"):
         diff = "".join(list(difflib.unified_diff(expected.decode("utf-8").splitlines(True),
                                                  produced.decode("utf-8").splitlines(True),
                                                  str(golden), "produced", n=1))[:60])

@@ -182,7 +182,7 @@ SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=False,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-@pytest.mark.parametrize("fmt", ["md", "html", "json"])
+@pytest.mark.parametrize("fmt", ["md", "html", "json", "docx"])
 def test_no_public_text_file_holds_a_canary_and_the_internal_one_holds_all(fmt: str) -> None:
     @SETTINGS
     @given(assessments())

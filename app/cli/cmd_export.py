@@ -7,12 +7,12 @@ from pathlib import Path
 
 from app.cli.common import EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, CommandFailed, cannot_run_on_errors
 
-_SUFFIX = {"pdf": ".pdf", "md": ".md", "html": ".html", "json": ".json"}
+_SUFFIX = {"pdf": ".pdf", "md": ".md", "html": ".html", "json": ".json", "docx": ".docx"}
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = commands.add_parser(
-        "export", help="write a report (PDF, Markdown, HTML or JSON)",
+        "export", help="write a report (PDF, Word, Markdown, HTML or JSON)",
         description="Write the report for one audience. internal: everything, hazardous passages marked. "
                     "reviewers: internal details, hazardous passages withheld. public: public values only, "
                     "with placeholders and a redaction summary. Reviewer and public exports are refused "

@@ -30,7 +30,7 @@ from app.model.forms import FormSet
 from app.export.staging import staged_write
 
 AUDIENCES = ("public", "reviewers", "internal")
-FORMATS = ("pdf", "md", "html", "json")
+FORMATS = ("pdf", "md", "html", "json", "docx")
 
 
 @dataclass(frozen=True)

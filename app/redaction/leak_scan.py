@@ -17,6 +17,7 @@ channels are the ones redaction.md lists as having leaked in real documents:
 * Markdown — the raw file and the text and attributes of its rendering.
 * JSON — every key and value after parsing (``ensure_ascii`` escapes defeat a
   byte grep), with the JSON path.
+* DOCX — every entry of the package (``app.redaction.leak_scan_docx``).
 * The file name.
 
 Withheld text is compared in the word view (``app.redaction.normalise``) as
@@ -51,7 +52,7 @@ from app.redaction.detectors import DetectorSet
 from app.redaction.filtering import WithheldText
 from app.redaction.normalise import word_list, word_view
 
-KINDS = ("pdf", "html", "md", "json")
+KINDS = ("pdf", "html", "md", "json", "docx")
 BINARY = " (bytes)"
 """Channels ending so hold bytes and markup (a font's name table, XML namespaces); only
 withheld text is looked for there, since detectors would fire on the format itself."""
@@ -139,7 +140,9 @@ def leak_scan(output: Path | str | bytes, kind: str, withheld_texts: Iterable[st
     else:
         data = bytes(output)
     matcher = withheld_texts if isinstance(withheld_texts, WithheldMatcher) else WithheldMatcher(withheld_texts)
-    readers = {"pdf": pdf_channels, "html": html_channels, "md": markdown_channels, "json": json_channels}
+    from app.redaction.leak_scan_docx import docx_channels
+    readers = {"pdf": pdf_channels, "html": html_channels, "md": markdown_channels, "json": json_channels,
+               "docx": docx_channels}
     channels: Iterator[tuple[str, str]] = readers[kind](data)
     leaks: dict[tuple[str, str, str | None, str], Leak] = {}
 

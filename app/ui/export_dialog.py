@@ -30,7 +30,8 @@ AUDIENCES = (
     ("reviewers", "Re&viewers", "external safety organisations under agreement: public and internal details"),
     ("internal", "&Internal", "everything, hazardous passages marked; for the lab only"),
 )
-FORMATS = (("pdf", "PDF", "pdf"), ("md", "Markdown", "md"), ("html", "HTML", "html"), ("json", "JSON", "json"))
+FORMATS = (("pdf", "PDF", "pdf"), ("docx", "Word (DOCX)", "docx"), ("md", "Markdown", "md"), ("html", "HTML", "html"),
+           ("json", "JSON", "json"))
 
 
 class ExportDialog(QDialog):

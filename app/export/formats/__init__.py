@@ -19,4 +19,7 @@ def writer_for(format_id: str, styles: ReportStyles) -> ReportWriter:
     if format_id == "json":
         from app.export.formats.json import JsonWriter
         return JsonWriter(styles)
-    raise ValueError(f"unknown format {format_id!r}; expected pdf, md, html or json")
+    if format_id == "docx":
+        from app.export.formats.docx import DocxWriter
+        return DocxWriter(styles)
+    raise ValueError(f"unknown format {format_id!r}; expected pdf, md, html, json or docx")
