@@ -53,6 +53,8 @@ class Analysis:
     score: Any = None
     """The rubric score when the framework is the best-practice rubric."""
     framework_error: str | None = None
+    regimes: list[Any] = field(default_factory=list)
+    """``app.session.regime_checks.RegimeRow`` per regime the header lists (empty: one framework)."""
 
     def problems_by_address(self) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -105,6 +107,8 @@ class LiveChecks:
         self._conditions = conditions
         self._checker: Any = None
         self._framework: str | None = None
+        from app.session.regime_checks import RegimeChecks
+        self._regimes = RegimeChecks(forms)
         self._touched: dict[Address | str, None] = {}
         self._everything = True
 
@@ -125,6 +129,7 @@ class LiveChecks:
             return self._run(doc, touched, progress)
         except BaseException:
             self._checker = None  # a half-updated checker is not trusted again
+            self._regimes.reset()
             raise
 
     def _run(self, doc: Document, touched: list[Address | str] | None, progress: Progress) -> Analysis:
@@ -160,5 +165,6 @@ class LiveChecks:
         result.findings = list(checked.findings)
         result.status = checked.status
         result.score = checked.score
+        result.regimes = self._regimes.run(doc, touched, framework_id, checked)
         progress(100, "Done")
         return result

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.session.analysis import Analysis
 from app.session.labels import address_label
+from app.ui.regime_matrix import RegimeMatrix
 from app.ui.workspace import Workspace
 
 SEVERITY_STYLE = {
@@ -115,6 +116,12 @@ class FindingsPanel(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout.addWidget(self.summary)
+        self.matrix = RegimeMatrix()
+        self.matrix.setVisible(False)
+        self.matrix.chosen.connect(self._choose_regime)
+        layout.addWidget(self.matrix)
+        self._regimes: dict[str, object] = {}
+        self._regime_filter: tuple[str, str] | None = None
         row = QHBoxLayout()
         show = QLabel("S&how:")
         self.filter = QComboBox()
@@ -153,34 +160,79 @@ class FindingsPanel(QWidget):
             self.summary.setText("No assessment open.")
             self._fill()
             return
-        entries: list[Entry] = []
-        for finding in analysis.findings:
-            citation = getattr(finding, "citation", None)
-            source = ""
-            if citation is not None:
-                source = " ".join(p for p in (getattr(citation, "source_title", ""),
-                                               getattr(citation, "section", "")) if p)
-            title = getattr(finding, "rule_title", "") or getattr(finding, "rule_id", "")
-            where = address_label(finding.address, session.forms, with_stage=False)
-            entries.append(Entry(finding.severity, finding.message, finding.address,
-                                 f"{where}  ·  {title}" if title else where, source))
-        for problem in analysis.problems:
+        regimes = list(getattr(analysis, "regimes", []) or [])
+        self._regimes = {row.id: row for row in regimes}
+        self.matrix.show_rows(regimes)
+        if self._regime_filter and self._regime_filter[0] not in self._regimes:
+            self._regime_filter = None
+        chosen = self._regimes.get(self._regime_filter[0]) if self._regime_filter else None
+        findings = list(chosen.findings) if chosen is not None else analysis.findings  # type: ignore[attr-defined]
+        entries = self._entries_for(findings, session.forms)
+        for problem in analysis.problems if chosen is None else ():
             where = address_label(problem.address, session.forms, with_stage=False)
             entries.append(Entry("invalid", problem.message[:1].upper() + problem.message[1:],
                                  problem.address, where))
         entries.sort(key=lambda e: SEVERITY_ORDER.get(e.severity, 9))
-        self.summary.setText(analysis_summary(analysis, session.framework()))
+        summary = analysis_summary(analysis, session.framework())
+        if len(regimes) > 1:
+            worst = next((s for s in ("non_compliant", "incomplete") if any(r.status == s for r in regimes)),
+                         "compliant")
+            summary += (f"<br>Across {len(regimes)} regimes: <b>{STATUS_LABELS[worst]}</b>. Choose a cell to "
+                        f"list the findings behind it.")
+        if chosen is not None:
+            kind = self._regime_filter[1] if self._regime_filter else ""
+            what = SEVERITY_NAMES.get(kind, ("findings", "findings"))[1] if kind else "open findings"
+            summary += (f"<br>Showing <b>{chosen.name}</b>: {what}. Choose the same cell again "  # type: ignore[attr-defined]
+                        f"to go back.")
+        self.summary.setText(summary)
         if entries == self._entries:
             return  # the usual case while typing: nothing to redraw
         self._entries = entries
         self._fill()
 
+    @staticmethod
+    def _entries_for(findings: list, forms) -> list[Entry]:  # type: ignore[no-untyped-def, type-arg]
+        entries: list[Entry] = []
+        for finding in findings:
+            citation = getattr(finding, "citation", None)
+            source = ""
+            if citation is not None:
+                source = getattr(citation, "label", "") or " ".join(
+                    p for p in (getattr(citation, "source_title", ""), getattr(citation, "section", "")) if p)
+            title = getattr(finding, "rule_title", "") or getattr(finding, "rule_id", "")
+            where = address_label(finding.address, forms, with_stage=False)
+            entries.append(Entry(finding.severity, finding.message, finding.address,
+                                 f"{where}  ·  {title}" if title else where, source))
+        return entries
+
+    def _choose_regime(self, regime_id: str, severity: str) -> None:
+        """List the findings behind a matrix cell; the same cell again goes back to the usual list."""
+        wanted = (regime_id, severity)
+        self._regime_filter = None if self._regime_filter == wanted else wanted
+        analysis = getattr(self.workspace.analysis, "latest", None) if self.workspace.analysis else None
+        if analysis is not None:
+            self.show_analysis(analysis)
+        self._refilter()
+
+    def _refilter(self) -> None:
+        session = self.workspace.session
+        if session is None:
+            return
+        chosen = self._regimes.get(self._regime_filter[0]) if self._regime_filter else None
+        if chosen is not None:
+            self._entries = sorted(self._entries_for(list(chosen.findings), session.forms),  # type: ignore[attr-defined]
+                                   key=lambda e: SEVERITY_ORDER.get(e.severity, 9))
+        self._fill()
+
     def _fill(self) -> None:
         wanted = self.filter.currentData()
+        severity = self._regime_filter[1] if self._regime_filter else ""
         self.list.setUpdatesEnabled(False)
         self.list.clear()
         for entry in self._entries:
-            if wanted == "open" and entry.severity == "satisfied":
+            if severity and entry.severity != severity:
+                continue
+            if wanted == "open" and entry.severity == "satisfied" and severity != "satisfied":
                 continue
             item = QListWidgetItem()
             item.setData(_ENTRY_ROLE, entry)
