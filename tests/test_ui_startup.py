@@ -232,7 +232,8 @@ def test_plain_start_with_a_damaged_last_file_still_opens_the_window(isolated_ho
     # Poll until the window has reported the damaged file (or 60 s pass): a fixed delay flakes on a busy machine.
     script = ("import sys, time; from PySide6.QtCore import QTimer; from PySide6.QtWidgets import QApplication;"
               "import app.ui.main as m; qapp = QApplication([]); started = time.monotonic();\n"
-              "def errors(): return [w.last_error for w in QApplication.topLevelWidgets() if getattr(w, 'last_error', '')]\n"
+              "def errors(): return [w.last_error for w in QApplication.topLevelWidgets()"
+              " if getattr(w, 'last_error', '')]\n"
               "def poll():\n"
               "    if errors() or time.monotonic() - started > 60:\n"
               "        print('error:', errors()); QApplication.instance().exit(7)\n"

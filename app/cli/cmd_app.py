@@ -25,6 +25,22 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     parser.set_defaults(run=lambda args: start_app(args.file, args.screenshot, args.stage, args.panel))
 
 
+def start_portfolio(places: list[str], as_of: str | None, screenshot: str | None) -> int:
+    """The Portfolio window (``riskwright portfolio DIR --window``)."""
+    if _no_display():
+        if not screenshot:
+            report_failure("no display to show the window on (neither DISPLAY nor WAYLAND_DISPLAY is set); "
+                           "without --window the portfolio is printed here.")
+            return EXIT_CANNOT_RUN
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    try:
+        from app.ui.main import run_portfolio
+    except ImportError as error:
+        report_failure(f"the desktop app cannot start: {error}. Install the Qt libraries (see README).")
+        return EXIT_CANNOT_RUN
+    return run_portfolio(places, as_of, screenshot)
+
+
 def _no_display() -> bool:
     """No screen to show a window on (and no platform chosen): Qt would abort with a core dump."""
     if os.environ.get("QT_QPA_PLATFORM"):

@@ -47,6 +47,10 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     portfolio.add_argument("--no-cache", action="store_true",
                            help="read and verify every file afresh (normally a file whose bytes are unchanged since "
                                 "the last read is not checked again)")
+    portfolio.add_argument("--window", action="store_true",
+                           help="show the Portfolio window instead of printing (double-click a row to open it)")
+    portfolio.add_argument("--screenshot", metavar="OUT.png",
+                           help="with --window: save the window as a PNG once the portfolio is read, and exit")
     portfolio.add_argument("-o", "--output", help="write the table here instead of standard output")
     portfolio.set_defaults(run=run_portfolio)
 
@@ -64,6 +68,9 @@ def run_portfolio(args: argparse.Namespace) -> int:
     from app.portfolio import portfolio_files, read_portfolio
     from app.portfolio.render import render_json, render_text
     as_of = parse_as_of(args.as_of)
+    if args.window or args.screenshot:
+        from app.cli.cmd_app import start_portfolio
+        return start_portfolio(list(args.places), as_of.isoformat(), args.screenshot)
     try:
         paths = portfolio_files(args.places)
     except FileNotFoundError as error:

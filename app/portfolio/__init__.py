@@ -13,8 +13,8 @@ naming the file and why, and the rest go on.
 """
 
 from app.portfolio.clocks import Clock, running_clocks
-from app.portfolio.reading import Portfolio, read_portfolio, portfolio_files
+from app.portfolio.reading import Portfolio, assemble, portfolio_files, read_portfolio, shares, summarise_many
 from app.portfolio.summary import ModelRow, RegimeStatus, Unreadable, summarise
 
-__all__ = ["Clock", "ModelRow", "Portfolio", "RegimeStatus", "Unreadable", "portfolio_files", "read_portfolio",
-           "running_clocks", "summarise"]
+__all__ = ["Clock", "ModelRow", "Portfolio", "RegimeStatus", "Unreadable", "assemble", "portfolio_files",
+           "read_portfolio", "running_clocks", "shares", "summarise", "summarise_many"]

@@ -9,8 +9,8 @@ verified afresh. The key also covers this version of Riskwright and the forms
 and frameworks installed, so a corrected framework re-checks every file.
 
 The cache holds summaries only (model name, statuses, dates, counts), never
-assessment text. It lives in ``$XDG_CACHE_HOME/riskwright/portfolio`` (else
-``~/.cache/...``), one owner-only file per digest; a damaged or unreadable
+assessment text. It lives in the app's cache folder (``app.places``), under
+``portfolio/``, one file per digest in an owner-only folder; a damaged or unreadable
 cache entry is ignored and rewritten. It is never the portfolio's source of
 truth: deleting the folder only makes the next read slower.
 """
@@ -27,7 +27,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from app import __version__
+from app import __version__, places
 from app.content.locate import content_path
 from app.model.sensitivity import Sensitivity
 from app.portfolio.clocks import Clock
@@ -39,8 +39,7 @@ _CACHED_PROBLEMS = ("tampered",)
 
 
 def cache_folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "riskwright" / "portfolio"
+    return places.cache_folder() / "portfolio"
 
 
 def file_digest(path: Path) -> str:

@@ -72,7 +72,7 @@ class Clock:
 def running_clocks(doc: Document, frameworks: tuple[Framework, ...], as_of: date) -> list[Clock]:
     """Every deadline running on ``as_of``, soonest (most overdue) first."""
     index = FormIndex(load_forms())
-    found = [Clock(item.kind, framework.id, _title(framework), item.rule_id, item.subject, item.address,
+    found = [Clock(item.kind, framework.id, framework_title(framework), item.rule_id, item.subject, item.address,
                    item.started, item.due, as_of, item.due_at)
              for framework in frameworks for item in pending(doc, framework, index)]
     own = own_interval(doc)
@@ -83,5 +83,7 @@ def running_clocks(doc: Document, frameworks: tuple[Framework, ...], as_of: date
     return found
 
 
-def _title(framework: Framework) -> str:
-    return f"{framework.name} {framework.version}".strip()
+def framework_title(framework: Framework) -> str:
+    """``Name version``, or the name alone when it already ends with the version."""
+    name, version = framework.name.strip(), framework.version.strip()
+    return name if not version or name.endswith(version) else f"{name} {version}"

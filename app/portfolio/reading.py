@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 from app.portfolio import cache
@@ -78,8 +78,22 @@ def _summarise_cached(path: Path, as_of: date, use_cache: bool) -> ModelRow | Un
     return result
 
 
-def _summarise_many(paths: list[Path], as_of: date, use_cache: bool) -> list[ModelRow | Unreadable]:
+def summarise_many(paths: list[Path], as_of: date, use_cache: bool = True) -> list[ModelRow | Unreadable]:
+    """Summarise ``paths`` in this process (what each worker runs on its share)."""
     return [_summarise_cached(path, as_of, use_cache) for path in paths]
+
+
+def shares(paths: list[Path], workers: int) -> list[list[Path]]:
+    """``paths`` dealt round-robin to ``workers`` (large and small files spread evenly)."""
+    return [share for index in range(workers) if (share := paths[index::workers])]
+
+
+def assemble(as_of: date, results: Iterable[ModelRow | Unreadable]) -> Portfolio:
+    """The portfolio from every file's result: rows by model name, unreadable files by path."""
+    results = list(results)
+    rows = sorted((r for r in results if isinstance(r, ModelRow)), key=lambda r: (r.model.casefold(), str(r.path)))
+    bad = sorted((r for r in results if isinstance(r, Unreadable)), key=lambda r: str(r.path))
+    return Portfolio(as_of, tuple(rows), tuple(bad))
 
 
 def read_portfolio(paths: list[Path], as_of: date, workers: int | None = None, use_cache: bool = True) -> Portfolio:
@@ -89,18 +103,11 @@ def read_portfolio(paths: list[Path], as_of: date, workers: int | None = None, u
     """
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(paths) < _IN_PROCESS_BELOW:
-        results = _summarise_many(paths, as_of, use_cache)
-    else:
-        chunks = [paths[index::workers] for index in range(workers)]
-        context = get_context("fork") if "fork" in _start_methods() else get_context()
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            parts = list(pool.map(_summarise_many, chunks, [as_of] * len(chunks), [use_cache] * len(chunks)))
-        results = [result for part in parts for result in part]
-    rows = sorted((r for r in results if isinstance(r, ModelRow)), key=lambda r: (r.model.casefold(), str(r.path)))
-    bad = sorted((r for r in results if isinstance(r, Unreadable)), key=lambda r: str(r.path))
-    return Portfolio(as_of, tuple(rows), tuple(bad))
-
-
-def _start_methods() -> list[str]:
-    from multiprocessing import get_all_start_methods
-    return get_all_start_methods()
+        return assemble(as_of, summarise_many(paths, as_of, use_cache))
+    chunks = shares(paths, workers)
+    # Forking is cheap and shares the loaded forms and frameworks; a process running Qt's threads must
+    # not fork, so the window reads through the application layer's spawned workers instead.
+    context = get_context("fork") if "fork" in get_all_start_methods() else get_context()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        parts = list(pool.map(summarise_many, chunks, [as_of] * len(chunks), [use_cache] * len(chunks)))
+    return assemble(as_of, (result for part in parts for result in part))

@@ -21,7 +21,7 @@ from app.checks import check, load_framework
 from app.content.framework_spec import Framework
 from app.model.document import Document
 from app.model.sensitivity import Sensitivity
-from app.portfolio.clocks import Clock, running_clocks
+from app.portfolio.clocks import Clock, framework_title, running_clocks
 from app.store import StoreError
 from app.store.file import HISTORY_FORMAT, _read_document, inspect_file
 from app.store.signoff import DEFAULT_REQUIRED, revision_status
@@ -198,7 +198,7 @@ def _row(path: Path, db: Database, document: Document, as_of: date) -> ModelRow:
             continue
         result = check(document, framework)
         frameworks.append(framework)
-        regimes.append(RegimeStatus(framework.id, f"{framework.name} {framework.version}".strip(), result.status,
+        regimes.append(RegimeStatus(framework.id, framework_title(framework), result.status,
                                     dict(result.counts)))
     rubric = _framework(RUBRIC)
     score = None

@@ -18,7 +18,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, TypeVar
@@ -49,6 +49,11 @@ def run(function: Callable[..., T], *args: Any) -> T:
     except BrokenProcessPool:
         shutdown()
         return _worker_pool().submit(function, *args).result()
+
+
+def submit(function: Callable[..., T], *args: Any) -> Future[T]:
+    """Start ``function(*args)`` in a worker process without waiting: for work split across both workers."""
+    return _worker_pool().submit(function, *args)
 
 
 def warm_up() -> None:

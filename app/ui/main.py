@@ -102,6 +102,31 @@ def run_app(path: str | None, screenshot: str | None, stage: str | None = None,
     return code
 
 
+def run_portfolio(places: list[str], as_of: str | None, screenshot: str | None) -> int:
+    """The Portfolio window on its own (``riskwright portfolio DIR --window``); rows open in a main window."""
+    from datetime import date
+    app = _application()
+    from app.content.errors import ContentError, ContentErrors
+    from app.session.forms_cache import startup_forms
+    try:
+        forms = startup_forms()
+    except (ContentError, ContentErrors) as error:
+        return _fail(screenshot, "The form definitions are broken", str(error))
+    from app.ui.window import MainWindow
+    main = MainWindow(forms, AppSettings(), remember_window=not screenshot)
+    window = main.open_portfolio([Path(place) for place in places], date.fromisoformat(as_of) if as_of else None)
+    # The main window stays hidden until a row is opened; closing the last visible window ends the app.
+    if screenshot:
+        def grab(_portfolio: object) -> None:
+            QTimer.singleShot(200, lambda: app.exit(EXIT_OK if window.grab().save(screenshot) else EXIT_CANNOT_RUN))
+        window.refreshed.connect(grab)
+    _close_on_termination(window)
+    code = app.exec()
+    from app.session import offload
+    offload.shutdown()
+    return code
+
+
 def _close_on_termination(window) -> None:  # type: ignore[no-untyped-def]
     """SIGTERM / SIGHUP (logout, `kill`) close the window as the Close command would.
 

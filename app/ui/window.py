@@ -78,6 +78,8 @@ class MainWindow(MenuCommands, QMainWindow):
         self.revision_status: RevisionStatusButton | None = None
         self.signoff_action: QAction | None = None
         self.export_dialog: ExportDialog | None = None
+        self.portfolio_windows: list[QMainWindow] = []
+        """Portfolio windows opened from File → Open Portfolio… (kept alive while shown)."""
         self.last_error = ""
         self._painted = False
         self._after_paint: list[Callable[[], None]] = []

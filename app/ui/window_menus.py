@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu
 
@@ -45,6 +46,8 @@ class MenuCommands:
         key = QKeySequence.StandardKey
         self.new_action = self._action("&New…", self.new_assessment, key.New, "Create a new assessment")
         self.open_action = self._action("&Open…", self.open_dialog, key.Open, "Open an assessment file")
+        self.portfolio_action = self._action("Open Port&folio…", self.open_portfolio_dialog, "Ctrl+Shift+O",
+                                             "Every assessment in a folder: status, regimes, deadlines")
         self.import_action = self._action("&Import YAML…", self.import_yaml, None,
                                           "Create an assessment from a YAML file")
         self.export_action = self._action("&Export…", self.export, "Ctrl+E",
@@ -77,6 +80,7 @@ class MenuCommands:
         self.recent_menu = QMenu("Open &Recent", self)
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addMenu(self.recent_menu)
+        file_menu.addAction(self.portfolio_action)
         file_menu.addAction(self.import_action)
         file_menu.addSeparator()
         file_menu.addAction(self.export_action)
@@ -130,6 +134,34 @@ class MenuCommands:
         chosen, _ = QFileDialog.getOpenFileName(self, "Open assessment", start, ASSESSMENT_FILTER)
         if chosen:
             self.open_file(Path(chosen))
+
+    def open_portfolio_dialog(self: Any) -> None:
+        start = str(self.session.path.parent) if self.session else str(Path.home())
+        chosen = QFileDialog.getExistingDirectory(self, "Open portfolio: a folder of assessments", start)
+        if chosen:
+            self.open_portfolio([Path(chosen)])
+
+    def open_portfolio(self: Any, places: list[Path], as_of: Any = None) -> Any:
+        """Show the Portfolio window for ``places``; its rows open here (at a deadline's field)."""
+        from app.ui.portfolio_window import PortfolioWindow
+        window = PortfolioWindow(places, self.open_at, as_of)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.portfolio_windows.append(window)
+        window.destroyed.connect(lambda _=None, w=window: self.portfolio_windows.remove(w)
+                                 if w in self.portfolio_windows else None)
+        window.show()
+        return window
+
+    def open_at(self: Any, path: Path, address: str | None = None) -> None:
+        """Open ``path`` (unless it is already open) and show ``address`` or its stage."""
+        already = self.session is not None and self.session.path.resolve() == path.resolve()
+        if not already and not self.open_file(path):
+            return
+        self.show()
+        if address and not self.go_to(address):
+            self.show_stage(address.split(".", 1)[0])
+        self.raise_()
+        self.activateWindow()
 
     def open_example(self: Any) -> None:
         from app.session.start import first_start_file

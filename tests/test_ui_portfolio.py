@@ -1,0 +1,89 @@
+"""The Portfolio window as a compliance lead uses it: read, sort, filter, open a row, see a file change."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.interchange.examples import write_example
+from app.model.document import SetValue
+from app.model.paths import Address
+from app.store.file import AssessmentFile
+
+pytestmark = pytest.mark.usefixtures("isolated_home")
+
+
+def _named(path: Path, name: str, score_field: bool = False) -> Path:
+    write_example(path)
+    with AssessmentFile.open(path) as assessment:
+        assessment.apply(SetValue(Address("header.model.name"), name))
+        if score_field:  # a weaker assessment: no concerns channel, so a lower rubric score
+            assessment.apply(SetValue(Address("accountability.concerns_channel.exists"), False))
+    return path
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    place = tmp_path / "models"
+    place.mkdir()
+    _named(place / "a.rwa", "Aspen")
+    _named(place / "b.rwa", "Beech", score_field=True)
+    (place / "c.rwa").write_bytes(b"not an assessment")
+    return place
+
+
+def _read(qtbot, window):  # type: ignore[no-untyped-def]
+    """Wait for the window's first read (it starts in the background as the window opens)."""
+    qtbot.addWidget(window)
+    qtbot.waitSignal(window.refreshed, timeout=120_000).wait()
+    return window
+
+
+def _cells(window, column: int) -> list[str]:  # type: ignore[no-untyped-def]
+    proxy = window.proxy
+    return [proxy.index(row, column).data() for row in range(proxy.rowCount())]
+
+
+def test_the_window_lists_models_names_bad_files_and_opens_a_row(qtbot, folder: Path) -> None:
+    from app.ui.portfolio_window import PortfolioWindow
+    opened: list[tuple[Path, str | None]] = []
+    window = _read(qtbot, PortfolioWindow([folder], lambda path, address: opened.append((path, address)),
+                                          as_of=date(2026, 3, 2)))
+    window.show()
+    assert sorted(_cells(window, 0)) == ["Aspen h3-2025-08-rc2", "Beech h3-2025-08-rc2"]
+    assert window.problems.isVisible() and "c.rwa" in window.problems.text()
+    assert "1 file unreadable" in window.summary.text()
+
+    window.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)  # rubric score, lowest first
+    assert _cells(window, 0)[0].startswith("Beech")
+    window.search.setText("asp")
+    assert _cells(window, 0) == ["Aspen h3-2025-08-rc2"]
+    window.search.clear()
+
+    index = window.proxy.index(0, 0)
+    window.table.doubleClicked.emit(index)
+    assert opened == [(folder / "b.rwa", None)]
+
+
+def test_a_file_saved_elsewhere_shows_up_without_asking(qtbot, folder: Path) -> None:
+    from app.ui.portfolio_window import PortfolioWindow
+    window = _read(qtbot, PortfolioWindow([folder], None, as_of=date(2026, 3, 2)))
+    with qtbot.waitSignal(window.refreshed, timeout=120_000), AssessmentFile.open(folder / "a.rwa") as assessment:
+        assessment.apply(SetValue(Address("header.model.name"), "Aspen renamed"))  # an assessor saves an edit
+    assert "Aspen renamed h3-2025-08-rc2" in _cells(window, 0)
+
+
+def test_file_open_portfolio_opens_the_window_and_a_deadline_opens_its_assessment(qtbot, open_window,
+                                                                                   folder: Path) -> None:
+    window = open_window()
+    assert window.portfolio_action in window.file_menu.actions()
+    portfolio = _read(qtbot, window.open_portfolio([folder], date(2026, 12, 1)))
+    assert portfolio.deadlines.rowCount() > 0
+    first = portfolio.deadlines.item(0, 0)
+    assert first.background().color().name() == "#fde2e1"  # overdue on 2026-12-01: the warning colour
+    portfolio.deadlines.itemDoubleClicked.emit(first)
+    path, _address = first.data(Qt.ItemDataRole.UserRole)
+    assert window.session is not None and window.session.path == Path(path)
