@@ -158,8 +158,13 @@ class PortfolioFilter(QSortFilterProxyModel):
         self.setSortRole(Qt.ItemDataRole.UserRole)
 
     def set_filter(self, text: str, attention_only: bool) -> None:
-        self.text, self.attention_only = text.casefold().strip(), attention_only
-        self.invalidateRowsFilter()
+        if hasattr(self, "beginFilterChange"):  # Qt 6.10 and newer
+            self.beginFilterChange()
+            self.text, self.attention_only = text.casefold().strip(), attention_only
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.text, self.attention_only = text.casefold().strip(), attention_only
+            self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
         model = self.sourceModel()
