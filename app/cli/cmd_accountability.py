@@ -16,8 +16,9 @@ from app.cli.common import (
     opened,
     write_text_output,
 )
+from app.model.outputs import NARROWEST_FIRST
 
-AUDIENCES = ("internal", "reviewers", "public")
+AUDIENCES = NARROWEST_FIRST
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -147,12 +148,13 @@ def _for_audience(audience: str, build: Any, code: int = EXIT_PROBLEMS) -> Any:
 
 
 def _history_view(assessment: Any, forms: Any, audience: str, wanted: set[int]) -> list[dict[str, Any]]:
+    from app.model.changes import describe
     from app.redaction.history_view import history_for_audience
     from app.store import history
     bodies = history_for_audience([entry.body for entry in history.entries(assessment.db)], assessment.document,
                                   audience, forms, wanted)
     for body in bodies:
-        body["summary"] = history.describe(body)
+        body["summary"] = describe(body)
     return bodies
 
 
@@ -169,12 +171,12 @@ def _entry_json(entry: Any) -> dict[str, Any]:
 # -- diff ---------------------------------------------------------------------------------
 def run_diff(args: argparse.Namespace) -> int:
     from app.store import revision
-    from app.store.history import brief_data
+    from app.model.changes import brief_data, diff_documents
     withheld = 0
     with opened(args.file) as assessment, cannot_run_on_errors():
         old = revision.resolve(assessment.db, assessment.document, args.rev_a)
         new = revision.resolve(assessment.db, assessment.document, args.rev_b)
-        changes = revision.diff_documents(old.document, new.document)
+        changes = diff_documents(old.document, new.document)
         if args.audience != "internal":
             from app.redaction.history_view import differences_for_audience
             changes, withheld = _for_audience(args.audience, lambda forms: differences_for_audience(

@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from app.cli.common import EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, CommandFailed, cannot_run_on_errors
+from app.model.outputs import AUDIENCES, FORMAT_IDS, FORMATS
 
-_SUFFIX = {"pdf": ".pdf", "md": ".md", "html": ".html", "json": ".json", "docx": ".docx"}
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -21,9 +21,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                     "Exit 0 written, 1 refused (open flags or a leak; the message says which), "
                     "2 could not run.")
     parser.add_argument("file", help="the assessment (.rwa)")
-    parser.add_argument("--audience", required=True, choices=("public", "reviewers", "internal"),
+    parser.add_argument("--audience", required=True, choices=AUDIENCES,
                         help="who the report is for")
-    parser.add_argument("--format", default="pdf", choices=tuple(_SUFFIX), help="output format (default pdf)")
+    parser.add_argument("--format", default="pdf", choices=FORMAT_IDS, help="output format (default pdf)")
     parser.add_argument("-o", "--output",
                         help="the file to write (default: next to the assessment, FILE.AUDIENCE.FORMAT)")
     parser.set_defaults(run=run)
@@ -31,7 +31,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 def default_output(file: str, audience: str, fmt: str) -> Path:
     source = Path(file)
-    return source.with_name(f"{source.stem}.{audience}{_SUFFIX[fmt]}")
+    return source.with_name(f"{source.stem}.{audience}{FORMATS[fmt].suffix}")
 
 
 def run(args: argparse.Namespace) -> int:

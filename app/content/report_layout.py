@@ -18,9 +18,10 @@ from app.content.errors import ContentError, ContentErrors
 from app.content.forms import STAGES, load_forms
 from app.content.locate import content_path
 from app.content.yaml_source import display_name, load_yaml_file, MarkedDict, schema_errors
+from app.model.outputs import NARROWEST_FIRST
 from app.model.forms import FormSet
 
-AUDIENCES: tuple[str, ...] = ("internal", "reviewers", "public")
+AUDIENCES: tuple[str, ...] = NARROWEST_FIRST
 INTERNAL_ONLY_KINDS = frozenset({"redaction_log"})
 """Section kinds that describe what is withheld in detail: never for a wider audience."""
 

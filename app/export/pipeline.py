@@ -20,17 +20,18 @@ from app.export import audience as audience_filter
 from app.export import compliance
 from app.export.build import CheckOutcome, ReportRefused, Revision, Withholding, build_report
 from app.export.errors import ExportRefused
-from app.export.formats import writer_for
+from app.export.formats import FORMAT_IDS, writer_for
 from app.export.framework_view import framework_facts
 from app.export.redaction_log import FlagDecision
 from app.export.report import Report
+from app.model.outputs import AUDIENCES as AUDIENCE_IDS
 from app.model.document import Document
 from app.model.canonical import revision_hash
 from app.model.forms import FormSet
 from app.export.staging import staged_write
 
-AUDIENCES = ("public", "reviewers", "internal")
-FORMATS = ("pdf", "md", "html", "json", "docx")
+AUDIENCES = AUDIENCE_IDS
+FORMATS = FORMAT_IDS
 
 
 @dataclass(frozen=True)

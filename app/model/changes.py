@@ -158,7 +158,7 @@ def describe(body: Mapping[str, Any], width: int = 60) -> str:
             text += f": {body['address']}"
         reason = (body.get("detail") or {}).get("reason")
         return f"{text} — {reason}" if reason else text
-    return kind
+    return str(kind)
 
 
 # -- field-level differences ---------------------------------------------------------

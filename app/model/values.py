@@ -148,7 +148,7 @@ def format_value(field_type: str, value: Any) -> str:
     if field_type == "boolean":
         return "yes" if value else "no"
     if field_type == "date":
-        return value.isoformat()
+        return str(value.isoformat())
     if field_type == "number":
         return f"{value:g}"
     return str(value)

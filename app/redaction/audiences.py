@@ -19,10 +19,11 @@ from typing import Any
 from app.content.errors import ContentError, ContentErrors
 from app.content.locate import content_path
 from app.content.yaml_source import display_name, load_yaml_file, schema_errors
+from app.model.outputs import CLEARANCE, NARROWEST_FIRST
 from app.model.sensitivity import HAZARD_DOMAINS, Sensitivity
 from app.model.spans import has_span_markup
 
-_REQUIRED = {"internal": Sensitivity.HAZARDOUS, "reviewers": Sensitivity.INTERNAL, "public": Sensitivity.PUBLIC}
+_REQUIRED = {audience: CLEARANCE[audience] for audience in NARROWEST_FIRST}
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,8 @@ def _load(path: Path) -> Audiences:
         expected = _REQUIRED.get(item["id"])
         sees = Sensitivity(item["sees"])
         if expected is not None and sees != expected:
-            errors.append(ContentError(name, *item.value_marks["sees"],
+            line, column = item.value_marks["sees"]
+            errors.append(ContentError(name, line, column,
                                        f"audience {item['id']!r} must see {expected.value}, not {sees.value}"))
         audiences.append(Audience(item["id"], item["label"], sees, " ".join(item["description"].split())))
     missing = sorted(set(_REQUIRED) - {a.id for a in audiences})
@@ -127,7 +129,8 @@ def _load(path: Path) -> Audiences:
     placeholders = dict(data["placeholders"])
     for key, text in placeholders.items():
         if has_span_markup(text):
-            errors.append(ContentError(name, *data["placeholders"].value_marks[key],
+            line, column = data["placeholders"].value_marks[key]
+            errors.append(ContentError(name, line, column,
                                        f"placeholder {key!r} looks like hazard-span markup; reword it"))
     if errors:
         raise ContentErrors(errors)

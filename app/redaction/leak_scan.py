@@ -302,7 +302,7 @@ def pdf_channels(data: bytes) -> Iterator[tuple[str, str]]:
                     yield f"pdf page {number} link", unquote(text)
     for key, value in (reader.metadata or {}).items():
         yield f"pdf metadata {key}", str(value)
-    root = reader.trailer["/Root"].get_object()
+    root: Any = reader.trailer["/Root"].get_object()
     if "/Metadata" in root:
         xml = root["/Metadata"].get_object().get_data().decode("utf-8", "replace")
         yield "pdf XMP metadata" + BINARY, xml

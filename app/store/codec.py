@@ -1,24 +1,24 @@
-"""Values in the store: JSON text, with dates tagged so they come back as dates."""
+"""Values in the store: JSON text, with dates tagged so they come back as dates.
+
+The encoding is the canonical form's (``app.model.canonical.encode_data``), so a
+value reads back from the file exactly as it hashes — dates inside lists too.
+"""
 
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
+
+from app.model.canonical import decode_data, encode_data
 
 
 def encode(data: Any) -> str | None:
     if data is None:
         return None
-    if isinstance(data, date):
-        return json.dumps({"date": data.isoformat()})
-    return json.dumps(data, ensure_ascii=False)
+    return json.dumps(encode_data(data), ensure_ascii=False)
 
 
 def decode(text: str | None) -> Any:
     if text is None:
         return None
-    data = json.loads(text)
-    if isinstance(data, dict):
-        return date.fromisoformat(data["date"])
-    return data
+    return decode_data(json.loads(text))

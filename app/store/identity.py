@@ -5,8 +5,9 @@ Order of precedence, so a person is named the same way by the app and the CLI:
 desktop app writes (``settings.json`` in the config folder); else the operating
 system's user name. The signing key lives in the same config folder.
 
-The config folder is ``$XDG_CONFIG_HOME/riskwright`` or
-``~/.config/riskwright``.
+The config folder is ``app.places.config_folder()``: ``$XDG_CONFIG_HOME/riskwright``
+or ``~/.config/riskwright``. The settings file is read once and again only when it
+changes on disk, so naming the assessor on every edit costs one ``stat``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app import places
 from app.store.atomic import write_atomically
 
 ASSESSOR_VARIABLE = "RISKWRIGHT_ASSESSOR"
@@ -27,12 +29,11 @@ ASSESSOR_KEY = "assessor_name"
 
 
 def config_folder() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "riskwright"
+    return places.config_folder()
 
 
 def settings_path() -> Path:
-    return config_folder() / SETTINGS_FILE
+    return places.config_file(SETTINGS_FILE)
 
 
 @dataclass(frozen=True)
@@ -42,13 +43,30 @@ class Identity:
     """Where the name came from: ``environment``, ``settings`` or ``system``."""
 
 
+_read: tuple[Path, tuple[int, int, int] | None, dict[str, Any]] | None = None
+"""The last settings read: which file, its (inode, size, mtime) then, and what it held."""
+
+
 def read_settings() -> dict[str, Any]:
-    """The settings file as a dict; an absent or unreadable file counts as empty."""
+    """The settings file as a dict (a copy); an absent or unreadable file counts as empty."""
+    global _read
+    path = settings_path()
     try:
-        settings = json.loads(settings_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return settings if isinstance(settings, dict) else {}
+        stat = path.stat()
+        stamp: tuple[int, int, int] | None = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        stamp = None
+    if _read is not None and _read[0] == path and _read[1] == stamp:
+        return dict(_read[2])
+    settings: Any = {}
+    if stamp is not None:
+        try:
+            settings = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            settings = {}
+    settings = settings if isinstance(settings, dict) else {}
+    _read = (path, stamp, settings)
+    return dict(settings)
 
 
 def current_identity() -> Identity:

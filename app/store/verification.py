@@ -33,7 +33,8 @@ from app.model.canonical import canonical_json, revision_hash, sha256_hex, short
 from app.model.document import Document
 from app.store import history, revision
 from app.store.errors import StoreError
-from app.store.history import BASE_KINDS, CONTENT_KINDS, GENESIS, ReplayError
+from app.model.changes import BASE_KINDS, CONTENT_KINDS, ReplayError, diff_documents, undo_entry
+from app.store.history import GENESIS
 from app.store.signatures import SignOff, signoff_from_entry
 
 _COLUMNS = ("at", "who", "revision", "kind")
@@ -204,7 +205,7 @@ def _check_content(db: Database, rows: list[_Row], document: Document, verdict: 
         kind = body.get("kind")
         if kind in CONTENT_KINDS:
             try:
-                history.undo_entry(document, body)
+                undo_entry(document, body)
             except (ReplayError, KeyError, IndexError, TypeError, ValueError) as error:
                 verdict.problems.append(f"the content does not match the history at entry #{row.seq} "
                                         f"({error}): it was changed outside Riskwright")
@@ -228,7 +229,7 @@ def _content_problem(db: Database, seq: int, body: dict[str, Any], document: Doc
                 f"after it was signed in entry #{seq}, with no history entry")
         signed = revision.snapshot(db, number)
         if signed is not None:
-            changed = revision.diff_documents(signed, document)
+            changed = diff_documents(signed, document)
             if changed:
                 names = ", ".join(d.address for d in changed[:5])
                 more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""

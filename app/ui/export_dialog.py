@@ -17,6 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 
+from app.model.outputs import AUDIENCES, FORMATS
 from app.session import offload
 from app.session.labels import address_label
 from app.ui.workspace import Workspace
@@ -25,13 +26,14 @@ from PySide6.QtWidgets import (
     QListWidget, QListWidgetItem, QProgressBar, QPushButton, QRadioButton, QVBoxLayout, QWidget,
 )
 
-AUDIENCES = (
-    ("public", "&Public", "safe to publish: internal and hazardous details are withheld, and the report says so"),
-    ("reviewers", "Re&viewers", "external safety organisations under agreement: public and internal details"),
-    ("internal", "&Internal", "everything, hazardous passages marked; for the lab only"),
-)
-FORMATS = (("pdf", "PDF", "pdf"), ("docx", "Word (DOCX)", "docx"), ("md", "Markdown", "md"), ("html", "HTML", "html"),
-           ("json", "JSON", "json"))
+CHOICE_TEXT = {
+    "public": ("&Public", "safe to publish: internal and hazardous details are withheld, and the report says so"),
+    "reviewers": ("Re&viewers", "external safety organisations under agreement: public and internal details"),
+    "internal": ("&Internal", "everything, hazardous passages marked; for the lab only"),
+}
+"""How the dialog offers each audience of ``app.model.outputs.AUDIENCES`` (button text, explanation)."""
+FORMAT_ORDER = ("pdf", "docx", "md", "html", "json")
+"""The order the dialog offers ``app.model.outputs.FORMATS`` in (the documents people edit first)."""
 
 
 class ExportDialog(QDialog):
@@ -61,7 +63,8 @@ class ExportDialog(QDialog):
         who = QLabel("<b>Audience</b>")
         layout.addWidget(who)
         self.audience_group = QButtonGroup(self)
-        for audience, label, explanation in AUDIENCES:
+        for audience in AUDIENCES:
+            label, explanation = CHOICE_TEXT[audience]
             button = QRadioButton(f"{label} — {explanation}")
             button.setAccessibleName(label.replace("&", "") + " audience")
             button.setProperty("audience", audience)
@@ -71,8 +74,8 @@ class ExportDialog(QDialog):
 
         form = QFormLayout()
         self.format = QComboBox()
-        for fmt, label, _ext in FORMATS:
-            self.format.addItem(label, fmt)
+        for fmt in sorted(FORMATS.values(), key=lambda f: FORMAT_ORDER.index(f.id)):
+            self.format.addItem(fmt.label, fmt.id)
         self.format.setAccessibleName("Format")
         form.addRow("&Format:", self.format)
         row = QHBoxLayout()
@@ -153,8 +156,8 @@ class ExportDialog(QDialog):
             return
         current = Path(self.path.text()) if self.path.text() else None
         model = session.document.get("header.model.name") or session.path.stem
-        extension = dict((f, e) for f, _l, e in FORMATS)[self.format.currentData()]
-        name = f"{model} — {self.audience} report.{extension}".replace("/", "-")
+        suffix = FORMATS[self.format.currentData()].suffix
+        name = f"{model} — {self.audience} report{suffix}".replace("/", "-")
         folder = current.parent if current is not None and current.parent.is_dir() else self._folder()
         self.path.setText(str(folder / name))
 

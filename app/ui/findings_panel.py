@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
-    QSizePolicy,
+    QAbstractScrollArea, QSizePolicy,
     QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate,
     QStyleOptionViewItem, QVBoxLayout, QWidget,
 )
@@ -50,7 +50,8 @@ class EntryDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
         entry: Entry = index.data(_ENTRY_ROLE)
         metrics = QFontMetrics(option.font)
-        width = max(200, (option.widget.viewport().width() if option.widget else 320) - 24)
+        view = option.widget
+        width = max(200, (view.viewport().width() if isinstance(view, QAbstractScrollArea) else 320) - 24)
         pill = metrics.horizontalAdvance("Violation") + 22
         text_rect = metrics.boundingRect(QRect(0, 0, width - pill, 2000),
                                          Qt.TextFlag.TextWordWrap, entry.message if entry else "")

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.model.changes import describe
 from app.store import history
 from app.store.history import Entry
 from app.store.signoff import RevisionStatus
@@ -80,7 +81,7 @@ class HistoryModel(QAbstractTableModel):
             return entry.describe()
         if role == Qt.ItemDataRole.ToolTipRole:
             return (f"#{entry.seq} · {entry.at} · {entry.who} · revision {entry.revision}\n"
-                    f"{history.describe(entry.body, width=400)}\nentry hash {entry.hash[:16]}…")
+                    f"{describe(entry.body, width=400)}\nentry hash {entry.hash[:16]}…")
         if role == Qt.ItemDataRole.UserRole:
             return entry
         return None

@@ -38,8 +38,10 @@ def _qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> N
 
 
 def _application() -> QApplication:
-    app = QApplication.instance()
-    if app is None:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        app = existing
+    else:
         qInstallMessageHandler(_qt_message)
         app = QApplication(sys.argv[:1])
     app.setApplicationName("Riskwright")
@@ -47,8 +49,8 @@ def _application() -> QApplication:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("org.riskwright.Riskwright")  # matches packaging/*.desktop
     from app.ui.theme import apply_theme
-    apply_theme(app)  # type: ignore[arg-type]
-    return app  # type: ignore[return-value]
+    apply_theme(app)
+    return app
 
 
 def run_app(path: str | None, screenshot: str | None, stage: str | None = None,

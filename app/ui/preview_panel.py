@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtWidgets import QSizePolicy, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from app.model.outputs import AUDIENCES
 from app.session import offload
 from app.ui.workspace import Workspace
 
@@ -32,8 +33,8 @@ class PreviewPanel(QWidget):
         label = QLabel("Au&dience:")
         self.audience = QComboBox()
         self.audience.setAccessibleName("Preview audience")
-        for audience, text in (("public", "Public"), ("reviewers", "Reviewers"), ("internal", "Internal")):
-            self.audience.addItem(text, audience)
+        for audience in AUDIENCES:
+            self.audience.addItem(audience.capitalize(), audience)
         label.setBuddy(self.audience)
         self.refresh_button = QPushButton("Re&fresh preview")
         self.refresh_button.setObjectName("primaryButton")

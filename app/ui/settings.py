@@ -8,21 +8,20 @@ temp folder never see each other's settings, nor the developer's.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from app.places import config_file
+
+SETTINGS_FILE = "riskwright.ini"
 MAX_RECENT = 8
 SETTINGS_VERSION = 1
 
 
 def settings_file() -> Path:
-    override = os.environ.get("RISKWRIGHT_SETTINGS_DIR")
-    if override:
-        return Path(override) / "riskwright.ini"
-    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(config) / "Riskwright" / "riskwright.ini"
+    """``riskwright.ini`` in the one config folder (``app.places``), carried over from the old one."""
+    return config_file(SETTINGS_FILE)
 
 
 class AppSettings:

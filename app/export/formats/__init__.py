@@ -1,9 +1,15 @@
-"""One thin writer per output format, all fed the same report model."""
+"""One thin writer per output format, all fed the same report model.
+
+The formats themselves are listed once, in ``app.model.outputs.FORMATS``.
+"""
 
 from __future__ import annotations
 
 from app.content.report_layout import ReportStyles
 from app.export.formats.base import ReportWriter
+from app.model.outputs import FORMAT_IDS, FORMATS, OutputFormat
+
+__all__ = ["FORMATS", "FORMAT_IDS", "OutputFormat", "writer_for"]
 
 
 def writer_for(format_id: str, styles: ReportStyles) -> ReportWriter:
@@ -22,4 +28,4 @@ def writer_for(format_id: str, styles: ReportStyles) -> ReportWriter:
     if format_id == "docx":
         from app.export.formats.docx import DocxWriter
         return DocxWriter(styles)
-    raise ValueError(f"unknown format {format_id!r}; expected pdf, md, html, json or docx")
+    raise ValueError(f"unknown format {format_id!r}; expected one of {', '.join(FORMAT_IDS)}")
