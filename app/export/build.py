@@ -20,7 +20,7 @@ from app.export.framework_view import FrameworkFacts, ladders_for, plain_label
 from app.export.redaction_log import FlagDecision, redaction_log_blocks
 from app.export.text import DOMAIN_LABELS
 from app.export.report import (
-    Block, Cell, DataTable, Determination, Facts, FieldEntry, FieldGroup, Finding, Ladder, Prose,
+    Block, Cell, CheckOutcome, DataTable, Determination, Facts, FieldEntry, FieldGroup, Ladder, Prose,
     Redaction, Report, ReportHeader, RecordEntry, RecordTable, Section,
 )
 from app.model.document import Document, Record, Value
@@ -37,17 +37,6 @@ _SHORT_TYPES = frozenset({"text", "integer", "number", "flop", "date", "enum", "
 
 class ReportRefused(Exception):
     """The report cannot be built safely for this audience; the message says why."""
-
-
-@dataclass(frozen=True)
-class CheckOutcome:
-    """The result of checking the assessment against its framework (``app.checks``)."""
-
-    findings: tuple[Finding, ...]
-    status: str
-    rubric_score: float | None = None
-    regimes: tuple[Any, ...] = ()
-    """``app.export.regimes_section.RegimeOutcome`` per regime the header lists (empty for one framework)."""
 
 
 @dataclass

@@ -90,7 +90,7 @@ def for_audience(outcome: CheckOutcome, original: Document, filtered: Document,
             findings.append(finding)
     from app.export.regimes_section import regimes_for_audience
     return CheckOutcome(tuple(findings), outcome.status, outcome.rubric_score,
-                        regimes_for_audience(outcome.regimes, original, filtered, keep_links))
+                        regimes_for_audience(outcome.regimes, original, filtered, keep_links, for_audience))
 
 
 def _withheld_record_ids(original: Document, filtered: Document) -> set[tuple[str, str]]:

@@ -10,12 +10,11 @@ edition: a wider edition says where to find it instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from app.export.build import CheckOutcome
 from app.export.framework_view import plain_label
-from app.export.report import Block, Cell, DataTable, Finding, Prose
+from app.export.report import Block, Cell, CheckOutcome, DataTable, Finding, Prose
 from app.model.document import Document
 
 _SEVERITIES = ("violation", "missing_evidence", "warning", "satisfied")
@@ -78,7 +77,7 @@ def regime_blocks(outcomes: tuple[RegimeOutcome, ...], audience: str,
             continue
         yield DataTable(f"Behind the cells: {outcome.name}", ("Severity", "Rule", "Concerns", "Finding", "Source"),
                         tuple((Cell(plain_label(f.severity), _tint(colours.get(f.severity))), Cell(f.rule_id),
-                               Cell(f.address or f.stage), Cell(f.message), Cell(f.citation)) for f in behind),
+                               Cell(f.address or f.stage or ""), Cell(f.message), Cell(f.citation)) for f in behind),
                         widths=(1.5, 2.1, 2.7, 5.4, 2.8))
     deadline_rows = [(incident, outcome.name, limit, severity) for outcome in outcomes
                      for incident, _, limit, severity in outcome.deadlines]
@@ -96,10 +95,10 @@ def regime_blocks(outcomes: tuple[RegimeOutcome, ...], audience: str,
 
 
 def regimes_for_audience(outcomes: tuple[RegimeOutcome, ...], original: Document, filtered: Document,
-                         keep_links: bool) -> tuple[RegimeOutcome, ...]:
+                         keep_links: bool, for_audience: Callable[..., CheckOutcome]) -> tuple[RegimeOutcome, ...]:
+    """Each regime's findings through ``for_audience`` (``app.export.compliance``'s, passed in so
+    the two modules do not import each other)."""
     from dataclasses import replace
-
-    from app.export.compliance import for_audience
     return tuple(replace(o, check=for_audience(o.check, original, filtered, keep_links=keep_links))
                  for o in outcomes)
 

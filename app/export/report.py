@@ -13,7 +13,7 @@ placeholders (wider editions: rendered as a fixed, neutral placeholder).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Any, Union
 
 from app.model.sensitivity import Sensitivity
 
@@ -155,6 +155,17 @@ class Finding:
     rule_title: str = ""
     quotes: tuple[str, ...] = ()
     """Addresses whose values the message repeats (used to keep withheld text out of it)."""
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """The result of checking the assessment against its framework (``app.checks``)."""
+
+    findings: tuple[Finding, ...]
+    status: str
+    rubric_score: float | None = None
+    regimes: tuple[Any, ...] = ()
+    """``app.export.regimes_section.RegimeOutcome`` per regime the header lists (empty for one framework)."""
 
 
 @dataclass(frozen=True)

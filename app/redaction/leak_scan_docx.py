@@ -33,6 +33,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import unquote
 
 from lxml import etree
@@ -170,6 +171,7 @@ def _image_channels(name: str, raw: bytes) -> Iterator[tuple[str, str]]:
     text_chunks = getattr(image, "text", None) or {}
     for key, value in sorted(text_chunks.items()):
         yield f"docx {name} image metadata {key}", f"{key} {value}"
+    exif: Any
     try:
         exif = image.getexif()
     except Exception:  # noqa: BLE001

@@ -43,8 +43,10 @@ class RegimeMatrix(QTableWidget):
         for column in range(_COUNTS, len(COLUMNS)):
             self.setColumnWidth(column, width("Warn.") + 12)
         for column, (_, label) in enumerate(COLUMNS):
-            self.horizontalHeaderItem(column).setToolTip({"Viol.": "Violations", "Miss.": "Missing evidence",
-                                                         "Warn.": "Warnings"}.get(label, label))
+            heading = self.horizontalHeaderItem(column)
+            if heading is not None:
+                heading.setToolTip({"Viol.": "Violations", "Miss.": "Missing evidence",
+                                    "Warn.": "Warnings"}.get(label, label))
         self.verticalHeader().setVisible(False)
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -68,8 +70,9 @@ class RegimeMatrix(QTableWidget):
             for c, (severity, _) in enumerate(COLUMNS[_COUNTS:], start=_COUNTS):
                 item = QTableWidgetItem(str(row.count(severity)))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                item.setToolTip(f"{row.name}: {row.count(severity)} {self.horizontalHeaderItem(c).toolTip().lower()}"
-                                f" (choose to list them)")
+                heading = self.horizontalHeaderItem(c)
+                named = heading.toolTip().lower() if heading is not None else severity
+                item.setToolTip(f"{row.name}: {row.count(severity)} {named} (choose to list them)")
                 self.setItem(r, c, item)
         self.resizeRowsToContents()
         self.setVisible(bool(rows))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
@@ -357,7 +358,8 @@ class Body:
         if rows and rows[0][0]:
             header = [content(c, True) for c in rows[0][1]]
             body_rows = rows[1:]
-        data = [[(content(c, False), None) for c in cells] for _, cells in body_rows]
+        data: list[list[tuple[list[Any], str | None]]] = [[(content(c, False), None) for c in cells]
+                                                           for _, cells in body_rows]
         return self.table(header, data, [1.0] * columns, 9000)
 
 
