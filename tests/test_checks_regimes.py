@@ -158,7 +158,7 @@ def test_rsp3_deployment_needs_a_risk_report() -> None:
             .for_rule("risk-report-before-deployment")} == {"missing_evidence"}
 
 
-@pytest.mark.parametrize("framework_id", [SB53, RAISE, "anthropic-rsp-3.0"])
+@pytest.mark.parametrize("framework_id", [SB53, RAISE, "anthropic-rsp-3.0", "meta-frontier-ai-framework-1.0"])
 def test_a_complete_assessment_is_compliant_with_each_new_regime(framework_id: str) -> None:
     values = {"header.assessment_date": date(2027, 3, 1), "accountability.published_framework.reviewed_on":
               date(2026, 12, 1), "accountability.internal_use_summary_sent_on": date(2027, 2, 1),
@@ -194,3 +194,13 @@ def test_an_unknown_regime_is_a_clear_error(tmp_path: Path, capsys: pytest.Captu
     assert main(["check", str(path)]) == 2
     err = capsys.readouterr().err
     assert "ca-sb-9999" in err and "Traceback" not in err
+
+
+def test_meta_critical_risk_stops_development_and_high_risk_is_not_released() -> None:
+    fw = load_framework("meta-frontier-ai-framework-1.0")
+    critical = assessment(fw.id, decision="do_not_deploy", determinations=[
+        ("cyber", "critical", "critical", "reached"), ("chem_bio", "moderate", "moderate", "below")])
+    assert {f.severity for f in check(critical, fw).for_rule("critical-stops-development")} == {"violation"}
+    high = assessment(fw.id, determinations=[("cyber", "high", "high", "forecast"),
+                                             ("chem_bio", "moderate", "moderate", "below")])
+    assert {f.severity for f in check(high, fw).for_rule("high-not-released")} == {"violation"}

@@ -18,7 +18,8 @@ from app.content.frameworks import framework_ids, load_framework, load_framework
 from app.content.locate import content_path
 
 SHIPPED = ("anthropic-rsp-1.0", "anthropic-rsp-2.2", "anthropic-rsp-3.0", "ca-sb53-tfaia",
-           "eu-gpai-cop-safety-security", "gdm-fsf-3.0", "ny-raise-act", "openai-preparedness-beta",
+           "eu-gpai-cop-safety-security", "gdm-fsf-3.0", "meta-frontier-ai-framework-1.0", "ny-raise-act",
+           "openai-preparedness-beta",
            "openai-preparedness-v2", "risk-assessment-best-practice")
 BETA = content_path("schemas", "openai-preparedness-beta.yaml")
 
@@ -48,7 +49,8 @@ def test_release_dates_and_versions_match_the_published_frameworks() -> None:
                      "eu-gpai-cop-safety-security": "2025-07-10", "gdm-fsf-3.0": "2025-09-22",
                      "openai-preparedness-beta": "2023-12-18", "openai-preparedness-v2": "2025-04-15",
                      "risk-assessment-best-practice": "2024-04-01", "anthropic-rsp-3.0": "2026-02-24",
-                     "ca-sb53-tfaia": "2025-09-29", "ny-raise-act": "2025-12-19"}
+                     "ca-sb53-tfaia": "2025-09-29", "ny-raise-act": "2025-12-19",
+                     "meta-frontier-ai-framework-1.0": "2025-02-03"}
 
 
 def test_cadence_figures_are_the_frameworks_own() -> None:
