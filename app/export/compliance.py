@@ -55,7 +55,7 @@ def run_check(doc: Document) -> CheckOutcome | None:
     result = check(doc, framework)
     findings = tuple(
         Finding(rule_id=f.rule_id, severity=f.severity, stage=f.stage, address=f.address, message=f.message,
-                citation=f"{f.citation.source_title}, {f.citation.section}", citation_url=f.citation.url,
+                citation=f.citation.label, citation_url=f.citation.url,
                 rule_title=f.rule_title, quotes=tuple(f.quotes))
         for f in result.findings)
     score = float(result.score.total) if result.score is not None else _rubric_score(doc, framework.id)

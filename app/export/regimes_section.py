@@ -45,7 +45,7 @@ def regime_outcomes(doc: Document) -> tuple[RegimeOutcome, ...]:
     for framework, result in zip(checked.frameworks, checked.results, strict=True):
         findings = tuple(
             Finding(rule_id=f.rule_id, severity=f.severity, stage=f.stage, address=f.address, message=f.message,
-                    citation=f"{f.citation.source_title}, {f.citation.where}", citation_url=f.citation.url,
+                    citation=f.citation.label, citation_url=f.citation.url,
                     rule_title=f.rule_title, quotes=tuple(f.quotes))
             for f in result.findings)
         mine = tuple((incident, d.rule_id, d.limit, d.severity) for incident, items in deadlines.items()
