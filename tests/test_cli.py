@@ -45,6 +45,26 @@ def test_readme_lists_exactly_the_commands_that_exist():
     assert listed == set(subcommands())
 
 
+def test_help_lists_the_commands_in_the_order_of_a_round_of_work_as_the_readme_does():
+    listing = riskwright("--help").stdout.split("COMMAND\n", 1)[1].split("\n\n", 1)[0]
+    in_help = re.findall(r"^    ([a-z]+)", listing, flags=re.MULTILINE)
+    assert in_help[:3] == ["open", "new", "example"]
+    steps = ["validate", "check", "scan", "resolve", "signoff", "export", "history", "diff", "verify"]
+    assert [step for step in in_help if step in steps] == steps
+    readme = (ROOT / "README.md").read_text()
+    assert re.findall(r"^\| `riskwright ([a-z]+)", readme, flags=re.MULTILINE) == in_help
+
+
+def test_every_option_is_described_in_help():
+    """An option with no words after it (``example --size``) leaves a person guessing."""
+    for command in subcommands():
+        parser = next(a for a in build_parser()._actions if a.dest == "command").choices[command]
+        for action in parser._actions:
+            if action.option_strings and action.dest != "help":
+                assert action.help, f"riskwright {command} {action.option_strings[-1]} has no description"
+    assert "history" in riskwright("open", "--help").stdout
+
+
 def test_new_creates_an_empty_assessment_for_a_framework(tmp_path):
     from app.content.frameworks import framework_ids
     framework = framework_ids()[0]

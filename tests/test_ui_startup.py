@@ -212,6 +212,16 @@ def test_history_and_checks_arrive_just_after_the_first_paint(qtbot, example_fil
     assert "Compliant" in window.analysis_label.text()
 
 
+def test_open_can_bring_the_history_tab_forward(qtbot, example_file, forms):
+    """`riskwright open FILE --panel history`: the tab arrives after the first paint, and is then shown."""
+    window = MainWindow(forms, remember_window=False, defer_secondary=True)
+    qtbot.addWidget(window)
+    window.open_file(example_file)
+    window.show_panel("history")
+    window.show()
+    qtbot.waitUntil(lambda: window.panels.currentWidget() is getattr(window, "history_panel", None), timeout=5000)
+
+
 def test_tab_from_the_parts_list_enters_the_form(window, qtbot):
     window.show_stage("retrospective")
     window.activateWindow()

@@ -27,19 +27,42 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 """Each module adds its subcommands with ``register(subparsers)``."""
 
+WORKFLOW_ORDER: tuple[str, ...] = (
+    "open", "new", "example", "import", "dump", "validate", "frameworks", "check", "scan", "resolve",
+    "signoff", "export", "history", "diff", "verify", "portfolio",
+)
+"""How ``--help`` lists the commands: in the order a person uses them — start or create an
+assessment, write it, check it, resolve flags, sign off, export, look back over its history, and
+survey every model's assessment for the quarterly update.
+Modules register in whatever order suits the code; this is the order a reader meets."""
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="riskwright",
-        description="Write, check, redact and export risk assessments of frontier AI models. "
-                    "With no command, starts the desktop app.",
-        epilog="Exit codes: 0 success, 1 problems found or export refused, 2 could not run.",
+        description="Write, check, redact and export risk assessments of frontier AI models.\n"
+                    "With no command, starts the desktop app on the last file you had open\n"
+                    "(the first time, on a personal copy of the bundled example).",
+        epilog="A typical round: open (or new) and write in the app; check; scan and resolve\n"
+               "the flags; signoff; export --audience public. Every command has --help.\n\n"
+               "Exit codes: 0 success, 1 problems found or export refused, 2 could not run.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"riskwright {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(commands)
+    _order_for_help(commands)
     return parser
+
+
+def _order_for_help(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """List subcommands in ``WORKFLOW_ORDER``; any command not named there follows, as registered."""
+    rank = {name: index for index, name in enumerate(WORKFLOW_ORDER)}
+    commands._choices_actions.sort(key=lambda action: rank.get(action.dest, len(rank)))
+    ordered = sorted(commands.choices.items(), key=lambda item: rank.get(item[0], len(rank)))
+    commands.choices.clear()
+    commands.choices.update(ordered)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

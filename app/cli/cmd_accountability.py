@@ -47,7 +47,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                     "entry hashes left out where the audience may not see them). Exit 0 listed, 1 refused "
                     "(the file does not verify, or malformed span markup), 2 could not run.")
     hist.add_argument("file", help="the assessment (.rwa)")
-    hist.add_argument("--format", choices=("text", "json"), default="text")
+    hist.add_argument("--format", choices=("text", "json"), default="text",
+                      help="text for people (the default) or JSON for scripts")
     hist.add_argument("--audience", choices=AUDIENCES, default="internal",
                       help="who the listing is for (default internal)")
     hist.add_argument("--field", metavar="PATH",
@@ -66,7 +67,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     diff.add_argument("file", help="the assessment (.rwa)")
     diff.add_argument("rev_a", metavar="REV_A", help="the older revision")
     diff.add_argument("rev_b", metavar="REV_B", help="the newer revision")
-    diff.add_argument("--format", choices=("text", "json"), default="text")
+    diff.add_argument("--format", choices=("text", "json"), default="text",
+                      help="text for people (the default) or JSON for scripts")
     diff.add_argument("--audience", choices=AUDIENCES, default="internal",
                       help="who the comparison is for (default internal)")
     diff.set_defaults(run=run_diff)
@@ -80,7 +82,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                     "Exit 0 intact, 1 tampered (naming the first broken entry or signature), "
                     "2 could not run.")
     verify.add_argument("file", help="the assessment (.rwa)")
-    verify.add_argument("--format", choices=("text", "json"), default="text")
+    verify.add_argument("--format", choices=("text", "json"), default="text",
+                        help="text for people (the default) or JSON for scripts")
     verify.set_defaults(run=run_verify)
 
 

@@ -8,7 +8,7 @@ import sys
 
 from app.cli.common import EXIT_CANNOT_RUN, report_failure
 
-PANELS = ("findings", "flags", "preview")
+PANELS = ("findings", "flags", "preview", "history")
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -21,7 +21,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     parser.add_argument("--stage", metavar="STAGE",
                         help="show this part first (header, pre_training, training, pre_deployment, "
                              "deployment_decision, deployment, retrospective, accountability)")
-    parser.add_argument("--panel", choices=PANELS, help="bring this tab of the checks panel forward")
+    parser.add_argument("--panel", choices=PANELS, help="bring this tab of the side panel forward")
     parser.set_defaults(run=lambda args: start_app(args.file, args.screenshot, args.stage, args.panel))
 
 
@@ -62,7 +62,7 @@ def start_app(path: str | None, screenshot: str | None, stage: str | None = None
     try:
         from app.ui.main import run_app
     except ImportError as error:
-        report_failure(f"the desktop app cannot start: {error}. Install the Qt libraries "
-                       f"(see README: libegl1 libgl1 libxkbcommon0 libfontconfig1).")
+        report_failure(f"the desktop app cannot start: {error}. Install the system libraries Qt needs: "
+                       f"the apt-get line of the README's start command.")
         return EXIT_CANNOT_RUN
     return run_app(path, screenshot, stage, panel)

@@ -58,7 +58,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         description="List the commitment frameworks installed in schemas/: id, version, publication date, "
                     "name, how many risk categories are tracked and how many rules each has. A framework "
                     "file with mistakes is reported as file:line:column and the command exits 2.")
-    listing.add_argument("--format", choices=("text", "json"), default="text")
+    listing.add_argument("--format", choices=("text", "json"), default="text",
+                         help="text for people (the default) or JSON for scripts")
     listing.add_argument("--diff", nargs=2, metavar=("A", "B"),
                          help="show what changed from framework A to framework B: rules added, removed or "
                               "changed (condition, severity, requirement, deadline, citation), categories and "
@@ -79,7 +80,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     check.add_argument("file", help="the assessment (.rwa), or its YAML form (.yaml/.yml)")
     check.add_argument("--framework", metavar="ID",
                        help="check against this framework only, instead of the regimes the assessment names")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="text for people (the default) or JSON for scripts")
     check.add_argument("--all", action="store_true",
                        help="list every finding (text output shows five per rule and counts the rest)")
     check.add_argument("-o", "--output", help="write the report here instead of standard output")

@@ -23,7 +23,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         description="Write the bundled, fictional example assessment. --size large writes a synthetic "
                     "benchmark-scale assessment (about 500 evaluations, 60 checkpoints, 1 MB of text).")
     example.add_argument("file", help="the assessment file to write (.rwa); must not exist")
-    example.add_argument("--size", choices=("small", "large"), default="small")
+    example.add_argument("--size", choices=("small", "large"), default="small",
+                         help="small (the default): the fictional example the README's screenshots show; "
+                              "large: a synthetic assessment for measuring speed")
     example.set_defaults(run=run_example)
 
     dump = commands.add_parser(

@@ -43,7 +43,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     portfolio.add_argument("places", nargs="+", metavar="DIR_OR_FILE",
                            help="folders (searched with their sub-folders) or .rwa files")
     portfolio.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day the clocks are read on (default: today)")
-    portfolio.add_argument("--format", choices=("text", "json"), default="text")
+    portfolio.add_argument("--format", choices=("text", "json"), default="text",
+                           help="text for people (the default) or JSON for scripts")
     portfolio.add_argument("--no-cache", action="store_true",
                            help="read and verify every file afresh (normally a file whose bytes are unchanged since "
                                 "the last read is not checked again)")

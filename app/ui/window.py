@@ -448,7 +448,12 @@ class MainWindow(MenuCommands, QMainWindow):
         """Bring a dock tab forward by name: findings, flags, preview or history."""
         if name in PANEL_NAMES:
             self.dock.show()
-            self.panels.bring_forward(name)
+            if not self.panels.bring_forward(name) and name == "history":
+                # `open --panel history` at start-up: the tab is added after the first paint, and
+                # that was queued first, so this finds it there.
+                def later() -> None:
+                    self.panels.bring_forward(name)
+                self.after_first_paint(later)
 
     def current_page(self) -> StagePage | None:
         widget = self.stack.currentWidget()
