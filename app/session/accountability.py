@@ -21,10 +21,13 @@ from app.store.signoff import (
 from app.store.verification import Verdict, verify, verify_file
 
 
-def status_of(assessment: AssessmentFile, roles: Roles | None = None) -> RevisionStatus:
-    """The current revision's sign-offs and what is still missing, under the installed approval rules."""
+def status_of(assessment: AssessmentFile, roles: Roles | None = None, digest: str | None = None) -> RevisionStatus:
+    """The current revision's sign-offs and what is still missing, under the installed approval rules.
+
+    ``digest``: the content's revision hash when already known (saves hashing the document again).
+    """
     roles = roles or load_roles()
-    return revision_status(assessment, required_approvals(roles.required, roles.ids))
+    return revision_status(assessment, required_approvals(roles.required, roles.ids), digest)
 
 
 @dataclass(frozen=True)

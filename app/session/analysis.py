@@ -55,14 +55,34 @@ class Analysis:
     framework_error: str | None = None
     regimes: list[Any] = field(default_factory=list)
     """``app.session.regime_checks.RegimeRow`` per regime the header lists (empty: one framework)."""
+    revision_hash: str | None = None
+    """The revision hash of the content checked (``app.model.canonical``), computed off the GUI thread."""
+    listing: tuple[Listed, ...] | None = None
+    """Findings and problems as the Findings tab lists them (filled by ``prepare``)."""
+    listing_key: int | None = None
+    """A hash of ``listing``, so the window can tell "same list as before" without comparing it."""
+    _by_address: dict[str, str] | None = None
+    _counts: dict[str, StageCounts] | None = None
+
+    def prepare(self, forms: FormSet) -> None:
+        """Work out, on the worker thread, what the window shows: listing, badges, problems by field."""
+        self._by_address = self._counts = None
+        self._by_address = self.problems_by_address()
+        self._counts = self.stage_counts()
+        self.listing = listing(self, forms)
+        self.listing_key = hash((len(self.listing), self.listing))
 
     def problems_by_address(self) -> dict[str, str]:
+        if self._by_address is not None:
+            return self._by_address
         found: dict[str, str] = {}
         for problem in self.problems:
             found.setdefault(problem.address, problem.message)
         return found
 
     def stage_counts(self) -> dict[str, StageCounts]:
+        if self._counts is not None:
+            return self._counts
         counts: dict[str, list[int]] = {}
         for problem in self.problems:
             counts.setdefault(stage_of(problem.address), [0, 0, 0])[1] += 1
@@ -77,6 +97,47 @@ class Analysis:
 
 def stage_of(address: str) -> str:
     return address.split(".", 1)[0].split("[", 1)[0]
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One line of the Findings tab: what, how bad, where, and from which source."""
+
+    severity: str
+    message: str
+    address: str
+    where: str
+    source: str = ""
+
+
+SEVERITY_ORDER = {"violation": 0, "missing_evidence": 1, "invalid": 2, "warning": 3, "satisfied": 4}
+
+
+def listing(analysis: Analysis, forms: FormSet) -> tuple[Listed, ...]:
+    """Findings and validation problems, worst first, with addresses as people read them."""
+    from app.session.labels import address_label
+    labels: dict[str, str] = {}
+
+    def where(address: str) -> str:
+        if address not in labels:
+            labels[address] = address_label(address, forms, with_stage=False)
+        return labels[address]
+    entries: list[Listed] = []
+    for finding in analysis.findings:
+        citation = getattr(finding, "citation", None)
+        source = ""
+        if citation is not None:
+            source = getattr(citation, "label", "") or " ".join(
+                p for p in (getattr(citation, "source_title", ""), getattr(citation, "section", "")) if p)
+        title = getattr(finding, "rule_title", "") or getattr(finding, "rule_id", "")
+        place = where(finding.address)
+        entries.append(Listed(finding.severity, finding.message, finding.address,
+                              f"{place}  ·  {title}" if title else place, source))
+    for problem in analysis.problems:
+        entries.append(Listed("invalid", problem.message[:1].upper() + problem.message[1:], problem.address,
+                              where(problem.address)))
+    entries.sort(key=lambda e: SEVERITY_ORDER.get(e.severity, 9))
+    return tuple(entries)
 
 
 def snapshot(doc: Document) -> Document:
@@ -126,7 +187,11 @@ class LiveChecks:
 
     def run(self, doc: Document, touched: list[Address | str] | None, progress: Progress = no_progress) -> Analysis:
         try:
-            return self._run(doc, touched, progress)
+            result = self._run(doc, touched, progress)
+            from app.model.canonical import revision_hash
+            result.revision_hash = revision_hash(doc)
+            result.prepare(self.forms)
+            return result
         except BaseException:
             self._checker = None  # a half-updated checker is not trusted again
             self._regimes.reset()

@@ -111,10 +111,10 @@ class Session:
         return field_choices(spec, self.document, record_id, self.vocabulary(), self.choice_labels(), frameworks)
 
     # -- accountability ----------------------------------------------------------------------
-    def revision_status(self) -> Any:
-        """``app.store.signoff.RevisionStatus`` of the current revision."""
+    def revision_status(self, digest: str | None = None) -> Any:
+        """``app.store.signoff.RevisionStatus`` of the current revision (``digest``: its hash, if known)."""
         from app.session.accountability import status_of
-        return status_of(self.assessment)
+        return status_of(self.assessment, digest=digest)
 
     def verify(self) -> Any:
         """``app.store.verification.Verdict`` for the saved file."""

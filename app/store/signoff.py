@@ -197,10 +197,13 @@ class RevisionStatus:
         return text
 
 
-def revision_status(assessment: Any, required: Mapping[str, int] | None = None) -> RevisionStatus:
+def revision_status(assessment: Any, required: Mapping[str, int] | None = None,
+                    digest: str | None = None) -> RevisionStatus:
     """The current revision, its sign-offs and what approvals are missing.
 
-    Hashes the content once (about as costly as writing the canonical JSON).
+    Hashes the content once (about as costly as writing the canonical JSON),
+    unless ``digest`` gives the hash already computed for it (the window's live
+    checks hash it off the GUI thread).
     """
     required = dict(required if required is not None else DEFAULT_REQUIRED)
     db = assessment.db
@@ -213,7 +216,7 @@ def revision_status(assessment: Any, required: Mapping[str, int] | None = None) 
     if now.frozen:
         stored = revision.frozen_revision(db, now.number)
         digest = stored.hash if stored else revision_hash(assessment.document)
-    else:
+    elif digest is None:
         digest = revision_hash(assessment.document)
     last_signed = None
     frozen = revision.frozen_revisions(db)

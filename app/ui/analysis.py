@@ -52,7 +52,8 @@ class LiveAnalysis(QObject):
         self.started.emit()
         checks = self.session.core.checks
         document, touched = checks.take(self.session.document)
-        self.jobs.start(lambda progress: checks.run(document, touched, progress), self._done, self._failed)
+        self.jobs.start(lambda progress: checks.run(document, touched, progress), self._done, self._failed,
+                        quiet=True)
 
     def _done(self, result: Analysis) -> None:
         self._running = False

@@ -9,7 +9,6 @@ place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem, QVBoxLayout, QWidget,
 )
 
-from app.session.analysis import Analysis
+from app.session.analysis import Analysis, Listed
 from app.session.labels import address_label
 from app.ui.regime_matrix import RegimeMatrix
 from app.ui.workspace import Workspace
@@ -35,13 +34,8 @@ SEVERITY_ORDER = {"violation": 0, "missing_evidence": 1, "invalid": 2, "warning"
 _ENTRY_ROLE = Qt.ItemDataRole.UserRole
 
 
-@dataclass(frozen=True)
-class Entry:
-    severity: str
-    message: str
-    address: str
-    where: str
-    source: str = ""
+Entry = Listed
+"""One line of the list (``app.session.analysis.Listed``: built on the worker thread with the check)."""
 
 
 class EntryDelegate(QStyledItemDelegate):
@@ -110,6 +104,7 @@ class FindingsPanel(QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self._entries: list[Entry] = []
+        self._listing_key: int | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         self.summary = QLabel("No assessment open.")
@@ -158,6 +153,7 @@ class FindingsPanel(QWidget):
         session = self.workspace.session
         if analysis is None or session is None:
             self._entries = []
+            self._listing_key = None
             self.summary.setText("No assessment open.")
             self._fill()
             return
@@ -167,13 +163,19 @@ class FindingsPanel(QWidget):
         if self._regime_filter and self._regime_filter[0] not in self._regimes:
             self._regime_filter = None
         chosen = self._regimes.get(self._regime_filter[0]) if self._regime_filter else None
-        findings = list(chosen.findings) if chosen is not None else analysis.findings  # type: ignore[attr-defined]
-        entries = self._entries_for(findings, session.forms)
-        for problem in analysis.problems if chosen is None else ():
-            where = address_label(problem.address, session.forms, with_stage=False)
-            entries.append(Entry("invalid", problem.message[:1].upper() + problem.message[1:],
-                                 problem.address, where))
-        entries.sort(key=lambda e: SEVERITY_ORDER.get(e.severity, 9))
+        listing_key = analysis.listing_key if chosen is None else None
+        if listing_key is not None and listing_key == self._listing_key:
+            entries = self._entries  # the usual case while typing: the same list, nothing to redraw
+        elif chosen is None and analysis.listing is not None:
+            entries = list(analysis.listing)  # worked out with the check, off the GUI thread
+        else:
+            findings = list(chosen.findings) if chosen is not None else analysis.findings  # type: ignore[attr-defined]
+            entries = self._entries_for(findings, session.forms)
+            for problem in analysis.problems if chosen is None else ():
+                where = address_label(problem.address, session.forms, with_stage=False)
+                entries.append(Entry("invalid", problem.message[:1].upper() + problem.message[1:],
+                                     problem.address, where))
+            entries.sort(key=lambda e: SEVERITY_ORDER.get(e.severity, 9))
         summary = analysis_summary(analysis, session.framework())
         if len(regimes) > 1:
             worst = next((s for s in ("non_compliant", "incomplete") if any(r.status == s for r in regimes)),
@@ -186,7 +188,8 @@ class FindingsPanel(QWidget):
             summary += (f"<br>Showing <b>{chosen.name}</b>: {what}. Choose the same cell again "  # type: ignore[attr-defined]
                         f"to go back.")
         self.summary.setText(summary)
-        if entries == self._entries:
+        self._listing_key = listing_key
+        if entries is self._entries or entries == self._entries:
             return  # the usual case while typing: nothing to redraw
         self._entries = entries
         self._fill()

@@ -49,6 +49,8 @@ class FlagWatch(QObject):
         self._scanning = False
         self._closed = False
         self._pending: dict[Address | str, None] = {}
+        self._read: dict[str, list[Any]] = {}
+        """Flags as last read from the file, by query (cleared whenever the flags may have changed)."""
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(RESCAN_PAUSE_MS)
@@ -94,13 +96,16 @@ class FlagWatch(QObject):
         if self.store is None or not self._pending or self._closed:
             return
         targets, self._pending = list(self._pending), {}
+        before = self.all_flags()
         try:
             self.store.rescan(targets)
         except Exception as error:  # noqa: BLE001 - a scan failure must not lose the edit
             self.error = str(error)
             self.failed.emit(f"Flags could not be updated: {error}")
             return
-        self.changed.emit()
+        self._read.clear()
+        if self.all_flags() != before:  # typing that leaves the flags as they were redraws nothing
+            self.changed.emit()
 
     def settle(self) -> None:
         """Re-scan what is waiting now (before an export, in tests)."""
@@ -109,20 +114,27 @@ class FlagWatch(QObject):
 
     # -- reading and resolving ---------------------------------------------------------
     def open_flags(self, audience: str | None = None) -> list[Any]:
+        """Open flags (that reach ``audience``); read from the file once per change of the flags."""
         if self.store is None:
             return []
-        return self.store.flags(audience=audience)
+        key = f"open:{audience}"
+        if key not in self._read:
+            self._read[key] = self.store.flags(audience=audience)
+        return list(self._read[key])
 
     def all_flags(self) -> list[Any]:
         if self.store is None:
             return []
-        return self.store.flags(include_dismissed=True)
+        if "all" not in self._read:
+            self._read["all"] = self.store.flags(include_dismissed=True)
+        return list(self._read["all"])
 
     def redact(self, flag_id: str, domain: str | None = None, whole: bool = False) -> None:
         """Withhold the flagged text (as an undoable edit); raises FlagError with a message."""
         self.session.flush()
         self.settle()
         inverse = self.store.redact(flag_id, domain, whole)
+        self._read.clear()
         self.session.record_applied(inverse, "Redact flagged text")
         self.changed.emit()
 
@@ -130,6 +142,7 @@ class FlagWatch(QObject):
         """Keep the text; the reason is stored and logged. Raises FlagError with a message."""
         self.settle()
         self.store.dismiss(flag_id, reason)
+        self._read.clear()
         self.changed.emit()
 
     def close(self) -> None:

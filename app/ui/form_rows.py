@@ -124,10 +124,14 @@ class FieldRow(QWidget):
         self.session.apply(SetSensitivity(self.address, level, reason), label)
 
     def _set_local_problem(self, message: str | None) -> None:
+        if message == self._local_problem:
+            return  # restyling a row is costly, and this runs for every row after every check
         self._local_problem = message
         self._show_message()
 
     def set_stored_problem(self, message: str | None) -> None:
+        if message == self._stored_problem:
+            return
         self._stored_problem = message
         self._show_message()
 

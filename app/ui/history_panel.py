@@ -223,7 +223,7 @@ class HistoryPanel(QWidget):
         session = self.workspace.session
         try:
             roles = load_roles()
-            status = None if session is None else session.core.revision_status()
+            status = None if session is None else session.core.revision_status(self._known_hash())
         except Exception as error:  # noqa: BLE001 - a broken roles file must not break the panel
             self.status.setText(f"Revision status unavailable: {error}")
             return
@@ -249,6 +249,16 @@ class HistoryPanel(QWidget):
         filtered = f"{shown} of {total}" if self.filter.text().strip() else f"{total}"
         self.note.setText(f"{filtered} changes. The history is kept inside the file with every value as "
                           f"entered, hazardous ones included: it is internal.")
+
+    def _known_hash(self) -> str | None:
+        """The content's hash from the latest live check (worked out off the GUI thread), if any.
+
+        It can trail the content by one pause in typing; the window shows the
+        status again when the next check arrives.
+        """
+        analysis = self.workspace.analysis
+        latest = analysis.latest if analysis is not None else None
+        return latest.revision_hash if latest is not None else None
 
     def status_now(self) -> RevisionStatus | None:
         return self._status

@@ -70,12 +70,17 @@ class JobRunner(QObject):
         if sys.getswitchinterval() > GIL_SWITCH_SECONDS:
             sys.setswitchinterval(GIL_SWITCH_SECONDS)
         self._running: set[Job] = set()
+        self._quiet: set[Job] = set()
         self.pool = QThreadPool.globalInstance()
 
     def start(self, work: Callable[[Progress], Any], on_done: Callable[[Any], None],
-              on_failed: Callable[[str], None], on_progress: Callable[[int, str], None] | None = None) -> Job:
+              on_failed: Callable[[str], None], on_progress: Callable[[int, str], None] | None = None,
+              quiet: bool = False) -> Job:
+        """Run ``work`` on the pool. A ``quiet`` job (the live check, which the status bar already
+        announces as "Checking…") does not count in ``activity``: the animated busy indicator
+        repainting through every check cost the window more than the rest of an edit."""
         job = Job(work)
-        self._running.add(job)
+        (self._quiet if quiet else self._running).add(job)
         job.signals.done.connect(on_done)
         job.signals.failed.connect(on_failed)
         if on_progress is not None:
@@ -83,16 +88,20 @@ class JobRunner(QObject):
         job.signals.done.connect(lambda _result: self._finished(job))
         job.signals.failed.connect(lambda _message: self._finished(job))
         self.pool.start(job)
-        self.activity.emit(len(self._running))
+        if not quiet:
+            self.activity.emit(len(self._running))
         return job
 
     def _finished(self, job: Job) -> None:
+        if job in self._quiet:
+            self._quiet.discard(job)
+            return
         self._running.discard(job)
         self.activity.emit(len(self._running))
 
     @property
     def busy(self) -> bool:
-        return bool(self._running)
+        return bool(self._running or self._quiet)
 
     def wait(self, milliseconds: int = 30000) -> bool:
         """Wait for every job (closing the window, tests)."""

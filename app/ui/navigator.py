@@ -155,6 +155,8 @@ class StageNavigator(QListWidget):
         for row in range(self.count()):
             item = self.item(row)
             found = counts.get(item.data(_STAGE_ROLE), StageCounts())
+            if item.data(_BADGES_ROLE) == found:
+                continue  # unchanged: no repaint (this runs after every check and flag scan)
             item.setData(_BADGES_ROLE, found)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{item.text()}: {found.describe()}")
             item.setToolTip(f"{item.text()} — {found.describe()}")

@@ -268,6 +268,7 @@ class MainWindow(MenuCommands, QMainWindow):
         self._accountability_timer.setInterval(REFRESH_MS)
         self._accountability_timer.timeout.connect(self.refresh_accountability)
         self.workspace.opened.connect(self._accountability_opened)
+        self.workspace.analysed.connect(lambda _analysis: self._accountability_timer.start())
         self.panel_actions += self._panel_actions(("&History",), first_key=6)
         sign = self.signoff_action = QAction("&Sign off…", self)
         sign.setStatusTip("Approve the current revision in your role with your signing key")
