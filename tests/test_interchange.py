@@ -12,6 +12,7 @@ from app.content.forms import load_forms
 from app.interchange import dump_document, load_document
 from app.interchange.examples import example_document
 from app.model import HAZARD_DOMAINS, Document, Record, Sensitivity, Value
+from app.model.values import EARLIEST_DATE, LATEST_DATE
 
 FORMS = load_forms()
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40).filter(
@@ -29,13 +30,15 @@ def leaf_value(draw, spec):
     if kind in ("text", "markdown"):
         data = _plain_or_marked(draw)
     elif kind == "integer":
-        data = draw(st.integers(-10**12, 10**12))
+        data = draw(st.integers(int(spec.minimum if spec.minimum is not None else -10**12),
+                                int(spec.maximum if spec.maximum is not None else 10**12)))
     elif kind == "number":
-        data = draw(st.floats(allow_nan=False, allow_infinity=False, width=64))
+        data = draw(st.floats(min_value=spec.minimum, max_value=spec.maximum, allow_nan=False,
+                              allow_infinity=False, width=64))
     elif kind == "flop":
         data = draw(st.floats(min_value=1e-3, max_value=1e32, allow_nan=False))
     elif kind == "date":
-        data = draw(st.dates())
+        data = draw(st.dates(EARLIEST_DATE, LATEST_DATE))
     elif kind == "boolean":
         data = draw(st.booleans())
     elif kind == "enum":

@@ -97,7 +97,7 @@ def run_signoff(args: argparse.Namespace) -> int:
     if args.role not in roles.ids:
         raise CommandFailed(f"unknown role {args.role!r}; roles: {', '.join(roles.ids)} "
                             f"(defined in schemas/signoff/roles.yaml)")
-    with opened(args.file) as assessment, cannot_run_on_errors():
+    with opened(args.file, write=True) as assessment, cannot_run_on_errors():
         key_file = key_path()
         new_key = not key_file.exists()
         try:

@@ -58,7 +58,7 @@ def _store(assessment):  # type: ignore[no-untyped-def]
 
 
 def run_scan(args: argparse.Namespace) -> int:
-    with opened(args.file) as assessment:
+    with opened(args.file, prefer_write=True) as assessment:
         store = _store(assessment)
         if args.audience is not None and args.audience not in store.audiences.ids():
             raise CommandFailed(f"unknown audience {args.audience!r}; audiences are "
@@ -91,7 +91,7 @@ def run_resolve(args: argparse.Namespace) -> int:
         raise CommandFailed("--domain and --whole go with --redact, not --dismiss")
     if args.dismiss is not None and not args.dismiss.strip():
         raise CommandFailed("give a reason after --dismiss (it is kept in the redaction log)")
-    with opened(args.file) as assessment:
+    with opened(args.file, write=True) as assessment:
         store = _store(assessment)
         with cannot_run_on_errors():
             store.rescan_all()

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from app.content.errors import ContentError, ContentErrors
-from app.store import AssessmentFile, StoreError
+from app.store import AssessmentFile, FileInUse, ReadOnlyFile, StoreError
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -40,10 +40,33 @@ def cannot_run_on_errors() -> Iterator[None]:
         raise CommandFailed(f"{name}{error.strerror or error}") from None
 
 
+CLI_PROGRAM = "riskwright command line"
+CLOSE_IT_THERE = ("Close it there first; commands that only read it (dump, validate, check, verify, history, "
+                  "diff, export) work meanwhile.")
+
+
 @contextmanager
-def opened(path: str) -> Iterator[AssessmentFile]:
+def opened(path: str, write: bool = False, prefer_write: bool = False) -> Iterator[AssessmentFile]:
+    """Open an assessment for a command.
+
+    A command that only reads gets a snapshot (works on read-only media and
+    while the desktop app is editing the file); a command that writes takes
+    the one-writer lock and is refused, naming who has it, while the file is
+    open for editing elsewhere. ``prefer_write`` is for commands whose writes
+    are only a cache (``scan`` storing flags): they fall back to a snapshot.
+    """
     with cannot_run_on_errors():
-        assessment = AssessmentFile.open(Path(path))
+        if write or prefer_write:
+            try:
+                assessment = AssessmentFile.open(Path(path), "edit", program=CLI_PROGRAM)
+            except (FileInUse, ReadOnlyFile) as refused:
+                if not prefer_write:
+                    if isinstance(refused, FileInUse):
+                        raise FileInUse(refused.path, refused.holder, CLOSE_IT_THERE) from None
+                    raise
+                assessment = AssessmentFile.open(Path(path), "read")
+        else:
+            assessment = AssessmentFile.open(Path(path), "read")
     try:
         yield assessment
     finally:

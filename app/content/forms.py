@@ -113,7 +113,7 @@ def _fields(items: list[MarkedDict], parent: str, name: str, errors: list[Conten
                 fail(f"title_field {title!r} is not a field of this table", "title_field")
         elif kind == "group":
             children = _fields(item["fields"], path, name, errors, in_table=in_table)
-        for key in ("options", "ladder", "id_prefix", "title_field"):
+        for key in ("options", "ladder", "id_prefix", "title_field", "minimum", "maximum"):
             if key in item and not _key_fits(key, kind):
                 fail(f"{key!r} does not apply to {kind} fields", key)
         condition = item.get("applies_when")
@@ -129,13 +129,15 @@ def _fields(items: list[MarkedDict], parent: str, name: str, errors: list[Conten
             options=tuple(Option(o["id"], o["label"]) for o in item.get("options", [])),
             ladder=item.get("ladder"), fields=children, id_prefix=item.get("id_prefix", "rec"),
             title_field=item.get("title_field"), placeholder=item.get("placeholder"), source=where,
+            minimum=item.get("minimum"), maximum=item.get("maximum"),
         ))
     return tuple(specs)
 
 
 def _key_fits(key: str, kind: str) -> bool:
     return {"options": kind == "enum", "ladder": kind == "level",
-            "id_prefix": kind == "table", "title_field": kind == "table"}[key]
+            "id_prefix": kind == "table", "title_field": kind == "table",
+            "minimum": kind in ("number", "integer"), "maximum": kind in ("number", "integer")}[key]
 
 
 def condition_problem(expression: str, in_table: bool) -> str | None:

@@ -10,6 +10,7 @@ audience may not see.
 from __future__ import annotations
 
 import calendar
+import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -148,12 +149,18 @@ def _evaluations(doc: Document, facts: FrameworkFacts | None, styles: ReportStyl
 
 
 def add_months(day: date, months: float) -> date:
+    """``months`` after ``day``; beyond the calendar's last day (an absurd interval) it stays at date.max."""
+    if not math.isfinite(months) or abs(months) > 12 * 9000:
+        return date.max if months > 0 else date.min
     whole = int(months)
     extra_days = round((months - whole) * 30.4)
     month_index = day.month - 1 + whole
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if not 1 <= year <= 9999:
+        return date.max if year > 9999 else date.min
     last = calendar.monthrange(year, month)[1]
-    return date.fromordinal(date(year, month, min(day.day, last)).toordinal() + extra_days)
+    ordinal = date(year, month, min(day.day, last)).toordinal() + extra_days
+    return date.fromordinal(min(max(ordinal, 1), date.max.toordinal()))
 
 
 def _timeline(doc: Document, facts: FrameworkFacts | None) -> Chart | None:

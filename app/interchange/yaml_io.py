@@ -15,12 +15,13 @@ from typing import Any
 import yaml
 
 from app.content.errors import ContentError, ContentErrors
-from app.content.yaml_source import MarkedDict, MarkedList, load_yaml_text
+from app.content.yaml_source import MarkedDict, MarkedList
+from app.interchange.bounded_yaml import load_bounded
 from app.model.document import Document, Record, Value
 from app.model.forms import FieldSpec, FormSet
 from app.model.sensitivity import Sensitivity
 from app.model.spans import SpanError, parse_spans
-from app.model.values import TEXT_TYPES, parse_value
+from app.model.values import TEXT_TYPES, out_of_range, parse_value
 
 FORMAT_VERSION = 1
 _RECORD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -115,7 +116,7 @@ def _dump_record(table: FieldSpec, record: Record) -> dict[str, Any]:
 def load_document(text: str, source_name: str, forms: FormSet) -> Document:
     """Read an assessment from YAML; raise ContentErrors listing every problem with its position."""
     try:
-        data = load_yaml_text(text, source_name)
+        data = load_bounded(text, source_name)
     except ContentError as error:
         raise ContentErrors([error]) from None
     reader = _Reader(source_name, forms)
@@ -131,6 +132,8 @@ class _Reader:
         self.forms = forms
         self.errors: list[ContentError] = []
         self.doc = Document()
+        self.record_ids: dict[str, set[str]] = {}
+        """The ids taken in each table so far (a set, so reading stays linear in the records)."""
 
     def error(self, at: tuple[int, int], message: str) -> None:
         self.errors.append(ContentError(self.source, at[0], at[1], message))
@@ -208,6 +211,10 @@ class _Reader:
         except ValueError as error:
             self.error(at, f"{spec.label}: {error}")
             return
+        outside = out_of_range(data, spec.minimum, spec.maximum)
+        if outside:
+            self.error(at, f"{spec.label}: {outside}")
+            return
         if spec.type == "enum" and data is not None and data not in spec.option_ids():
             self.error(at, f"{spec.label}: {data!r} is not one of {', '.join(spec.option_ids())}")
             return
@@ -232,19 +239,21 @@ class _Reader:
             self.error(at, f"{spec.label}: expected a list of records")
             return
         records = self.doc.tables.setdefault(spec.path, [])
+        taken = self.record_ids.setdefault(spec.path, set())
         for item, item_at in zip(items, items.item_marks, strict=True):
             if not isinstance(item, MarkedDict):
                 self.error(item_at, f"{spec.label}: each record is a mapping of its fields")
                 continue
             record_id = item.get("id")
             if record_id is None:
-                record_id = self._next_id(spec, records)
+                record_id = self._next_id(spec, len(records), taken)
             elif not isinstance(record_id, str) or not _RECORD_ID.match(record_id):
                 self.error(item.value_marks["id"], f"record id {record_id!r}: use letters, digits, '-', '_' or '.'")
                 continue
-            elif any(r.id == record_id for r in records):
+            elif record_id in taken:
                 self.error(item.value_marks["id"], f"record id {record_id!r} is used twice in {spec.path}")
                 continue
+            taken.add(record_id)
             record = Record(record_id)
             if item.get("sensitivity") is not None:
                 try:
@@ -260,9 +269,8 @@ class _Reader:
             del self.doc.tables[spec.path]
 
     @staticmethod
-    def _next_id(spec: FieldSpec, records: list[Record]) -> str:
-        taken = {r.id for r in records}
-        number = len(records) + 1
+    def _next_id(spec: FieldSpec, count: int, taken: set[str]) -> str:
+        number = count + 1
         while f"{spec.id_prefix}-{number}" in taken:
             number += 1
         return f"{spec.id_prefix}-{number}"

@@ -47,6 +47,10 @@ class FieldSpec:
     title_field: str | None = None
     placeholder: str | None = None
     source: SourcePosition | None = None
+    minimum: float | None = None
+    """Smallest allowed value of a number or integer field (inclusive), if the form sets one."""
+    maximum: float | None = None
+    """Largest allowed value of a number or integer field (inclusive), if the form sets one."""
 
     @property
     def is_table(self) -> bool:

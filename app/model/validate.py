@@ -14,7 +14,7 @@ from app.model.forms import FieldSpec, FormSet
 from app.model.paths import Address
 from app.model.sensitivity import Sensitivity
 from app.model.spans import SpanError, parse_spans
-from app.model.values import TEXT_TYPES, parse_value
+from app.model.values import TEXT_TYPES, out_of_range, parse_value
 
 
 @dataclass(frozen=True, order=True)
@@ -66,6 +66,9 @@ def check_value(spec: FieldSpec, data: object, record: Record | None,
         return str(error)
     if canonical != data or type(canonical) is not type(data):
         return f"stored as {data!r}; expected {canonical!r}"
+    outside = out_of_range(canonical, spec.minimum, spec.maximum)
+    if outside:
+        return outside
     if spec.type == "enum" and data not in spec.option_ids():
         return f"{data!r} is not one of {', '.join(spec.option_ids())}"
     if spec.type == "category" and vocabulary.categories is not None \

@@ -7,9 +7,10 @@ ValueError whose message says what was expected.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 FIELD_TYPES: tuple[str, ...] = (
@@ -23,6 +24,11 @@ _FLOP = re.compile(r"^\s*(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
 _INTEGER = re.compile(r"^\s*[+-]?\d+\s*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TRUE = {"true", "yes", "on", "1"}
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+"""Dates outside these are typing mistakes in an AI risk assessment (and years past 9999 crash date arithmetic)."""
+LARGEST_INTEGER = 10**15
+"""Whole numbers beyond this are typing mistakes; SQLite and JSON hold them exactly up to here."""
 _FALSE = {"false", "no", "off", "0"}
 
 
@@ -47,13 +53,26 @@ def parse_flop(raw: Any) -> float:
 def parse_integer(raw: Any) -> int:
     if isinstance(raw, bool):
         raise ValueError(f"expected a whole number, got {raw!r}")
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, float) and raw.is_integer():
-        return int(raw)
     if isinstance(raw, str) and _INTEGER.match(raw):
-        return int(raw)
-    raise ValueError(f"expected a whole number, got {raw!r}")
+        if len(raw.strip()) > 20:
+            raise ValueError(f"expected a whole number of at most 15 digits, got {len(raw.strip())} characters")
+        raw = int(raw)
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if not isinstance(raw, int):
+        raise ValueError(f"expected a whole number, got {_shown(raw)}")
+    value = raw
+    if abs(value) > LARGEST_INTEGER:
+        raise ValueError(f"expected a whole number of at most 15 digits, got {_shown(value)}")
+    return value
+
+
+def _shown(raw: Any) -> str:
+    """``repr`` of a value for a message, shortened: a 5,000-digit number is not repeated back."""
+    if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) >= 10**40:
+        return f"a number of {len(str(abs(raw))) if abs(raw) < 10**4000 else 'over 4,000'} digits"
+    text = repr(raw)
+    return text if len(text) <= 60 else f"{text[:57]}..."
 
 
 def parse_number(raw: Any) -> float:
@@ -74,14 +93,20 @@ def parse_number(raw: Any) -> float:
 
 
 def parse_date(raw: Any) -> date:
-    if isinstance(raw, date):
-        return raw
-    if isinstance(raw, str) and _ISO_DATE.match(raw.strip()):
-        try:
-            return date.fromisoformat(raw.strip())
-        except ValueError:
-            pass
-    raise ValueError(f"expected a date as YYYY-MM-DD, got {raw!r}")
+    value: date | None = None
+    if isinstance(raw, datetime):
+        value = None
+    elif isinstance(raw, date):
+        value = raw
+    elif isinstance(raw, str) and _ISO_DATE.match(raw.strip()):
+        with contextlib.suppress(ValueError):
+            value = date.fromisoformat(raw.strip())
+    if value is None:
+        raise ValueError(f"expected a date as YYYY-MM-DD, got {_shown(raw)}")
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(f"expected a date between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}, "
+                         f"got {value.isoformat()}")
+    return value
 
 
 def parse_boolean(raw: Any) -> bool:
@@ -129,6 +154,17 @@ def parse_value(field_type: str, raw: Any) -> Any:
     except KeyError:
         raise ValueError(f"fields of type {field_type!r} hold no single value") from None
     return parser(raw)
+
+
+def out_of_range(value: Any, minimum: float | None, maximum: float | None) -> str | None:
+    """Why a parsed number lies outside a field's range (both ends inclusive), or None."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    if minimum is not None and value < minimum:
+        return f"expected at least {minimum:g}, got {value:g}"
+    if maximum is not None and value > maximum:
+        return f"expected at most {maximum:g}, got {value:g}"
+    return None
 
 
 def format_flop(value: float) -> str:

@@ -40,7 +40,7 @@ def flag_decisions(table: FlagTable) -> tuple[FlagDecision, ...]:
 
 def export_file(path: Path, audience: str, fmt: str, output: Path) -> Exported:
     """Export an assessment file; raise ExportRefused (nothing written) or StoreError/OSError."""
-    with AssessmentFile.open(path) as assessment:
+    with AssessmentFile.open(path, "read") as assessment:  # a snapshot: works beside an editor, on read-only media
         table = FlagTable(assessment.db)
         revision = file_revision(assessment)
         flags_open: list[str] = []

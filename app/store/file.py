@@ -4,6 +4,21 @@ The file is an SQLite database with our ``application_id``. Each edit is one
 durable transaction (rollback journal, ``synchronous=FULL``): when ``apply``
 returns, the edit is on disk and the file is a single self-contained file
 again, ready to be copied onto a USB stick.
+
+A file is opened in one of three ways (``mode``):
+
+* ``edit`` — for the one program allowed to change it: takes the edit lock
+  (``app.store.lock``), refuses a read-only file or folder with the reason;
+* ``read`` — a snapshot in memory: never writes the file, needs no lock, works
+  on read-only media and beside a window that is editing the file; ``apply``
+  is refused;
+* ``unlocked`` — read-write without the lock, for library callers and tests
+  that manage access themselves.
+
+A save that fails is reported as ``SaveFailed`` with the cause in plain words.
+A caller that must not lose the person's edit (the window) passes
+``keep_unsaved=True``: the edit stays in the document, waits in ``unsaved`` and
+is written, with its history, by the next save that succeeds (``retry_save``).
 """
 
 from __future__ import annotations
@@ -11,8 +26,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, Literal
 from urllib.parse import quote
 
 from sqlite_utils import Database
@@ -37,12 +53,29 @@ from app.model.sensitivity import Sensitivity
 from app.store import codec, history
 from app.store.atomic import temp_beside
 from app.store.errors import StoreError
+from app.store.lock import EditLock, FileInUse
+from app.store.recovery import RecoveredCopy, has_journal, read_only_explanation, roll_back_in_place
 from app.store.schema import APPLICATION_ID, format_version, migrations
+from app.store.write_failure import SAVE_A_COPY, SaveFailed, classify, is_write_error, read_failure, write_problem
+
+Mode = Literal["edit", "read", "unlocked"]
+Changes = list[tuple[str, dict[str, Any]]]
 
 SUFFIX = ".rwa"
 HISTORY_FORMAT = 3
 """The first format with a history chain (migration 0003_history)."""
 _REQUIRED_TABLES = {"meta", "record", "value"}
+SCRATCH_TABLES = frozenset({"flag"})
+"""Tables a read-only snapshot may still write in memory: derived data (detector flags), recomputed at will."""
+
+
+class ReadOnlyFile(StoreError):
+    """The file cannot be (or was not) opened for editing; the message says why. Nothing was changed."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: read-only: {reason}")
+        self.path = path
+        self.reason = reason
 
 
 def _sensitivity(text: str | None) -> Sensitivity | None:
@@ -51,15 +84,38 @@ def _sensitivity(text: str | None) -> Sensitivity | None:
 
 def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     mode = "ro" if read_only else "rw"
-    conn = sqlite3.connect(f"file:{quote(str(path))}?mode={mode}", uri=True, isolation_level=None)
+    conn = sqlite3.connect(f"file:{quote(str(path))}?mode={mode}", uri=True, isolation_level=None, timeout=10)
     return conn
 
 
-def inspect_file(path: Path) -> int:
-    """Check, without writing anything, that ``path`` is an assessment we can open.
+def _check_path(path: Path) -> None:
+    if not path.exists():
+        raise StoreError(f"{path}: no such file")
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder, not an assessment file")
 
-    Returns the file's format version; raises StoreError saying what is wrong.
+
+def inspect_file(path: Path, shown_as: Path | None = None) -> int:
+    """Check that ``path`` is an assessment we can open; change nothing but a crashed save's rollback.
+
+    A rollback journal left by a program that stopped in the middle of a save is
+    replayed first when the file and folder are writable (that is what any
+    SQLite writer would do); on read-only media the file is refused with what
+    happened and how to repair it. Returns the file's format version; raises
+    StoreError saying what is wrong. ``shown_as`` names the file in messages
+    (for a temporary copy).
     """
+    shown = shown_as or path
+    _check_path(path)
+    if has_journal(path) and not roll_back_in_place(path):
+        raise ReadOnlyFile(shown, read_only_explanation(shown, write_problem(path) or "it is read-only"))
+    try:
+        return _inspect(path)
+    except StoreError as error:
+        raise StoreError(str(error).replace(str(path), str(shown), 1)) from None
+
+
+def _inspect(path: Path) -> int:
     if not path.exists():
         raise StoreError(f"{path}: no such file")
     if path.is_dir():
@@ -86,13 +142,14 @@ def inspect_file(path: Path) -> int:
                 f"{format_version()}). Update Riskwright to open it.")
         problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
         if problems != ["ok"]:
-            raise StoreError(f"{path}: the file is damaged ({problems[0]}); restore it from a copy")
+            raise StoreError(f"{path}: the file is damaged (its internal structure is broken); "
+                             f"restore it from a copy")
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if version >= 1 and not tables >= _REQUIRED_TABLES:
             raise StoreError(f"{path}: the file is damaged (tables missing); restore it from a copy")
         return int(version)
     except sqlite3.DatabaseError as error:
-        raise StoreError(f"{path}: the file is damaged ({error}); restore it from a copy") from None
+        raise StoreError(read_failure(error, path)) from None
     finally:
         if conn is not None:
             conn.close()
@@ -101,48 +158,120 @@ def inspect_file(path: Path) -> int:
 class AssessmentFile:
     """An open `.rwa` file and the document it holds."""
 
-    def __init__(self, path: Path, db: Database, document: Document) -> None:
+    def __init__(self, path: Path, db: Database, document: Document, *, read_only_reason: str | None = None,
+                 lock: EditLock | None = None) -> None:
         self.path = path
         self.db = db
         self.document = document
+        self.read_only_reason = read_only_reason
+        """Why this file is open read-only (None: it is open for editing)."""
+        self.lock = lock
+        self.unsaved: list[Changes] = []
+        """History changes of edits kept in the document whose save failed, oldest first."""
+        self.save_problem: SaveFailed | None = None
+        """Why the last save failed, while ``unsaved`` is not empty."""
+        self.outside_change_listeners: list[Callable[[], None]] = []
+        """Called after the document was re-read because another program changed the file."""
+        self._identity = _identity(path) if read_only_reason is None else None
+        self._data_version = self._read_data_version()
+        self._head = self._read_head()
+
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_reason is not None
 
     # -- opening and creating ---------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike[str]) -> AssessmentFile:
+    def open(cls, path: str | os.PathLike[str], mode: Mode = "unlocked", program: str = "Riskwright",
+             reason: str | None = None) -> AssessmentFile:
+        """Open ``path`` (see the module docstring for ``mode``).
+
+        ``edit`` raises ``ReadOnlyFile`` for a file that cannot be written and
+        ``FileInUse`` for one that another program has open for editing;
+        ``program`` is what that other program is told about us. ``reason`` is
+        kept as the read-only reason of a ``read`` snapshot.
+        """
         path = Path(path)
-        version = inspect_file(path)
-        try:
-            db = Database(_connect(path, read_only=False), execute_plugins=False)
-        except sqlite3.Error as error:
-            raise StoreError(f"{path}: cannot open for writing ({error})") from None
-        _configure(db)
-        if version < format_version():
+        if mode == "read":
+            return cls._snapshot(path, reason or "opened read-only")
+        _check_path(path)
+        lock = None
+        if mode == "edit":
+            problem = write_problem(path)
+            if problem is not None:
+                raise ReadOnlyFile(path, read_only_explanation(path, problem) if has_journal(path) else problem)
             try:
-                migrations.apply(db)
-            except sqlite3.Error as error:
-                db.close()
-                raise StoreError(f"{path}: could not upgrade from format {version} ({error}); "
-                                 f"the file was left as it was") from None
+                lock = EditLock.acquire(path, program)
+            except OSError as error:
+                raise ReadOnlyFile(path, classify(error, path).reason) from None
         try:
-            document = _read_document(db)
-        except (sqlite3.Error, ValueError, KeyError) as error:
+            version = inspect_file(path)
+            try:
+                db = Database(_connect(path, read_only=False), execute_plugins=False)
+            except sqlite3.Error as error:
+                raise ReadOnlyFile(path, classify(error, path).reason) from None
+            try:
+                document = _prepare(db, path, version, on_disk=True)
+            except BaseException:
+                db.close()
+                raise
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        return cls(path, db, document, lock=lock)
+
+    @classmethod
+    def _snapshot(cls, path: Path, reason: str) -> AssessmentFile:
+        """The file as it is now, copied into memory: read-only, no lock, nothing written to disk."""
+        _check_path(path)
+        recovered = None
+        if has_journal(path) and not roll_back_in_place(path):
+            try:
+                recovered = RecoveredCopy(path)
+            except (OSError, sqlite3.Error) as error:
+                raise StoreError(read_failure(error, path)) from None
+            reason = read_only_explanation(path, write_problem(path) or "it is read-only")
+        source = recovered.path if recovered else path
+        try:
+            version = inspect_file(source, shown_as=path)
+            memory = sqlite3.connect(":memory:", isolation_level=None)
+            disk = _connect(source, read_only=True)
+            try:
+                disk.backup(memory)
+            except sqlite3.Error as error:
+                memory.close()
+                raise StoreError(read_failure(error, path)) from None
+            finally:
+                disk.close()
+        finally:
+            if recovered is not None:
+                recovered.cleanup()
+        db = Database(memory, execute_plugins=False)
+        try:
+            document = _prepare(db, path, version, on_disk=False)
+        except BaseException:
             db.close()
-            raise StoreError(f"{path}: the file is damaged ({error}); restore it from a copy") from None
-        if version < HISTORY_FORMAT:
-            # Written before history existed: start it from the content as found.
-            with db.atomic():
-                history.record_base(db, "baseline", revision_hash(document), format=version)
-        return cls(path, db, document)
+            raise
+        memory.set_authorizer(_scratch_only)
+        return cls(path, db, document, read_only_reason=reason)
 
     @classmethod
     def create(cls, path: str | os.PathLike[str], document: Document | None = None,
-               overwrite: bool = False) -> AssessmentFile:
-        """Write a new file atomically: it appears complete or not at all."""
+               overwrite: bool = False, mode: Mode = "unlocked") -> AssessmentFile:
+        """Write a new file atomically: it appears complete or not at all.
+
+        Replacing a file that another program has open for editing is refused
+        (``FileInUse``): that program would go on saving into the replaced file.
+        """
         path = Path(path)
         if path.exists() and not overwrite:
             raise StoreError(f"{path}: already exists; choose another name or remove it first")
         if not path.parent.is_dir():
             raise StoreError(f"{path.parent}: no such folder")
+        holder = EditLock.holder(path) if path.exists() else None
+        if holder is not None:
+            raise FileInUse(path, holder, "Close it there before replacing it.")
         document = document or Document()
         temp = temp_beside(path)
         try:
@@ -160,10 +289,13 @@ class AssessmentFile:
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
-        return cls.open(path)
+        return cls.open(path, mode)
 
     def close(self) -> None:
+        """Close the file and let the next writer in. Edits in ``unsaved`` are lost: ask first."""
         self.db.close()
+        if self.lock is not None:
+            self.lock.release()
 
     def __enter__(self) -> AssessmentFile:
         return self
@@ -172,17 +304,149 @@ class AssessmentFile:
         self.close()
 
     # -- editing -----------------------------------------------------------
-    def apply(self, edit: Edit) -> Edit:
-        """Apply an edit to the document and save it; return the inverse edit."""
+    def require_writable(self) -> None:
+        """Raise ReadOnlyFile when this file is open read-only (call before any change)."""
+        if self.read_only_reason is not None:
+            raise ReadOnlyFile(self.path, f"{self.read_only_reason}; nothing was changed")
+
+    def apply(self, edit: Edit, keep_unsaved: bool = False) -> Edit:
+        """Apply an edit to the document and save it; return the inverse edit.
+
+        A failed save raises ``SaveFailed`` and leaves the document as it was,
+        unless ``keep_unsaved``: then the edit stays in the document, waits in
+        ``unsaved`` (``save_problem`` says why) and is saved by ``retry_save``
+        or the next edit; the inverse is returned as usual.
+        """
+        self.require_writable()
+        if self.unsaved and not keep_unsaved:
+            assert self.save_problem is not None
+            raise self.save_problem
+        self.follow_outside_changes()
         inverse = self.document.apply(edit)
+        if self.unsaved:
+            self.unsaved.append(history.edit_changes(edit, inverse, self.document))
+            self._save_unsaved()
+            return inverse
         try:
             with self.db.atomic():
                 self._persist(edit)
                 history.record_edit(self.db, edit, inverse, self.document)
-        except BaseException:
-            self.document.apply(inverse)
-            raise
+        except BaseException as error:
+            if not is_write_error(error):
+                self.document.apply(inverse)
+                raise
+            failure = classify(error, self.path, self._identity)
+            if not keep_unsaved:
+                self.document.apply(inverse)
+                raise failure from None
+            self.unsaved.append(history.edit_changes(edit, inverse, self.document))
+            self.save_problem = failure
+            return inverse
+        self._head = self._read_head()
         return inverse
+
+    def retry_save(self) -> bool:
+        """Try again to save the edits a failed save left in ``unsaved``; True when nothing is left unsaved."""
+        if not self.unsaved:
+            return True
+        self._save_unsaved()
+        return not self.unsaved
+
+    def _save_unsaved(self) -> None:
+        """Write the whole document and the pending history in one transaction."""
+        try:
+            with self.db.atomic():
+                if self._read_head() != self._head:
+                    self.save_problem = SaveFailed(
+                        self.path, "another program changed the file while your edits were waiting to be saved",
+                        f"{SAVE_A_COPY}, then compare the two", False, "changed on disk")
+                    return
+                _rewrite_content(self.db, self.document)
+                for changes in self.unsaved:
+                    history.append(self.db, changes)
+        except BaseException as error:
+            if not is_write_error(error):
+                raise
+            self.save_problem = classify(error, self.path, self._identity)
+            return
+        self.unsaved.clear()
+        self.save_problem = None
+        self._head = self._read_head()
+
+    # -- changes made by other programs ------------------------------------------
+    def follow_outside_changes(self) -> bool:
+        """Re-read the document if another program changed the file's content; True if it did.
+
+        One cheap ``PRAGMA data_version`` per call; the document is re-read only
+        when the history's last entry moved (every content change writes one),
+        so a helper process refreshing detector flags costs nothing here.
+        """
+        if self.read_only or self.unsaved:
+            return False
+        version = self._read_data_version()
+        if version == self._data_version:
+            return False
+        self._data_version = version
+        head = self._read_head()
+        if head == self._head:
+            return False
+        self._head = head
+        document = _read_document(self.db)
+        if document == self.document:
+            return False
+        self.document = document
+        for listener in list(self.outside_change_listeners):
+            listener()
+        return True
+
+    def _read_data_version(self) -> int:
+        try:
+            return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.Error:
+            return -1
+
+    def _read_head(self) -> tuple[int, str]:
+        try:
+            last = history.head(self.db)
+        except sqlite3.Error:
+            return (-1, "")
+        return (last.seq, last.hash)
+
+    # -- copies --------------------------------------------------------------
+    def save_copy(self, target: str | os.PathLike[str]) -> None:
+        """Write everything — history, flags, sign-offs and any unsaved edits — to a new file ``target``.
+
+        The copy appears complete or not at all; this file is left as it is.
+        """
+        target = Path(target)
+        if target.exists() and target.resolve() == self.path.resolve():
+            raise StoreError(f"{target}: is the file itself; choose another name")
+        holder = EditLock.holder(target) if target.exists() else None
+        if holder is not None:
+            raise FileInUse(target, holder, "Close it there before replacing it.")
+        if not target.parent.is_dir():
+            raise StoreError(f"{target.parent}: no such folder")
+        temp = temp_beside(target)
+        try:
+            copy = sqlite3.connect(temp, isolation_level=None)
+            try:
+                self.db.conn.backup(copy)
+                copy_db = Database(copy, execute_plugins=False)
+                _configure(copy_db)
+                if self.unsaved:
+                    with copy_db.atomic():
+                        _rewrite_content(copy_db, self.document)
+                        for changes in self.unsaved:
+                            history.append(copy_db, changes)
+            finally:
+                copy.close()
+            os.replace(temp, target)
+        except (OSError, sqlite3.Error) as error:
+            temp.unlink(missing_ok=True)
+            raise classify(error, target) from None
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
 
     def _persist(self, edit: Edit) -> None:
         if isinstance(edit, Batch):
@@ -226,17 +490,70 @@ class AssessmentFile:
 
     def replace_document(self, document: Document) -> None:
         """Overwrite everything in one transaction (used by import and tests)."""
+        self.require_writable()
         with self.db.atomic():
-            self.db.execute("DELETE FROM value")
-            self.db.execute("DELETE FROM record")
-            _write_document(self.db, document)
+            _rewrite_content(self.db, document)
             history.record_base(self.db, "replaced", revision_hash(document),
                                 previous=revision_hash(self.document))
         self.document = document
+        self._head = self._read_head()
 
     def meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return None if row is None else str(row[0])
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)
+
+
+def _prepare(db: Database, path: Path, version: int, on_disk: bool) -> Document:
+    """Configure, upgrade an older format and read the document (in memory for a snapshot)."""
+    if on_disk:
+        _configure(db)
+    if version < format_version():
+        try:
+            migrations.apply(db)
+        except sqlite3.Error as error:
+            failure = classify(error, path) if on_disk else None
+            raise StoreError(f"{path}: could not upgrade from format {version} "
+                             f"({failure.reason if failure else 'the file is damaged'}); "
+                             f"the file was left as it was") from None
+    try:
+        document = _read_document(db)
+    except (ValueError, KeyError) as error:
+        raise StoreError(f"{path}: the file is damaged ({error}); restore it from a copy") from None
+    except sqlite3.Error as error:
+        raise StoreError(read_failure(error, path)) from None
+    if version < HISTORY_FORMAT:
+        # Written before history existed: start it from the content as found.
+        with db.atomic():
+            history.record_base(db, "baseline", revision_hash(document), format=version)
+    return document
+
+
+_WRITES = {sqlite3.SQLITE_INSERT, sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE}
+
+
+def _scratch_only(action: int, table: str | None, *_rest: Any) -> int:
+    """Authorizer of a read-only snapshot: only derived data may change, and only in memory.
+
+    So nothing can pretend to have saved a change (a sign-off, a flag decision)
+    into a file that was opened read-only.
+    """
+    if action in _WRITES and table not in SCRATCH_TABLES:
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+def _rewrite_content(db: Database, document: Document) -> None:
+    db.execute("DELETE FROM value")
+    db.execute("DELETE FROM record")
+    _write_document(db, document)
 
 
 def _configure(db: Database) -> None:
