@@ -9,4 +9,4 @@ class ExportRefused(Exception):
     def __init__(self, message: str, reason: str) -> None:
         super().__init__(message)
         self.reason = reason
-        """``flags``, ``leak``, ``filter`` or ``unavailable``."""
+        """``flags``, ``leak``, ``filter``, ``verify`` (the file does not verify) or ``unavailable``."""

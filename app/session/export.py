@@ -7,6 +7,11 @@ gate for a wider audience — computed from the document in memory, with the
 dismissals recorded in the file — and the internal redaction log, and calls
 ``app.export.pipeline.write_report``. The CLI and the window's export worker
 both come through here.
+
+A wider-audience edition is made only from a file that verifies
+(``app.store.verification``): content changed behind the history's back, a
+flag dismissal added with an SQLite tool or a planted trigger would otherwise
+reach a public report unnoticed.
 """
 
 from __future__ import annotations
@@ -14,11 +19,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.export.build import Revision
+from app.export.errors import ExportRefused
 from app.export.pipeline import Exported, write_report
 from app.export.redaction_log import FlagDecision
 from app.session.flags import gate
 from app.store import AssessmentFile
 from app.store.flags import FlagTable
+from app.store.verification import verify
 
 
 def file_revision(assessment: AssessmentFile) -> Revision:
@@ -38,6 +45,17 @@ def flag_decisions(table: FlagTable) -> tuple[FlagDecision, ...]:
                  for r in table.resolutions())
 
 
+def refuse_unless_verified(assessment: AssessmentFile, audience: str) -> None:
+    """Raise ExportRefused when the file does not verify; the problems are not printed (they may quote values)."""
+    verdict = verify(assessment.db, assessment.document)
+    if not verdict.intact:
+        count = len(verdict.problems)
+        raise ExportRefused(
+            f"refused: {assessment.path.name} does not verify ({count} problem{'s' if count != 1 else ''}: it was "
+            f"changed outside Riskwright); no {audience} edition is made from it, nothing was written. "
+            f"`riskwright verify {assessment.path.name}` names what changed.", "verify")
+
+
 def export_file(path: Path, audience: str, fmt: str, output: Path) -> Exported:
     """Export an assessment file; raise ExportRefused (nothing written) or StoreError/OSError."""
     with AssessmentFile.open(path, "read") as assessment:  # a snapshot: works beside an editor, on read-only media
@@ -49,6 +67,7 @@ def export_file(path: Path, audience: str, fmt: str, output: Path) -> Exported:
         if audience == "internal":
             decisions = flag_decisions(table)
         else:
+            refuse_unless_verified(assessment, audience)
             flag_gate = gate(assessment.document, table, audience)
             flags_open, dismissed = list(flag_gate.open), set(flag_gate.dismissed)
         return write_report(assessment.document, audience, fmt, output, flags_open=flags_open,

@@ -12,6 +12,7 @@ is chained into the history in the same transaction.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -151,6 +152,11 @@ class FlagTable:
                                " FROM flag_dismissal ORDER BY field, record_id, detector, normalised").fetchall()
         return [Dismissal(*row) for row in rows]
 
+    def trusted_dismissals(self) -> list[Dismissal]:
+        """The dismissals an export may rely on: those bound to a decision in the history."""
+        unbound = check_decisions(self.db, event_bodies(self.db)).unbound
+        return [d for d in self.dismissals() if d.key not in unbound]
+
     def dismissed_matches(self) -> set[tuple[str, str]]:
         """(detector, normalised match) of every dismissal, for the output leak scan."""
         return {(d.detector, d.normalised) for d in self.dismissals()}
@@ -181,4 +187,93 @@ class FlagTable:
              detail, _now(), who])
         history.record_event(self.db, f"flag_{action}", Address(flag.field, flag.record_id or None),
                              {"flag": flag.id, "detector": flag.detector, "category": flag.category,
-                              "detail": detail}, who)
+                              "detail": detail, "normalised": flag.normalised}, who)
+
+
+# -- decisions bound to the history ------------------------------------------------
+_ACTIONS = ("redact", "dismiss")
+
+
+@dataclass
+class DecisionCheck:
+    """How the flag log and the dismissals stand against the history (``verify`` and the export gate)."""
+
+    problems: list[str]
+    unbound: set[tuple[str, str, str, str]]
+    """Dismissal keys with no decision in the history behind them: an export must not rely on them."""
+
+
+def _event_key(body: dict[str, object]) -> tuple[object, ...] | None:
+    event = body.get("event")
+    if body.get("kind") != "event" or not isinstance(event, str) or event not in {f"flag_{a}" for a in _ACTIONS}:
+        return None
+    detail = _detail(body)
+    return (event[5:], str(body.get("address") or ""), detail.get("flag"), detail.get("detector"),
+            detail.get("category"), detail.get("detail"))
+
+
+def check_decisions(db: Database, bodies: Iterable[dict[str, object]]) -> DecisionCheck:
+    """Bind every flag decision and dismissal in the file to an entry of the (chained) history.
+
+    A decision is recorded three times in one transaction: a ``flag_resolution``
+    row, a ``flag_<action>`` history event, and for a dismissal the
+    ``flag_dismissal`` row the gate reads. Only the history is chained, so a
+    row added with any SQLite tool has no event behind it: each resolution
+    must consume an event of its own (same action, address, flag, detector,
+    category, detail, person and — for events written since the binding was
+    introduced — normalised match), and each dismissal must be the latest
+    bound "dismiss" decision for its key, with the same reason.
+    """
+    waiting: dict[tuple[object, ...], list[tuple[int, dict[str, object]]]] = {}
+    for body in bodies:
+        key = _event_key(body)
+        if key is not None:
+            waiting.setdefault(key, []).append((int(str(body.get("seq", 0))), body))
+    problems: list[str] = []
+    latest: dict[tuple[str, str, str, str], str] = {}
+    who_column = "who" if "who" in db["flag_resolution"].columns_dict else "''"  # format 3 did not record it
+    rows = db.execute(f"SELECT seq, flag_id, field, record_id, detector, category, normalised, action, detail,"
+                      f" {who_column} FROM flag_resolution ORDER BY seq").fetchall()
+    for seq, flag_id, field, record_id, detector, category, normalised, action, detail, who in rows:
+        address = str(Address(field, record_id or None))
+        candidates = waiting.get((action, address, flag_id, detector, category, detail), [])
+        match = next((i for i, (_, body) in enumerate(candidates)
+                      if (not who or body.get("who") == who)
+                      and _detail(body).get("normalised", normalised) == normalised), None)
+        if match is None:
+            problems.append(f"flag decision #{seq} ({action} {flag_id} at {address}) has no history entry behind "
+                            f"it: it was added outside Riskwright")
+            continue
+        candidates.pop(match)
+        if action == "dismiss":
+            latest[(field, record_id, detector, normalised)] = detail
+    for candidates in waiting.values():
+        for entry_seq, body in candidates:
+            problems.append(f"history entry #{entry_seq} records a flag decision ({body.get('event')} at "
+                            f"{body.get('address')}) that is missing from the flag log (deleted)")
+    unbound: set[tuple[str, str, str, str]] = set()
+    for dismissal in FlagTable(db).dismissals():
+        if latest.get(dismissal.key) != dismissal.reason:
+            unbound.add(dismissal.key)
+            problems.append(f"the dismissal of {dismissal.detector} at "
+                            f"{Address(dismissal.field, dismissal.record_id or None)} has no decision in the "
+                            f"history behind it: it was added or changed outside Riskwright")
+    return DecisionCheck(problems, unbound)
+
+
+def _detail(body: dict[str, object]) -> dict[str, object]:
+    detail = body.get("detail")
+    return detail if isinstance(detail, dict) else {}
+
+
+def event_bodies(db: Database) -> list[dict[str, object]]:
+    """Bodies of the history's event entries (flag decisions among them), oldest first."""
+    found = []
+    for (text,) in db.execute("SELECT body FROM history WHERE kind = 'event' ORDER BY seq"):
+        try:
+            body = json.loads(text)
+        except (TypeError, ValueError):
+            continue
+        if isinstance(body, dict):
+            found.append(body)
+    return found

@@ -87,7 +87,7 @@ class Entry:
     @property
     def location(self) -> tuple[str | None, str | None]:
         """(field path or table path, record id) the entry is about, for filtering."""
-        return _location(self.body)
+        return body_location(self.body)
 
     @property
     def address(self) -> str | None:
@@ -105,7 +105,7 @@ class Entry:
         return describe(self.body)
 
 
-def _location(body: Mapping[str, Any]) -> tuple[str | None, str | None]:
+def body_location(body: Mapping[str, Any]) -> tuple[str | None, str | None]:
     if "address" in body and body["address"]:
         address = Address.parse(str(body["address"]))
         return address.field, address.record
@@ -165,7 +165,7 @@ def append(db: Database, changes: Iterable[tuple[str, dict[str, Any]]], who: str
             body = {**details, "seq": seq, "at": at, "who": who, "revision": number, "kind": kind}
             text = canonical_json(body)
             digest = chain_hash(prev, text)
-            field, record_id = _location(body)
+            field, record_id = body_location(body)
             db.execute(
                 "INSERT INTO history (seq, prev, hash, body, at, who, revision, kind, field, record_id) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -10,6 +10,7 @@ Each migration runs in one transaction with its bookkeeping (sqlite-utils
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -17,6 +18,7 @@ from sqlite_utils.migrations import Migrations
 APPLICATION_ID = 0x52574131  # "RWA1"
 migrations = Migrations("riskwright")
 _registered: list[str] = []
+_steps: list[Callable[[Database], None]] = []
 
 
 def migration(name: str) -> Callable[[Callable[[Database], None]], Callable[[Database], None]]:
@@ -30,6 +32,7 @@ def migration(name: str) -> Callable[[Callable[[Database], None]], Callable[[Dat
             db.execute(f"PRAGMA user_version = {version}")
         run.__name__ = name
         migrations(name=name)(run)
+        _steps.append(step)
         return step
     return register
 
@@ -37,6 +40,27 @@ def migration(name: str) -> Callable[[Callable[[Database], None]], Callable[[Dat
 def format_version() -> int:
     """The format this build writes: one per registered migration."""
     return len(_registered)
+
+
+BOOKKEEPING = (Migrations.migrations_table, "sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4")
+"""Tables (and their indexes) that sqlite-utils and SQLite keep for themselves; their SQL is theirs."""
+
+
+@cache
+def expected_objects(version: int) -> dict[tuple[str, str], str | None]:
+    """``(type, name) -> SQL`` of every schema object a file of format ``version`` holds.
+
+    Computed by replaying the first ``version`` migrations in memory, so a
+    table, view, trigger or index found in a file but not here was planted
+    (``app.store.verification``).
+    """
+    db = Database(memory=True)
+    for step in _steps[:version]:
+        step(db)
+    found = {(str(kind), str(name)): sql for kind, name, sql in
+             db.execute("SELECT type, name, sql FROM sqlite_master")}
+    db.close()
+    return found
 
 
 def _statements(db: Database, script: str) -> None:

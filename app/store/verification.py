@@ -1,6 +1,6 @@
 """``verify``: is this assessment what its history and its signatures say it is?
 
-Four independent checks, each naming the first place it fails:
+Six independent checks, each naming the first place it fails:
 
 1. the chain: every entry's hash covers the previous hash and its own body, and
    the sequence has no gaps (an edited, deleted, inserted or reordered entry
@@ -14,7 +14,17 @@ Four independent checks, each naming the first place it fails:
    arrive, at each sign-off and at creation, at exactly the content whose hash
    was recorded there — so content changed behind the history's back (say, with
    the ``sqlite3`` shell) is found, and named field by field against the
-   signed snapshot.
+   signed snapshot;
+5. the flag decisions: every redaction and dismissal in the flag tables is
+   bound to a history entry (``app.store.flags.check_decisions``), so a
+   dismissal added with the ``sqlite3`` shell — which would let a flagged
+   passage into a public export — is found;
+6. the schema: the file holds exactly the tables, indexes, views and
+   triggers its format's migrations create; a planted trigger or table is
+   named.
+
+The history rows' copied columns (``at``, ``who``, ``revision``, ``kind``,
+``field``, ``record_id``) must agree with the chained body.
 
 Opens the file read-only: verifying never changes it.
 """
@@ -34,10 +44,12 @@ from app.model.document import Document
 from app.store import history, revision
 from app.store.errors import StoreError
 from app.model.changes import BASE_KINDS, CONTENT_KINDS, ReplayError, diff_documents, undo_entry
+from app.store.flags import check_decisions
 from app.store.history import GENESIS
+from app.store.schema import BOOKKEEPING, expected_objects
 from app.store.signatures import SignOff, signoff_from_entry
 
-_COLUMNS = ("at", "who", "revision", "kind")
+_COLUMNS = ("at", "who", "revision", "kind", "field", "record_id")
 
 
 @dataclass
@@ -95,21 +107,43 @@ def verify(db: Database, document: Document) -> Verdict:
         return verdict
     recomputed = _check_chain(rows, verdict)
     _check_signoffs(db, rows, recomputed, verdict)
-    _check_content(db, rows, document.copy(), verdict)
+    _check_content(db, rows, document, verdict)
+    verdict.problems.extend(check_decisions(db, [row.body for row in rows if row.body is not None]).problems)
+    _check_schema(db, verdict)
     return verdict
+
+
+def _check_schema(db: Database, verdict: Verdict) -> None:
+    """Name every table, index, view or trigger the file's format does not create, or whose SQL changed."""
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    expected = expected_objects(version)
+    found = db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall()
+    present = set()
+    for kind, name, table, sql in found:
+        present.add((kind, name))
+        if kind in ("table", "index") and (table in BOOKKEEPING or name in BOOKKEEPING):
+            continue
+        if (kind, name) not in expected:
+            verdict.problems.append(f"the file holds a {kind} {name!r} that Riskwright never creates "
+                                    f"(planted: a {kind} can change or hide what the file says)")
+        elif expected[(kind, name)] != sql:
+            verdict.problems.append(f"the {kind} {name!r} was altered outside Riskwright")
+    for kind, name in sorted(set(expected) - present):
+        verdict.problems.append(f"the {kind} {name!r} is missing from the file (deleted)")
 
 
 def _read_rows(db: Database) -> list[_Row]:
     rows = []
-    for seq, prev, digest, text, at, who, number, kind in db.execute(
-            "SELECT seq, prev, hash, body, at, who, revision, kind FROM history ORDER BY seq"):
+    for seq, prev, digest, text, at, who, number, kind, field_path, record_id in db.execute(
+            "SELECT seq, prev, hash, body, at, who, revision, kind, field, record_id FROM history ORDER BY seq"):
         try:
             body = json.loads(text)
             body = body if isinstance(body, dict) else None
         except (TypeError, ValueError):
             body = None
         rows.append(_Row(int(seq), str(prev), str(digest), str(text),
-                         {"at": at, "who": who, "revision": number, "kind": kind}, body))
+                         {"at": at, "who": who, "revision": number, "kind": kind, "field": field_path,
+                          "record_id": record_id}, body))
     return rows
 
 
@@ -130,11 +164,13 @@ def _check_chain(rows: list[_Row], verdict: Verdict) -> dict[int, str]:
         elif row.body is None or canonical_json(row.body) != row.text or row.body.get("seq") != row.seq:
             verdict.problems.append(f"entry #{row.seq} is not a well-formed entry for its place in the history")
         else:
+            location = history.body_location(row.body)
+            stated = {**row.body, "field": location[0], "record_id": location[1]}
             for column in _COLUMNS:
-                if row.columns[column] != row.body.get(column):
+                if row.columns[column] != stated.get(column):
                     verdict.problems.append(
                         f"entry #{row.seq}: its {column} column says {row.columns[column]!r} but the entry "
-                        f"itself says {row.body.get(column)!r} (altered)")
+                        f"itself says {stated.get(column)!r} (altered)")
                     break
         recomputed[row.seq] = history.chain_hash(recomputed.get(row.seq - 1, row.prev), row.text)
         expected_seq, previous = row.seq + 1, row.hash
@@ -195,8 +231,13 @@ def _check_signoffs(db: Database, rows: list[_Row], recomputed: dict[int, str], 
         verdict.problems.append(f"revision {number} is marked as signed but has no valid sign-off")
 
 
-def _check_content(db: Database, rows: list[_Row], document: Document, verdict: Verdict) -> None:
-    """Replay backwards from the current content; compare at every recorded hash."""
+def _check_content(db: Database, rows: list[_Row], current: Document, verdict: Verdict) -> None:
+    """Replay backwards from the current content; compare at every recorded hash.
+
+    ``current`` is copied only once an entry has to be undone (a deep copy of a
+    large assessment costs more than the rest of the check).
+    """
+    document: Document | None = None
     digest: str | None = None
     for row in reversed(rows):
         body = row.body
@@ -204,6 +245,7 @@ def _check_content(db: Database, rows: list[_Row], document: Document, verdict: 
             return
         kind = body.get("kind")
         if kind in CONTENT_KINDS:
+            document = document or current.copy()
             try:
                 undo_entry(document, body)
             except (ReplayError, KeyError, IndexError, TypeError, ValueError) as error:
@@ -213,9 +255,9 @@ def _check_content(db: Database, rows: list[_Row], document: Document, verdict: 
             digest = None
         elif kind == "signoff" or kind in BASE_KINDS:
             expected = body.get("revision_hash") if kind == "signoff" else body.get("content")
-            digest = digest or revision_hash(document)
+            digest = digest or revision_hash(document or current)
             if digest != expected:
-                verdict.problems.append(_content_problem(db, row.seq, body, document))
+                verdict.problems.append(_content_problem(db, row.seq, body, document or current))
                 return
             verdict.checkpoints += 1
             if kind in BASE_KINDS:
