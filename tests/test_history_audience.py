@@ -14,7 +14,7 @@ import pytest
 
 from app.cli import main
 from app.model import (
-    Address, InsertRecord, Record, RemoveRecord, Sensitivity, SetRecordSensitivity, SetSensitivity, SetValue,
+    Address, InsertRecord, MoveRecord, Record, RemoveRecord, Sensitivity, SetRecordSensitivity, SetSensitivity, SetValue,
     Value,
 )
 from app.store import AssessmentFile, history
@@ -25,7 +25,9 @@ RAISED = "CANARY-raised-later-19bd"
 FLOP = 7.123456e25
 RECORD = "CANARY-hazardous-record-c0de"
 FLAG = "CANARY-flag-detail-5e5e"
-CANARIES = (TYPED, RAISED, "7.123456e+25", RECORD, FLAG)
+RECORD_ID = "ckpt-CANARY-id-4b1d"
+"""Issue #11 case 3: the id of a withheld record was printed in addresses and summaries."""
+CANARIES = (TYPED, RAISED, "7.123456e+25", RECORD, FLAG, RECORD_ID)
 SCOPE = Address.parse("header.scope")
 
 
@@ -44,10 +46,14 @@ def planted(example_file, tmp_path, monkeypatch):
         apply(SetValue(Address.parse("pre_training.planned_compute_flop"), FLOP))
         # A record that is hazardous as a whole, then removed.
         apply(InsertRecord("training.checkpoints", 0,
-                           Record("ckpt-99", {"notes": Value(RECORD), "date": Value(date(2025, 3, 1))})))
-        apply(SetRecordSensitivity("training.checkpoints", "ckpt-99", Sensitivity.HAZARDOUS, None))
+                           Record(RECORD_ID, {"notes": Value(RECORD), "date": Value(date(2025, 3, 1))})))
+        apply(MoveRecord("training.checkpoints", RECORD_ID, 1))
+        apply(SetValue(Address("training.checkpoints[].date", RECORD_ID), date(2025, 3, 2)))
+        with assessment.db.atomic():
+            history.record_event(assessment.db, "note_added", Address("training.checkpoints[].notes", RECORD_ID))
+        apply(SetRecordSensitivity("training.checkpoints", RECORD_ID, Sensitivity.HAZARDOUS, None))
         sign_off(assessment, "assessor", "Ada Lovelace", load_or_create_key(tmp_path / "ada.pem"))
-        apply(RemoveRecord("training.checkpoints", "ckpt-99"))
+        apply(RemoveRecord("training.checkpoints", RECORD_ID))
         apply(SetValue(Address.parse("header.started"), date(2024, 12, 1)))
         with assessment.db.atomic():
             history.record_event(assessment.db, "flag_dismissed", SCOPE, {"matched": FLAG, "reason": FLAG})
@@ -103,7 +109,9 @@ def test_what_the_public_still_learns(planted, capsys):
     assert version[-1]["after"]["sensitivity"] == "hazardous"  # the level change is visible, the value not
     assert "changed (the detail is withheld" in version[0]["summary"]
     removed = by_kind["record_removed"][0]
-    assert removed["record"]["id"].startswith("withheld")
+    assert removed["record"]["id"] == "[redacted: hazardous record]"
+    moved = by_kind["record_moved"][0]
+    assert moved["record_id"] == "[redacted: hazardous record]" and moved["summary"].startswith("moved record [red")
     assert by_kind["event"][0]["detail"] == {}
     assert by_kind["signoff"][0]["role"] == "assessor" and by_kind["signoff"][0]["name"].startswith("[redacted")
 
@@ -130,7 +138,7 @@ def test_comparing_revisions_for_an_audience_withholds_the_same(planted, capsys,
     assert main(["diff", str(planted), "1", "current", "--format", "json", "--audience", audience]) == 1
     out = capsys.readouterr().out
     report = json.loads(out)
-    for canary in CANARIES if audience == "public" else (TYPED, RAISED, RECORD, FLAG):
+    for canary in CANARIES if audience == "public" else (TYPED, RAISED, RECORD, FLAG, RECORD_ID):
         assert canary not in out, canary
     addresses = {change["address"] for change in report["changes"]}
     assert "header.started" in addresses

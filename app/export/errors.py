@@ -9,4 +9,5 @@ class ExportRefused(Exception):
     def __init__(self, message: str, reason: str) -> None:
         super().__init__(message)
         self.reason = reason
-        """``flags``, ``leak``, ``filter``, ``verify`` (the file does not verify) or ``unavailable``."""
+        """``flags``, ``leak``, ``filter``, ``verify`` (the file does not verify),
+        ``damaged`` (a value not of its field's type) or ``unavailable``."""

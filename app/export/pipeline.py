@@ -27,6 +27,7 @@ from app.export.report import Report
 from app.model.outputs import AUDIENCES as AUDIENCE_IDS
 from app.model.document import Document
 from app.model.canonical import revision_hash
+from app.model.damage import damage_message, damaged_addresses
 from app.model.forms import FormSet
 from app.export.staging import staged_write
 
@@ -69,6 +70,9 @@ def _prepare(doc: Document, audience: str, *, forms: FormSet | None = None, layo
     if audience not in AUDIENCES:
         raise ValueError(f"unknown audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
     forms = forms or load_forms()
+    damaged = damaged_addresses(doc, forms)
+    if damaged:  # a damaged value must not reach a renderer, whose error would quote it
+        raise ExportRefused(f"refused: {damage_message(damaged)}; nothing was written", "damaged")
     layout = layout or load_layout()
     styles = styles or load_styles()
     revision = revision or revision_of(doc)

@@ -2,13 +2,21 @@
 
 Markup that looks like a span tag but is not exactly right (unclosed, nested,
 unknown domain, odd spelling) is an error, never plain text: a typo must not
-let a hazardous passage reach a public report.
+let a hazardous passage reach a public report. "Looks like" is judged on a
+skeleton of the text — invisible format characters (soft hyphen, zero-width
+space) dropped, compatibility forms folded (fullwidth, mathematical letters),
+accents stripped, case folded and look-alike letters from other scripts mapped
+to the Latin letters of the tag — so ``[[hazardous:bio]]``, ``[[hazard_bio]]``,
+``[hazard:bio]``, ``[[haz\u00adard:bio]]`` or a Cyrillic ``а`` in "hazard" are
+errors too, not prose that happens to contain brackets.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.model.sensitivity import HAZARD_DOMAINS
 
@@ -18,6 +26,32 @@ CLOSE_TAG = "[[/hazard]]"
 _STRICT = re.compile(r"\[\[hazard:([a-z]+)\]\]|\[\[/hazard\]\]")
 # Anything a person might have meant as a tag: "[[ Hazard : bio ]]", "[[/HAZARD]]", "[[hazard]]".
 _LOOSE = re.compile(r"\[\[\s*/?\s*hazard\b[^\]]*\]?\]?", re.IGNORECASE)
+# The same on the skeleton (see ``_skeleton``): a double bracket before any word starting "hazard", or a
+# single bracket (or brace, angle bracket) around "hazard…" and at most one more word, closed at once.
+_OPENERS = "[{<\uff3b\uff5b\uff1c\u27e6\u301a\u3010\u3014\u2045"
+_NEAR = re.compile(
+    r"(?:\[\[+|\{\{+|<<+)\s*/?\s*hazard[^\]}>\n]*[\]}>]{0,2}"
+    r"|[\[{<]\s*/?\s*hazard\w*(?:\s*[:_\-=.]?\s*\w+)?\s*[\]}>]")
+_WORD = re.compile("hazard")
+_OPENING = re.compile(r"(?:\[\[+|\{\{+|<<+|[\[{<])\s*/?\s*$")
+_LOOKALIKES = {
+    # Characters that UTS #39 (schemas/detectors/confusables.json) maps to a letter of "hazard", to ":"
+    # or to "/"; the model imports nothing, so they are listed here, and a test keeps the list in step.
+    "h": "\u029c\u0397\u041d\u04bb\u0570\u13bb\u13c2\u157c\u2c8e\ua4e7\U000102cf\U0001d6ae\U0001d6e8"
+         "\U0001d722\U0001d75c\U0001d796",
+    "a": "\u0251\u0391\u03b1\u0410\u0430\u13aa\u15c5\u1d00\u237a\ua4ee\U000102a0\U00016f40\U0001d6a8"
+         "\U0001d6c2\U0001d6e2\U0001d6fc\U0001d71c\U0001d736\U0001d756\U0001d770\U0001d790\U0001d7aa",
+    "z": "\u0396\u13c3\u1d22\ua4dc\uab93\U000102f5\U000118a9\U000118c4\U000118e5\U0001d6ad\U0001d6e7"
+         "\U0001d721\U0001d75b\U0001d795",
+    "r": "\u01a6\u0280\u0433\u13a1\u13d2\u1587\u1d26\u2c85\ua4e3\uab47\uab48\uab81\U000104b4\U00016f35"
+         "\U0001d216",
+    "d": "\u0501\u13a0\u13e7\u146f\u15de\u15ea\u1d05\ua4d2\ua4d3",
+    ":": "\u02d0\u02f8\u0589\u05c3\u0703\u0704\u0903\u0a83\u16ec\u1803\u1809\u205a\u2236\ua4fd\ua789\ufe30",
+    "/": "\u1735\u2041\u2044\u2215\u2571\u27cb\u29f8\u2cc6\u2f03\u3033\u30ce\u31d3\u4e3f\U0001d23a",
+    "[": "\u27e6\u301a\u3010\u3014\u2045",
+    "]": "\u27e7\u301b\u3011\u3015\u2046",
+}
+_FOLD = {char: target for target, chars in _LOOKALIKES.items() for char in chars}
 
 
 class SpanError(ValueError):
@@ -38,9 +72,65 @@ class Segment:
     """Offset of the segment's text (after any opening tag) in the marked-up source."""
 
 
+def _skeleton(text: str) -> tuple[str, list[int]]:
+    """The text as it looks (see the module docstring), and the offset in ``text`` of each of its characters."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        if unicodedata.category(char) == "Cf":
+            continue
+        folded = _FOLD.get(char)
+        if folded is None:
+            decomposed = unicodedata.normalize("NFKD", char)
+            folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+            folded = "".join(_FOLD.get(c, c) for c in folded)
+        chars.append(folded)
+        origin.extend([index] * len(folded))
+    return "".join(chars), origin
+
+
+def _near_misses(text: str) -> list[tuple[int, int]]:
+    """(start, end) in ``text`` of everything that looks like a span tag."""
+    if text.isascii():  # the skeleton of ASCII text is its lower case, offsets unchanged
+        return _tags(text.lower())
+    if not any(opener in text for opener in _OPENERS):
+        return []
+    view, origin = _skeleton(text)
+    return [(origin[start], origin[end - 1] + 1) for start, end in _tags(view)]
+
+
+def _tags(view: str) -> list[tuple[int, int]]:
+    # Anchored on the word (a literal search is fast) rather than trying the pattern at every offset.
+    found: list[tuple[int, int]] = []
+    for word in _WORD.finditer(view):
+        low = max(0, word.start() - 8)
+        opener = _OPENING.search(view, low, word.start())
+        if opener is not None:
+            tag = _NEAR.match(view, opener.start())
+            if tag is not None and (not found or tag.start() >= found[-1][1]):
+                found.append(tag.span())
+    return found
+
+
 def parse_spans(text: str) -> list[Segment]:
     """Split marked-up text into plain and hazardous segments, or raise SpanError."""
+    return list(_parse(text))
+
+
+@lru_cache(maxsize=8192)
+def _parse(text: str) -> tuple[Segment, ...]:
+    # An export parses the same texts several times (filter, flags, checks, writers); segments are frozen.
     strict = {m.start(): m for m in _STRICT.finditer(text)}
+    for start, end in _near_misses(text):
+        hit = strict.get(start)
+        if hit is None or hit.end() != end:
+            tag = text[start:end]
+            disguised = _NEAR.fullmatch(tag.lower()) is None
+            raise SpanError(
+                f"malformed span tag {tag!r} at offset {start}"
+                + (" (it holds invisible or look-alike characters)" if disguised else "")
+                + f"; write [[hazard:DOMAIN]]…[[/hazard]] exactly, DOMAIN one of {', '.join(HAZARD_DOMAINS)}, "
+                f"or remove the brackets if no passage is meant", start)
     for loose in _LOOSE.finditer(text):
         hit = strict.get(loose.start())
         if hit is None or hit.end() != loose.end():
@@ -76,11 +166,12 @@ def parse_spans(text: str) -> list[Segment]:
         raise SpanError(f"hazard span opened at offset {open_at} is never closed", open_at)
     if cursor < len(text):
         segments.append(Segment(text[cursor:], None, cursor))
-    return segments
+    return tuple(segments)
 
 
 def has_span_markup(text: str) -> bool:
-    return _LOOSE.search(text) is not None
+    """Whether the text holds span markup, valid or not (near misses count: they must be refused)."""
+    return _LOOSE.search(text) is not None or bool(_near_misses(text))
 
 
 def plain_text(text: str) -> str:

@@ -17,6 +17,10 @@ fails closed where the filter cannot vouch for a value:
 * People's names follow the sensitivity of ``header.assessors``; free-text
   reasons, flag details and entry hashes (a hash over a short withheld value
   could be reversed by guessing) are left out.
+* A record id is as sensitive as the most sensitive its record has ever been
+  (in any entry, or now): where the audience may not see that, every address,
+  summary and record view names the record by the placeholder instead — the
+  id is often the most telling part of a withheld record.
 * A history that does not replay over the content (tampering) or span
   markup the filter refuses produces nothing at all.
 """
@@ -24,7 +28,7 @@ fails closed where the filter cannot vouch for a value:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.model.canonical import record_form, record_from_form, value_form, value_from_form
@@ -57,9 +61,30 @@ class _Context:
     clearance: Sensitivity
     current: Document
     names_visible: bool
+    record_peaks: dict[tuple[str, str], Sensitivity] = field(default_factory=dict)
+    """The highest sensitivity each record has had, anywhere in the history or now."""
 
     def names(self, name: str) -> str:
         return name if self.names_visible else self.audiences.value(Sensitivity.INTERNAL)
+
+    def record_id(self, table: str, record_id: str) -> str:
+        """The id, or the record placeholder when the audience may not see the record at some point."""
+        peak = self.record_peaks.get((table, record_id), Sensitivity.HAZARDOUS)  # unknown: fail closed
+        return record_id if peak <= self.clearance else self.audiences.record(peak)
+
+    def address(self, text: str) -> str:
+        address = Address.parse(text)
+        if address.record is None:
+            return text
+        return str(Address(address.field, self.record_id(address.table or "", address.record)))
+
+    def table_level(self, table: str, sensitivity: object, reason: object) -> Sensitivity:
+        if not self.forms.has_field(table):
+            return Sensitivity.HAZARDOUS
+        level = sensitivity if sensitivity is None or isinstance(sensitivity, Sensitivity) \
+            else Sensitivity(str(sensitivity))
+        return effective_sensitivity(self.forms.field(table).sensitivity, level,
+                                     None if reason is None else str(reason))
 
 
 def _context(document: Document, audience: str, forms: FormSet) -> _Context:
@@ -82,6 +107,7 @@ def history_for_audience(bodies: Sequence[Mapping[str, Any]], document: Document
     still needs every entry.
     """
     context = _context(document, audience, forms)
+    context.record_peaks = _record_peaks(bodies, document, context)
     state: Document | None = document.copy()
     shown: list[dict[str, Any]] = []
     for body in reversed(bodies):
@@ -105,6 +131,30 @@ def history_for_audience(bodies: Sequence[Mapping[str, Any]], document: Document
     return shown
 
 
+def _record_peaks(bodies: Sequence[Mapping[str, Any]], document: Document, context: _Context
+                  ) -> dict[tuple[str, str], Sensitivity]:
+    """Every record's highest effective sensitivity: now, and in every record form or level the history holds."""
+    peaks: dict[tuple[str, str], Sensitivity] = {}
+
+    def note(table: str, record_id: str, level: Sensitivity) -> None:
+        key = (table, record_id)
+        peaks[key] = max(level, peaks.get(key, Sensitivity.PUBLIC))
+    for table, records in document.tables.items():
+        for record in records:
+            note(table, record.id, context.table_level(table, record.sensitivity, record.sensitivity_reason))
+    for body in bodies:
+        kind = body.get("kind")
+        if kind in ("record_added", "record_removed"):
+            form = body["record"]
+            note(str(body["table"]), str(form["id"]),
+                 context.table_level(str(body["table"]), form.get("sensitivity"), form.get("reason")))
+        elif kind == "record_sensitivity":
+            for side in (body["before"], body["after"]):
+                note(str(body["table"]), str(body["record_id"]),
+                     context.table_level(str(body["table"]), side.get("sensitivity"), side.get("reason")))
+    return peaks
+
+
 _UNKNOWN = Record("unknown", {}, Sensitivity.HAZARDOUS)
 """Stands in for a record whose state is unknown (before a replacement)."""
 
@@ -122,21 +172,20 @@ def _entry_view(body: Mapping[str, Any], state: Document | None, context: _Conte
     if kind == "value":
         address = Address.parse(str(body["address"]))
         record = None if address.record is None else _find(state, address.table or "", address.record)
-        view["address"] = body["address"]
+        view["address"] = context.address(str(body["address"]))
         view["before"] = _value_view(address, body["before"], record, context)
         view["after"] = _value_view(address, body["after"], record, context)
         if view["before"] == view["after"]:
             view["detail_withheld"] = True
     elif kind in ("record_added", "record_removed"):
-        view.update(table=body["table"], index=body["index"],
-                    record=_record_view(body["table"], body["record"], context))
+        shown = _record_view(body["table"], body["record"], context)
+        shown["id"] = context.record_id(str(body["table"]), str(body["record"]["id"]))
+        view.update(table=body["table"], index=body["index"], record=shown)
     elif kind == "record_moved":
-        record = _find(state, body["table"], body["record_id"])
-        shown = None if record is None else _record_view(body["table"], record_form(record), context)
-        view.update(table=body["table"], record_id=shown["id"] if shown else "withheld",
+        view.update(table=body["table"], record_id=context.record_id(str(body["table"]), str(body["record_id"])),
                     **{"from": body["from"], "to": body["to"]})
     elif kind == "record_sensitivity":
-        view.update(table=body["table"], record_id=body["record_id"],
+        view.update(table=body["table"], record_id=context.record_id(str(body["table"]), str(body["record_id"])),
                     before={"sensitivity": body["before"]["sensitivity"], "reason": None},
                     after={"sensitivity": body["after"]["sensitivity"], "reason": None})
     elif kind == "signoff":
@@ -145,7 +194,7 @@ def _entry_view(body: Mapping[str, Any], state: Document | None, context: _Conte
     elif kind == "event":
         view.update(event=body["event"], detail={})
         if body.get("address"):
-            view["address"] = body["address"]
+            view["address"] = context.address(str(body["address"]))
     else:  # created, baseline, replaced: content hashes only
         view.update({key: body[key] for key in body if key not in view and key != "who"})
     view["audience"] = context.audience

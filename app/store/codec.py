@@ -18,7 +18,14 @@ def encode(data: Any) -> str | None:
     return json.dumps(encode_data(data), ensure_ascii=False)
 
 
-def decode(text: str | None) -> Any:
+class DamagedValue(ValueError):
+    """A stored value cannot be read; the message names where, never what (it may be withheld text)."""
+
+
+def decode(text: str | None, where: str = "a value") -> Any:
     if text is None:
         return None
-    return decode_data(json.loads(text))
+    try:
+        return decode_data(json.loads(text))
+    except (ValueError, TypeError, KeyError):
+        raise DamagedValue(f"{where} is not readable (the value is not shown)") from None

@@ -606,7 +606,7 @@ def _read_document(db: Database) -> Document:
     for field, record_id, data, sensitivity, reason in _rows(
             db, "SELECT field, record_id, data, sensitivity, sensitivity_reason FROM value "
                 "ORDER BY field, record_id"):
-        value = Value(codec.decode(data), _sensitivity(sensitivity), reason)
+        value = Value(codec.decode(data, str(Address(field, record_id or None))), _sensitivity(sensitivity), reason)
         if not record_id:
             document.values[field] = value
             continue
