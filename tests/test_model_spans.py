@@ -112,3 +112,9 @@ def test_validate_names_the_field_and_the_public_export_refuses_a_near_miss(tmp_
     output = tmp_path / "public.md"
     assert main(["export", str(path), "--audience", "public", "--format", "md", "-o", str(output)]) == 1
     assert "malformed span tag" in capsys.readouterr().err and not output.exists()
+
+
+def test_a_bracket_typed_just_before_a_valid_tag_is_text():
+    assert [(s.text, s.domain) for s in parse_spans("[[hazard:bio]][[[/hazard]]")] == [("[", "bio")]
+    assert [(s.text, s.domain) for s in parse_spans("see [[[hazard:chem]]x[[/hazard]]]")] == [
+        ("see [", None), ("x", "chem"), ("]", None)]

@@ -58,8 +58,9 @@ def test_a_dismissal_inserted_with_sqlite_is_tampering_and_publishes_nothing(fla
     assert "dismissal of ipv4_address at retrospective.predicted_well has no decision in the history" in out
     code, err, output = _public(path, capsys)
     assert code == 1 and "does not verify" in err and not output.exists()
-    with AssessmentFile.open(path) as file:  # the gate on its own does not rely on it either
+    with AssessmentFile.open(path) as file:  # the gate on its own does not rely on it either, nor does scan
         assert len(gate(file.document, FlagTable(file.db), "public").open) == 1
+        assert len(FlagStore(file).flags("public")) == 1
 
 
 def test_a_decision_made_in_riskwright_verifies_and_lets_the_export_through(flagged, capsys) -> None:

@@ -121,9 +121,14 @@ def parse_spans(text: str) -> list[Segment]:
 def _parse(text: str) -> tuple[Segment, ...]:
     # An export parses the same texts several times (filter, flags, checks, writers); segments are frozen.
     strict = {m.start(): m for m in _STRICT.finditer(text)}
+    strict_ends = {m.end(): m for m in strict.values()}
     for start, end in _near_misses(text):
         hit = strict.get(start)
         if hit is None or hit.end() != end:
+            inner = strict_ends.get(end)
+            if inner is not None and inner.start() > start and all(
+                    char in _OPENERS or unicodedata.category(char) == "Cf" for char in text[start:inner.start()]):
+                continue  # brackets typed just before a valid tag ("[" + "[[/hazard]]") are plain text
             tag = text[start:end]
             disguised = _NEAR.fullmatch(tag.lower()) is None
             raise SpanError(

@@ -11,7 +11,7 @@ writes to the file.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.content.forms import load_forms
 from app.model.document import Document, Edit, SetRecordSensitivity, SetSensitivity, SetValue, touched_addresses
@@ -23,7 +23,7 @@ from app.redaction.audiences import Audiences, load_audiences
 from app.redaction.detectors import DetectorSet, default_detectors
 from app.redaction.flags import FlagHit, document_flags, reaches, table_flags, value_flags
 from app.store.file import AssessmentFile
-from app.store.flags import Flag, FlagError, FlagTable, Resolution
+from app.store.flags import Flag, FlagError, FlagTable, Resolution, check_decisions, event_bodies
 
 __all__ = ["Flag", "FlagError", "FlagGate", "FlagStore", "Resolution", "gate"]
 
@@ -107,7 +107,12 @@ class FlagStore:
     # -- reading ---------------------------------------------------------------
     def flags(self, audience: str | None = None, include_dismissed: bool = False) -> list[Flag]:
         """Stored flags, in document order; ``audience`` keeps those that would reach it."""
-        found = self.table.flags(include_dismissed)
+        found = self.table.flags(include_dismissed=True)
+        if any(not f.is_open for f in found):  # a dismissal the history does not back is not honoured
+            unbound = check_decisions(self.file.db, event_bodies(self.file.db)).unbound
+            found = [replace(f, dismissed=None) if f.dismissal_key in unbound else f for f in found]
+        if not include_dismissed:
+            found = [f for f in found if f.is_open]
         if audience is None:
             return found
         sees = self.audiences.get(audience).sees
