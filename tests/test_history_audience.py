@@ -14,8 +14,8 @@ import pytest
 
 from app.cli import main
 from app.model import (
-    Address, InsertRecord, MoveRecord, Record, RemoveRecord, Sensitivity, SetRecordSensitivity, SetSensitivity, SetValue,
-    Value,
+    Address, InsertRecord, MoveRecord, Record, RemoveRecord, Sensitivity, SetRecordSensitivity, SetSensitivity,
+    SetValue, Value,
 )
 from app.store import AssessmentFile, history
 from app.store.signoff import load_or_create_key, sign_off

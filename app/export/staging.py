@@ -7,7 +7,7 @@ A temp file beside the target (``.NAME.tmp``) is exactly where a sync tool or a
 colleague finds it when a crash leaves it behind (issue #11, case 9). So:
 
 * the temp file lives in a folder of its own under the user's cache folder
-  (``$XDG_CACHE_HOME/riskwright/staging/<pid>-<random>/``), created 0700, the
+  (``app.places.cache_folder()/staging/<pid>-<random>/``), created 0700, the
   file itself 0600;
 * after a clean scan it is given the permissions a plain new file gets and
   renamed over the target (one ``rename``: the target appears complete or not
@@ -28,13 +28,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from app.places import cache_folder
+
 STAGING_FOLDER = "staging"
 
 
 def staging_root() -> Path:
     """The folder holding one private sub-folder per exporting process."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "riskwright" / STAGING_FOLDER
+    return cache_folder() / STAGING_FOLDER
 
 
 def _umask() -> int:
