@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from app.content.report_kinds import ASSESSMENT, kind_ids
 from app.content.report_layout import load_styles
 from app.export.formats import writer_for
 from app.export.pipeline import build_for_audience
@@ -22,19 +23,24 @@ from app.interchange.examples import example_document
 
 REFERENCE = Path(__file__).parent / "_reference"
 FORMATS = ("pdf", "md", "html", "json", "docx")
+KINDS = tuple(kind_ids())
+"""The assessment report and every kind in reports/kinds/ (files example.KIND.AUDIENCE.FORMAT)."""
 
 
 @pytest.fixture(scope="module")
 def reports():
     doc = example_document()
-    return {audience: build_for_audience(doc, audience) for audience in ("internal", "public")}
+    return {(kind, audience): build_for_audience(doc, audience, kind=kind)
+            for kind in KINDS for audience in ("internal", "public")}
 
 
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("audience", ["internal", "public"])
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_example_report_matches_its_golden_file(reports, audience: str, fmt: str) -> None:
-    produced = writer_for(fmt, load_styles()).write(reports[audience])
-    golden = REFERENCE / f"example.{audience}.{fmt}"
+def test_example_report_matches_its_golden_file(reports, kind: str, audience: str, fmt: str) -> None:
+    produced = writer_for(fmt, load_styles()).write(reports[kind, audience])
+    middle = "" if kind == ASSESSMENT else f"{kind}."
+    golden = REFERENCE / f"example.{middle}{audience}.{fmt}"
     if os.environ.get("RISKWRIGHT_UPDATE_GOLDEN") == "1":
         golden.write_bytes(produced)
     assert golden.exists(), f"{golden} is missing; generate it with RISKWRIGHT_UPDATE_GOLDEN=1"

@@ -49,7 +49,8 @@ _EXIT_HELP = "Exit 0 compliant, 1 non-compliant or incomplete, 2 could not run (
 _JSON_HELP = ("JSON (--format json): {file, format: 1, framework: {id, name, version, date}, status, counts, "
               "findings: [{rule_id, rule_title, severity, stage, address, message, quotes, "
               "citation: {source, section, url}}], score: null or {total, out_of, sections: [{id, title, "
-              "weight, earned, items: [{id, title, stage, points, earned, fraction, parts}]}]}}.")
+              "weight, earned, items: [{id, title, stage, points, earned, fraction, parts}]}]}, "
+              "documents: [findings of the same shape, one per document section without evidence]}.")
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -75,7 +76,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                     "required evidence, evaluation cadence in compute and in time, and the conditional "
                     "commitments (what the determinations require or forbid). Each finding cites the "
                     "framework's source. Text output groups findings by stage, violations first; the "
-                    "best-practice rubric also prints a score out of 100. " + _EXIT_HELP,
+                    "best-practice rubric also prints a score out of 100. Sections without evidence of the "
+                    "documents the regimes ask for (reports/kinds/, e.g. the SB 53 transparency report) are "
+                    "listed after the findings and count as incomplete. " + _EXIT_HELP,
         epilog=_JSON_HELP)
     check.add_argument("file", help="the assessment (.rwa), or its YAML form (.yaml/.yml)")
     check.add_argument("--framework", metavar="ID",
@@ -156,8 +159,9 @@ def run_check(args: argparse.Namespace) -> int:
     name = Path(args.file).name
     text = render_json(result, name) if args.format == "json" else \
         render_text(result, forms, name, show_all=args.all)
+    text, documents = _with_documents(text, args.format, doc, forms, [framework_id])
     write_text_output(text, args.output)
-    return EXIT_OK if result.status == "compliant" else EXIT_PROBLEMS
+    return EXIT_OK if result.status == "compliant" and not documents else EXIT_PROBLEMS
 
 
 def _run_regimes(args: argparse.Namespace, doc) -> int:  # type: ignore[no-untyped-def]
@@ -178,8 +182,22 @@ def _run_regimes(args: argparse.Namespace, doc) -> int:  # type: ignore[no-untyp
     name = Path(args.file).name
     text = render_regimes_json(checked, deadlines, name) if args.format == "json" else \
         render_regimes_text(checked, deadlines, forms, name, show_all=args.all)
+    text, documents = _with_documents(text, args.format, doc, forms, ids)
     write_text_output(text, args.output)
-    return EXIT_OK if checked.status == "compliant" else EXIT_PROBLEMS
+    return EXIT_OK if checked.status == "compliant" and not documents else EXIT_PROBLEMS
+
+
+def _with_documents(text: str, fmt: str, doc, forms, regimes: list[str]):  # type: ignore[no-untyped-def]
+    """The output with the sections of required documents that have no evidence (reports/kinds/), and those
+    findings: a ``documents`` list in JSON, a block after the findings in text."""
+    from app.checks.documents import document_findings, documents_text
+    with cannot_run_on_errors():
+        documents = document_findings(doc, forms, regimes)
+    if fmt == "json":
+        payload = json.loads(text)
+        payload["documents"] = [finding.to_json() for finding in documents]
+        return json.dumps(payload, indent=2, ensure_ascii=False) + "\n", documents
+    return text + documents_text(documents), documents
 
 
 def _read_document(path: str):  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-"""``riskwright export``: write the internal, reviewer or public report."""
+"""``riskwright export``: write a document — the assessment report or a kind a regime asks for — for one audience."""
 
 from __future__ import annotations
 
@@ -18,34 +18,48 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                     "with placeholders and a redaction summary. Reviewer and public exports are refused "
                     "while detector flags are open, and the finished file is scanned for withheld text "
                     "before it is written; a hit writes nothing. "
+                    "--kind picks the document: the full assessment report (default) or one a regime asks "
+                    "for (reports/kinds/: sb53-transparency-report, eu-model-report, rsp3-risk-report, "
+                    "system-card); every kind goes through the same filter, gate and scan. "
                     "Exit 0 written, 1 refused (open flags or a leak; the message says which), "
-                    "2 could not run.")
+                    "2 could not run (also: an unknown kind, or a kind file with mistakes).")
     parser.add_argument("file", help="the assessment (.rwa)")
     parser.add_argument("--audience", required=True, choices=AUDIENCES,
                         help="who the report is for")
     parser.add_argument("--format", default="pdf", choices=FORMAT_IDS, help="output format (default pdf)")
+    parser.add_argument("--kind", default="assessment", metavar="KIND",
+                        help="the document to write (default assessment; see reports/kinds/)")
     parser.add_argument("-o", "--output",
-                        help="the file to write (default: next to the assessment, FILE.AUDIENCE.FORMAT)")
+                        help="the file to write (default: next to the assessment, FILE.AUDIENCE.FORMAT, or "
+                             "FILE.KIND.AUDIENCE.FORMAT for another kind)")
     parser.set_defaults(run=run)
 
 
-def default_output(file: str, audience: str, fmt: str) -> Path:
+def default_output(file: str, audience: str, fmt: str, kind: str = "assessment") -> Path:
     source = Path(file)
-    return source.with_name(f"{source.stem}.{audience}{FORMATS[fmt].suffix}")
+    middle = "" if kind == "assessment" else f".{kind}"
+    return source.with_name(f"{source.stem}{middle}.{audience}{FORMATS[fmt].suffix}")
 
 
 def run(args: argparse.Namespace) -> int:
+    from app.content.report_kinds import kind_ids
     from app.export.errors import ExportRefused
     from app.session.export import export_file
-    output = Path(args.output) if args.output else default_output(args.file, args.audience, args.format)
+    with cannot_run_on_errors():
+        installed = kind_ids()
+    if args.kind not in installed:
+        raise CommandFailed(f"unknown kind {args.kind!r}; installed: {', '.join(installed)} (reports/kinds/)")
+    output = Path(args.output) if args.output else default_output(args.file, args.audience, args.format,
+                                                                  args.kind)
     if output.resolve() == Path(args.file).resolve():
         raise CommandFailed(f"{output}: the report would overwrite the assessment; choose another -o")
     try:
         with cannot_run_on_errors():
-            exported = export_file(Path(args.file), args.audience, args.format, output)
+            exported = export_file(Path(args.file), args.audience, args.format, output, args.kind)
     except ExportRefused as refusal:
         code = EXIT_CANNOT_RUN if refusal.reason == "unavailable" else EXIT_PROBLEMS
         raise CommandFailed(str(refusal), code) from None
     pages = f", {exported.pages} pages" if exported.pages else ""
-    print(f"wrote the {args.audience} report to {exported.path} ({exported.size:,} bytes{pages})")
+    what = "report" if args.kind == "assessment" else args.kind
+    print(f"wrote the {args.audience} {what} to {exported.path} ({exported.size:,} bytes{pages})")
     return EXIT_OK

@@ -30,6 +30,9 @@ INTERNAL_ONLY_KINDS = frozenset({"redaction_log"})
 class TableLayout:
     columns: tuple[str, ...]
     """Record-relative field paths shown as overview columns, in order."""
+    details: tuple[str, ...] | None = None
+    """Record fields shown in each record's entry below the table (report kinds): None for every field
+    that is not a column, () for none (the overview table alone)."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,10 @@ class SectionLayout:
     intro: str
     charts: tuple[str, ...] = ()
     tables: dict[str, TableLayout] = field(default_factory=dict)
+    fields: tuple[str, ...] = ()
+    """Field, group and table paths a ``fields`` section shows (report kinds, ``app.content.report_kinds``)."""
+    evidence: tuple[str, ...] = ()
+    """Paths of which at least one must be filled, or the section says it has no evidence."""
 
 
 @dataclass(frozen=True)

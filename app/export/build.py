@@ -191,6 +191,9 @@ def _blocks(ctx: _Context, section: SectionLayout, determinations: tuple[Determi
         yield from _redaction_log(ctx)
     elif section.kind == "revision":
         yield from _revision(ctx, revision)
+    elif section.kind == "fields":  # report kinds (reports/kinds/): chosen fields from any stage
+        from app.export.kind_sections import fields_blocks
+        yield from fields_blocks(ctx, section)
 
 
 # -- values ----------------------------------------------------------------

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.content.forms import load_forms
+from app.content.report_kinds import ASSESSMENT, layout_for_kind
 from app.content.report_layout import ReportLayout, ReportStyles, load_layout, load_styles
 from app.export import audience as audience_filter
 from app.export import compliance
@@ -57,10 +58,13 @@ def revision_of(doc: Document) -> Revision:
 def build_for_audience(doc: Document, audience: str, *, forms: FormSet | None = None,
                        layout: ReportLayout | None = None, styles: ReportStyles | None = None,
                        revision: Revision | None = None, flags_open: list[str] | None = None,
-                       decisions: tuple[FlagDecision, ...] = ()) -> Report:
-    """The report model for ``audience``; for any audience but internal, from the filtered copy only."""
-    return _prepare(doc, audience, forms=forms, layout=layout, styles=styles, revision=revision,
-                    flags_open=flags_open, decisions=decisions)[0]
+                       decisions: tuple[FlagDecision, ...] = (), kind: str = ASSESSMENT) -> Report:
+    """The report model for ``audience``; for any audience but internal, from the filtered copy only.
+
+    ``kind`` picks the document (``reports/kinds/``; ``assessment`` is the full assessment report).
+    """
+    return _prepare(doc, audience, forms=forms, layout=layout or layout_for_kind(kind), styles=styles,
+                    revision=revision, flags_open=flags_open, decisions=decisions)[0]
 
 
 def _prepare(doc: Document, audience: str, *, forms: FormSet | None = None, layout: ReportLayout | None = None,
@@ -108,7 +112,8 @@ def _framework_id(doc: Document) -> str | None:
 
 def write_report(doc: Document, audience: str, fmt: str, output: Path, *,
                  flags_open: list[str] | None = None, dismissed: set[tuple[str, str]] | None = None,
-                 decisions: tuple[FlagDecision, ...] = (), revision: Revision | None = None) -> Exported:
+                 decisions: tuple[FlagDecision, ...] = (), revision: Revision | None = None,
+                 kind: str = ASSESSMENT) -> Exported:
     """Build, write to a private temp file, scan, and move into place; raise ExportRefused on a refusal.
 
     Everything the export needs from the assessment file comes in as plain
@@ -116,13 +121,15 @@ def write_report(doc: Document, audience: str, fmt: str, output: Path, *,
     line per open flag reaching the audience; ``dismissed`` — (detector,
     normalised match) pairs the leak scan lets through; ``decisions`` — the
     internal redaction log; ``revision`` — number, hash and sign-offs. This
-    module never opens the assessment file, let alone writes to it.
+    module never opens the assessment file, let alone writes to it. ``kind``
+    picks the document (``reports/kinds/``); every kind goes through the same
+    filter, gate and scan.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     styles = load_styles()
     report, view = _prepare(doc, audience, styles=styles, flags_open=flags_open, decisions=decisions,
-                            revision=revision)
+                            revision=revision, layout=layout_for_kind(kind))
     data = writer_for(fmt, styles).write(report)
     with staged_write(output, data) as temp:
         if view is not None:

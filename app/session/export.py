@@ -56,8 +56,9 @@ def refuse_unless_verified(assessment: AssessmentFile, audience: str) -> None:
             f"`riskwright verify {assessment.path.name}` names what changed.", "verify")
 
 
-def export_file(path: Path, audience: str, fmt: str, output: Path) -> Exported:
-    """Export an assessment file; raise ExportRefused (nothing written) or StoreError/OSError."""
+def export_file(path: Path, audience: str, fmt: str, output: Path, kind: str = "assessment") -> Exported:
+    """Export an assessment file as the document ``kind`` (``reports/kinds/``; ``assessment`` is the full
+    report); raise ExportRefused (nothing written) or StoreError/OSError."""
     with AssessmentFile.open(path, "read") as assessment:  # a snapshot: works beside an editor, on read-only media
         table = FlagTable(assessment.db)
         revision = file_revision(assessment)
@@ -71,4 +72,4 @@ def export_file(path: Path, audience: str, fmt: str, output: Path) -> Exported:
             flag_gate = gate(assessment.document, table, audience)
             flags_open, dismissed = list(flag_gate.open), set(flag_gate.dismissed)
         return write_report(assessment.document, audience, fmt, output, flags_open=flags_open,
-                            dismissed=dismissed, decisions=decisions, revision=revision)
+                            dismissed=dismissed, decisions=decisions, revision=revision, kind=kind)

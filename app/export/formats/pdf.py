@@ -162,7 +162,9 @@ class PdfWriter(ReportWriter):
         story = self._cover(report) + self._contents(report)
         for section in report.sections:
             # The marker goes before the break, so the new page's running header already names it.
-            story += [SectionMarker(plain_text(section.heading)), PageBreak()]
+            # Report kinds' short sections (one statutory item each) follow on the same page when they fit.
+            brk = CondPageBreak(220) if section.kind == "fields" else PageBreak()
+            story += [SectionMarker(plain_text(section.heading)), brk]
             story.extend(self._section(section))
         doc.build(story)
         canvas = doc.canv

@@ -1,0 +1,92 @@
+"""Sections of report kinds (``reports/kinds/``): chosen fields, groups and tables of any stage.
+
+A stage section shows one whole form; a report kind's section shows the
+fields a regime's requirement draws on, from wherever they live (the release
+date from the decision stage, the evaluations from pre-deployment, the
+external reviews from accountability). The blocks are the same ones stage
+sections use — field groups, record tables, charts — built by the same
+helpers from the same (for a wider audience, filtered) document, so a kind
+cannot show what the assessment report would withhold.
+
+A section whose evidence is all empty says so in the report, in a visible
+note naming the fields to fill, rather than printing an empty heading; the
+same test gives the finding in ``riskwright check`` (``app.checks.documents``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
+
+from app.content.report_kinds import has_evidence
+from app.content.report_layout import SectionLayout
+from app.export import build
+from app.export.report import Block, FieldEntry, FieldGroup, Prose, RecordTable
+
+
+def fields_blocks(ctx: Any, section: SectionLayout) -> Iterable[Block]:
+    """The blocks of a ``fields`` section (``ctx`` is the report builder's context)."""
+    forms = ctx.forms
+    missing = [path for path in section.evidence if not has_evidence(ctx.doc, path, forms)]
+    if section.evidence and len(missing) == len(section.evidence):
+        yield Prose(no_evidence_note(section, forms), tone="note")
+    yield from build._charts(ctx, section)  # noqa: SLF001 - the builder's own chart placement
+    pending: list[FieldEntry] = []
+    for path in section.fields:
+        if "[]." in path:
+            continue  # a column path only serves as evidence; its table is listed on its own
+        spec = forms.field(path)
+        if not ctx.applies(spec):
+            continue
+        if spec.is_leaf:
+            pending.append(build._entry(ctx, spec, ctx.doc.value(path), path))  # noqa: SLF001
+            continue
+        if pending:
+            yield FieldGroup(None, tuple(pending))
+            pending = []
+        if spec.is_group:
+            entries = tuple(build._entry(ctx, leaf, ctx.doc.value(leaf.path), leaf.path)  # noqa: SLF001
+                            for leaf in build._leaves(spec) if ctx.applies(leaf))  # noqa: SLF001
+            yield FieldGroup(spec.label, entries)
+        elif spec.is_table:
+            layout = section.tables.get(path)
+            table = build._record_table(ctx, spec, layout)  # noqa: SLF001
+            yield table if layout is None or layout.details is None else _only_details(table, layout.details)
+    if pending:
+        yield FieldGroup(None, tuple(pending))
+
+
+def _only_details(table: RecordTable, details: tuple[str, ...]) -> RecordTable:
+    """The table with each record's entry cut down to ``details`` (record-relative ids; a group id keeps
+    the group's fields)."""
+    entries = []
+    for entry in table.entries:
+        groups = []
+        for group in entry.groups:
+            kept = tuple(e for e in group.entries if _relative(e.address) in details
+                         or _relative(e.address).split(".", 1)[0] in details)
+            if kept:
+                groups.append(replace(group, entries=kept))
+        if groups:
+            entries.append(replace(entry, groups=tuple(groups)))
+    return replace(table, entries=tuple(entries))
+
+
+def _relative(address: str) -> str:
+    return address.split("].", 1)[1] if "]." in address else address
+
+
+def no_evidence_note(section: SectionLayout, forms: Any) -> str:
+    labels = [_label(path, forms) for path in section.evidence]
+    listed = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
+    return f"**No evidence recorded for this section.** Fill in {listed} in the assessment."
+
+
+def _label(path: str, forms: Any) -> str:
+    if "[]." in path:
+        table, relative = path.split("[].", 1)
+        return f"“{forms.field(path).label}” in {forms.field(table).label.lower()}"
+    spec = forms.field(path)
+    stage = forms.form(path.split(".", 1)[0]).title
+    return f"“{spec.label}” ({stage})"
