@@ -70,7 +70,7 @@ def test_json_output_has_the_documented_shape(example_file: Path, capsys: pytest
     code, out, _ = _run(capsys, "check", str(example_file), "--format", "json", "--framework", "anthropic-rsp-1.0")
     assert code == 1
     report = json.loads(out)
-    assert set(report) == {"file", "format", "framework", "status", "counts", "findings", "score"}
+    assert set(report) == {"file", "format", "framework", "status", "counts", "findings", "score", "documents"}
     assert report["framework"] == {"id": "anthropic-rsp-1.0", "name": "Anthropic Responsible Scaling Policy 1.0",
                                    "version": "1.0", "date": "2023-09-19"}
     assert report["status"] == "incomplete" and report["score"] is None

@@ -228,6 +228,10 @@ class LiveChecks:
                 return result
         checked = self._checker.check(doc) if touched is None else self._checker.recheck(doc, touched)
         result.findings = list(checked.findings)
+        # Sections without evidence of the documents the regimes ask for (reports/kinds/): listed with the
+        # findings, without changing the framework's status.
+        from app.checks.documents import document_findings
+        result.findings += document_findings(doc, self.forms)
         result.status = checked.status
         result.score = checked.score
         result.regimes = self._regimes.run(doc, touched, framework_id, checked)

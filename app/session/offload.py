@@ -100,13 +100,14 @@ def scan_file(path: Path) -> int:
         return len(FlagStore(own, None, default_detectors(), load_audiences()).rescan_all())
 
 
-def export(path: Path, audience: str, fmt: str, output: Path) -> tuple[str, Any]:
-    """The whole export pipeline; refusals and file errors become outcomes with a message."""
+def export(path: Path, audience: str, fmt: str, output: Path, kind: str = "assessment") -> tuple[str, Any]:
+    """The whole export pipeline for the document ``kind`` (``reports/kinds/``); refusals and file errors
+    become outcomes with a message."""
     from app.export.errors import ExportRefused
     from app.session.export import export_file
     from app.store import StoreError
     try:
-        return "done", export_file(path, audience, fmt, output)
+        return "done", export_file(path, audience, fmt, output, kind)
     except ExportRefused as refusal:
         return "refused", (refusal.reason, str(refusal))
     except (StoreError, OSError) as error:

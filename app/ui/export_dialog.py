@@ -1,4 +1,9 @@
-"""File › Export: choose audience, format and file; the export runs off the GUI thread.
+"""File › Export: choose the document, audience, format and file; the export runs off the GUI thread.
+
+The documents offered are the assessment report and the kinds the
+assessment's regimes call for (``reports/kinds/``: the SB 53 transparency
+report when the header lists SB 53, the EU model report for the EU code …),
+required ones first and marked so, then those offered to every assessment.
 
 The whole export — flag gate, audience filter, report, writer, leak scan of
 the finished bytes, atomic rename — is ``app.session.export.export_file``,
@@ -73,6 +78,11 @@ class ExportDialog(QDialog):
         self.audience_group.buttons()[0].setChecked(True)
 
         form = QFormLayout()
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("Document")
+        self.kind.setToolTip("The document to write: the full assessment report, or the document a regime the "
+                             "assessment answers to asks for, with the sections its source lists.")
+        form.addRow("&Document:", self.kind)
         self.format = QComboBox()
         for fmt in sorted(FORMATS.values(), key=lambda f: FORMAT_ORDER.index(f.id)):
             self.format.addItem(fmt.label, fmt.id)
@@ -127,6 +137,8 @@ class ExportDialog(QDialog):
         layout.addLayout(buttons)
         self.audience_group.buttonToggled.connect(lambda *_: self.suggest_path())
         self.format.currentIndexChanged.connect(lambda *_: self.suggest_path())
+        self.kind.currentIndexChanged.connect(lambda *_: self.suggest_path())
+        self.refresh_kinds()
         self.suggest_path()
 
     # -- choices -------------------------------------------------------------------------
@@ -143,6 +155,37 @@ class ExportDialog(QDialog):
     def set_format(self, fmt: str) -> None:
         self.format.setCurrentIndex(max(0, self.format.findData(fmt)))
 
+    def set_kind(self, kind: str) -> None:
+        self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
+
+    def refresh_kinds(self) -> None:
+        """Offer the documents the open assessment's regimes call for (re-read when the dialog is shown)."""
+        from app.checks.regimes import regime_ids
+        from app.content.report_kinds import ASSESSMENT, kind_choices
+        session = self.workspace.session
+        chosen = self.kind.currentData() or ASSESSMENT
+        regimes = regime_ids(session.document) if session is not None else []
+        try:
+            choices = kind_choices(regimes)
+        except Exception as error:  # noqa: BLE001 - a broken kind file must not stop the assessment report
+            self.kind.blockSignals(True)
+            self.kind.clear()
+            self.kind.addItem("Assessment report", ASSESSMENT)
+            self.kind.setToolTip(f"Other documents are unavailable: {error}")
+            self.kind.blockSignals(False)
+            return
+        self.kind.blockSignals(True)
+        self.kind.clear()
+        for choice in choices:
+            label = choice.title if choice.id == ASSESSMENT else f"{choice.title} — {choice.regime}"
+            self.kind.addItem(label + (" (required)" if choice.required else ""), choice.id)
+        self.kind.blockSignals(False)
+        self.set_kind(chosen)
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        self.refresh_kinds()
+        super().showEvent(event)
+
     def _folder(self) -> Path:
         remembered = self.workspace.settings.last_export_folder()
         if remembered is not None and remembered.is_dir():
@@ -157,7 +200,9 @@ class ExportDialog(QDialog):
         current = Path(self.path.text()) if self.path.text() else None
         model = session.document.get("header.model.name") or session.path.stem
         suffix = FORMATS[self.format.currentData()].suffix
-        name = f"{model} — {self.audience} report{suffix}".replace("/", "-")
+        kind = self.kind.currentData() or "assessment"
+        what = "report" if kind == "assessment" else kind
+        name = f"{model} — {self.audience} {what}{suffix}".replace("/", "-")
         folder = current.parent if current is not None and current.parent.is_dir() else self._folder()
         self.path.setText(str(folder / name))
 
@@ -189,7 +234,8 @@ class ExportDialog(QDialog):
         self.progress.setFormat(f"Writing the {self.audience} report…")
         self.progress.show()
         path, audience, fmt = session.path, self.audience, self.format.currentData()
-        self.workspace.jobs.start(lambda _progress: offload.run(offload.export, path, audience, fmt, output),
+        kind = self.kind.currentData() or "assessment"
+        self.workspace.jobs.start(lambda _progress: offload.run(offload.export, path, audience, fmt, output, kind),
                              self._done, self._failed)
 
     def _done(self, outcome: Any) -> None:
