@@ -193,7 +193,8 @@ def _blocks(ctx: _Context, section: SectionLayout, determinations: tuple[Determi
         yield from _revision(ctx, revision)
     elif section.kind == "fields":  # report kinds (reports/kinds/): chosen fields from any stage
         from app.export.kind_sections import fields_blocks
-        yield from fields_blocks(ctx, section)
+        yield from fields_blocks(ctx, section, entry=_entry, record_table=_record_table, charts=_charts,
+                                 leaves=_leaves)
 
 
 # -- values ----------------------------------------------------------------

@@ -15,23 +15,25 @@ same test gives the finding in ``riskwright check`` (``app.checks.documents``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
 from app.content.report_kinds import has_evidence
 from app.content.report_layout import SectionLayout
-from app.export import build
 from app.export.report import Block, FieldEntry, FieldGroup, Prose, RecordTable
 
 
-def fields_blocks(ctx: Any, section: SectionLayout) -> Iterable[Block]:
-    """The blocks of a ``fields`` section (``ctx`` is the report builder's context)."""
+def fields_blocks(ctx: Any, section: SectionLayout, *, entry: Callable[..., FieldEntry],
+                  record_table: Callable[..., RecordTable], charts: Callable[..., Iterable[Block]],
+                  leaves: Callable[[Any], Iterable[Any]]) -> Iterable[Block]:
+    """The blocks of a ``fields`` section. ``ctx`` is the report builder's context and the callables are
+    its own helpers (``app.export.build`` passes them, so this module does not import the builder back)."""
     forms = ctx.forms
     missing = [path for path in section.evidence if not has_evidence(ctx.doc, path, forms)]
     if section.evidence and len(missing) == len(section.evidence):
         yield Prose(no_evidence_note(section, forms), tone="note")
-    yield from build._charts(ctx, section)  # noqa: SLF001 - the builder's own chart placement
+    yield from charts(ctx, section)
     pending: list[FieldEntry] = []
     for path in section.fields:
         if "[]." in path:
@@ -40,18 +42,18 @@ def fields_blocks(ctx: Any, section: SectionLayout) -> Iterable[Block]:
         if not ctx.applies(spec):
             continue
         if spec.is_leaf:
-            pending.append(build._entry(ctx, spec, ctx.doc.value(path), path))  # noqa: SLF001
+            pending.append(entry(ctx, spec, ctx.doc.value(path), path))
             continue
         if pending:
             yield FieldGroup(None, tuple(pending))
             pending = []
         if spec.is_group:
-            entries = tuple(build._entry(ctx, leaf, ctx.doc.value(leaf.path), leaf.path)  # noqa: SLF001
-                            for leaf in build._leaves(spec) if ctx.applies(leaf))  # noqa: SLF001
+            entries = tuple(entry(ctx, leaf, ctx.doc.value(leaf.path), leaf.path)
+                            for leaf in leaves(spec) if ctx.applies(leaf))
             yield FieldGroup(spec.label, entries)
         elif spec.is_table:
             layout = section.tables.get(path)
-            table = build._record_table(ctx, spec, layout)  # noqa: SLF001
+            table = record_table(ctx, spec, layout)
             yield table if layout is None or layout.details is None else _only_details(table, layout.details)
     if pending:
         yield FieldGroup(None, tuple(pending))
