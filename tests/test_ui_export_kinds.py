@@ -28,7 +28,7 @@ def test_the_dialog_offers_the_kinds_the_regimes_call_for_and_writes_one(open_wi
     dialog = _dialog(window, qtbot)
     offered = [dialog.kind.itemData(i) for i in range(dialog.kind.count())]
     assert offered == ["assessment", "sb53-transparency-report", "system-card"]
-    assert dialog.kind.itemText(1).endswith("(required)")
+    assert dialog.kind.itemText(1) == "SB 53 transparency report — required by the regimes"
     dialog.set_kind("sb53-transparency-report")
     dialog.set_audience("public")
     dialog.set_format("docx")

@@ -20,9 +20,10 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                     "before it is written; a hit writes nothing. "
                     "--kind picks the document: the full assessment report (default) or one a regime asks "
                     "for (reports/kinds/: sb53-transparency-report, eu-model-report, rsp3-risk-report, "
-                    "system-card); every kind goes through the same filter, gate and scan. "
+                    "system-card); every kind goes through the same filter, gate and scan, and an unknown "
+                    "kind or a kind file with mistakes cannot run. "
                     "Exit 0 written, 1 refused (open flags or a leak; the message says which), "
-                    "2 could not run (also: an unknown kind, or a kind file with mistakes).")
+                    "2 could not run.")
     parser.add_argument("file", help="the assessment (.rwa)")
     parser.add_argument("--audience", required=True, choices=AUDIENCES,
                         help="who the report is for")

@@ -128,6 +128,7 @@ class KindChoice:
     title: str
     regime: str
     required: bool = False
+    short_name: str = ""
 
 
 @cache
@@ -280,7 +281,7 @@ def kind_choices(regimes: list[str] | tuple[str, ...], kinds: dict[str, ReportKi
     choices = [KindChoice(ASSESSMENT, layout.title, "the assessment itself")]
     offered = [k for k in kinds.values() if k.offered(regimes)]
     offered.sort(key=lambda k: (not k.required_by(regimes), k.title))
-    choices += [KindChoice(k.id, k.title, k.regime, k.required_by(regimes)) for k in offered]
+    choices += [KindChoice(k.id, k.title, k.regime, k.required_by(regimes), k.short_name) for k in offered]
     return choices
 
 

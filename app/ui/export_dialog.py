@@ -176,9 +176,10 @@ class ExportDialog(QDialog):
             return
         self.kind.blockSignals(True)
         self.kind.clear()
-        for choice in choices:
-            label = choice.title if choice.id == ASSESSMENT else f"{choice.title} — {choice.regime}"
-            self.kind.addItem(label + (" (required)" if choice.required else ""), choice.id)
+        for index, choice in enumerate(choices):
+            label = "Assessment report" if choice.id == ASSESSMENT else choice.short_name or choice.title
+            self.kind.addItem(label + (" — required by the regimes" if choice.required else ""), choice.id)
+            self.kind.setItemData(index, f"{choice.title}: {choice.regime}", Qt.ItemDataRole.ToolTipRole)
         self.kind.blockSignals(False)
         self.set_kind(chosen)
 
