@@ -35,11 +35,17 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MAKE = etree.Element
+_SUB = etree.SubElement
+
+
 def w(tag: str, parent: etree._Element | None = None, **attrs: str) -> etree._Element:
-    element = etree.Element(qn(f"w:{tag}")) if parent is None else etree.SubElement(parent, qn(f"w:{tag}"))
-    for key, value in attrs.items():
-        element.set(qn(f"w:{key}"), value)
-    return element
+    """A ``w:`` element (tag and attribute names in the WordprocessingML namespace)."""
+    attributes = {_W + key: value for key, value in attrs.items()} if attrs else None
+    if parent is None:
+        return _MAKE(_W + tag, attributes) if attributes else _MAKE(_W + tag)
+    return _SUB(parent, _W + tag, attributes) if attributes else _SUB(parent, _W + tag)
 
 
 @dataclass(frozen=True)
@@ -65,10 +71,9 @@ Run = tuple[str, Fmt]
 
 
 def run(text: str, fmt: Fmt = PLAIN) -> etree._Element:
-    element = w("r")
-    properties = _run_properties(fmt)
-    if properties is not None:
-        element.append(properties)
+    element = _MAKE(_W + "r")
+    if fmt is not PLAIN and fmt != PLAIN:
+        element.append(_run_properties(fmt))
     parts = clean(text).split("\n")
     for index, part in enumerate(parts):
         if index:
@@ -81,9 +86,7 @@ def run(text: str, fmt: Fmt = PLAIN) -> etree._Element:
     return element
 
 
-def _run_properties(fmt: Fmt) -> etree._Element | None:
-    if fmt == PLAIN:
-        return None
+def _run_properties(fmt: Fmt) -> etree._Element:
     rpr = w("rPr")
     if fmt.mono:
         w("rFonts", rpr, ascii=MONO_FONT, hAnsi=MONO_FONT, cs=MONO_FONT)
