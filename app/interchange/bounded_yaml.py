@@ -177,6 +177,7 @@ class _Builder:
         if isinstance(key, (MarkedDict, MarkedList)):
             raise self.fail(mark, "a mapping key must be plain text")
         container = parent.container
+        assert isinstance(container, MarkedDict)
         if key in container:
             first = container.key_marks[key]
             raise self.fail(mark, f"duplicate key {key!r} (first given at line {first[0]}); keep one")
