@@ -67,6 +67,7 @@ def test_word_structure_headings_contents_header_tables_and_pictures(public_repo
     assert repeated is not None
     pictures = list(document.element.body.iter(qn("wp:docPr")))
     assert pictures and all(p.get("descr", "").startswith(p.get("name").removeprefix("Chart: ")) for p in pictures)
+    assert len({p.get("id") for p in pictures}) == len(pictures)  # Word refuses a file with repeated ids
     assert "Labels shown: Low · Medium · High · Critical · Cybersecurity" in pictures[0].get("descr")
 
 

@@ -26,7 +26,7 @@ from lxml import etree
 from app.export.chart_drawing import draw_chart
 from app.export.chart_raster import chart_strings, drawing_png
 from app.export.formats.base import NOT_PROVIDED, ReportWriter, audience_note, sensitivity_tag
-from app.export.formats.docx_markup import PLAIN, Body, Fmt, Run, external_relation, field, run, w
+from app.export.formats.docx_markup import PLAIN, Body, Fmt, Run, external_relation, field, parse_body, run
 from app.export.formats.docx_package import (
     add_list, finished_bytes, new_document, protect_personal_data, set_properties,
 )
@@ -40,6 +40,8 @@ from app.model.sensitivity import Sensitivity
 _TWIPS_PER_MM = 1440 / 25.4
 _EMU_PER_PT = 12700
 _CHART_WIDTH_PT = 480.0
+_TOC = 'TOC \\o "1-3" \\h \\z \\u'
+"""Word's contents field: heading levels 1-3, entries as links, outline levels too."""
 
 
 class DocxWriter(ReportWriter):
@@ -57,8 +59,8 @@ class DocxWriter(ReportWriter):
         margins = self.styles.margins_mm
         page_mm = 210.0 if self.styles.page_size.upper() == "A4" else 215.9
         self.text_twips = round((page_mm - margins["left"] - margins["right"]) * _TWIPS_PER_MM)
-        self.out = document.element.body
-        self._sect_pr = self.out.find(qn("w:sectPr"))
+        self.parts: list[str] = []
+        self._pictures = 0
         header = report.header
         set_properties(document, plain_text(f"{header.title}: {header.model}"), f"{header.banner} edition")
         if not self.internal:
@@ -67,11 +69,14 @@ class DocxWriter(ReportWriter):
         self._cover()
         for section in report.sections:
             self._section(section)
+        sect_pr = document.element.body.find(qn("w:sectPr"))
+        for element in parse_body(self.parts):
+            sect_pr.addprevious(element)
         return finished_bytes(document)
 
     # -- plumbing -------------------------------------------------------------------
-    def _add(self, element: etree._Element) -> None:
-        self._sect_pr.addprevious(element)
+    def _add(self, xml: str) -> None:
+        self.parts.append(xml)
 
     def _para(self, runs: list[Run], style: str | None = None, **options: object) -> None:
         self._add(self.body.paragraph(runs, style, **options))  # type: ignore[arg-type]
@@ -107,20 +112,16 @@ class DocxWriter(ReportWriter):
         head = section.header._element  # noqa: SLF001 - the header part's XML root
         for old in list(head):
             head.remove(old)
-        head.append(self.body.paragraph(
+        head.extend(parse_body([self.body.paragraph(
             [(f"\u00a0{header.banner}\u00a0", chip), ("   ", PLAIN),
-             *self._inline(f"{header.title}: {header.model}", muted)], "Header"))
+             *self._inline(f"{header.title}: {header.model}", muted)], "Header")]))
         foot = section.footer._element  # noqa: SLF001
         for old in list(foot):
             foot.remove(old)
-        paragraph = self.body.paragraph([(f"\u00a0{header.banner}\u00a0", chip), ("   Page ", muted)], "Footer")
-        for element in field("PAGE", [("1", muted)]):
-            paragraph.append(element)
-        paragraph.append(run(" of ", muted))
-        for element in field("NUMPAGES", [("1", muted)]):
-            paragraph.append(element)
-        paragraph.append(run(f"   Revision {header.revision_hash[:12]}", muted))
-        foot.append(paragraph)
+        runs = (self.body.runs([(f"\u00a0{header.banner}\u00a0", chip), ("   Page ", muted)])
+                + field("PAGE", [("1", muted)]) + run(" of ", muted) + field("NUMPAGES", [("1", muted)])
+                + run(f"   Revision {header.revision_hash[:12]}", muted))
+        foot.extend(parse_body([f'<w:p><w:pPr><w:pStyle w:val="Footer"/></w:pPr>{runs}</w:p>']))
 
     def _cover(self) -> None:
         report, header = self.report, self.report.header
@@ -146,17 +147,8 @@ class DocxWriter(ReportWriter):
             for block in section.blocks:
                 if isinstance(block, RecordTable):
                     cached.append(("\u2003" + plain_text(block.title) + "\n", PLAIN))
-        paragraph = self.body.paragraph([])
-        for element in field('TOC \\o "1-3" \\h \\z \\u', cached):
-            paragraph.append(element)
-        self._add(paragraph)
-        self._page_break()
-
-    def _page_break(self) -> None:
-        p = w("p")
-        r = w("r", p)
-        w("br", r, type="page")
-        self._add(p)
+        self._add("<w:p>" + field(_TOC, cached) + "</w:p>")
+        self._add('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
 
     # -- sections and blocks --------------------------------------------------------
     def _section(self, section: Section) -> None:
@@ -185,19 +177,8 @@ class DocxWriter(ReportWriter):
     def _prose(self, prose: Prose) -> None:
         style = {"muted": "Muted", "note": None}.get(prose.tone)
         shade = self.colours["accent_light"] if prose.tone == "note" else None
-        for element in self.body.blocks(markdown_html(prose.markdown), style=style):
-            if shade is not None:
-                ppr = element.find(qn("w:pPr"))
-                if ppr is None:
-                    ppr = w("pPr")
-                    element.insert(0, ppr)
-                shd = w("shd", val="clear", color="auto", fill=shade)
-                style_element = ppr.find(qn("w:pStyle"))
-                if style_element is not None:
-                    style_element.addnext(shd)
-                else:
-                    ppr.insert(0, shd)
-            self._add(element)
+        for xml in self.body.blocks(markdown_html(prose.markdown), style=style, shade=shade):
+            self._add(xml)
 
     def _label_runs(self, entry: FieldEntry) -> list[Run]:
         return [(entry.label, Fmt(bold=True))] + self._tag(sensitivity_tag(entry))
@@ -215,8 +196,8 @@ class DocxWriter(ReportWriter):
             elif entry.markdown:
                 self._para(label, keep_next=True)
                 hazardous = self.internal and entry.sensitivity == Sensitivity.HAZARDOUS
-                for element in self.body.blocks(markdown_html(entry.text), quote=hazardous):
-                    self._add(element)
+                for xml in self.body.blocks(markdown_html(entry.text), quote=hazardous):
+                    self._add(xml)
             else:
                 fill = entry.fill.lstrip("#") if entry.fill else None
                 value = self._inline(entry.text, Fmt(back=fill) if fill else PLAIN)
@@ -251,7 +232,7 @@ class DocxWriter(ReportWriter):
         for group in entry.groups:
             self._group(group, "Heading4")
 
-    def _data_table(self, block: DataTable) -> etree._Element:
+    def _data_table(self, block: DataTable) -> str:
         header = [[self.body.paragraph([(c, Fmt(bold=True))], "TableText")] for c in block.columns]
         rows = []
         for row in block.rows:
@@ -267,7 +248,7 @@ class DocxWriter(ReportWriter):
         widths = list(block.widths) or [1.0] * len(block.columns)
         return self.body.table(header, rows, widths, self.text_twips)
 
-    def _facts_table(self, items: list[tuple[str, Cell]]) -> etree._Element:
+    def _facts_table(self, items: list[tuple[str, Cell]]) -> str:
         rows = []
         for label, cell in items:
             rows.append([([self.body.paragraph([(label, Fmt(bold=True))], "TableText")], None),
@@ -283,18 +264,15 @@ class DocxWriter(ReportWriter):
         height = Emu(round(height_px / 2.0 * scale * _EMU_PER_PT))
         inline = self.document.part.new_pic_inline(io.BytesIO(png), width, height)
         doc_pr = inline.find(qn("wp:docPr"))
+        self._pictures += 1  # python-docx numbers from the ids already in the body, which is written at the end
+        doc_pr.set("id", str(self._pictures))
         words = " · ".join(dict.fromkeys(chart_strings(drawing)))
         doc_pr.set("name", f"Chart: {plain_text(chart.title)}")
         doc_pr.set("descr", plain_text(f"{chart.title}. {chart.caption} Labels shown: {words}"))
         picture_name = inline.find(".//" + qn("pic:cNvPr"))
         if picture_name is not None:
             picture_name.set("name", "chart.png")
-        p = w("p")
-        ppr = w("pPr", p)
-        w("keepNext", ppr)
-        r = w("r", p)
-        drawing_element = w("drawing", r)
-        drawing_element.append(inline)
-        self._add(p)
+        picture = etree.tostring(inline, encoding="unicode")
+        self._add(f"<w:p><w:pPr><w:keepNext/></w:pPr><w:r><w:drawing>{picture}</w:drawing></w:r></w:p>")
         self._para([(chart.caption, PLAIN)], "Caption")
 

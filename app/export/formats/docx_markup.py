@@ -1,13 +1,14 @@
 """WordprocessingML pieces for the DOCX report: runs, paragraphs, fields, tables, and Markdown.
 
-Elements are built with lxml directly (python-docx's proxy objects cost
-several times more per run, which shows on the large example) and follow the
-schema's child order, which Word enforces. Markdown fields arrive as the
-same sanitised HTML the HTML and PDF reports use (``app.export.text``) and
-are mapped tag by tag: paragraphs, bulleted and numbered lists (a new
-numbering instance per list, so each starts again at one), tables, code
-blocks, quotations, links (external relationships), emphasis, marked
-hazardous passages (internal edition) and redaction placeholders.
+The document body is written as WordprocessingML text and parsed once
+(``parse_body``): building tens of thousands of lxml elements one by one
+costs several times more on the large example. Child elements follow the
+schema's order, which Word enforces. Markdown fields arrive as the same
+sanitised HTML the HTML and PDF reports use (``app.export.text``) and are
+mapped tag by tag: paragraphs, bulleted and numbered lists (a new numbering
+instance per list, so each starts again at one), tables, code blocks,
+quotations, links (external relationships), emphasis, marked hazardous
+passages (internal edition) and redaction placeholders.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml.ns import qn
 from lxml import etree
 
 from app.export.formats.docx_package import MONO_FONT
@@ -27,7 +28,15 @@ from app.export.text import DOMAIN_LABELS
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SPACE = re.compile(r"[ \t\r\n]+")
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+NAMESPACES = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
+}
+_DECLARATIONS = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in NAMESPACES.items())
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
 def clean(text: str) -> str:
@@ -35,17 +44,16 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_MAKE = etree.Element
-_SUB = etree.SubElement
+def esc(text: str) -> str:
+    """Text or attribute value, escaped for XML."""
+    return (clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
 
 
-def w(tag: str, parent: etree._Element | None = None, **attrs: str) -> etree._Element:
-    """A ``w:`` element (tag and attribute names in the WordprocessingML namespace)."""
-    attributes = {_W + key: value for key, value in attrs.items()} if attrs else None
-    if parent is None:
-        return _MAKE(_W + tag, attributes) if attributes else _MAKE(_W + tag)
-    return _SUB(parent, _W + tag, attributes) if attributes else _SUB(parent, _W + tag)
+def parse_body(parts: Iterable[str]) -> list[etree._Element]:
+    """Block-level WordprocessingML text (paragraphs, tables) as elements, in order."""
+    root = etree.fromstring(f"<w:body {_DECLARATIONS}>{''.join(parts)}</w:body>".encode(), _PARSER)
+    return list(root)
 
 
 @dataclass(frozen=True)
@@ -70,43 +78,41 @@ PLAIN = Fmt()
 Run = tuple[str, Fmt]
 
 
-def run(text: str, fmt: Fmt = PLAIN) -> etree._Element:
-    element = _MAKE(_W + "r")
-    if fmt is not PLAIN and fmt != PLAIN:
-        element.append(_run_properties(fmt))
-    parts = clean(text).split("\n")
-    for index, part in enumerate(parts):
-        if index:
-            w("br", element)
-        if part:
-            t = w("t", element)
-            t.text = part
-            if part != part.strip():
-                t.set(_XML_SPACE, "preserve")
-    return element
-
-
-def _run_properties(fmt: Fmt) -> etree._Element:
-    rpr = w("rPr")
+@lru_cache(maxsize=512)
+def _run_properties(fmt: Fmt) -> str:
+    if fmt == PLAIN:
+        return ""
+    parts = []
     if fmt.mono:
-        w("rFonts", rpr, ascii=MONO_FONT, hAnsi=MONO_FONT, cs=MONO_FONT)
+        parts.append(f'<w:rFonts w:ascii="{MONO_FONT}" w:hAnsi="{MONO_FONT}" w:cs="{MONO_FONT}"/>')
     if fmt.bold:
-        w("b", rpr)
+        parts.append("<w:b/>")
     if fmt.italic:
-        w("i", rpr)
+        parts.append("<w:i/>")
     if fmt.strike:
-        w("strike", rpr)
+        parts.append("<w:strike/>")
     if fmt.colour:
-        w("color", rpr, val=fmt.colour)
+        parts.append(f'<w:color w:val="{fmt.colour}"/>')
     if fmt.size:
-        w("sz", rpr, val=str(round(fmt.size * 2)))
+        parts.append(f'<w:sz w:val="{round(fmt.size * 2)}"/>')
     if fmt.underline:
-        w("u", rpr, val="single")
+        parts.append('<w:u w:val="single"/>')
     if fmt.back:
-        w("shd", rpr, val="clear", color="auto", fill=fmt.back)
+        parts.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{fmt.back}"/>')
     if fmt.vert:
-        w("vertAlign", rpr, val=fmt.vert)
-    return rpr
+        parts.append(f'<w:vertAlign w:val="{fmt.vert}"/>')
+    return f"<w:rPr>{''.join(parts)}</w:rPr>"
+
+
+def run(text: str, fmt: Fmt = PLAIN) -> str:
+    pieces = []
+    for index, part in enumerate(text.split("\n")):
+        if index:
+            pieces.append("<w:br/>")
+        if part:
+            pieces.append(f'<w:t xml:space="preserve">{esc(part)}</w:t>' if part != part.strip()
+                          else f"<w:t>{esc(part)}</w:t>")
+    return f"<w:r>{_run_properties(fmt)}{''.join(pieces)}</w:r>"
 
 
 class Body:
@@ -125,47 +131,44 @@ class Body:
     # -- paragraphs ---------------------------------------------------------------
     def paragraph(self, runs: Iterable[Run], style: str | None = None, *, num: tuple[int, int] | None = None,
                   shade: str | None = None, keep_next: bool = False, border: str | None = None,
-                  indent: int | None = None, align: str | None = None) -> etree._Element:
-        p = w("p")
-        ppr = w("pPr", p)
+                  indent: int | None = None, align: str | None = None) -> str:
+        ppr = []
         if style:
-            w("pStyle", ppr, val=style)
+            ppr.append(f'<w:pStyle w:val="{style}"/>')
         if keep_next:
-            w("keepNext", ppr)
+            ppr.append("<w:keepNext/>")
         if num is not None:
-            numpr = w("numPr", ppr)
-            w("ilvl", numpr, val=str(num[1]))
-            w("numId", numpr, val=str(num[0]))
+            ppr.append(f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>')
         if border:
-            bdr = w("pBdr", ppr)
-            w("left", bdr, val="single", sz="18", space="8", color=border)
+            ppr.append(f'<w:pBdr><w:left w:val="single" w:sz="18" w:space="8" w:color="{border}"/></w:pBdr>')
         if shade:
-            w("shd", ppr, val="clear", color="auto", fill=shade)
+            ppr.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{shade}"/>')
         if indent is not None:
-            w("ind", ppr, left=str(indent))
+            ppr.append(f'<w:ind w:left="{indent}"/>')
         if align:
-            w("jc", ppr, val=align)
-        if len(ppr) == 0:
-            p.remove(ppr)
-        self.add_runs(p, runs)
-        return p
+            ppr.append(f'<w:jc w:val="{align}"/>')
+        properties = f"<w:pPr>{''.join(ppr)}</w:pPr>" if ppr else ""
+        return f"<w:p>{properties}{self.runs(runs)}</w:p>"
 
-    def add_runs(self, parent: etree._Element, runs: Iterable[Run]) -> None:
-        link_element: etree._Element | None = None
+    def runs(self, runs: Iterable[Run]) -> str:
+        out: list[str] = []
         link_target: str | None = None
         for text, fmt in runs:
             if not text:
                 continue
+            if fmt.link != link_target and link_target is not None:
+                out.append("</w:hyperlink>")
+                link_target = None
             if fmt.link:
                 if fmt.link != link_target:
-                    link_element = w("hyperlink", parent)
-                    link_element.set(qn("r:id"), self.relate(fmt.link))
+                    out.append(f'<w:hyperlink r:id="{self.relate(fmt.link)}">')
                     link_target = fmt.link
-                assert link_element is not None
-                link_element.append(run(text, replace(fmt, link=None)))
+                out.append(run(text, replace(fmt, link=None)))
             else:
-                link_element, link_target = None, None
-                parent.append(run(text, fmt))
+                out.append(run(text, fmt))
+        if link_target is not None:
+            out.append("</w:hyperlink>")
+        return "".join(out)
 
     # -- inline HTML (sanitised fragments from app.export.text) ---------------------
     def inline_runs(self, fragment: str, base: Fmt = PLAIN) -> list[Run]:
@@ -212,25 +215,26 @@ class Body:
 
     # -- block HTML ---------------------------------------------------------------
     def blocks(self, fragment: str, base: Fmt = PLAIN, style: str | None = None,
-               quote: bool = False) -> list[etree._Element]:
-        """Block content of a sanitised Markdown rendering."""
-        out: list[etree._Element] = []
+               quote: bool = False, shade: str | None = None) -> list[str]:
+        """Block content of a sanitised Markdown rendering (``shade``: a background for its paragraphs)."""
+        out: list[str] = []
         for child in parse_fragment(fragment).children:
-            self._block(child, base, style, out, 0, quote)
+            self._block(child, base, style, out, 0, quote, shade)
         return out
 
-    def _block(self, node: Node | str, fmt: Fmt, style: str | None, out: list[etree._Element], depth: int,
-               quote: bool) -> None:
+    def _block(self, node: Node | str, fmt: Fmt, style: str | None, out: list[str], depth: int,
+               quote: bool, shade: str | None = None) -> None:
         border = self.colours["hazard_rule"] if quote else None
         if isinstance(node, str):
             if node.strip():
-                out.append(self.paragraph(self._trim([(_SPACE.sub(" ", node), fmt)]), style, border=border))
+                out.append(self.paragraph(self._trim([(_SPACE.sub(" ", node), fmt)]), style, border=border,
+                                          shade=shade))
             return
         tag = node.tag
         if tag in ("p", "h1", "h2", "h3", "h4", "h5", "h6"):
             inner = replace(fmt, bold=True) if tag != "p" else fmt
             out.append(self.paragraph(self._trim(self._runs_of(node, inner)), style, border=border,
-                                      keep_next=tag != "p"))
+                                      keep_next=tag != "p", shade=shade))
         elif tag in ("ul", "ol"):
             start = int(node.attrs.get("start", "1") or 1) if tag == "ol" else 1
             num_id = self.new_list(tag == "ol", start)
@@ -243,16 +247,16 @@ class Body:
                                       shade=self.colours["code_background"], border=border))
         elif tag == "blockquote":
             for child in node.children:
-                self._block(child, replace(fmt, italic=True), style, out, depth, quote)
+                self._block(child, replace(fmt, italic=True), style, out, depth, quote, shade)
         elif tag == "table":
             out.append(self.html_table(node, fmt))
         elif tag == "hr":
             out.append(self.paragraph([("\u2014" * 3, replace(fmt, colour=self.colours["rule"]))], style,
                                       align="center"))
         else:  # inline content at block level (a bare <mark>, <em> …)
-            out.append(self.paragraph(self._trim(self._runs_of(node, fmt)), style, border=border))
+            out.append(self.paragraph(self._trim(self._runs_of(node, fmt)), style, border=border, shade=shade))
 
-    def _list_item(self, item: Node, num_id: int, fmt: Fmt, out: list[etree._Element], depth: int,
+    def _list_item(self, item: Node, num_id: int, fmt: Fmt, out: list[str], depth: int,
                    quote: bool) -> None:
         inline: list[Node | str] = []
         nested: list[Node] = []
@@ -293,55 +297,39 @@ class Body:
         return runs
 
     # -- tables -------------------------------------------------------------------
-    def table(self, header: list[list[etree._Element]] | None, rows: list[list[tuple[list[etree._Element],
-              str | None]]], widths: list[float], total_twips: int) -> etree._Element:
-        """A table with a repeated header row; each cell is (block elements, fill)."""
-        tbl = w("tbl")
-        tblpr = w("tblPr", tbl)
-        w("tblStyle", tblpr, val="TableGrid")
-        w("tblW", tblpr, w=str(total_twips), type="dxa")
-        borders = w("tblBorders", tblpr)
-        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-            w(side, borders, val="single", sz="4", space="0", color=self.colours["rule"])
-        w("tblLayout", tblpr, type="fixed")
-        margins = w("tblCellMar", tblpr)
-        w("left", margins, w="70", type="dxa")
-        w("right", margins, w="70", type="dxa")
-        w("tblLook", tblpr, val="04A0", firstRow="1", lastRow="0", firstColumn="0", lastColumn="0",
-          noHBand="0", noVBand="1")
+    def table(self, header: list[list[str]] | None, rows: list[list[tuple[list[str], str | None]]],
+              widths: list[float], total_twips: int) -> str:
+        """A table with a repeated header row; each cell is (block content, fill)."""
+        rule = self.colours["rule"]
+        borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="{rule}"/>'
+                          for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
         scale = sum(widths) or 1.0
         twips = [max(300, round(total_twips * width / scale)) for width in widths]
-        grid = w("tblGrid", tbl)
-        for width in twips:
-            w("gridCol", grid, w=str(width))
+        out = ['<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/>', f'<w:tblW w:w="{total_twips}" w:type="dxa"/>',
+               f"<w:tblBorders>{borders}</w:tblBorders>", '<w:tblLayout w:type="fixed"/>',
+               '<w:tblCellMar><w:left w:w="70" w:type="dxa"/><w:right w:w="70" w:type="dxa"/></w:tblCellMar>',
+               '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+               'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>',
+               *(f'<w:gridCol w:w="{width}"/>' for width in twips), "</w:tblGrid>"]
         if header is not None:
-            tr = w("tr", tbl)
-            trpr = w("trPr", tr)
-            w("cantSplit", trpr)
-            w("tblHeader", trpr)
-            for index, content in enumerate(header):
-                self._cell(tr, content, twips[index], self.colours["table_header"])
+            out.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>")
+            out += [self._cell(content, twips[index], self.colours["table_header"])
+                    for index, content in enumerate(header)]
+            out.append("</w:tr>")
+        last = len(twips) - 1
         for row in rows:
-            tr = w("tr", tbl)
-            trpr = w("trPr", tr)
-            w("cantSplit", trpr)
-            for index, (content, fill) in enumerate(row):
-                self._cell(tr, content, twips[min(index, len(twips) - 1)], fill)
-        return tbl
+            out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+            out += [self._cell(content, twips[min(index, last)], fill) for index, (content, fill) in enumerate(row)]
+            out.append("</w:tr>")
+        out.append("</w:tbl>")
+        return "".join(out)
 
     @staticmethod
-    def _cell(tr: etree._Element, content: list[etree._Element], width: int, fill: str | None) -> None:
-        tc = w("tc", tr)
-        tcpr = w("tcPr", tc)
-        w("tcW", tcpr, w=str(width), type="dxa")
-        if fill:
-            w("shd", tcpr, val="clear", color="auto", fill=fill.lstrip("#"))
-        if not content:
-            content = [w("p")]
-        for element in content:
-            tc.append(element)
+    def _cell(content: list[str], width: int, fill: str | None) -> str:
+        shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill.lstrip("#")}"/>' if fill else ""
+        return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shade}</w:tcPr>{"".join(content) or "<w:p/>"}</w:tc>'
 
-    def html_table(self, node: Node, fmt: Fmt) -> etree._Element:
+    def html_table(self, node: Node, fmt: Fmt) -> str:
         rows: list[tuple[bool, list[Node]]] = []
         for section in node.children:
             if not isinstance(section, Node):
@@ -352,7 +340,7 @@ class Body:
                     rows.append((any(c.tag == "th" for c in cells), cells))
         columns = max((len(cells) for _, cells in rows), default=1)
 
-        def content(cell: Node, bold: bool) -> list[etree._Element]:
+        def content(cell: Node, bold: bool) -> list[str]:
             runs = self._trim(self._runs_of(cell, replace(fmt, bold=bold)))
             return [self.paragraph(runs, "TableText")]
 
@@ -374,19 +362,12 @@ def _text_of(node: Node | str) -> Iterable[str]:
         yield from _text_of(child)
 
 
-def field(instruction: str, cached: list[Run]) -> list[etree._Element]:
+def field(instruction: str, cached: list[Run]) -> str:
     """The runs of a complex field (TOC, PAGE, NUMPAGES) with its last computed result."""
-    begin = w("r")
-    w("fldChar", begin, fldCharType="begin", dirty="true")
-    instr = w("r")
-    text = w("instrText", instr)
-    text.text = f" {instruction} "
-    text.set(_XML_SPACE, "preserve")
-    separate = w("r")
-    w("fldChar", separate, fldCharType="separate")
-    end = w("r")
-    w("fldChar", end, fldCharType="end")
-    return [begin, instr, separate, *(run(t, f) for t, f in cached), end]
+    return ('<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+            f'<w:r><w:instrText xml:space="preserve"> {esc(instruction)} </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+            + "".join(run(t, f) for t, f in cached) + '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
 
 
 def external_relation(part: object) -> Callable[[str], str]:
