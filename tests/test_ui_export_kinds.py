@@ -40,3 +40,19 @@ def test_the_dialog_offers_the_kinds_the_regimes_call_for_and_writes_one(open_wi
     assert dialog.last_refusal is None, dialog.last_refusal
     headings = [p.text for p in docx.Document(str(output)).paragraphs if p.style.name == "Heading 1"]
     assert headings[:3] == ["1 About this document", "2 The developer's website", "3 Contacting the developer"]
+
+
+def test_the_findings_panel_names_document_sections_without_evidence(open_window, qtbot, example_file: Path) -> None:
+    doc = example_document()
+    doc.tables["header.regimes"] = [Record("reg-1", {"framework": Value("openai-preparedness-beta")}),
+                                    Record("reg-2", {"framework": Value("ca-sb53-tfaia")})]
+    del doc.values["deployment_decision.release.languages"]
+    example_file.unlink()
+    AssessmentFile.create(example_file, doc).close()
+    window = open_window()
+    qtbot.waitUntil(lambda: window.analysis.latest is not None, timeout=60000)
+    messages = [f.message for f in window.analysis.latest.findings]
+    assert any(m.startswith("SB 53 transparency report: section “Languages supported” has no evidence")
+               for m in messages)
+    assert "1 section of the documents the regimes ask for has no evidence" in \
+        window.findings_panel.summary.text()

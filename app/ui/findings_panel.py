@@ -273,7 +273,11 @@ def analysis_summary(analysis: Analysis, framework: str | None) -> str:
         text = f"Not checked against a framework: {analysis.framework_error}."
         return text + (f" {fix[:1].upper() + fix[1:]}." if fix else "")
     counts: dict[str, int] = {}
+    documents = 0
     for finding in analysis.findings:
+        if finding.rule_id.startswith("document:"):  # app.checks.documents: not the framework's own rules
+            documents += 1
+            continue
         counts[finding.severity] = counts.get(finding.severity, 0) + 1
     head = f"Checked against <b>{framework or 'no framework'}</b>"
     if analysis.status:
@@ -283,6 +287,9 @@ def analysis_summary(analysis: Analysis, framework: str | None) -> str:
     if fix:
         parts.append(fix)
     text = head + (". " + ", ".join(parts) + "." if parts else ".")
+    if documents:
+        text += (f"<br>{documents} section{'s' if documents != 1 else ''} of the documents the regimes ask for "
+                 f"{'have' if documents != 1 else 'has'} no evidence.")
     score = analysis.score
     if score is not None:
         text += f"<br>Rubric score: <b>{score.total:.1f}</b> of {score.out_of:.0f}."
