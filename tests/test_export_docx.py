@@ -123,7 +123,7 @@ def _package(parts: dict[str, bytes]) -> bytes:
 def _png_with_text(key: str, value: str) -> bytes:
     from PIL import Image, PngImagePlugin
     info = PngImagePlugin.PngInfo()
-    info.add_text(key, value)
+    info.add_text(key, value, zip=True)  # compressed (zTXt): not readable in the raw bytes
     out = io.BytesIO()
     Image.new("RGB", (4, 4), "white").save(out, format="PNG", pnginfo=info)
     return out.getvalue()
