@@ -66,7 +66,7 @@ def test_html_is_one_self_contained_file_with_nothing_hidden(reports) -> None:
         for value in attrs.values():
             assert not (value or "").startswith(("http:", "https:", "data:")) or tag == "a", (tag, value)
     assert tags.count("svg") == 2  # charts inline; the third plots effective compute, withheld from the public
-    assert "Evaluation scores against effective compute:</em> not shown" in html
+    assert "No chart of evaluation scores against effective compute in this edition" in html
     assert 'class="banner top">PUBLIC<' in html and 'class="banner bottom">PUBLIC<' in html
     assert "@top-center" in html and 'counter(page) " of " counter(pages)' in html
 

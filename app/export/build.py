@@ -287,9 +287,10 @@ def _charts(ctx: _Context, section: SectionLayout) -> Iterable[Block]:
         if chart is not None:
             yield chart
         else:
-            # Say so rather than leave a silent gap (in a wider edition, its axis may be withheld).
-            yield Prose(f"*{charts.CHART_TITLES[chart_id]}:* not shown — the values it plots are not recorded "
-                        f"or are withheld from this edition.", tone="muted")
+            # Say so rather than leave a silent gap: which values are withheld, or what is not recorded.
+            from app.export.chart_gaps import chart_left_out
+            yield Prose(chart_left_out(chart_id, charts.CHART_TITLES[chart_id], ctx.forms, ctx.withholding.values),
+                        tone="muted")
 
 
 def _leaves(spec: FieldSpec) -> Iterable[FieldSpec]:
@@ -458,30 +459,10 @@ def _summary(ctx: _Context, section: SectionLayout, determinations: tuple[Determ
 
 
 # -- compliance, redaction, revision ----------------------------------------
-_SEVERITY_ORDER = {"violation": 0, "missing_evidence": 1, "warning": 2, "satisfied": 3}
-
-
 def _compliance(ctx: _Context, check: CheckOutcome) -> Iterable[Block]:
-    counts: dict[str, int] = {}
-    for finding in check.findings:
-        counts[finding.severity] = counts.get(finding.severity, 0) + 1
-    summary = ", ".join(f"{counts[s]} {plain_label(s).lower()}" for s in _SEVERITY_ORDER if s in counts)
-    yield Prose(f"Result: **{plain_label(check.status)}** — {summary or 'no findings'}.")
-    rows = []
-    for finding in sorted(check.findings, key=lambda f: (_SEVERITY_ORDER.get(f.severity, 9), f.rule_id,
-                                                          f.address or "")):
-        source = _escape_link_text(finding.citation)
-        if finding.citation_url:
-            source = f"[{source}]({finding.citation_url})"
-        rows.append((Cell(plain_label(finding.severity), _tint(ctx.styles.severities.get(finding.severity))),
-                     Cell(finding.rule_id), Cell(finding.address or finding.stage or NOT_SHOWN),
-                     Cell(finding.message), Cell(source)))
-    yield DataTable(None, ("Severity", "Rule", "Concerns", "Finding", "Source"), tuple(rows),
-                    widths=(1.5, 2.1, 2.7, 5.4, 2.8), markdown_columns=(4,))
-
-
-def _escape_link_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    from app.export.compliance_table import compliance_blocks  # imported here: it needs this module's types
+    yield from compliance_blocks(check.findings, plain_label(check.status), ctx.forms, ctx.audience, ctx.styles,
+                                 _tint)
 
 
 def _tint(colour: str | None) -> str | None:

@@ -12,7 +12,8 @@ import math
 from datetime import date
 
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, Rect, String
-from reportlab.lib.colors import HexColor, Color
+from reportlab.lib.colors import Color, HexColor
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from app.content.report_layout import ReportStyles
 from app.export.charts import EvaluationSpec, ScorecardSpec, TimelineSpec, add_months
@@ -37,7 +38,6 @@ def _text(x: float, y: float, text: str, size: float, colour: str, anchor: str =
 
 
 def _fit(text: str, size: float, width: float) -> str:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
     if stringWidth(text, SANS, size) <= width:
         return text
     while text and stringWidth(text + "…", SANS, size) > width:
@@ -104,18 +104,31 @@ def _decade_label(exponent: int) -> str:
 
 
 def _evaluations(spec: EvaluationSpec, width: float, styles: ReportStyles) -> Drawing:
+    """Small multiples, one panel per category: score / threshold against effective compute.
+
+    Labels never sit inside a panel, where a confidence interval can cross them: each panel's
+    title line carries its category and count, and one legend under the panels names the
+    threshold line, the points and the checkpoint ticks.
+    """
     ink, muted, rule = styles.colours["ink"], styles.colours["muted"], styles.colours["rule"]
+    threshold_colour = styles.severities["violation"]
     per_row = min(len(spec.panels), 4) or 1
     rows = math.ceil(len(spec.panels) / per_row)
-    panel_h, gap, axis_w = 150.0, 14.0, 26.0
-    height = rows * (panel_h + 36) + 8
+    panel_h, gap, axis_w, legend_h = 150.0, 14.0, 26.0, 16.0
+    height = rows * (panel_h + 36) + 8 + legend_h
     drawing = Drawing(width, height)
     panel_w = (width - axis_w - gap * (per_row - 1)) / per_row
-    low, high = math.log10(spec.compute_range[0]), math.log10(spec.compute_range[1])
+    spread_of = {id(panel): (min(0.16, 0.02 * len(panel.points)) if len(panel.points) > 1 else 0.0)
+                 for panel in spec.panels}
+    # The range covers every point as drawn (spread apart included), so none lands on a panel's edge.
+    computes = [math.log10(p.compute) for panel in spec.panels for p in panel.points if p.compute > 0]
+    low = min([math.log10(spec.compute_range[0]), *computes])
+    high = max([math.log10(spec.compute_range[1]), *computes])
     if high - low < 0.6:
         middle = (low + high) / 2
         low, high = middle - 0.5, middle + 0.5
-    low, high = low - 0.12, high + 0.12
+    margin = 0.12 + max(spread_of.values(), default=0.0) / 2
+    low, high = low - margin, high + margin
     y_max = max([1.4] + [p.high or p.ratio for panel in spec.panels for p in panel.points])
     y_max = min(math.ceil(y_max * 1.08 * 2) / 2, 4.0)
     for index, panel in enumerate(spec.panels):
@@ -138,23 +151,22 @@ def _evaluations(spec: EvaluationSpec, width: float, styles: ReportStyles) -> Dr
             y = py(tick)
             group.add(Line(left, y, left + panel_w, y, strokeColor=_c(rule), strokeWidth=0.3))
             if column == 0:
-                group.add(_text(left - 4, y - 2.5, f"{tick:g}", 7, muted, "end"))
+                group.add(_text(left - 4, y - 2.5, f"{tick:g}", 7, threshold_colour if tick == 1 else muted, "end",
+                                bold=tick == 1))
             tick += step
         for exponent in range(math.ceil(low), math.floor(high) + 1):
             x = px(10.0 ** exponent)
             group.add(Line(x, bottom, x, bottom + panel_h, strokeColor=_c(rule), strokeWidth=0.3))
             group.add(_text(x, bottom - 10, _decade_label(exponent), 6.5, muted, "middle"))
         threshold_y = py(1.0)
-        group.add(Line(left, threshold_y, left + panel_w, threshold_y, strokeColor=_c(styles.severities["violation"]),
+        group.add(Line(left, threshold_y, left + panel_w, threshold_y, strokeColor=_c(threshold_colour),
                        strokeWidth=0.9, strokeDashArray=[3, 2]))
-        group.add(_text(left + panel_w - 3, threshold_y + 3, "threshold", 6.5,
-                        styles.severities["violation"], "end"))
         for compute, evaluated in spec.checkpoints:
             x = px(compute)
             group.add(Line(x, bottom, x, bottom + 5, strokeColor=_c(ink if evaluated else muted),
                            strokeWidth=1.0 if evaluated else 0.5))
         count = len(panel.points)
-        spread = min(0.16, 0.02 * count) if count > 1 else 0.0
+        spread = spread_of[id(panel)]
         radius = 2.8 if count <= 20 else 1.8
         for order, point in enumerate(panel.points):
             offset = (order / (count - 1) - 0.5) * spread if count > 1 else 0.0
@@ -164,12 +176,34 @@ def _evaluations(spec: EvaluationSpec, width: float, styles: ReportStyles) -> Dr
                                strokeWidth=0.8))
             group.add(Circle(x, py(point.ratio), radius, fillColor=_c(panel.colour, 0.9),
                              strokeColor=_c("#ffffff"), strokeWidth=0.4))
-        group.add(_text(left + 4, bottom + panel_h + 6, _fit(panel.category, 8.5, panel_w - 8), 8.5, ink,
-                        bold=True))
-        group.add(_text(left + panel_w - 3, bottom + panel_h - 9, f"n = {count}", 6.5, muted, "end"))
+        count_label = f"n = {count}"
+        count_width = stringWidth(count_label, SANS, 6.5) + 6
+        group.add(_text(left + panel_w - 1, bottom + panel_h + 6, count_label, 6.5, muted, "end"))
+        group.add(_text(left + 2, bottom + panel_h + 6, _fit(panel.category, 8.5, panel_w - count_width - 4), 8.5,
+                        ink, bold=True))
         drawing.add(group)
-    drawing.add(_text(width / 2, 2, "effective training compute (FLOP, log scale)", 7, muted, "middle"))
+    axis_y = legend_h + 8
+    drawing.add(_text(width / 2, axis_y, "effective training compute (FLOP, log scale)", 7, muted, "middle"))
+    _evaluation_legend(drawing, axis_w, 3, ink, muted, threshold_colour)
     return drawing
+
+
+def _evaluation_legend(drawing: Drawing, x: float, y: float, ink: str, muted: str, threshold_colour: str) -> None:
+    """One line under the panels: what the dashed line, a point and a tick mean."""
+
+    def label(at: float, text: str) -> float:
+        drawing.add(_text(at, y, text, 7, muted))
+        return at + stringWidth(text, SANS, 7) + 16
+
+    drawing.add(Line(x, y + 2.5, x + 16, y + 2.5, strokeColor=_c(threshold_colour), strokeWidth=0.9,
+                     strokeDashArray=[3, 2]))
+    x = label(x + 20, "threshold")
+    drawing.add(Line(x + 3, y - 2, x + 3, y + 7, strokeColor=_c(muted, 0.7), strokeWidth=0.8))
+    drawing.add(Circle(x + 3, y + 2.5, 2.6, fillColor=_c(ink), strokeColor=None))
+    x = label(x + 9, "score, with its confidence interval")
+    drawing.add(Line(x + 1, y - 1, x + 1, y + 5, strokeColor=_c(ink), strokeWidth=1.0))
+    drawing.add(Line(x + 5, y - 1, x + 5, y + 3, strokeColor=_c(muted), strokeWidth=0.5))
+    label(x + 9, "training checkpoint (bold: evaluated)")
 
 
 # -- re-assessment timeline ---------------------------------------------------

@@ -15,6 +15,7 @@ import html
 from app.export.chart_drawing import chart_svg
 from app.export.fonts import CSS_STACK
 from app.export.formats.base import NOT_PROVIDED, ReportWriter, audience_note, sensitivity_tag
+from app.export.formats.gaps import plain_gaps
 from app.export.report import (
     Block, Cell, Chart, DataTable, Facts, FieldEntry, FieldGroup, Prose, RecordEntry, RecordTable, Report,
     Section,
@@ -261,7 +262,10 @@ figure {{ margin: 1rem 0 1.5rem; }} figure svg {{ max-width: 100%; height: auto;
             parts.append(f'<p class="help">{self._inline(block.help)}</p>')
         if not block.rows:
             return parts + ['<p class="muted">No records.</p>']
+        block, gaps = plain_gaps(block)
         parts += self._table(block.columns, block.rows)
+        if gaps:
+            parts.append(f'<p class="help">{_e(gaps)}</p>')
         for entry in block.entries:
             parts += self._entry(entry)
         return parts

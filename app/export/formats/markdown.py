@@ -12,6 +12,7 @@ import re
 
 from app.export.chart_drawing import chart_svg
 from app.export.formats.base import NOT_PROVIDED, ReportWriter, audience_note, sensitivity_tag
+from app.export.formats.gaps import plain_gaps
 from app.export.report import (
     Block, Cell, Chart, DataTable, Facts, FieldEntry, FieldGroup, Prose, RecordEntry, RecordTable, Report,
     Section,
@@ -171,7 +172,10 @@ class MarkdownWriter(ReportWriter):
             lines += [f"*{escape(block.help)}*", ""]
         if not block.rows:
             return lines + ["*No records.*", ""]
+        block, gaps = plain_gaps(block)
         lines += self._table(block.columns, block.rows)
+        if gaps:
+            lines += [f"*{escape(gaps)}*", ""]
         for entry in block.entries:
             lines += self._entry(entry)
         return lines

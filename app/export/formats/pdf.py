@@ -30,6 +30,8 @@ from reportlab.platypus import (
 from app.export.chart_drawing import draw_chart
 from app.export.fonts import MONO, SANS, SANS_BOLD, plain_with_fallback, with_fallback
 from app.export.formats.base import NOT_PROVIDED, ReportWriter, audience_note, sensitivity_tag
+from app.export.formats.gaps import plain_gaps
+from app.export.formats.pdf_fit import fit_words, running_title
 from app.export.formats.pdf_markup import MarkupConverter, grid_style
 from app.export.formats.pdf_styles import Para, PdfStyles, pdf_styles
 from app.export.formats.pdf_text import Run, RunStyle, TextBlock
@@ -256,10 +258,13 @@ class PdfWriter(ReportWriter):
         self._draw_text(canvas, width / 2, band + 8.5, self.report.header.banner, 8, bold=True, anchor="middle")
         header = self.report.header
         canvas.setFillColor(pdf.colour("muted"))
-        model = " ".join(x for x in (plain_text(header.model), plain_text(header.version)) if x)
-        self._draw_text(canvas, left, band - 15, model, 7.5)
-        if doc.current_section:
-            self._draw_text(canvas, right, band - 15, doc.current_section, 7.5, anchor="end")
+        section = doc.current_section or ""
+        if section:
+            section = fit_words(section, SANS, 7.5, (right - left) * 0.45)
+            self._draw_text(canvas, right, band - 15, section, 7.5, anchor="end")
+        room = right - left - (stringWidth(section, SANS, 7.5) + 18 if section else 0)
+        self._draw_text(canvas, left, band - 15, running_title(plain_text(header.model), plain_text(header.version),
+                                                              room), 7.5)
         self._footer(canvas, doc)
         canvas.restoreState()
 
@@ -267,9 +272,11 @@ class PdfWriter(ReportWriter):
     def _cover(self, report: Report) -> list[Flowable]:
         pdf = self.pdf
         header = report.header
-        story: list[Flowable] = [Para(self._inline(header.model), pdf.title)]
+        # Runs, not a Paragraph: a name longer than the line wraps between words, and a single word
+        # wider than the page is cut after a '-', '.', '_' or '/', never in the middle of a word.
+        story: list[Flowable] = [self._text(header.model, pdf.title)]
         if header.version:
-            story.append(Para(f"Version {self._inline(header.version)}", pdf.h2))
+            story.append(self._text(f"Version {header.version}", pdf.h2))
         story.append(Spacer(1, 18))
         facts: list[tuple[str, Cell]] = [("Developer", Cell(header.developer or "—")),
                                          ("Framework", Cell(header.framework_title or "—"))]
@@ -498,8 +505,12 @@ class PdfWriter(ReportWriter):
         if not block.rows:
             story.append(Para("No records.", pdf.muted))
             return story
+        block, gaps = plain_gaps(block)
         story.append(Spacer(1, 4))
         story.append(self._cells_table(block.columns, block.rows, self._widths(block.columns, block.rows)))
+        if gaps:
+            story.append(Spacer(1, 4))
+            story.append(self._text(gaps, pdf.small))
         story.append(Spacer(1, 8))
         for entry in block.entries:
             story.extend(self._record_entry(entry))
