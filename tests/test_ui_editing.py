@@ -275,9 +275,13 @@ def test_every_edit_survives_close_and_reopen(qtbot, example_file, forms, monkey
 
 
 def test_sensitivity_menu_from_the_keyboard(window, qtbot, example_file):
-    chip = row(window, "header.scope").chip
-    chip.setFocus()
-    qtbot.keyClick(chip, Qt.Key.Key_Space)
+    """Ctrl+Shift+L in a field opens its sensitivity menu: deliberate, and reachable without a mouse."""
+    field = row(window, "header.scope")
+    chip = field.chip
+    window.activateWindow()
+    field.binding.widget.setFocus()
+    qtbot.keyClick(field.binding.widget, Qt.Key.Key_L,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     menu = chip._menu
     assert menu is not None and menu.isVisible()
     hazardous = next(a for a in menu.actions() if a.data() == "hazardous")

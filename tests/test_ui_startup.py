@@ -230,7 +230,8 @@ def test_tab_from_the_parts_list_enters_the_form(window, qtbot):
     first = window.current_page().fields.rows["retrospective.review_date"]
     assert QApplication.focusWidget() is first.binding.widget
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # a date field is left in one Tab
-    assert QApplication.focusWidget() is first.chip
+    second = window.current_page().fields.rows["retrospective.predicted_well"]
+    assert QApplication.focusWidget() is second.binding.widget  # the next answer, never a sensitivity chip
 
 
 def test_plain_start_with_a_damaged_last_file_still_opens_the_window(isolated_home, tmp_path):

@@ -1,8 +1,13 @@
 """The sensitivity shown beside every field and record, and the menu to change it.
 
-Raising a value's sensitivity is always allowed; lowering it below the form's
-default needs a reason, which is recorded with the value (the model's rule:
-an unreasoned lowering is ignored by redaction).
+Raising a value's sensitivity is always allowed; lowering it asks for a reason,
+which is recorded with the value (the model's rule: an unreasoned lowering below
+the form's default is ignored by redaction) and in the history.
+
+Changing a sensitivity is a deliberate act — a click, the Edit menu's
+*Sensitivity…* or Ctrl+Shift+L in a field — never a side effect of typing: the
+chip takes no keyboard focus, so Tab goes from answer to answer and a stray
+space or letter cannot open its menu and pick a level.
 """
 
 from __future__ import annotations
@@ -28,12 +33,13 @@ class ReasonDialog:
     """Asks why a value may be shown more widely than the form's default."""
 
     @classmethod
-    def get_reason(cls, parent: QWidget, what: str, default: Sensitivity,
+    def get_reason(cls, parent: QWidget, what: str, current: Sensitivity,
                    chosen: Sensitivity) -> tuple[str, bool]:
         text, accepted = QInputDialog.getText(
             parent, "Reason for lowering sensitivity",
-            f"{what} is {LABELS[default].lower()} by default. Why may it be "
-            f"{LABELS[chosen].lower()}?\nThe reason is kept with the value and shown to reviewers.")
+            f"{what[:1].upper() + what[1:]} is {LABELS[current].lower()} now. Why may it be "
+            f"{LABELS[chosen].lower()}?\nThe reason is kept with the value and in the history, and shown "
+            f"to reviewers.")
         return text.strip(), bool(accepted and text.strip())
 
 
@@ -49,7 +55,7 @@ class SensitivityChip(QToolButton):
         self._on_choose = on_choose
         self._chosen: Sensitivity | None = None
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAccessibleName(f"Sensitivity of {what}")
         self.setObjectName("sensitivityChip")
         self._menu: QMenu | None = None
@@ -69,6 +75,7 @@ class SensitivityChip(QToolButton):
             reset.setData("")
             self._menu.triggered.connect(lambda action: self._picked(action.data()))
         self._menu.popup(self.mapToGlobal(self.rect().bottomLeft()))
+        self._menu.setActiveAction(self._menu.actions()[list(Sensitivity).index(self.effective)])
 
     @property
     def effective(self) -> Sensitivity:
@@ -98,10 +105,23 @@ class SensitivityChip(QToolButton):
     def choose(self, level: Sensitivity | None) -> None:
         """Apply a choice as the person made it (asking for a reason when lowering)."""
         reason: str | None = None
-        if level is not None and level < self._default:
-            reason, accepted = ReasonDialog.get_reason(self, self._what, self._default, level)
+        target = level or self._default
+        if target < self.effective:
+            reason, accepted = ReasonDialog.get_reason(self, self._what, self.effective, target)
             if not accepted:
                 return
+            if level is None:
+                level = target  # back to the default, with the reason for lowering kept
         if level == self._default and reason is None:
             level = None
         self._on_choose(level, reason)
+
+
+def chip_for(widget: QWidget | None) -> SensitivityChip | None:
+    """The chip of the field (or, in a table's list, of the record) that ``widget`` belongs to."""
+    while widget is not None:
+        chip = getattr(widget, "chip", None) or getattr(widget, "record_chip", None)
+        if isinstance(chip, SensitivityChip):
+            return chip
+        widget = widget.parentWidget()
+    return None

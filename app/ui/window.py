@@ -539,6 +539,15 @@ class MainWindow(MenuCommands, QMainWindow):
         from app.ui.hazard_markup import toggle_hazard
         self.statusBar().showMessage(toggle_hazard(binding, self), 6000)
 
+    def choose_sensitivity(self) -> None:
+        """Open the sensitivity menu of the focused field: the keyboard's deliberate way to change it."""
+        from app.ui.sensitivity_chip import chip_for
+        chip = chip_for(QApplication.focusWidget())
+        if chip is None or not chip.isEnabled():
+            self.statusBar().showMessage("Put the cursor in a field to change its sensitivity.", 6000)
+            return
+        chip.open_menu()
+
     def recheck(self) -> None:
         if self.session is not None and self.analysis is not None:
             self.session.flush()

@@ -65,6 +65,8 @@ class MenuCommands:
         self.hazard_action = self._action("Mark &hazardous / unmark", self.toggle_hazard, "Ctrl+Shift+H",
                                           "Mark the selected passage hazardous, or unmark the passage "
                                           "under the cursor")
+        self.sensitivity_action = self._action("&Sensitivity…", self.choose_sensitivity, "Ctrl+Shift+L",
+                                               "Change the sensitivity of the field you are in")
         self.recheck_action = self._action("&Re-run checks", self.recheck, "F5", "Check the assessment again")
         self.next_action = self._action("&Next part", lambda: self._step_stage(1), "Ctrl+PgDown")
         self.previous_action = self._action("&Previous part", lambda: self._step_stage(-1), "Ctrl+PgUp")
@@ -91,7 +93,7 @@ class MenuCommands:
         edit_menu.addSeparator()
         edit_menu.addActions([self.cut_action, self.copy_action, self.paste_action])
         edit_menu.addSeparator()
-        edit_menu.addActions([self.find_action, self.hazard_action])
+        edit_menu.addActions([self.find_action, self.hazard_action, self.sensitivity_action])
         view_menu = bar.addMenu("&View")
         toggle = self.dock.toggleViewAction()
         toggle.setText("&Checks panel")

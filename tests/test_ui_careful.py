@@ -1,0 +1,88 @@
+"""The window as a careful user finds it (issue 16): focus, sensitivity, buttons, dialogs, panels.
+
+Each test drives the real window offscreen against a real assessment file, the way a person with
+keyboard and mouse would, and checks what they would notice.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from app.model import Sensitivity
+from app.store import AssessmentFile
+from app.ui.sensitivity_chip import ReasonDialog
+from app.ui.window import MainWindow
+
+
+@pytest.fixture
+def window(open_window) -> MainWindow:
+    return open_window()
+
+
+def reopened(path: Path):
+    with AssessmentFile.open(path) as again:
+        return again.document
+
+
+def row(window: MainWindow, path: str):
+    page = window.current_page()
+    assert page is not None
+    return next(r for r in page.all_rows() if r.spec.path == path)
+
+
+def test_tab_then_typing_goes_into_the_next_field_and_never_changes_a_sensitivity(window, qtbot, example_file):
+    """Item 2: click Developer, Tab, type — the words land in the next answer; no chip moves."""
+    developer = row(window, "header.model.developer")
+    modalities = row(window, "header.model.modalities")
+    window.activateWindow()
+    developer.binding.widget.setFocus()
+    qtbot.keyClick(developer.binding.widget, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is modalities.binding.widget
+    qtbot.keyClicks(QApplication.focusWidget(), " an item p")
+    window.session.flush()
+    document = reopened(example_file)
+    assert document.get("header.model.modalities").endswith(" an item p")
+    assert document.value("header.model.developer").sensitivity is None
+    assert document.value("header.model.modalities").sensitivity is None
+    assert developer.chip.focusPolicy() == Qt.FocusPolicy.NoFocus
+    assert "Public" in developer.chip.text()
+
+
+def test_lowering_a_sensitivity_always_asks_why(window, example_file, monkeypatch):
+    """Item 2: Internal back to Public (the form's default) is a lowering too, and asks for the reason."""
+    version = row(window, "header.model.version")
+    version.chip.choose(Sensitivity.INTERNAL)
+    asked = []
+    monkeypatch.setattr(ReasonDialog, "get_reason",
+                        classmethod(lambda cls, *args: asked.append(args) or ("", False)))
+    version.chip.choose(Sensitivity.PUBLIC)
+    assert asked and reopened(example_file).value("header.model.version").sensitivity is Sensitivity.INTERNAL
+    monkeypatch.setattr(ReasonDialog, "get_reason",
+                        classmethod(lambda cls, *args: ("The version string is on the public model card", True)))
+    version.chip.choose(None)  # "Form default" from the menu: still a lowering
+    value = reopened(example_file).value("header.model.version")
+    assert value.sensitivity is Sensitivity.PUBLIC
+    assert value.sensitivity_reason == "The version string is on the public model card"
+
+
+def test_redact_and_dismiss_are_disabled_and_look_it_with_no_flags(window, qtbot):
+    """Item 10: with nothing flagged, Redact must not look like it would do something."""
+    window.show_panel("flags")
+    panel = window.flags_panel
+    qtbot.waitUntil(lambda: window.flag_watch is not None and window.flag_watch.ready, timeout=20000)
+    panel.refresh()
+    assert panel.tree.topLevelItemCount() == 0
+    assert not panel.redact_button.isEnabled() and not panel.dismiss_button.isEnabled()
+    from app.content.locate import content_path
+    panel.setStyleSheet(content_path("resources", "qss", "riskwright.qss").read_text(encoding="utf-8"))
+    disabled = panel.redact_button.grab().toImage()
+    panel.redact_button.setEnabled(True)
+    enabled = panel.redact_button.grab().toImage()
+    panel.redact_button.setEnabled(False)
+    middle = (5, disabled.height() // 2)  # inside the button, left of its text
+    assert disabled.pixelColor(*middle).name() != enabled.pixelColor(*middle).name()
+    assert enabled.pixelColor(*middle).name() == "#2e6bd6"
