@@ -86,3 +86,35 @@ def test_redact_and_dismiss_are_disabled_and_look_it_with_no_flags(window, qtbot
     middle = (5, disabled.height() // 2)  # inside the button, left of its text
     assert disabled.pixelColor(*middle).name() != enabled.pixelColor(*middle).name()
     assert enabled.pixelColor(*middle).name() == "#2e6bd6"
+
+
+def test_the_new_assessment_dialog_names_frameworks_and_has_sensible_defaults(qtbot, tmp_path):
+    """Item 8: published names (every installed framework), the newest preselected, a visible folder,
+    and Alt+I moves to the file name instead of typing an "i"."""
+    from app.content.frameworks import framework_ids
+    from app.ui.dialogs import NewAssessmentDialog, framework_choices
+
+    choices = framework_choices()
+    dialog = NewAssessmentDialog(choices, None, Path.home() / ".local" / "share" / "Riskwright")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    texts = [dialog.framework.itemText(i) for i in range(dialog.framework.count())]
+    ids = [dialog.framework.itemData(i) for i in range(dialog.framework.count())]
+    assert sorted(ids) == sorted(framework_ids()) and "anthropic-rsp-1.0" in ids
+    assert "Anthropic Responsible Scaling Policy 1.0 (2023)" in texts
+    assert not set(texts) & set(ids), "frameworks are shown by their names, not their ids"
+    newest = max(choices, key=lambda c: c.date)
+    assert dialog.framework.currentData() == newest.id
+    assert not any(part.startswith(".") for part in Path(dialog.path.text()).parts)
+    labels = [label.text() for label in dialog.findChildren(type(dialog.problem))]
+    assert "F&ile:" in labels  # a real mnemonic (shown underlined), with a buddy
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=3000)
+    dialog.model_name.setFocus()
+    qtbot.keyClick(dialog.model_name, Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)
+    assert dialog.focusWidget() is dialog.path and dialog.model_name.text() == ""
+    remembered = NewAssessmentDialog(choices, "anthropic-rsp-1.0", tmp_path)
+    qtbot.addWidget(remembered)
+    assert remembered.framework.currentData() == "anthropic-rsp-1.0"
+    assert Path(remembered.path.text()).parent == tmp_path

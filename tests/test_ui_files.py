@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from app.model import Sensitivity
 from app.store import AssessmentFile
-from app.ui.dialogs import NewAssessment, NewAssessmentDialog
+from app.ui.dialogs import FrameworkChoice, NewAssessment, NewAssessmentDialog
 from app.ui.settings import AppSettings
 from app.ui.window import MainWindow
 
@@ -36,10 +36,12 @@ def test_new_assessment_is_created_and_opened(window, tmp_path, monkeypatch):
 def test_new_assessment_dialog_checks_its_answers(qtbot, tmp_path):
     existing = tmp_path / "taken.rwa"
     existing.write_bytes(b"")
-    dialog = NewAssessmentDialog(["anthropic-rsp-2.2", "openai-preparedness-beta"], "openai-preparedness-beta",
-                                 tmp_path)
+    choices = [FrameworkChoice("anthropic-rsp-2.2", "Anthropic Responsible Scaling Policy 2.2", "2025-05-14"),
+               FrameworkChoice("openai-preparedness-beta", "OpenAI Preparedness Framework (Beta)", "2023-12-18")]
+    dialog = NewAssessmentDialog(choices, "openai-preparedness-beta", tmp_path)
     qtbot.addWidget(dialog)
-    assert dialog.framework.currentText() == "openai-preparedness-beta"
+    assert dialog.framework.currentData() == "openai-preparedness-beta"
+    assert dialog.framework.currentText() == "OpenAI Preparedness Framework (Beta) (2023)"
     dialog._accept()
     assert "model's name" in dialog.problem.text()
     dialog.model_name.setText("Aurora-2")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
     QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget, QHeaderView, QAbstractItemView,
@@ -25,8 +26,43 @@ class NewAssessment:
     model_name: str
 
 
+@dataclass(frozen=True)
+class FrameworkChoice:
+    """One installed framework as the dialog offers it: by its published name, newest first."""
+
+    id: str
+    name: str
+    date: str = ""
+
+    @property
+    def text(self) -> str:
+        return f"{self.name} ({self.date[:4]})" if self.date else self.name
+
+
+def framework_choices() -> list[FrameworkChoice]:
+    """Every installed framework, newest first (a framework that fails to load is listed by its id)."""
+    from app.checks import load_framework
+    from app.content.frameworks import framework_ids
+    choices = []
+    for framework_id in framework_ids():
+        try:
+            framework = load_framework(framework_id)
+            choices.append(FrameworkChoice(framework_id, str(framework.name), str(framework.date or "")))
+        except Exception:  # noqa: BLE001 - `riskwright frameworks` reports a broken file; still offer the id
+            choices.append(FrameworkChoice(framework_id, framework_id))
+    return sorted(choices, key=lambda c: (c.date, c.id), reverse=True)
+
+
+def visible_folder(folder: Path | None) -> Path:
+    """Where a new file goes by default: never a hidden folder (``~/.local/share/…``) a person cannot find."""
+    if folder is not None and folder.is_dir() and not any(part.startswith(".") for part in folder.parts):
+        return folder
+    documents = Path.home() / "Documents"
+    return documents if documents.is_dir() else Path.home()
+
+
 class NewAssessmentDialog(QDialog):
-    def __init__(self, frameworks: list[str], last_framework: str | None, folder: Path,
+    def __init__(self, frameworks: list[FrameworkChoice], last_framework: str | None, folder: Path,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("New assessment")
@@ -38,24 +74,29 @@ class NewAssessmentDialog(QDialog):
         layout.addWidget(intro)
         form = QFormLayout()
         self.framework = QComboBox()
-        self.framework.addItems(frameworks)
+        for choice in frameworks:
+            self.framework.addItem(choice.text, choice.id)
+            self.framework.setItemData(self.framework.count() - 1, f"{choice.id}: published {choice.date}",
+                                       Qt.ItemDataRole.ToolTipRole)
         self.framework.setAccessibleName("Framework")
-        if last_framework in frameworks:
-            self.framework.setCurrentText(last_framework)
+        ids = [choice.id for choice in frameworks]
+        self.framework.setCurrentIndex(ids.index(last_framework) if last_framework in ids else 0)
         form.addRow("&Framework:", self.framework)
         self.model_name = QLineEdit()
         self.model_name.setPlaceholderText("e.g. Aurora-2")
         self.model_name.setAccessibleName("Model name")
         form.addRow("&Model name:", self.model_name)
         row = QHBoxLayout()
-        self.path = QLineEdit(str(folder / "New assessment.rwa"))
+        self.path = QLineEdit(str(visible_folder(folder) / "New assessment.rwa"))
         self.path.setAccessibleName("File")
         browse = QPushButton("&Browse…")
         browse.setAccessibleName("Choose where to save the file")
         browse.clicked.connect(self._browse)
         row.addWidget(self.path)
         row.addWidget(browse)
-        form.addRow("F&ile:", row)
+        file_label = QLabel("F&ile:")
+        file_label.setBuddy(self.path)
+        form.addRow(file_label, row)
         layout.addLayout(form)
         self.problem = QLabel()
         self.problem.setObjectName("fieldMessage")
@@ -85,7 +126,7 @@ class NewAssessmentDialog(QDialog):
         path = Path(self.path.text().strip())
         if not self.model_name.text().strip():
             problem = "Give the model's name."
-        elif not self.framework.currentText():
+        elif not self.framework.currentData():
             problem = "No framework is installed."
         elif path.exists():
             problem = f"{path} already exists; choose another name."
@@ -101,10 +142,10 @@ class NewAssessmentDialog(QDialog):
         path = Path(self.path.text().strip())
         if path.suffix != ".rwa":
             path = path.with_name(path.name + ".rwa")
-        return NewAssessment(path, self.framework.currentText(), self.model_name.text().strip())
+        return NewAssessment(path, str(self.framework.currentData()), self.model_name.text().strip())
 
     @classmethod
-    def ask(cls, parent: QWidget, frameworks: list[str], last_framework: str | None,
+    def ask(cls, parent: QWidget, frameworks: list[FrameworkChoice], last_framework: str | None,
             folder: Path) -> tuple[NewAssessment | None, bool]:
         dialog = cls(frameworks, last_framework, folder, parent)
         if dialog.exec() != QDialog.DialogCode.Accepted:

@@ -173,9 +173,9 @@ class MenuCommands:
             self.show_error("Cannot open the example", str(error))
 
     def new_assessment(self: Any) -> None:
-        from app.content.frameworks import framework_ids
+        from app.ui.dialogs import framework_choices
         folder = self.session.path.parent if self.session else Path.home()
-        answer, accepted = NewAssessmentDialog.ask(self, framework_ids(), self.settings.last_framework(), folder)
+        answer, accepted = NewAssessmentDialog.ask(self, framework_choices(), self.settings.last_framework(), folder)
         if not accepted or answer is None:
             return
         doc = Document()
