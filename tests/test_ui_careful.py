@@ -118,3 +118,39 @@ def test_the_new_assessment_dialog_names_frameworks_and_has_sensible_defaults(qt
     qtbot.addWidget(remembered)
     assert remembered.framework.currentData() == "anthropic-rsp-1.0"
     assert Path(remembered.path.text()).parent == tmp_path
+
+
+def test_opening_another_file_clears_the_preview_and_renders_the_new_one(window, qtbot, tmp_path):
+    """Item 6: never the previous file's report under the new file's name; zoom works on the new one."""
+    import subprocess
+    import sys
+    other = tmp_path / "Other model.rwa"
+    subprocess.run([sys.executable, "-m", "app.cli", "new", str(other), "--framework", "anthropic-rsp-2.2",
+                    "--model", "Kestrel-1"], check=True, capture_output=True)
+    window.show_panel("preview")
+    preview = window.preview_panel
+    preview.audience.setCurrentIndex(preview.audience.findData("internal"))
+    preview.refresh()
+    assert preview.busy.isVisibleTo(preview) and preview.cancel_button.isVisibleTo(preview)
+    qtbot.waitUntil(lambda: not preview.rendering, timeout=120000)
+    example_pages = preview.pages
+    assert example_pages > 5
+    preview.zoom(1.25)
+    assert preview.view.zoomFactor() > 1.0
+    assert window.open_file(other)
+    assert preview.pages == 0 or preview.rendering
+    assert "Other model.rwa" in preview.status.text()  # rendering the new file, shown in view
+    qtbot.waitUntil(lambda: not preview.rendering, timeout=120000)
+    assert 0 < preview.pages < example_pages, preview.status.text()
+
+
+def test_a_preview_can_be_cancelled(window, qtbot):
+    window.show_panel("preview")
+    preview = window.preview_panel
+    preview.refresh()
+    preview.cancel_button.click()
+    assert not preview.rendering and not preview.busy.isVisibleTo(preview)
+    assert "cancelled" in preview.status.text()
+    window.workspace.jobs.wait()
+    qtbot.wait(50)
+    assert preview.pages == 0  # the abandoned render's result was dropped
