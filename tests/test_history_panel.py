@@ -60,7 +60,7 @@ def test_double_click_goes_to_the_field(window, qtbot):
 def test_signing_off_from_the_window_freezes_the_revision(window, qtbot, monkeypatch):
     asked = {}
 
-    def answer(parent, status, roles, name, key_text):
+    def answer(parent, status, roles, name, key_text, warning=""):
         asked.update(number=status.number, missing=dict(status.missing), key=key_text)
         return SignOffAnswer("assessor", "Ada Lovelace"), True
 

@@ -154,3 +154,65 @@ def test_a_preview_can_be_cancelled(window, qtbot):
     window.workspace.jobs.wait()
     qtbot.wait(50)
     assert preview.pages == 0  # the abandoned render's result was dropped
+
+
+def test_export_dialog_rows_keep_their_size_after_a_refusal(window, qtbot, tmp_path):
+    """Item 7: a refusal and its flag list make the dialog taller; nothing is squashed or cut off."""
+    from app.ui.export_dialog import ExportDialog
+    qtbot.waitUntil(lambda: window.flag_watch is not None and window.flag_watch.ready, timeout=30000)
+    scope = row(window, "header.scope").binding.widget
+    scope.setFocus()
+    scope.moveCursor(scope.textCursor().MoveOperation.End)
+    qtbot.keyClicks(scope, " Testers asked about anthrax; the model refused.")  # a public select-agent name
+    window.session.flush()
+    window.flag_watch.settle()
+    dialog = ExportDialog(window.workspace, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.set_audience("public")
+    dialog.set_format("md")
+    dialog.path.setText(str(tmp_path / "public.md"))
+    before = dialog.height()
+    dialog.start()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=120000)
+    assert dialog.last_refusal and dialog.message.isVisible()
+    qtbot.wait(50)
+    assert dialog.height() > before
+    for widget in (dialog.format, dialog.path):
+        assert widget.height() >= widget.minimumSizeHint().height(), widget.accessibleName()
+    message = dialog.message
+    assert message.height() >= message.heightForWidth(message.width()), "the refusal is shown whole"
+
+
+def test_warned_before_a_public_export_or_sign_off_of_an_unsigned_incomplete_assessment(window, qtbot,
+                                                                                       monkeypatch):
+    """Item 11: the warning is in front of the person before they press Export or Sign off."""
+    from app.ui.export_dialog import ExportDialog
+    from app.ui.readiness import readiness_warning
+    from app.ui.signoff_dialog import SignOffDialog
+    qtbot.waitUntil(lambda: window.analysis.latest is not None, timeout=20000)
+    developer = row(window, "header.model.developer").binding.widget
+    developer.setFocus()
+    developer.selectAll()
+    qtbot.keyClick(developer, Qt.Key.Key_Backspace)
+    window.session.flush()
+    assert not window.session.document.get("header.model.developer")
+    window.analysis.run_now()
+    qtbot.waitUntil(lambda: window.analysis.latest is not None and bool(window.analysis.latest.problems),
+                    timeout=20000)
+    dialog = ExportDialog(window.workspace, window)
+    qtbot.addWidget(dialog)
+    dialog.set_audience("public")
+    dialog.show()
+    assert dialog.warning.isVisible()
+    text = dialog.warning.text()
+    assert "missing" in text and "has not been signed off" in text
+    dialog.set_audience("internal")
+    assert not dialog.warning.isVisible()
+    seen = {}
+    monkeypatch.setattr(SignOffDialog, "ask", classmethod(lambda cls, *args: seen.update(warning=args[-1])
+                                                          or (None, False)))
+    window.signoff_action.trigger()
+    assert "missing" in seen["warning"] and "Signing freezes" in seen["warning"]
+    assert readiness_warning(None, None, "signoff") == ""

@@ -27,7 +27,7 @@ from app.session import offload
 from app.session.labels import address_label
 from app.ui.workspace import Workspace
 from PySide6.QtWidgets import (
-    QButtonGroup, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+    QButtonGroup, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLayout, QLineEdit,
     QListWidget, QListWidgetItem, QProgressBar, QPushButton, QRadioButton, QVBoxLayout, QWidget,
 )
 
@@ -59,6 +59,9 @@ class ExportDialog(QDialog):
         self.last_refusal: str | None = None
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
+        # Never smaller than what it holds: a refusal or a list of flags makes the dialog taller
+        # rather than squashing the Format and Save-as rows or cutting the message off.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         intro = QLabel("Reports are built from the saved assessment. What an audience may not see is removed "
                        "before the report is written, and the finished file is checked once more.")
         intro.setWordWrap(True)
@@ -101,6 +104,12 @@ class ExportDialog(QDialog):
         form.addRow(save_as, row)
         layout.addLayout(form)
 
+        self.warning = QLabel()
+        self.warning.setObjectName("readinessWarning")
+        self.warning.setWordWrap(True)
+        self.warning.hide()
+        layout.addWidget(self.warning)
+
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Export progress")
         self.progress.setTextVisible(True)
@@ -136,6 +145,7 @@ class ExportDialog(QDialog):
         buttons.addWidget(close)
         layout.addLayout(buttons)
         self.audience_group.buttonToggled.connect(lambda *_: self.suggest_path())
+        self.audience_group.buttonToggled.connect(lambda *_: self.show_readiness())
         self.format.currentIndexChanged.connect(lambda *_: self.suggest_path())
         self.kind.currentIndexChanged.connect(lambda *_: self.suggest_path())
         self.refresh_kinds()
@@ -186,6 +196,7 @@ class ExportDialog(QDialog):
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         self.refresh_kinds()
         super().showEvent(event)
+        self.show_readiness()
 
     def _folder(self) -> Path:
         remembered = self.workspace.settings.last_export_folder()
@@ -193,6 +204,22 @@ class ExportDialog(QDialog):
             return remembered
         session = self.workspace.session
         return session.path.parent if session else Path.home()
+
+    def show_readiness(self) -> None:
+        """Warn, before Export is pressed, when a wider audience would get an incomplete or unsigned report."""
+        session = self.workspace.session
+        text = ""
+        if session is not None and self.audience != "internal":
+            from app.ui.readiness import readiness_warning
+            analysis = self.workspace.analysis.latest if self.workspace.analysis is not None else None
+            try:
+                revision = session.core.revision_status()
+            except Exception:  # noqa: BLE001 - a broken roles file: the sign-off dialog reports it
+                revision = None
+            text = readiness_warning(analysis, revision, self.audience)
+        self.warning.setText(f"<b>Before you export:</b> {text}" if text else "")
+        self.warning.setVisible(bool(text))
+        self._fit()
 
     def suggest_path(self) -> None:
         session = self.workspace.session
@@ -261,6 +288,7 @@ class ExportDialog(QDialog):
         self.message.setProperty("state", "ok")
         self._polish(self.message)
         self.message.show()
+        self._fit()
         self.workspace.message.emit(f"Exported the {payload.audience} report to {payload.path}", 8000)
         self.exported.emit(payload)
 
@@ -287,7 +315,19 @@ class ExportDialog(QDialog):
         self.message.show()
         if reason == "flags":
             self._list_flags()
+        self._fit()
         self.refused.emit(message)
+
+    def _fit(self) -> None:
+        """Grow to show the message (and flag list) whole; a wrapped label needs its height for this width."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        wanted = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else 0
+        wanted = max(wanted, self.sizeHint().height(), self.minimumSizeHint().height())
+        if self.height() < wanted:
+            self.resize(self.width(), wanted)
 
     def _blocking_flags(self) -> list[Any]:
         watch = self.workspace.flag_watch
@@ -306,7 +346,6 @@ class ExportDialog(QDialog):
             self.flags.setCurrentRow(0)
             self.flags.show()
             self.go_button.show()
-            self.adjustSize()
 
     def _go_to_flag(self, item: QListWidgetItem | None) -> None:
         if item is None:

@@ -38,7 +38,7 @@ def _role_text(roles: Roles, counts: Any) -> str:
 
 class SignOffDialog(QDialog):
     def __init__(self, status: RevisionStatus, roles: Roles, name: str, key_text: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, warning: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("signOffDialog")
         self.setWindowTitle(f"Sign off revision {status.number}")
@@ -95,6 +95,12 @@ class SignOffDialog(QDialog):
         self.key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.key)
 
+        self.warning = QLabel(f"<b>Before you sign:</b> {warning}" if warning else "")
+        self.warning.setObjectName("readinessWarning")
+        self.warning.setWordWrap(True)
+        self.warning.setVisible(bool(warning))
+        layout.addWidget(self.warning)
+
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.sign_button = self.buttons.addButton("&Sign off", QDialogButtonBox.ButtonRole.AcceptRole)
         self.sign_button.setObjectName("signButton")
@@ -112,8 +118,8 @@ class SignOffDialog(QDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, status: RevisionStatus, roles: Roles, name: str,
-            key_text: str) -> tuple[SignOffAnswer | None, bool]:
-        dialog = cls(status, roles, name, key_text, parent)
+            key_text: str, warning: str = "") -> tuple[SignOffAnswer | None, bool]:
+        dialog = cls(status, roles, name, key_text, parent, warning)
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         return (dialog.answer() if accepted else None), accepted
 
@@ -130,7 +136,11 @@ def sign_off_current(parent: QWidget, workspace: Workspace) -> SignOff | None:
     except Exception as error:  # noqa: BLE001 - a broken roles file or file error goes to the person
         workspace.error.emit("Cannot sign off", str(error))
         return None
-    answer, accepted = SignOffDialog.ask(parent, status, roles, identity.current_identity().name, key_note())
+    from app.ui.readiness import readiness_warning
+    analysis = workspace.analysis.latest if workspace.analysis is not None else None
+    warning = readiness_warning(analysis, status, "signoff")
+    answer, accepted = SignOffDialog.ask(parent, status, roles, identity.current_identity().name, key_note(),
+                                         warning)
     if not accepted or answer is None:
         return None
     try:
