@@ -216,3 +216,44 @@ def test_warned_before_a_public_export_or_sign_off_of_an_unsigned_incomplete_ass
     window.signoff_action.trigger()
     assert "missing" in seen["warning"] and "Signing freezes" in seen["warning"]
     assert readiness_warning(None, None, "signoff") == ""
+
+
+def test_an_assessment_reopens_at_the_stage_and_tab_left_open(qtbot, example_file, forms):
+    """Item 17: close on Training with History in front; open again: Training, History."""
+    first = MainWindow(forms, remember_window=True)
+    qtbot.addWidget(first)
+    assert first.open_file(example_file)
+    first.show()
+    qtbot.waitExposed(first)
+    first.show_stage("training")
+    first.show_panel("history")
+    first.close()
+    again = MainWindow(forms, remember_window=True)
+    qtbot.addWidget(again)
+    assert again.open_file(example_file)
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.navigator.current_stage() == "training"
+    assert again.panels.currentWidget() is again.history_panel
+
+
+def test_f1_opens_the_offline_guide_at_the_current_field_and_stage(window, qtbot, forms):
+    """Item 17: F1 in a field shows that field's help and the stage's purpose, above the shipped guide."""
+    from app.ui.help_window import guide_html
+    window.show_stage("training")
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    field = window.current_page().fields.rows.get("training.summary") or next(iter(window.current_page().all_rows()))
+    field.binding.widget.setFocus()
+    qtbot.keyClick(field.binding.widget, Qt.Key.Key_F1)
+    help_window = window.help_window
+    assert help_window.isVisible()
+    text = help_window.browser.toPlainText()
+    assert text.startswith(field.spec.label)
+    assert " ".join(field.spec.help.split())[:60] in " ".join(text.split())
+    assert forms.form("training").title in text and "Sensitivity and audiences" in text
+    guide = guide_html()
+    for stage in forms.stages:  # the guide explains every stage the forms define
+        assert f'id="stage-{stage}"' in guide, stage
+    for topic in ("sensitivity", "flags", "signoff", "export"):
+        assert f'id="{topic}"' in guide

@@ -159,13 +159,15 @@ SHORTCUTS = (
     ("Edit", "Undo", "Ctrl+Z"), ("Edit", "Redo", "Ctrl+Shift+Z / Ctrl+Y"),
     ("Edit", "Cut / Copy / Paste", "Ctrl+X / Ctrl+C / Ctrl+V"), ("Edit", "Find in assessment", "Ctrl+F"),
     ("Edit", "Mark selection hazardous / unmark passage", "Ctrl+Shift+H"),
+    ("Edit", "Sensitivity of this field", "Ctrl+Shift+L"),
     ("Go", "Next part / previous part", "Ctrl+PgDown / Ctrl+PgUp"),
     ("Go", "Parts list", "Ctrl+1"), ("Go", "Form", "Ctrl+2"),
     ("Go", "Findings / Flags / Preview / History", "Ctrl+3 / Ctrl+4 / Ctrl+5 / Ctrl+6"),
     ("Tables", "Add record", "Insert (in a record list)"), ("Tables", "Duplicate record", "Ctrl+D"),
     ("Tables", "Remove record", "Delete"), ("Tables", "Move record up / down", "Alt+Up / Alt+Down"),
     ("Forms", "Next / previous field", "Tab / Shift+Tab"), ("Forms", "Jump to a field", "Alt+underlined letter"),
-    ("Checks", "Re-run checks", "F5"), ("Help", "Keyboard shortcuts", "F1"),
+    ("Checks", "Re-run checks", "F5"), ("Help", "Help for this field and stage", "F1"),
+    ("Help", "Keyboard shortcuts", "Ctrl+F1"),
 )
 
 

@@ -78,6 +78,17 @@ class AppSettings:
         self._qt.sync()
 
     # -- choices ---------------------------------------------------------------
+    def place_in(self, path: Path) -> tuple[str | None, str | None]:
+        """(stage, side-panel tab) the person last had open in the assessment at ``path``."""
+        value = self._qt.value(f"places/{_file_key(path)}")
+        if not isinstance(value, str) or "|" not in value:
+            return None, None
+        stage, panel = value.split("|", 1)
+        return stage or None, panel or None
+
+    def set_place_in(self, path: Path, stage: str | None, panel: str | None) -> None:
+        self._qt.setValue(f"places/{_file_key(path)}", f"{stage or ''}|{panel or ''}")
+
     def last_framework(self) -> str | None:
         value = self._qt.value("last_framework")
         return str(value) if value else None
@@ -92,3 +103,9 @@ class AppSettings:
     def set_last_export_folder(self, folder: Path) -> None:
         self._qt.setValue("export/folder", str(folder))
         self._qt.sync()
+
+
+def _file_key(path: Path) -> str:
+    """A settings key for a file: a digest of its resolved path (no path characters in the key)."""
+    import hashlib
+    return hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:20]

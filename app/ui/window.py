@@ -358,7 +358,9 @@ class MainWindow(MenuCommands, QMainWindow):
             self.settings.set_last_framework(framework)
         self._update_title()
         self.saved_label.setText("All changes saved")
-        stage = self.navigator.current_stage() or "header"
+        stage, panel = self.settings.place_in(assessment.path)
+        if stage not in self.forms.stages:
+            stage = self.navigator.current_stage() or "header"
         self.navigator.setEnabled(True)
         self.navigator.blockSignals(True)
         self.navigator.select_stage(stage)
@@ -366,12 +368,23 @@ class MainWindow(MenuCommands, QMainWindow):
         self.show_stage(stage)
         self._update_actions()
         self.workspace.opened.emit(session)
+        if panel in PANEL_NAMES and panel != "findings":
+            self.show_panel(panel)
         self.after_first_paint(analysis.run_now)
         self.after_first_paint(watch.start)
+
+    def remember_place(self) -> None:
+        """Where the person is in this file (stage and side-panel tab), for the next time it opens."""
+        if self.session is None or not self.remember_window:
+            return
+        index = self.panels.currentIndex()
+        panel = PANEL_NAMES[index] if 0 <= index < len(PANEL_NAMES) else None
+        self.settings.set_place_in(self.session.path, self.navigator.current_stage(), panel)
 
     def close_assessment(self) -> None:
         if self.session is None:
             return
+        self.remember_place()
         self.session.flush()
         self._analysis_counts = {}
         for page in self.pages.values():
@@ -625,6 +638,16 @@ class MainWindow(MenuCommands, QMainWindow):
         box.setObjectName("errorBox")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
+
+    def show_help(self) -> None:
+        """F1: the user guide at the current stage, with the focused field's help on top."""
+        from app.ui.help_window import HelpWindow, focused_field
+        window = getattr(self, "help_window", None)
+        if window is None:
+            window = self.help_window = HelpWindow(self)
+        stage = self.navigator.current_stage()
+        form = self.forms.form(stage) if stage in self.forms.stages else None
+        window.show_for(form, focused_field(QApplication.focusWidget()))
 
     def show_shortcuts(self) -> None:
         ShortcutsDialog(self).exec()

@@ -72,7 +72,9 @@ class MenuCommands:
         self.previous_action = self._action("&Previous part", lambda: self._step_stage(-1), "Ctrl+PgUp")
         self.focus_parts_action = self._action("Parts &list", self.navigator.setFocus, "Ctrl+1")
         self.focus_form_action = self._action("&Form", self._focus_form, "Ctrl+2")
-        self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts, key.HelpContents)
+        self.help_action = self._action("&Help for this field", self.show_help, key.HelpContents,
+                                        "The user guide, opened at what you are working on")
+        self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts, "Ctrl+F1")
         self.about_action = self._action("&About Riskwright", self.show_about)
 
     def _build_menus(self: Any) -> None:
@@ -104,7 +106,7 @@ class MenuCommands:
         go_menu.addSeparator()
         go_menu.addActions([self.focus_parts_action, self.focus_form_action, *self.panel_actions])
         help_menu = bar.addMenu("&Help")
-        help_menu.addActions([self.shortcuts_action, self.about_action])
+        help_menu.addActions([self.help_action, self.shortcuts_action, self.about_action])
         self.add_late_actions()
 
     def add_late_actions(self: Any) -> None:
