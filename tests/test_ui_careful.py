@@ -257,3 +257,25 @@ def test_f1_opens_the_offline_guide_at_the_current_field_and_stage(window, qtbot
         assert f'id="stage-{stage}"' in guide, stage
     for topic in ("sensitivity", "flags", "signoff", "export"):
         assert f'id="{topic}"' in guide
+
+
+def test_the_dark_scheme_follows_the_system_and_maps_every_colour(qapp, monkeypatch):
+    """Item 17: a dark system scheme gives a dark palette and a stylesheet with every colour mapped."""
+    import re as regex
+
+    from app.ui.theme import apply_theme, dark_colours, stylesheet
+    light = stylesheet(False)
+    assert set(c.lower() for c in regex.findall(r"#[0-9a-fA-F]{6}", light)) <= set(dark_colours())
+    saved_palette, saved_sheet = qapp.palette(), qapp.styleSheet()
+    try:
+        monkeypatch.setenv("RISKWRIGHT_SCHEME", "dark")
+        apply_theme(qapp)
+        assert qapp.palette().color(qapp.palette().ColorRole.Base).lightness() < 60
+        assert "#ffffff" not in qapp.styleSheet().lower().replace("color: #ffffff", "")
+        monkeypatch.setenv("RISKWRIGHT_SCHEME", "light")
+        apply_theme(qapp)
+        assert qapp.palette().color(qapp.palette().ColorRole.Base).name() == "#ffffff"
+    finally:
+        qapp.setPalette(saved_palette)
+        qapp.setStyleSheet(saved_sheet)
+        qapp.setProperty("riskwright_dark", False)

@@ -25,6 +25,9 @@ _OPEN_SPAN = 1
 HAZARD_RED = QColor("#b42318")
 HAZARD_WASH = QColor("#fde8e6")
 TAG_FILL = QColor("#f6c9c4")
+DARK_RED = QColor("#ff8a80")
+DARK_WASH = QColor("#4a2522")
+DARK_TAG_FILL = QColor("#6b2d27")
 
 
 _MARKDOWN = (
@@ -46,13 +49,17 @@ class HazardHighlighter(QSyntaxHighlighter):
 
     def __init__(self, document: QTextDocument) -> None:
         super().__init__(document)
+        from PySide6.QtWidgets import QApplication
+        app = QApplication.instance()
+        dark = bool(app is not None and app.property("riskwright_dark"))
+        red, wash, fill = (DARK_RED, DARK_WASH, DARK_TAG_FILL) if dark else (HAZARD_RED, HAZARD_WASH, TAG_FILL)
         self.passage = QTextCharFormat()
-        self.passage.setBackground(HAZARD_WASH)
+        self.passage.setBackground(wash)
         self.passage.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-        self.passage.setUnderlineColor(HAZARD_RED)
+        self.passage.setUnderlineColor(red)
         self.tag = QTextCharFormat()
-        self.tag.setBackground(TAG_FILL)
-        self.tag.setForeground(HAZARD_RED)
+        self.tag.setBackground(fill)
+        self.tag.setForeground(red)
         self.tag.setFontWeight(QFont.Weight.DemiBold)
         self.broken = QTextCharFormat()
         self.broken.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
