@@ -27,15 +27,15 @@ def _rows(window) -> list[str]:
 
 def test_history_lists_changes_newest_first_as_they_happen(window, qtbot):
     panel = window.history_panel
-    assert "created the assessment" in _rows(window)[-1]
+    assert "Created the assessment" in _rows(window)[-1]
     window.session.apply(SetValue(Address.parse("header.model.version"), "rc9"), "Edit version")
     qtbot.waitUntil(lambda: len(_rows(window)) == 2, timeout=3000)
-    assert _rows(window)[0] == 'header.model.version: "h3-2025-08-rc2" → "rc9"'
+    assert _rows(window)[0] == "Version: “h3-2025-08-rc2” → “rc9”"
     model = panel.model
     assert model.data(model.index(0, 2)) == "1"  # still revision 1: nothing is signed yet
     window.undo_action.trigger()
     qtbot.waitUntil(lambda: len(_rows(window)) == 3, timeout=3000)
-    assert _rows(window)[0] == 'header.model.version: "rc9" → "h3-2025-08-rc2"'
+    assert _rows(window)[0] == "Version: “rc9” → “h3-2025-08-rc2”"
     assert window.revision_status.text() == "Revision 1 · Unsigned — needs Assessor, Compliance lead"
 
 
@@ -45,7 +45,7 @@ def test_history_can_be_filtered_by_field(window, qtbot):
     qtbot.waitUntil(lambda: len(_rows(window)) == 3, timeout=3000)
     window.history_panel.filter.setText("header.model")
     qtbot.waitUntil(lambda: len(_rows(window)) == 1, timeout=3000)
-    assert _rows(window)[0].startswith("header.model.version")
+    assert _rows(window)[0].startswith("Version: ")
     assert "1 of 3 changes" in window.history_panel.note.text()
 
 

@@ -279,3 +279,21 @@ def test_the_dark_scheme_follows_the_system_and_maps_every_colour(qapp, monkeypa
         qapp.setPalette(saved_palette)
         qapp.setStyleSheet(saved_sheet)
         qapp.setProperty("riskwright_dark", False)
+
+
+def test_history_rows_say_what_changed_in_the_forms_words(open_window, qtbot):
+    """Item 9: field label, record title, before → after, shortened — not "pre_deployment.eval…"."""
+    from app.model import Address, SetValue
+    window = open_window()
+    qtbot.waitUntil(lambda: window.history_panel is not None, timeout=5000)
+    model = window.history_panel.model
+    window.session.apply(SetValue(Address.parse("pre_deployment.evaluations[ev-1].score"), 0.41), "Edit score")
+    long_text = "A much longer public description of the capture-the-flag ladder. " * 6
+    window.session.apply(SetValue(Address.parse("pre_deployment.evaluations[ev-1].description"),
+                                  long_text), "Edit description")
+    qtbot.waitUntil(lambda: model.rowCount() >= 3, timeout=5000)
+    description, score = model.data(model.index(0, 3)), model.data(model.index(1, 3))
+    assert score == "Capability evaluations › “Capture-the-flag ladder, profession…” (ev-1) › Score: 0.38 → 0.41"
+    assert description.startswith("Capability evaluations › “Capture-the-flag ladder, profession…” (ev-1) › "
+                                   "Public description: “")
+    assert len(description) < 200 and "…" in description and "pre_deployment" not in description

@@ -50,9 +50,23 @@ def status_text(status: RevisionStatus | None, role_label: Any = str) -> str:
 class HistoryModel(QAbstractTableModel):
     """History entries, newest first; grows at the top as changes arrive."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, workspace: Workspace | None = None) -> None:
         super().__init__(parent)
         self.entries: list[Entry] = []
+        self.workspace = workspace
+        self._texts: dict[int, str] = {}
+        """Row text by entry number (labels and record titles are looked up once per entry)."""
+
+    def change_text(self, entry: Entry) -> str:
+        """What changed, in the form's words: ``Table › “Record” (id) › Field: before → after``."""
+        text = self._texts.get(entry.seq)
+        if text is None:
+            session = self.workspace.session if self.workspace is not None else None
+            if session is None:
+                return entry.describe()
+            from app.ui.history_rows import change_text
+            text = self._texts[entry.seq] = change_text(entry.body, session.forms, session.document)
+        return text
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.entries)
@@ -78,7 +92,7 @@ class HistoryModel(QAbstractTableModel):
                 return entry.who
             if column == 2:
                 return str(entry.revision)
-            return entry.describe()
+            return self.change_text(entry)
         if role == Qt.ItemDataRole.ToolTipRole:
             return (f"#{entry.seq} · {entry.at} · {entry.who} · revision {entry.revision}\n"
                     f"{describe(entry.body, width=400)}\nentry hash {entry.hash[:16]}…")
@@ -88,6 +102,7 @@ class HistoryModel(QAbstractTableModel):
 
     def replace(self, entries: list[Entry]) -> None:
         self.beginResetModel()
+        self._texts.clear()
         self.entries = list(reversed(entries))
         self.endResetModel()
 
@@ -144,7 +159,7 @@ class HistoryPanel(QWidget):
         self.filter.setAccessibleName("Show only changes to this field, table, stage or record")
         self.filter.setClearButtonEnabled(True)
         layout.addWidget(self.filter)
-        self.model = HistoryModel(self)
+        self.model = HistoryModel(self, workspace)
         self.table = QTableView()
         self.table.setObjectName("historyTable")
         self.table.setAccessibleName("History of changes, newest first")
@@ -247,8 +262,8 @@ class HistoryPanel(QWidget):
         total = history.count(session.assessment.db)
         shown = self.model.rowCount()
         filtered = f"{shown} of {total}" if self.filter.text().strip() else f"{total}"
-        self.note.setText(f"{filtered} changes. The history is kept inside the file with every value as "
-                          f"entered, hazardous ones included: it is internal.")
+        self.note.setText(f"{filtered} change{'s' if total != 1 else ''}. The history is kept inside the file "
+                          f"with every value as entered, hazardous ones included: it is internal.")
 
     def _known_hash(self) -> str | None:
         """The content's hash from the latest live check (worked out off the GUI thread), if any.
