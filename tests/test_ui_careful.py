@@ -297,3 +297,29 @@ def test_history_rows_say_what_changed_in_the_forms_words(open_window, qtbot):
     assert description.startswith("Capability evaluations › “Capture-the-flag ladder, profession…” (ev-1) › "
                                    "Public description: “")
     assert len(description) < 200 and "…" in description and "pre_deployment" not in description
+
+
+def test_undo_steps_back_a_word_at_a_time_not_a_whole_paragraph(window, qtbot):
+    """Item 4: one Ctrl+Z after typing a 150-character paragraph takes back its last word only."""
+    scope = row(window, "header.scope").binding.widget
+    before = scope.toPlainText()
+    paragraph = (" The red team spent two weeks on the cyber range and found no new path to the final goal that the "
+                 "automated suite had missed before the final checkpoint")
+    assert len(paragraph) >= 150
+    window.activateWindow()
+    scope.setFocus()
+    scope.moveCursor(scope.textCursor().MoveOperation.End)
+    qtbot.keyClicks(scope, paragraph)
+    window.session.flush()
+    assert window.session.document.get("header.scope") == before + paragraph
+    window.undo_action.trigger()
+    assert window.session.document.get("header.scope") == before + paragraph[: -len("checkpoint")]
+    window.undo_action.trigger()
+    assert window.session.document.get("header.scope") == before + paragraph[: -len("final checkpoint")]
+    steps = 2
+    while window.session.document.get("header.scope") != before:
+        window.undo_action.trigger()
+        steps += 1
+        assert steps < 60
+    assert steps >= len(paragraph.split())
+    assert scope.toPlainText() == before

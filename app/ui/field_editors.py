@@ -25,6 +25,9 @@ from app.ui.hazard_highlight import HazardHighlighter
 from app.ui.session import AssessmentSession
 
 TYPING_PAUSE_MS = 400
+WORD_STEPS_UP_TO = 20_000
+"""Up to this many characters, a finished word is saved at once, so Ctrl+Z steps back word by word.
+Longer texts save at pauses only (each save records the value in the history)."""
 _NO_DATE = QDate(1900, 1, 1)
 _HISTORY_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
 
@@ -189,6 +192,21 @@ class TypedBinding(FieldBinding):
             return
         self._pending = True
         self._timer.start()
+        if self._word_just_ended():
+            self.flush()  # one undo step per word, as text editors do (see EditCommand.mergeWith)
+
+    def _word_just_ended(self) -> bool:
+        """The character before the cursor is a space (or line end) that closes a word."""
+        here = self._text_and_cursor()
+        if here is None:
+            return False
+        text, position = here
+        if len(text) > WORD_STEPS_UP_TO or position < 2:
+            return False
+        return text[position - 1].isspace() and not text[position - 2].isspace()
+
+    def _text_and_cursor(self) -> tuple[str, int] | None:
+        return None
 
     def flush(self) -> None:
         if not self._pending:
@@ -235,6 +253,12 @@ class LineBinding(TypedBinding):
     def _raw(self) -> Any:
         return cast(QLineEdit, self.widget).text()
 
+    def _text_and_cursor(self) -> tuple[str, int] | None:
+        if self.spec.type not in ("text", "string", "markdown"):
+            return None
+        edit = cast(QLineEdit, self.widget)
+        return edit.text(), edit.cursorPosition()
+
 
 class MarkdownBinding(TypedBinding):
     @property
@@ -262,6 +286,9 @@ class MarkdownBinding(TypedBinding):
 
     def _raw(self) -> Any:
         return self.editor.toPlainText()
+
+    def _text_and_cursor(self) -> tuple[str, int] | None:
+        return self.editor.toPlainText(), self.editor.textCursor().position()
 
     def replace_text(self, text: str, label: str) -> None:
         """A whole-value change that is its own undo step (marking a span)."""

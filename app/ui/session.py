@@ -72,11 +72,37 @@ class EditCommand(QUndoCommand):
             return False
         if mine.address != theirs.address or other._stamp - self._stamp > MERGE_SECONDS:
             return False
+        if not _same_word(mine.data, theirs.data):
+            return False
         self.edit = theirs
         self._stamp = other._stamp
         if isinstance(self.inverse, SetValue) and self.inverse.data == theirs.data:
             self.setObsolete(True)
         return True
+
+
+def _same_word(before: Any, after: Any) -> bool:
+    """Does ``after`` only carry on the word being typed in ``before`` (so one undo step holds both)?
+
+    Text editors undo a word or phrase at a time, not a whole paragraph: a step
+    that starts after a space, or that adds a space inside what it types, begins
+    a new undo step. Deleting merges with deleting, as before.
+    """
+    if not (isinstance(before, str) and isinstance(after, str)):
+        return True
+    start = 0
+    limit = min(len(before), len(after))
+    while start < limit and before[start] == after[start]:
+        start += 1
+    end = 0
+    while end < limit - start and before[len(before) - 1 - end] == after[len(after) - 1 - end]:
+        end += 1
+    inserted = after[start:len(after) - end]
+    if not inserted:
+        return True
+    if start > 0 and before[start - 1].isspace():
+        return False
+    return not any(char.isspace() for char in inserted.strip())
 
 
 class AppliedEditCommand(QUndoCommand):
