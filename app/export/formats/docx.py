@@ -27,6 +27,7 @@ from app.export.chart_drawing import draw_chart
 from app.export.chart_raster import chart_strings, drawing_png
 from app.export.formats.base import NOT_PROVIDED, ReportWriter, audience_note, sensitivity_tag
 from app.export.formats.docx_markup import PLAIN, Body, Fmt, Run, external_relation, field, parse_body, run
+from app.export.formats.gaps import plain_gaps
 from app.export.formats.docx_package import (
     add_list, finished_bytes, new_document, protect_personal_data, set_properties,
 )
@@ -210,6 +211,7 @@ class DocxWriter(ReportWriter):
         if not block.rows:
             self._para([("No records.", PLAIN)], "Muted")
             return
+        block, gaps = plain_gaps(block)
         header = [[self.body.paragraph([(c, Fmt(bold=True))], "TableText")] for c in block.columns]
         rows = []
         for row in block.rows:
@@ -220,6 +222,8 @@ class DocxWriter(ReportWriter):
                               cell.fill))
             rows.append(cells)
         self._add(self.body.table(header, rows, [1.0] * len(block.columns), self.text_twips))
+        if gaps:
+            self._para([(gaps, PLAIN)], "Muted")
         for entry in block.entries:
             self._entry(entry)
 
