@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, cast
 
-from PySide6.QtCore import QDate, QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QSizePolicy, QWidget,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.model import Address, FieldSpec, SetValue
 from app.model.values import format_value, parse_value
 from app.ui.hazard_highlight import HazardHighlighter
+from app.ui.span_keys import delete_into_tag
 from app.ui.session import AssessmentSession
 
 TYPING_PAUSE_MS = 400
@@ -271,7 +272,21 @@ class MarkdownBinding(TypedBinding):
             edit.setPlaceholderText(self.spec.placeholder)
         edit.textChanged.connect(self.typed)
         edit.focus_left.connect(self.flush)
+        edit.installEventFilter(self)
         return edit
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Backspace or Delete into a span tag unmarks the passage as a whole (never half a tag)."""
+        if (watched is self.widget and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent) and event.key() in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete)
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+            message = delete_into_tag(self, event.key() == Qt.Key.Key_Backspace)
+            if message is not None:
+                status = getattr(self.widget.window(), "statusBar", None)
+                if callable(status):
+                    status().showMessage(message, 6000)
+                return True
+        return False
 
     def _show(self, data: Any) -> None:
         edit: MarkdownEdit = self.widget  # type: ignore[assignment]

@@ -84,3 +84,4 @@ def _select(edit: MarkdownEdit, start: int, end: int) -> None:
     cursor.setPosition(min(start, length))
     cursor.setPosition(min(end, length), cursor.MoveMode.KeepAnchor)
     edit.setTextCursor(cursor)
+
