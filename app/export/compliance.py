@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from app.export.build import CheckOutcome
-from app.export.report import Finding
+from app.export.report import CheckOutcome, Finding
 from app.model.document import Document
 from app.model.paths import Address
 
