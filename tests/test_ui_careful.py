@@ -353,3 +353,26 @@ def test_backspace_into_a_span_tag_unmarks_the_passage_as_a_unit(window, qtbot, 
     window.undo_action.trigger()
     window.undo_action.trigger() if "[[hazard:bio]]" not in window.session.document.get("header.scope") else None
     assert "[[hazard:bio]]Halcyon-3[[/hazard]]" in window.session.document.get("header.scope")
+
+
+def test_an_export_can_be_cancelled_and_writes_nothing(window, qtbot, tmp_path):
+    """Item 17: a progress bar and Cancel while an export runs; cancelled means no file, and the next works."""
+    from app.ui.export_dialog import ExportDialog
+    dialog = ExportDialog(window.workspace, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.set_audience("internal")
+    dialog.set_format("pdf")
+    target = tmp_path / "internal.pdf"
+    dialog.path.setText(str(target))
+    dialog.start()
+    assert dialog.progress.isVisible() and dialog.cancel_button.isVisible()
+    dialog.cancel_button.click()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=120000)
+    assert "Export cancelled: nothing was written." in dialog.message.text()
+    assert not target.exists() and not dialog.cancel_button.isVisible()
+    dialog.set_format("md")
+    dialog.path.setText(str(tmp_path / "internal.md"))
+    dialog.start()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=120000)
+    assert dialog.last_refusal is None and (tmp_path / "internal.md").is_file()

@@ -38,16 +38,45 @@ def _worker_pool() -> ProcessPoolExecutor:
     return _pool
 
 
-def run(function: Callable[..., T], *args: Any) -> T:
+class Cancelled(Exception):
+    """The person cancelled the job; its worker was stopped before it finished."""
+
+
+_cancelled: set[int] = set()
+
+
+def cancel(job: int) -> None:
+    """Stop job ``job`` (a number the caller chose and passed to ``run``) now.
+
+    A worker process cannot be interrupted politely, so the workers are ended;
+    an export stages its file in a private folder and renames it into place only
+    at the very end, so an ended export leaves nothing at its target. Any other
+    job that was running in the workers is simply run again (as after a crash).
+    """
+    _cancelled.add(job)
+    pool = _pool
+    if pool is not None:
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+
+
+def run(function: Callable[..., T], *args: Any, job: int | None = None) -> T:
     """Run ``function(*args)`` in the worker process and wait (call from a worker thread).
 
     A worker that died (killed, out of memory) breaks the pool; it is replaced
-    and the job tried once more before the failure is reported.
+    and the job tried once more before the failure is reported — unless the
+    person cancelled this very job (``cancel(job)``), which raises ``Cancelled``.
     """
+    if job is not None and job in _cancelled:
+        _cancelled.discard(job)
+        raise Cancelled("cancelled before it started")
     try:
         return _worker_pool().submit(function, *args).result()
     except BrokenProcessPool:
         shutdown()
+        if job is not None and job in _cancelled:
+            _cancelled.discard(job)
+            raise Cancelled("cancelled") from None
         return _worker_pool().submit(function, *args).result()
 
 

@@ -42,6 +42,8 @@ FORMAT_ORDER = ("pdf", "docx", "md", "html", "json")
 
 
 class ExportDialog(QDialog):
+    _jobs = 0
+    """Numbers the exports, so Cancel stops this one and no other (``offload.cancel``)."""
     exported = Signal(object)
     """The ``Exported`` result of a finished export."""
     refused = Signal(str)
@@ -55,6 +57,8 @@ class ExportDialog(QDialog):
         self.setObjectName("exportDialog")
         self.setMinimumWidth(600)
         self.running = False
+        self._cancelling = False
+        self._job = 0
         self.last_result: Any = None
         self.last_refusal: str | None = None
         layout = QVBoxLayout(self)
@@ -139,6 +143,11 @@ class ExportDialog(QDialog):
         self.export_button.setObjectName("primaryButton")
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton("Ca&ncel export")
+        self.cancel_button.setToolTip("Stop the export now; nothing is written")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.hide()
+        buttons.addWidget(self.cancel_button)
         close = QPushButton("&Close")
         close.clicked.connect(self.close)
         buttons.addWidget(self.export_button)
@@ -261,15 +270,30 @@ class ExportDialog(QDialog):
         self.progress.setRange(0, 0)
         self.progress.setFormat(f"Writing the {self.audience} report…")
         self.progress.show()
+        self.cancel_button.show()
+        self._cancelling = False
+        ExportDialog._jobs += 1
+        self._job = job = ExportDialog._jobs
         path, audience, fmt = session.path, self.audience, self.format.currentData()
         kind = self.kind.currentData() or "assessment"
-        self.workspace.jobs.start(lambda _progress: offload.run(offload.export, path, audience, fmt, output, kind),
-                             self._done, self._failed)
+        self.workspace.jobs.start(
+            lambda _progress: offload.run(offload.export, path, audience, fmt, output, kind, job=job),
+            self._done, self._failed)
+
+    def cancel(self) -> None:
+        """Stop the running export: its worker is ended before the file is renamed into place."""
+        if not self.running:
+            return
+        self._cancelling = True
+        self.cancel_button.setEnabled(False)
+        self.progress.setFormat("Cancelling…")
+        offload.cancel(self._job)
 
     def _done(self, outcome: Any) -> None:
         self.running = False
         self.export_button.setEnabled(True)
         self.progress.hide()
+        self._hide_cancel()
         kind, payload = outcome
         if kind == "refused":
             reason, message = payload
@@ -296,7 +320,16 @@ class ExportDialog(QDialog):
         self.running = False
         self.export_button.setEnabled(True)
         self.progress.hide()
+        self._hide_cancel()
+        if self._cancelling:
+            self._cancelling = False
+            self._refuse("Export cancelled: nothing was written.")
+            return
         self._refuse(f"The export failed: {message}")
+
+    def _hide_cancel(self) -> None:
+        self.cancel_button.hide()
+        self.cancel_button.setEnabled(True)
 
     def _refuse(self, message: str, reason: str = "") -> None:
         self.last_refusal = message
