@@ -125,8 +125,13 @@ def scan_file(path: Path) -> int:
     from app.redaction import default_detectors, load_audiences
     from app.session.flags import FlagStore
     from app.store import AssessmentFile
-    with AssessmentFile.open(path) as own:
-        return len(FlagStore(own, None, default_detectors(), load_audiences()).rescan_all())
+    from app.store import StoreError
+    from app.store.write_failure import plain_reason
+    with AssessmentFile.open(path, "edit", program="Riskwright flag scan") as own:  # as the window's helper
+        try:
+            return len(FlagStore(own, None, default_detectors(), load_audiences()).rescan_all())
+        except Exception as error:  # noqa: BLE001 - said in plain words, never as a database message
+            raise StoreError(f"Flags could not be stored in the file: {plain_reason(error, path)}") from None
 
 
 def export(path: Path, audience: str, fmt: str, output: Path, kind: str = "assessment") -> tuple[str, Any]:

@@ -63,9 +63,14 @@ class Session:
         return self.assessment.path
 
     # -- editing -------------------------------------------------------------------------
-    def edit(self, edit: Edit, via_history: bool = False) -> Edit:
-        """Apply and save ``edit``, announce it, and return its inverse (for undo)."""
-        inverse = self.assessment.apply(edit)
+    def edit(self, edit: Edit, via_history: bool = False, keep_unsaved: bool = False) -> Edit:
+        """Apply and save ``edit``, announce it, and return its inverse (for undo).
+
+        ``keep_unsaved``: a save that fails keeps the edit in the document and
+        queues it for ``retry_save`` (``assessment.save_problem`` says why)
+        instead of raising — for a window, where the person's typing must not vanish.
+        """
+        inverse = self.assessment.apply(edit, keep_unsaved=keep_unsaved)
         self.announce(edit, via_history)
         return inverse
 

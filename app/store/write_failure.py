@@ -104,8 +104,9 @@ def classify(error: BaseException, path: Path, identity: tuple[int, int] | None 
                           f"{SAVE_A_COPY}, then compare the two", False, code)
     full = code == "SQLITE_FULL" or (isinstance(error, OSError) and error.errno == errno.ENOSPC)
     if full or (_free_bytes(folder) or 1) == 0:
-        return SaveFailed(path, "the disk is full", f"free some space (saving is retried by itself), or "
-                                                     f"{SAVE_A_COPY} on another drive", True, code)
+        return SaveFailed(path, "the disk is full", "free some space (saving is retried by itself), or use "
+                                                    "File ▸ Save a copy… to keep your work on another drive",
+                          True, code)
     if _read_only_drive(folder) or (isinstance(error, OSError) and error.errno == errno.EROFS):
         return SaveFailed(path, "the drive is read-only (mounted read-only or write-protected)",
                           SAVE_A_COPY, False, code)
@@ -130,6 +131,13 @@ def is_write_error(error: BaseException) -> bool:
     if isinstance(error, sqlite3.IntegrityError):
         return False
     return isinstance(error, (sqlite3.DatabaseError, OSError))
+
+
+def plain_reason(error: BaseException, path: Path) -> str:
+    """The cause of a failed write in plain words, for callers that only need a phrase (flag storage)."""
+    if is_write_error(error):
+        return classify(error, path).reason
+    return str(error) or type(error).__name__
 
 
 def read_failure(error: BaseException, path: Path) -> str:

@@ -4,8 +4,15 @@ A binding shows the stored value, turns what the person does into ``SetValue``
 edits through the session, and reports input it cannot accept (``3.2x25`` for
 FLOP) without saving it. Parsing is the model's (``app.model.values``); the
 binding only decides *when* to commit: choices at once, typing after a pause of
-``TYPING_PAUSE_MS`` or when focus leaves, so one burst of typing is one save,
-one audit entry and one undo step.
+``TYPING_PAUSE_MS`` or when focus leaves, so a short burst of typing is one
+save and one audit entry — and, however long someone types without pausing, at
+most ``MAX_UNSAVED_MS`` after a keystroke, so a crash never costs more than the
+last second of typing (consecutive saves of one field still merge into one undo
+step, see ``app.ui.session``).
+
+Input that cannot be saved (``about 3.5e25`` in a FLOP field) stays in the
+widget, is reported, and is registered with the session as an *invalid entry*,
+so closing the file or quitting asks what to do with it instead of dropping it.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.model import Address, FieldSpec, SetValue
-from app.model.values import format_value, parse_value
+from app.model.values import LATEST_DATE, format_value, out_of_range, parse_value
 from app.ui.hazard_highlight import HazardHighlighter
 from app.ui.span_keys import delete_into_tag
 from app.ui.session import AssessmentSession
@@ -29,6 +36,8 @@ TYPING_PAUSE_MS = 400
 WORD_STEPS_UP_TO = 20_000
 """Up to this many characters, a finished word is saved at once, so Ctrl+Z steps back word by word.
 Longer texts save at pauses only (each save records the value in the history)."""
+MAX_UNSAVED_MS = 800
+"""Longest time a keystroke waits for its save while someone types without pausing."""
 _NO_DATE = QDate(1900, 1, 1)
 _HISTORY_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
 
@@ -157,6 +166,7 @@ class FieldBinding(QObject):
         finally:
             self._loading = False
         self.problem.emit(None)
+        self.session.forget_invalid(self)
 
     def _show(self, data: Any) -> None:
         raise NotImplementedError
@@ -186,6 +196,10 @@ class TypedBinding(FieldBinding):
         self._timer.setSingleShot(True)
         self._timer.setInterval(TYPING_PAUSE_MS)
         self._timer.timeout.connect(self.flush)
+        self._deadline = QTimer(self)
+        self._deadline.setSingleShot(True)
+        self._deadline.setInterval(MAX_UNSAVED_MS)
+        self._deadline.timeout.connect(self.flush)
         session.add_flusher(self.flush)
 
     def typed(self) -> None:
@@ -193,6 +207,8 @@ class TypedBinding(FieldBinding):
             return
         self._pending = True
         self._timer.start()
+        if not self._deadline.isActive():
+            self._deadline.start()
         if self._word_just_ended():
             self.flush()  # one undo step per word, as text editors do (see EditCommand.mergeWith)
 
@@ -214,13 +230,19 @@ class TypedBinding(FieldBinding):
             return
         self._pending = False
         self._timer.stop()
+        self._deadline.stop()
         raw = self._raw()
         try:
             data = parse_value(self.spec.type, raw)
+            problem = out_of_range(data, self.spec.minimum, self.spec.maximum)
         except ValueError as error:
-            self.problem.emit(f"Not saved: {error}")
+            problem = str(error)
+        if problem:
+            self.problem.emit(f"Not saved: {problem}")
+            self.session.note_invalid(self, "" if raw is None else str(raw), problem)
             return
         self.problem.emit(None)
+        self.session.forget_invalid(self)
         self.commit(data, typing=True)
 
     def _raw(self) -> Any:
@@ -229,6 +251,7 @@ class TypedBinding(FieldBinding):
     def release(self) -> None:
         self.flush()
         self.session.remove_flusher(self.flush)
+        self.session.forget_invalid(self)
 
 
 class LineBinding(TypedBinding):
@@ -317,6 +340,7 @@ class DateBinding(TypedBinding):
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd")
         edit.setMinimumDate(_NO_DATE)
+        edit.setMaximumDate(QDate(LATEST_DATE.year, LATEST_DATE.month, LATEST_DATE.day))
         edit.setSpecialValueText("Not set")
         edit.setDate(_NO_DATE)
         edit.setMaximumWidth(170)

@@ -65,9 +65,22 @@ class FlagWatch(QObject):
         """Scan the whole file in the background (once, after opening)."""
         if self._scanning or self._closed:
             return
+        if self.session.read_only:
+            # A read-only file is a snapshot in memory: scan it here; the file itself is never written.
+            try:
+                self._scanned(self._scan_snapshot())
+            except Exception as error:  # noqa: BLE001 - a scan failure must not close the file
+                self._scan_failed(f"Flags could not be computed: {error}")
+            return
         self._scanning = True
         path = self.session.path
         self.jobs.start(lambda progress: _scan_file(path, progress), self._scanned, self._scan_failed)
+
+    def _scan_snapshot(self) -> int:
+        from app.redaction import default_detectors, load_audiences
+        from app.session.flags import FlagStore
+        store = FlagStore(self.session.assessment, self.session.forms, default_detectors(), load_audiences())
+        return len(store.rescan_all())
 
     def _scanned(self, _count: int) -> None:
         self._scanning = False
@@ -100,8 +113,9 @@ class FlagWatch(QObject):
         try:
             self.store.rescan(targets)
         except Exception as error:  # noqa: BLE001 - a scan failure must not lose the edit
-            self.error = str(error)
-            self.failed.emit(f"Flags could not be updated: {error}")
+            from app.store.write_failure import plain_reason
+            self.error = plain_reason(error, self.session.path)
+            self.failed.emit(f"Flags could not be updated: {self.error}")
             return
         self._read.clear()
         if self.all_flags() != before:  # typing that leaves the flags as they were redraws nothing

@@ -58,7 +58,7 @@ def run_app(path: str | None, screenshot: str | None, stage: str | None = None,
     app = _application()
     settings = AppSettings()
     from app.content.errors import ContentError, ContentErrors
-    from app.store import AssessmentFile, StoreError
+    from app.store import StoreError
     from app.session.forms_cache import startup_forms
     try:
         forms = startup_forms()
@@ -70,7 +70,9 @@ def run_app(path: str | None, screenshot: str | None, stage: str | None = None,
     problem = None
     try:
         target = Path(path) if path else start_file(settings.last_file())
-        assessment = AssessmentFile.open(target)
+        from app.ui.file_access import open_for_window
+        # A screenshot cannot answer "open read-only or a copy?": it reads.
+        assessment = open_for_window(target, None, (lambda *_: ("read", True)) if screenshot else None)
     except (StoreError, OSError) as error:
         problem = str(error)
         if path or screenshot:
@@ -142,6 +144,7 @@ def _close_on_termination(window) -> None:  # type: ignore[no-untyped-def]
         return
 
     def close(_signum: int, _frame: object) -> None:
+        window.closing_without_asking = True  # nobody is there to answer a question
         window.close()
         QApplication.quit()
 

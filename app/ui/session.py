@@ -10,12 +10,19 @@ needs a Save. The session's plain ``changed`` event is re-emitted as a Qt signal
 Typing does not make one command per keystroke: text editors commit after a
 short pause (see ``field_editors``), and consecutive commits to the same field
 within ``MERGE_SECONDS`` merge into one undo step.
+
+A save that fails (full disk, folder gone) does not undo the person's work:
+the edit stays in the document and on the undo stack, the file keeps it in
+``unsaved`` and ``save_state_changed`` tells the window, which shows why and
+retries. Typed input that cannot be saved at all is kept as an *invalid entry*
+until the person fixes or discards it.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +34,7 @@ from app.model.validate import Vocabulary
 from app.session import Change, Session
 from app.store import AssessmentFile
 
-__all__ = ["AssessmentSession", "Change", "EditCommand"]
+__all__ = ["AssessmentSession", "Change", "EditCommand", "InvalidEntry"]
 
 MERGE_SECONDS = 2.5
 _TYPING_ID = 1
@@ -45,21 +52,25 @@ class EditCommand(QUndoCommand):
 
     def redo(self) -> None:
         try:
-            self.inverse = self._session.core.edit(self.edit, via_history=not self._first)
+            self.inverse = self._session.core.edit(self.edit, via_history=not self._first, keep_unsaved=True)
         except Exception as error:  # noqa: BLE001 - any failure must reach the person, not a traceback
             self.setObsolete(True)
-            self._session.failed.emit(f"The change could not be saved: {error}")
+            self._session.failed.emit(f"The change could not be made: {error}")
             return
+        finally:
+            self._session.save_state_changed.emit()
         self._first = False
 
     def undo(self) -> None:
         if self.inverse is None:
             return
         try:
-            self.edit = self._session.core.edit(self.inverse, via_history=True)
+            self.edit = self._session.core.edit(self.inverse, via_history=True, keep_unsaved=True)
         except Exception as error:  # noqa: BLE001
             self._session.failed.emit(f"The change could not be undone: {error}")
             return
+        finally:
+            self._session.save_state_changed.emit()
 
     def id(self) -> int:
         return _TYPING_ID if self._typing else -1
@@ -137,13 +148,25 @@ class AppliedEditCommand(QUndoCommand):
             return
 
 
+@dataclass(frozen=True)
+class InvalidEntry:
+    """Typed text a field cannot hold (``about 3.5e25`` for FLOP): shown, never saved, never silently lost."""
+
+    label: str
+    address: str
+    text: str
+    problem: str
+
+
 class AssessmentSession(QObject):
     """``app.session.Session`` for the window: undo, pending typing, Qt signals."""
 
     changed = Signal(object)
     """Emitted with a ``Change`` after every edit, undo and redo."""
     failed = Signal(str)
-    """A change could not be saved; the message is for the person."""
+    """A change could not be made at all; the message is for the person."""
+    save_state_changed = Signal()
+    """After every write attempt: the file's ``save_problem`` / ``unsaved`` may have changed."""
 
     def __init__(self, core: Session | AssessmentFile, forms: FormSet | None = None,
                  parent: QObject | None = None) -> None:
@@ -155,6 +178,8 @@ class AssessmentSession(QObject):
         self.undo_stack = QUndoStack(self)
         self._flushers: list[Callable[[], None]] = []
         self._disconnect = core.changed.connect(self.changed.emit)
+        self.invalid_entries: dict[object, InvalidEntry] = {}
+        """Per field binding: input it holds that could not be saved."""
 
     # -- what the widgets read --------------------------------------------------------
     @property
@@ -207,6 +232,26 @@ class AssessmentSession(QObject):
         """Commit every pending keystroke now (before undo, export, close)."""
         for flush in list(self._flushers):
             flush()
+
+    # -- input that could not be saved --------------------------------------------
+    def note_invalid(self, binding: Any, text: str, problem: str) -> None:
+        spec = binding.spec
+        self.invalid_entries[binding] = InvalidEntry(spec.label, str(binding.address), text, problem)
+
+    def forget_invalid(self, binding: Any) -> None:
+        self.invalid_entries.pop(binding, None)
+
+    @property
+    def read_only(self) -> bool:
+        return self.assessment.read_only
+
+    def retry_save(self) -> bool:
+        """Try the failed save again; True when everything is on disk."""
+        try:
+            done = self.assessment.retry_save()
+        finally:
+            self.save_state_changed.emit()
+        return done
 
     def undo(self) -> None:
         self.flush()

@@ -24,15 +24,18 @@ from app.session import Analysis, StageCounts
 from app.store import AssessmentFile, StoreError
 from app.ui.analysis import LiveAnalysis
 from app.ui.dialogs import ABOUT, ShortcutsDialog
+from app.ui.file_access import open_for_window
 from app.ui.field_editors import MarkdownBinding, MarkdownEdit
 from app.ui.find_bar import FindBar
 from app.ui.flag_watch import FlagWatch
 from app.ui.navigator import StageNavigator
 from app.ui.panels import PANEL_NAMES, DockPanels
 from app.ui.session import AssessmentSession, Change
+from app.ui.save_status import SaveStatus
 from app.ui.settings import AppSettings
 from app.ui.stage_page import StagePage
 from app.ui.window_menus import MenuCommands
+from app.ui.window_saving import SavingCommands, make_read_only, save_banner
 from app.ui.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -57,7 +60,7 @@ def status_line(analysis: Analysis) -> str:
     return status + (f" — {', '.join(details)}" if details else "")
 
 
-class MainWindow(MenuCommands, QMainWindow):
+class MainWindow(MenuCommands, SavingCommands, QMainWindow):
     def __init__(self, forms: FormSet, settings: AppSettings | None = None,
                  remember_window: bool = True, defer_secondary: bool = False) -> None:
         """``defer_secondary``: build the panels that start-up can do without (history, sign-off)
@@ -102,6 +105,8 @@ class MainWindow(MenuCommands, QMainWindow):
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(0, 0, 0, 0)
         centre_layout.setSpacing(0)
+        self.save_banner = save_banner()
+        centre_layout.addWidget(self.save_banner)
         centre_layout.addWidget(self.find_bar)
         centre_layout.addWidget(self.stack, 1)
         self.splitter = QSplitter()
@@ -130,6 +135,7 @@ class MainWindow(MenuCommands, QMainWindow):
 
         self.saved_label = QLabel()
         self.saved_label.setObjectName("savedLabel")
+        self.save_status = SaveStatus(self.saved_label, self.reload_from_disk, self._on_save_state, self)
         self.analysis_label = QLabel()
         self.analysis_label.setObjectName("analysisLabel")
         self.flags_label = QLabel()
@@ -329,9 +335,13 @@ class MainWindow(MenuCommands, QMainWindow):
 
     # -- files ------------------------------------------------------------------------------
     def open_file(self, path: Path) -> bool:
-        """Open ``path``; on a bad file say why and leave everything as it was."""
+        """Open ``path`` (read-only when it cannot be edited here); on a bad file say why and change nothing."""
+        if not self.may_leave():
+            return False
         try:
-            assessment = AssessmentFile.open(path)
+            assessment = open_for_window(path, self)
+            if assessment is None:
+                return False
         except StoreError as error:
             self.show_error("Cannot open the assessment", str(error))
             return False
@@ -357,7 +367,11 @@ class MainWindow(MenuCommands, QMainWindow):
         if framework:
             self.settings.set_last_framework(framework)
         self._update_title()
-        self.saved_label.setText("All changes saved")
+        self.save_status.attach(session)
+        if assessment.lock is not None and assessment.lock.stale is not None:
+            self.statusBar().showMessage(
+                f"{assessment.path.name} was left open by a program that ended without closing it "
+                f"({assessment.lock.stale.describe()}); it is yours to edit now.", 15000)
         stage, panel = self.settings.place_in(assessment.path)
         if stage not in self.forms.stages:
             stage = self.navigator.current_stage() or "header"
@@ -392,12 +406,12 @@ class MainWindow(MenuCommands, QMainWindow):
             self.stack.removeWidget(page)
             page.deleteLater()
         self.pages.clear()
+        self.save_status.detach()
         self.workspace.close()
         self.stack.setCurrentWidget(self.empty)
         self.navigator.setEnabled(False)
         self.navigator.set_counts({})
         self.setWindowTitle("Riskwright")
-        self.saved_label.setText("")
         self.analysis_label.setText("")
         self.flags_label.setText("")
         self.flags_label.hide()
@@ -411,6 +425,8 @@ class MainWindow(MenuCommands, QMainWindow):
         page = self.pages.get(stage)
         if page is None:
             page = StagePage(self.session, self.forms.form(stage))
+            if self.session.read_only:
+                make_read_only(page)
             self.pages[stage] = page
             self.stack.addWidget(page)
             self._chain_after_navigator(page)
@@ -574,7 +590,6 @@ class MainWindow(MenuCommands, QMainWindow):
             first = change.addresses[0]
             if isinstance(first, Address):
                 self._reveal(first)
-        self.saved_label.setText("All changes saved")
         if any(str(a).startswith("header.") for a in change.addresses):
             self._update_title()
 
@@ -611,11 +626,16 @@ class MainWindow(MenuCommands, QMainWindow):
             page.show_problems(problems)
         self.analysis_label.setText(status_line(analysis))
 
+    def _on_save_state(self) -> None:
+        self._update_title()
+        self.update_save_banner()
+
     def _update_title(self) -> None:
         if self.session is None:
             self.setWindowTitle("Riskwright")
             return
-        self.setWindowTitle(f"{self.session.path.name} — Riskwright")
+        marks = {"readonly": " [read-only]", "unsaved": " — NOT SAVED"}.get(self.save_status.state, "")
+        self.setWindowTitle(f"{self.session.path.name}{marks} — Riskwright")
         self.setWindowFilePath(str(self.session.path))
 
     def _update_actions(self, *_args: object) -> None:
@@ -626,8 +646,12 @@ class MainWindow(MenuCommands, QMainWindow):
         self.undo_action.setText(f"&Undo {stack.undoText()}" if stack and stack.canUndo() else "&Undo")
         self.redo_action.setText(f"&Redo {stack.redoText()}" if stack and stack.canRedo() else "&Redo")
         for action in (self.export_action, self.close_action, self.find_action, self.hazard_action,
-                       self.recheck_action, self.next_action, self.previous_action):
+                       self.recheck_action, self.next_action, self.previous_action, self.save_copy_action,
+                       self.export_yaml_action):
             action.setEnabled(session is not None)
+        if session is not None and session.read_only:
+            for action in (self.undo_action, self.redo_action, self.hazard_action):
+                action.setEnabled(False)
 
     # -- messages and help ----------------------------------------------------------------------
     def show_error(self, title: str, message: str) -> None:
@@ -657,6 +681,9 @@ class MainWindow(MenuCommands, QMainWindow):
 
     # -- closing ------------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self.may_leave():
+            event.ignore()
+            return
         if self.remember_window:
             self.settings.save_window(self.saveGeometry(), self.saveState())
         self.close_assessment()

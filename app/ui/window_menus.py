@@ -52,7 +52,12 @@ class MenuCommands:
                                           "Create an assessment from a YAML file")
         self.export_action = self._action("&Export…", self.export, "Ctrl+E",
                                           "Write the internal or public report")
-        self.close_action = self._action("&Close", self.close_assessment, key.Close, "Close this assessment")
+        self.save_copy_action = self._action("Save a &copy…", self.save_as, key.SaveAs,
+                                             "Write the assessment, unsaved changes included, to a new file "
+                                             "and go on working there")
+        self.export_yaml_action = self._action("Export &YAML…", self.export_yaml, None,
+                                               "Write the assessment as it is in this window as readable YAML")
+        self.close_action = self._action("&Close", self.close_file, key.Close, "Close this assessment")
         quit_keys = QKeySequence.keyBindings(key.Quit) or [QKeySequence("Ctrl+Q")]
         self.quit_action = self._action("&Quit", self.close, quit_keys, "Quit Riskwright")
         self.undo_action = self._action("&Undo", self.undo, key.Undo)
@@ -86,6 +91,8 @@ class MenuCommands:
         file_menu.addMenu(self.recent_menu)
         file_menu.addAction(self.portfolio_action)
         file_menu.addAction(self.import_action)
+        file_menu.addSeparator()
+        file_menu.addActions([self.save_copy_action, self.export_yaml_action])
         file_menu.addSeparator()
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
@@ -176,6 +183,8 @@ class MenuCommands:
 
     def new_assessment(self: Any) -> None:
         from app.ui.dialogs import framework_choices
+        if not self.may_leave():
+            return
         folder = self.session.path.parent if self.session else Path.home()
         answer, accepted = NewAssessmentDialog.ask(self, framework_choices(), self.settings.last_framework(), folder)
         if not accepted or answer is None:
@@ -185,7 +194,7 @@ class MenuCommands:
         doc.values["header.model.name"] = Value(answer.model_name)
         doc.values["header.status"] = Value("draft")
         try:
-            assessment = AssessmentFile.create(answer.path, doc)
+            assessment = AssessmentFile.create(answer.path, doc, mode="edit")
         except (StoreError, OSError) as error:
             self.show_error("Cannot create the assessment", str(error))
             return
@@ -210,10 +219,10 @@ class MenuCommands:
             return
         target, _ = QFileDialog.getSaveFileName(self, "Save the imported assessment as",
                                                 str(source.with_suffix(".rwa")), ASSESSMENT_FILTER)
-        if not target:
+        if not target or not self.may_leave():
             return
         try:
-            assessment = AssessmentFile.create(Path(target), doc)
+            assessment = AssessmentFile.create(Path(target), doc, mode="edit")
         except (StoreError, OSError) as error:
             self.show_error("Cannot create the assessment", str(error))
             return

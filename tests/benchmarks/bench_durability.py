@@ -3,6 +3,7 @@
 * 200 random SIGKILLs during edits through AssessmentFile.apply: every file opens and verifies, nothing
   acknowledged is lost.
 * Import time of 5k / 20k / 150k records (linear: the time per record stays flat).
+* 20 SIGKILLs of the real app (Xvfb) while typing without a pause: nothing typed more than 1 s earlier lost.
 """
 
 from __future__ import annotations
@@ -50,3 +51,11 @@ def test_import_is_linear_in_records(tmp_path):
         print(f"\n{count:>7} records ({len(text) / 1e6:.1f} MB): parse {parsed:.2f} s, parse + write {total:.2f} s, "
               f"{per_record[count] * 1e6:.0f} µs per record")
     assert per_record[150_000] < 3 * per_record[5_000]
+
+
+def test_twenty_kills_while_typing_in_the_window(example_file):
+    from typing_kills import kill_while_typing
+    started = time.perf_counter()
+    stats = kill_while_typing(example_file, kills=20, seed=12)
+    print(f"\n{stats.summary()} in {time.perf_counter() - started:.0f} s")
+    assert stats.problems == [], stats.problems[:5]
