@@ -48,3 +48,17 @@ def open_window(qtbot, example_file: Path, forms):
         qtbot.waitExposed(window)
         return window
     return open_
+
+
+@pytest.fixture(autouse=True)
+def questions_must_be_answered(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In window tests, a question the window asks (unsaved work, a file open elsewhere) fails the test
+    unless the test answers it by replacing ``ask``: offscreen, a modal box would wait forever."""
+    if "qtbot" not in request.fixturenames:
+        return
+    from app.ui.file_access import InUseDialog, LeaveDialog
+
+    def unexpected(cls, *_args):  # type: ignore[no-untyped-def]
+        raise AssertionError(f"unexpected {cls.__name__}: the test must answer it (replace {cls.__name__}.ask)")
+    monkeypatch.setattr(LeaveDialog, "ask", classmethod(unexpected))
+    monkeypatch.setattr(InUseDialog, "ask", classmethod(unexpected))

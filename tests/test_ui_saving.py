@@ -14,7 +14,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from durability_helpers import make_read_only, run_cli, small_disk
 
 from app.store import AssessmentFile
@@ -52,15 +51,6 @@ def type_slowly(qtbot, widget, text: str, every_ms: int = 150) -> None:  # type:
     for char in text:
         qtbot.keyClicks(widget, char)
         qtbot.wait(every_ms)
-
-
-@pytest.fixture(autouse=True)
-def no_modal_boxes(monkeypatch):  # type: ignore[no-untyped-def]
-    """Any unexpected question fails the test instead of blocking it."""
-    def refuse(*_args, **_kwargs):  # type: ignore[no-untyped-def]
-        raise AssertionError("an unexpected dialog was shown")
-    monkeypatch.setattr(LeaveDialog, "ask", classmethod(lambda cls, *a: refuse()))
-    monkeypatch.setattr(InUseDialog, "ask", classmethod(lambda cls, *a: refuse()))
 
 
 def test_continuous_typing_reaches_the_disk_within_a_second(qtbot, forms, example_file):
