@@ -220,3 +220,51 @@ def test_a_change_by_another_program_is_shown_never_overwritten(qtbot, forms, ex
     assert on_disk(example_file) == "Edited here"
     assert run_cli("verify", str(example_file)).returncode == 0
     window.close()
+
+
+def test_ended_by_the_system_with_unsaved_work_the_work_is_rescued_as_yaml(qtbot, forms, tmp_path, example_file,
+                                                                            isolated_home):
+    folder = tmp_path / "project"
+    folder.mkdir()
+    path = folder / "a.rwa"
+    shutil.copyfile(example_file, path)
+    window = open_in(qtbot, forms, path)
+    shutil.rmtree(folder)
+    name = field_widget(window, NAME)
+    name.setFocus()
+    name.selectAll()
+    qtbot.keyClicks(name, "Typed before the logout")
+    window.closing_without_asking = True  # what SIGTERM sets
+    window.close()
+    rescued = list((isolated_home / ".local" / "share").rglob("rescued/a-*.yaml"))
+    assert len(rescued) == 1 and "Typed before the logout" in rescued[0].read_text(encoding="utf-8")
+
+
+def test_a_read_only_window_follows_what_the_editing_program_saves(qtbot, forms, example_file, monkeypatch):
+    from durability_helpers import python
+    editor = python(f"""
+        import sys
+        from app.model import Address, SetValue
+        from app.store import AssessmentFile
+        assessment = AssessmentFile.open({str(example_file)!r}, "edit", program="the other window")
+        print("ready", flush=True)
+        sys.stdin.readline()
+        assessment.apply(SetValue(Address.parse("header.model.name"), "Saved by the editor"))
+        print("saved", flush=True)
+        sys.stdin.readline()
+        assessment.close()
+    """)
+    assert editor.stdout is not None and editor.stdin is not None
+    assert editor.stdout.readline().strip() == "ready"
+    try:
+        monkeypatch.setattr(InUseDialog, "ask", classmethod(lambda cls, parent, refused: (InUseDialog.READ, True)))
+        window = open_in(qtbot, forms, example_file)
+        assert window.session.read_only
+        editor.stdin.write("\n")
+        editor.stdin.flush()
+        assert editor.stdout.readline().strip() == "saved"
+        qtbot.waitUntil(lambda: field_widget(window, NAME).text() == "Saved by the editor", timeout=10_000)
+        assert window.session.read_only and field_widget(window, NAME).isReadOnly()
+        window.close()
+    finally:
+        editor.communicate("\n", timeout=30)

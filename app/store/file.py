@@ -173,6 +173,7 @@ class AssessmentFile:
         self.outside_change_listeners: list[Callable[[], None]] = []
         """Called after the document was re-read because another program changed the file."""
         self._identity = _identity(path) if read_only_reason is None else None
+        self._snapshot_stamp = _stamp(path) if read_only_reason is not None else None
         self._data_version = self._read_data_version()
         self._head = self._read_head()
 
@@ -399,6 +400,10 @@ class AssessmentFile:
             listener()
         return True
 
+    def snapshot_is_stale(self) -> bool:
+        """For a read-only snapshot: whether the file on disk has changed since it was taken."""
+        return self._snapshot_stamp is not None and _stamp(self.path) != self._snapshot_stamp
+
     def _read_data_version(self) -> int:
         try:
             return int(self.db.execute("PRAGMA data_version").fetchone()[0])
@@ -509,6 +514,14 @@ def _identity(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return (stat.st_dev, stat.st_ino)
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
 def _prepare(db: Database, path: Path, version: int, on_disk: bool) -> Document:

@@ -32,12 +32,14 @@ def _first_clause(reason: str, limit: int = 70) -> str:
 
 class SaveStatus(QObject):
     def __init__(self, label: QLabel, on_outside_change: Callable[[], None],
-                 on_state: Callable[[], None], parent: QObject | None = None) -> None:
+                 on_state: Callable[[], None], parent: QObject | None = None,
+                 on_snapshot_stale: Callable[[], None] | None = None) -> None:
         super().__init__(parent)
         self.label = label
         self.state = ""
         self._session: AssessmentSession | None = None
         self._on_outside_change = on_outside_change
+        self._on_snapshot_stale = on_snapshot_stale
         self._on_state = on_state
         self._retry = QTimer(self)
         self._retry.setInterval(RETRY_MS)
@@ -50,8 +52,7 @@ class SaveStatus(QObject):
         self.detach()
         self._session = session
         session.save_state_changed.connect(self.refresh)
-        if not session.read_only:
-            self._watch.start()
+        self._watch.start()
         self.refresh()
 
     def detach(self) -> None:
@@ -105,7 +106,12 @@ class SaveStatus(QObject):
         self._session.retry_save()
 
     def check_outside_changes(self) -> None:
-        if self._session is None or self._session.read_only:
+        if self._session is None:
+            return
+        if self._session.read_only:
+            # A snapshot follows the file: what the program editing it saves appears here too.
+            if self._on_snapshot_stale is not None and self._session.assessment.snapshot_is_stale():
+                self._on_snapshot_stale()
             return
         try:
             changed = self._session.assessment.follow_outside_changes()

@@ -135,7 +135,8 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
 
         self.saved_label = QLabel()
         self.saved_label.setObjectName("savedLabel")
-        self.save_status = SaveStatus(self.saved_label, self.reload_from_disk, self._on_save_state, self)
+        self.save_status = SaveStatus(self.saved_label, self.reload_from_disk, self._on_save_state, self,
+                                      on_snapshot_stale=self.refresh_snapshot)
         self.analysis_label = QLabel()
         self.analysis_label.setObjectName("analysisLabel")
         self.flags_label = QLabel()

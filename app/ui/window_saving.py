@@ -8,6 +8,8 @@ the other File commands). Everything acts through the window's public parts
 
 from __future__ import annotations
 
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +77,10 @@ class SavingCommands:
         copy of unsaved edits, or discard.
         """
         session = self.session
-        if session is None or self.closing_without_asking:
+        if session is None:
+            return True
+        if self.closing_without_asking:
+            self.rescue_unsaved()
             return True
         session.flush()
         problem = session.assessment.save_problem
@@ -93,6 +98,37 @@ class SavingCommands:
             return self.save_as()
         session.invalid_entries.clear()
         return True
+
+    def rescue_unsaved(self: Any) -> Path | None:
+        """The program is being ended (SIGTERM) with work that is not in the file: write it as YAML.
+
+        Goes to ``rescued/`` in the data folder, with any entries that could not
+        be saved listed at the top; the path is printed on standard error.
+        """
+        from app.places import data_folder
+        session = self.session
+        if session is None:
+            return None
+        session.flush()
+        if session.assessment.save_problem is not None:
+            session.retry_save()
+        invalid = list(session.invalid_entries.values())
+        if not session.assessment.unsaved and not invalid:
+            return None
+        folder = data_folder() / "rescued"
+        target = folder / f"{session.path.stem}-{time.strftime('%Y%m%d-%H%M%S')}.yaml"
+        notes = "".join(f"# not saved, as typed in {entry.label} ({entry.address}): {entry.text!r}\n"
+                        for entry in invalid)
+        try:
+            from app.interchange import dump_document
+            from app.store.atomic import write_atomically
+            folder.mkdir(parents=True, exist_ok=True)
+            write_atomically(target, (notes + dump_document(session.document, self.forms)).encode("utf-8"))
+        except Exception as error:  # noqa: BLE001 - the last chance to say something
+            print(f"riskwright: unsaved changes could not be rescued: {error}", file=sys.stderr)
+            return None
+        print(f"riskwright: unsaved changes of {session.path} rescued to {target}", file=sys.stderr)
+        return target
 
     def close_file(self: Any) -> None:
         if self.may_leave():
@@ -157,6 +193,19 @@ class SavingCommands:
             return False
         self.statusBar().showMessage(f"Exported the assessment as YAML to {target}", 10000)
         return True
+
+    def refresh_snapshot(self: Any) -> None:
+        """A read-only window: read the file again after the program editing it saved a change."""
+        session = self.session
+        if session is None or not session.read_only:
+            return
+        path, reason = session.path, session.assessment.read_only_reason
+        try:
+            fresh = AssessmentFile.open(path, "read", reason=reason)
+        except (StoreError, OSError):
+            return  # mid-save or gone for a moment: the next check tries again
+        self.set_assessment(fresh)
+        self.statusBar().showMessage("Read again: the file was changed by the program editing it.", 8000)
 
     # -- another program changed the file ----------------------------------------------------------------
     def reload_from_disk(self: Any) -> None:
