@@ -371,6 +371,8 @@ def test_an_export_can_be_cancelled_and_writes_nothing(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: not dialog.running, timeout=120000)
     assert "Export cancelled: nothing was written." in dialog.message.text()
     assert not target.exists() and not dialog.cancel_button.isVisible()
+    from app.export.staging import staging_root
+    assert not list(staging_root().rglob("report"))  # the ended worker's unscanned temp file is gone too
     dialog.set_format("md")
     dialog.path.setText(str(tmp_path / "internal.md"))
     dialog.start()

@@ -74,6 +74,8 @@ def run(function: Callable[..., T], *args: Any, job: int | None = None) -> T:
         return _worker_pool().submit(function, *args).result()
     except BrokenProcessPool:
         shutdown()
+        from app.export.staging import remove_stale
+        remove_stale()  # an ended export's unscanned temp file goes now, not at the next start
         if job is not None and job in _cancelled:
             _cancelled.discard(job)
             raise Cancelled("cancelled") from None
