@@ -21,6 +21,7 @@ from app.model.spans import has_span_markup
 from app.redaction import (
     FilterRefused, WithheldMatcher, WithheldText, default_detectors, for_audience, leak_scan, load_audiences,
 )
+from app.redaction.authored import Authored
 from app.redaction.leak_scan import SHINGLE_WORDS
 from app.redaction.normalise import word_list, word_view
 
@@ -35,6 +36,8 @@ class AudienceView:
     sees: object = None
     strict_sources: set[str] = field(default_factory=set)
     """Addresses whose withheld text is always searched for (passages, values holding passages)."""
+    authored: Authored | None = None
+    """The detector hits in what assessors wrote that this audience sees: only these refuse a finished file."""
 
 
 def filtered(doc: Document, audience: str, forms: FormSet) -> AudienceView:
@@ -53,7 +56,7 @@ def filtered(doc: Document, audience: str, forms: FormSet) -> AudienceView:
     strict |= {str(address) for address, value in doc.addresses()
                if isinstance(value.data, str) and has_span_markup(value.data)}
     return AudienceView(audience, result.document, withholding, list(result.withheld_texts),
-                        result.audience.sees, strict)
+                        result.audience.sees, strict, Authored(doc, forms, result.audience.sees))
 
 
 def scannable_texts(view: AudienceView, report: Report) -> list[WithheldText]:
@@ -83,7 +86,8 @@ def leak_hits(view: AudienceView, report: Report, fmt: str, path: Path, output_n
     try:
         texts = scannable_texts(view, report)
         leaks = leak_scan(path, fmt, texts, default_detectors(), file_name=output_name,
-                          dismissed=dismissed, audience_sees=view.sees)  # type: ignore[arg-type]
+                          dismissed=dismissed, audience_sees=view.sees,  # type: ignore[arg-type]
+                          authored=view.authored)
     except Exception as error:  # noqa: BLE001 - a scan that cannot finish must not let the file through
         return [f"the output leak scanner could not read the finished file ({type(error).__name__}: "
                 f"{error}); a file that cannot be scanned is not written"]

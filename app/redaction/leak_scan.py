@@ -42,7 +42,7 @@ from html import unescape
 from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 import ahocorasick
@@ -51,6 +51,9 @@ from app.model.sensitivity import Sensitivity
 from app.redaction.detectors import DetectorSet
 from app.redaction.filtering import WithheldText
 from app.redaction.normalise import word_list, word_view
+
+if TYPE_CHECKING:
+    from app.redaction.authored import Authored
 
 KINDS = ("pdf", "html", "md", "json", "docx")
 BINARY = " (bytes)"
@@ -83,7 +86,8 @@ class Leak:
 class WithheldMatcher:
     """Finds withheld texts in the word view of a channel (one Aho–Corasick automaton)."""
 
-    def __init__(self, texts: Iterable[str | WithheldText]) -> None:
+    def __init__(self, texts: Iterable[str | WithheldText], every: bool = False) -> None:
+        """``every``: search even short or common texts (they were matched by a detector or as an echo)."""
         self.skipped: list[WithheldText] = []
         self.phrase_count = 0
         automaton = ahocorasick.Automaton()
@@ -92,7 +96,7 @@ class WithheldMatcher:
             words = word_list(entry.text)
             letters = sum(len(w) for w in words)
             key = " ".join(words)
-            if letters < 5 or key in _COMMON:
+            if not words or (not every and (letters < 5 or key in _COMMON)):
                 if words:
                     self.skipped.append(entry)
                 continue
@@ -123,13 +127,16 @@ class WithheldMatcher:
 def leak_scan(output: Path | str | bytes, kind: str, withheld_texts: Iterable[str | WithheldText] = (),
               detectors: DetectorSet | None = None, file_name: str | None = None,
               dismissed: Collection[tuple[str, str]] = (),
-              audience_sees: Sensitivity = Sensitivity.PUBLIC) -> list[Leak]:
+              audience_sees: Sensitivity = Sensitivity.PUBLIC, authored: Authored | None = None) -> list[Leak]:
     """Every leak found in a finished export; an empty list means the file may be published.
 
     ``output`` is the file (a path) or its bytes; ``kind`` one of pdf, html, md,
     json. ``dismissed`` holds (detector id, normalised match) pairs a person
     dismissed, which are then allowed. Only detectors whose level is above
-    ``audience_sees`` count (e-mail addresses are fine for reviewers).
+    ``audience_sees`` count (e-mail addresses are fine for reviewers). With
+    ``authored`` (``app.redaction.authored``) a detector hit counts only when it
+    is a hit in text an assessor wrote that the audience sees and nobody
+    dismissed: generated text (dates, cadence notes, tick labels) never refuses.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown output kind {kind!r}; expected one of {', '.join(KINDS)}")
@@ -150,6 +157,8 @@ def leak_scan(output: Path | str | bytes, kind: str, withheld_texts: Iterable[st
         leaks.setdefault((leak.channel, leak.matched, leak.source, leak.kind), leak)
 
     allowed = set(dismissed)
+    written = WithheldMatcher((WithheldText(text, source) for text, source in authored.open_texts(allowed)),
+                              every=True) if authored is not None else None
     for channel, raw in _with_name(channels, file_name):
         if channel.startswith("!"):
             add(Leak(channel[1:], raw, None, "structure"))
@@ -157,13 +166,20 @@ def leak_scan(output: Path | str | bytes, kind: str, withheld_texts: Iterable[st
         if not raw:
             continue
         for text in _readings(raw):
-            for phrase, source in matcher.find(word_view(text)):
+            view = word_view(text)
+            for phrase, source in matcher.find(view):
                 add(Leak(channel, _short(phrase), source, "withheld"))
+            if written is not None and not channel.endswith(BINARY):
+                for phrase, source in written.find(view):
+                    add(Leak(channel, _short(phrase), source, "detector"))
             if detectors is not None and not channel.endswith(BINARY):
                 for spec, matched in detectors.matches(text):
                     if spec.sensitivity <= audience_sees:
                         continue
-                    if (spec.id, word_view(matched)) in allowed:
+                    if authored is not None:
+                        if not authored.wrote(spec.id, word_view(matched), allowed):
+                            continue
+                    elif (spec.id, word_view(matched)) in allowed:
                         continue
                     add(Leak(channel, _short(matched), f"detector {spec.id}", "detector"))
     return list(leaks.values())

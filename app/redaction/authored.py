@@ -1,0 +1,91 @@
+"""What people wrote that an audience will read: the flags of a document that reach one audience.
+
+The output leak scan runs the detectors over every channel of a finished file,
+and a finished report is mostly text the product generated: dates, cadence
+notes ("2027-06-01 (6-month cadence)"), chart tick labels, page numbers,
+hashes. A detector hit there is nothing a person could redact or dismiss, so
+letting it refuse the export made ``riskwright scan`` (which reads only what
+people wrote) and the export disagree, with no way out.
+
+So a detector hit in the finished bytes counts only when it is a hit in text
+an assessor wrote and the audience sees — the same hits the flag gate
+computes (``app.redaction.flags.document_flags``), less the dismissed ones.
+The finished-bytes scan still finds every such hit that reaches the file (the
+gate may have been bypassed, or be wrong); it no longer refuses for text no
+person typed. A hit is matched to an assessor's hit by detector and words:
+one's word view contains the other's at word boundaries, so a line break or a
+neighbouring cell in the output that lengthens or shortens a pattern's match
+does not let it through.
+
+The words of every hit nobody dismissed are also searched for in the output
+as phrases (runs of eight words for long ones), the way withheld text is:
+rendering can take a pattern's match apart (a PDF drops a code block's
+fences), and the words still give it away.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from functools import cached_property
+
+from app.model.document import Document
+from app.model.forms import FormSet
+from app.model.sensitivity import Sensitivity
+from app.redaction.audiences import Audiences, load_audiences
+from app.redaction.detectors import DetectorSet, default_detectors
+from app.redaction.flags import FlagHit, document_flags, reaches
+
+
+def hits_reaching(doc: Document, forms: FormSet, sees: Sensitivity, detectors: DetectorSet,
+                  audiences: Audiences) -> list[FlagHit]:
+    """Every flag of ``doc`` that an audience seeing ``sees`` would read (open or dismissed)."""
+    return [hit for hit in document_flags(doc, forms, detectors, audiences)
+            if reaches(audiences.get(hit.audience).sees, hit.detector.sensitivity, sees)]
+
+
+def _within(short: str, long: str) -> bool:
+    """Whether the words of ``short`` stand in ``long`` as whole words (both word views)."""
+    return f" {short} " in f" {long} "
+
+
+class Authored:
+    """The detector hits in assessor-written text that one audience sees (computed lazily)."""
+
+    def __init__(self, doc: Document, forms: FormSet, sees: Sensitivity,
+                 detectors: DetectorSet | None = None, audiences: Audiences | None = None) -> None:
+        self._doc = doc
+        self._forms = forms
+        self.sees = sees
+        self._detectors = detectors
+        self._audiences = audiences
+
+    @cached_property
+    def hits(self) -> list[FlagHit]:
+        return hits_reaching(self._doc, self._forms, self.sees, self._detectors or default_detectors(),
+                             self._audiences or load_audiences())
+
+    @cached_property
+    def _by_detector(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for hit in self.hits:
+            words = found.setdefault(hit.detector.id, [])
+            if hit.normalised not in words:
+                words.append(hit.normalised)
+        return found
+
+    def open_texts(self, dismissed: Collection[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+        """(word view, ``detector <id>``) of every hit nobody dismissed: the finished file is searched for
+        these words too, so a hit the output's layout no longer matches (a code block whose fences the
+        PDF dropped) is still found."""
+        return [(hit.normalised, f"detector {hit.detector.id}") for hit in self.hits
+                if (hit.detector.id, hit.normalised) not in dismissed]
+
+    def wrote(self, detector_id: str, normalised: str, dismissed: Collection[tuple[str, str]] = ()) -> bool:
+        """Whether a hit found in the output (detector, word view of the match) is an assessor's
+        hit the audience sees that nobody dismissed."""
+        for written in self._by_detector.get(detector_id, ()):
+            if (detector_id, written) in dismissed:
+                continue
+            if _within(written, normalised) or _within(normalised, written):
+                return True
+        return False
