@@ -32,7 +32,7 @@ def test_the_example_is_compliant_with_its_own_framework(example_file: Path,
     code, out, err = _run(capsys, "check", str(example_file))
     assert code == 0, err
     assert out.startswith("Checked example.rwa against OpenAI Preparedness Framework (Beta)")
-    assert "Status: COMPLIANT (0 violations, 0 missing evidence, 0 warnings, 14 satisfied)" in out
+    assert "Status: COMPLIANT (0 violations, 0 missing evidence, 0 warnings, 17 satisfied)" in out
     stages = [line for line in out.splitlines() if line.startswith("== ")]
     assert stages == ["== Training (training) ==", "== Evaluations and red-teaming (pre_deployment) ==",
                       "== Safeguards and decision (deployment_decision) ==",

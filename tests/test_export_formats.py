@@ -65,7 +65,7 @@ def test_html_is_one_self_contained_file_with_nothing_hidden(reports) -> None:
         assert "display:none" not in (attrs.get("style") or "").replace(" ", "")
         for value in attrs.values():
             assert not (value or "").startswith(("http:", "https:", "data:")) or tag == "a", (tag, value)
-    assert tags.count("svg") == 2  # charts inline; the third plots effective compute, withheld from the public
+    assert tags.count("svg") == 3  # charts inline; the one plotting effective compute is withheld from the public
     assert "No chart of evaluation scores against effective compute in this edition" in html
     assert 'class="banner top">PUBLIC<' in html and 'class="banner bottom">PUBLIC<' in html
     assert "@top-center" in html and 'counter(page) " of " counter(pages)' in html
@@ -99,7 +99,7 @@ def test_markdown_report_reads_as_markdown(reports) -> None:
     assert "## Contents" in text and "- [1 Summary](#1-summary)" in text
     assert "## 1 Summary" in text and "## Appendix A Redaction log" in text
     assert "| Category | Before mitigation | After mitigation | Basis |" in text
-    assert "<!--" not in text and text.count("<svg") == 3
+    assert "<!--" not in text and text.count("<svg") == 4  # scorecard, scores, worst case, timeline
     assert "**⚠ HAZARDOUS · CYBERSECURITY:** <mark>" in text
     rendered = markdown.markdown(text, extensions=["tables"])
     assert "<table>" in rendered and "<h2>5 Evaluations and red-teaming</h2>" in rendered

@@ -49,8 +49,8 @@ def _span_texts(doc) -> list[str]:
 
 def test_sections_follow_the_layout_with_numbers_and_appendices(internal: Report, public: Report) -> None:
     assert [s.id for s in internal.sections] == [
-        "summary", "header", "pre_training", "training", "pre_deployment", "deployment_decision", "deployment",
-        "retrospective", "accountability", "compliance", "redaction_log", "revision"]
+        "summary", "header", "pre_training", "training", "pre_deployment", "worst_case", "deployment_decision",
+        "deployment", "retrospective", "accountability", "compliance", "redaction_log", "revision"]
     assert [s.heading for s in internal.sections][-2:] == ["Appendix A  Redaction log", "Appendix B  Revision"]
     assert [s.id for s in public.sections][-2:] == ["redaction_summary", "revision"]
     assert internal.sections[3].heading == "4  Training"
@@ -131,7 +131,7 @@ def test_without_an_installed_framework_there_is_no_compliance_section(doc) -> N
 
 def test_charts_are_built_from_the_document(internal: Report) -> None:
     charts = {c.kind: c for c in _blocks(internal, Chart)}
-    assert set(charts) == {"scorecard", "evaluation_scores", "reassessment_timeline"}
+    assert set(charts) == {"scorecard", "evaluation_scores", "reassessment_timeline", "worst_case"}
     scorecard = charts["scorecard"].spec
     assert isinstance(scorecard, ScorecardSpec) and scorecard.levels == ("Low", "Medium", "High", "Critical")
     evaluations = charts["evaluation_scores"].spec

@@ -27,6 +27,7 @@ from app.checks.facts import Facts, FormIndex
 from app.checks.holds import check_condition
 from app.checks.findings import CheckResult, Finding, ItemScore
 from app.checks.rubric import item_finding, score_item, total
+from app.checks.worst_case import check_worst_case_release, check_worst_case_scope
 from app.content.forms import STAGES, load_forms
 from app.content.framework_spec import (
     CalendarCadenceRule,
@@ -39,6 +40,8 @@ from app.content.framework_spec import (
     MajorUpdateRule,
     ReportingDeadlineRule,
     Rule,
+    WorstCaseReleaseRule,
+    WorstCaseScopeRule,
     ScoreItem,
 )
 from app.model.document import Document
@@ -54,6 +57,8 @@ _EVALUATORS: dict[type, Callable[..., list[Finding]]] = {
     ReportingDeadlineRule: check_reporting_deadline,
     ConditionRule: check_condition,
     CommitmentRule: check_commitment,
+    WorstCaseScopeRule: check_worst_case_scope,
+    WorstCaseReleaseRule: check_worst_case_release,
 }
 
 

@@ -19,12 +19,18 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     new.set_defaults(run=run_new)
 
     example = commands.add_parser(
-        "example", help="write the bundled example assessment",
-        description="Write the bundled, fictional example assessment. --size large writes a synthetic "
-                    "benchmark-scale assessment (about 500 evaluations, 60 checkpoints, 1 MB of text).")
+        "example", help="write a bundled example assessment",
+        description="Write a bundled, fictional example assessment. --kind api (the default) is an API "
+                    "release with fine-tuning for vetted customers; --kind open-weights is an open-weight "
+                    "release with a full worst-case (malicious fine-tuning) estimate. --size large writes a "
+                    "synthetic benchmark-scale assessment (about 500 evaluations, 60 checkpoints, 1 MB of text).")
     example.add_argument("file", help="the assessment file to write (.rwa); must not exist")
+    example.add_argument("--kind", choices=("api", "open-weights"), default="api",
+                         help="api (the default): an API release with fine-tuning for vetted customers, the "
+                              "example the README's screenshots show; open-weights: an open-weight release "
+                              "with its worst-case (malicious fine-tuning) estimate")
     example.add_argument("--size", choices=("small", "large"), default="small",
-                         help="small (the default): the fictional example the README's screenshots show; "
+                         help="small (the default): the bundled example of --kind; "
                               "large: a synthetic assessment for measuring speed")
     example.set_defaults(run=run_example)
 
@@ -66,8 +72,9 @@ def run_new(args: argparse.Namespace) -> int:
 def run_example(args: argparse.Namespace) -> int:
     from app.interchange.examples import write_example
     with cannot_run_on_errors():
-        write_example(Path(args.file), args.size)
-    print(f"wrote the {args.size} example assessment to {args.file}")
+        write_example(Path(args.file), args.size, args.kind)
+    what = "large synthetic" if args.size == "large" else args.kind
+    print(f"wrote the {what} example assessment to {args.file}")
     return EXIT_OK
 
 

@@ -40,6 +40,7 @@ from app.content.framework_spec import (
     ScorePart,
     ScoreSection,
 )
+from app.content.framework_worst_case import build_release_rule, build_scope_rule
 from app.content.yaml_source import MarkedDict, MarkedList
 from app.model.forms import FieldSpec, FormSet
 
@@ -67,7 +68,8 @@ UPDATE_FIELDS = ("deployment.updates", "deployment.updates[].major", "deployment
 _DEFAULT_SEVERITY = {"evidence": "missing_evidence", "coverage": "missing_evidence",
                      "compute_cadence": "violation", "calendar_cadence": "violation",
                      "reassess_before_major_update": "violation", "reporting_deadline": "violation",
-                     "condition": "violation", "commitment": "violation"}
+                     "condition": "violation", "commitment": "violation", "worst_case_scope": "missing_evidence",
+                     "worst_case_release": "violation"}
 _SAMPLE = {"text": "x", "markdown": "x", "integer": 1, "number": 1.0, "flop": 1.0e25,
            "date": "2025-01-01", "framework": "x", "boolean": True}
 
@@ -396,6 +398,12 @@ class RuleBuilder:
     def _record_fields_of(self, table: FieldSpec, kind: str) -> str:
         return ", ".join(leaf.path.split("[].", 1)[1] for leaf in self.forms.record_leaves(table.path)
                          if leaf.type == kind)
+
+    def _worst_case_scope(self, item: MarkedDict) -> Rule | None:
+        return build_scope_rule(self, item)  # app/content/framework_worst_case.py
+
+    def _worst_case_release(self, item: MarkedDict) -> Rule | None:
+        return build_release_rule(self, item)
 
     def _commitment(self, item: MarkedDict) -> CommitmentRule | None:
         per_determination = item.get("for_each") == "determination"

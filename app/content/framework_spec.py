@@ -231,8 +231,36 @@ class CommitmentRule(RuleBase):
     forbids: tuple[Requirement, ...] = ()
 
 
+@dataclass(frozen=True)
+class MarginalCondition:
+    """One condition a framework sets before it accepts a marginal-risk argument (``worst_case_release``)."""
+
+    label: str
+    condition: Condition
+
+
+@dataclass(frozen=True)
+class WorstCaseScopeRule(RuleBase):
+    """Every category is in the worst-case estimate with a result, or excluded with a reason
+    (built and documented in ``app.content.framework_worst_case``)."""
+
+    categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WorstCaseReleaseRule(RuleBase):
+    """A worst case at ``at_least`` or above rules out a release in ``release`` unless the framework
+    accepts a marginal-risk argument and its conditions hold (``app.content.framework_worst_case``)."""
+
+    at_least: str = ""
+    release: tuple[str, ...] = ()
+    marginal_allowed: bool = False
+    marginal_requires: tuple[MarginalCondition, ...] = ()
+
+
 Rule = (EvidenceRule | CoverageRule | ComputeCadenceRule | CalendarCadenceRule | MajorUpdateRule
-        | ReportingDeadlineRule | ConditionRule | CommitmentRule)
+        | ReportingDeadlineRule | ConditionRule | CommitmentRule
+        | WorstCaseScopeRule | WorstCaseReleaseRule)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 
 from app.content.conditions import Conditions
 from app.content.report_layout import ReportLayout, ReportStyles, SectionLayout
-from app.export import charts
+from app.export import charts, worst_case
 from app.export.framework_view import FrameworkFacts, ladders_for, plain_label
 from app.export.redaction_log import FlagDecision, redaction_log_blocks
 from app.export.text import DOMAIN_LABELS
@@ -82,6 +82,8 @@ class _Context:
     condition_scope: dict[str, Any]
     decisions: tuple[FlagDecision, ...] = ()
     revision: Revision | None = None
+    moved: frozenset[str] = frozenset()
+    """Form paths shown by a section of their own (``app.export.worst_case``), not in their stage."""
 
     def applies(self, spec: FieldSpec, record: Record | None = None) -> bool:
         return self.conditions.applies(self.doc, spec, record, self.condition_scope)
@@ -111,7 +113,8 @@ def build_report(doc: Document, *, audience: str, forms: FormSet, layout: Report
         _refuse_leftover_spans(doc)
     conditions = Conditions(forms)
     ctx = _Context(doc, forms, audience, styles, facts, ladders_for(facts, styles), withholding,
-                   conditions, conditions.context(doc), tuple(decisions), revision)
+                   conditions, conditions.context(doc), tuple(decisions), revision,
+                   worst_case.moved_fields(s.kind for s in layout.sections_for(audience)))
     audience_layout = layout.audiences[audience]
     header = ReportHeader(
         title=layout.title,
@@ -195,6 +198,10 @@ def _blocks(ctx: _Context, section: SectionLayout, determinations: tuple[Determi
         from app.export.kind_sections import fields_blocks
         yield from fields_blocks(ctx, section, entry=_entry, record_table=_record_table, charts=_charts,
                                  leaves=_leaves)
+    elif section.kind == worst_case.SECTION_KIND:
+        view = worst_case.Context(ctx.doc, ctx.forms, ctx.facts, ctx.withholding, ctx.applies,
+                                  lambda spec, value, address, record: _entry(ctx, spec, value, address, record))
+        yield from worst_case.blocks(view, section)
 
 
 # -- values ----------------------------------------------------------------
@@ -263,7 +270,7 @@ def _stage(ctx: _Context, section: SectionLayout) -> Iterable[Block]:
     yield from _charts(ctx, section)
     pending: list[FieldEntry] = []
     for spec in form.fields:
-        if not ctx.applies(spec):
+        if not ctx.applies(spec) or spec.path in ctx.moved:
             continue
         if spec.is_leaf:
             pending.append(_entry(ctx, spec, ctx.doc.value(spec.path), spec.path))

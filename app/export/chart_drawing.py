@@ -9,7 +9,9 @@ embedded font; nothing is rasterised, so the text of a chart stays text
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, Rect, String
 from reportlab.lib.colors import Color, HexColor
@@ -45,6 +47,15 @@ def _fit(text: str, size: float, width: float) -> str:
     return text.rstrip() + "…"
 
 
+_DRAWERS: dict[type, Callable[[Any, float, ReportStyles], Drawing]] = {}
+"""Drawings of charts that live with their own section (``app.export.worst_case_chart``)."""
+
+
+def register_drawing(spec_type: type, drawer: Callable[[Any, float, ReportStyles], Drawing]) -> None:
+    """Let a section module draw its own chart spec, without this module importing it."""
+    _DRAWERS[spec_type] = drawer
+
+
 def draw_chart(chart: Chart, width: float, styles: ReportStyles) -> Drawing:
     register_fonts()
     spec = chart.spec
@@ -54,6 +65,9 @@ def draw_chart(chart: Chart, width: float, styles: ReportStyles) -> Drawing:
         return _evaluations(spec, width, styles)
     if isinstance(spec, TimelineSpec):
         return _timeline(spec, width, styles)
+    drawer = _DRAWERS.get(type(spec))
+    if drawer is not None:
+        return drawer(spec, width, styles)
     raise TypeError(f"no drawing for {type(spec).__name__}")
 
 

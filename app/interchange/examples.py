@@ -18,15 +18,22 @@ from app.model.sensitivity import Sensitivity
 from app.store.file import AssessmentFile
 
 EXAMPLE_YAML = ("resources", "examples", "example.yaml")
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "api": EXAMPLE_YAML,
+    "open-weights": ("resources", "examples", "open_weights.yaml"),
+}
+"""The bundled examples by kind: an API release with fine-tuning for vetted customers (checked against
+the Preparedness Framework Beta), and an open-weight release with its worst-case estimate (checked against
+Preparedness Framework v2)."""
 
 
-def example_document() -> Document:
-    path = content_path(*EXAMPLE_YAML)
+def example_document(kind: str = "api") -> Document:
+    path = content_path(*EXAMPLES[kind])
     return load_document(path.read_text(encoding="utf-8"), str(path), load_forms())
 
 
-def write_example(path: Path, size: str = "small") -> None:
-    document = example_document() if size == "small" else large_document()
+def write_example(path: Path, size: str = "small", kind: str = "api") -> None:
+    document = example_document(kind) if size == "small" else large_document()
     AssessmentFile.create(path, document).close()
 
 
