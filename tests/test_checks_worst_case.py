@@ -158,9 +158,12 @@ def test_high_worst_case_without_public_acknowledgement_is_a_violation() -> None
     assert "the adjustment is publicly acknowledged" in found[0].message
 
 
-def test_a_framework_without_a_marginal_risk_provision_never_accepts_the_argument() -> None:
-    doc = open_release("openai-preparedness-beta", rows={"cbrn": {"level": "high", **MARGINAL_MET}})
-    found = findings(doc, "openai-preparedness-beta", "worst-case-open-weights")
+@pytest.mark.parametrize(("framework_id", "category"), [("openai-preparedness-beta", "cbrn"),
+                                                        ("meta-frontier-ai-framework-1.0", "chem_bio")])
+def test_a_framework_without_a_marginal_risk_provision_never_accepts_the_argument(framework_id: str,
+                                                                                  category: str) -> None:
+    doc = open_release(framework_id, rows={category: {"level": "high", **MARGINAL_MET}})
+    found = findings(doc, framework_id, "worst-case-open-weights")
     assert [f.severity for f in found] == ["violation"]
     assert "does not accept a marginal-risk argument" in found[0].message
 
