@@ -268,3 +268,26 @@ def test_a_read_only_window_follows_what_the_editing_program_saves(qtbot, forms,
         window.close()
     finally:
         editor.communicate("\n", timeout=30)
+
+
+def test_switching_records_with_an_entry_that_cannot_be_saved_asks_first(qtbot, forms, example_file, monkeypatch):
+    window = open_in(qtbot, forms, example_file)
+    window.show_stage("pre_deployment")
+    table = window.current_page().tables["pre_deployment.evaluations"]
+    table.select_row(0)
+    first = table.current_id
+    score = next(row.binding.widget for row in table.form.rows.values()
+                 if row.spec.path == "pre_deployment.evaluations[].score")
+    score.setFocus()
+    score.selectAll()
+    qtbot.keyClicks(score, "roughly half")
+    answers = [(LeaveDialog.BACK, False), (LeaveDialog.DISCARD, True)]
+    asked = []
+    monkeypatch.setattr(LeaveDialog, "ask", classmethod(lambda cls, parent, reason, invalid, leaving="close": (
+        asked.append((list(invalid), leaving)) or answers.pop(0))))
+    table.select_row(1)
+    assert table.current_id == first and score.text() == "roughly half"
+    assert asked[0][1] == "switch" and asked[0][0][0].text == "roughly half"
+    table.select_row(1)
+    assert table.current_id != first and not window.session.invalid_entries
+    window.close()

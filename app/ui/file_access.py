@@ -91,13 +91,14 @@ class LeaveDialog:
 
     @classmethod
     def ask(cls, parent: QWidget | None, unsaved_reason: str | None,
-            invalid: Sequence[InvalidEntry]) -> tuple[str, bool]:
+            invalid: Sequence[InvalidEntry], leaving: str = "close") -> tuple[str, bool]:
+        """``leaving`` names what happens after Discard: ``close`` (the file) or ``switch`` (to another record)."""
         box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved work", leave_message(unsaved_reason, invalid),
                           QMessageBox.StandardButton.NoButton, parent)
         box.setObjectName("leaveBox")
         back = box.addButton("&Go back", QMessageBox.ButtonRole.RejectRole)
         copy = box.addButton("&Save a copy…", QMessageBox.ButtonRole.AcceptRole) if unsaved_reason else None
-        discard = box.addButton("&Discard and close", QMessageBox.ButtonRole.DestructiveRole)
+        discard = box.addButton(f"&Discard and {leaving}", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(back)
         box.setEscapeButton(back)
         box.exec()

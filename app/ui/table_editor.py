@@ -241,6 +241,8 @@ class TableEditor(QFrame):
             self._show_record(None)
             return
         row = max(0, min(row, self.model.rowCount() - 1))
+        if self.current_id not in (None, self.model.records[row].id) and not self._may_switch():
+            return
         index = self.model.index(row, 0)
         self.view.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
@@ -251,7 +253,27 @@ class TableEditor(QFrame):
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         record_id = current.data(Qt.ItemDataRole.UserRole) if current.isValid() else None
         if record_id != self.current_id:
+            if self.current_id is not None and not self._may_switch():
+                self.select_record(self.current_id)
+                return
             self._show_record(record_id)
+
+    def _may_switch(self) -> bool:
+        """Before showing another record: an entry here that cannot be saved is not dropped unasked."""
+        from app.ui.file_access import LeaveDialog
+        bindings = {row.binding for row in self.form.rows.values()}
+        for binding in bindings:
+            binding.flush()
+        invalid = {b: e for b, e in self.session.invalid_entries.items() if b in bindings}
+        if not invalid:
+            return True
+        choice, accepted = LeaveDialog.ask(self, None, list(invalid.values()), leaving="switch")
+        if accepted and choice == LeaveDialog.DISCARD:
+            for binding in invalid:
+                self.session.forget_invalid(binding)
+            return True
+        next(iter(invalid)).widget.setFocus()
+        return False
 
     def _show_record(self, record_id: str | None) -> None:
         self.current_id = record_id
