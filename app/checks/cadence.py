@@ -11,11 +11,12 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from app.checks.evidence import finding, gate
+from app.checks.evidence import finding, gate, title_of
 from app.checks.facts import DEPLOY_DECISIONS, Facts
 from app.checks.findings import Finding
 from app.content.framework_spec import CalendarCadenceRule, ComputeCadenceRule, MajorUpdateRule
 from app.model.document import Record
+from app.model.labelled import Labelled, count, derived, fixed, label_of, template
 from app.model.values import format_flop
 
 CHECKPOINTS = "training.checkpoints"
@@ -45,8 +46,13 @@ def _flop(value: float) -> str:
     return f"{format_flop(value)} FLOP"
 
 
-def _checkpoint(facts: Facts, record: Record) -> str:
-    return facts.record_title(CHECKPOINTS, record)
+def _checkpoint(facts: Facts, record: Record) -> Labelled:
+    return facts.title(CHECKPOINTS, record)
+
+
+def _compute(facts: Facts, record: Record) -> Labelled:
+    """A checkpoint's effective compute as messages quote it (internal by default)."""
+    return facts.quote(COMPUTE, record, _flop(float(record.get("effective_compute_flop"))))
 
 
 def check_compute_cadence(rule: ComputeCadenceRule, facts: Facts) -> list[Finding]:
@@ -55,28 +61,29 @@ def check_compute_cadence(rule: ComputeCadenceRule, facts: Facts) -> list[Findin
         return stopped
     records = facts.doc.records(CHECKPOINTS)
     limit = rule.max_ratio
-    limit_text = _ratio_text(limit)
+    limit_text = fixed(_ratio_text(limit))
     if not records:
-        return [finding(rule, "missing_evidence", CHECKPOINTS,
-                        f"No training checkpoints recorded, so the compute cadence (an evaluation at least "
-                        f"every {limit_text} effective compute) cannot be checked.")]
+        return [finding(rule, "missing_evidence", CHECKPOINTS, template(
+            "No training checkpoints recorded, so the compute cadence (an evaluation at least every {limit} "
+            "effective compute) cannot be checked.", limit=limit_text))]
     found: list[Finding] = []
     usable: list[tuple[float, Record, bool]] = []
     for record in records:
         compute, evaluated = record.get("effective_compute_flop"), record.get("evaluated")
         if evaluated is None:
-            found.append(finding(rule, "missing_evidence", facts.address(EVALUATED, record),
-                                 f"{_checkpoint(facts, record)}: say whether this checkpoint was evaluated; "
-                                 f"the compute cadence depends on it.", facts.title_address(CHECKPOINTS, record)))
+            found.append(finding(rule, "missing_evidence", facts.address(EVALUATED, record), template(
+                "{checkpoint}: say whether this checkpoint was evaluated; the compute cadence depends on it.",
+                checkpoint=_checkpoint(facts, record))))
         if compute is None:
             if evaluated:
-                found.append(finding(rule, "missing_evidence", facts.address(COMPUTE, record),
-                                     f"{_checkpoint(facts, record)} was evaluated but its effective compute "
-                                     f"is empty, so the gap to the previous evaluation cannot be measured.",
-                                     facts.title_address(CHECKPOINTS, record)))
+                found.append(finding(rule, "missing_evidence", facts.address(COMPUTE, record), template(
+                    "{checkpoint} was evaluated but its effective compute is empty, so the gap to the previous "
+                    "evaluation cannot be measured.", checkpoint=_checkpoint(facts, record))))
             continue
         usable.append((float(compute), record, bool(evaluated)))
     usable.sort(key=lambda item: item[0])
+    # The order of checkpoints, and so which one is "the last evaluated", comes from comparing their compute.
+    order = label_of(*(facts.label(COMPUTE, record) for _, record, _ in usable))[0]
     last: tuple[float, Record] | None = None
     largest: tuple[float, Record, Record] | None = None
     evaluated_count = 0
@@ -89,45 +96,48 @@ def check_compute_cadence(rule: ComputeCadenceRule, facts: Facts) -> list[Findin
             if largest is None or ratio > largest[0]:
                 largest = (ratio, last[1], record)
             if ratio > limit * (1 + _RATIO_TOLERANCE):
-                found.append(finding(rule, rule.severity, facts.address(COMPUTE, record),
-                                     f"Checkpoint {_checkpoint(facts, record)} at {_flop(compute)} came "
-                                     f"{_ratio_text(ratio)} after the last evaluated checkpoint "
-                                     f"{_checkpoint(facts, last[1])} at {_flop(last[0])}; this framework "
-                                     f"requires an evaluation at least every {limit_text} effective compute.",
-                                     _quotes(facts, record, last[1])))
+                found.append(finding(rule, rule.severity, facts.address(COMPUTE, record), template(
+                    "Checkpoint {checkpoint} at {compute} came {ratio} after the last evaluated checkpoint "
+                    "{last} at {last_compute}; this framework requires an evaluation at least every {limit} "
+                    "effective compute.", checkpoint=_checkpoint(facts, record), compute=_compute(facts, record),
+                    ratio=_ratio(ratio, facts, record, last[1]),
+                    last=_checkpoint(facts, last[1]).at_least(order), last_compute=_compute(facts, last[1]),
+                    limit=limit_text)))
         last = (compute, record)
     if usable and evaluated_count == 0:
-        found.append(finding(rule, rule.severity, CHECKPOINTS,
-                             f"None of the {len(usable)} recorded checkpoints was evaluated; this framework "
-                             f"requires an evaluation at least every {limit_text} effective compute."))
+        found.append(finding(rule, rule.severity, CHECKPOINTS, template(
+            "None of the {n} recorded checkpoints was evaluated; this framework requires an evaluation at least "
+            "every {limit} effective compute.", n=count(len(usable)), limit=limit_text)))
     elif usable and last is not None:
         final_compute, final_record, final_evaluated = usable[-1]
         ratio = final_compute / last[0]
         if not final_evaluated and ratio > limit * (1 + _RATIO_TOLERANCE):
-            found.append(finding(rule, rule.severity, facts.address(COMPUTE, final_record),
-                                 f"Training reached {_flop(final_compute)} at {_checkpoint(facts, final_record)}, "
-                                 f"{_ratio_text(ratio)} beyond the last evaluated checkpoint "
-                                 f"{_checkpoint(facts, last[1])} at {_flop(last[0])}, with no evaluation after "
-                                 f"it; one was due by {_flop(last[0] * limit)}.",
-                                 _quotes(facts, final_record, last[1])))
+            found.append(finding(rule, rule.severity, facts.address(COMPUTE, final_record), template(
+                "Training reached {compute} at {checkpoint}, {ratio} beyond the last evaluated checkpoint {last} "
+                "at {last_compute}, with no evaluation after it; one was due by {due}.",
+                compute=_compute(facts, final_record), checkpoint=_checkpoint(facts, final_record).at_least(order),
+                ratio=_ratio(ratio, facts, final_record, last[1]), last=_checkpoint(facts, last[1]).at_least(order),
+                last_compute=_compute(facts, last[1]),
+                due=derived(_flop(last[0] * limit), facts.label(COMPUTE, last[1])))))
     if found:
         return found
     if largest is None:
-        summary = f"{evaluated_count} evaluated checkpoint; no gap to measure yet"
+        summary = template("{n} evaluated checkpoint; no gap to measure yet", n=count(evaluated_count))
     else:
         ratio, before, after = largest
-        summary = (f"{evaluated_count} evaluated checkpoints from {_flop(usable[0][0])} to {_flop(usable[-1][0])}; "
-                   f"the largest gap was {_ratio_text(ratio)} ({before.id} to {after.id}), within {limit_text}")
-    quoted = _quotes(facts, usable[0][1], usable[-1][1]) if usable else ()
-    return [finding(rule, "satisfied", CHECKPOINTS, f"{rule.title} ({summary}).", quoted)]
+        summary = template(
+            "{n} evaluated checkpoints from {low} to {high}; the largest gap was {ratio} ({before} to {after}), "
+            "within {limit}", n=count(evaluated_count), low=_compute(facts, usable[0][1]),
+            high=_compute(facts, usable[-1][1]), ratio=derived(_ratio_text(ratio), order),
+            before=facts.record_id(CHECKPOINTS, before).at_least(order),
+            after=facts.record_id(CHECKPOINTS, after).at_least(order), limit=limit_text)
+    return [finding(rule, "satisfied", CHECKPOINTS, template("{title} ({summary}).", title=title_of(rule),
+                                                             summary=summary))]
 
 
-def _quotes(facts: Facts, *records: Record) -> tuple[str, ...]:
-    """Checkpoint names and compute values quoted (compute is internal by default)."""
-    quoted: list[str] = []
-    for record in records:
-        quoted += [facts.address(COMPUTE, record), *facts.title_address(CHECKPOINTS, record)]
-    return tuple(quoted)
+def _ratio(ratio: float, facts: Facts, *records: Record) -> Labelled:
+    """A compute ratio, as sensitive as the compute values it divides."""
+    return derived(_ratio_text(ratio), *(facts.label(COMPUTE, record) for record in records))
 
 
 def _deployment_start(rule: CalendarCadenceRule | MajorUpdateRule, facts: Facts,
@@ -135,15 +145,15 @@ def _deployment_start(rule: CalendarCadenceRule | MajorUpdateRule, facts: Facts,
     """When deployment began; findings instead when that is unknown or there is no deployment."""
     decision = facts.doc.get(DECISION)
     if decision is None:
-        return None, [finding(rule, "missing_evidence", DECISION,
-                              f"The deployment decision is empty, so it is unknown whether {rule.title[0].lower()}"
-                              f"{rule.title[1:].rstrip('.')} applies.")]
+        return None, [finding(rule, "missing_evidence", DECISION, template(
+            "The deployment decision is empty, so it is unknown whether {rule} applies.",
+            rule=fixed(f"{rule.title[0].lower()}{rule.title[1:].rstrip('.')}")))]
     if decision not in DEPLOY_DECISIONS:
         return None, []
     start = facts.doc.get(DECISION_DATE)
     if start is None and need_date:
         return None, [finding(rule, "missing_evidence", DECISION_DATE,
-                              "The decision date is empty, so the time since deployment cannot be measured.")]
+                              fixed("The decision date is empty, so the time since deployment cannot be measured."))]
     return start, None
 
 
@@ -156,39 +166,54 @@ def check_calendar_cadence(rule: CalendarCadenceRule, facts: Facts) -> list[Find
         return stopped
     assert start is not None
     months = rule.max_months
+    months_text = count(months) if isinstance(months, int) else fixed(f"{months:g}")
     found: list[Finding] = []
     dated: list[tuple[date, Record]] = []
+    start_label = facts.label(DECISION_DATE)
     for record in facts.doc.records(REASSESSMENTS):
         when = record.get("date")
         if when is None:
-            found.append(finding(rule, "missing_evidence", facts.address(REASSESSMENT_DATE, record),
-                                 f"Re-assessment {record.id} has no date, so the cadence cannot be checked."))
+            found.append(finding(rule, "missing_evidence", facts.address(REASSESSMENT_DATE, record), template(
+                "Re-assessment {id} has no date, so the cadence cannot be checked.",
+                id=facts.record_id(REASSESSMENTS, record))))
         elif when >= start:
             dated.append((when, record))
+    # Which re-assessments count, and their order, come from comparing every date with the decision date.
+    order = label_of(start_label, *(facts.label(REASSESSMENT_DATE, record) for record in
+                                    facts.doc.records(REASSESSMENTS)))[0]
     dated.sort(key=lambda item: item[0])
-    previous, previous_name = start, f"the deployment decision on {start.isoformat()}"
+    previous = start
+    previous_name = template("the deployment decision on {day}", day=facts.day(DECISION_DATE))
+    previous_label: Labelled = facts.day(DECISION_DATE)
     for when, record in dated:
         due = add_months(previous, months)
         if when > due:
-            found.append(finding(rule, rule.severity, facts.address(REASSESSMENT_DATE, record),
-                                 f"Re-assessment {record.id} on {when.isoformat()} came {_months(previous, when)} "
-                                 f"after {previous_name}; this framework requires one at least every {months} "
-                                 f"months, so it was due by {due.isoformat()}.",
-                                 (facts.address(REASSESSMENT_DATE, record), DECISION_DATE)))
-        previous, previous_name = when, f"the previous re-assessment {record.id} on {when.isoformat()}"
+            found.append(finding(rule, rule.severity, facts.address(REASSESSMENT_DATE, record), template(
+                "Re-assessment {id} on {day} came {gap} after {previous}; this framework requires one at least "
+                "every {months} months, so it was due by {due}.", id=facts.record_id(REASSESSMENTS, record),
+                day=facts.day(REASSESSMENT_DATE, record),
+                gap=derived(_months(previous, when), previous_label, facts.day(REASSESSMENT_DATE, record)),
+                previous=previous_name.at_least(order), months=months_text,
+                due=derived(due.isoformat(), previous_label))))
+        previous = when
+        previous_label = facts.day(REASSESSMENT_DATE, record)
+        previous_name = template("the previous re-assessment {id} on {day}",
+                                 id=facts.record_id(REASSESSMENTS, record), day=previous_label)
     as_of = facts.doc.get(ASSESSMENT_DATE)
     if as_of is not None and as_of > add_months(previous, months):
         due = add_months(previous, months)
-        found.append(finding(rule, rule.severity, REASSESSMENTS,
-                             f"No re-assessment since {previous_name}; one was due by {due.isoformat()}, "
-                             f"before the assessment date {as_of.isoformat()} ({months}-month cadence).",
-                             (ASSESSMENT_DATE, DECISION_DATE)))
+        found.append(finding(rule, rule.severity, REASSESSMENTS, template(
+            "No re-assessment since {previous}; one was due by {due}, before the assessment date {as_of} "
+            "({months}-month cadence).", previous=previous_name.at_least(order),
+            due=derived(due.isoformat(), previous_label, order), as_of=facts.day(ASSESSMENT_DATE),
+            months=months_text)))
     if found:
         return found
-    count = len(dated)
-    return [finding(rule, "satisfied", REASSESSMENTS,
-                    f"{rule.title} ({count} re-assessment{'s' if count != 1 else ''} since deployment on "
-                    f"{start.isoformat()}, none more than {months} months apart).")]
+    number = len(dated)
+    return [finding(rule, "satisfied", REASSESSMENTS, template(
+        "{title} ({n} since deployment on {start}, none more than {months} months apart).", title=title_of(rule),
+        n=derived(f"{number} re-assessment{'s' if number != 1 else ''}", order), start=facts.day(DECISION_DATE),
+        months=months_text))]
 
 
 def _months(start: date, end: date) -> str:
@@ -214,35 +239,42 @@ def check_major_updates(rule: MajorUpdateRule, facts: Facts) -> list[Finding]:
     for record in updates:
         major, when = record.get("major"), record.get("date")
         if major is None:
-            found.append(finding(rule, "missing_evidence", facts.address(f"{UPDATES}[].major", record),
-                                 f"Update {facts.record_title(UPDATES, record)}: say whether it is a major "
-                                 f"update; major updates need a re-assessment first.",
-                                 facts.title_address(UPDATES, record)))
+            found.append(finding(rule, "missing_evidence", facts.address(f"{UPDATES}[].major", record), template(
+                "Update {update}: say whether it is a major update; major updates need a re-assessment first.",
+                update=facts.title(UPDATES, record))))
         elif major and when is None:
-            found.append(finding(rule, "missing_evidence", facts.address(f"{UPDATES}[].date", record),
-                                 f"Major update {facts.record_title(UPDATES, record)} has no date.",
-                                 facts.title_address(UPDATES, record)))
+            found.append(finding(rule, "missing_evidence", facts.address(f"{UPDATES}[].date", record), template(
+                "Major update {update} has no date.", update=facts.title(UPDATES, record))))
         elif major:
             majors.append((when, record))
     majors.sort(key=lambda item: item[0])
-    previous: date | None = None
+    # Whether a re-assessment came in time is worked out from every re-assessment date and the decision date.
+    compared = label_of(*(facts.label(REASSESSMENT_DATE, r) for r in facts.doc.records(REASSESSMENTS)),
+                        facts.label(DECISION_DATE))[0]
+    previous: tuple[date, Labelled] | None = None
     for when, record in majors:
         # The window opens after the previous major update, or on the deployment decision.
-        low, inclusive = (previous, False) if previous is not None else (decision_date, True)
+        if previous is not None:
+            low, inclusive, low_text = previous[0], False, previous[1]
+        else:
+            low, inclusive, low_text = decision_date, True, facts.day(DECISION_DATE)
         ok = any(day <= when and (low is None or day > low or (inclusive and day == low))
                  for day, _ in reassessed)
+        day_text = facts.day(f"{UPDATES}[].date", record)
         if not ok:
-            window = f"between {low.isoformat()} and {when.isoformat()}" if low else f"on or before {when.isoformat()}"
-            found.append(finding(rule, rule.severity, facts.address(f"{UPDATES}[].date", record),
-                                 f"Major update {facts.record_title(UPDATES, record)} on {when.isoformat()} had "
-                                 f"no re-assessment before it (none dated {window}); this framework requires "
-                                 f"one before each major update.",
-                                 (facts.address(f"{UPDATES}[].date", record), *facts.title_address(UPDATES, record))))
-        previous = when
+            window = (template("between {low} and {high}", low=low_text, high=day_text) if low
+                      else template("on or before {high}", high=day_text))
+            found.append(finding(rule, rule.severity, facts.address(f"{UPDATES}[].date", record), template(
+                "Major update {update} on {day} had no re-assessment before it (none dated {window}); this "
+                "framework requires one before each major update.",
+                update=facts.title(UPDATES, record), day=day_text, window=window)))
+        previous = (when, day_text)
     if found:
         return found
     if not majors:
-        return [finding(rule, "satisfied", UPDATES, f"{rule.title} (no major updates recorded).")]
-    return [finding(rule, "satisfied", UPDATES,
-                    f"{rule.title} ({len(majors)} major update{'s' if len(majors) != 1 else ''}, each preceded "
-                    f"by a re-assessment).")]
+        return [finding(rule, "satisfied", UPDATES, template("{title} (no major updates recorded).",
+                                                             title=title_of(rule)))]
+    return [finding(rule, "satisfied", UPDATES, template(
+        "{title} ({n}, each preceded by a re-assessment).", title=title_of(rule),
+        n=derived(f"{len(majors)} major update{'s' if len(majors) != 1 else ''}", compared,
+                  *(facts.label(f"{UPDATES}[].major", r) for r in updates))))]

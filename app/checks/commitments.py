@@ -9,14 +9,14 @@ input is empty gives missing evidence naming that input, never a silent pass.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
-from app.checks.evidence import CEL_ERRORS, finding
+from app.checks.evidence import CEL_ERRORS, finding, title_of
 from app.checks.facts import Determination, Facts, filled
 from app.checks.findings import Finding
 from app.content.framework_conditions import DETERMINATIONS_TABLE, run
 from app.content.framework_spec import CommitmentRule, Requirement
+from app.model.labelled import Labelled, count, fixed, join, label_of, template
 
 DOCUMENTS = "deployment_decision.documents"
 _TIMING = {"before_training": "before training", "during_training": "during training",
@@ -26,22 +26,23 @@ _TIMING = {"before_training": "before training", "during_training": "during trai
 def check_commitment(rule: CommitmentRule, facts: Facts) -> list[Finding]:
     if rule.per_determination:
         return _per_determination(rule, facts)
-    subject = "This assessment"
+    subject = fixed("This assessment")
     try:
         triggered = run(rule.when, facts.context)  # type: ignore[arg-type]
     except CEL_ERRORS:
         return [_undecidable(rule, facts, None, _target(rule))]
     if not triggered:
-        return [finding(rule, "satisfied", _target(rule),
-                        f"Not triggered: the condition ({rule.when.source}) does not hold. {rule.title}")]  # type: ignore[union-attr]
-    return _judge(rule, facts, subject, ())
+        return [finding(rule, "satisfied", _target(rule), template(
+            "Not triggered: the condition ({condition}) does not hold. {title}",
+            condition=fixed(rule.when.source), title=title_of(rule)))]  # type: ignore[union-attr]
+    return _judge(rule, facts, subject)
 
 
 def _per_determination(rule: CommitmentRule, facts: Facts) -> list[Finding]:
     determinations = facts.determinations
     if not determinations:
-        return [finding(rule, "missing_evidence", DETERMINATIONS_TABLE,
-                        f"No determinations recorded, so this commitment cannot be judged yet. {rule.title}")]
+        return [finding(rule, "missing_evidence", DETERMINATIONS_TABLE, template(
+            "No determinations recorded, so this commitment cannot be judged yet. {title}", title=title_of(rule)))]
     found: list[Finding] = []
     triggered = 0
     context = facts.context
@@ -49,39 +50,48 @@ def _per_determination(rule: CommitmentRule, facts: Facts) -> list[Finding]:
         try:
             hit = run(rule.when, {**context, "d": det.cel})  # type: ignore[arg-type]
         except CEL_ERRORS:
-            found.append(replace(_undecidable(rule, facts, det, det.address),
-                                 quotes=facts.determination_quotes(det)))
+            found.append(_undecidable(rule, facts, det, det.address))
             continue
         if hit:
             triggered += 1
-            found.extend(_judge(rule, facts, facts.describe_determination(det), facts.determination_quotes(det)))
+            found.extend(_judge(rule, facts, facts.describe_determination(det)))
     if triggered == 0 and not found:
-        highest = _highest(facts)
-        return [finding(rule, "satisfied", DETERMINATIONS_TABLE,
-                        f"Not triggered by any of the {len(determinations)} determinations{highest}. {rule.title}")]
+        return [finding(rule, "satisfied", DETERMINATIONS_TABLE, template(
+            "Not triggered by any of the {n} determinations{highest}. {title}", n=count(len(determinations)),
+            highest=_highest(facts), title=title_of(rule)))]
     return found
 
 
-def _highest(facts: Facts) -> str:
-    """Name the highest determination before and after mitigation, so "not triggered" can be verified."""
+def _highest(facts: Facts) -> Labelled:
+    """Name the highest determination before and after mitigation, so "not triggered" can be verified.
+
+    Which determination is highest is worked out by comparing every determination's
+    level, so its name carries the labels of all the levels compared.
+    """
     parts = []
-    for side, key in (("pre-mitigation", "pre"), ("post-mitigation", "post")):
+    for side, key, field in (("pre-mitigation", "pre", "pre_mitigation_level"),
+                             ("post-mitigation", "post", "post_mitigation_level")):
         ranked = [(getattr(det, key).rank, det) for det in facts.determinations if getattr(det, key) is not None]
         if ranked:
+            compared = label_of(*(facts.label(f"{DETERMINATIONS_TABLE}[].{field}", det.record)
+                                  for _, det in ranked))[0]
             _, det = max(ranked, key=lambda item: item[0])
-            category = det.category.label if det.category else det.record.get("category")
-            parts.append(f"highest {side}: {getattr(det, key).label} in {category} ({det.record.id})")
-    return f" ({'; '.join(parts)})" if parts else ""
+            parts.append(template("highest {side}: {level} in {category} ({id})", side=fixed(side),
+                                  level=facts.level_text(det, field, getattr(det, key)).at_least(compared),
+                                  category=facts.category_text(det).at_least(compared),
+                                  id=facts.record_id(DETERMINATIONS_TABLE, det.record).at_least(compared)))
+    return template(" ({parts})", parts=join("; ", parts)) if parts else fixed("")
 
 
 def _undecidable(rule: CommitmentRule, facts: Facts, det: Determination | None, address: str) -> Finding:
     assert rule.when is not None
     problems = facts.empty_inputs(rule.when, det)
-    why = "; ".join(problems) if problems else "an input it reads is empty or of the wrong kind"
-    who = f"{det.record.id} ({det.category.label if det.category else det.record.get('category')})" if det \
-        else "this assessment"
-    return finding(rule, _missing_severity(rule), address,
-                   f"Cannot tell whether this commitment applies to {who}: {why}. {rule.title}")
+    why = join("; ", problems) if problems else fixed("an input it reads is empty or of the wrong kind")
+    who = (template("{id} ({category})", id=facts.record_id(DETERMINATIONS_TABLE, det.record),
+                    category=facts.category_text(det)) if det else fixed("this assessment"))
+    return finding(rule, _missing_severity(rule), address, template(
+        "Cannot tell whether this commitment applies to {who}: {why}. {title}", who=who, why=why,
+        title=title_of(rule)))
 
 
 def _missing_severity(rule: CommitmentRule) -> str:
@@ -93,59 +103,67 @@ def _target(rule: CommitmentRule) -> str:
     return first.field or DOCUMENTS
 
 
-def _judge(rule: CommitmentRule, facts: Facts, subject: str, quotes: tuple[str, ...]) -> list[Finding]:
+def _judge(rule: CommitmentRule, facts: Facts, subject: Labelled) -> list[Finding]:
     timing = _TIMING.get(rule.timing, "")
-    when = f" {timing}" if timing else ""
+    when = fixed(f" {timing}" if timing else "")
     found = []
     for requirement in rule.requires:
         found.append(_outcome(rule, facts, subject, requirement, forbidden=False, when=when))
     for requirement in rule.forbids:
         found.append(_outcome(rule, facts, subject, requirement, forbidden=True, when=when))
-    return [replace(f, quotes=quotes + f.quotes) for f in found]
+    return found
 
 
-def _outcome(rule: CommitmentRule, facts: Facts, subject: str, requirement: Requirement,
-             forbidden: bool, when: str) -> Finding:
+def _outcome(rule: CommitmentRule, facts: Facts, subject: Labelled, requirement: Requirement,
+             forbidden: bool, when: Labelled) -> Finding:
     if requirement.kind == "document":
         return _document(rule, facts, subject, requirement, when)
     assert requirement.field is not None
     path = requirement.field
-    label = facts.index.label(path)
+    label = fixed(facts.index.label(path))
     value = facts.doc.get(path)
-    head = f"{subject}: {rule.title}"
+    head = template("{subject}: {title}", subject=subject, title=title_of(rule))
     if not filled(value):
-        return finding(rule, _missing_severity(rule), path,
-                       f"{head} {label} is empty; record it{when} to show the commitment is kept.")
+        return finding(rule, _missing_severity(rule), path, template(
+            "{head} {label} is empty; record it{when} to show the commitment is kept.", head=head, label=label,
+            when=when))
     if requirement.kind == "filled":
-        return finding(rule, "satisfied", path, f"{head} {label} is recorded.")
-    return replace(_compare(rule, facts, requirement, forbidden, when, head, value), quotes=(path,))
+        return finding(rule, "satisfied", path, template("{head} {label} is recorded.", head=head, label=label))
+    return _compare(rule, facts, requirement, forbidden, when, head, value)
 
 
-def _compare(rule: CommitmentRule, facts: Facts, requirement: Requirement, forbidden: bool, when: str,
-             head: str, value: Any) -> Finding:
+def _compare(rule: CommitmentRule, facts: Facts, requirement: Requirement, forbidden: bool, when: Labelled,
+             head: Labelled, value: Any) -> Finding:
     assert requirement.field is not None
     path = requirement.field
-    label = facts.index.label(path)
-    shown = facts.index.option_label(path, value)
+    label = fixed(facts.index.label(path))
+    shown = facts.quote(path)
     if requirement.kind == "at_least":
         have = facts.framework.security_level(value)
         need = facts.framework.security_level(requirement.level)
         assert need is not None
         if have is None:
-            return finding(rule, _missing_severity(rule), path,
-                           f"{head} {label} {value!r} is not a security level of this framework.")
+            return finding(rule, _missing_severity(rule), path, template(
+                "{head} {label} {value} is not a security level of this framework.", head=head, label=label,
+                value=facts.quote(path, text=repr(value))))
+        needed = fixed(need.label)
         if have.rank < need.rank:
-            return finding(rule, rule.severity, path,
-                           f"{head} {label} is {have.label}, below the required {need.label}{when}.")
-        return finding(rule, "satisfied", path, f"{head} {label} is {have.label} (at least {need.label}).")
-    listed = ", ".join(facts.index.option_label(path, v) for v in requirement.values)
+            return finding(rule, rule.severity, path, template(
+                "{head} {label} is {have}, below the required {need}{when}.", head=head, label=label,
+                have=facts.quote(path, text=have.label), need=needed, when=when))
+        return finding(rule, "satisfied", path, template(
+            "{head} {label} is {have} (at least {need}).", head=head, label=label,
+            have=facts.quote(path, text=have.label), need=needed))
+    listed = fixed(", ".join(facts.index.option_label(path, v) for v in requirement.values))
     inside = _member(value, requirement.values)
     wanted_in = (requirement.kind == "in") != forbidden
     if inside == wanted_in:
-        return finding(rule, "satisfied", path, f"{head} {label} is {shown}.")
-    relation = "one of" if wanted_in else "none of"
-    return finding(rule, rule.severity, path,
-                   f"{head} {label} is {shown}, but it must be {relation}: {listed}{when}.")
+        return finding(rule, "satisfied", path, template("{head} {label} is {shown}.", head=head, label=label,
+                                                         shown=shown))
+    relation = fixed("one of" if wanted_in else "none of")
+    return finding(rule, rule.severity, path, template(
+        "{head} {label} is {shown}, but it must be {relation}: {listed}{when}.", head=head, label=label,
+        shown=shown, relation=relation, listed=listed, when=when))
 
 
 def _member(value: Any, values: tuple[Any, ...]) -> bool:
@@ -153,16 +171,25 @@ def _member(value: Any, values: tuple[Any, ...]) -> bool:
     return any(value == v and isinstance(value, bool) == isinstance(v, bool) for v in values)
 
 
-def _document(rule: CommitmentRule, facts: Facts, subject: str, requirement: Requirement, when: str) -> Finding:
+def _document(rule: CommitmentRule, facts: Facts, subject: Labelled, requirement: Requirement,
+              when: Labelled) -> Finding:
     kind_path = f"{DOCUMENTS}[].kind"
     wanted = facts.index.option_label(kind_path, requirement.document)
     expected = next((d for d in facts.framework.documents if d.kind == requirement.document), None)
-    title = expected.title if expected else wanted
+    title = fixed(expected.title if expected else wanted)
+    # Name the first listing among the least sensitive, so the choice depends on no more sensitive record.
+    chosen: tuple[int, Labelled] | None = None
     for record in facts.doc.records(DOCUMENTS):
-        if record.get("kind") == requirement.document:
-            return finding(rule, "satisfied", facts.address(kind_path, record),
-                           f"{subject}: {rule.title} {title} listed as {facts.record_title(DOCUMENTS, record)}.",
-                           facts.title_address(DOCUMENTS, record))
-    return finding(rule, _missing_severity(rule), DOCUMENTS,
-                   f"{subject}: {rule.title} No {title} ({wanted}) among the supporting documents; "
-                   f"list it{when}.")
+        if record.get("kind") != requirement.document:
+            continue
+        level = facts.label(kind_path, record)
+        if chosen is None or level.rank < chosen[0]:
+            chosen = (level.rank, facts.title(DOCUMENTS, record).at_least(level))
+            address = facts.address(kind_path, record)
+    if chosen is not None:
+        return finding(rule, "satisfied", address, template(
+            "{subject}: {rule} {title} listed as {record}.", subject=subject, rule=title_of(rule), title=title,
+            record=chosen[1]))
+    return finding(rule, _missing_severity(rule), DOCUMENTS, template(
+        "{subject}: {rule} No {title} ({wanted}) among the supporting documents; list it{when}.", subject=subject,
+        rule=title_of(rule), title=title, wanted=fixed(wanted), when=when))

@@ -22,6 +22,7 @@ from app.checks.regimes import regime_ids
 from app.content.report_kinds import ReportKind, load_kinds, missing_evidence
 from app.model.document import Document
 from app.model.forms import FormSet
+from app.model.labelled import fixed
 
 RULE_PREFIX = "document:"
 
@@ -41,12 +42,13 @@ def document_findings(doc: Document, forms: FormSet, regimes: list[str] | None =
             first = section.evidence[0]
             stage = first.split(".", 1)[0]
             labels = ", ".join(_label(path, forms) for path in section.evidence)
+            # The product's own words: the kind's and section's titles and the forms' labels, no value.
             message = (f"{kind.short_name}: section “{section.title}” has no evidence; fill in {labels}."
                        + ("" if section.verified else " (This section's requirement was not verified in the "
                                                       "source text.)"))
             found.append(Finding(
                 rule_id=f"{RULE_PREFIX}{kind.id}/{section.id}", severity="missing_evidence", stage=stage,
-                address=first.split("[].", 1)[0], message=message,
+                address=first.split("[].", 1)[0], text=fixed(message),
                 citation=Citation(kind.source.url, section.cite or kind.source.version, kind.source.title),
                 rule_title=f"{kind.title}: {section.title}"))
     return found

@@ -46,7 +46,9 @@ from app.content.framework_spec import (
 )
 from app.model.document import Document
 from app.model.forms import FormSet
+from app.model.labelled import derived, fixed, template
 from app.model.paths import Address
+from app.model.sensitivity import Sensitivity
 
 _EVALUATORS: dict[type, Callable[..., list[Finding]]] = {
     EvidenceRule: check_evidence,
@@ -196,10 +198,12 @@ class Checker:
         except (TypeError, ValueError, AttributeError) as error:
             # A value of the wrong type (stored without validation) must not stop the other
             # rules or reach the person as a traceback; `riskwright validate` names the value.
-            findings = (Finding(rule.id, "missing_evidence", rule.stage, rule.stage,
-                                f"Could not apply this rule because a value it reads has the wrong form "
-                                f"({error}); run `riskwright validate` to find it. {rule.title}",
-                                rule.citation, rule.title),)
+            # The error's words may repeat the value (Python's "could not convert string to float: '…'"),
+            # and which value it is is unknown here: label them hazardous, so only the internal reader sees them.
+            findings = (Finding(rule.id, "missing_evidence", rule.stage, rule.stage, template(
+                "Could not apply this rule because a value it reads has the wrong form ({error}); run "
+                "`riskwright validate` to find it. {title}", error=derived(str(error), Sensitivity.HAZARDOUS),
+                title=fixed(rule.title)), rule.citation, rule.title),)
         self._store(unit, findings)
 
     def _run_item(self, unit: _Unit, facts: Facts) -> None:

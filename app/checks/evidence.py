@@ -7,14 +7,18 @@ from app.checks.findings import Finding
 from app.content.framework_conditions import run
 from app.content.framework_spec import CoverageRule, EvidenceRule, RuleBase
 from app.model.document import Record
+from app.model.labelled import Labelled, count, fixed, join, label_of, template
 
 CEL_ERRORS = (TypeError, KeyError, ValueError, RuntimeError)
 
 
-def finding(rule: RuleBase, severity: str, address: str, message: str,
-            quotes: tuple[str, ...] = ()) -> Finding:
-    return Finding(rule.id, severity, address.split(".", 1)[0], address, message, rule.citation, rule.title,
-                   quotes)
+def finding(rule: RuleBase, severity: str, address: str, message: Labelled) -> Finding:
+    return Finding(rule.id, severity, address.split(".", 1)[0], address, message, rule.citation, rule.title)
+
+
+def title_of(rule: RuleBase) -> Labelled:
+    """The rule's title: the framework's published words."""
+    return fixed(rule.title)
 
 
 def gate(rule: RuleBase, facts: Facts, address: str) -> list[Finding] | None:
@@ -25,9 +29,10 @@ def gate(rule: RuleBase, facts: Facts, address: str) -> list[Finding] | None:
         applies = run(rule.when, facts.context)
     except CEL_ERRORS:
         empty = facts.empty_inputs(rule.when)
-        missing = f" ({'; '.join(empty)})" if empty else ""
+        missing = template(" ({empty})", empty=join("; ", empty)) if empty else fixed("")
         return [finding(rule, _missing(rule), address,
-                        f"Cannot tell whether this applies yet{missing}: {rule.title}")]
+                        template("Cannot tell whether this applies yet{missing}: {title}", missing=missing,
+                                 title=title_of(rule)))]
     return None if applies else []
 
 
@@ -76,10 +81,10 @@ def evidence_for_record(rule: EvidenceRule, facts: Facts, record: Record) -> tup
         checked += 1
         value = values.get(relative)
         if value is None or not filled(value.data):
-            title, quotes = facts.title(table, record)
             found.append(Finding(rule.id, rule.severity, rule.stage, f"{table}[{record.id}].{relative}",
-                                 f"{title}: {spec.label} is empty. {rule.title}", rule.citation, rule.title,
-                                 quotes))
+                                 template("{record}: {label} is empty. {title}", record=facts.title(table, record),
+                                          label=fixed(spec.label), title=title_of(rule)),
+                                 rule.citation, rule.title))
     return tuple(found), checked
 
 
@@ -96,8 +101,10 @@ def assemble_evidence(rule: EvidenceRule, facts: Facts, results: RecordResults) 
 
 
 def _satisfied(rule: EvidenceRule, checked: int) -> Finding:
-    what = "nothing to check yet" if checked == 0 else f"{checked} answer{'s' if checked != 1 else ''} present"
-    return finding(rule, "satisfied", rule.table or rule.fields[0], f"{rule.title} ({what}).")
+    what = fixed("nothing to check yet") if checked == 0 else template(
+        "{n} answer{s} present", n=count(checked), s=fixed("s" if checked != 1 else ""))
+    return finding(rule, "satisfied", rule.table or rule.fields[0],
+                   template("{title} ({what}).", title=title_of(rule), what=what))
 
 
 def _document_evidence(rule: EvidenceRule, facts: Facts) -> list[Finding]:
@@ -112,15 +119,16 @@ def _document_evidence(rule: EvidenceRule, facts: Facts) -> list[Finding]:
                 continue
             checked += 1
             if not doc.records(path):
-                found.append(finding(rule, severity, path,
-                                     f"No {spec.label.lower()} recorded. {rule.title}"))
+                found.append(finding(rule, severity, path, template(
+                    "No {label} recorded. {title}", label=fixed(spec.label.lower()), title=title_of(rule))))
             continue
         if spec.table is None:
             if not facts.applies(spec):
                 continue
             checked += 1
             if not filled(doc.get(path)):
-                found.append(finding(rule, severity, path, f"{spec.label} is empty. {rule.title}"))
+                found.append(finding(rule, severity, path, template(
+                    "{label} is empty. {title}", label=fixed(spec.label), title=title_of(rule))))
             continue
         if not facts.applies(index.spec(spec.table)):
             continue
@@ -133,9 +141,9 @@ def _document_evidence(rule: EvidenceRule, facts: Facts) -> list[Finding]:
                 continue
             checked += 1
             if not filled(record.get(relative)):
-                found.append(finding(rule, severity, facts.address(path, record),
-                                     f"{facts.record_title(spec.table, record)}: {spec.label} is empty. "
-                                     f"{rule.title}", facts.title_address(spec.table, record)))
+                found.append(finding(rule, severity, facts.address(path, record), template(
+                    "{record}: {label} is empty. {title}", record=facts.title(spec.table, record),
+                    label=fixed(spec.label), title=title_of(rule))))
     return found or [_satisfied(rule, checked)]
 
 
@@ -148,33 +156,48 @@ def _selected(rule: EvidenceRule | CoverageRule, facts: Facts, record: object) -
 
 
 def check_coverage(rule: CoverageRule, facts: Facts) -> list[Finding]:
+    """Is each wanted category covered by some record?
+
+    Which categories are covered is the verdict (and, when satisfied, the
+    rule's own list). The record named for each is the first covering one
+    among the least sensitive: the choice then depends only on records at
+    most as sensitive as the one chosen, so its id carries that record's
+    label (its category, what ``where`` reads, the record itself) and no
+    other record's.
+    """
     stopped = gate(rule, facts, rule.table)
     if stopped is not None:
         return stopped
     framework, index = facts.framework, facts.index
-    wanted = list(rule.categories)
-    covered: dict[str, str] = {}
+    wanted = set(rule.categories)
+    inputs = [f"{rule.table}[].category"]
+    inputs += [path for path in (rule.where.depends if rule.where is not None else ()) if "[]." in path]
+    covered: dict[str, tuple[int, Labelled]] = {}
     for record in facts.doc.records(rule.table):
         category = framework.category(record.get("category"))
-        if category is None or category.id not in wanted or category.id in covered:
+        if category is None or category.id not in wanted:
+            continue
+        level = label_of(*(facts.label(path, record) for path in inputs))[0]
+        if category.id in covered and covered[category.id][0] <= level.rank:
             continue
         if rule.where is not None and not _selected_strict(rule, facts, record):
             continue
-        covered[category.id] = record.id
-        if len(covered) == len(wanted):
-            break
+        covered[category.id] = (level.rank, facts.record_id(rule.table, record).at_least(level))
     table_label = index.label(rule.table).lower()
-    missing = [c for c in wanted if c not in covered]
+    missing = [c for c in rule.categories if c not in covered]
     if not missing:
-        names = ", ".join(f"{framework.category(c).label} ({covered[c]})" for c in wanted)  # type: ignore[union-attr]
-        return [finding(rule, "satisfied", rule.table, f"{rule.title} Covered: {names}.")]
+        names = join(", ", (template("{category} ({id})", category=fixed(framework.category(c).label),  # type: ignore[union-attr]
+                                     id=covered[c][1]) for c in rule.categories))
+        return [finding(rule, "satisfied", rule.table, template("{title} Covered: {names}.",
+                                                               title=title_of(rule), names=names))]
     found = []
     for category_id in missing:
         category = framework.category(category_id)
         assert category is not None
-        found.append(finding(rule, rule.severity, rule.table,
-                             f"No {_singular(table_label)} for {category.label} ({category.id}) in "
-                             f"{index.label(rule.table)}. {rule.title}"))
+        found.append(finding(rule, rule.severity, rule.table, template(
+            "No {noun} for {category} ({id}) in {table}. {title}", noun=fixed(_singular(table_label)),
+            category=fixed(category.label), id=fixed(category.id), table=fixed(index.label(rule.table)),
+            title=title_of(rule))))
     return found
 
 

@@ -18,7 +18,11 @@ from app.content.framework_conditions import DECISION, DETERMINATIONS_TABLE, SEC
 from app.content.framework_spec import Category, Condition, Framework, Level
 from app.model.document import Document, Record
 from app.model.forms import FieldSpec, FormSet
+from app.model.labelled import Labelled, derived, fixed, join, quoted, template
 from app.model.paths import Address
+from app.model.sensitivity import Sensitivity
+from app.model.spans import has_span_markup
+from app.model.validate import effective_sensitivity
 from app.model.values import format_value
 
 DEPLOY_DECISIONS = ("deploy", "deploy_with_restrictions")
@@ -100,7 +104,7 @@ class FormIndex:
 class Facts:
     def __init__(self, doc: Document, framework: Framework, index: FormIndex) -> None:
         self.doc, self.framework, self.index = doc, framework, index
-        self._titles: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
+        self._titles: dict[tuple[str, str], Labelled] = {}
 
     # -- the CEL context -----------------------------------------------------
     @cached_property
@@ -167,38 +171,55 @@ class Facts:
             }))
         return found
 
-    def describe_determination(self, det: Determination) -> str:
+    def describe_determination(self, det: Determination) -> Labelled:
         """``det-1 (Cybersecurity: pre-mitigation High, post-mitigation Medium, forecast to reach)``."""
-        raw_category = det.record.get("category")
-        category = det.category.label if det.category else (raw_category or "no category")
-        parts = [f"pre-mitigation {self._level_text(det, 'pre_mitigation_level', det.pre)}",
-                 f"post-mitigation {self._level_text(det, 'post_mitigation_level', det.post)}"]
+        table, record = DETERMINATIONS_TABLE, det.record
+        parts = [template("pre-mitigation {level}", level=self.level_text(det, "pre_mitigation_level", det.pre)),
+                 template("post-mitigation {level}", level=self.level_text(det, "post_mitigation_level", det.post))]
         if det.basis:
-            parts.append(self.index.option_label(f"{DETERMINATIONS_TABLE}[].basis", det.basis).lower())
-        return f"{det.record.id} ({category}: {', '.join(parts)})"
+            parts.append(self.quote(f"{table}[].basis", record,
+                                    self.index.option_label(f"{table}[].basis", det.basis).lower()))
+        return template("{id} ({category}: {levels})", id=self.record_id(table, record),
+                        category=self.category_text(det), levels=join(", ", parts))
 
-    def _level_text(self, det: Determination, field: str, level: Level | None) -> str:
+    def category_text(self, det: Determination) -> Labelled:
+        """The determination's category as messages name it: its label, or what was typed."""
+        path = f"{DETERMINATIONS_TABLE}[].category"
+        if det.category is not None:
+            return self.quote(path, det.record, det.category.label)
+        if det.record.get("category") is None:
+            return fixed("no category")
+        return self.quote(path, det.record)
+
+    def level_text(self, det: Determination, field: str, level: Level | None) -> Labelled:
+        """A determination's level by the name its category gives it (which name depends on the category too)."""
+        path = f"{DETERMINATIONS_TABLE}[].{field}"
         if level is not None:
             step = det.category.step(level.id) if det.category else None
-            return step.label if step else level.label
+            return derived(step.label if step else level.label, self.label(path, det.record),
+                           self.label(f"{DETERMINATIONS_TABLE}[].category", det.record))
         raw = det.record.get(field)
-        return "empty" if raw is None else f"{raw!r} (not a level of this framework)"
+        if raw is None:
+            return fixed("empty")
+        return template("{raw} (not a level of this framework)", raw=self.quote(path, det.record, repr(raw)))
 
-    def unusable_levels(self, det: Determination) -> list[str]:
+    def unusable_levels(self, det: Determination) -> list[Labelled]:
         """Why a determination's levels cannot be compared: empty, or not on this framework's scale."""
-        scale = " < ".join(level.id for level in self.framework.levels)
+        scale = fixed(" < ".join(level.id for level in self.framework.levels))
         found = []
         for key, side in (("pre_mitigation_level", "pre-mitigation"), ("post_mitigation_level", "post-mitigation")):
             raw = det.record.get(key)
             if raw is None:
-                found.append(f"its {side} level is empty")
+                found.append(template("its {side} level is empty", side=fixed(side)))
             elif self.framework.level(raw) is None:
-                found.append(f"its {side} level {raw!r} is not on this framework's scale ({scale})")
+                found.append(template("its {side} level {raw} is not on this framework's scale ({scale})",
+                                      side=fixed(side), scale=scale,
+                                      raw=self.quote(f"{DETERMINATIONS_TABLE}[].{key}", det.record, repr(raw))))
         return found
 
-    def empty_inputs(self, condition: Condition, det: Determination | None = None) -> list[str]:
+    def empty_inputs(self, condition: Condition, det: Determination | None = None) -> list[Labelled]:
         """The inputs a condition reads that are empty (or unusable), named for a person."""
-        empty: list[str] = []
+        empty: list[Labelled] = []
         for path in sorted(condition.depends):
             if path == DETERMINATIONS_TABLE:
                 if det is not None:
@@ -209,36 +230,77 @@ class Facts:
             if not self.index.spec(path).is_leaf:
                 continue
             if self.doc.get(path) is None:
-                empty.append(f"{self.index.label(path)} is empty")
+                empty.append(fixed(f"{self.index.label(path)} is empty"))
         return empty
 
-    # -- records -------------------------------------------------------------
-    def title(self, table: str, record: Record) -> tuple[str, tuple[str, ...]]:
-        """The record as messages name it, and the address of the title value it quotes (cached)."""
+    # -- records and labels --------------------------------------------------
+    def record_label(self, table: str, record: Record) -> Sensitivity:
+        """How sensitive a record is as a whole (its id and every value in it are at least this)."""
+        forms = self.index.forms
+        if not forms.has_field(table):
+            return Sensitivity.HAZARDOUS
+        own = effective_sensitivity(forms.field(table).sensitivity, record.sensitivity, record.sensitivity_reason)
+        return Sensitivity.HAZARDOUS if has_span_markup(record.id) else own
+
+    def label(self, path: str, record: Record | None = None) -> Sensitivity:
+        """The effective sensitivity of the value at ``path`` (inside ``record`` for a table field).
+
+        The form's default, raised (or, with a reason, lowered) by the assessor,
+        at least the record's; hazardous for a field the forms do not know and
+        for text holding hazard-span markup, whatever its own label says.
+        """
+        forms = self.index.forms
+        if not forms.has_field(path):
+            return Sensitivity.HAZARDOUS
+        spec = forms.field(path)
+        if record is None:
+            value = self.doc.value(path)
+        else:
+            value = record.values.get(path.split("[].", 1)[1]) if "[]." in path else None
+        own = spec.sensitivity if value is None else effective_sensitivity(
+            spec.sensitivity, value.sensitivity, value.sensitivity_reason)
+        if value is not None and isinstance(value.data, str) and has_span_markup(value.data):
+            own = Sensitivity.HAZARDOUS
+        if record is not None and spec.table is not None:
+            own = max(own, self.record_label(spec.table, record))
+        return own
+
+    def quote(self, path: str, record: Record | None = None, text: str | None = None,
+              empty: str = "empty") -> Labelled:
+        """The value at ``path`` as a message quotes it (``text``, or its display form), labelled."""
+        if text is None:
+            data = record.get(path.split("[].", 1)[1]) if record is not None else self.doc.get(path)
+            text = empty if data is None else self.index.option_label(path, data)
+        return quoted(text, self.label(path, record), self.address(path, record))
+
+    def record_id(self, table: str, record: Record) -> Labelled:
+        """A record's id, as sensitive as the record."""
+        return quoted(record.id, self.record_label(table, record), f"{table}[{record.id}]")
+
+    def title(self, table: str, record: Record) -> Labelled:
+        """The record as messages name it: ``ckpt-7 (h3-step-300k)``, each part labelled (cached)."""
         key = (table, record.id)
         known = self._titles.get(key)
         if known is None:
-            known = self._titles[key] = (self.record_title(table, record), self.title_address(table, record))
+            known = self._titles[key] = self._title(table, record)
         return known
 
-    def record_title(self, table: str, record: Record) -> str:
+    def _title(self, table: str, record: Record) -> Labelled:
         spec = self.index.spec(table)
         title = record.get(spec.title_field) if spec.title_field else None
         if title is None:
-            return record.id
-        return f"{record.id} ({format_value(self.index.spec(f'{table}[].{spec.title_field}').type, title)})"
+            return self.record_id(table, record)
+        path = f"{table}[].{spec.title_field}"
+        shown = format_value(self.index.spec(path).type, title)
+        return template("{id} ({title})", id=self.record_id(table, record), title=self.quote(path, record, shown))
 
-    def title_address(self, table: str, record: Record) -> tuple[str, ...]:
-        """The address of the record's title value, if the title is quoted."""
-        spec = self.index.spec(table)
-        if spec.title_field and record.get(spec.title_field) is not None:
-            return (str(Address(f"{table}[].{spec.title_field}", record.id)),)
-        return ()
+    def record_title(self, table: str, record: Record) -> Labelled:
+        return self.title(table, record)
 
-    def determination_quotes(self, det: Determination) -> tuple[str, ...]:
-        fields = ("category", "pre_mitigation_level", "post_mitigation_level", "basis")
-        return tuple(str(Address(f"{DETERMINATIONS_TABLE}[].{f}", det.record.id)) for f in fields
-                     if det.record.get(f) is not None)
+    def day(self, path: str, record: Record | None = None) -> Labelled:
+        """A date value in ISO form, labelled (the caller knows it is a date)."""
+        data = record.get(path.split("[].", 1)[1]) if record is not None else self.doc.get(path)
+        return self.quote(path, record, data.isoformat() if isinstance(data, date) else str(data))
 
     def address(self, path: str, record: Record | None = None) -> str:
         return str(Address(path, record.id if record else None))

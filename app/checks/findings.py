@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.content.framework_spec import SEVERITIES, Citation
+from app.model.labelled import EMPTY, Labelled
+from app.model.sensitivity import Sensitivity
 
 STATUSES: tuple[str, ...] = ("compliant", "non_compliant", "incomplete")
 JSON_FORMAT_VERSION = 1
@@ -25,12 +27,32 @@ class Finding:
     address: str
     """A field path, with the record id for table rows (``training.checkpoints[ckpt-7].date``),
     or a table path when the finding concerns the table as a whole."""
-    message: str
+    text: Labelled
+    """The message, each part labelled with the sensitivity of the values it quotes or was worked
+    out from (``app.model.labelled``), so a report renders it for its audience."""
     citation: Citation
     rule_title: str = ""
-    quotes: tuple[str, ...] = ()
-    """Addresses of the assessment values the message quotes (record titles, compute, dates,
-    levels), so redaction can treat the message with the sensitivity of what it repeats."""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.text, Labelled):
+            raise TypeError(f"finding {self.rule_id}: the message must be labelled text (app.model.labelled), "
+                            f"not {type(self.text).__name__}")
+
+    @property
+    def message(self) -> str:
+        """The whole message, for readers cleared for everything (the editor, ``riskwright check``)."""
+        return self.text.plain
+
+    @property
+    def quotes(self) -> tuple[str, ...]:
+        """Addresses of the assessment values the message quotes or was worked out from (a record's
+        id is labelled with its record, ``table[id]``, which is not a value and is left out)."""
+        return tuple(source for source in self.text.sources if not source.endswith("]"))
+
+    @property
+    def sensitivity(self) -> Sensitivity:
+        """The highest sensitivity of anything in the message."""
+        return self.text.sensitivity
 
     def to_json(self) -> dict[str, Any]:
         return {"rule_id": self.rule_id, "rule_title": self.rule_title, "severity": self.severity,
@@ -45,9 +67,13 @@ class Finding:
 class PartScore:
     label: str
     fraction: float
-    note: str = ""
-    """What falls short, in words (empty at full marks)."""
+    why: Labelled = EMPTY
+    """What falls short, in words (empty at full marks), labelled like a finding's message."""
     weight: float = 1.0
+
+    @property
+    def note(self) -> str:
+        return self.why.plain
 
 
 @dataclass(frozen=True)

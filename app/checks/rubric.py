@@ -17,6 +17,7 @@ from app.checks.findings import Finding, ItemScore, PartScore, SectionScore, Sco
 from app.content.framework_conditions import run
 from app.content.framework_spec import Condition, ScoreItem, ScorePart
 from app.model.document import Record
+from app.model.labelled import EMPTY, Labelled, fixed, join, template
 
 FULL = 0.9995
 PASSING = ("satisfied", "warning")
@@ -32,15 +33,18 @@ def score_item(item: ScoreItem, facts: Facts, rule_findings: Mapping[str, Sequen
 
 
 def item_finding(item: ScoreItem, scored: ItemScore) -> Finding:
-    earned = f"{scored.earned:.1f} of {scored.value:.1f} points"
+    earned = fixed(f"{scored.earned:.1f} of {scored.value:.1f} points")
+    title = fixed(item.title)
     if scored.fraction >= FULL:
-        return Finding(item.id, "satisfied", item.stage, _address(item), f"{item.title}: full marks ({earned}).",
-                       item.citation, item.title)
-    short = "; ".join(f"{p.label} {p.fraction:.0%}" + (f" ({p.note})" if p.note else "")
-                      for p in scored.parts if p.fraction < FULL)
-    return Finding(item.id, "warning", item.stage, _address(item),
-                   f"{item.title}: {earned} ({scored.fraction:.0%}). Short of full marks: {short}.",
-                   item.citation, item.title)
+        return Finding(item.id, "satisfied", item.stage, _address(item),
+                       template("{title}: full marks ({earned}).", title=title, earned=earned), item.citation,
+                       item.title)
+    short = join("; ", (template("{label} {share}{note}", label=fixed(p.label), share=fixed(f"{p.fraction:.0%}"),
+                                 note=template(" ({note})", note=p.why) if p.why else fixed(""))
+                        for p in scored.parts if p.fraction < FULL))
+    return Finding(item.id, "warning", item.stage, _address(item), template(
+        "{title}: {earned} ({share}). Short of full marks: {short}.", title=title, earned=earned,
+        share=fixed(f"{scored.fraction:.0%}"), short=short), item.citation, item.title)
 
 
 def _address(item: ScoreItem) -> str:
@@ -63,11 +67,15 @@ def total(sections: Sequence[tuple[str, str, float, Sequence[ItemScore]]]) -> Sc
 
 
 def _measure(part: ScorePart, facts: Facts,
-             rule_findings: Mapping[str, Sequence[Finding]]) -> tuple[float, str]:
-    """The part's fraction, and what is missing from it in words (empty at full marks)."""
+             rule_findings: Mapping[str, Sequence[Finding]]) -> tuple[float, Labelled]:
+    """The part's fraction, and what is missing from it in words (empty at full marks).
+
+    The fraction is the verdict, and public like every verdict; the names are
+    the rubric's own words for the parts of it that fall short.
+    """
     if part.kind == "filled":
         by_path = {path: _filled_fraction(path, facts) for path in part.fields}
-        short = [facts.index.label(path) for path, share in by_path.items() if share < FULL]
+        short = [fixed(facts.index.label(path)) for path, share in by_path.items() if share < FULL]
         return _mean(list(by_path.values())), _missing("short", short)
     if part.kind == "covers":
         assert part.table is not None
@@ -77,7 +85,8 @@ def _measure(part: ScorePart, facts: Facts,
             if category is not None:
                 covered.add(category.id)
         absent = [c for c in part.categories if c not in covered]
-        names = [facts.framework.category(c).label for c in absent]  # type: ignore[union-attr]
+        # Which categories are short is the verdict the fraction states; the names are the rubric's own words.
+        names = [fixed(facts.framework.category(c).label) for c in absent]  # type: ignore[union-attr]
         return 1 - len(absent) / len(part.categories), _missing("none for", names)
     if part.kind in ("any_record", "all_records"):
         assert part.table is not None
@@ -85,16 +94,16 @@ def _measure(part: ScorePart, facts: Facts,
         shares = [_share(condition, records, facts, every=part.kind == "all_records")
                   for condition in part.conditions]
         labels = part.condition_labels or tuple(c.source for c in part.conditions)
-        unmet = [label for label, share in zip(labels, shares, strict=True) if share < FULL]
+        unmet = [fixed(label) for label, share in zip(labels, shares, strict=True) if share < FULL]
         return _mean(shares), _missing("not met", unmet)
     if part.kind == "expression":
         assert part.expression is not None
         try:
             value = run(part.expression, facts.context)
         except CEL_ERRORS:
-            return 0.0, "cannot be worked out"
-        return min(1.0, max(0.0, float(value))), ""
-    failing = [rule_id for rule_id in part.rules
+            return 0.0, fixed("cannot be worked out")
+        return min(1.0, max(0.0, float(value))), EMPTY
+    failing = [fixed(rule_id) for rule_id in part.rules
                if not all(f.severity in PASSING for f in rule_findings.get(rule_id, ()))]
     return 1 - len(failing) / len(part.rules), _missing("not kept", failing)
 
@@ -115,8 +124,8 @@ def _share(condition: Condition, records: Sequence[Record], facts: Facts, every:
     return met / len(records) if every else 0.0
 
 
-def _missing(what: str, names: Sequence[str]) -> str:
-    return f"{what}: {', '.join(names)}" if names else ""
+def _missing(what: str, names: Sequence[Labelled]) -> Labelled:
+    return template("{what}: {names}", what=fixed(what), names=join(", ", names)) if names else EMPTY
 
 
 def _filled_fraction(path: str, facts: Facts) -> float:

@@ -10,20 +10,22 @@ framework accepts a marginal-risk argument and every condition it sets for
 that argument holds for the category. A condition that cannot be evaluated
 (an empty answer) does not hold: the argument has to be made, not assumed.
 
-Messages quote record titles, levels and choices; each finding lists the
-addresses of what it quotes (``Finding.quotes``) so that redaction treats the
-message with the sensitivity of those values.
+Messages quote record titles, levels and choices as labelled text
+(``app.model.labelled``): each part carries the sensitivity of the values it
+repeats or was worked out from, so a report renders it for its audience.
 """
 
 from __future__ import annotations
 
-from app.checks.evidence import CEL_ERRORS, finding, gate
+from app.checks.evidence import CEL_ERRORS, finding, gate, title_of
 from app.checks.facts import DEPLOY_DECISIONS, Facts, filled
 from app.checks.findings import Finding
 from app.content.framework_conditions import DECISION, run
 from app.content.framework_spec import Category, MarginalCondition, WorstCaseReleaseRule, WorstCaseScopeRule
 from app.content.framework_worst_case import RELEASE_FIELD, RESULTS_TABLE, SCOPE_TABLE
 from app.model.document import Record
+from app.model.labelled import Labelled, derived, fixed, join, label_of, template
+from app.model.sensitivity import Sensitivity
 
 FINE_TUNING_FIELD = "header.model.fine_tuning_access"
 
@@ -36,10 +38,11 @@ def _not_applicable(rule: WorstCaseScopeRule | WorstCaseReleaseRule, facts: Fact
     """A satisfied finding when the forms hide the worst-case tables (weights kept, no fine-tuning)."""
     if facts.applies(facts.index.spec(SCOPE_TABLE)):
         return None
-    quoted = tuple(p for p in (RELEASE_FIELD, FINE_TUNING_FIELD) if facts.doc.get(p) is not None)
-    return [finding(rule, "satisfied", SCOPE_TABLE,
-                    f"Not applicable: the weights are not released and fine-tuning is not offered. {rule.title}",
-                    quoted)]
+    # Whether the tables apply is worked out from the release type and fine-tuning access.
+    why = derived("the weights are not released and fine-tuning is not offered",
+                  facts.label(RELEASE_FIELD), facts.label(FINE_TUNING_FIELD))
+    return [finding(rule, "satisfied", SCOPE_TABLE, template("Not applicable: {why}. {title}", why=why,
+                                                             title=title_of(rule)))]
 
 
 def _rows_by_category(facts: Facts, table: str) -> dict[str, list[Record]]:
@@ -49,6 +52,11 @@ def _rows_by_category(facts: Facts, table: str) -> dict[str, list[Record]]:
         if category is not None:
             rows.setdefault(category.id, []).append(record)
     return rows
+
+
+def _categories_read(facts: Facts, table: str) -> Sensitivity:
+    """Which row belongs to which category comes from every row's category value."""
+    return label_of(*(facts.label(f"{table}[].category", record) for record in facts.doc.records(table)))[0]
 
 
 # -- scope ---------------------------------------------------------------------
@@ -62,79 +70,90 @@ def check_worst_case_scope(rule: WorstCaseScopeRule, facts: Facts) -> list[Findi
     scope_rows = _rows_by_category(facts, SCOPE_TABLE)
     scored = {category: [r for r in records if filled(r.get("ft_score"))]
               for category, records in _rows_by_category(facts, RESULTS_TABLE).items()}
-    table_label = facts.index.label(SCOPE_TABLE)
+    rows_read = _categories_read(facts, SCOPE_TABLE)
+    table_label = fixed(facts.index.label(SCOPE_TABLE))
     found: list[Finding] = []
-    covered: list[str] = []
-    quoted: list[str] = []
+    covered: list[Labelled] = []
     for category_id in rule.categories:
         category = facts.framework.category(category_id)
         assert category is not None
         rows = scope_rows.get(category_id, [])
+        name = fixed(category.label)
         if not rows:
-            found.append(finding(rule, rule.severity, SCOPE_TABLE,
-                                 f"{category.label}: no row in {table_label}. Put it in scope and record its "
-                                 f"worst-case result, or exclude it with a reason. {rule.title}"))
+            found.append(finding(rule, rule.severity, SCOPE_TABLE, template(
+                "{category}: no row in {table}. Put it in scope and record its worst-case result, or exclude it "
+                "with a reason. {title}", category=name, table=table_label, title=title_of(rule))))
             continue
         record = rows[0]
-        title, title_quotes = facts.title(SCOPE_TABLE, record)
+        title = facts.title(SCOPE_TABLE, record).at_least(rows_read)
         if len(rows) > 1:
-            others = ", ".join(r.id for r in rows[1:])
-            found.append(finding(rule, "warning", _address(rows[1], "category"),
-                                 f"{category.label} has more than one row in {table_label} ({record.id}, {others}); "
-                                 f"only {record.id} is read. Merge them. {rule.title}", title_quotes))
-        problems, summary = _judge_row(rule, facts, category, record, title, scored.get(category_id, []))
+            others = join(", ", (facts.record_id(SCOPE_TABLE, r) for r in rows[1:])).at_least(rows_read)
+            first = facts.record_id(SCOPE_TABLE, record).at_least(rows_read)
+            found.append(finding(rule, "warning", _address(rows[1], "category"), template(
+                "{category} has more than one row in {table} ({first}, {others}); only {first_again} is read. "
+                "Merge them. {title}", category=name, table=table_label, first=first, others=others,
+                first_again=first, title=title_of(rule))))
+        problems, summary = _judge_row(rule, facts, category, record, title,
+                                       scored.get(category_id, []))
         for severity_address, message in problems:
-            found.append(finding(rule, rule.severity, severity_address, f"{message} {rule.title}",
-                                 title_quotes + _row_quotes(record)))
+            found.append(finding(rule, rule.severity, severity_address, template(
+                "{message} {title}", message=message, title=title_of(rule))))
         if not problems:
             covered.append(summary)
-            quoted += list(title_quotes) + list(_row_quotes(record))
     if found:
         return found
-    return [finding(rule, "satisfied", SCOPE_TABLE, f"{rule.title} {'; '.join(covered)}.", tuple(quoted))]
+    return [finding(rule, "satisfied", SCOPE_TABLE, template("{title} {covered}.", title=title_of(rule),
+                                                             covered=join("; ", covered)))]
 
 
-def _row_quotes(record: Record) -> tuple[str, ...]:
-    return tuple(_address(record, f) for f in ("scope", "level_reached", "marginal_risk")
-                 if record.get(f) is not None)
-
-
-def _judge_row(rule: WorstCaseScopeRule, facts: Facts, category: Category, record: Record, title: str,
-               scored: list[Record]) -> tuple[list[tuple[str, str]], str]:
+def _judge_row(rule: WorstCaseScopeRule, facts: Facts, category: Category, record: Record, title: Labelled,
+               scored: list[Record]) -> tuple[list[tuple[str, Labelled]], Labelled]:
     """(address, message) for each problem of one category's row, and a summary when there are none."""
+    name = fixed(category.label)
     scope = record.get("scope")
+    scope_label = facts.label(f"{SCOPE_TABLE}[].scope", record)
     if scope == "excluded":
         if not filled(record.get("exclusion_reason")):
-            return [(_address(record, "exclusion_reason"),
-                     f"{title}: excluded from the worst-case estimate without a reason; say why no adversarial "
-                     f"fine-tuning was done for {category.label}.")], ""
-        return [], f"{category.label} excluded with a reason"
+            return [(_address(record, "exclusion_reason"), template(
+                "{record}: {excluded}; say why no adversarial fine-tuning was done for {category}.", record=title,
+                excluded=derived("excluded from the worst-case estimate without a reason", scope_label),
+                category=name))], fixed("")
+        return [], template("{category} {excluded}", category=name,
+                            excluded=derived("excluded with a reason", scope_label))
     if scope != "in_scope":
-        return [(_address(record, "scope"),
-                 f"{title}: the scope is not recorded; say whether {category.label} is in scope or excluded.")], ""
-    problems: list[tuple[str, str]] = []
+        return [(_address(record, "scope"), template(
+            "{record}: the scope is not recorded; say whether {category} is in scope or excluded.", record=title,
+            category=name))], fixed("")
+    in_scope = derived("in scope", scope_label)
+    problems: list[tuple[str, Labelled]] = []
     level = record.get("level_reached")
     if not filled(level):
-        problems.append((_address(record, "level_reached"),
-                         f"{title}: in scope, but no worst-case level is recorded (the first determination)."))
+        problems.append((_address(record, "level_reached"), template(
+            "{record}: {in_scope}, but no worst-case level is recorded (the first determination).", record=title,
+            in_scope=in_scope)))
     if not scored:
-        results_label = facts.index.label(RESULTS_TABLE)
-        problems.append((RESULTS_TABLE,
-                         f"{title}: in scope, but {results_label} has no scored evaluation of the fine-tuned model "
-                         f"for {category.label}."))
+        problems.append((RESULTS_TABLE, template(
+            "{record}: {in_scope}, but {results} has no scored evaluation of the fine-tuned model for {category}.",
+            record=title, in_scope=in_scope, results=fixed(facts.index.label(RESULTS_TABLE)), category=name)))
     marginal = record.get("marginal_risk")
     if not filled(marginal) or marginal == "not_assessed":
-        problems.append((_address(record, "marginal_risk"),
-                         f"{title}: in scope, but the marginal-risk determination (the second determination) "
-                         f"is {'not assessed' if marginal == 'not_assessed' else 'empty'}."))
+        problems.append((_address(record, "marginal_risk"), template(
+            "{record}: {in_scope}, but the marginal-risk determination (the second determination) is {state}.",
+            record=title, in_scope=in_scope,
+            state=facts.quote(f"{SCOPE_TABLE}[].marginal_risk", record,
+                              "not assessed" if marginal == "not_assessed" else "empty"))))
     if problems:
-        return problems, ""
-    shown = facts.index.option_label(f"{SCOPE_TABLE}[].marginal_risk", marginal).lower()
+        return problems, fixed("")
+    shown = facts.quote(f"{SCOPE_TABLE}[].marginal_risk", record,
+                        facts.index.option_label(f"{SCOPE_TABLE}[].marginal_risk", marginal).lower())
     step = category.step(str(level))
-    level_text = step.label if step else str(level)
+    level_text = facts.quote(f"{SCOPE_TABLE}[].level_reached", record, step.label if step else str(level))
     count = len(scored)
-    return [], (f"{category.label} in scope: worst case {level_text}, {shown}, "
-                f"{count} evaluation{'s' if count != 1 else ''}")
+    evaluations = derived(f"{count} evaluation{'s' if count != 1 else ''}",
+                          *(facts.label(f"{RESULTS_TABLE}[].category", r) for r in scored),
+                          *(facts.label(f"{RESULTS_TABLE}[].ft_score", r) for r in scored))
+    return [], template("{category} {in_scope}: worst case {level}, {marginal}, {evaluations}", category=name,
+                        in_scope=in_scope, level=level_text, marginal=shown, evaluations=evaluations)
 
 
 # -- release -------------------------------------------------------------------
@@ -148,63 +167,65 @@ def check_worst_case_release(rule: WorstCaseReleaseRule, facts: Facts) -> list[F
     doc, index = facts.doc, facts.index
     release = doc.get(RELEASE_FIELD)
     if release is None:
-        return [finding(rule, _missing(rule), RELEASE_FIELD,
-                        f"Cannot tell whether this applies: {index.label(RELEASE_FIELD)} is empty. {rule.title}")]
-    release_text = index.option_label(RELEASE_FIELD, release)
+        return [finding(rule, _missing(rule), RELEASE_FIELD, template(
+            "Cannot tell whether this applies: {label} is empty. {title}", label=fixed(index.label(RELEASE_FIELD)),
+            title=title_of(rule)))]
+    release_text = facts.quote(RELEASE_FIELD)
     if release not in rule.release:
-        return [finding(rule, "satisfied", SCOPE_TABLE,
-                        f"Not triggered: the release type is {release_text}. {rule.title}", (RELEASE_FIELD,))]
+        return [finding(rule, "satisfied", SCOPE_TABLE, template(
+            "Not triggered: the release type is {release}. {title}", release=release_text, title=title_of(rule)))]
     decision = doc.get(DECISION)
     if decision is None:
-        return [finding(rule, _missing(rule), DECISION,
-                        f"Cannot tell whether this applies yet: no decision is recorded. {rule.title}",
-                        (RELEASE_FIELD,))]
-    decision_text = index.option_label(DECISION, decision)
+        return [finding(rule, _missing(rule), DECISION, template(
+            "Cannot tell whether this applies yet: no decision is recorded. {title}", title=title_of(rule)))]
+    decision_text = facts.quote(DECISION)
     if decision not in DEPLOY_DECISIONS:
-        return [finding(rule, "satisfied", DECISION,
-                        f"Not triggered: the decision is {decision_text}. {rule.title}", (DECISION,))]
+        return [finding(rule, "satisfied", DECISION, template(
+            "Not triggered: the decision is {decision}. {title}", decision=decision_text, title=title_of(rule)))]
     threshold = facts.framework.level(rule.at_least)
     assert threshold is not None
-    reaching: list[tuple[Record, str]] = []
-    highest: tuple[int, str, tuple[str, ...]] | None = None
+    reaching: list[tuple[Record, Labelled]] = []
+    highest: tuple[int, Record, str, Category] | None = None
+    compared: list[Sensitivity] = []
     for record in doc.records(SCOPE_TABLE):
         category = facts.framework.category(record.get("category"))
         level = facts.framework.level(record.get("level_reached"))
+        compared += [facts.label(f"{SCOPE_TABLE}[].{f}", record) for f in ("category", "level_reached", "scope")]
         if category is None or level is None or record.get("scope") != "in_scope":
             continue
         step = category.step(level.id)
         level_text = step.label if step else level.label
         if highest is None or level.rank > highest[0]:
-            highest = (level.rank, f"{level_text} in {category.label}", _row_quotes(record))
+            highest = (level.rank, record, level_text, category)
         if level.rank >= threshold.rank:
-            reaching.append((record, level_text))
-    context_quotes = (RELEASE_FIELD, DECISION)
+            reaching.append((record, facts.quote(f"{SCOPE_TABLE}[].level_reached", record, level_text)))
     if not reaching:
-        top = f" (highest worst case: {highest[1]})" if highest else ""
-        return [finding(rule, "satisfied", SCOPE_TABLE,
-                        f"Not triggered: no category's worst case reaches {threshold.label}{top}. {rule.title}",
-                        context_quotes + (highest[2] if highest else ()))]
+        # The highest worst case is found by comparing every row's level, category and scope.
+        top = (derived(f" (highest worst case: {highest[2]} in {highest[3].label})", *compared) if highest
+               else fixed(""))
+        return [finding(rule, "satisfied", SCOPE_TABLE, template(
+            "Not triggered: no category's worst case reaches {threshold}{top}. {title}",
+            threshold=fixed(threshold.label), top=top, title=title_of(rule)))]
     found = []
-    for record, level_text in reaching:
-        title, title_quotes = facts.title(SCOPE_TABLE, record)
-        quotes = context_quotes + title_quotes + _row_quotes(record)
-        head = (f"{title}: the worst case reaches {level_text} and the decision is to release the model as "
-                f"{release_text} ({decision_text}).")
+    for record, level_shown in reaching:
+        head = template("{record}: the worst case reaches {level} and the decision is to release the model as "
+                        "{release} ({decision}).", record=facts.title(SCOPE_TABLE, record), level=level_shown,
+                        release=release_text, decision=decision_text)
         if not rule.marginal_allowed:
-            found.append(finding(rule, rule.severity, DECISION,
-                                 f"{head} This framework does not accept a marginal-risk argument, so the "
-                                 f"release is not allowed. {rule.title}", quotes))
+            found.append(finding(rule, rule.severity, DECISION, template(
+                "{head} This framework does not accept a marginal-risk argument, so the release is not allowed. "
+                "{title}", head=head, title=title_of(rule))))
             continue
-        failing = [c.label for c in rule.marginal_requires if not _holds(c, facts, record)]
+        failing = [fixed(c.label) for c in rule.marginal_requires if not _holds(c, facts, record)]
         if failing:
-            found.append(finding(rule, rule.severity, DECISION,
-                                 f"{head} The marginal-risk argument the framework allows is not made out: "
-                                 f"not shown that {'; '.join(failing)}. {rule.title}", quotes))
+            found.append(finding(rule, rule.severity, DECISION, template(
+                "{head} The marginal-risk argument the framework allows is not made out: not shown that "
+                "{failing}. {title}", head=head, failing=join("; ", failing), title=title_of(rule))))
         else:
-            met = "; ".join(c.label for c in rule.marginal_requires)
-            found.append(finding(rule, "satisfied", DECISION,
-                                 f"{head} The framework's conditions for a marginal-risk argument are recorded as "
-                                 f"met: {met}. {rule.title}", quotes))
+            met = fixed("; ".join(c.label for c in rule.marginal_requires))
+            found.append(finding(rule, "satisfied", DECISION, template(
+                "{head} The framework's conditions for a marginal-risk argument are recorded as met: {met}. "
+                "{title}", head=head, met=met, title=title_of(rule))))
     return found
 
 

@@ -16,6 +16,7 @@ from app.export.errors import ExportRefused
 from app.export.report import Redaction, Report
 from app.model.document import Document
 from app.model.forms import FormSet
+from app.model.sensitivity import Sensitivity
 from app.export.report_text import report_texts
 from app.model.spans import has_span_markup
 from app.redaction import (
@@ -33,7 +34,7 @@ class AudienceView:
     document: Document
     withholding: Withholding
     withheld_texts: list[WithheldText] = field(default_factory=list)
-    sees: object = None
+    sees: Sensitivity = Sensitivity.PUBLIC
     strict_sources: set[str] = field(default_factory=set)
     """Addresses whose withheld text is always searched for (passages, values holding passages)."""
     authored: Authored | None = None
@@ -86,8 +87,7 @@ def leak_hits(view: AudienceView, report: Report, fmt: str, path: Path, output_n
     try:
         texts = scannable_texts(view, report)
         leaks = leak_scan(path, fmt, texts, default_detectors(), file_name=output_name,
-                          dismissed=dismissed, audience_sees=view.sees,  # type: ignore[arg-type]
-                          authored=view.authored)
+                          dismissed=dismissed, audience_sees=view.sees, authored=view.authored)
     except Exception as error:  # noqa: BLE001 - a scan that cannot finish must not let the file through
         return [f"the output leak scanner could not read the finished file ({type(error).__name__}: "
                 f"{error}); a file that cannot be scanned is not written"]

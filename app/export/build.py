@@ -17,10 +17,11 @@ from app.content.conditions import Conditions
 from app.content.report_layout import ReportLayout, ReportStyles, SectionLayout
 from app.export import charts, worst_case
 from app.export.framework_view import FrameworkFacts, ladders_for, plain_label
+from app.export.labels import Renderer, rendered_finding
 from app.export.redaction_log import FlagDecision, redaction_log_blocks
 from app.export.text import DOMAIN_LABELS
 from app.export.report import (
-    Block, Cell, CheckOutcome, DataTable, Determination, Facts, FieldEntry, FieldGroup, Ladder, Prose,
+    Block, Cell, CheckOutcome, DataTable, Determination, Facts, FieldEntry, FieldGroup, Finding, Ladder, Prose,
     Redaction, Report, ReportHeader, RecordEntry, RecordTable, Section,
 )
 from app.model.document import Document, Record, Value
@@ -84,6 +85,7 @@ class _Context:
     revision: Revision | None = None
     moved: frozenset[str] = frozenset()
     """Form paths shown by a section of their own (``app.export.worst_case``), not in their stage."""
+    render: Renderer = field(default_factory=Renderer)
 
     def applies(self, spec: FieldSpec, record: Record | None = None) -> bool:
         return self.conditions.applies(self.doc, spec, record, self.condition_scope)
@@ -114,7 +116,9 @@ def build_report(doc: Document, *, audience: str, forms: FormSet, layout: Report
     conditions = Conditions(forms)
     ctx = _Context(doc, forms, audience, styles, facts, ladders_for(facts, styles), withholding,
                    conditions, conditions.context(doc), tuple(decisions), revision,
-                   worst_case.moved_fields(s.kind for s in layout.sections_for(audience)))
+                   worst_case.moved_fields(s.kind for s in layout.sections_for(audience)),
+                   renderer_for(audience, withholding))
+    findings = None if check is None else tuple(rendered_finding(ctx.render, f) for f in check.findings)
     audience_layout = layout.audiences[audience]
     header = ReportHeader(
         title=layout.title,
@@ -133,7 +137,8 @@ def build_report(doc: Document, *, audience: str, forms: FormSet, layout: Report
     number = 0
     appendix = 0
     for section_layout in layout.sections_for(audience):
-        if section_layout.kind == "compliance" and check is None:
+        framework_withheld = withholding.value("header.framework")
+        if section_layout.kind == "compliance" and check is None and not framework_withheld:
             continue  # no check available: leave the section out rather than pretend
         if section_layout.kind == "regimes" and (check is None or not check.regimes):
             continue  # one framework only: the compliance section says it all
@@ -143,13 +148,13 @@ def build_report(doc: Document, *, audience: str, forms: FormSet, layout: Report
         else:
             number += 1
             label = str(number)
-        blocks = tuple(_blocks(ctx, section_layout, determinations, check, revision))
+        blocks = tuple(_blocks(ctx, section_layout, determinations, check, findings, revision))
         sections.append(Section(section_layout.id, section_layout.kind, label,
                                 _section_title(section_layout, forms), blocks))
     decision = _option(forms, "deployment_decision.decision", doc.get("deployment_decision.decision"))
     return Report(
         header=header, sections=tuple(sections), determinations=determinations, ladders=ctx.ladders,
-        findings=None if check is None else check.findings,
+        findings=findings,
         overall_status=None if check is None else check.status,
         rubric_score=None if check is None else check.rubric_score,
         decision=decision, redaction=withholding.redaction,
@@ -175,19 +180,29 @@ def _section_title(section: SectionLayout, forms: FormSet) -> str:
     return plain_label(section.id)
 
 
+def renderer_for(audience: str, withholding: Withholding) -> Renderer:
+    """The renderer of labelled text for ``audience``, with the filter's placeholders."""
+    from app.redaction import load_audiences
+    return Renderer(audience, load_audiences().get(audience).sees, withholding.placeholder)
+
+
 def _blocks(ctx: _Context, section: SectionLayout, determinations: tuple[Determination, ...],
-            check: CheckOutcome | None, revision: Revision) -> Iterable[Block]:
+            check: CheckOutcome | None, findings: tuple[Finding, ...] | None,
+            revision: Revision) -> Iterable[Block]:
     if section.intro:
         yield Prose(section.intro, tone="muted")
     if section.kind == "summary":
         yield from _summary(ctx, section, determinations, check)
     elif section.kind == "stage":
         yield from _stage(ctx, section)
-    elif section.kind == "compliance" and check is not None:
-        yield from _compliance(ctx, check)
+    elif section.kind == "compliance" and check is not None and findings is not None:
+        yield from _compliance(ctx, check.status, findings)
+    elif section.kind == "compliance":
+        yield Prose("The framework this assessment is checked against is withheld from this edition, and with "
+                    "it the result of the check, which would name it.", tone="note")
     elif section.kind == "regimes" and check is not None and check.regimes:
         from app.export.regimes_section import regime_blocks
-        yield from regime_blocks(check.regimes, ctx.audience, ctx.styles.severities)
+        yield from regime_blocks(check.regimes, ctx.render, ctx.styles.severities)
     elif section.kind == "redaction_summary":
         yield from _redaction_summary(ctx)
     elif section.kind == "redaction_log":
@@ -466,10 +481,9 @@ def _summary(ctx: _Context, section: SectionLayout, determinations: tuple[Determ
 
 
 # -- compliance, redaction, revision ----------------------------------------
-def _compliance(ctx: _Context, check: CheckOutcome) -> Iterable[Block]:
+def _compliance(ctx: _Context, status: str, findings: tuple[Finding, ...]) -> Iterable[Block]:
     from app.export.compliance_table import compliance_blocks  # imported here: it needs this module's types
-    yield from compliance_blocks(check.findings, plain_label(check.status), ctx.forms, ctx.audience, ctx.styles,
-                                 _tint)
+    yield from compliance_blocks(findings, plain_label(status), ctx.forms, ctx.audience, ctx.styles, _tint)
 
 
 def _tint(colour: str | None) -> str | None:

@@ -7,9 +7,9 @@ are read by people who never saw the forms, so their table names each
 commitment in the framework's words, says whether it was met, what the
 assessment shows, and where in the report to look — no ids, no paths.
 
-Only the wording changes here: every message has already been through
-``app.export.compliance.for_audience``, which drops the details a wider
-audience may not see, and the detail column is cut from that message.
+Only the wording changes here: every message has already been rendered for
+the edition (labelled messages, ``app.export.labels``): the parts a wider
+audience may not see are placeholders, and the detail column is cut from that message.
 """
 
 from __future__ import annotations

@@ -45,9 +45,9 @@ class Exported:
     pages: int | None = None
 
 
-def check_outcome(doc: Document) -> CheckOutcome | None:
+def check_outcome(doc: Document, forms: FormSet | None = None) -> CheckOutcome | None:
     """The framework check (None when the assessment names no installed framework)."""
-    return compliance.run_check(doc)
+    return compliance.run_check(doc, forms)
 
 
 def revision_of(doc: Document) -> Revision:
@@ -81,7 +81,7 @@ def _prepare(doc: Document, audience: str, *, forms: FormSet | None = None, layo
     styles = styles or load_styles()
     revision = revision or revision_of(doc)
     facts = framework_facts(_framework_id(doc))
-    check = check_outcome(doc)
+    check = check_outcome(doc, forms)
     view = None
     if audience == "internal":
         source, withholding = doc, Withholding()
@@ -95,8 +95,11 @@ def _prepare(doc: Document, audience: str, *, forms: FormSet | None = None, layo
                 + ("\n  …" if count > 20 else ""), "flags")
         view = audience_filter.filtered(doc, audience, forms)
         source, withholding = view.document, view.withholding
-        if check is not None:
-            check = compliance.for_audience(check, doc, source, keep_links=audience != "public")
+        if withholding.value("header.framework"):
+            # The framework itself is withheld: its title, labels, rules and citations would name it.
+            facts, check = None, None
+        elif check is not None:
+            check = compliance.for_audience(check, view.sees, keep_links=audience != "public")
     try:
         report = build_report(source, audience=audience, forms=forms, layout=layout, styles=styles, facts=facts,
                               check=check, withholding=withholding, revision=revision, decisions=decisions)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+from app.model.labelled import Labelled
 from app.model.sensitivity import Sensitivity
 
 
@@ -153,15 +154,33 @@ class Finding:
     citation: str
     citation_url: str = ""
     rule_title: str = ""
-    quotes: tuple[str, ...] = ()
-    """Addresses whose values the message repeats (used to keep withheld text out of it)."""
+
+
+@dataclass(frozen=True)
+class CheckedFinding:
+    """A finding as the check produced it: its message and address labelled (``app.export.compliance``).
+
+    Reports never print one as it is: ``app.export.labels.rendered_finding`` turns it into a
+    ``Finding`` for one edition, the parts its audience may not see replaced by placeholders.
+    """
+
+    rule_id: str
+    severity: str
+    stage: str | None
+    address: str | None
+    concerns: Labelled
+    """The address as the compliance table shows it; a record id carries the record's label."""
+    message: Labelled
+    citation: str
+    citation_url: str = ""
+    rule_title: str = ""
 
 
 @dataclass(frozen=True)
 class CheckOutcome:
     """The result of checking the assessment against its framework (``app.checks``)."""
 
-    findings: tuple[Finding, ...]
+    findings: tuple[CheckedFinding, ...]
     status: str
     rubric_score: float | None = None
     regimes: tuple[Any, ...] = ()
