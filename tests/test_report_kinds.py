@@ -140,3 +140,17 @@ def test_an_unknown_kind_is_refused_with_the_installed_ones(example_file: Path, 
     code = main(["export", str(example_file), "--kind", "sb35", "--audience", "public"])
     err = capsys.readouterr().err
     assert code == 2 and "unknown kind 'sb35'" in err and "sb53-transparency-report" in err
+
+
+def test_every_kinds_json_follows_the_report_schema() -> None:
+    import jsonschema
+
+    import app.content
+    from app.content.report_layout import load_styles
+    from app.export.formats import writer_for
+    schema = json.loads((Path(app.content.__file__).parent / "jsonschema" / "report_export.schema.json").read_text())
+    doc = example_document()
+    for kind in KINDS:
+        data = json.loads(writer_for("json", load_styles()).write(build_for_audience(doc, "public", kind=kind)))
+        jsonschema.Draft202012Validator(schema).validate(data)
+        assert data["sections"][0]["title"] == "About this document"
