@@ -1,4 +1,8 @@
-"""Golden files: the bundled example's reports, byte for byte (tests/_reference/).
+"""Golden files: the bundled examples' reports, byte for byte (tests/_reference/).
+
+The API example: every kind (the assessment report and each document in
+reports/kinds/) for the internal and public audiences, in every format. The
+open-weights example: every kind, public edition, in every format.
 
 A change to the example, the forms, a framework, the layout or a writer
 changes these on purpose; look at the new files (render the PDFs with
@@ -27,20 +31,24 @@ KINDS = tuple(kind_ids())
 """The assessment report and every kind in reports/kinds/ (files example.KIND.AUDIENCE.FORMAT)."""
 
 
+CASES = [("api", kind, audience) for kind in KINDS for audience in ("internal", "public")]
+CASES += [("open-weights", kind, "public") for kind in KINDS]
+PREFIX = {"api": "example", "open-weights": "example-open-weights"}
+
+
 @pytest.fixture(scope="module")
 def reports():
-    doc = example_document()
-    return {(kind, audience): build_for_audience(doc, audience, kind=kind)
-            for kind in KINDS for audience in ("internal", "public")}
+    docs = {example: example_document(example) for example in PREFIX}
+    return {(example, kind, audience): build_for_audience(docs[example], audience, kind=kind)
+            for example, kind, audience in CASES}
 
 
-@pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("audience", ["internal", "public"])
+@pytest.mark.parametrize("example, kind, audience", CASES)
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_example_report_matches_its_golden_file(reports, kind: str, audience: str, fmt: str) -> None:
-    produced = writer_for(fmt, load_styles()).write(reports[kind, audience])
+def test_example_report_matches_its_golden_file(reports, example: str, kind: str, audience: str, fmt: str) -> None:
+    produced = writer_for(fmt, load_styles()).write(reports[example, kind, audience])
     middle = "" if kind == ASSESSMENT else f"{kind}."
-    golden = REFERENCE / f"example.{middle}{audience}.{fmt}"
+    golden = REFERENCE / f"{PREFIX[example]}.{middle}{audience}.{fmt}"
     if os.environ.get("RISKWRIGHT_UPDATE_GOLDEN") == "1":
         golden.write_bytes(produced)
     assert golden.exists(), f"{golden} is missing; generate it with RISKWRIGHT_UPDATE_GOLDEN=1"
