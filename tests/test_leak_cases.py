@@ -113,3 +113,37 @@ def test_a_hazardous_framework_is_not_named_in_any_format() -> None:
             text = _channels(doc, audience, fmt)
             for name in names:
                 assert name not in text, (fmt, audience, name)
+
+
+@pytest.mark.parametrize("marking", ["raised", "span"])
+def test_the_suggested_file_name_shows_the_model_name_only_to_an_audience_that_may_see_it(marking: str) -> None:
+    from app.export.file_names import report_file_name
+    doc = example_document()
+    if marking == "raised":
+        doc.apply(SetValue(Address("header.model.name"), "Orca"))
+        _raise(doc, "header.model.name")
+    else:
+        doc.apply(SetValue(Address("header.model.name"), "[[hazard:cyber]]Orca[[/hazard]]"))
+    assert report_file_name(doc, "internal", "report", ".pdf", "assessment") == "Orca — internal report.pdf"
+    for audience in ("public", "reviewers"):
+        assert report_file_name(doc, audience, "report", ".md", "assessment") == f"assessment — {audience} report.md"
+    doc.apply(SetValue(Address("header.model.name"), "Halcyon-3/mini"))
+    doc.apply(SetSensitivity(Address("header.model.name"), None))
+    assert report_file_name(doc, "public", "report", ".md", "x") == "Halcyon-3-mini — public report.md"
+
+
+def test_the_export_dialog_does_not_suggest_a_hazardous_model_name_for_the_public_file(
+        example_file, open_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from app.store import AssessmentFile
+    from app.ui.export_dialog import ExportDialog
+    with AssessmentFile.open(example_file) as assessment:
+        assessment.apply(SetValue(Address("header.model.name"), "Orca"))
+        assessment.apply(SetSensitivity(Address("header.model.name"), HAZARDOUS))
+    window = open_window()
+    dialog = ExportDialog(window.workspace, window)
+    qtbot.addWidget(dialog)
+    for audience in ("public", "reviewers", "internal"):
+        dialog.set_audience(audience)
+        dialog.suggest_path()
+        shown = "Orca" in dialog.path.text()
+        assert shown == (audience == "internal"), (audience, dialog.path.text())

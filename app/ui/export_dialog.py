@@ -235,11 +235,12 @@ class ExportDialog(QDialog):
         if session is None:
             return
         current = Path(self.path.text()) if self.path.text() else None
-        model = session.document.get("header.model.name") or session.path.stem
         suffix = FORMATS[self.format.currentData()].suffix
         kind = self.kind.currentData() or "assessment"
         what = "report" if kind == "assessment" else kind
-        name = f"{model} — {self.audience} {what}{suffix}".replace("/", "-")
+        # The model's name only when this audience may see it (a file name is a channel too).
+        from app.export.file_names import report_file_name
+        name = report_file_name(session.document, self.audience, what, suffix, session.path.stem)
         folder = current.parent if current is not None and current.parent.is_dir() else self._folder()
         self.path.setText(str(folder / name))
 
