@@ -16,6 +16,7 @@ import pytest
 
 from app.checks import check, load_framework
 from app.model.document import Document, Record, Value
+from app.model.sensitivity import Sensitivity
 from test_checks_scenarios import assessment
 
 SCOPE = "pre_deployment.worst_case_scope"
@@ -232,3 +233,13 @@ def test_the_open_weights_example_checks_cleanly_under_the_frameworks_it_was_wri
     rubric = _cli("check", str(target), "--framework", "risk-assessment-best-practice")
     assert rubric.returncode == 0 and "0 violations, 0 missing evidence" in rubric.stdout
     assert "[worst-case-evaluator-fine-tuning]" in rubric.stdout
+
+
+def test_a_message_quoting_a_raised_level_carries_its_label() -> None:
+    doc = open_release("openai-preparedness-v2", rows={"biological_chemical": {"level": "high", **MARGINAL_MET}})
+    record = next(r for r in doc.tables[SCOPE] if r.id == "wcs-1")
+    record.values["level_reached"] = Value("high", Sensitivity.INTERNAL)
+    found = findings(doc, "openai-preparedness-v2", "worst-case-high-open-weights")[0]
+    assert found.sensitivity == Sensitivity.INTERNAL
+    public = found.text.render(Sensitivity.PUBLIC, lambda s: "[withheld]")
+    assert "reaches [withheld]" in public
