@@ -118,3 +118,23 @@ def test_a_bracket_typed_just_before_a_valid_tag_is_text():
     assert [(s.text, s.domain) for s in parse_spans("[[hazard:bio]][[[/hazard]]")] == [("[", "bio")]
     assert [(s.text, s.domain) for s in parse_spans("see [[[hazard:chem]]x[[/hazard]]]")] == [
         ("see [", None), ("x", "chem"), ("]", None)]
+
+
+def test_every_character_that_looks_like_an_opening_bracket_is_looked_at():
+    import sys
+    import unicodedata
+
+    from app.model.spans import _FOLD, _OPENERS
+
+    def skeleton(char: str) -> str:
+        folded = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)).casefold()
+        return _FOLD.get(char, "".join(_FOLD.get(c, c) for c in folded))
+    found = {chr(code) for code in range(min(sys.maxunicode, 0x1FFFF) + 1)
+             if unicodedata.category(chr(code)) not in ("Cs", "Cn") and skeleton(chr(code)) in ("[", "{", "<")}
+    assert found == set(_OPENERS)
+
+
+def test_tags_padded_with_invisible_characters_are_still_seen():
+    text = "x [[" + "\u200b" * 200 + "haz\u00adard:bio]]paste[[/hazard]] \u2014 end"
+    with pytest.raises(SpanError, match="malformed span tag"):
+        parse_spans(text)

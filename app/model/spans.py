@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from app.model.sensitivity import HAZARD_DOMAINS
 
@@ -28,7 +28,9 @@ _STRICT = re.compile(r"\[\[hazard:([a-z]+)\]\]|\[\[/hazard\]\]")
 _LOOSE = re.compile(r"\[\[\s*/?\s*hazard\b[^\]]*\]?\]?", re.IGNORECASE)
 # The same on the skeleton (see ``_skeleton``): a double bracket before any word starting "hazard", or a
 # single bracket (or brace, angle bracket) around "hazard…" and at most one more word, closed at once.
-_OPENERS = "[{<\uff3b\uff5b\uff1c\u27e6\u301a\u3010\u3014\u2045"
+_OPENERS = "[{<\u2045\u226e\u27e6\u3010\u3014\u301a\ufe37\ufe39\ufe3b\ufe47\ufe5b\ufe5d\ufe64\uff1c\uff3b\uff5b"
+"""Characters whose skeleton is an opening bracket, brace or angle bracket (a test keeps the list complete)."""
+_OPENER_CHARS = re.compile(f"[{re.escape(_OPENERS)}]")
 _NEAR = re.compile(
     r"(?:\[\[+|\{\{+|<<+)\s*/?\s*hazard[^\]}>\n]*[\]}>]{0,2}"
     r"|[\[{<]\s*/?\s*hazard\w*(?:\s*[:_\-=.]?\s*\w+)?\s*[\]}>]")
@@ -72,31 +74,76 @@ class Segment:
     """Offset of the segment's text (after any opening tag) in the marked-up source."""
 
 
-def _skeleton(text: str) -> tuple[str, list[int]]:
-    """The text as it looks (see the module docstring), and the offset in ``text`` of each of its characters."""
+def _skeleton(text: str, start: int = 0, visible: int | None = None) -> tuple[str, list[int]]:
+    """The text from ``start`` as it looks (see the module docstring), and each character's offset in ``text``.
+
+    ``visible`` stops after that many characters of the skeleton (invisible ones do not count, so padding a tag
+    with zero-width characters cannot push it out of view).
+    """
     chars: list[str] = []
     origin: list[int] = []
-    for index, char in enumerate(text):
-        if unicodedata.category(char) == "Cf":
+    for index in range(start, len(text)):
+        folded = _fold(text[index])
+        if not folded:
             continue
-        folded = _FOLD.get(char)
-        if folded is None:
-            decomposed = unicodedata.normalize("NFKD", char)
-            folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-            folded = "".join(_FOLD.get(c, c) for c in folded)
         chars.append(folded)
         origin.extend([index] * len(folded))
+        if visible is not None and len(origin) >= visible:
+            break
     return "".join(chars), origin
+
+
+@cache
+def _fold(char: str) -> str:
+    """One character's skeleton: "" for an invisible format character."""
+    if char.isascii():
+        return char.lower()
+    if unicodedata.category(char) == "Cf":
+        return ""
+    folded = _FOLD.get(char)
+    if folded is None:
+        decomposed = unicodedata.normalize("NFKD", char)
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+        folded = "".join(_FOLD.get(c, c) for c in folded)
+    return folded
+
+
+_TAG_VIEW = 48
+"""Skeleton characters looked at after a bracket: a valid tag is at most 22, a near miss not much longer."""
 
 
 def _near_misses(text: str) -> list[tuple[int, int]]:
     """(start, end) in ``text`` of everything that looks like a span tag."""
     if text.isascii():  # the skeleton of ASCII text is its lower case, offsets unchanged
         return _tags(text.lower())
-    if not any(opener in text for opener in _OPENERS):
-        return []
-    view, origin = _skeleton(text)
-    return [(origin[start], origin[end - 1] + 1) for start, end in _tags(view)]
+    # Only a short stretch after each bracket-like character can be a tag: fold just those stretches.
+    found: list[tuple[int, int]] = []
+    for opener in _OPENER_CHARS.finditer(text):
+        if (found and opener.start() < found[-1][1]) or not _starts_like_a_tag(text, opener.start()):
+            continue
+        view, origin = _skeleton(text, opener.start(), _TAG_VIEW)
+        tag = _NEAR.match(view)
+        if tag is not None:
+            found.append((origin[0], origin[tag.end() - 1] + 1))
+    return found
+
+
+def _starts_like_a_tag(text: str, start: int) -> bool:
+    """Whether brackets, then spaces or a slash, then "hazard" follow ``start`` (on the skeleton): a quick no."""
+    wanted = iter("hazard")
+    letter = next(wanted)
+    before_word = True
+    for index in range(start, len(text)):
+        for char in _fold(text[index]):
+            if before_word and (char in "[{< /" or char.isspace()):
+                continue
+            before_word = False
+            if char != letter:
+                return False
+            letter = next(wanted, "")
+            if not letter:
+                return True
+    return False
 
 
 def _tags(view: str) -> list[tuple[int, int]]:
