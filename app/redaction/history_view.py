@@ -35,6 +35,7 @@ from app.model.canonical import record_form, record_from_form, value_form, value
 from app.model.changes import BASE_KINDS, CONTENT_KINDS, Difference, ReplayError, undo_entry
 from app.model.document import Document, Record, Value
 from app.model.forms import FormSet
+from app.model.labelled import quoted
 from app.model.paths import Address, table_field
 from app.model.sensitivity import Sensitivity
 from app.model.values import TEXT_TYPES
@@ -68,9 +69,13 @@ class _Context:
         return name if self.names_visible else self.audiences.value(Sensitivity.INTERNAL)
 
     def record_id(self, table: str, record_id: str) -> str:
-        """The id, or the record placeholder when the audience may not see the record at some point."""
+        """The id, or the record placeholder when the audience may not see the record at some point.
+
+        The id is labelled with its record's peak sensitivity and rendered for the audience, like every
+        derived text (``app.model.labelled``).
+        """
         peak = self.record_peaks.get((table, record_id), Sensitivity.HAZARDOUS)  # unknown: fail closed
-        return record_id if peak <= self.clearance else self.audiences.record(peak)
+        return quoted(record_id, peak, f"{table}[{record_id}]").render(self.clearance, self.audiences.record)
 
     def address(self, text: str) -> str:
         address = Address.parse(text)
