@@ -29,7 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 WORKFLOW_ORDER: tuple[str, ...] = (
     "open", "new", "example", "import", "dump", "validate", "frameworks", "check", "scan", "resolve",
-    "signoff", "export", "history", "diff", "verify", "portfolio",
+    "signoff", "export", "history", "diff", "verify", "portfolio", "export-portfolio",
 )
 """How ``--help`` lists the commands: in the order a person uses them — start or create an
 assessment, write it, check it, resolve flags, sign off, export, look back over its history, and

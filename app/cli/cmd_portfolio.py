@@ -21,8 +21,12 @@ import argparse
 import json
 import sys
 from datetime import date
+from pathlib import Path
 
-from app.cli.common import EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, CommandFailed, write_text_output
+from app.cli.common import (
+    EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, CommandFailed, cannot_run_on_errors, write_text_output,
+)
+from app.model.outputs import AUDIENCES, FORMAT_IDS, FORMATS
 
 JSON_FORMAT = 1
 _EXIT_HELP = ("Exit 0 all clear, 1 something is overdue, non-compliant or unreadable, 2 could not run "
@@ -55,6 +59,25 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     portfolio.add_argument("-o", "--output", help="write the table here instead of standard output")
     portfolio.set_defaults(run=run_portfolio)
 
+    update = commands.add_parser(
+        "export-portfolio", help="write the quarterly update across a folder of assessments",
+        description="Write the quarterly update on risk assessment for a portfolio: the quarter's decisions, "
+                    "re-assessments, incidents, sign-offs and framework changes, each model's standing against its "
+                    "regimes, running deadlines, and trends (rubric scores by quarter, the highest level reached "
+                    "against effective compute). Each assessment contributes only what its own report shows the "
+                    "audience; a model whose name is withheld from the audience is left out entirely. Wider "
+                    "editions are refused while any included assessment has open flags, and the finished file "
+                    "is scanned for every withheld text first. Exit 0 written, 1 refused, 2 could not run.")
+    update.add_argument("places", nargs="+", metavar="DIR_OR_FILE", help="folders of .rwa files, or files")
+    update.add_argument("--audience", required=True, choices=AUDIENCES, help="who the update is for")
+    update.add_argument("--format", default="pdf", choices=FORMAT_IDS, help="output format (default pdf)")
+    update.add_argument("--quarter", metavar="YYYY-QN", help="the quarter (default: the one holding --as-of)")
+    update.add_argument("--as-of", metavar="YYYY-MM-DD",
+                        help="the day deadlines are read on (default: today, or the quarter's last day if earlier)")
+    update.add_argument("-o", "--output", help="the file to write (default: quarterly-update-YYYY-QN.AUDIENCE.FORMAT "
+                                               "in the current folder)")
+    update.set_defaults(run=run_export_portfolio)
+
 
 def parse_as_of(text: str | None) -> date:
     if text is None:
@@ -63,6 +86,31 @@ def parse_as_of(text: str | None) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise CommandFailed(f"--as-of {text!r}: not a date; write it as YYYY-MM-DD, e.g. 2026-12-31") from None
+
+
+def run_export_portfolio(args: argparse.Namespace) -> int:
+    from app.export.errors import ExportRefused
+    from app.export.quarterly import Quarter
+    from app.session.quarterly import export_quarterly
+    as_of = parse_as_of(args.as_of) if args.as_of else None
+    try:
+        quarter = Quarter.parse(args.quarter) if args.quarter else Quarter.containing(as_of or date.today())
+    except ValueError as error:
+        raise CommandFailed(f"--quarter: {error}") from None
+    output = Path(args.output) if args.output else Path(
+        f"quarterly-update-{quarter.year}-Q{quarter.number}.{args.audience}{FORMATS[args.format].suffix}")
+    try:
+        with cannot_run_on_errors():
+            exported = export_quarterly([Path(p) for p in args.places], quarter, args.audience, args.format, output,
+                                        as_of)
+    except FileNotFoundError as error:
+        raise CommandFailed(str(error)) from None
+    except ExportRefused as refusal:
+        raise CommandFailed(str(refusal), EXIT_PROBLEMS) from None
+    pages = f", {exported.pages} pages" if exported.pages else ""
+    print(f"wrote the {args.audience} quarterly update for {quarter.label} to {exported.path} "
+          f"({exported.size:,} bytes{pages})")
+    return EXIT_OK
 
 
 def run_portfolio(args: argparse.Namespace) -> int:

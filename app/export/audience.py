@@ -60,7 +60,7 @@ def filtered(doc: Document, audience: str, forms: FormSet) -> AudienceView:
                         result.audience.sees, strict, Authored(doc, forms, result.audience.sees))
 
 
-def scannable_texts(view: AudienceView, report: Report) -> list[WithheldText]:
+def scannable_texts(view: AudienceView, report: Report, also_shown: tuple[str, ...] = ()) -> list[WithheldText]:
     """The withheld texts the finished file is searched for.
 
     A short withheld value that the report legitimately shows elsewhere —
@@ -75,7 +75,7 @@ def scannable_texts(view: AudienceView, report: Report) -> list[WithheldText]:
                   if t.source not in view.strict_sources and len(word_list(t.text)) <= SHINGLE_WORDS]
     if not candidates:
         return list(view.withheld_texts)
-    visible = word_view("\n".join(report_texts(report)))
+    visible = word_view("\n".join([*report_texts(report), *also_shown]))
     found = {phrase for phrase, _ in WithheldMatcher(candidates).find(visible)}
     return [t for t in view.withheld_texts
             if t.source in view.strict_sources or " ".join(word_list(t.text)) not in found]

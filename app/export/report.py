@@ -262,3 +262,32 @@ class Report:
     redaction: Redaction | None
     signoffs: tuple[dict[str, str], ...] = ()
     decision_id: str | None = None
+    cover: tuple[CoverFact, ...] = ()
+    """The cover's facts when the report is not about one assessment (the quarterly update);
+    empty for an assessment report, whose cover ``cover_facts`` lists from the header."""
+
+
+@dataclass(frozen=True)
+class CoverFact:
+    label: str
+    text: str
+    status: str | None = None
+    """A check status (``compliant``…): writers colour the value with it."""
+    mono: bool = False
+    """A hash or id, set in the monospaced font."""
+
+
+def cover_facts(report: Report) -> tuple[CoverFact, ...]:
+    """What every writer lists on the cover: the report's own facts, or the assessment's from its header."""
+    if report.cover:
+        return report.cover
+    header = report.header
+    facts = [CoverFact("Version", header.version), CoverFact("Developer", header.developer),
+             CoverFact("Framework", header.framework_title)]
+    if report.overall_status:
+        facts.append(CoverFact("Result against the framework", report.overall_status.replace("_", "-").capitalize(),
+                               report.overall_status))
+    facts += [CoverFact("Decision", report.decision or "Not yet taken"),
+              CoverFact("Assessment date", header.assessment_date), CoverFact("Status", header.status),
+              CoverFact("Revision", header.revision_hash, mono=True), CoverFact("Edition", header.banner)]
+    return tuple(facts)

@@ -32,6 +32,7 @@ from app.export.formats.docx_package import (
     add_list, finished_bytes, new_document, protect_personal_data, set_properties,
 )
 from app.export.report import (
+    cover_facts,
     Block, Cell, Chart, DataTable, Facts, FieldEntry, FieldGroup, Prose, RecordEntry, RecordTable, Report,
     Section,
 )
@@ -131,12 +132,7 @@ class DocxWriter(ReportWriter):
                    shade=banner["background"].lstrip("#"))
         self._para(self._inline(header.model), "Title")
         self._para([(header.title, Fmt(colour=self.colours["muted"], size=13))])
-        facts = [("Version", header.version), ("Developer", header.developer), ("Framework", header.framework_title)]
-        if report.overall_status:
-            facts.append(("Result against the framework", report.overall_status.replace("_", "-").capitalize()))
-        facts += [("Decision", report.decision or "Not yet taken"), ("Assessment date", header.assessment_date),
-                  ("Status", header.status), ("Revision", header.revision_hash), ("Edition", header.banner)]
-        self._add(self._facts_table([(label, Cell(value)) for label, value in facts]))
+        self._add(self._facts_table([(fact.label, Cell(fact.text)) for fact in cover_facts(report)]))
         self._para([(audience_note(report), PLAIN)], "Muted")
         self._contents()
 

@@ -17,6 +17,7 @@ from app.export.fonts import CSS_STACK
 from app.export.formats.base import NOT_PROVIDED, ReportWriter, audience_note, sensitivity_tag
 from app.export.formats.gaps import plain_gaps
 from app.export.report import (
+    cover_facts,
     Block, Cell, Chart, DataTable, Facts, FieldEntry, FieldGroup, Prose, RecordEntry, RecordTable, Report,
     Section,
 )
@@ -148,11 +149,7 @@ figure {{ margin: 1rem 0 1.5rem; }} figure svg {{ max-width: 100%; height: auto;
     # -- parts -----------------------------------------------------------------------
     def _cover(self, report: Report) -> list[str]:
         header = report.header
-        rows = [("Version", header.version), ("Developer", header.developer), ("Framework", header.framework_title)]
-        if report.overall_status:
-            rows.append(("Result against the framework", report.overall_status.replace("_", "-").capitalize()))
-        rows += [("Decision", report.decision or "Not yet taken"), ("Assessment date", header.assessment_date),
-                 ("Status", header.status), ("Revision", header.revision_hash), ("Edition", header.banner)]
+        rows = [(fact.label, fact.text) for fact in cover_facts(report)]
         parts = ['<section class="cover">', f'<p class="kicker">{_e(header.title)}</p>',
                  f"<h1>{self._inline(header.model)}</h1>", '<table class="fields"><tbody>']
         parts += [f"<tr><th>{_e(label)}</th>\n<td>{self._inline(value) if value else '—'}</td></tr>"

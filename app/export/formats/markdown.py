@@ -14,6 +14,7 @@ from app.export.chart_drawing import chart_svg
 from app.export.formats.base import NOT_PROVIDED, ReportWriter, audience_note, sensitivity_tag
 from app.export.formats.gaps import plain_gaps
 from app.export.report import (
+    cover_facts,
     Block, Cell, Chart, DataTable, Facts, FieldEntry, FieldGroup, Prose, RecordEntry, RecordTable, Report,
     Section,
 )
@@ -86,13 +87,8 @@ class MarkdownWriter(ReportWriter):
         header = report.header
         lines = [f"> **{escape(header.banner)}**", "",
                  f"# {escape(header.model)} — {escape(header.title)}", ""]
-        facts = [("Version", header.version), ("Developer", header.developer), ("Framework", header.framework_title)]
-        if report.overall_status:
-            facts.append(("Result against the framework", report.overall_status.replace("_", "-").capitalize()))
-        facts += [("Decision", report.decision or "Not yet taken"), ("Assessment date", header.assessment_date),
-                  ("Status", header.status), ("Revision", header.revision_hash), ("Edition", header.banner)]
         lines += ["| | |", "| --- | --- |"]
-        lines += [f"| **{label}** | {escape(value) if value else '—'} |" for label, value in facts]
+        lines += [f"| **{fact.label}** | {escape(fact.text) if fact.text else '—'} |" for fact in cover_facts(report)]
         lines += ["", f"*{escape(audience_note(report))}*", ""]
         return lines
 

@@ -36,6 +36,7 @@ from app.export.formats.pdf_markup import MarkupConverter, grid_style
 from app.export.formats.pdf_styles import Para, PdfStyles, pdf_styles
 from app.export.formats.pdf_text import Run, RunStyle, TextBlock
 from app.export.report import (
+    cover_facts,
     Block, Cell, Chart, DataTable, Facts, FieldEntry, FieldGroup, Prose, RecordEntry, RecordTable, Report,
     Section,
 )
@@ -278,16 +279,10 @@ class PdfWriter(ReportWriter):
         if header.version:
             story.append(self._text(f"Version {header.version}", pdf.h2))
         story.append(Spacer(1, 18))
-        facts: list[tuple[str, Cell]] = [("Developer", Cell(header.developer or "—")),
-                                         ("Framework", Cell(header.framework_title or "—"))]
-        if report.overall_status:
-            colour = self.styles.statuses.get(report.overall_status)
-            facts.append(("Result against the framework", Cell(report.overall_status.replace("_", "-").capitalize(),
-                                                                colour)))
-        facts += [("Decision", Cell(report.decision or "Not yet taken")),
-                  ("Assessment date", Cell(header.assessment_date or "—")), ("Status", Cell(header.status or "—")),
-                  ("Revision", Cell(header.revision_hash or "—")), ("Edition", Cell(header.banner))]
-        story.append(self._facts_table(facts, label_share=0.3, mono={"Revision"}))
+        shown = [fact for fact in cover_facts(report) if report.cover or fact.label != "Version"]  # under the title
+        facts = [(fact.label, Cell(fact.text or "—", self.styles.statuses.get(fact.status) if fact.status else None))
+                 for fact in shown]
+        story.append(self._facts_table(facts, label_share=0.3, mono={fact.label for fact in shown if fact.mono}))
         story.append(Spacer(1, 22))
         story.append(Para(with_fallback(html.escape(audience_note(report))), pdf.note))
         story.append(NextPageTemplate("body"))
