@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from functools import cache, cached_property
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
 from sqlite_utils import Database
 
-from app.checks import check, load_framework
+from app.checks import check, framework_ids, load_framework
 from app.content.forms import load_forms
 from app.content.report_layout import load_layout, load_styles
 from app.export.audience import AudienceView, filtered, scannable_texts
@@ -36,7 +37,11 @@ from app.model.forms import FormSet
 from app.model.sensitivity import Sensitivity
 from app.portfolio import ModelRow, Unreadable, portfolio_files, running_clocks, summarise
 from app.portfolio.summary import RUBRIC, regime_ids
+from app.export.report import Report
 from app.redaction import WithheldText, default_detectors, leak_scan
+from app.redaction.authored import Authored
+from app.redaction.flags import FlagHit
+from app.redaction.normalise import word_view
 from app.session.flags import gate
 from app.store.file import _read_document
 from app.store.flags import FlagTable
@@ -171,7 +176,39 @@ def _compute(doc: Document) -> float | None:
     return planned if isinstance(planned, float) and planned > 0 else None
 
 
-def _leaks(included: list[_Included], report: object, fmt: str, temp: Path, name: str) -> list[str]:
+@cache
+def _vocabulary() -> frozenset[str]:
+    """The product's own choice words: every option of every choice field and every framework's level names.
+
+    A withheld choice (a withheld record's level "medium") hides *which* word was chosen; the word itself
+    is printed in any report, and in a Word file's built-in style names, so searching for it alone only
+    blocks the update. Such a text is left out of the search; every longer or free text is searched for.
+    """
+    words: set[str] = set()
+    for spec in load_forms().leaves():
+        for option in spec.options:
+            words |= {word_view(option.id), word_view(option.label)}
+    for framework_id in framework_ids():
+        framework = load_framework(framework_id)
+        for level in (*framework.levels, *framework.security_levels):
+            words |= {word_view(level.id), word_view(level.label)}
+    return frozenset(words)
+
+
+class _Authored(Authored):
+    """What assessors wrote across every included assessment: a detector hit in the finished update counts
+    only when it is a hit in one of them that the audience sees (``app.redaction.authored``)."""
+
+    def __init__(self, parts: list[Authored], sees: Sensitivity) -> None:
+        self._parts = parts
+        self.sees = sees
+
+    @cached_property
+    def hits(self) -> list[FlagHit]:
+        return [hit for part in self._parts for hit in part.hits]
+
+
+def _leaks(included: list[_Included], report: Report, fmt: str, temp: Path, name: str) -> list[str]:
     """Every withheld text of every included assessment, and every hidden model's name, searched for."""
     texts: list[WithheldText | str] = []
     dismissed: set[tuple[str, str]] = set()
@@ -180,15 +217,18 @@ def _leaks(included: list[_Included], report: object, fmt: str, temp: Path, name
         sees = item.view.sees
         dismissed |= item.dismissed
         if item.model.shows_model():
-            texts += scannable_texts(item.view, report, (audience_note(report),))  # type: ignore[arg-type]
+            texts += scannable_texts(item.view, report, (audience_note(report),))
         else:
             texts += list(item.view.withheld_texts)
             hidden = item.full.get("header.model.name")
             if isinstance(hidden, str) and hidden.strip():
                 texts.append(hidden)
+    vocabulary = _vocabulary()
+    texts = [t for t in texts if word_view(t.text if isinstance(t, WithheldText) else t) not in vocabulary]
     try:
+        authored = _Authored([item.view.authored for item in included if item.view.authored is not None], sees)
         leaks = leak_scan(temp, fmt, texts, default_detectors(), file_name=name, dismissed=dismissed,
-                          audience_sees=sees)
+                          audience_sees=sees, authored=authored)
     except Exception as error:  # noqa: BLE001 - a file that cannot be scanned is not written
         return [f"the output leak scanner could not read the finished file ({type(error).__name__}: {error})"]
     return [str(leak) for leak in leaks]
