@@ -41,18 +41,18 @@ def test_every_command_has_help(command):
 
 def test_readme_lists_exactly_the_commands_that_exist():
     readme = (ROOT / "README.md").read_text()
-    listed = set(re.findall(r"^\| `riskwright ([a-z]+)", readme, flags=re.MULTILINE))
+    listed = set(re.findall(r"^\| `riskwright ([a-z-]+)", readme, flags=re.MULTILINE))
     assert listed == set(subcommands())
 
 
 def test_help_lists_the_commands_in_the_order_of_a_round_of_work_as_the_readme_does():
     listing = riskwright("--help").stdout.split("COMMAND\n", 1)[1].split("\n\n", 1)[0]
-    in_help = re.findall(r"^    ([a-z]+)", listing, flags=re.MULTILINE)
+    in_help = re.findall(r"^    ([a-z-]+)", listing, flags=re.MULTILINE)
     assert in_help[:3] == ["open", "new", "example"]
     steps = ["validate", "check", "scan", "resolve", "signoff", "export", "history", "diff", "verify"]
     assert [step for step in in_help if step in steps] == steps
     readme = (ROOT / "README.md").read_text()
-    assert re.findall(r"^\| `riskwright ([a-z]+)", readme, flags=re.MULTILINE) == in_help
+    assert re.findall(r"^\| `riskwright ([a-z-]+)", readme, flags=re.MULTILINE) == in_help
 
 
 def test_every_option_is_described_in_help():
