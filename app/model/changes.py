@@ -19,6 +19,9 @@ from app.model.canonical import record_form, record_from_form, short_hash, value
 from app.model.document import Document, Record, Value
 from app.model.paths import Address, table_field
 from app.model.sensitivity import Sensitivity
+from app.model.text_edits import (
+    TextEditMismatch, describe_text_edit, earlier_text, is_compact, same_apart_from_text,
+)
 
 CONTENT_KINDS = ("value", "record_added", "record_removed", "record_moved", "record_sensitivity")
 """Entries that change the document (and so start a new revision after a sign-off)."""
@@ -42,10 +45,13 @@ def undo_entry(document: Document, body: Mapping[str, Any]) -> None:
         address = Address.parse(str(body["address"]))
         slot = _slot(document, address)
         found = value_form(slot.get(address.relative))
-        if found != body["after"]:
+        if is_compact(body["after"]):
+            before = _compact_before(address, found, body)
+        elif found != body["after"]:
             raise ReplayError(f"{address} holds {_brief(found)}, the entry says it was set to "
                               f"{_brief(body['after'])}")
-        before = value_from_form(body["before"])
+        else:
+            before = value_from_form(body["before"])
         if before is None:
             slot.pop(address.relative, None)
         else:
@@ -80,6 +86,22 @@ def undo_entry(document: Document, body: Mapping[str, Any]) -> None:
         record.sensitivity_reason = before["reason"]
 
 
+def _compact_before(address: Address, found: dict[str, Any] | None, body: Mapping[str, Any]) -> Value | None:
+    """The value before a compact entry (see ``app.model.text_edits``), rebuilt from the text after it."""
+    if found is None or not same_apart_from_text(found, body["after"]):
+        raise ReplayError(f"{address} holds {_brief(found)}, not the text of {body['after']['text']['chars']} "
+                          f"characters the entry says it was set to")
+    before = body["before"]
+    if not is_compact(before):
+        return value_from_form(before)
+    try:
+        text = earlier_text(str(found["data"]), body)
+    except (TextEditMismatch, KeyError, TypeError) as error:
+        raise ReplayError(f"{address}: {error}") from None
+    sensitivity = before.get("sensitivity")
+    return Value(text, None if sensitivity is None else Sensitivity(sensitivity), before.get("reason"))
+
+
 def _slot(document: Document, address: Address) -> dict[str, Value]:
     if address.record is None:
         return document.values
@@ -98,6 +120,8 @@ def _index(document: Document, table: str, record_id: str) -> int:
 def _brief(form: Mapping[str, Any] | None, width: int = 60) -> str:
     if form is None:
         return "(empty)"
+    if is_compact(form):
+        return f"a text of {int(form['text']['chars']):,} characters"
     return brief_data(form.get("data"), width)
 
 
@@ -126,7 +150,11 @@ def describe(body: Mapping[str, Any], width: int = 60) -> str:
     if kind == "value":
         before, after = body["before"], body["after"]
         parts = []
-        if (before or {}).get("data") != (after or {}).get("data"):
+        if "text_edit" in body:
+            parts.append(describe_text_edit(body, width))
+        elif is_compact(after) and not is_compact(before):
+            parts.append(f"{_brief(before, width)} → {describe_text_edit(body, width)}")
+        elif not is_compact(after) and (before or {}).get("data") != (after or {}).get("data"):
             parts.append(f"{_brief(before, width)} → {_brief(after, width)}")
         if _sensitivity_text(before) != _sensitivity_text(after):
             parts.append(f"sensitivity {_sensitivity_text(before)} → {_sensitivity_text(after)}")

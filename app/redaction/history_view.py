@@ -38,6 +38,7 @@ from app.model.forms import FormSet
 from app.model.labelled import quoted
 from app.model.paths import Address, table_field
 from app.model.sensitivity import Sensitivity
+from app.model.text_edits import is_compact
 from app.model.values import TEXT_TYPES
 from app.redaction.audiences import Audiences, load_audiences
 from app.model.validate import effective_sensitivity
@@ -215,7 +216,8 @@ def _value_view(address: Address, form: dict[str, Any] | None, record: Record | 
     spec = context.forms.field(address.field) if context.forms.has_field(address.field) else None
     if spec is None or not spec.is_leaf:
         return {"data": context.audiences.unchecked()}
-    if spec.type in TEXT_TYPES or (isinstance(value.data, str) and spec.type not in _CHOICE_TYPES):
+    long_text = is_compact(form)  # a long text kept as its length and hash (app.model.text_edits)
+    if long_text or spec.type in TEXT_TYPES or (isinstance(value.data, str) and spec.type not in _CHOICE_TYPES):
         placeholder: dict[str, Any] = {"data": TEXT_PLACEHOLDER}
         if value.sensitivity is not None:
             placeholder["sensitivity"] = value.sensitivity.value  # levels are not secret; the text is

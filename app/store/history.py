@@ -46,6 +46,7 @@ from app.model.document import (
     Value,
 )
 from app.model.paths import Address, table_field
+from app.model.text_edits import compact_value_change
 from app.model.changes import (  # noqa: F401 - re-exported: the store's callers know them here
     BASE_KINDS,
     CONTENT_KINDS,
@@ -246,8 +247,9 @@ def edit_changes(edit: Edit, inverse: Edit, document: Document) -> list[tuple[st
             overlay[step.address] = before
             before_form, after_form = value_form(before), value_form(after)
             if before_form != after_form:
-                changes.append(("value", {"address": str(step.address), "before": before_form,
-                                          "after": after_form}))
+                # A long text's entry holds what changed, not two copies (app.model.text_edits).
+                changes.append(("value", {"address": str(step.address),
+                                          **compact_value_change(before_form, after_form)}))
         elif isinstance(step, InsertRecord):
             changes.append(("record_added", {"table": step.table, "index": step.index,
                                              "record": record_form(step.record)}))

@@ -187,3 +187,12 @@ def _flag_resolution_who(db: Database) -> None:
     # Who redacted or dismissed a flag: the redaction log in the internal report names them.
     # Older decisions were not attributed; they read "(not recorded)".
     db.execute("ALTER TABLE flag_resolution ADD COLUMN who TEXT NOT NULL DEFAULT ''")
+
+
+@migration("0005_compact_text_history")
+def _compact_text_history(db: Database) -> None:
+    # No table changes. From this format on, the history entry of a long text may hold the change
+    # (``text_edit``) and the texts' lengths and hashes instead of two whole copies
+    # (app.model.text_edits). The new number makes an older Riskwright refuse such a file
+    # ("written by a newer version") instead of reading compact entries as tampering.
+    del db

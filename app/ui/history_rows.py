@@ -18,6 +18,7 @@ from typing import Any
 
 from app.model import Address, Document, FormSet
 from app.model.changes import brief_data, describe
+from app.model.text_edits import describe_text_edit, is_compact
 
 VALUE_WIDTH = 40
 """Characters of a before or after value shown in the row (the tooltip has more)."""
@@ -62,7 +63,12 @@ def _value_change(body: Mapping[str, Any], forms: FormSet, document: Document | 
     where.append(_label(forms, address.field))
     before, after = body.get("before") or {}, body.get("after") or {}
     parts = []
-    if before.get("data") != after.get("data"):
+    if is_compact(after):  # a long text: the entry holds what changed (app.model.text_edits)
+        if "text_edit" in body:
+            parts.append(describe_text_edit(body, VALUE_WIDTH))
+        elif not is_compact(before):
+            parts.append(f"{_value(forms, address.field, before)} → {describe_text_edit(body, VALUE_WIDTH)}")
+    elif before.get("data") != after.get("data"):
         parts.append(f"{_value(forms, address.field, before)} → {_value(forms, address.field, after)}")
     if _level(before) != _level(after):
         parts.append(f"sensitivity {_level(before)} → {_level(after)}")

@@ -61,12 +61,26 @@ def _write_with_history(path: Path) -> None:
     with tempfile.TemporaryDirectory() as keys, store_file.AssessmentFile.create(path, example_document()) as rwa:
         rwa.apply(SetValue(Address.parse("header.model.version"), "fixture-rc3"))
         rwa.apply(SetSensitivity(Address.parse("header.scope"), Sensitivity.INTERNAL, None))
+        _type_into_a_long_text(rwa)
         evaluations = rwa.document.records("pre_deployment.evaluations")
         rwa.apply(MoveRecord("pre_deployment.evaluations", evaluations[0].id, 2))
         sign_off(rwa, "assessor", "Fixture Assessor", load_or_create_key(Path(keys) / "a.pem"))
         sign_off(rwa, "compliance_lead", "Fixture Lead", load_or_create_key(Path(keys) / "b.pem"))
         rwa.apply(SetValue(Address.parse("header.model.version"), "fixture-rc4"))
         _resolve_a_flag(rwa)
+
+
+def _type_into_a_long_text(rwa: store_file.AssessmentFile) -> None:
+    """From format 5 on, a long text's history entries are compact: paste one, type into it, cut from it."""
+    from app.model import Address, SetValue
+    address = Address.parse("retrospective.predicted_well")
+    pasted = "\n".join(f"Fixture paragraph {n}: the zorvex variant scored as forecast on synthetic tasks."
+                       for n in range(40))
+    rwa.apply(SetValue(address, pasted))
+    middle = pasted.index("Fixture paragraph 20")
+    typed = pasted[:middle] + "Typed into the middle. " + pasted[middle:]
+    rwa.apply(SetValue(address, typed))
+    rwa.apply(SetValue(address, typed[:100] + typed[900:]))
 
 
 def _resolve_a_flag(rwa: store_file.AssessmentFile) -> None:
