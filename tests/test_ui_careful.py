@@ -325,36 +325,6 @@ def test_undo_steps_back_a_word_at_a_time_not_a_whole_paragraph(window, qtbot):
     assert scope.toPlainText() == before
 
 
-def test_backspace_into_a_span_tag_unmarks_the_passage_as_a_unit(window, qtbot, example_file, monkeypatch):
-    """Item 3 (part): three Backspaces can no longer break [[hazard:…]]…[[/hazard]] into bad markup."""
-    from app.ui.hazard_markup import DomainChooser
-    monkeypatch.setattr(DomainChooser, "choose", classmethod(lambda cls, parent, at: ("bio", True)))
-    edit = row(window, "header.scope").binding.widget
-    window.activateWindow()
-    edit.setFocus()
-    text = edit.toPlainText()
-    start = text.index("Halcyon-3")
-    cursor = edit.textCursor()
-    cursor.setPosition(start)
-    cursor.setPosition(start + len("Halcyon-3"), cursor.MoveMode.KeepAnchor)
-    edit.setTextCursor(cursor)
-    window.hazard_action.trigger()
-    marked = edit.toPlainText()
-    assert "[[hazard:bio]]Halcyon-3[[/hazard]]" in marked
-    cursor = edit.textCursor()
-    cursor.setPosition(marked.index("[[/hazard]]") + len("[[/hazard]]"))  # just after the closing tag
-    edit.setTextCursor(cursor)
-    for _ in range(3):
-        qtbot.keyClick(edit, Qt.Key.Key_Backspace)
-    window.session.flush()
-    stored = reopened(example_file).get("header.scope")
-    assert "[[" not in stored.replace(text, "") and "hazard" not in stored  # no half tag left behind
-    assert stored.startswith(text[:start]) and "Halcyon" in stored
-    window.undo_action.trigger()
-    window.undo_action.trigger() if "[[hazard:bio]]" not in window.session.document.get("header.scope") else None
-    assert "[[hazard:bio]]Halcyon-3[[/hazard]]" in window.session.document.get("header.scope")
-
-
 def test_an_export_can_be_cancelled_and_writes_nothing(window, qtbot, tmp_path):
     """Item 17: a progress bar and Cancel while an export runs; cancelled means no file, and the next works."""
     from app.ui.export_dialog import ExportDialog

@@ -61,15 +61,15 @@ def compact_value_change(before: dict[str, Any] | None, after: dict[str, Any] | 
         return {"before": before, "after": side}  # a short earlier value costs little kept whole
     if before_text == after_text:  # only the sensitivity changed
         return {"before": _side(before or {}), "after": _side(after)}
-    start = _common_start(before_text, after_text)
-    end = _common_end(before_text, after_text, len(before_text) - start, len(after_text) - start)
+    start = common_start(before_text, after_text)
+    end = common_end(before_text, after_text, len(before_text) - start, len(after_text) - start)
     inserted = after_text[start:len(after_text) - end]
     edit = {"at": start, "removed": before_text[start:len(before_text) - end], "inserted": len(inserted),
             "context": after_text[max(0, start - CONTEXT_CHARS):start], "added": inserted[:ADDED_CHARS]}
     return {"before": _side(before or {}), "after": _side(after), "text_edit": edit}
 
 
-def _common_start(one: str, other: str, block: int = 4096) -> int:
+def common_start(one: str, other: str, block: int = 4096) -> int:
     """Length of the common beginning; compares blocks first (a typed word in a megabyte costs ~0.1 ms)."""
     limit = min(len(one), len(other))
     at = 0
@@ -77,12 +77,12 @@ def _common_start(one: str, other: str, block: int = 4096) -> int:
         at += block
     if at >= limit:
         return limit
-    while one[at] == other[at]:
+    while at < limit and one[at] == other[at]:
         at += 1
     return at
 
 
-def _common_end(one: str, other: str, room_one: int, room_other: int, block: int = 4096) -> int:
+def common_end(one: str, other: str, room_one: int, room_other: int, block: int = 4096) -> int:
     """Length of the common ending, at most the shorter room (so it never overlaps the common beginning)."""
     limit = min(room_one, room_other)
     size = 0

@@ -20,17 +20,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, cast
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QSizePolicy, QWidget,
-)
+from PySide6.QtCore import QDate, QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QLineEdit, QWidget
 
 from app.model import Address, FieldSpec, SetValue
+from app.model.passages import visible_offset
 from app.model.values import LATEST_DATE, format_value, out_of_range, parse_value
-from app.ui.hazard_highlight import HazardHighlighter
-from app.ui.span_keys import delete_into_tag
+from app.ui.hazard_markup import toggle_hazard, unmark_passage
+from app.ui.marked_edit import (
+    HISTORY_KEYS, LineTextEdit, MarkdownEdit, MarkedTextEdit, leave_history_to_window,
+)
 from app.ui.session import AssessmentSession
+
+__all__ = ["FieldBinding", "LineTextEdit", "MarkdownBinding", "MarkdownEdit", "MarkedBinding", "TextLineBinding",
+           "make_binding"]
 
 TYPING_PAUSE_MS = 400
 WORD_STEPS_UP_TO = 20_000
@@ -39,80 +42,19 @@ Longer texts save at pauses only (each save records the value in the history).""
 MAX_UNSAVED_MS = 800
 """Longest time a keystroke waits for its save while someone types without pausing."""
 _NO_DATE = QDate(1900, 1, 1)
-_HISTORY_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
-
-
-def _leave_history_to_window(event: QEvent) -> bool:
-    """Let Ctrl+Z reach the window's undo instead of the widget's private one."""
-    if event.type() == QEvent.Type.ShortcutOverride and any(
-            cast(QKeyEvent, event).matches(key) for key in _HISTORY_KEYS):
-        event.ignore()
-        return True
-    return False
 
 
 class FieldLineEdit(QLineEdit):
+    """Numbers, whole numbers and FLOP typed as text (no passages in them: a QLineEdit will do)."""
+
     def event(self, event: QEvent) -> bool:
-        return True if _leave_history_to_window(event) else super().event(event)
+        return True if leave_history_to_window(event) else super().event(event)
 
     def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
-        if any(event.matches(key) for key in _HISTORY_KEYS):
+        if any(event.matches(key) for key in HISTORY_KEYS):
             event.ignore()
             return
         super().keyPressEvent(event)
-
-
-class MarkdownEdit(QPlainTextEdit):
-    """Long text: grows with its content up to a limit, Tab moves focus."""
-
-    focus_left = Signal()
-    MIN_LINES = 3
-    MAX_LINES = 14
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setTabChangesFocus(True)
-        self.setUndoRedoEnabled(False)
-        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.highlighter = HazardHighlighter(self.document())
-        self.document().blockCountChanged.connect(self._fit_height)
-        layout = self.document().documentLayout()
-        if layout is not None:  # wrapped lines change the height without a new paragraph
-            layout.documentSizeChanged.connect(self._fit_height)
-        self._fit_height()
-
-    def event(self, event: QEvent) -> bool:
-        return True if _leave_history_to_window(event) else super().event(event)
-
-    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
-        if any(event.matches(key) for key in _HISTORY_KEYS):
-            event.ignore()
-            return
-        super().keyPressEvent(event)
-
-    def focusOutEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
-        super().focusOutEvent(event)
-        self.focus_left.emit()
-
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
-        super().resizeEvent(event)
-        self._fit_height()
-
-    def _fit_height(self) -> None:
-        lines = 0
-        block = self.document().firstBlock()
-        while block.isValid() and lines <= self.MAX_LINES:
-            layout = block.layout()
-            lines += max(1, layout.lineCount() if layout is not None else 1)
-            block = block.next()
-        lines = max(self.MIN_LINES, min(self.MAX_LINES, lines))
-        metrics = self.fontMetrics()
-        margins = self.contentsMargins()
-        height = lines * metrics.lineSpacing() + 2 * int(self.document().documentMargin()) \
-            + margins.top() + margins.bottom() + 4
-        if self.height() != height:
-            self.setFixedHeight(height)
 
 
 class DateEdit(QDateEdit):
@@ -213,17 +155,8 @@ class TypedBinding(FieldBinding):
             self.flush()  # one undo step per word, as text editors do (see EditCommand.mergeWith)
 
     def _word_just_ended(self) -> bool:
-        """The character before the cursor is a space (or line end) that closes a word."""
-        here = self._text_and_cursor()
-        if here is None:
-            return False
-        text, position = here
-        if len(text) > WORD_STEPS_UP_TO or position < 2:
-            return False
-        return text[position - 1].isspace() and not text[position - 2].isspace()
-
-    def _text_and_cursor(self) -> tuple[str, int] | None:
-        return None
+        """The character before the cursor is a space (or line end) that closes a word (texts only)."""
+        return False
 
     def flush(self) -> None:
         if not self._pending:
@@ -255,7 +188,7 @@ class TypedBinding(FieldBinding):
 
 
 class LineBinding(TypedBinding):
-    """One line of text, and numbers, whole numbers and FLOP typed as text."""
+    """Numbers, whole numbers and FLOP typed as text."""
 
     def _make_widget(self) -> QWidget:
         edit = FieldLineEdit()
@@ -277,61 +210,83 @@ class LineBinding(TypedBinding):
     def _raw(self) -> Any:
         return cast(QLineEdit, self.widget).text()
 
-    def _text_and_cursor(self) -> tuple[str, int] | None:
-        if self.spec.type not in ("text", "string", "markdown"):
-            return None
-        edit = cast(QLineEdit, self.widget)
-        return edit.text(), edit.cursorPosition()
 
+class MarkedBinding(TypedBinding):
+    """Text with hazardous passages: the editor shows regions, the document stores markup."""
 
-class MarkdownBinding(TypedBinding):
     @property
-    def editor(self) -> MarkdownEdit:
-        return cast(MarkdownEdit, self.widget)
+    def editor(self) -> MarkedTextEdit:
+        return cast(MarkedTextEdit, self.widget)
 
-    def _make_widget(self) -> QWidget:
-        edit = MarkdownEdit()
+    def _connect(self, edit: MarkedTextEdit) -> None:
         if self.spec.placeholder:
             edit.setPlaceholderText(self.spec.placeholder)
         edit.textChanged.connect(self.typed)
         edit.focus_left.connect(self.flush)
-        edit.installEventFilter(self)
-        return edit
+        edit.mark_requested.connect(lambda: self._say(toggle_hazard(self, self.widget.window())))
+        edit.unmark_requested.connect(lambda position: self._say(unmark_passage(self, position)))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        """Backspace or Delete into a span tag unmarks the passage as a whole (never half a tag)."""
-        if (watched is self.widget and event.type() == QEvent.Type.KeyPress
-                and isinstance(event, QKeyEvent) and event.key() in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete)
-                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
-            message = delete_into_tag(self, event.key() == Qt.Key.Key_Backspace)
-            if message is not None:
-                status = getattr(self.widget.window(), "statusBar", None)
-                if callable(status):
-                    status().showMessage(message, 6000)
-                return True
-        return False
+    def _say(self, message: str) -> None:
+        status = getattr(self.widget.window(), "statusBar", None)
+        if callable(status):
+            status().showMessage(message, 6000)
 
     def _show(self, data: Any) -> None:
-        edit: MarkdownEdit = self.widget  # type: ignore[assignment]
-        text = "" if data is None else str(data)
-        if edit.toPlainText() != text:
-            cursor = edit.textCursor()
-            position = cursor.position()
-            edit.setPlainText(text)
-            cursor = edit.textCursor()
-            cursor.setPosition(min(position, len(text)))
-            edit.setTextCursor(cursor)
+        self.editor.load_marked("" if data is None else str(data))
+        self._describe()
+
+    def _describe(self) -> None:
+        summary = self.editor.passage_summary()
+        self.widget.setAccessibleDescription(f"{self.spec.help} {summary}".strip())
 
     def _raw(self) -> Any:
-        return self.editor.toPlainText()
+        return self.editor.marks.marked_text()
 
-    def _text_and_cursor(self) -> tuple[str, int] | None:
-        return self.editor.toPlainText(), self.editor.textCursor().position()
+    def _word_just_ended(self) -> bool:
+        # Two characters from the document, not the whole text: this runs on every keystroke.
+        document = self.editor.document()
+        position = self.editor.textCursor().position()
+        if document.characterCount() - 1 > WORD_STEPS_UP_TO or position < 2:
+            return False
+        return document.characterAt(position - 1).isspace() and not document.characterAt(position - 2).isspace()
 
     def replace_text(self, text: str, label: str) -> None:
-        """A whole-value change that is its own undo step (marking a span)."""
+        """A whole-value change that is its own undo step."""
         self.flush()
         self.session.apply(SetValue(self.address, text), label)
+
+    def save_marks(self, label: str) -> None:
+        """Save the passages as the editor now marks them, as one undo step (call ``flush`` before changing them)."""
+        self.session.apply(SetValue(self.address, self.editor.marks.marked_text()), label)
+        if self.stored() != self.editor.marks.marked_text():
+            self.load()  # not saved (the session said why): show what is stored
+        self._describe()
+
+    def select_stored(self, offset: int, length: int) -> None:
+        """Select ``[offset, offset + length)`` of the stored text (a flag, a search hit) in the editor."""
+        marks = self.editor.marks
+        if marks.raw:
+            self.editor.select_range(offset, offset + length)
+            return
+        passages = marks.passages()
+        self.editor.select_range(visible_offset(passages, offset), visible_offset(passages, offset + length))
+
+
+class TextLineBinding(MarkedBinding):
+    """One line of text, its hazardous passages marked as in long texts."""
+
+    def _make_widget(self) -> QWidget:
+        edit = LineTextEdit()
+        self._connect(edit)
+        edit.editingFinished.connect(self.flush)
+        return edit
+
+
+class MarkdownBinding(MarkedBinding):
+    def _make_widget(self) -> QWidget:
+        edit = MarkdownEdit()
+        self._connect(edit)
+        return edit
 
 
 class DateBinding(TypedBinding):
@@ -478,7 +433,9 @@ def make_binding(session: AssessmentSession, spec: FieldSpec, record_id: str | N
     """The right editor for the field's type."""
     if spec.type == "markdown":
         return MarkdownBinding(session, spec, record_id)
-    if spec.type in ("text", "integer", "number", "flop"):
+    if spec.type == "text":
+        return TextLineBinding(session, spec, record_id)
+    if spec.type in ("integer", "number", "flop"):
         return LineBinding(session, spec, record_id)
     if spec.type == "date":
         return DateBinding(session, spec, record_id)

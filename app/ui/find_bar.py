@@ -11,8 +11,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.model import Address
+from app.model.passages import stored_offset
 from app.model.values import format_value
 from app.session.labels import address_label
+from app.ui.passage_cells import cell_text
 from app.ui.session import AssessmentSession
 from app.ui.workspace import Workspace
 
@@ -26,6 +28,9 @@ class Hit:
     where: str
     snippet: str
     offset: int
+    """Where the match starts in the stored text (which holds span tags the editors hide)."""
+    length: int = -1
+    """Its length in the stored text (-1: the query's)."""
 
 
 def find_in(session: AssessmentSession, needle: str) -> list[Hit]:
@@ -40,12 +45,16 @@ def find_in(session: AssessmentSession, needle: str) -> list[Hit]:
             continue
         field_type = forms.field(address.field).type if forms.has_field(address.field) else "text"
         text = format_value(field_type, value.data)
-        at = text.lower().find(needle)
+        shown, passages = cell_text(text) if isinstance(value.data, str) else (text, ())
+        at = shown.lower().find(needle)  # what people read: span tags are not words to find
         if at < 0:
             continue
         start = max(0, at - 40)
-        snippet = ("…" if start else "") + text[start:at + len(needle) + 60].replace("\n", " ")
-        hits.append(Hit(address, address_label(str(address), session.forms), snippet, at))
+        snippet = ("…" if start else "") + shown[start:at + len(needle) + 60].replace("\n", " ")
+        stored_at = stored_offset(passages, at, inside=True)
+        stored_end = stored_offset(passages, at + len(needle), inside=True)
+        hits.append(Hit(address, address_label(str(address), session.forms), snippet, stored_at,
+                        stored_end - stored_at))
         if len(hits) >= MAX_HITS:
             break
     order = {stage: index for index, stage in enumerate(forms.stages)}
@@ -125,4 +134,4 @@ class FindBar(QFrame):
 
     def _activate(self, item: QListWidgetItem) -> None:
         hit: Hit = item.data(Qt.ItemDataRole.UserRole)
-        self.go_to.emit(hit.address, hit.offset, len(self.query.text().strip()))
+        self.go_to.emit(hit.address, hit.offset, hit.length if hit.length >= 0 else len(self.query.text().strip()))

@@ -1,19 +1,25 @@
 """Hazardous passages in the text editors, drawn so a reader sees what is withheld.
 
-The markup (``[[hazard:bio]]…[[/hazard]]``) stays visible in the editor — it is
-what is stored, and hiding it would make a half-deleted tag invisible — but the
-tags are drawn as small labels and the passage on a red wash, so a reader sees
-at a glance what is withheld and in which domain. Markdown is made readable
-underneath.
+The editor's text has no tags (``passage_marks``): each passage is drawn on a
+red wash with a red underline, and after its last character the highlighter
+leaves room (letter spacing on that one character) where the editor paints a
+small chip naming the domain. Markdown is made readable underneath.
+
+A value whose markup does not parse is shown as written (``PassageMarks.raw``):
+its tags are then drawn as small labels and the broken one with a wavy red
+underline, so the mistake can be seen and fixed. Tag-like text typed into a
+rendered editor is underlined the same way: it would be stored as markup.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 from app.model.spans import CLOSE_TAG, OPEN_TAG
+from app.ui.passage_marks import PassageMarks
 
 _OPEN = re.compile(re.escape(OPEN_TAG).replace(re.escape("{domain}"), "([a-z]+)"))
 _CLOSE = re.compile(re.escape(CLOSE_TAG))
@@ -41,18 +47,31 @@ _MARKDOWN = (
 )
 
 
-class HazardHighlighter(QSyntaxHighlighter):
-    """Markdown made readable, and hazardous passages and their tags coloured on top.
+def is_dark() -> bool:
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance()
+    return bool(app is not None and app.property("riskwright_dark"))
 
-    The block state carries an open span from one paragraph to the next.
+
+def hazard_colours() -> tuple[QColor, QColor, QColor]:
+    """(red, wash, tag fill) for the current scheme."""
+    return (DARK_RED, DARK_WASH, DARK_TAG_FILL) if is_dark() else (HAZARD_RED, HAZARD_WASH, TAG_FILL)
+
+
+class HazardHighlighter(QSyntaxHighlighter):
+    """Markdown made readable, and hazardous passages coloured on top.
+
+    ``marks`` are the editor's passages; ``chip_room(domain)`` is the width to
+    leave after a passage for its chip (0: no chip, as in a plain document).
     """
 
-    def __init__(self, document: QTextDocument) -> None:
-        super().__init__(document)
-        from PySide6.QtWidgets import QApplication
-        app = QApplication.instance()
-        dark = bool(app is not None and app.property("riskwright_dark"))
-        red, wash, fill = (DARK_RED, DARK_WASH, DARK_TAG_FILL) if dark else (HAZARD_RED, HAZARD_WASH, TAG_FILL)
+    def __init__(self, document: QTextDocument, marks: PassageMarks | None = None,
+                 chip_room: Callable[[str], float] | None = None, markdown: bool = True) -> None:
+        self.marks = marks
+        self.chip_room = chip_room or (lambda _domain: 0.0)
+        self.with_markdown = markdown
+        self._edges: set[int] = set()
+        red, wash, fill = hazard_colours()
         self.passage = QTextCharFormat()
         self.passage.setBackground(wash)
         self.passage.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
@@ -69,7 +88,7 @@ class HazardHighlighter(QSyntaxHighlighter):
         for name in ("heading", "strong"):
             self.markdown[name] = QTextCharFormat()
             self.markdown[name].setFontWeight(QFont.Weight.Bold)
-        self.markdown["heading"].setForeground(QColor("#1d2939"))
+        self.markdown["heading"].setForeground(QColor("#e6e8eb" if is_dark() else "#1d2939"))
         self.markdown["emphasis"] = QTextCharFormat()
         self.markdown["emphasis"].setFontItalic(True)
         self.markdown["list"] = QTextCharFormat()
@@ -79,39 +98,70 @@ class HazardHighlighter(QSyntaxHighlighter):
         self.markdown["quote"].setForeground(QColor("#5d6b7e"))
         self.markdown["code"] = QTextCharFormat()
         self.markdown["code"].setFontFamilies(["DejaVu Sans Mono", "monospace"])
-        self.markdown["code"].setBackground(QColor("#f2f4f7"))
+        self.markdown["code"].setBackground(QColor("#2b3038" if is_dark() else "#f2f4f7"))
         self.markdown["link"] = QTextCharFormat()
         self.markdown["link"].setForeground(QColor("#1d4ed8"))
+        super().__init__(document)  # last: attaching highlights the text already there
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt's name
-        for name, pattern in _MARKDOWN:
-            for match in pattern.finditer(text):
-                self.setFormat(match.start(), match.end() - match.start(), self.markdown[name])
+        self._edges = {0, len(text)}
+        if self.with_markdown:
+            for name, pattern in _MARKDOWN:
+                for match in pattern.finditer(text):
+                    self.setFormat(match.start(), match.end() - match.start(), self.markdown[name])
+                    self._edges.update(match.span())
+        if self.marks is None or self.marks.raw:
+            self._tags_as_written(text)
+        else:
+            self._passages(text)
+        for loose in _LOOKS_LIKE_TAG.finditer(text):
+            strict = _ANY_TAG.match(text, loose.start())
+            if self.marks is not None and not self.marks.raw or strict is None or strict.end() != loose.end():
+                self.setFormat(loose.start(), loose.end() - loose.start(), self.broken)
+
+    def _passages(self, text: str) -> None:
+        assert self.marks is not None
+        block = self.currentBlock()
+        first, past = block.position(), block.position() + len(text)
+        for start, end, domain in self.marks.spans():
+            if end <= first:
+                continue
+            if start > past:
+                break
+            low, high = max(start, first) - first, min(end, past) - first
+            if high > low:
+                self._wash(low, high)
+            last = min(end, past) - 1  # the chip follows the passage's last character (not a line break)
+            if end <= past + 1 and last >= max(start, first):
+                room = self.chip_room(domain)
+                if room > 0:
+                    spaced = QTextCharFormat(self.format(last - first))
+                    spaced.setFontLetterSpacingType(QFont.SpacingType.AbsoluteSpacing)
+                    spaced.setFontLetterSpacing(room)
+                    self.setFormat(last - first, 1, spaced)
+
+    def _tags_as_written(self, text: str) -> None:
         open_span = self.previousBlockState() == _OPEN_SPAN
         cursor = 0
         for match in _ANY_TAG.finditer(text):
             if open_span and match.start() > cursor:
                 self._wash(cursor, match.start())
             self.setFormat(match.start(), match.end() - match.start(), self.tag)
+            self._edges.update(match.span())
             open_span = match.group(0) != CLOSE_TAG
             cursor = match.end()
         if open_span and cursor < len(text):
             self._wash(cursor, len(text))
-        for loose in _LOOKS_LIKE_TAG.finditer(text):
-            strict = _ANY_TAG.match(text, loose.start())
-            if strict is None or strict.end() != loose.end():
-                self.setFormat(loose.start(), loose.end() - loose.start(), self.broken)
         self.setCurrentBlockState(_OPEN_SPAN if open_span else _NO_SPAN)
 
     def _wash(self, start: int, end: int) -> None:
-        """Lay the hazard wash over a passage, keeping its Markdown formats."""
-        run_start, run_format = start, self.format(start)
-        for position in range(start + 1, end + 1):
-            current = self.format(position) if position < end else None
-            if current is not None and current == run_format:
-                continue
-            merged = QTextCharFormat(run_format)
+        """Lay the hazard wash over a passage, keeping its Markdown formats.
+
+        Formats change only at the edges of what was set in this block, so the
+        format is read once per run between edges, not once per character.
+        """
+        edges = sorted(edge for edge in self._edges if start < edge < end)
+        for run_start, run_end in zip([start, *edges], [*edges, end], strict=True):
+            merged = QTextCharFormat(self.format(run_start))
             merged.merge(self.passage)
-            self.setFormat(run_start, position - run_start, merged)
-            if current is not None:
-                run_start, run_format = position, current
+            self.setFormat(run_start, run_end - run_start, merged)

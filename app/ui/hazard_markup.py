@@ -1,22 +1,39 @@
-"""Marking a passage hazardous, or unmarking it, in a long-text editor (Ctrl+Shift+H).
+"""Marking a passage hazardous, or unmarking it, in a text editor (Ctrl+Shift+H, the context menu).
 
-Wrapping and unwrapping are ``app.model.spans``'; this module only turns a
-selection into offsets and a domain into an edit. How the markup looks in the
-editor is ``hazard_highlight``'s.
+The editor's passages are regions (``passage_marks``); marking or unmarking
+changes only them, and the binding saves the resulting stored text as one undo
+step. This module turns a selection into a region and a domain, and a region
+back into plain words. It takes the binding by what it does (``MarkedField``),
+so the editors can call it without an import cycle.
 """
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QMenu, QWidget
 
+from app.model.forms import FieldSpec
 from app.model.sensitivity import HAZARD_DOMAINS
-from app.model.spans import OPEN_TAG, SpanError, span_at, unwrap_span, wrap_span
-from app.ui.field_editors import MarkdownBinding, MarkdownEdit
+from app.ui.marked_edit import DOMAIN_NAMES, MarkedTextEdit
 
 DOMAIN_LABELS = {
     "bio": "&Biology", "chem": "&Chemistry", "cyber": "C&yber", "autonomy": "&Autonomy", "other": "&Other",
 }
+
+
+class MarkedField(Protocol):
+    spec: FieldSpec
+
+    @property
+    def editor(self) -> MarkedTextEdit: ...
+
+    def flush(self) -> None: ...
+
+    def save_marks(self, label: str) -> None: ...
+
+
 class DomainChooser:
     """Asks which hazard domain a passage belongs to (a menu at the cursor, keyboard-friendly)."""
 
@@ -37,27 +54,20 @@ class DomainChooser:
         return str(chosen.data()), True
 
 
-def toggle_hazard(binding: MarkdownBinding, parent: QWidget) -> str:
-    """Mark the selection hazardous, or unmark the passage under the cursor.
-
-    Returns a message for the status bar.
-    """
+def toggle_hazard(binding: MarkedField, parent: QWidget) -> str:
+    """Mark the selection hazardous, or unmark the passage at the cursor; a message for the status bar."""
     edit = binding.editor
-    text = edit.toPlainText()
+    marks = edit.marks
+    if marks.raw:
+        return f"Fix the span markup first: {marks.raw_problem}"
     cursor = edit.textCursor()
-    try:
-        here = span_at(text, cursor.selectionStart())
-    except SpanError as error:
-        return f"Fix the span markup first: {error}"
-    if here is not None:
-        new_text = unwrap_span(text, cursor.selectionStart())
-        binding.replace_text(new_text, f"Unmark hazardous passage ({here.domain})")
-        start = here.start - len(OPEN_TAG.format(domain=here.domain))
-        _select(edit, start, start + len(here.text))
-        return f"Unmarked the {here.domain} passage in {binding.spec.label}."
+    start, end = cursor.selectionStart(), cursor.selectionEnd()
+    here = marks.at(start)
+    if here is not None and (not cursor.hasSelection() or end <= here.span[1]):
+        return unmark_passage(binding, start)
     if not cursor.hasSelection():
         return "Select the passage to mark hazardous, then press Ctrl+Shift+H."
-    start, end = cursor.selectionStart(), cursor.selectionEnd()
+    text = marks.visible_text()
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -68,20 +78,27 @@ def toggle_hazard(binding: MarkdownBinding, parent: QWidget) -> str:
     domain, accepted = DomainChooser.choose(parent, at)
     if not accepted:
         return "Nothing marked."
-    try:
-        new_text = wrap_span(text, start, end, domain)
-    except (ValueError, SpanError) as error:
-        return str(error)[:1].upper() + str(error)[1:] + "."
-    binding.replace_text(new_text, f"Mark passage hazardous ({domain})")
-    opened = start + len(OPEN_TAG.format(domain=domain))
-    _select(edit, opened, opened + (end - start))
-    return f"Marked {end - start} characters hazardous ({domain}) in {binding.spec.label}."
+    binding.flush()  # typing waiting for its pause is its own undo step, before the mark
+    joined = len(marks.overlapping(start, end))
+    marks.mark(start, end, domain)
+    binding.save_marks(f"Mark passage hazardous ({domain})")
+    region = marks.at(start)
+    if region is not None:
+        edit.select_range(*region.span)
+    joined_note = f", joined with {joined} marked passage{'s' if joined != 1 else ''}" if joined else ""
+    return (f"Marked {end - start} characters hazardous ({DOMAIN_NAMES.get(domain, domain)}) in "
+            f"{binding.spec.label}{joined_note}.")
 
 
-def _select(edit: MarkdownEdit, start: int, end: int) -> None:
-    cursor = edit.textCursor()
-    length = len(edit.toPlainText())
-    cursor.setPosition(min(start, length))
-    cursor.setPosition(min(end, length), cursor.MoveMode.KeepAnchor)
-    edit.setTextCursor(cursor)
-
+def unmark_passage(binding: MarkedField, position: int) -> str:
+    """Remove the mark of the passage at ``position`` (its words stay, selected), as one undo step."""
+    edit = binding.editor
+    binding.flush()
+    region = edit.marks.at(position)
+    if region is None:
+        return "There is no marked passage here."
+    domain = region.domain
+    start, end = edit.marks.unmark(region)
+    binding.save_marks(f"Unmark hazardous passage ({domain})")
+    edit.select_range(start, end)
+    return f"Unmarked the {DOMAIN_NAMES.get(domain, domain)} passage in {binding.spec.label} (its words stay)."

@@ -24,6 +24,8 @@ from app.model import (
 from app.model.values import format_value
 from app.session.choices import readable
 from app.ui.form_rows import FieldForm, Mnemonics, flash
+from app.ui.marked_edit import DOMAIN_NAMES
+from app.ui.passage_cells import PASSAGES_ROLE, PassageDelegate, cell_text
 from app.ui.session import AssessmentSession
 from app.ui.sensitivity_chip import LABELS, SensitivityChip
 
@@ -96,7 +98,17 @@ class RecordTableModel(QAbstractTableModel):
                 return spec.option_label(str(value))
             if spec.type in ("category", "level"):
                 return self.session.choice_labels().get(str(value), readable(str(value)))
+            if isinstance(value, str):
+                return cell_text(value)[0]  # the words, never the span markup
             return format_value(spec.type, value)
+        if role in (PASSAGES_ROLE, Qt.ItemDataRole.ToolTipRole) and index.column() < len(self.columns):
+            value = record.get(self.columns[index.column()].path.split("[].", 1)[1])
+            passages = cell_text(value)[1] if isinstance(value, str) else ()
+            if role == PASSAGES_ROLE:
+                return passages
+            if passages:
+                domains = ", ".join(dict.fromkeys(DOMAIN_NAMES.get(p.domain, p.domain) for p in passages))
+                return f"Record {record.id} — holds a hazardous passage ({domains})"
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"Record {record.id}"
         if role == Qt.ItemDataRole.UserRole:
@@ -165,6 +177,7 @@ class TableEditor(QFrame):
         self.view = RecordList()
         self.view.setObjectName("recordList")
         self.view.setModel(self.model)
+        self.view.setItemDelegate(PassageDelegate(self.view))
         self.view.setAccessibleName(f"{spec.label} records")
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -311,7 +324,8 @@ class TableEditor(QFrame):
             title = None
             if record is not None and self.spec.title_field:
                 title = record.get(self.spec.title_field)
-            self.detail_title.setText(f"{self.current_id}" + (f" · {title}" if title else ""))
+            shown = cell_text(title)[0] if isinstance(title, str) else title
+            self.detail_title.setText(f"{self.current_id}" + (f" · {shown}" if shown else ""))
             self.record_chip.show_level(record.sensitivity if record else None,
                                         record.sensitivity_reason if record else None)
 

@@ -25,7 +25,7 @@ from app.store import AssessmentFile, StoreError
 from app.ui.analysis import LiveAnalysis
 from app.ui.dialogs import ABOUT, ShortcutsDialog
 from app.ui.file_access import open_for_window
-from app.ui.field_editors import MarkdownBinding, MarkdownEdit
+from app.ui.field_editors import MarkedBinding
 from app.ui.find_bar import FindBar
 from app.ui.flag_watch import FlagWatch
 from app.ui.navigator import StageNavigator
@@ -507,11 +507,9 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
             return False
         if offset is not None:
             widget = self.focusWidget()
-            if isinstance(widget, MarkdownEdit):
-                cursor = widget.textCursor()
-                cursor.setPosition(offset)
-                cursor.setPosition(offset + length, cursor.MoveMode.KeepAnchor)
-                widget.setTextCursor(cursor)
+            binding = self.focused_text()
+            if binding is not None:  # offsets are in the stored text; the editor hides the span tags
+                binding.select_stored(offset, length)
             elif hasattr(widget, "setSelection"):
                 widget.setSelection(offset, length)  # type: ignore[union-attr]
         return True
@@ -550,21 +548,21 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
         if widget is not None and hasattr(widget, method):
             getattr(widget, method)()
 
-    def focused_markdown(self) -> MarkdownBinding | None:
+    def focused_text(self) -> MarkedBinding | None:
+        """The binding of the focused text field (long or one-line), if a text field has the focus."""
         widget = self.focusWidget()
-        if self.session is None or not isinstance(widget, MarkdownEdit):
+        if self.session is None or widget is None:
             return None
         for page in self.pages.values():
             for row in page.all_rows():
-                if row.binding.widget is widget and isinstance(row.binding, MarkdownBinding):
+                if row.binding.widget is widget and isinstance(row.binding, MarkedBinding):
                     return row.binding
         return None
 
     def toggle_hazard(self) -> None:
-        binding = self.focused_markdown()
+        binding = self.focused_text()
         if binding is None:
-            self.statusBar().showMessage("Put the cursor in a long-text field (Markdown) to mark a passage "
-                                         "hazardous.", 6000)
+            self.statusBar().showMessage("Put the cursor in a text field to mark a passage hazardous.", 6000)
             return
         from app.ui.hazard_markup import toggle_hazard
         self.statusBar().showMessage(toggle_hazard(binding, self), 6000)
