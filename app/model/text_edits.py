@@ -140,15 +140,27 @@ def describe_text_edit(body: Mapping[str, Any], width: int = 60) -> str:
     if edit is None:  # the earlier value was short or not a text: the later text's opening words
         opening = _flat(str(after.get("start", "")))
         return f"“{opening}…” ({int(after['chars']):,} characters)"
-    added = _flat(str(edit["added"])) + ("…" if int(edit["inserted"]) > len(edit["added"]) else "")
-    removed = _flat(str(edit["removed"]))
-    removed = removed if len(removed) <= width else removed[:width - 1] + "…"
+    most = max(12, width * 2 // 3)
+    removed, added = str(edit["removed"]), str(edit["added"])
+    shown_removed = _short(_flat(removed), most)
+    shown_added = _short(_flat(added), most)
+    if int(edit["inserted"]) > len(added) and not shown_added.endswith("…"):
+        shown_added += "…"  # the entry keeps only the start of a long insertion
     context = _flat(str(edit["context"]))
-    room = max(0, width - max(len(added), len(removed)))
+    room = max(0, width - max(len(shown_removed), len(shown_added)))
     kept = context[-room:] if room else ""
     lead = ("…" if int(edit["at"]) > len(kept) else "") + kept
-    return (f"“{lead}{removed}” → “{lead}{added}” "
-            f"(at character {int(edit['at']) + 1:,} of {int(after['chars']):,})")
+    counts = []
+    if len(removed) > len(shown_removed):
+        counts.append(f"{len(removed):,} characters removed")
+    if int(edit["inserted"]) > len(shown_added.rstrip("…")):
+        counts.append(f"{int(edit['inserted']):,} inserted")
+    where = f"at character {int(edit['at']) + 1:,} of {int(after['chars']):,}"
+    return f"“{lead}{shown_removed}” → “{lead}{shown_added}” ({', '.join([*counts, where])})"
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def _flat(text: str) -> str:
