@@ -236,7 +236,7 @@ def test_reading_a_real_pdf_with_pypdf_sanity() -> None:
 
 
 def test_pdf_string_escapes_decode_like_pdf_readers() -> None:
-    from app.redaction.leak_scan import _decode_pdf_string
+    from app.redaction.pdf_channels import _decode_pdf_string
     # \101 is octal for "A"; \8 and \9 are not octal escapes, so the backslash is dropped.
     assert _decode_pdf_string(rb"(a\8b\9c\101\(x\)\n)") == "a8b9cA(x)\n"
     assert _decode_pdf_string(b"<48 65 6c6c6f>") == "Hello"

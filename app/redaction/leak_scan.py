@@ -5,8 +5,9 @@ texts the audience filter withheld, and the detectors, read every channel a
 reader or a tool could pull text out of and report any occurrence. The
 channels are the ones redaction.md lists as having leaked in real documents:
 
-* PDF — per-page text (pypdf, which unlike pdftotext also returns text drawn
-  off the page, in white or in invisible render mode), the Info dictionary,
+* PDF (``app.redaction.pdf_channels``) — per-page text (PDFium, which unlike
+  pdftotext also returns text drawn off the page, in white or in invisible
+  render mode; words kept apart by where the glyphs stand), the Info dictionary,
   XMP metadata, outline (bookmark) titles, annotations and link URIs, every
   string of every object, every decoded stream (content streams' string
   operands joined, so kerned ``[(Anth) -20 (rax)] TJ`` reads "Anthrax"),
@@ -35,12 +36,10 @@ import base64
 import binascii
 import json
 import re
-import zlib
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
-from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
@@ -148,6 +147,7 @@ def leak_scan(output: Path | str | bytes, kind: str, withheld_texts: Iterable[st
         data = bytes(output)
     matcher = withheld_texts if isinstance(withheld_texts, WithheldMatcher) else WithheldMatcher(withheld_texts)
     from app.redaction.leak_scan_docx import docx_channels
+    from app.redaction.pdf_channels import pdf_channels
     readers = {"pdf": pdf_channels, "html": html_channels, "md": markdown_channels, "json": json_channels,
                "docx": docx_channels}
     channels: Iterator[tuple[str, str]] = readers[kind](data)
@@ -208,196 +208,6 @@ def _with_name(channels: Iterator[tuple[str, str]], file_name: str | None) -> It
 def _short(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
-# -- PDF ---------------------------------------------------------------------
-_PDF_STRING = re.compile(rb"\((?:\\.|[^\\()]|\((?:\\.|[^\\()])*\))*\)|<[0-9A-Fa-f\s]+>")
-_RAW_STREAM = re.compile(rb"(?<!end)stream\r?\n(.*?)(?:\r?\n)?endstream", re.S)
-
-
-def _undo_filters(raw: bytes) -> list[bytes]:
-    """Decode a stream found in the raw bytes without trusting the (maybe orphaned) dictionary:
-    try Flate, ASCII85 and ASCII85 + Flate, the filters PDF writers use for text."""
-    found: list[bytes] = []
-    candidates = [raw]
-    try:
-        candidates.append(base64.a85decode(raw.strip().removesuffix(b"~>"), adobe=False, ignorechars=b" \t\r\n"))
-        found.append(candidates[-1])
-    except ValueError:
-        pass
-    for candidate in candidates:
-        try:
-            found.append(zlib.decompress(candidate))
-        except zlib.error:
-            continue
-    return found
-
-
-def _decode_pdf_string(token: bytes) -> str:
-    if token.startswith(b"<"):
-        hexdigits = re.sub(rb"\s", b"", token[1:-1])
-        if len(hexdigits) % 2:
-            hexdigits += b"0"
-        raw = binascii.unhexlify(hexdigits)
-    else:
-        body = token[1:-1]
-        escapes = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
-        raw = re.sub(rb"\\([0-7]{1,3}|.)", lambda m: (bytes([int(m.group(1), 8) & 0xFF])
-                                                      if m.group(1)[:1] in b"01234567"
-                                                      else escapes.get(m.group(1), m.group(1))), body, flags=re.S)
-    if raw.startswith(b"\xfe\xff"):
-        return raw[2:].decode("utf-16-be", "replace")
-    return raw.decode("latin-1")
-
-
-def _stream_texts(label: str, data: bytes, content: bool = False) -> Iterator[tuple[str, str]]:
-    """A decoded stream, and the string operands in it joined (kerned ``TJ`` arrays read whole).
-
-    Only a page's content streams hold text; in any other stream (a font
-    program, an image) "strings" are bytes that happen to sit in brackets, so
-    there — as in every stream found only in the raw bytes — the strings are
-    searched for withheld text but not run through the detectors.
-    """
-    yield label + BINARY, data.decode("latin-1")
-    strings = [_decode_pdf_string(m.group()) for m in _PDF_STRING.finditer(data)]
-    if strings:
-        kind = "" if content else BINARY
-        yield f"{label} strings{kind}", "".join(strings)
-        yield f"{label} strings{kind}", " ".join(strings)
-
-
-def _pdf_value_strings(value: Any, depth: int = 0) -> Iterator[str]:
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, TextStringObject, ByteStringObject
-    if depth > 8 or isinstance(value, IndirectObject):
-        return
-    if isinstance(value, (TextStringObject, ByteStringObject)):
-        yield str(value) if isinstance(value, TextStringObject) else bytes(value).decode("latin-1")
-    elif isinstance(value, DictionaryObject):
-        for key, item in value.items():
-            yield str(key)
-            yield from _pdf_value_strings(item, depth + 1)
-    elif isinstance(value, ArrayObject):
-        for item in value:
-            yield from _pdf_value_strings(item, depth + 1)
-
-
-def pdf_channels(data: bytes) -> Iterator[tuple[str, str]]:
-    """(channel, text) for every place text can hide in a PDF; '!channel' marks a structural problem."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-    from pypdf.generic import IndirectObject, StreamObject
-
-    eof_markers = data.count(b"%%EOF")
-    if eof_markers != 1:
-        yield "!pdf structure", f"{eof_markers} %%EOF markers; earlier revisions may still be inside"
-    yield "pdf raw" + BINARY, data.decode("latin-1")
-    for index, match in enumerate(_RAW_STREAM.finditer(data)):
-        for decoded in _undo_filters(match.group(1)):
-            yield from _stream_texts(f"pdf raw stream {index + 1}", decoded)
-    try:
-        reader = PdfReader(BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            yield "!pdf structure", "encrypted; cannot be checked"
-            return
-        pages = list(reader.pages)
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
-        yield "!pdf structure", f"cannot be read ({error})"
-        return
-    for number, page in enumerate(pages, start=1):
-        try:
-            yield f"pdf page {number} text", page.extract_text() or ""
-        except Exception as error:  # noqa: BLE001 - any extraction failure must refuse, not pass
-            yield "!pdf structure", f"page {number} text cannot be extracted ({type(error).__name__})"
-        for annotation in page.get("/Annots", None) or []:
-            annotation = annotation.get_object()
-            for text in _pdf_value_strings(annotation):
-                yield f"pdf page {number} annotation", text
-            action = annotation.get("/A")
-            if action is not None:
-                for text in _pdf_value_strings(action.get_object()):
-                    yield f"pdf page {number} link", unquote(text)
-    for key, value in (reader.metadata or {}).items():
-        yield f"pdf metadata {key}", str(value)
-    root: Any = reader.trailer["/Root"].get_object()
-    if "/Metadata" in root:
-        xml = root["/Metadata"].get_object().get_data().decode("utf-8", "replace")
-        yield "pdf XMP metadata" + BINARY, xml
-        yield "pdf XMP metadata text", unescape(re.sub(r"<[^>]*>", " ", xml))
-    yield from (("pdf outline", title) for title in _outline_titles(reader.outline))
-    seen: set[int] = set()
-    content = _content_streams(pages, IndirectObject)
-    for generation in reader.xref.values():
-        for number in generation:
-            yield from _object_channels(reader, number, seen, content, StreamObject)
-    for number in getattr(reader, "xref_objStm", {}):
-        yield from _object_channels(reader, number, seen, content, StreamObject)
-
-
-def _content_streams(pages: list[Any], indirect: Any) -> set[int]:
-    """Object numbers of the streams that draw text: page contents and form XObjects."""
-    found: set[int] = set()
-
-    def add(reference: Any) -> None:
-        if isinstance(reference, indirect):
-            found.add(reference.idnum)
-
-    def forms(resources: Any, depth: int = 0) -> None:
-        if resources is None or depth > 8:
-            return
-        xobjects = resources.get_object().get("/XObject")
-        if xobjects is None:
-            return
-        for reference in xobjects.get_object().values():
-            xobject = reference.get_object()
-            if xobject.get("/Subtype") == "/Form" and isinstance(reference, indirect) \
-                    and reference.idnum not in found:
-                add(reference)
-                forms(xobject.get("/Resources"), depth + 1)
-
-    for page in pages:
-        try:
-            if "/Contents" in page:
-                reference = page.raw_get("/Contents")
-                add(reference)
-                target = reference.get_object() if isinstance(reference, indirect) else reference
-                if isinstance(target, list):  # an array of content streams
-                    for part in target:
-                        add(part)
-            forms(page.get("/Resources"))
-        except Exception:  # noqa: BLE001 - unknown structure: its strings are still read as withheld text
-            continue
-    return found
-
-
-def _object_channels(reader: Any, number: int, seen: set[int], content: set[int], stream: Any
-                     ) -> Iterator[tuple[str, str]]:
-    if number in seen:
-        return
-    seen.add(number)
-    try:
-        obj = reader.get_object(number)
-    except Exception:  # noqa: BLE001 - a broken object is checked in the raw bytes instead
-        return
-    if obj is None:
-        return
-    for text in _pdf_value_strings(obj):
-        yield f"pdf object {number}", text
-    if isinstance(obj, stream):
-        try:
-            decoded = obj.get_data()
-        except Exception:  # noqa: BLE001
-            return
-        yield from _stream_texts(f"pdf object {number} stream", decoded, number in content)
-
-
-def _outline_titles(outline: Any) -> Iterator[str]:
-    for item in outline or []:
-        if isinstance(item, list):
-            yield from _outline_titles(item)
-        else:
-            title = getattr(item, "title", None)
-            if title:
-                yield str(title)
 
 
 # -- HTML and Markdown ---------------------------------------------------------

@@ -1,0 +1,308 @@
+"""Every channel of a finished PDF, read by C-backed readers, each byte once.
+
+The output leak scan (``app.redaction.leak_scan``) asks for (channel, text)
+pairs; for a PDF these are the ones ``shared/redaction.md`` lists:
+
+* the bytes themselves: exactly one ``%%EOF`` (more means an incremental
+  update kept an earlier revision inside), and the file outside its streams
+  (comments, dictionaries, anything between objects);
+* every stream, decoded once — by qpdf (``pikepdf``) through the filters its
+  dictionary names, or, for a stream no cross-reference points to (left over
+  from an earlier revision), by trying Flate, ASCII85 and both on the bytes —
+  with the string operands in it joined (a kerned ``[(Anth) -20 (rax)] TJ``
+  reads "Anthrax");
+* the strings and names of every object, the Info dictionary, XMP metadata,
+  outline (bookmark) titles, annotations and link URIs;
+* each page's text as a reader sees it, by PDFium (``app.redaction.pdf_page_text``),
+  which unlike ``pdftotext`` returns text drawn off the page, in white or in
+  invisible render mode.
+
+Only a page's text and the strings a page or form draws go to the detectors
+as well as the withheld-text search; font programs, images and the bytes of
+the file hold bytes that look like words, so channels ending in ``(bytes)``
+are only searched for withheld text. A channel starting with ``!`` is a
+structural problem: the file is refused.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import zlib
+from collections.abc import Iterator
+from html import unescape
+from io import BytesIO
+from typing import Any
+from urllib.parse import unquote
+
+from app.redaction.pdf_page_text import PageTextError, page_texts
+
+BINARY = " (bytes)"
+_PDF_STRING = re.compile(rb"\((?:\\.|[^\\()]|\((?:\\.|[^\\()])*\))*\)|<[0-9A-Fa-f\s]+>")
+_PDF_NAME = re.compile(rb"/([^\s/\[\]()<>{}%]+)")
+_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_RAW_STREAM = re.compile(rb"(?<!end)stream\r?\n(.*?)(?:\r?\n)?endstream", re.S)
+_ASCII85 = bytes(range(33, 118)) + b"z~> \t\r\n\f\x00"
+_OUTLINE_DEPTH = 64
+_OUTLINE_ITEMS = 100_000
+
+
+def pdf_channels(data: bytes) -> Iterator[tuple[str, str]]:
+    """(channel, text) for every place text can hide in a PDF; '!channel' marks a structural problem."""
+    import pikepdf
+
+    eof_markers = data.count(b"%%EOF")
+    if eof_markers != 1:
+        yield "!pdf structure", f"{eof_markers} %%EOF markers; earlier revisions may still be inside"
+    raw_streams = [(match.start(1), match.end(1)) for match in _RAW_STREAM.finditer(data)]
+    yield "pdf raw" + BINARY, _outside(data, raw_streams)
+    pdf, problem = _open(data, pikepdf)
+    if pdf is None:
+        yield "!pdf structure", f"cannot be read ({problem})"
+        yield from _orphan_streams(data, raw_streams, None)
+        return
+    with pdf:
+        if problem:
+            yield "!pdf structure", problem
+        if pdf.is_encrypted:
+            yield "!pdf structure", "encrypted; cannot be checked"
+            return
+        known: set[bytes] = set()
+        yield from _objects(pdf, known, pikepdf)
+        # A file whose cross-reference table had to be rebuilt holds objects a reader may not see
+        # where qpdf found them: every stream in its bytes is read as found there as well.
+        yield from _orphan_streams(data, raw_streams, None if problem else known)
+        yield from _document_channels(pdf, pikepdf)
+    try:
+        for page in page_texts(data):
+            yield f"pdf page {page.number} text", page.text
+            if page.glued:
+                yield f"pdf page {page.number} text", page.glued
+    except PageTextError as error:
+        yield "!pdf structure", f"page text cannot be extracted ({error})"
+
+
+def _open(data: bytes, pikepdf: Any) -> tuple[Any, str]:
+    """The file opened by qpdf, and a problem ("" for none): a cross-reference table that does
+    not match the bytes is rebuilt from them to read on, and reported."""
+    try:
+        return pikepdf.Pdf.open(BytesIO(data), attempt_recovery=False), ""
+    except pikepdf.PasswordError:
+        return None, "encrypted; cannot be checked"
+    except Exception:  # noqa: BLE001 - read it again with the table rebuilt, or refuse
+        pass
+    try:
+        return (pikepdf.Pdf.open(BytesIO(data)),
+                "the cross-reference table does not match the file (damaged, or changed after writing)")
+    except Exception as error:  # noqa: BLE001 - any failure to read must refuse, not pass
+        return None, type(error).__name__
+
+
+# -- the bytes ---------------------------------------------------------------------
+def _outside(data: bytes, spans: list[tuple[int, int]]) -> str:
+    """The file with every stream's bytes left out (each stream is read decoded instead)."""
+    parts: list[bytes] = []
+    cursor = 0
+    for start, end in spans:
+        parts.append(data[cursor:start])
+        cursor = end
+    parts.append(data[cursor:])
+    return b" ".join(parts).decode("latin-1")
+
+
+def _undo_filters(raw: bytes) -> list[bytes]:
+    """Decode a stream found in the raw bytes without trusting the (maybe orphaned) dictionary:
+    try Flate, ASCII85 and ASCII85 + Flate, the filters PDF writers use for text."""
+    found: list[bytes] = []
+    candidates = [raw]
+    if raw.strip() and not raw.translate(None, _ASCII85):
+        try:
+            candidates.append(base64.a85decode(raw.strip().removesuffix(b"~>"), adobe=False,
+                                               ignorechars=b" \t\r\n\f\x00"))
+            found.append(candidates[-1])
+        except ValueError:
+            pass
+    for candidate in candidates:
+        try:
+            found.append(zlib.decompress(candidate))
+        except zlib.error:
+            continue
+    return found
+
+
+def _orphan_streams(data: bytes, spans: list[tuple[int, int]], known: set[bytes] | None
+                    ) -> Iterator[tuple[str, str]]:
+    """Streams in the bytes that no object of the cross-reference table holds (an earlier
+    revision's); with ``known`` None, every stream in the bytes."""
+    for index, (start, end) in enumerate(spans):
+        raw = data[start:end]
+        if known is not None and raw.rstrip(b"\r\n") in known:
+            continue
+        for decoded in _undo_filters(raw):
+            yield from _stream_texts(f"pdf raw stream {index + 1}", decoded)
+
+
+# -- strings in PDF syntax -----------------------------------------------------------
+def _decode_pdf_string(token: bytes) -> str:
+    if token.startswith(b"<"):
+        hexdigits = re.sub(rb"\s", b"", token[1:-1])
+        if len(hexdigits) % 2:
+            hexdigits += b"0"
+        raw = binascii.unhexlify(hexdigits)
+    else:
+        body = token[1:-1]
+        escapes = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+        raw = re.sub(rb"\\([0-7]{1,3}|.)", lambda m: (bytes([int(m.group(1), 8) & 0xFF])
+                                                      if m.group(1)[:1] in b"01234567"
+                                                      else escapes.get(m.group(1), m.group(1))), body, flags=re.S)
+    if raw.startswith(b"\xfe\xff"):
+        return raw[2:].decode("utf-16-be", "replace")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", "replace")
+    return raw.decode("latin-1")
+
+
+def _strings(syntax: bytes) -> list[str]:
+    return [_decode_pdf_string(match.group()) for match in _PDF_STRING.finditer(syntax)]
+
+
+def _names(syntax: bytes) -> list[str]:
+    """The names in PDF syntax (``/Quillfeather#20protocol`` reads "Quillfeather protocol")."""
+    outside_strings = _PDF_STRING.sub(b" ", syntax)
+    return [_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), match.group(1)).decode("latin-1")
+            for match in _PDF_NAME.finditer(outside_strings)]
+
+
+def _stream_texts(label: str, data: bytes, content: bool = False) -> Iterator[tuple[str, str]]:
+    """A decoded stream, and the string operands in it joined (kerned ``TJ`` arrays read whole).
+
+    Only what a page or form draws holds text; in any other stream (a font
+    program, an image) "strings" are bytes that happen to sit in brackets, so
+    there — as in every stream found only in the raw bytes — the strings are
+    searched for withheld text but not run through the detectors.
+    """
+    yield label + BINARY, data.decode("latin-1")
+    strings = _strings(data)
+    if strings:
+        kind = "" if content else BINARY
+        yield f"{label} strings{kind}", "".join(strings)
+        yield f"{label} strings{kind}", " ".join(strings)
+
+
+# -- objects -----------------------------------------------------------------------------
+def _drawing_streams(pdf: Any, pikepdf: Any) -> set[tuple[int, int]]:
+    """Streams that draw: page contents, and every form XObject (appearance streams included)."""
+    found: set[tuple[int, int]] = set()
+    for page in pdf.pages:
+        contents = page.obj.get("/Contents")
+        parts = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+        found.update(part.objgen for part in parts if isinstance(part, pikepdf.Stream))
+    return found
+
+
+def _objects(pdf: Any, known: set[bytes], pikepdf: Any) -> Iterator[tuple[str, str]]:
+    """Every object's strings and names; every stream decoded once."""
+    drawing = _drawing_streams(pdf, pikepdf)
+    names_seen: set[str] = set()
+    for obj in pdf.objects:
+        number, generation = obj.objgen
+        label = f"pdf object {number}"
+        is_stream = isinstance(obj, pikepdf.Stream)
+        try:
+            syntax = (obj.stream_dict if is_stream else obj).unparse(resolved=True)
+        except (pikepdf.PdfError, ValueError, TypeError):  # a null or broken object: its bytes are read raw
+            syntax = b""
+        texts = _strings(syntax)
+        for name in _names(syntax):
+            if name not in names_seen:
+                names_seen.add(name)
+                texts.append(name)
+        if texts:
+            yield label, "\n".join(texts)
+        if not is_stream:
+            continue
+        try:
+            raw = obj.read_raw_bytes()
+        except pikepdf.PdfError:
+            raw = b""
+        known.add(raw.rstrip(b"\r\n"))
+        content = (number, generation) in drawing or obj.stream_dict.get("/Subtype") == "/Form"
+        for decoded in _decoded(obj, raw, pikepdf):
+            yield from _stream_texts(f"{label} stream", decoded, content)
+
+
+def _decoded(stream: Any, raw: bytes, pikepdf: Any) -> list[bytes]:
+    """A stream through the filters its dictionary names; with none (or none that work), the
+    filters text is usually hidden behind are tried on the bytes."""
+    try:
+        decoded = stream.read_bytes()
+    except (pikepdf.PdfError, ValueError, RuntimeError):
+        decoded = None
+    if decoded is None or decoded == raw:
+        return [raw, *_undo_filters(raw)]
+    return [decoded]
+
+
+# -- metadata, outline, annotations -------------------------------------------------------
+def _document_channels(pdf: Any, pikepdf: Any) -> Iterator[tuple[str, str]]:
+    for number, page in enumerate(pdf.pages, start=1):
+        for annotation in page.obj.get("/Annots") or []:
+            if not isinstance(annotation, pikepdf.Dictionary):
+                continue
+            for text in _strings(annotation.unparse(resolved=True)):
+                yield f"pdf page {number} annotation", text
+            action = annotation.get("/A")
+            if isinstance(action, pikepdf.Dictionary):
+                for text in _strings(action.unparse(resolved=True)):
+                    yield f"pdf page {number} link", unquote(text)
+    info = pdf.trailer.get("/Info")
+    if isinstance(info, pikepdf.Dictionary):
+        for key, value in info.items():
+            for text in _readings(value, pikepdf):
+                yield f"pdf metadata {key}", text
+    metadata = pdf.Root.get("/Metadata")
+    if isinstance(metadata, pikepdf.Stream):
+        try:
+            xml = metadata.read_bytes().decode("utf-8", "replace")
+        except pikepdf.PdfError:
+            xml = metadata.read_raw_bytes().decode("latin-1")
+        yield "pdf XMP metadata" + BINARY, xml
+        yield "pdf XMP metadata text", unescape(re.sub(r"<[^>]*>", " ", xml))
+    outlines = pdf.Root.get("/Outlines")
+    if isinstance(outlines, pikepdf.Dictionary):
+        yield from (("pdf outline", title) for title in _outline_titles(outlines, pikepdf))
+
+
+def _readings(value: Any, pikepdf: Any) -> list[str]:
+    """A string as qpdf reads it (PDFDocEncoding or UTF-16) and, where that differs, as its bytes
+    read as Latin-1 (byte 0xAD, undefined in PDFDocEncoding, is a soft hyphen there)."""
+    readings = [str(value)]
+    if isinstance(value, pikepdf.String):
+        raw = bytes(value)
+        if not raw.startswith((b"\xfe\xff", b"\xff\xfe", b"\xef\xbb\xbf")):
+            latin = raw.decode("latin-1")
+            if latin != readings[0]:
+                readings.append(latin)
+    return readings
+
+
+def _outline_titles(outlines: Any, pikepdf: Any) -> Iterator[str]:
+    """Every title of the outline tree (first child, next sibling), each item once."""
+    seen: set[tuple[int, int]] = set()
+    stack: list[tuple[Any, int]] = [(outlines.get("/First"), 0)]
+    while stack and len(seen) < _OUTLINE_ITEMS:
+        item, depth = stack.pop()
+        while isinstance(item, pikepdf.Dictionary) and depth <= _OUTLINE_DEPTH:
+            key = item.objgen
+            if key != (0, 0):
+                if key in seen:
+                    break
+                seen.add(key)
+            title = item.get("/Title")
+            if title is not None:
+                yield from _readings(title, pikepdf)
+            child = item.get("/First")
+            if child is not None:
+                stack.append((child, depth + 1))
+            item = item.get("/Next")
