@@ -75,7 +75,13 @@ _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
 
 def load_yaml_text(text: str, source_name: str) -> Any:
-    """Parse YAML text; errors become ContentError with the position."""
+    """Parse YAML text; errors become ContentError with the position. Text parsed before comes from
+    the cache folder (``app.content.yaml_cache``); text that does not parse is never kept."""
+    from app.content.yaml_cache import cached_yaml
+    return cached_yaml(text, lambda: _parse_yaml_text(text, source_name), MarkedDict, MarkedList)
+
+
+def _parse_yaml_text(text: str, source_name: str) -> Any:
     loader = _Loader(text)
     loader.source_name = source_name
     try:

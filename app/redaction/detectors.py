@@ -111,6 +111,8 @@ class DetectorSet:
             gate.make_automaton()
             self._gate = gate
         self.term_count = len(keyed)
+        self._remembered: dict[str, tuple[tuple[DetectorSpec, str], ...]] = {}
+        """``matches`` of short texts seen before (a finished file repeats its labels and placeholders)."""
 
     def spec(self, detector_id: str) -> DetectorSpec:
         return self._by_id[detector_id]
@@ -233,6 +235,10 @@ class DetectorSet:
         For the output leak scanner, which needs to know *that* something
         matched and what, not where in a source value.
         """
+        if len(text) <= _REMEMBERED_CHARS:
+            known = self._remembered.get(text)
+            if known is not None:
+                return list(known)
         found: list[tuple[DetectorSpec, str]] = []
         view, pview, opened = self._views(text)
         if view is not None:
@@ -243,9 +249,15 @@ class DetectorSet:
             for start, end, spec in self._pattern_hits(pview, self._candidates(pview, opened)):
                 if word_view(pview[start:end]) not in spec.allow:
                     found.append((spec, pview[start:end]))
+        if len(text) <= _REMEMBERED_CHARS:
+            if len(self._remembered) >= _REMEMBERED_TEXTS:
+                self._remembered.clear()
+            self._remembered[text] = tuple(found)
         return found
 
 
+_REMEMBERED_CHARS = 256
+_REMEMBERED_TEXTS = 65_536
 _WORKER_SET: DetectorSet | None = None
 PARALLEL_MIN_CHARS = 4_000_000
 """Below this much text a second process costs more (start-up, compiling the set) than it saves."""

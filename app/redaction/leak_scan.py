@@ -44,12 +44,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-import ahocorasick
-
 from app.model.sensitivity import Sensitivity
 from app.redaction.detectors import DetectorSet
 from app.redaction.filtering import WithheldText
 from app.redaction.normalise import word_list, word_view
+from app.redaction.phrase_index import PhraseIndex
 
 if TYPE_CHECKING:
     from app.redaction.authored import Authored
@@ -83,13 +82,14 @@ class Leak:
 
 
 class WithheldMatcher:
-    """Finds withheld texts in the word view of a channel (one Aho–Corasick automaton)."""
+    """Finds withheld texts in the word view of a channel (one Aho–Corasick automaton over words,
+    ``app.redaction.phrase_index``)."""
 
     def __init__(self, texts: Iterable[str | WithheldText], every: bool = False) -> None:
         """``every``: search even short or common texts (they were matched by a detector or as an echo)."""
         self.skipped: list[WithheldText] = []
         self.phrase_count = 0
-        automaton = ahocorasick.Automaton()
+        index: PhraseIndex[str | None] = PhraseIndex()
         for item in texts:
             entry = item if isinstance(item, WithheldText) else WithheldText(item, "")
             words = word_list(entry.text)
@@ -99,28 +99,13 @@ class WithheldMatcher:
                 if words:
                     self.skipped.append(entry)
                 continue
-            if len(words) <= SHINGLE_WORDS:
-                phrases = [key]
-            else:
-                phrases = [" ".join(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)]
-            for phrase in phrases:
-                if phrase not in automaton:
-                    automaton.add_word(phrase, (len(phrase), entry.source or None))
-                    self.phrase_count += 1
-        self._automaton = automaton if self.phrase_count else None
-        if self._automaton is not None:
-            self._automaton.make_automaton()
+            self.phrase_count += index.add_text(words, SHINGLE_WORDS, entry.source or None)
+        index.freeze()
+        self._index = index
 
     def find(self, view: str) -> list[tuple[str, str | None]]:
-        if self._automaton is None or not view:
-            return []
-        found = []
-        size = len(view)
-        for last, (length, source) in self._automaton.iter(view):
-            start, end = last - length + 1, last + 1
-            if (start == 0 or view[start - 1] == " ") and (end == size or view[end] == " "):
-                found.append((view[start:end], source))
-        return found
+        """(phrase, source) for every withheld phrase standing as whole words in ``view`` (a word view)."""
+        return self._index.find(view)
 
 
 def leak_scan(output: Path | str | bytes, kind: str, withheld_texts: Iterable[str | WithheldText] = (),
@@ -303,14 +288,27 @@ def json_channels(data: bytes) -> Iterator[tuple[str, str]]:
 
 
 def _json_walk(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield f"json key at {path}", str(key)
-            yield from _json_walk(item, f"{path}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _json_walk(item, f"{path}[{index}]")
-    elif isinstance(value, str):
-        yield f"json {path}", value
-    elif value is not None and not isinstance(value, bool):
-        yield f"json {path}", str(value)
+    """Every key and scalar with its JSON path, in document order (an explicit stack: a report nests
+    ten deep, and nested generators would pass each of its ~100,000 values up through every level)."""
+    stack: list[tuple[Any, str]] = [(value, path)]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            children: list[tuple[Any, str]] = []
+            for key, item in value.items():
+                children.append((_JsonKey(key), path))
+                children.append((item, f"{path}.{key}"))
+            stack.extend(reversed(children))
+        elif isinstance(value, list):
+            stack.extend(reversed([(item, f"{path}[{index}]") for index, item in enumerate(value)]))
+        elif isinstance(value, _JsonKey):
+            yield f"json key at {path}", str(value.key)
+        elif isinstance(value, str):
+            yield f"json {path}", value
+        elif value is not None and not isinstance(value, bool):
+            yield f"json {path}", str(value)
+
+
+@dataclass(frozen=True)
+class _JsonKey:
+    key: Any

@@ -36,8 +36,10 @@ import json
 import re
 import unicodedata
 from bisect import bisect_right
-from functools import cache
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
 
 from app.content.locate import content_path
 
@@ -118,6 +120,11 @@ def _special_characters() -> tuple[str, ...]:
 
 @cache
 def _divergent_characters() -> frozenset[str]:
+    """Characters whose words differ between the word view and the lower-cased pattern view."""
+    return _folding()[2]
+
+
+def _build_divergent(word_table: dict[int, str], pattern_table: dict[int, str]) -> frozenset[str]:
     """Characters whose words differ between the word view and the lower-cased pattern view.
 
     For text without them (and without a possible hyphen join or emphasis inside
@@ -132,7 +139,6 @@ def _divergent_characters() -> frozenset[str]:
             continue
         if unicodedata.decomposition(char) or char.lower() != char or char.casefold() != char:
             candidates.add(char)
-    word_table, pattern_table = _table(True), _table(False)
     divergent = set()
     for char in candidates:
         in_words = "".join(c.translate(word_table).translate(_NON_WORD) if not c.isascii() else c
@@ -146,6 +152,46 @@ def _divergent_characters() -> frozenset[str]:
 
 @cache
 def _table(casefold: bool) -> dict[int, str]:
+    """``str.translate`` table folding every special character (word view: ``casefold``)."""
+    word_table, pattern_table, _ = _folding()
+    return word_table if casefold else pattern_table
+
+
+@cache
+def _folding() -> tuple[dict[int, str], dict[int, str], frozenset[str]]:
+    """The word-view table, the pattern-view table and the divergent characters, from the cache
+    folder when an earlier run worked them out from the same Unicode data, confusables and code."""
+    from app.content.derived_cache import cached
+    try:
+        code = Path(__file__).read_bytes()
+    except OSError:  # a frozen bundle: its version names the code
+        code = b""
+    inputs = [unicodedata.unidata_version.encode(), content_path("schemas", "detectors", "confusables.json")
+              .read_bytes(), code]
+    return cached("confusable-folding", inputs, _build_folding, _encode_folding, _decode_folding)
+
+
+def _build_folding() -> tuple[dict[int, str], dict[int, str], frozenset[str]]:
+    word_table, pattern_table = _build_table(True), _build_table(False)
+    return word_table, pattern_table, _build_divergent(word_table, pattern_table)
+
+
+def _encode_folding(folding: tuple[dict[int, str], dict[int, str], frozenset[str]]) -> dict[str, object]:
+    word_table, pattern_table, divergent = folding
+    return {"word": {str(code): text for code, text in word_table.items()},
+            "pattern": {str(code): text for code, text in pattern_table.items()},
+            "divergent": "".join(sorted(divergent))}
+
+
+def _decode_folding(data: dict[str, Any]) -> tuple[dict[int, str], dict[int, str], frozenset[str]]:
+    word = {int(code): str(text) for code, text in data["word"].items()}
+    pattern = {int(code): str(text) for code, text in data["pattern"].items()}
+    if not word or not pattern:
+        raise ValueError("empty folding table")
+    return word, pattern, frozenset(data["divergent"])
+
+
+def _build_table(casefold: bool) -> dict[int, str]:
     step = _folder(casefold)
     table: dict[int, str] = {}
     for char in _special_characters():
@@ -242,7 +288,21 @@ def word_list(text: str, nfkd: str | None = None) -> list[str]:
 
 def word_view(text: str) -> str:
     """Lower-case words separated by single spaces, every listed disguise undone."""
-    return " ".join(word_list(text))
+    if len(text) > _REMEMBERED_CHARS:
+        return " ".join(word_list(text))
+    view = _VIEWS.get(text)
+    if view is None:
+        if len(_VIEWS) >= _REMEMBERED_VIEWS:
+            _VIEWS.clear()
+        view = _VIEWS[text] = " ".join(word_list(text))
+    return view
+
+
+_REMEMBERED_CHARS = 256
+_REMEMBERED_VIEWS = 65_536
+_VIEWS: dict[str, str] = {}
+"""Word views of short texts seen before: a finished report repeats its placeholders, levels and
+labels thousands of times (a JSON export has ~136,000 values, ~12,000 of them different)."""
 
 
 normalise = word_view
