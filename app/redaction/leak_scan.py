@@ -170,7 +170,8 @@ def leak_scan(output: Path | str | bytes, kind: str, withheld_texts: Iterable[st
     return list(leaks.values())
 
 
-_SPACED_HYPHEN = re.compile(r"(?<=[^\W_])[-\u2010\u2011\u00ad][ \t\u00a0]+(?=[^\W_])")
+# Written to start with the hyphen itself, so the regex engine skips to hyphens quickly.
+_SPACED_HYPHEN = re.compile(r"[-\u2010\u2011\u00ad](?<=[^\W_][-\u2010\u2011\u00ad])[ \t\u00a0]+(?=[^\W_])")
 
 
 def _readings(text: str) -> list[str]:
@@ -269,11 +270,14 @@ def html_channels(data: bytes) -> Iterator[tuple[str, str]]:
 
 
 def markdown_channels(data: bytes) -> Iterator[tuple[str, str]]:
-    import markdown
+    """The raw file, and the text and attributes of its rendering by cmark-gfm (GitHub's C renderer,
+    with raw HTML kept: a comment or a hidden block in the file is read, not left out)."""
+    import cmarkgfm
+    from cmarkgfm.cmark import Options
 
     text = _decode(data)
     yield "markdown raw", text
-    rendered = markdown.markdown(text, extensions=["tables", "fenced_code"])
+    rendered = cmarkgfm.github_flavored_markdown_to_html(text, options=Options.CMARK_OPT_UNSAFE)
     yield from _html_text_channels("markdown rendered", rendered)
 
 

@@ -146,21 +146,30 @@ def _orphan_streams(data: bytes, spans: list[tuple[int, int]], known: set[bytes]
 # -- strings in PDF syntax -----------------------------------------------------------
 def _decode_pdf_string(token: bytes) -> str:
     if token.startswith(b"<"):
-        hexdigits = re.sub(rb"\s", b"", token[1:-1])
+        hexdigits = token[1:-1].translate(None, b" \t\r\n\f\x00")
         if len(hexdigits) % 2:
             hexdigits += b"0"
         raw = binascii.unhexlify(hexdigits)
     else:
-        body = token[1:-1]
-        escapes = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
-        raw = re.sub(rb"\\([0-7]{1,3}|.)", lambda m: (bytes([int(m.group(1), 8) & 0xFF])
-                                                      if m.group(1)[:1] in b"01234567"
-                                                      else escapes.get(m.group(1), m.group(1))), body, flags=re.S)
+        raw = token[1:-1]
+        if b"\\" in raw:
+            raw = _ESCAPE.sub(_unescape, raw)
     if raw.startswith(b"\xfe\xff"):
         return raw[2:].decode("utf-16-be", "replace")
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", "replace")
     return raw.decode("latin-1")
+
+
+_ESCAPE = re.compile(rb"\\([0-7]{1,3}|.)", re.S)
+_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+def _unescape(match: re.Match[bytes]) -> bytes:
+    code = match.group(1)
+    if code[:1] in b"01234567":
+        return bytes([int(code, 8) & 0xFF])
+    return _ESCAPES.get(code, code)
 
 
 def _strings(syntax: bytes) -> list[str]:
