@@ -48,6 +48,7 @@ from app.model.sensitivity import Sensitivity
 from app.redaction.detectors import DetectorSet
 from app.redaction.filtering import WithheldText
 from app.redaction.normalise import word_list, word_view
+from app.redaction.pdf_channels import pdf_channels
 from app.redaction.phrase_index import PhraseIndex
 
 if TYPE_CHECKING:
@@ -132,7 +133,6 @@ def leak_scan(output: Path | str | bytes, kind: str, withheld_texts: Iterable[st
         data = bytes(output)
     matcher = withheld_texts if isinstance(withheld_texts, WithheldMatcher) else WithheldMatcher(withheld_texts)
     from app.redaction.leak_scan_docx import docx_channels
-    from app.redaction.pdf_channels import pdf_channels
     readers = {"pdf": pdf_channels, "html": html_channels, "md": markdown_channels, "json": json_channels,
                "docx": docx_channels}
     channels: Iterator[tuple[str, str]] = readers[kind](data)
