@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from durability_helpers import DRIVE_KINDS
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -62,3 +63,12 @@ def questions_must_be_answered(request: pytest.FixtureRequest, monkeypatch: pyte
         raise AssertionError(f"unexpected {cls.__name__}: the test must answer it (replace {cls.__name__}.ask)")
     monkeypatch.setattr(LeaveDialog, "ask", classmethod(unexpected))
     monkeypatch.setattr(InUseDialog, "ask", classmethod(unexpected))
+
+
+@pytest.fixture(params=DRIVE_KINDS)
+def drive(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """A small drive the test fills up or write-protects: a real tmpfs where this machine lets us mount
+    one (skipped elsewhere), and always a plain folder with the same faults injected (durability_helpers.Drive)."""
+    from durability_helpers import small_drive
+    with small_drive(request.param, tmp_path / "drive", monkeypatch) as drive:
+        yield drive

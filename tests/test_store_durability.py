@@ -8,7 +8,7 @@ import signal
 from pathlib import Path
 
 import pytest
-from durability_helpers import crash_mid_save, holder_process, make_read_only, run_cli, small_disk
+from durability_helpers import crash_mid_save, holder_process, run_cli
 
 from app.model import Address, SetValue
 from app.store import AssessmentFile, FileInUse, ReadOnlyFile, SaveFailed, StoreError
@@ -39,26 +39,27 @@ def test_a_crashed_save_is_rolled_back_and_every_command_opens_the_file(example_
     assert verify_file(example_file).intact
 
 
-def test_a_crashed_save_on_read_only_media_is_readable_and_says_how_to_repair(tmp_path, example_file):
-    with small_disk(tmp_path / "stick") as stick:
-        path = stick / "a.rwa"
-        shutil.copyfile(example_file, path)
-        with AssessmentFile.open(path, "edit") as assessment:
-            assessment.apply(SetValue(NAME, "Last completed save"))
-        crash_mid_save(path)
-        make_read_only(stick)
-        with pytest.raises(ReadOnlyFile) as refused:
-            AssessmentFile.open(path, "edit")
-        assert "read-only" in str(refused.value)
-        with AssessmentFile.open(path, "read") as snapshot:
-            assert snapshot.document.get("header.model.name") == "Last completed save"
-            assert "a.rwa-journal" in (snapshot.read_only_reason or "")
-            assert "copy" in (snapshot.read_only_reason or "")
-        dumped = run_cli("dump", str(path))
-        assert dumped.returncode == 0 and "Last completed save" in dumped.stdout
-        signed = run_cli("signoff", str(path), "--role", "assessor", "--name", "X")
-        assert signed.returncode == 2 and "journal" in signed.stderr and "Traceback" not in signed.stderr
-        _plain(signed.stderr)
+def test_a_crashed_save_on_read_only_media_is_readable_and_says_how_to_repair(drive, example_file):
+    path = drive.path / "a.rwa"
+    shutil.copyfile(example_file, path)
+    with AssessmentFile.open(path, "edit") as assessment:
+        assessment.apply(SetValue(NAME, "Last completed save"))
+    crash_mid_save(path)
+    drive.make_read_only()
+    before = drive.contents()
+    with pytest.raises(ReadOnlyFile) as refused:
+        AssessmentFile.open(path, "edit")
+    assert "read-only" in str(refused.value)
+    with AssessmentFile.open(path, "read") as snapshot:
+        assert snapshot.document.get("header.model.name") == "Last completed save"
+        assert "a.rwa-journal" in (snapshot.read_only_reason or "")
+        assert "copy" in (snapshot.read_only_reason or "")
+    dumped = drive.run_cli("dump", str(path))
+    assert dumped.returncode == 0 and "Last completed save" in dumped.stdout
+    signed = drive.run_cli("signoff", str(path), "--role", "assessor", "--name", "X")
+    assert signed.returncode == 2 and "journal" in signed.stderr and "Traceback" not in signed.stderr
+    _plain(signed.stderr)
+    assert drive.contents() == before  # the journal is still there, untouched: nothing was written
 
 
 # -- one writer per file --------------------------------------------------------------------------
@@ -125,63 +126,57 @@ def test_a_change_by_another_connection_is_followed_never_overwritten(example_fi
 
 
 # -- read-only files -----------------------------------------------------------------------------------
-def test_a_file_on_read_only_media_opens_read_only(tmp_path, example_file):
-    with small_disk(tmp_path / "stick") as stick:
-        path = stick / "a.rwa"
-        shutil.copyfile(example_file, path)
-        make_read_only(stick)
-        with pytest.raises(ReadOnlyFile, match="drive it is on is read-only"):
-            AssessmentFile.open(path, "edit")
-        with AssessmentFile.open(path, "read", reason="the drive is read-only") as snapshot:
-            with pytest.raises(ReadOnlyFile, match="nothing was changed"):
-                snapshot.apply(SetValue(NAME, "x"))
-            # Derived flags may be refreshed in memory; recorded decisions may not be faked.
-            snapshot.db.execute("DELETE FROM flag")
-            with pytest.raises(Exception, match="not authorized"):
-                snapshot.db.execute("DELETE FROM history")
-            copy = tmp_path / "rescued.rwa"
-            snapshot.save_copy(copy)
-        assert verify_file(copy).intact
-        for command, code in ((["verify"], 0), (["export", "--audience", "internal", "--format", "json",
-                                                  "-o", str(tmp_path / "r.json")], 0)):
-            result = run_cli(*command, str(path))
-            assert result.returncode == code, result.stderr
-        signed = run_cli("signoff", str(path), "--role", "assessor", "--name", "X")
-        assert signed.returncode == 2 and "read-only" in signed.stderr
-        _plain(signed.stderr)
+def test_a_file_on_read_only_media_opens_read_only(tmp_path, drive, example_file):
+    path = drive.path / "a.rwa"
+    shutil.copyfile(example_file, path)
+    drive.make_read_only()
+    before = drive.contents()
+    with pytest.raises(ReadOnlyFile, match="drive it is on is read-only"):
+        AssessmentFile.open(path, "edit")
+    with AssessmentFile.open(path, "read", reason="the drive is read-only") as snapshot:
+        with pytest.raises(ReadOnlyFile, match="nothing was changed"):
+            snapshot.apply(SetValue(NAME, "x"))
+        # Derived flags may be refreshed in memory; recorded decisions may not be faked.
+        snapshot.db.execute("DELETE FROM flag")
+        with pytest.raises(Exception, match="not authorized"):
+            snapshot.db.execute("DELETE FROM history")
+        copy = tmp_path / "rescued.rwa"
+        snapshot.save_copy(copy)
+    assert verify_file(copy).intact
+    for command, code in ((["verify"], 0), (["export", "--audience", "internal", "--format", "json",
+                                              "-o", str(tmp_path / "r.json")], 0)):
+        result = drive.run_cli(*command, str(path))
+        assert result.returncode == code, result.stderr
+    signed = drive.run_cli("signoff", str(path), "--role", "assessor", "--name", "X")
+    assert signed.returncode == 2 and "read-only" in signed.stderr
+    _plain(signed.stderr)
+    assert drive.contents() == before
 
 
 # -- failed writes --------------------------------------------------------------------------------------
-def test_a_full_disk_is_said_in_plain_words_and_the_edit_is_kept_until_it_can_be_saved(tmp_path, example_file):
-    with small_disk(tmp_path / "disk", "1m") as disk:
-        path = disk / "a.rwa"
-        shutil.copyfile(example_file, path)
-        assessment = AssessmentFile.open(path, "edit")
-        filler = disk / "filler"
-        with open(filler, "wb") as stream:
-            try:
-                while True:
-                    stream.write(b"\0" * 65536)
-            except OSError:
-                pass
-        text = "Typed while the disk was full. " * 2000
-        with pytest.raises(SaveFailed) as failed:
-            assessment.apply(SetValue(NAME, text))
-        assert failed.value.reason == "the disk is full" and failed.value.retry
-        _plain(str(failed.value))
-        assert assessment.document.get("header.model.name") != text  # a plain apply leaves nothing half-done
-        inverse = assessment.apply(SetValue(NAME, text), keep_unsaved=True)
-        assert assessment.document.get("header.model.name") == text and assessment.unsaved
-        assert assessment.save_problem is not None and assessment.save_problem.reason == "the disk is full"
-        assert not assessment.retry_save()
-        filler.unlink()
-        assert assessment.retry_save() and not assessment.unsaved and assessment.save_problem is None
-        assessment.apply(inverse)  # undo works as ever
+def test_a_full_disk_is_said_in_plain_words_and_the_edit_is_kept_until_it_can_be_saved(drive, example_file):
+    path = drive.path / "a.rwa"
+    shutil.copyfile(example_file, path)
+    assessment = AssessmentFile.open(path, "edit")
+    drive.fill()
+    text = "Typed while the disk was full. " * 2000
+    with pytest.raises(SaveFailed) as failed:
         assessment.apply(SetValue(NAME, text))
-        assessment.close()
-        assert verify_file(path).intact
-        with AssessmentFile.open(path, "read") as reread:
-            assert reread.document.get("header.model.name") == text
+    assert failed.value.reason == "the disk is full" and failed.value.retry
+    _plain(str(failed.value))
+    assert assessment.document.get("header.model.name") != text  # a plain apply leaves nothing half-done
+    inverse = assessment.apply(SetValue(NAME, text), keep_unsaved=True)
+    assert assessment.document.get("header.model.name") == text and assessment.unsaved
+    assert assessment.save_problem is not None and assessment.save_problem.reason == "the disk is full"
+    assert not assessment.retry_save()
+    drive.free()
+    assert assessment.retry_save() and not assessment.unsaved and assessment.save_problem is None
+    assessment.apply(inverse)  # undo works as ever
+    assessment.apply(SetValue(NAME, text))
+    assessment.close()
+    assert verify_file(path).intact
+    with AssessmentFile.open(path, "read") as reread:
+        assert reread.document.get("header.model.name") == text
 
 
 def test_a_deleted_folder_is_named_and_the_work_can_be_saved_elsewhere(tmp_path, example_file):

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from durability_helpers import make_read_only, run_cli, small_disk
+from durability_helpers import run_cli
 
 from app.store import AssessmentFile
 from app.store.lock import lock_path
@@ -72,58 +72,52 @@ def test_continuous_typing_reaches_the_disk_within_a_second(qtbot, forms, exampl
     window.close()
 
 
-def test_a_read_only_drive_opens_read_only_and_says_so(qtbot, forms, tmp_path, example_file):
-    with small_disk(tmp_path / "stick") as stick:
-        path = stick / "a.rwa"
-        shutil.copyfile(example_file, path)
-        make_read_only(stick)
-        window = open_in(qtbot, forms, path)
-        assert "[read-only]" in window.windowTitle()
-        assert window.saved_label.text().startswith("Read-only")
-        assert window.saved_label.property("state") == "readonly"
-        assert "read-only" in window.saved_label.toolTip()
-        name = field_widget(window, NAME)
-        assert name.isReadOnly()
-        assert not window.hazard_action.isEnabled() and not window.undo_action.isEnabled()
-        # Text can always be rescued: an editable copy, and YAML.
-        assert window.export_yaml_to(tmp_path / "rescued.yaml")
-        assert "Halcyon" in (tmp_path / "rescued.yaml").read_text(encoding="utf-8")
-        assert window.save_copy_to(tmp_path / "editable.rwa")
-        assert window.saved_label.text() == "All changes saved"
-        assert not field_widget(window, NAME).isReadOnly()
-        window.close()
+def test_a_read_only_drive_opens_read_only_and_says_so(qtbot, forms, tmp_path, drive, example_file):
+    path = drive.path / "a.rwa"
+    shutil.copyfile(example_file, path)
+    drive.make_read_only()
+    before = drive.contents()
+    window = open_in(qtbot, forms, path)
+    assert "[read-only]" in window.windowTitle()
+    assert window.saved_label.text().startswith("Read-only")
+    assert window.saved_label.property("state") == "readonly"
+    assert "read-only" in window.saved_label.toolTip()
+    name = field_widget(window, NAME)
+    assert name.isReadOnly()
+    assert not window.hazard_action.isEnabled() and not window.undo_action.isEnabled()
+    # Text can always be rescued: an editable copy, and YAML.
+    assert window.export_yaml_to(tmp_path / "rescued.yaml")
+    assert "Halcyon" in (tmp_path / "rescued.yaml").read_text(encoding="utf-8")
+    assert drive.contents() == before
+    assert window.save_copy_to(tmp_path / "editable.rwa")
+    assert window.saved_label.text() == "All changes saved"
+    assert not field_widget(window, NAME).isReadOnly()
+    window.close()
 
 
-def test_a_full_disk_shows_not_saved_keeps_the_edit_and_saves_it_when_space_returns(qtbot, forms, tmp_path,
+def test_a_full_disk_shows_not_saved_keeps_the_edit_and_saves_it_when_space_returns(qtbot, forms, drive,
                                                                                    example_file):
-    with small_disk(tmp_path / "disk", "1m") as disk:
-        path = disk / "a.rwa"
-        shutil.copyfile(example_file, path)
-        window = open_in(qtbot, forms, path)
-        filler = disk / "filler"
-        with open(filler, "wb") as stream:
-            try:
-                while True:
-                    stream.write(b"\0" * 65536)
-            except OSError:
-                pass
-        scope = field_widget(window, "header.scope")
-        scope.setFocus()
-        text = "Written while the disk was full. " * 600
-        scope.setPlainText(text)
-        window.session.flush()
-        assert window.saved_label.text() == "Not saved — the disk is full"
-        assert window.saved_label.property("state") == "unsaved"
-        assert "NOT SAVED" in window.windowTitle()
-        assert window.last_error == ""  # no modal box per pause
-        assert window.session.document.get("header.scope") == text
-        assert window.undo_action.isEnabled()
-        assert on_disk(path, "header.scope") != text
-        filler.unlink()
-        qtbot.waitUntil(lambda: window.saved_label.text() == "All changes saved", timeout=10_000)
-        assert on_disk(path, "header.scope") == text
-        assert run_cli("verify", str(path)).returncode == 0
-        window.close()
+    path = drive.path / "a.rwa"
+    shutil.copyfile(example_file, path)
+    window = open_in(qtbot, forms, path)
+    drive.fill()
+    scope = field_widget(window, "header.scope")
+    scope.setFocus()
+    text = "Written while the disk was full. " * 600
+    scope.setPlainText(text)
+    window.session.flush()
+    assert window.saved_label.text() == "Not saved — the disk is full"
+    assert window.saved_label.property("state") == "unsaved"
+    assert "NOT SAVED" in window.windowTitle()
+    assert window.last_error == ""  # no modal box per pause
+    assert window.session.document.get("header.scope") == text
+    assert window.undo_action.isEnabled()
+    assert on_disk(path, "header.scope") != text
+    drive.free()
+    qtbot.waitUntil(lambda: window.saved_label.text() == "All changes saved", timeout=10_000)
+    assert on_disk(path, "header.scope") == text
+    assert run_cli("verify", str(path)).returncode == 0
+    window.close()
 
 
 def test_a_deleted_folder_is_named_and_save_a_copy_rescues_the_work(qtbot, forms, tmp_path, example_file,

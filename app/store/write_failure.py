@@ -103,7 +103,7 @@ def classify(error: BaseException, path: Path, identity: tuple[int, int] | None 
         return SaveFailed(path, "the file was replaced by another program while it was open",
                           f"{SAVE_A_COPY}, then compare the two", False, code)
     full = code == "SQLITE_FULL" or (isinstance(error, OSError) and error.errno == errno.ENOSPC)
-    if full or (_free_bytes(folder) or 1) == 0:
+    if full or _free_bytes(folder) == 0:  # a write that needed space on a drive that has none
         return SaveFailed(path, "the disk is full", "free some space (saving is retried by itself), or use "
                                                     "File ▸ Save a copy… to keep your work on another drive",
                           True, code)
