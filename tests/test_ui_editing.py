@@ -306,3 +306,13 @@ def test_long_text_fields_grow_with_wrapped_lines(qtbot):
         qtbot.keyClick(edit, Qt.Key.Key_Return)
         qtbot.keyClicks(edit, "line")
     assert edit.height() < 40 * edit.fontMetrics().lineSpacing()  # capped; it scrolls beyond that
+
+
+def test_a_record_titled_by_its_category_shows_the_category_label(window, example_file):
+    window.show_stage("pre_deployment")
+    table = window.current_page().tables["pre_deployment.determinations"]
+    table.select_row(0)
+    stored = window.session.document.record("pre_deployment.determinations", table.current_id).get("category")
+    label = window.session.choice_labels()[stored]
+    assert label != stored
+    assert table.detail_title.text() == f"{table.current_id} · {label}"  # as the list shows it, not the stored id

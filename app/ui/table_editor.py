@@ -323,7 +323,13 @@ class TableEditor(QFrame):
             record = self.session.document.record(self.spec.path, self.current_id or "")
             title = None
             if record is not None and self.spec.title_field:
-                title = record.get(self.spec.title_field)
+                # The same words as the list shows: a category or choice by its label, not its stored id.
+                column = next((c for c, s in enumerate(self.model.columns)
+                               if s.path.endswith(f"[].{self.spec.title_field}")), None)
+                if column is not None and row >= 0 and record.get(self.spec.title_field) is not None:
+                    title = self.model.data(self.model.index(row, column))
+                else:
+                    title = record.get(self.spec.title_field)
             shown = cell_text(title)[0] if isinstance(title, str) else title
             self.detail_title.setText(f"{self.current_id}" + (f" · {shown}" if shown else ""))
             self.record_chip.show_level(record.sensitivity if record else None,
