@@ -116,6 +116,23 @@ def test_a_category_excluded_without_a_reason_is_missing_evidence() -> None:
     found = findings(doc, "openai-preparedness-v2", "worst-case-scope")
     assert [(f.severity, f.address) for f in found] == [("missing_evidence", f"{SCOPE}[wcs-3].exclusion_reason")]
     assert "excluded from the worst-case estimate without a reason" in found[0].message
+    assert found[0].message.startswith("wcs-3 (AI self-improvement):")  # the category's label, not its id
+
+
+@pytest.mark.parametrize(("upper", "basis", "warned"), [(0.51, "below", True), (0.5, "below", True),
+                                                       (0.49, "below", False), (0.51, "cannot_rule_out", False)])
+def test_an_interval_reaching_the_threshold_contradicts_shown_to_be_below(upper: float, basis: str,
+                                                                          warned: bool) -> None:
+    doc = open_release("openai-preparedness-v2", rows={"biological_chemical": {"basis": basis}})
+    doc.tables[RESULTS][0].values["ft_ci_high"] = Value(upper)
+    found = findings(doc, "openai-preparedness-v2", "worst-case-scope")
+    warnings = [f for f in found if f.severity == "warning"]
+    assert bool(warnings) == warned
+    if warned:
+        assert warnings[0].address == f"{RESULTS}[wcr-1].ft_ci_high"
+        assert f"upper confidence bound ({upper:g}) reaches the evaluation's threshold (0.5)" in warnings[0].message
+        assert "wcs-1 (Biological and chemical): the basis is 'Shown to be below the next level'" in \
+            warnings[0].message
 
 
 def test_a_category_in_scope_needs_both_determinations_and_a_scored_evaluation() -> None:
@@ -157,6 +174,15 @@ def test_high_worst_case_without_public_acknowledgement_is_a_violation() -> None
     found = findings(doc, "openai-preparedness-v2", "worst-case-high-open-weights")
     assert [f.severity for f in found] == ["violation"]
     assert "the adjustment is publicly acknowledged" in found[0].message
+
+
+def test_every_unmet_marginal_risk_condition_is_named_as_not_shown() -> None:
+    doc = open_release("openai-preparedness-v2", rows={"cybersecurity": {
+        "level": "high", **MARGINAL_MET, "adjustment_acknowledged": None, "open_comparator_at_level": False}})
+    [violation] = findings(doc, "openai-preparedness-v2", "worst-case-high-open-weights")
+    assert ("it is not shown that an open-weight model from another developer already reaches this level; "
+            "nor that the adjustment is publicly acknowledged.") in violation.message
+    assert violation.message.startswith("wcs-2 (Cybersecurity): the worst case reaches High")
 
 
 @pytest.mark.parametrize(("framework_id", "category"), [("openai-preparedness-beta", "cbrn"),

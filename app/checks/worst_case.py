@@ -45,6 +45,15 @@ def _not_applicable(rule: WorstCaseScopeRule | WorstCaseReleaseRule, facts: Fact
                                                              title=title_of(rule)))]
 
 
+def _row_title(facts: Facts, record: Record, table: str = SCOPE_TABLE) -> Labelled:
+    """``wcs-3 (AI self-improvement)``: the row named by its category's label, not the stored id."""
+    category = facts.framework.category(record.get("category"))
+    if category is None:
+        return facts.title(table, record)
+    return template("{id} ({category})", id=facts.record_id(table, record),
+                    category=facts.quote(f"{table}[].category", record, category.label))
+
+
 def _rows_by_category(facts: Facts, table: str) -> dict[str, list[Record]]:
     rows: dict[str, list[Record]] = {}
     for record in facts.doc.records(table):
@@ -85,7 +94,7 @@ def check_worst_case_scope(rule: WorstCaseScopeRule, facts: Facts) -> list[Findi
                 "with a reason. {title}", category=name, table=table_label, title=title_of(rule))))
             continue
         record = rows[0]
-        title = facts.title(SCOPE_TABLE, record).at_least(rows_read)
+        title = _row_title(facts, record).at_least(rows_read)
         if len(rows) > 1:
             others = join(", ", (facts.record_id(SCOPE_TABLE, r) for r in rows[1:])).at_least(rows_read)
             first = facts.record_id(SCOPE_TABLE, record).at_least(rows_read)
@@ -97,6 +106,10 @@ def check_worst_case_scope(rule: WorstCaseScopeRule, facts: Facts) -> list[Findi
                                        scored.get(category_id, []))
         for severity_address, message in problems:
             found.append(finding(rule, rule.severity, severity_address, template(
+                "{message} {title}", message=message, title=title_of(rule))))
+        for severity_address, message in _intervals_against_basis(facts, category, record, title,
+                                                                  scored.get(category_id, [])):
+            found.append(finding(rule, "warning", severity_address, template(
                 "{message} {title}", message=message, title=title_of(rule))))
         if not problems:
             covered.append(summary)
@@ -156,6 +169,37 @@ def _judge_row(rule: WorstCaseScopeRule, facts: Facts, category: Category, recor
                         in_scope=in_scope, level=level_text, marginal=shown, evaluations=evaluations)
 
 
+def _intervals_against_basis(facts: Facts, category: Category, record: Record, title: Labelled,
+                             scored: list[Record]) -> list[tuple[str, Labelled]]:
+    """A row whose worst case is the bottom of the ladder, 'shown to be below the next level', while an
+    evaluation's interval reaches that evaluation's threshold: the threshold is not ruled out, so the level
+    should move up (or the basis should say 'cannot rule out'). Uncertainty moves a determination up, never
+    down. Only the bottom step is read: the results' thresholds mark the first level of the ladder."""
+    if (record.get("scope") != "in_scope" or record.get("basis") != "below" or not category.ladder
+            or record.get("level_reached") != category.ladder[0].level):
+        return []
+    found: list[tuple[str, Labelled]] = []
+    for result in scored:
+        threshold = result.get("threshold")
+        upper = result.get("ft_ci_high")
+        if upper is None:
+            upper = result.get("ft_score")
+        if not isinstance(threshold, (int, float)) or not isinstance(upper, (int, float)) or upper < threshold:
+            continue
+        bound = "ft_ci_high" if result.get("ft_ci_high") is not None else "ft_score"
+        found.append((_address(result, bound, RESULTS_TABLE), template(
+            "{record}: the basis is {basis}, but on {evaluation} the fine-tuned model's {what} ({upper}) reaches "
+            "the evaluation's threshold ({threshold}), so the threshold is not ruled out. Raise the worst-case "
+            "level or record the basis as 'Cannot rule out', and say why in 'Why this level'.",
+            record=title, basis=facts.quote(f"{SCOPE_TABLE}[].basis", record, "'{}'".format(
+                facts.index.option_label(f"{SCOPE_TABLE}[].basis", "below"))),
+            evaluation=facts.title(RESULTS_TABLE, result),
+            what=fixed("upper confidence bound" if bound == "ft_ci_high" else "score"),
+            upper=facts.quote(f"{RESULTS_TABLE}[].{bound}", result, f"{upper:g}"),
+            threshold=facts.quote(f"{RESULTS_TABLE}[].threshold", result, f"{threshold:g}"))))
+    return found
+
+
 # -- release -------------------------------------------------------------------
 def check_worst_case_release(rule: WorstCaseReleaseRule, facts: Facts) -> list[Finding]:
     stopped = gate(rule, facts, DECISION)
@@ -209,7 +253,7 @@ def check_worst_case_release(rule: WorstCaseReleaseRule, facts: Facts) -> list[F
     found = []
     for record, level_shown in reaching:
         head = template("{record}: the worst case reaches {level} and the decision is to release the model as "
-                        "{release} ({decision}).", record=facts.title(SCOPE_TABLE, record), level=level_shown,
+                        "{release} ({decision}).", record=_row_title(facts, record), level=level_shown,
                         release=release_text, decision=decision_text)
         if not rule.marginal_allowed:
             found.append(finding(rule, rule.severity, DECISION, template(
@@ -219,8 +263,8 @@ def check_worst_case_release(rule: WorstCaseReleaseRule, facts: Facts) -> list[F
         failing = [fixed(c.label) for c in rule.marginal_requires if not _holds(c, facts, record)]
         if failing:
             found.append(finding(rule, rule.severity, DECISION, template(
-                "{head} The marginal-risk argument the framework allows is not made out: not shown that "
-                "{failing}. {title}", head=head, failing=join("; ", failing), title=title_of(rule))))
+                "{head} The marginal-risk argument the framework allows is not made out: it is not shown that "
+                "{failing}. {title}", head=head, failing=join("; nor that ", failing), title=title_of(rule))))
         else:
             met = fixed("; ".join(c.label for c in rule.marginal_requires))
             found.append(finding(rule, "satisfied", DECISION, template(
