@@ -18,7 +18,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from app.model.document import Document, Record
+from app.model.document import Document, Record, Value
 from app.model.forms import FormSet
 from app.model.paths import Address, table_field
 from app.model.sensitivity import Sensitivity
@@ -89,17 +89,26 @@ def _numbered(address: Address, target: str, raw: Iterable[tuple[int, int, Detec
 def value_flags(doc: Document, forms: FormSet, address: Address, detectors: DetectorSet,
                 audiences: Audiences) -> list[FlagHit]:
     """Flags in the value at ``address`` (none if it is empty, not text, or hazardous)."""
-    value = doc.value(address)
+    record = None
+    if address.table is not None and address.record is not None:
+        record = doc.record(address.table, address.record)
+        value = None if record is None else record.values.get(address.relative)
+        record_sensitivity = None if record is None else _record_sensitivity(forms, address.table, record)
+    else:
+        value = doc.value(address)
+        record_sensitivity = None
+    return _flags_in(forms, address, value, record_sensitivity, detectors, audiences)
+
+
+def _flags_in(forms: FormSet, address: Address, value: Value | None, record_sensitivity: Sensitivity | None,
+              detectors: DetectorSet, audiences: Audiences) -> list[FlagHit]:
+    """``value_flags`` once the value and its record's sensitivity are known: a table walk passes
+    them in, instead of finding the record by its id once per value (quadratic in a large table)."""
     if value is None or not isinstance(value.data, str) or not forms.has_field(address.field):
         return []
     spec = forms.field(address.field)
     if spec.type not in TEXT_TYPES:
         return []
-    record_sensitivity = None
-    if address.table is not None and address.record is not None:
-        record = doc.record(address.table, address.record)
-        if record is not None:
-            record_sensitivity = _record_sensitivity(forms, address.table, record)
     sensitivity = value_sensitivity(spec, value, record_sensitivity)
     if sensitivity >= Sensitivity.HAZARDOUS:
         return []
@@ -128,9 +137,10 @@ def table_flags(doc: Document, forms: FormSet, table: str, detectors: DetectorSe
     hits: list[FlagHit] = []
     for record in doc.records(table):
         hits.extend(record_id_flags(forms, table, record, detectors, audiences))
-        for relative in record.values:
-            hits.extend(value_flags(doc, forms, Address(table_field(table, relative), record.id), detectors,
-                                    audiences))
+        record_sensitivity = _record_sensitivity(forms, table, record)
+        for relative, value in record.values.items():
+            hits.extend(_flags_in(forms, Address(table_field(table, relative), record.id), value,
+                                  record_sensitivity, detectors, audiences))
     return hits
 
 
