@@ -48,3 +48,17 @@ def test_folding_tables_from_the_cache_equal_a_fresh_build() -> None:
     normalise._folding.cache_clear()
     assert normalise._folding() == built == from_cache  # … and read back by this one
     assert _kept("confusable-folding")
+
+
+def test_schema_checks_are_remembered_only_for_data_that_passed() -> None:
+    from app.content.yaml_source import schema_errors
+    schema = {"type": "object", "properties": {"n": {"type": "integer"}}, "additionalProperties": False}
+    good = load_yaml_text("n: 1\n", "x.yaml")
+    assert schema_errors(good, schema, "x.yaml") == []
+    assert len(_kept("schema-valid-1")) == 1
+    assert schema_errors(load_yaml_text("n: 1\n", "x.yaml"), schema, "x.yaml") == []  # from the mark
+    bad = load_yaml_text("n: '1'\nm: 2\n", "y.yaml")  # a string where a number belongs: not the same data
+    for _ in range(2):  # worked out (and located) every time, never marked
+        assert [(e.line, e.message) for e in schema_errors(bad, schema, "y.yaml")] == [
+            (2, "unknown key 'm'; allowed here: n"), (1, "'1' is not of type 'integer'")]
+    assert len(_kept("schema-valid-1")) == 1

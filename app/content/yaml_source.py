@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 from app.content.errors import ContentError, ContentErrors
@@ -139,7 +138,20 @@ def position_of(data: Any, path: Iterable[Any], key: Any = None) -> tuple[int, i
 
 
 def schema_errors(data: Any, schema: dict[str, Any], source_name: str) -> list[ContentError]:
-    """Every JSON Schema violation, located and phrased for a person."""
+    """Every JSON Schema violation, located and phrased for a person.
+
+    Data that passed this schema before (in any run) passes again without being walked: the
+    ``app.content.schema_cache`` keeps a mark for each (data, schema) pair found valid. Data
+    with errors is checked every time, so its messages and positions are always fresh.
+    """
+    from app.content.schema_cache import known_valid
+
+    return known_valid(data, schema, lambda: _schema_errors(data, schema, source_name))
+
+
+def _schema_errors(data: Any, schema: dict[str, Any], source_name: str) -> list[ContentError]:
+    import jsonschema  # imported only when something is checked (most runs find every file checked before)
+
     validator = jsonschema.Draft202012Validator(schema)
     found: list[ContentError] = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
