@@ -182,6 +182,7 @@ def build_quarterly(update: QuarterlyInput, forms: FormSet) -> Report:
         framework_id="", framework_title="", assessment_date=update.as_of.isoformat(), status="", revision_hash="",
         audience=update.audience, banner=update.banner, tone=update.tone)
     cover = (CoverFact("Quarter", f"{update.quarter.label} ({update.quarter.span})"),
+             *((CoverFact("Developer", header.developer),) if header.developer else ()),
              CoverFact("Assessments", str(len(shown))),
              CoverFact("Deadlines read on", update.as_of.isoformat()), CoverFact("Edition", update.banner))
     return Report(header=header, sections=tuple(sections), determinations=(), ladders={}, findings=None,

@@ -11,10 +11,11 @@ import math
 from dataclasses import dataclass
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, Rect
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from app.content.report_layout import ReportStyles
 from app.export.chart_drawing import _c, _fit, _text, register_drawing
-from app.export.fonts import register_fonts
+from app.export.fonts import SANS, register_fonts
 
 _SERIES = ("#2e6bd6", "#c2410c", "#15803d", "#7c3aed", "#b91c1c", "#0e7490", "#a16207", "#be185d")
 _LABELLED_POINTS = 15
@@ -98,6 +99,7 @@ class LevelComputeSpec:
             x = px(10.0 ** exponent)
             drawing.add(Line(x, bottom, x, top, strokeColor=_c(rule), strokeWidth=0.3))
             drawing.add(_text(x, bottom - 10, f"1e{exponent}", 6.5, muted, "middle"))
+        placed: list[tuple[float, float, float, float]] = []
         for number, (name, compute, rank) in enumerate(self.points):
             if compute <= 0:
                 continue
@@ -105,10 +107,33 @@ class LevelComputeSpec:
             x, y = px(compute), py(rank)
             drawing.add(Circle(x, y, 3.0, fillColor=_c(colour, 0.9), strokeColor=_c("#ffffff"), strokeWidth=0.4))
             if len(self.points) <= _LABELLED_POINTS:
-                anchor = "end" if x > (left + right) / 2 else "start"
-                drawing.add(_text(x + (-5 if anchor == "end" else 5), y + 3, _fit(name, 6.5, 110), 6.5, ink, anchor))
+                self._label(drawing, placed, (x, y), _fit(name, 6.5, 110), (left, right, bottom, top), ink, colour)
         drawing.add(_text((left + right) / 2, 2, "effective training compute (FLOP, log scale)", 7, muted, "middle"))
         return drawing
+
+    @staticmethod
+    def _label(drawing: Drawing, placed: list[tuple[float, float, float, float]], point: tuple[float, float],
+               name: str, frame: tuple[float, float, float, float], ink: str, colour: str) -> None:
+        """Name a point where no earlier name stands: beside it, else a line or more above or below it with a
+        leader line back to it; a point whose name fits nowhere stays unnamed rather than overprinted."""
+        x, y = point
+        left, right, bottom, top = frame
+        anchor = "end" if x > (left + right) / 2 else "start"
+        width = stringWidth(name, SANS, 6.5) + 2
+        x0 = x - 5 - width if anchor == "end" else x + 5
+        for lift in (0, 8, -8, 16, -16, 24, -24, 32, -32):
+            base = y + 3 + lift
+            box = (x0, base - 1.5, x0 + width, base + 6.5)
+            if box[1] < bottom + 1 or box[3] > top - 1:
+                continue
+            if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
+                continue
+            placed.append(box)
+            if lift:
+                edge = x0 + width if anchor == "end" else x0
+                drawing.add(Line(x, y, edge, base + 2, strokeColor=_c(colour, 0.7), strokeWidth=0.4))
+            drawing.add(_text(x + (-5 if anchor == "end" else 5), base, name, 6.5, ink, anchor))
+            return
 
 
 register_drawing(ScoreTrendSpec, lambda spec, width, styles: spec.drawing(width, styles))
