@@ -72,6 +72,12 @@ def main(argv: list[str]) -> int:
         window.show_stage(stage)
         save(window, f"{number:02d}-{stage}.png")
 
+    # A hazardous passage: the example's own, shown as a marked region with its domain.
+    window.go_to("pre_deployment.evaluations[ev-1].elicitation.prompting")
+    settle(600)
+    save(window, "17-hazardous-passage.png")
+    window.current_page().verticalScrollBar().setValue(0)  # the later shots of this stage start at its top
+
     # A flag: a public select-agent name typed into the scope, then the Flags tab.
     window.show_stage("header")
     scope = next(r for r in window.current_page().all_rows() if r.spec.path == "header.scope").binding.widget
