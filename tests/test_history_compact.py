@@ -138,3 +138,22 @@ def test_short_texts_keep_whole_copies(tmp_path, monkeypatch):
         assessment.apply(SetValue(FIELD, "x" * COMPACT_ABOVE))
         (entry,) = [e for e in history.entries(assessment.db) if e.kind == "value"]
     assert entry.body["after"] == {"data": "x" * COMPACT_ABOVE}
+
+
+def test_a_change_past_the_shortened_text_is_shown_where_it_happened(tmp_path, monkeypatch):
+    """A word added to the end of a 90-character field read "“text…” → “text…”" (the same twice)."""
+    from app.ui.history_rows import change_text
+    monkeypatch.setenv("RISKWRIGHT_ASSESSOR", "Ada Lovelace")
+    field = Address.parse("header.model.modalities")
+    before = "text in and out; images in; tool use (code execution, web browsing, file search)"
+    with AssessmentFile.create(tmp_path / "short.rwa") as assessment:
+        assessment.apply(SetValue(field, before))
+        assessment.apply(SetValue(field, before + "; audio in"))
+        assessment.apply(SetValue(field, "voice only"))
+        added, replaced = [e for e in history.entries(assessment.db) if e.kind == "value"][1:]
+    assert added.describe() == ("header.model.modalities: “…on, web browsing, file search)” → "
+                                "“…on, web browsing, file search); audio in” (at character 81 of 90)")
+    row = change_text(added.body, load_forms(), None)
+    assert row.startswith("Modalities: “…") and row.endswith("; audio in” (at character 81 of 90)")
+    assert replaced.describe() == ('header.model.modalities: "text in and out; images in; tool use (code execution, '
+                                   'web b…" → "voice only"')  # a change at the start: before → after as always

@@ -20,7 +20,7 @@ from app.model.document import Document, Record, Value
 from app.model.paths import Address, table_field
 from app.model.sensitivity import Sensitivity
 from app.model.text_edits import (
-    TextEditMismatch, describe_text_edit, earlier_text, is_compact, same_apart_from_text,
+    TextEditMismatch, describe_text_edit, earlier_text, is_compact, same_apart_from_text, text_change,
 )
 
 CONTENT_KINDS = ("value", "record_added", "record_removed", "record_moved", "record_sensitivity")
@@ -155,7 +155,10 @@ def describe(body: Mapping[str, Any], width: int = 60) -> str:
         elif is_compact(after) and not is_compact(before):
             parts.append(f"{_brief(before, width)} → {describe_text_edit(body, width)}")
         elif not is_compact(after) and (before or {}).get("data") != (after or {}).get("data"):
-            parts.append(f"{_brief(before, width)} → {_brief(after, width)}")
+            earlier, later = (before or {}).get("data"), (after or {}).get("data")
+            change = text_change(earlier, later, width) if isinstance(earlier, str) and isinstance(later, str) \
+                else None
+            parts.append(change or f"{_brief(before, width)} → {_brief(after, width)}")
         if _sensitivity_text(before) != _sensitivity_text(after):
             parts.append(f"sensitivity {_sensitivity_text(before)} → {_sensitivity_text(after)}")
         return f"{body['address']}: " + "; ".join(parts or ["unchanged"])

@@ -159,6 +159,27 @@ def describe_text_edit(body: Mapping[str, Any], width: int = 60) -> str:
     return f"“{lead}{shown_removed}” → “{lead}{shown_added}” ({', '.join([*counts, where])})"
 
 
+def text_change(before: str, after: str, width: int = 60) -> str | None:
+    """The change between two texts as ``describe_text_edit`` words it, when ``before → after`` would hide it.
+
+    A history line shortens both texts to ``width`` characters from their
+    start; a change further in (a word added to the end of a 90-character
+    field) then reads as the same text twice. None when the shortened texts
+    show the change, or when both fit whole.
+    """
+    flat_before, flat_after = " ".join(before.split()), " ".join(after.split())
+    if len(flat_before) <= width and len(flat_after) <= width:
+        return None
+    start = common_start(before, after)
+    if start < width * 2 // 3:
+        return None  # the change shows within the shortened texts
+    end = common_end(before, after, len(before) - start, len(after) - start)
+    added = after[start:len(after) - end]
+    edit = {"at": start, "removed": before[start:len(before) - end], "inserted": len(added),
+            "context": after[max(0, start - CONTEXT_CHARS):start], "added": added[:ADDED_CHARS]}
+    return describe_text_edit({"after": {"text": {"chars": len(after)}}, "text_edit": edit}, width)
+
+
 def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from app.model import Address, Document, FormSet
 from app.model.changes import brief_data, describe
-from app.model.text_edits import describe_text_edit, is_compact
+from app.model.text_edits import describe_text_edit, is_compact, text_change
 
 VALUE_WIDTH = 40
 """Characters of a before or after value shown in the row (the tooltip has more)."""
@@ -69,7 +69,11 @@ def _value_change(body: Mapping[str, Any], forms: FormSet, document: Document | 
         elif not is_compact(before):
             parts.append(f"{_value(forms, address.field, before)} → {describe_text_edit(body, VALUE_WIDTH)}")
     elif before.get("data") != after.get("data"):
-        parts.append(f"{_value(forms, address.field, before)} → {_value(forms, address.field, after)}")
+        earlier, later = before.get("data"), after.get("data")
+        spec = forms.field(address.field) if forms.has_field(address.field) else None
+        change = text_change(earlier, later, VALUE_WIDTH) if isinstance(earlier, str) and isinstance(later, str) \
+            and not (spec is not None and spec.option_ids()) else None  # a change past the shortened texts
+        parts.append(change or f"{_value(forms, address.field, before)} → {_value(forms, address.field, after)}")
     if _level(before) != _level(after):
         parts.append(f"sensitivity {_level(before)} → {_level(after)}")
     return " › ".join(where) + ": " + ("; ".join(parts) or "unchanged")
