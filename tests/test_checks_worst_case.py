@@ -86,6 +86,10 @@ def test_an_open_weight_release_without_a_worst_case_estimate_is_incomplete(fram
     assert {f.severity for f in scope} == {"missing_evidence"}
     assert len(scope) == len(load_framework(framework_id).tracked)  # one finding per category left out
     assert "Put it in scope and record its worst-case result, or exclude it with a reason" in scope[0].message
+    # With no worst-case level anywhere, the release rule cannot call itself "not triggered".
+    [release] = [f for f in result.findings if f.rule_id.startswith("worst-case") and "Cannot tell" in f.message]
+    assert release.severity in ("missing_evidence", "warning")
+    assert "no category in scope has a worst-case level" in release.message
 
 
 def test_an_api_release_without_fine_tuning_needs_no_worst_case() -> None:

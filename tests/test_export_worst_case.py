@@ -104,3 +104,16 @@ def test_public_pdf_of_the_open_weights_example_passes_the_leak_scan(doc, tmp_pa
     assert target.exists() and exported is not None
     data = target.read_bytes()
     assert b"%PDF" in data[:8]
+
+
+def test_an_open_release_without_any_worst_case_estimate_still_exports_and_says_so(doc, tmp_path: Path) -> None:
+    empty = doc.copy()
+    for path in [p for p in empty.values if p.startswith("pre_deployment.worst_case_elicitation.")]:
+        del empty.values[path]
+    for table in ("worst_case_scope", "worst_case_results", "worst_case_recommendations"):
+        empty.tables[f"pre_deployment.{table}"] = []
+    blocks = _section(build_for_audience(empty, "public"), "worst_case").blocks
+    assert isinstance(blocks[1], Prose) and blocks[1].markdown.startswith("No worst-case estimate is recorded yet")
+    target = tmp_path / "empty.public.pdf"  # an empty key-figures table once stopped the PDF writer
+    write_report(empty, "public", "pdf", target)
+    assert target.read_bytes()[:5] == b"%PDF-"

@@ -243,10 +243,13 @@ def check_worst_case_release(rule: WorstCaseReleaseRule, facts: Facts) -> list[F
             highest = (level.rank, record, level_text, category)
         if level.rank >= threshold.rank:
             reaching.append((record, facts.quote(f"{SCOPE_TABLE}[].level_reached", record, level_text)))
+    if highest is None:
+        return [finding(rule, _missing(rule), SCOPE_TABLE, template(
+            "Cannot tell whether this applies yet: no category in scope has a worst-case level in {table}. "
+            "{title}", table=fixed(index.label(SCOPE_TABLE)), title=title_of(rule)))]
     if not reaching:
         # The highest worst case is found by comparing every row's level, category and scope.
-        top = (derived(f" (highest worst case: {highest[2]} in {highest[3].label})", *compared) if highest
-               else fixed(""))
+        top = derived(f" (highest worst case: {highest[2]} in {highest[3].label})", *compared)
         return [finding(rule, "satisfied", SCOPE_TABLE, template(
             "Not triggered: no category's worst case reaches {threshold}{top}. {title}",
             threshold=fixed(threshold.label), top=top, title=title_of(rule)))]

@@ -147,7 +147,12 @@ def blocks(ctx: Context, section: SectionLayout) -> Iterable[Block]:
         yield Prose("Not applicable: the model's weights are not released and fine-tuning is not offered, so "
                     "no adversary can train its safeguards away.", tone="muted")
         return
-    yield Facts(tuple(_glance(ctx)))
+    glance = tuple(_glance(ctx))
+    if glance:
+        yield Facts(glance)
+    else:
+        yield Prose("No worst-case estimate is recorded yet: the weights are released or fine-tuning is offered, "
+                    "but none of the adversary's method, refusal rates or effort is filled in below.", tone="muted")
     for title, fields in _METHOD_GROUPS:
         entries = tuple(_entry(ctx, f"{GROUP}.{name}") for name in fields if forms.has_field(f"{GROUP}.{name}"))
         if entries:
