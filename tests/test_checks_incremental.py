@@ -56,6 +56,11 @@ EDITS = [
     SetValue(Address("pre_deployment.worst_case_results[].ft_score", "wcr-3"), None),
     SetValue(Address("pre_deployment.worst_case_recommendations[].reason_declined", "wcrec-3"), None),
     RemoveRecord("pre_deployment.worst_case_results", "wcr-1"),
+    # A bottom-of-the-ladder worst case 'shown to be below' against an interval reaching its threshold (a warning).
+    Batch((SetValue(Address("pre_deployment.worst_case_scope[].level_reached", "wcs-2"), "low"),
+           SetValue(Address("pre_deployment.worst_case_scope[].basis", "wcs-2"), "below"))),
+    SetValue(Address("pre_deployment.worst_case_results[].ft_ci_high", "wcr-4"), 0.5),
+    SetValue(Address("pre_deployment.worst_case_results[].threshold", "wcr-3"), 0.7),
     SetValue(Address("header.assessment_date"), date(2026, 9, 1)),
     SetValue(Address("accountability.publication.public"), False),
     SetValue(Address("accountability.concerns_channel.exists"), False),
@@ -91,6 +96,22 @@ def test_recheck_after_each_edit_equals_a_full_check(framework_id: str) -> None:
         _same(checker, doc, edit, framework_id)
         doc.apply(inverse)
         _same(checker, doc, inverse, framework_id)
+
+
+def test_recheck_follows_the_basis_and_bounds_the_worst_case_warning_reads() -> None:
+    """A bottom-of-the-ladder worst case 'shown to be below' is compared with every interval of its category:
+    an edit of the basis, a bound or a threshold alone must re-run the rule."""
+    doc = example_document()
+    doc.apply(SetValue(Address("pre_deployment.worst_case_scope[].level_reached", "wcs-2"), "low"))
+    checker = Checker(load_framework("openai-preparedness-beta"))
+    checker.check(doc)
+    for edit in (SetValue(Address("pre_deployment.worst_case_scope[].basis", "wcs-2"), "below"),
+                 SetValue(Address("pre_deployment.worst_case_results[].ft_ci_high", "wcr-4"), 0.5),
+                 SetValue(Address("pre_deployment.worst_case_results[].threshold", "wcr-3"), 0.7)):
+        doc.apply(edit)
+        _same(checker, doc, edit, "openai-preparedness-beta")
+    assert any(f.severity == "warning" for f in checker.recheck(doc, []).findings
+               if f.rule_id == "worst-case-scope")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

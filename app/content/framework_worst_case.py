@@ -58,9 +58,10 @@ class RuleBuilder(Protocol):
 SCOPE_TABLE = "pre_deployment.worst_case_scope"
 RESULTS_TABLE = "pre_deployment.worst_case_results"
 RELEASE_FIELD = "header.model.release_type"
-SCOPE_FIELDS = ("category", "scope", "exclusion_reason", "level_reached", "marginal_risk")
+SCOPE_FIELDS = ("category", "scope", "exclusion_reason", "level_reached", "marginal_risk", "basis")
 """Fields of a scope row the scope rule reads (record-relative)."""
-RESULT_FIELDS = ("category", "ft_score", "name")
+RESULT_FIELDS = ("category", "ft_score", "name", "threshold", "ft_ci_high")
+"""Fields of a results row it reads: the scores, and the bound and threshold the basis is compared with."""
 
 
 def build_scope_rule(builder: RuleBuilder, item: MarkedDict) -> WorstCaseScopeRule | None:
