@@ -178,7 +178,19 @@ def test_table_cells_and_search_show_words_and_select_them_in_the_editor(window,
     assert cell.data() == "h3-step-1180k" and [p.domain for p in cell.data(PASSAGES_ROLE)] == ["cyber"]
     assert "hazardous passage (cyber)" in cell.data(Qt.ItemDataRole.ToolTipRole)
     table.select_record("ckpt-7")
+    heading = table.detail_title.text()  # the record's heading: the words, the passage on the wash
+    assert table.detail_title.textFormat() == Qt.TextFormat.RichText and "[[" not in heading
+    assert heading.startswith("ckpt-7 · h3-<span style=") and heading.endswith(">step</span>-1180k")
+    window.session.apply(SetValue(Address("training.checkpoints[].name", "ckpt-7"), "h3-step-1180k"), "Edit")
+    assert table.detail_title.textFormat() == Qt.TextFormat.PlainText
     assert table.detail_title.text() == "ckpt-7 · h3-step-1180k"
+
+    from PySide6.QtGui import QFontMetricsF
+
+    from app.ui.passage_cells import _fitted
+    metrics = QFontMetricsF(table.view.font())  # a cell too narrow for its text ends in "…", as the others do
+    fitted = _fitted("Vulnerability discovery with the blue handshake scaffold", metrics.horizontalAdvance, 150)
+    assert fitted.endswith("…") and metrics.horizontalAdvance(fitted) <= 150 and len(fitted) > 10
 
     from app.ui.find_bar import find_in
     (hit,) = find_in(window.session, "stronger scaffold chained")  # words across the hidden tag

@@ -9,6 +9,9 @@ passages are drawn as usual.
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable, Sequence
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
@@ -18,6 +21,20 @@ from app.model.spans import SpanError
 from app.ui.hazard_highlight import hazard_colours
 
 PASSAGES_ROLE = Qt.ItemDataRole.UserRole + 7
+
+
+def marked_html(text: str, passages: Sequence[Passage]) -> str:
+    """Rich text for a label: ``text`` escaped, each passage on the wash, underlined, its domain in the tooltip."""
+    _red, wash, _fill = hazard_colours()
+    pieces: list[str] = []
+    at = 0
+    for passage in passages:
+        pieces.append(html.escape(text[at:passage.start]))
+        pieces.append(f'<span style="background-color:{wash.name()}; text-decoration:underline;">'
+                      f"{html.escape(text[passage.start:passage.end])}</span>")
+        at = passage.end
+    pieces.append(html.escape(text[at:]))
+    return "".join(pieces)
 
 
 def cell_text(value: str) -> tuple[str, tuple[Passage, ...]]:
@@ -50,9 +67,11 @@ class PassageDelegate(QStyledItemDelegate):
         painter.setFont(item.font)
         x = area.left()
         baseline = area.center().y() + (metrics.ascent() - metrics.descent()) / 2
-        edges = sorted({0, len(text), *(p.start for p in passages), *(p.end for p in passages)})
+        text = _fitted(text.replace("\n", " "), metrics.horizontalAdvance, area.width())
+        edges = sorted({0, len(text), *(p.start for p in passages if p.start < len(text)),
+                        *(min(p.end, len(text)) for p in passages if p.start < len(text))})
         for start, end in zip(edges, edges[1:], strict=False):
-            piece = text[start:end].replace("\n", " ")
+            piece = text[start:end]
             width = metrics.horizontalAdvance(piece)
             hazardous = any(p.start <= start and end <= p.end for p in passages)
             if hazardous:
@@ -63,6 +82,19 @@ class PassageDelegate(QStyledItemDelegate):
                            else item.palette.text().color())
             painter.drawText(int(x), int(baseline), piece)
             x += width
-            if x > area.right():
-                break
         painter.restore()
+
+
+def _fitted(text: str, advance: Callable[[str], float], room: float) -> str:
+    """``text``, or as much of its start as fits in ``room`` with "…" after it, as the list's other cells show."""
+    text = text[:400]  # a cell never shows more; measuring a long value whole would be slow
+    if advance(text) <= room:
+        return text
+    low, high = 0, len(text)
+    while low < high:  # the longest start that fits with its ellipsis
+        middle = (low + high + 1) // 2
+        if advance(text[:middle] + "…") <= room:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "…"

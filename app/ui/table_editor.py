@@ -9,6 +9,7 @@ record with all its values.
 from __future__ import annotations
 
 import copy
+import html
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
@@ -25,7 +26,7 @@ from app.model.values import format_value
 from app.session.choices import readable
 from app.ui.form_rows import FieldForm, Mnemonics, flash
 from app.ui.marked_edit import DOMAIN_NAMES
-from app.ui.passage_cells import PASSAGES_ROLE, PassageDelegate, cell_text
+from app.ui.passage_cells import PASSAGES_ROLE, PassageDelegate, cell_text, marked_html
 from app.ui.session import AssessmentSession
 from app.ui.sensitivity_chip import LABELS, SensitivityChip
 
@@ -331,7 +332,15 @@ class TableEditor(QFrame):
                 else:
                     title = record.get(self.spec.title_field)
             shown = cell_text(title)[0] if isinstance(title, str) else title
-            self.detail_title.setText(f"{self.current_id}" + (f" · {shown}" if shown else ""))
+            raw = record.get(self.spec.title_field) if record is not None and self.spec.title_field else None
+            words, passages = cell_text(raw) if isinstance(raw, str) else ("", ())
+            # A hazardous passage in the title: on the wash, as in the list and the editor.
+            if passages and words == shown:
+                self.detail_title.setTextFormat(Qt.TextFormat.RichText)
+                self.detail_title.setText(f"{html.escape(self.current_id or '')} · {marked_html(shown, passages)}")
+            else:
+                self.detail_title.setTextFormat(Qt.TextFormat.PlainText)
+                self.detail_title.setText(f"{self.current_id}" + (f" · {shown}" if shown else ""))
             self.record_chip.show_level(record.sensitivity if record else None,
                                         record.sensitivity_reason if record else None)
 
