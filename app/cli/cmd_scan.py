@@ -22,8 +22,11 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         description="Scan every text value with the detectors (hazard term lists, biological sequences, "
                     "CVE ids and exploit-like code, credentials, IP addresses and host names, e-mail "
                     "addresses and phone numbers) and list each hit in text that a wider audience would "
-                    "see than the hit allows. The flags are stored in the file. A public export is refused "
-                    "while a flag is open. Exit 0 no open flags, 1 some, 2 could not run.")
+                    "see than the hit allows, and every echo of a withheld value (internal or hazardous) in "
+                    "such text — numbers compared by value, dates in their usual spellings, names and short "
+                    "phrases as words; withheld values too generic to search for are listed. The flags are "
+                    "stored in the file. A public export is refused while a flag is open. Exit 0 no open "
+                    "flags, 1 some, 2 could not run.")
     scan.add_argument("file", help="the assessment (.rwa)")
     scan.add_argument("--audience", help="only flags in text this audience would see "
                                          "(internal, reviewers, public; default: every audience)")
@@ -68,9 +71,11 @@ def run_scan(args: argparse.Namespace) -> int:
         shown = store.flags(args.audience, include_dismissed=args.all)
         open_count = sum(1 for f in shown if f.is_open)
         dismissed = len(store.flags(args.audience, include_dismissed=True)) - len(store.flags(args.audience))
+        skipped = store.echo_skipped()
     if args.format == "json":
         print(json.dumps({"file": args.file, "audience": args.audience, "open": open_count,
-                          "dismissed": dismissed, "flags": [f.as_json() for f in shown]},
+                          "dismissed": dismissed, "flags": [f.as_json() for f in shown],
+                          "echo_skipped": [{"address": s.address, "reason": s.reason} for s in skipped]},
                          indent=2, ensure_ascii=False))
     else:
         for flag in shown:
@@ -82,6 +87,11 @@ def run_scan(args: argparse.Namespace) -> int:
               + (f" ({dismissed} dismissed)" if dismissed else ""))
         if open_count:
             print("Resolve each with `riskwright resolve FILE FLAG_ID --redact` or --dismiss \"reason\".")
+        if skipped:  # said, not silently left out: these withheld values could be echoed unnoticed
+            print(f"{len(skipped)} withheld value{'s are' if len(skipped) != 1 else ' is'} not searched for "
+                  f"echoes (too generic to search for):")
+            for entry in skipped:
+                print(f"  {entry.address}: {entry.reason}")
     return EXIT_PROBLEMS if open_count else EXIT_OK
 
 

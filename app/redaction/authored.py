@@ -17,6 +17,9 @@ one's word view contains the other's at word boundaries, so a line break or a
 neighbouring cell in the output that lengthens or shortens a pattern's match
 does not let it through.
 
+Echoes of withheld values (``app.redaction.echo``) count the same way: the
+words of every echo nobody dismissed are searched for in the output.
+
 The words of every hit nobody dismissed are also searched for in the output
 as phrases (runs of eight words for long ones), the way withheld text is:
 rendering can take a pattern's match apart (a PDF drops a code block's
@@ -33,14 +36,16 @@ from app.model.forms import FormSet
 from app.model.sensitivity import Sensitivity
 from app.redaction.audiences import Audiences, load_audiences
 from app.redaction.detectors import DetectorSet, default_detectors
+from app.redaction.echo import ECHO_IDS, ECHO_PREFIX, echo_hits
 from app.redaction.flags import FlagHit, document_flags, reaches
 
 
 def hits_reaching(doc: Document, forms: FormSet, sees: Sensitivity, detectors: DetectorSet,
                   audiences: Audiences) -> list[FlagHit]:
-    """Every flag of ``doc`` that an audience seeing ``sees`` would read (open or dismissed)."""
-    return [hit for hit in document_flags(doc, forms, detectors, audiences)
-            if reaches(audiences.get(hit.audience).sees, hit.detector.sensitivity, sees)]
+    """Every flag of ``doc`` — detector hits and echoes of withheld values — that an audience seeing
+    ``sees`` would read (open or dismissed)."""
+    hits = [*document_flags(doc, forms, detectors, audiences), *echo_hits(doc, forms, audiences)[0]]
+    return [hit for hit in hits if reaches(audiences.get(hit.audience).sees, hit.detector.sensitivity, sees)]
 
 
 def _within(short: str, long: str) -> bool:
@@ -68,17 +73,26 @@ class Authored:
     def _by_detector(self) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
         for hit in self.hits:
+            if hit.detector.id in ECHO_IDS:
+                continue
             words = found.setdefault(hit.detector.id, [])
             if hit.normalised not in words:
                 words.append(hit.normalised)
         return found
 
-    def open_texts(self, dismissed: Collection[tuple[str, str]] = ()) -> list[tuple[str, str]]:
-        """(word view, ``detector <id>``) of every hit nobody dismissed: the finished file is searched for
-        these words too, so a hit the output's layout no longer matches (a code block whose fences the
-        PDF dropped) is still found."""
-        return [(hit.normalised, f"detector {hit.detector.id}") for hit in self.hits
-                if (hit.detector.id, hit.normalised) not in dismissed]
+    def open_texts(self, dismissed: Collection[tuple[str, str]] = ()) -> list[tuple[str, str, str]]:
+        """(word view, source, kind) of every hit nobody dismissed: the finished file is searched for these
+        words too, so a hit the output's layout no longer matches (a code block whose fences the PDF
+        dropped) is still found, and so is an echo of a withheld value that got past the gate."""
+        texts = []
+        for hit in self.hits:
+            if (hit.detector.id, hit.normalised) in dismissed:
+                continue
+            if hit.detector.id in ECHO_IDS:
+                texts.append((hit.normalised, hit.detector.category.removeprefix(ECHO_PREFIX), "echo"))
+            else:
+                texts.append((hit.normalised, f"detector {hit.detector.id}", "detector"))
+        return texts
 
     def wrote(self, detector_id: str, normalised: str, dismissed: Collection[tuple[str, str]] = ()) -> bool:
         """Whether a hit found in the output (detector, word view of the match) is an assessor's

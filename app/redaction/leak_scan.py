@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import unquote
 
 from app.model.sensitivity import Sensitivity
@@ -50,9 +50,6 @@ from app.redaction.filtering import WithheldText
 from app.redaction.normalise import word_list, word_view
 from app.redaction.pdf_channels import pdf_channels
 from app.redaction.phrase_index import PhraseIndex
-
-if TYPE_CHECKING:
-    from app.redaction.authored import Authored
 
 KINDS = ("pdf", "html", "md", "json", "docx")
 BINARY = " (bytes)"
@@ -65,6 +62,19 @@ _COMMON = frozenset({
 })
 
 
+def common_text(phrase: str) -> bool:
+    """Whether a word view is one of the words too common to search for (``none``, ``n a``, ``results`` …)."""
+    return phrase in _COMMON
+
+
+class AuthoredHits(Protocol):
+    """What people wrote that the audience sees (``app.redaction.authored.Authored``)."""
+
+    def open_texts(self, dismissed: Collection[tuple[str, str]]) -> list[tuple[str, str, str]]: ...
+
+    def wrote(self, detector_id: str, normalised: str, dismissed: Collection[tuple[str, str]]) -> bool: ...
+
+
 @dataclass(frozen=True)
 class Leak:
     channel: str
@@ -74,11 +84,12 @@ class Leak:
     source: str | None
     """The field it came from (withheld text) or ``detector <id>``; None for structural problems."""
     kind: str
-    """``withheld``, ``detector`` or ``structure``."""
+    """``withheld``, ``detector``, ``echo`` or ``structure``."""
 
     def __str__(self) -> str:
         origin = f" (from {self.source})" if self.source else ""
-        what = {"withheld": "withheld text", "detector": "detector hit", "structure": "problem"}[self.kind]
+        what = {"withheld": "withheld text", "detector": "detector hit", "echo": "echo of withheld text",
+                "structure": "problem"}[self.kind]
         return f"{self.channel}: {what} {self.matched!r}{origin}"
 
 
@@ -112,7 +123,7 @@ class WithheldMatcher:
 def leak_scan(output: Path | str | bytes, kind: str, withheld_texts: Iterable[str | WithheldText] = (),
               detectors: DetectorSet | None = None, file_name: str | None = None,
               dismissed: Collection[tuple[str, str]] = (),
-              audience_sees: Sensitivity = Sensitivity.PUBLIC, authored: Authored | None = None) -> list[Leak]:
+              audience_sees: Sensitivity = Sensitivity.PUBLIC, authored: AuthoredHits | None = None) -> list[Leak]:
     """Every leak found in a finished export; an empty list means the file may be published.
 
     ``output`` is the file (a path) or its bytes; ``kind`` one of pdf, html, md,
@@ -142,8 +153,11 @@ def leak_scan(output: Path | str | bytes, kind: str, withheld_texts: Iterable[st
         leaks.setdefault((leak.channel, leak.matched, leak.source, leak.kind), leak)
 
     allowed = set(dismissed)
-    written = WithheldMatcher((WithheldText(text, source) for text, source in authored.open_texts(allowed)),
-                              every=True) if authored is not None else None
+    written, kinds = None, {}
+    if authored is not None:
+        texts = authored.open_texts(allowed)
+        kinds = {source: kind for _, source, kind in texts}
+        written = WithheldMatcher((WithheldText(text, source) for text, source, _ in texts), every=True)
     for channel, raw in _with_name(channels, file_name):
         if channel.startswith("!"):
             add(Leak(channel[1:], raw, None, "structure"))
@@ -156,7 +170,7 @@ def leak_scan(output: Path | str | bytes, kind: str, withheld_texts: Iterable[st
                 add(Leak(channel, _short(phrase), source, "withheld"))
             if written is not None and not channel.endswith(BINARY):
                 for phrase, source in written.find(view):
-                    add(Leak(channel, _short(phrase), source, "detector"))
+                    add(Leak(channel, _short(phrase), source, kinds.get(source or "", "detector")))
             if detectors is not None and not channel.endswith(BINARY):
                 for spec, matched in detectors.matches(text):
                     if spec.sensitivity <= audience_sees:

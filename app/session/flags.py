@@ -1,5 +1,8 @@
 """Detector flags of an open assessment: computed by ``app.redaction``, kept by ``app.store.flags``.
 
+Echoes of withheld values (``app.redaction.echo``) are flags too, with the
+same life: scanned, listed, redacted or dismissed, and a refusal at export.
+
 Re-scanning one address costs one detector pass over one value and, when the
 flags did not change, no write at all — the editor calls ``after_edit`` on
 every edit. Redacting goes through ``AssessmentFile.apply`` so undo and
@@ -20,7 +23,9 @@ from app.model.paths import Address
 from app.model.sensitivity import HAZARD_DOMAINS, Sensitivity
 from app.model.spans import SpanError, wrap_span
 from app.redaction.audiences import Audiences, load_audiences
+from app.redaction.definitions import DetectorSpec
 from app.redaction.detectors import DetectorSet, default_detectors
+from app.redaction.echo import ECHO_IDS, EchoScan, Skipped, echo_hits, echo_spec
 from app.redaction.flags import FlagHit, document_flags, reaches, table_flags, value_flags
 from app.store.file import AssessmentFile
 from app.store.flags import Flag, FlagError, FlagTable, Resolution, check_decisions, event_bodies
@@ -34,10 +39,16 @@ def _stored(hit: FlagHit) -> Flag:
                 hit.audience)
 
 
+def _spec_of(flag: Flag, detectors: DetectorSet) -> DetectorSpec:
+    """The detector behind a flag: a bundled one, or echo detection (``app.redaction.echo``); KeyError if
+    neither knows it."""
+    return echo_spec(flag.detector, flag.domain) or detectors.spec(flag.detector)
+
+
 def _reaches(flag: Flag, sees: Sensitivity, detectors: DetectorSet, audiences: Audiences) -> bool:
     try:
         text_seen_by = audiences.get(flag.audience).sees
-        implied = detectors.spec(flag.detector).sensitivity
+        implied = _spec_of(flag, detectors).sensitivity
     except KeyError:
         return True
     return reaches(text_seen_by, implied, sees)
@@ -63,7 +74,7 @@ def gate(doc: Document, table: FlagTable, audience: str, forms: FormSet | None =
     dismissed_keys = {d.key for d in dismissals}
     sees = audiences.get(audience).sees
     lines = []
-    for hit in document_flags(doc, forms, detectors, audiences):
+    for hit in [*document_flags(doc, forms, detectors, audiences), *echo_hits(doc, forms, audiences)[0]]:
         flag = _stored(hit)
         if flag.dismissal_key in dismissed_keys or not _reaches(flag, sees, detectors, audiences):
             continue
@@ -81,24 +92,34 @@ class FlagStore:
         self.forms = forms or load_forms()
         self.detectors = detectors or default_detectors()
         self.audiences = audiences or load_audiences()
+        self.echoes = EchoScan(self.forms, self.audiences)
+        """Echoes of withheld values, kept up to date edit by edit like the detector flags."""
 
     # -- scanning ------------------------------------------------------------
     def rescan_all(self) -> list[Flag]:
         """Scan the whole document and replace every stored flag."""
-        hits = document_flags(self.file.document, self.forms, self.detectors, self.audiences)
+        hits = list(document_flags(self.file.document, self.forms, self.detectors, self.audiences))
+        self.echoes.load(self.file.document)
+        hits.extend(self.echoes.all_hits())
         self.table.replace_all(_stored(hit) for hit in hits)
         return self.flags(include_dismissed=True)
 
     def rescan(self, targets: Iterable[Address | str]) -> None:
         """Re-scan what an edit touched: addresses, or table paths for record edits."""
         doc = self.file.document
+        targets = list(targets)
+        withheld_changed = self.echoes.sync(doc, targets)
         for target in targets:
             if isinstance(target, Address):
                 hits = value_flags(doc, self.forms, target, self.detectors, self.audiences)
+                hits.extend(self.echoes.hits_at(target))
                 self.table.replace_at(target, [_stored(hit) for hit in hits])
             else:
                 hits = table_flags(doc, self.forms, target, self.detectors, self.audiences)
+                hits.extend(self.echoes.hits_in_table(target))
                 self.table.replace_in_table(target, [_stored(hit) for hit in hits])
+        if withheld_changed:  # a withheld value changed: echoes anywhere may have come or gone
+            self.table.replace_detectors(ECHO_IDS, [_stored(hit) for hit in self.echoes.all_hits()])
 
     def after_edit(self, edit: Edit) -> None:
         """Bring the flags up to date after ``edit`` (or its undo) was applied."""
@@ -130,6 +151,12 @@ class FlagStore:
     def resolutions(self) -> list[Resolution]:
         return self.table.resolutions()
 
+    def echo_skipped(self) -> list[Skipped]:
+        """Withheld values not searched for echoes (too generic), with the reason."""
+        if not self.echoes.loaded:
+            self.echoes.load(self.file.document)
+        return self.echoes.skipped
+
     # -- resolving -------------------------------------------------------------
     def dismiss(self, flag_id: str, reason: str) -> Flag:
         """Keep the text as it is; the reason is stored and logged."""
@@ -151,7 +178,7 @@ class FlagStore:
         if domain is not None and domain not in HAZARD_DOMAINS:
             raise FlagError(f"unknown domain {domain!r}; use one of {', '.join(HAZARD_DOMAINS)}")
         try:
-            spec = self.detectors.spec(flag.detector)
+            spec = _spec_of(flag, self.detectors)
             implied = spec.sensitivity
             default_domain = spec.domain
         except KeyError:

@@ -119,6 +119,11 @@ class FlagTable:
         """Replace the flags of every record of ``table`` (ids and values)."""
         self._replace(flags, "substr(field, 1, ?) = ?", [len(table) + 2, f"{table}[]"])
 
+    def replace_detectors(self, detectors: tuple[str, ...], flags: list[Flag]) -> None:
+        """Replace every flag raised by ``detectors`` anywhere (echo flags, after a withheld value changed)."""
+        marks = ", ".join("?" for _ in detectors)
+        self._replace(flags, f"detector IN ({marks})", list(detectors))
+
     def _replace(self, flags: list[Flag], where: str, params: list[object]) -> None:
         stored = {tuple(row) for row in self.db.execute(f"SELECT id, start, end FROM flag WHERE {where}", params)}
         if stored == {(f.id, f.start, f.end) for f in flags}:

@@ -23,16 +23,21 @@ from app.ui.session import AssessmentSession, Change
 RESCAN_PAUSE_MS = 250
 
 
-def _scan_file(path: Path, progress: Progress) -> int:
+def _scan_file(path: Path, progress: Progress, document: Any = None, forms: Any = None) -> tuple[int, Any]:
     """Worker thread: wait for the scan in the worker process (no interpreter lock held meanwhile),
-    then load the detectors here too (cached) for the per-edit rescans."""
+    then load the detectors here too (cached) for the per-edit rescans, and read the withheld values of
+    a copy of the document for echo detection (edits made meanwhile are re-scanned when this ends)."""
     from app.redaction import default_detectors, load_audiences
+    from app.redaction.echo import EchoScan
     from app.session import offload
     progress(10, "Scanning for hazardous terms")
     count = offload.run(offload.scan_file, path)
     default_detectors()
-    load_audiences()
-    return count
+    echoes = None
+    if document is not None and forms is not None:
+        echoes = EchoScan(forms, load_audiences())
+        echoes.load(document)
+    return count, echoes
 
 
 class FlagWatch(QObject):
@@ -74,7 +79,9 @@ class FlagWatch(QObject):
             return
         self._scanning = True
         path = self.session.path
-        self.jobs.start(lambda progress: _scan_file(path, progress), self._scanned, self._scan_failed)
+        document, forms = self.session.document.copy(), self.session.forms
+        self.jobs.start(lambda progress: _scan_file(path, progress, document, forms), self._scanned,
+                        self._scan_failed)
 
     def _scan_snapshot(self) -> int:
         from app.redaction import default_detectors, load_audiences
@@ -82,7 +89,7 @@ class FlagWatch(QObject):
         store = FlagStore(self.session.assessment, self.session.forms, default_detectors(), load_audiences())
         return len(store.rescan_all())
 
-    def _scanned(self, _count: int) -> None:
+    def _scanned(self, result: int | tuple[int, Any]) -> None:
         self._scanning = False
         if self._closed:
             return
@@ -90,6 +97,8 @@ class FlagWatch(QObject):
         from app.session.flags import FlagStore
         self.store = FlagStore(self.session.assessment, self.session.forms, default_detectors(),
                                load_audiences())
+        if isinstance(result, tuple) and result[1] is not None:
+            self.store.echoes = result[1]
         self._rescan_pending()
         self.changed.emit()
 

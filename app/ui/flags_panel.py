@@ -1,4 +1,4 @@
-"""The Flags tab: detector hits in text bound for a wider audience, and their resolution.
+"""The Flags tab: detector hits and echoes of withheld values in text bound for a wider audience.
 
 A flag is resolved by *redacting* (the passage becomes a hazardous span, or the
 whole value is withheld — an ordinary, undoable edit) or by *dismissing* it with
@@ -72,6 +72,12 @@ class FlagsPanel(QWidget):
         self.detail.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.detail.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.detail)
+        self.skipped_note = QLabel()
+        self.skipped_note.setObjectName("echoSkipped")
+        self.skipped_note.setWordWrap(True)
+        self.skipped_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.skipped_note.setVisible(False)
+        layout.addWidget(self.skipped_note)
         buttons = QHBoxLayout()
         self.go_button = QPushButton("&Go to")
         self.go_button.setToolTip("Show the flagged text in the form (Enter)")
@@ -135,6 +141,7 @@ class FlagsPanel(QWidget):
             where = address_label(flag.address, session.forms, with_stage=False)
             item = QTreeWidgetItem([flag.matched, flag.category.replace("_", " "), where])
             item.setData(0, _FLAG_ROLE, flag)
+            item.setToolTip(1, flag.category)
             item.setToolTip(2, flag.address)
             if not flag.is_open:
                 for column in range(3):
@@ -146,7 +153,22 @@ class FlagsPanel(QWidget):
         first = self.tree.topLevelItem(0)
         if self.tree.currentItem() is None and first is not None:
             self.tree.setCurrentItem(first)
+        self._show_skipped(watch.store.echo_skipped() if watch.store is not None else [])
         self._show_detail()
+
+    def _show_skipped(self, skipped: list[Any]) -> None:
+        """Withheld values echo detection does not search for (too generic): said, with where and why."""
+        self.skipped_note.setVisible(bool(skipped))
+        if not skipped:
+            return
+        count = len(skipped)
+        self.skipped_note.setText(f"{count} withheld value{'s are' if count != 1 else ' is'} too generic to "
+                                  f"search for echoes (hover for the list).")
+        session = self.workspace.session
+        lines = [f"{address_label(s.address, session.forms, with_stage=True) if session else s.address}: "
+                 f"{s.reason}" for s in skipped[:40]]
+        more = f"\n… and {count - 40} more" if count > 40 else ""
+        self.skipped_note.setToolTip("Not searched for echoes:\n" + "\n".join(lines) + more)
 
     def current_flag(self) -> Any:
         item = self.tree.currentItem()
@@ -179,6 +201,8 @@ class FlagsPanel(QWidget):
             context = (f"…{html.escape(before)}<b style='background:#fde8e6'>{html.escape(flag.matched)}</b>"
                        f"{html.escape(after)}…")
         detector = html.escape(flag.detector.replace("_", " "))
+        if flag.detector.startswith("echo_"):  # which withheld value it repeats
+            detector += f" — {html.escape(flag.category)}"
         reach = html.escape(flag.audience)
         dismissed = f"<br><i>Dismissed: {html.escape(flag.dismissed)}</i>" if flag.dismissed else ""
         self.detail.setText(f"{context}<br><span style='color:#5d6b7e'>Detector: {detector} · text "
