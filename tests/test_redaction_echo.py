@@ -159,3 +159,24 @@ def test_an_echo_scan_of_a_document_matches_the_incremental_one(tmp_path: Path) 
         fresh.load(file.document)
         assert [(str(h.address), h.matched) for h in fresh.all_hits()] == [
             (f[0], f[2]) for f in _echoes(store)] == [(str(SUMMARY), "3.1 × 10^25")]
+
+
+def test_a_withheld_value_that_is_also_a_visible_value_is_no_echo_until_that_value_changes(tmp_path: Path) -> None:
+    """Who made a recommendation may be internal while the same reviewer is named publicly elsewhere: the
+    name in public prose then tells the public nothing new (the pairing is what stays withheld)."""
+    doc = Document()
+    doc.values["pre_deployment.worst_case_elicitation.external_reviewers"] = Value(
+        "Bramblegate Institute", Sensitivity.PUBLIC, "named by agreement")
+    doc.tables["pre_deployment.worst_case_recommendations"] = [
+        Record("wcrec-1", {"recommendation": Value("Add a biology set"), "reviewer": Value("Bramblegate Institute")})]
+    doc.values[str(SUMMARY)] = Value("Reviewed by the Bramblegate Institute in 2025.")
+    with AssessmentFile.create(tmp_path / "a.rwa", doc) as file:
+        store = FlagStore(file)
+        store.rescan_all()
+        assert _echoes(store) == []
+        assert [s.reason for s in store.echo_skipped()] == [
+            "also the whole of pre_deployment.worst_case_elicitation.external_reviewers, which wider audiences see"]
+        edit = SetValue(Address("pre_deployment.worst_case_elicitation.external_reviewers"), "Two academics")
+        file.apply(edit)
+        store.after_edit(edit)  # the public naming went: the prose now gives the withheld name away
+        assert _echoes(store) == [(str(SUMMARY), ECHO_INTERNAL, "Bramblegate Institute")]

@@ -78,3 +78,36 @@ def test_every_detector_hit_an_assessor_wrote_is_found_in_the_finished_bytes_unt
     assert view.authored is not None
     dismissed = {(hit.detector.id, hit.normalised) for hit in view.authored.hits}
     assert audience_filter.leak_hits(view, report, fmt, path, path.name, dismissed) == []
+
+
+def test_the_flags_remembered_between_gate_and_scan_follow_every_kind_of_edit() -> None:
+    """The gate and the finished-file scan of one export share one whole-document scan; any change to
+    the document, however it is made, must make the next question scan again (else a flag is missed)."""
+    from app.model.document import InsertRecord, Record, SetRecordSensitivity, SetSensitivity
+    from app.model.sensitivity import Sensitivity
+    from app.redaction import load_audiences
+    from app.redaction.authored import document_hits
+
+    forms, detectors, audiences = load_forms(), default_detectors(), load_audiences()
+    doc = Document()
+    doc.values["training.summary"] = Value("Nothing to see.")
+
+    def found() -> set[str]:
+        return {hit.matched for hit in document_hits(doc, forms, detectors, audiences)}
+
+    assert found() == set()
+    doc.apply(SetValue(Address("training.summary"), "We asked about sarin."))
+    assert found() == {"sarin"}
+    doc.values["training.summary"].data = "In place: tabun."  # a value changed without an edit
+    assert found() == {"tabun"}
+    doc.apply(SetSensitivity(Address("training.summary"), Sensitivity.HAZARDOUS))
+    assert found() == set()
+    record = Record("ev-1", {"name": Value("Soman probe")})
+    doc.apply(InsertRecord("pre_deployment.evaluations", 0, record))
+    assert found() == {"Soman"}
+    doc.apply(SetRecordSensitivity("pre_deployment.evaluations", "ev-1", Sensitivity.HAZARDOUS))
+    assert found() == set()
+    doc.tables["pre_deployment.evaluations"][0].values["description"] = Value("ricin")
+    assert found() == set()  # inside a hazardous record: still nothing, but scanned again
+    doc.tables["pre_deployment.evaluations"][0].sensitivity = None
+    assert found() == {"Soman", "ricin"}

@@ -32,13 +32,18 @@ any channel. Three walls keep it, and this package is all three:
    than the hit's level is a flag; ``FlagStore(file)`` keeps them in the
    ``.rwa`` (``rescan_all``, ``after_edit(edit)`` — cheap, per edit — ``flags``,
    ``redact``, ``dismiss``, ``resolutions``, ``dismissed_matches``). The
-   ``riskwright scan`` / ``resolve`` commands use the same store.
+   ``riskwright scan`` / ``resolve`` commands use the same store. Echoes of
+   withheld values in such text are flags too (``echo``: numbers by value,
+   dates in any usual spelling, names and phrases in the word view;
+   ``EchoScan`` keeps them current per edit, ``echo_hits`` scans once).
 
 3. **Scan the finished bytes** — ``leak_scan(path_or_bytes, kind, withheld_texts,
    detectors, file_name, dismissed, audience_sees) -> [Leak]`` reads every
    channel of a PDF, HTML, Markdown or JSON file (and its name) and reports
    each occurrence of withheld text or a detector hit as ``Leak(channel,
-   matched, source, kind)``. Any leak: the exporter deletes the file.
+   matched, source, kind)``. Any leak: the exporter deletes the file. A
+   detector hit there counts only when it is one in what an assessor wrote
+   that the audience sees (``authored``): generated text never refuses.
 """
 
 from app.redaction.audiences import Audience, Audiences, load_audiences

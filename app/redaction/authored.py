@@ -40,12 +40,47 @@ from app.redaction.echo import ECHO_IDS, ECHO_PREFIX, echo_hits
 from app.redaction.flags import FlagHit, document_flags, reaches
 
 
+def _signature(doc: Document) -> list[object]:
+    """Everything the flags of ``doc`` depend on, by identity: every value object and what it holds, every
+    record and its id and sensitivity. Edits replace value objects (``dataclasses.replace``) and set record
+    sensitivity in place, so any edit changes some element; elements are compared with ``is``."""
+    parts: list[object] = []
+    for path, value in doc.values.items():
+        parts += (path, value, value.data, value.sensitivity, value.sensitivity_reason)
+    for table, records in doc.tables.items():
+        parts += (table, records, len(records))
+        for record in records:
+            parts += (record, record.id, record.sensitivity, record.sensitivity_reason, len(record.values))
+            for relative, value in record.values.items():
+                parts += (relative, value, value.data, value.sensitivity, value.sensitivity_reason)
+    return parts
+
+
+_LAST: list[tuple[list[object], tuple[object, ...], list[FlagHit]]] = []
+"""The flags of the last document asked about: the export gate and the finished-file scan of one export
+ask for the same document, and a whole-document scan of the large example costs about half a second."""
+
+
+def document_hits(doc: Document, forms: FormSet, detectors: DetectorSet, audiences: Audiences) -> list[FlagHit]:
+    """Every flag of ``doc`` — detector hits and echoes of withheld values — for every audience."""
+    signature = _signature(doc)
+    tools = (forms, detectors, audiences)
+    if _LAST:
+        last_signature, last_tools, hits = _LAST[0]
+        if len(last_signature) == len(signature) and all(a is b for a, b in zip(last_tools, tools, strict=True)) \
+                and all(a is b for a, b in zip(last_signature, signature, strict=True)):
+            return list(hits)
+    hits = [*document_flags(doc, forms, detectors, audiences), *echo_hits(doc, forms, audiences)[0]]
+    _LAST[:] = [(signature, tools, hits)]
+    return list(hits)
+
+
 def hits_reaching(doc: Document, forms: FormSet, sees: Sensitivity, detectors: DetectorSet,
                   audiences: Audiences) -> list[FlagHit]:
     """Every flag of ``doc`` — detector hits and echoes of withheld values — that an audience seeing
     ``sees`` would read (open or dismissed)."""
-    hits = [*document_flags(doc, forms, detectors, audiences), *echo_hits(doc, forms, audiences)[0]]
-    return [hit for hit in hits if reaches(audiences.get(hit.audience).sees, hit.detector.sensitivity, sees)]
+    return [hit for hit in document_hits(doc, forms, detectors, audiences)
+            if reaches(audiences.get(hit.audience).sees, hit.detector.sensitivity, sees)]
 
 
 def _within(short: str, long: str) -> bool:

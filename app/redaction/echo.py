@@ -190,6 +190,9 @@ class _Withheld:
         self._automaton_stale = True
         self._number_keys: list[tuple[float, Decimal, int]] = []
         self._numbers_stale = True
+        self.shown: dict[tuple[str, object], dict[Source, int]] = {}
+        """Whole values by what they say (``("p", phrase)``, ``("n", number)``, ``("d", date)``): a withheld
+        value that is also the whole of a value an audience sees tells that audience nothing new."""
 
     @staticmethod
     def _count(table: dict, key: object, source: Source, step: int) -> bool:  # type: ignore[type-arg]
@@ -220,6 +223,25 @@ class _Withheld:
         for day, source in contribution.dates:
             self._count(self.dates, day, source, step)
 
+    def show(self, key: tuple[str, object], source: Source, step: int) -> None:
+        self._count(self.shown, key, source, step)
+
+    def shown_to(self, key: tuple[str, object], sensitivity: Sensitivity) -> Source | None:
+        """A value saying the same as ``key`` that text of ``sensitivity`` is no narrower than, if any."""
+        for source in self.shown.get(key, ()):
+            if source.sensitivity <= sensitivity:
+                return source
+        return None
+
+    def withholds(self, key: tuple[str, object]) -> bool:
+        """Whether some withheld value says what ``key`` says (so a value showing it matters)."""
+        kind, what = key
+        if kind == "p":
+            return what in self.phrases
+        if kind == "d":
+            return what in self.dates
+        return any(value == what for value, _ in self.numbers)
+
     @property
     def run_keys(self) -> frozenset[int]:
         """Every eight-word run of every long withheld text (rebuilt after a change: one C-level union)."""
@@ -244,7 +266,8 @@ class _Withheld:
                 self._automaton = automaton
         return self._automaton
 
-    def number_sources(self, number: Number) -> set[Source]:
+    def number_sources(self, number: Number, sensitivity: Sensitivity) -> set[Source]:
+        """Withheld numbers that ``number`` states, unless text of ``sensitivity`` shows them as a value too."""
         if self._numbers_stale:
             self._numbers_stale = False
             self._number_keys = sorted((float(value), value, digits) for value, digits in self.numbers)
@@ -256,7 +279,7 @@ class _Withheld:
         last = bisect_right(self._number_keys, (high, Decimal("Infinity"), 1 << 30))
         found: set[Source] = set()
         for _, value, digits in self._number_keys[first:last]:
-            if states(number.value, number.digits, value, digits):
+            if states(number.value, number.digits, value, digits) and self.shown_to(("n", value), sensitivity) is None:
                 found |= set(self.numbers[(value, digits)])
         return found
 
@@ -277,6 +300,7 @@ class EchoScan:
         self.vocabulary = _vocabulary(forms)
         self._withheld = _Withheld()
         self._contributions: dict[Address, _Contribution] = {}
+        self._shown: dict[Address, tuple[tuple[str, object], Source]] = {}
         self._targets: dict[Address, _Target] = {}
         self.loaded = False
 
@@ -285,6 +309,7 @@ class EchoScan:
         """Read the whole document (again)."""
         self._withheld = _Withheld()
         self._contributions = {}
+        self._shown = {}
         self._targets = {}
         for path, value in doc.values.items():
             self._read(Address(path), value, None)
@@ -312,6 +337,7 @@ class EchoScan:
         old = self._contributions.pop(address, None)
         if old is not None:
             self._withheld.apply(old, -1)
+        old_shown = self._unshow(address)
         self._targets.pop(address, None)
         value = doc.value(address)
         record_sensitivity = None
@@ -320,7 +346,17 @@ class EchoScan:
             record_sensitivity = None if record is None else _record_sensitivity(self.forms, address.table, record)
         if value is not None:
             self._read(address, value, record_sensitivity)
+        new_shown = self._shown.get(address)
+        if old_shown != new_shown and any(shown is not None and self._withheld.withholds(shown[0])
+                                          for shown in (old_shown, new_shown)):
+            return True
         return (old or _Contribution()) != self._contributions.get(address, _Contribution())
+
+    def _unshow(self, address: Address) -> tuple[tuple[str, object], Source] | None:
+        shown = self._shown.pop(address, None)
+        if shown is not None:
+            self._withheld.show(shown[0], shown[1], -1)
+        return shown
 
     def _drop_table(self, table: str) -> dict[Address, _Contribution]:
         """Forget a table's values; return what they contributed to the withheld side."""
@@ -328,6 +364,10 @@ class EchoScan:
         for address, contribution in dropped.items():
             del self._contributions[address]
             self._withheld.apply(contribution, -1)
+        for address in [a for a in self._shown if a.table == table]:
+            shown = self._unshow(address)
+            if shown is not None and self._withheld.withholds(shown[0]):
+                dropped.setdefault(address, _Contribution())  # a shown value that mattered went: recheck
         for address in [a for a in self._targets if a.table == table]:
             del self._targets[address]
         return dropped
@@ -353,6 +393,11 @@ class EchoScan:
         if contribution:
             self._contributions[address] = contribution
             self._withheld.apply(contribution, +1)
+        key = _whole(spec.type, value.data) if sensitivity < Sensitivity.HAZARDOUS else None
+        if key is not None:
+            shown = (key, Source(str(address), sensitivity, None, label))
+            self._shown[address] = shown
+            self._withheld.show(key, shown[1], +1)
         if spec.type in TEXT_TYPES and isinstance(value.data, str) and sensitivity < Sensitivity.HAZARDOUS:
             segments = tuple(_parse_segment(s.start, s.text) for s in _plain_segments(value.data) if s.text)
             self._targets[address] = _Target(address, value.data, sensitivity, segments)
@@ -436,7 +481,18 @@ class EchoScan:
     def skipped(self) -> list[Skipped]:
         """Withheld values not searched for, in document order of their addresses."""
         found = [s for c in self._contributions.values() for s in c.skipped]
-        return sorted(set(found), key=lambda s: s.address)
+        shown = self._withheld.shown_to
+        for contribution in self._contributions.values():
+            keyed: list[tuple[tuple[str, object], Source]] = [
+                (("p", phrase), source) for phrase, source in contribution.phrases]
+            keyed += [(("n", value), source) for value, _, source in contribution.numbers]
+            keyed += [(("d", day), source) for day, source in contribution.dates]
+            for key, source in keyed:
+                other = shown(key, _narrower(source.sensitivity))
+                if other is not None:
+                    found.append(Skipped(source.address, f"also the whole of {other.address}, which wider "
+                                                         f"audiences see"))
+        return sorted(set(found), key=lambda s: (s.address, s.reason))
 
     def hits_at(self, address: Address) -> list[FlagHit]:
         target = self._targets.get(address)
@@ -488,6 +544,8 @@ class EchoScan:
                 start, end = last - length + 1, last + 1
                 if (start == 0 or view[start - 1] == " ") and (end == size or view[end] == " "):
                     sources = above(withheld.phrases.get(phrase, {}))
+                    if sources and withheld.shown_to(("p", phrase), sensitivity) is not None:
+                        sources = set()  # the same words are a whole value this text's readers see
                     if sources and whole and length == size:
                         # The same short answer in the same column of another record ("success rate",
                         # "Negligible") is that column's common answer, not the withheld record's secret.
@@ -499,11 +557,12 @@ class EchoScan:
         if spans:
             found.extend(hit for hit in self._placed(segment, spans) if _reads_as_written(segment, hit))
         for number in segment.numbers:
-            sources = above(withheld.number_sources(number))
+            sources = above(withheld.number_sources(number, sensitivity))
             if sources:
                 found.append(_Found(segment.start + number.start, segment.start + number.end, sources))
         for mention in segment.dates:
-            sources = above(s for day in mention.values for s in withheld.dates.get(day, {}))
+            sources = above(s for day in mention.values if withheld.shown_to(("d", day), sensitivity) is None
+                            for s in withheld.dates.get(day, {}))
             if sources:
                 found.append(_Found(segment.start + mention.start, segment.start + mention.end, sources))
         return found
@@ -567,6 +626,25 @@ def _reads_as_written(segment: _Segment, hit: _Found) -> bool:
         return False
     before = segment.text[:local].rstrip(_MARKUP)
     return bool(before) and before[-1] not in _SENTENCE_ENDS
+
+
+def _narrower(sensitivity: Sensitivity) -> Sensitivity:
+    """The level just below ``sensitivity`` (what a wider audience sees)."""
+    return Sensitivity.PUBLIC if sensitivity <= Sensitivity.INTERNAL else Sensitivity.INTERNAL
+
+
+def _whole(field_type: str, data: object) -> tuple[str, object] | None:
+    """What a whole value says, for comparison with withheld ones (None for long or choice values)."""
+    if field_type in TEXT_TYPES and isinstance(data, str):
+        if "[[" in data:
+            return None
+        words = word_list(data)
+        return ("p", " ".join(words)) if 0 < len(words) <= SHINGLE_WORDS else None
+    if field_type in _NUMBERS and isinstance(data, (int, float)) and not isinstance(data, bool):
+        return ("n", stated(format_value(field_type, data) if field_type == "flop" else data)[0])
+    if field_type == "date" and isinstance(data, date):
+        return ("d", data)
+    return None
 
 
 def _plain(text: str) -> str:

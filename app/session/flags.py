@@ -25,7 +25,8 @@ from app.model.spans import SpanError, wrap_span
 from app.redaction.audiences import Audiences, load_audiences
 from app.redaction.definitions import DetectorSpec
 from app.redaction.detectors import DetectorSet, default_detectors
-from app.redaction.echo import ECHO_IDS, EchoScan, Skipped, echo_hits, echo_spec
+from app.redaction.authored import document_hits
+from app.redaction.echo import ECHO_IDS, EchoScan, Skipped, echo_spec
 from app.redaction.flags import FlagHit, document_flags, reaches, table_flags, value_flags
 from app.store.file import AssessmentFile
 from app.store.flags import Flag, FlagError, FlagTable, Resolution, check_decisions, event_bodies
@@ -74,7 +75,7 @@ def gate(doc: Document, table: FlagTable, audience: str, forms: FormSet | None =
     dismissed_keys = {d.key for d in dismissals}
     sees = audiences.get(audience).sees
     lines = []
-    for hit in [*document_flags(doc, forms, detectors, audiences), *echo_hits(doc, forms, audiences)[0]]:
+    for hit in document_hits(doc, forms, detectors, audiences):  # the finished-file scan asks for the same
         flag = _stored(hit)
         if flag.dismissal_key in dismissed_keys or not _reaches(flag, sees, detectors, audiences):
             continue
