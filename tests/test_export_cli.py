@@ -67,14 +67,20 @@ def test_open_flags_refuse_the_public_export_and_name_them(tmp_path: Path, capsy
 
 
 def test_a_leak_in_the_finished_file_deletes_it_and_says_where(tmp_path: Path, capsys) -> None:
-    """The same words marked hazardous in one field and left unmarked in a public one: the filter removes
-    the marked copy, the scan of the finished file finds the other, and nothing is written."""
+    """The same words marked hazardous in one field and left unmarked in a public one: the gate flags the
+    echo; dismissed, the filter still removes the marked copy, the scan of the finished file finds the other,
+    and nothing is written (a hazardous passage is searched for whatever became of its echo flags)."""
     passage = "the teal catalyst of the invented Quibble kit"
     source = _file_with(tmp_path, {
         "retrospective.predicted_badly": f"Uplift came from [[hazard:chem]]{passage}[[/hazard]] in one trial.",
         "retrospective.process_changes": f"Never again print {passage} in a public field.",
     })
     output = tmp_path / "public.md"
+    code, out, err = _export(capsys, str(source), "--audience", "public", "--format", "md", "-o", str(output))
+    assert code == 1 and "1 detector flag is open" in err and "echo of a passage in" in err
+    flag_id = next(word for word in err.split() if word.startswith("F") and len(word) == 10)
+    assert main(["resolve", str(source), flag_id, "--dismiss", "a test of the finished-file scan"]) == 0
+    capsys.readouterr()
     code, out, err = _export(capsys, str(source), "--audience", "public", "--format", "md", "-o", str(output))
     assert code == 1 and out == ""
     assert "the finished public md file would leak; it was deleted and nothing was written" in err
