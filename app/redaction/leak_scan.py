@@ -158,20 +158,18 @@ def leak_scan(output: Path | str | bytes, kind: str, withheld_texts: Iterable[st
         texts = authored.open_texts(allowed)
         kinds = {source: kind for _, source, kind in texts}
         written = WithheldMatcher((WithheldText(text, source) for text, source, _ in texts), every=True)
-    for channel, raw in _with_name(channels, file_name):
-        if channel.startswith("!"):
-            add(Leak(channel[1:], raw, None, "structure"))
-            continue
-        if not raw:
-            continue
+
+    def found_in(raw: str, binary: bool) -> list[tuple[str, str | None, str]]:
+        """(matched, source, kind) of every leak in one channel's text."""
+        found: list[tuple[str, str | None, str]] = []
         for text in _readings(raw):
             view = word_view(text)
             for phrase, source in matcher.find(view):
-                add(Leak(channel, _short(phrase), source, "withheld"))
-            if written is not None and not channel.endswith(BINARY):
+                found.append((_short(phrase), source, "withheld"))
+            if written is not None and not binary:
                 for phrase, source in written.find(view):
-                    add(Leak(channel, _short(phrase), source, kinds.get(source or "", "detector")))
-            if detectors is not None and not channel.endswith(BINARY):
+                    found.append((_short(phrase), source, kinds.get(source or "", "detector")))
+            if detectors is not None and not binary:
                 for spec, matched in detectors.matches(text):
                     if spec.sensitivity <= audience_sees:
                         continue
@@ -180,8 +178,31 @@ def leak_scan(output: Path | str | bytes, kind: str, withheld_texts: Iterable[st
                             continue
                     elif (spec.id, word_view(matched)) in allowed:
                         continue
-                    add(Leak(channel, _short(matched), f"detector {spec.id}", "detector"))
+                    found.append((_short(matched), f"detector {spec.id}", "detector"))
+        return found
+
+    # A finished file repeats texts (a JSON report holds ~136,000 values, ~12,000 of them different):
+    # what a text holds is worked out once and reported for every channel it stands in.
+    known: dict[tuple[str, bool], list[tuple[str, str | None, str]]] = {}
+    for channel, raw in _with_name(channels, file_name):
+        if channel.startswith("!"):
+            add(Leak(channel[1:], raw, None, "structure"))
+            continue
+        if not raw:
+            continue
+        key = (raw, channel.endswith(BINARY))
+        found = known.get(key)
+        if found is None:
+            found = found_in(*key)
+            if len(raw) <= _REMEMBERED_CHARS:
+                known[key] = found
+        for matched, source, kind in found:
+            add(Leak(channel, matched, source, kind))
     return list(leaks.values())
+
+
+_REMEMBERED_CHARS = 4096
+"""Texts up to this length have their leaks remembered within one scan (longer ones rarely repeat)."""
 
 
 # Written to start with the hyphen itself, so the regex engine skips to hyphens quickly.
