@@ -43,7 +43,8 @@ from app.redaction.flags import FlagHit, document_flags, reaches
 def _signature(doc: Document) -> list[object]:
     """Everything the flags of ``doc`` depend on, by identity: every value object and what it holds, every
     record and its id and sensitivity. Edits replace value objects (``dataclasses.replace``) and set record
-    sensitivity in place, so any edit changes some element; elements are compared with ``is``."""
+    sensitivity in place, so any edit changes some element; elements are compared with ``is`` (the counts with
+    ``==``: a count above 256 is a new int object each time it is worked out)."""
     parts: list[object] = []
     for path, value in doc.values.items():
         parts += (path, value, value.data, value.sensitivity, value.sensitivity_reason)
@@ -68,7 +69,7 @@ def document_hits(doc: Document, forms: FormSet, detectors: DetectorSet, audienc
     if _LAST:
         last_signature, last_tools, hits = _LAST[0]
         if len(last_signature) == len(signature) and all(a is b for a, b in zip(last_tools, tools, strict=True)) \
-                and all(a is b for a, b in zip(last_signature, signature, strict=True)):
+                and all(a is b or (type(a) is int and a == b) for a, b in zip(last_signature, signature, strict=True)):
             return list(hits)
     hits = [*document_flags(doc, forms, detectors, audiences), *echo_hits(doc, forms, audiences)[0]]
     _LAST[:] = [(signature, tools, hits)]
