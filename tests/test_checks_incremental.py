@@ -55,6 +55,8 @@ EDITS = [
     SetValue(Address("pre_deployment.worst_case_scope[].open_comparator_at_level", "wcs-1"), True),
     SetValue(Address("pre_deployment.worst_case_results[].ft_score", "wcr-3"), None),
     SetValue(Address("pre_deployment.worst_case_recommendations[].reason_declined", "wcrec-3"), None),
+    SetValue(Address("pre_deployment.worst_case_recommendations[].decision", "wcrec-1"), None),
+    SetValue(Address("pre_deployment.worst_case_elicitation.recommendations_made"), 7),
     RemoveRecord("pre_deployment.worst_case_results", "wcr-1"),
     # A bottom-of-the-ladder worst case 'shown to be below' against an interval reaching its threshold (a warning).
     Batch((SetValue(Address("pre_deployment.worst_case_scope[].level_reached", "wcs-2"), "low"),

@@ -238,6 +238,52 @@ def test_recommendations_declined_without_a_reason_are_flagged() -> None:
     assert "Assume a larger adversary" in found[0].message
 
 
+def _recommended(made: int | None, decisions: list[str | None]) -> Document:
+    doc = open_release("openai-preparedness-v2", recommendations=[
+        {"recommendation": f"Recommendation {i}", **({"decision": d} if d else {}),
+         **({"reason_declined": "Outside the threat model."} if d in ("declined", "partly_adopted") else {})}
+        for i, d in enumerate(decisions)])
+    if made is None:
+        del doc.values[f"{GROUP}.recommendations_made"]
+    else:
+        doc.values[f"{GROUP}.recommendations_made"] = Value(made)
+    return doc
+
+
+def test_every_recommendation_made_must_be_in_the_table() -> None:
+    found = findings(_recommended(17, ["adopted"] * 9), "openai-preparedness-v2", "worst-case-recommendations-answered")
+    assert [(f.severity, f.address) for f in found] == [("warning", f"{GROUP}.recommendations_made")]
+    assert "The reviewers made 17 recommendations, but" in found[0].message
+    assert "holds 9: record the other 8 with what was done about them" in found[0].message
+
+
+def test_a_recommendation_without_a_decision_is_flagged() -> None:
+    found = findings(_recommended(2, ["adopted", None]), "openai-preparedness-v2",
+                     "worst-case-recommendations-answered")
+    assert [f.address for f in found] == [f"{RECOMMENDATIONS}[wcrec-2].decision"]
+    assert "no decision is recorded" in found[0].message
+
+
+@pytest.mark.parametrize(("made", "decisions", "expected"), [
+    (None, ["adopted"], "Recommendations made is empty while 1 recommendation is recorded"),
+    (None, [], "Recommendations made is empty: say how many"),
+    (0, [], "The outside reviewers made no recommendations."),
+    (2, ["adopted", "partly_adopted"], "2 recommendations recorded, each with a decision")])
+def test_the_count_of_recommendations_made_is_read(made: int | None, decisions: list[str], expected: str) -> None:
+    found = findings(_recommended(made, decisions), "openai-preparedness-v2", "worst-case-recommendations-answered")
+    assert len(found) == 1 and expected in found[0].message
+    assert found[0].severity == ("satisfied" if made is not None else "warning")
+
+
+def test_the_count_of_rows_is_as_sensitive_as_the_rows() -> None:
+    doc = _recommended(3, ["adopted", "adopted"])
+    doc.tables[RECOMMENDATIONS][1].sensitivity = Sensitivity.INTERNAL
+    doc.tables[RECOMMENDATIONS][1].sensitivity_reason = "the reviewer asked"
+    [found] = findings(doc, "openai-preparedness-v2", "worst-case-recommendations-answered")
+    public = found.text.render(Sensitivity.PUBLIC, lambda s: "[withheld]")
+    assert "holds [withheld]" in public and "holds 2" not in public
+
+
 def test_rubric_asks_that_outside_evaluators_could_fine_tune() -> None:
     doc = open_release("risk-assessment-best-practice")
     doc.values[f"{GROUP}.evaluator_fine_tuning_access"] = Value(False)

@@ -27,7 +27,7 @@ from app.checks.facts import Facts, FormIndex
 from app.checks.holds import check_condition
 from app.checks.findings import CheckResult, Finding, ItemScore
 from app.checks.rubric import item_finding, score_item, total
-from app.checks.worst_case import check_worst_case_release, check_worst_case_scope
+from app.checks.worst_case import check_worst_case_recommendations, check_worst_case_release, check_worst_case_scope
 from app.content.forms import STAGES, load_forms
 from app.content.framework_spec import (
     CalendarCadenceRule,
@@ -40,6 +40,7 @@ from app.content.framework_spec import (
     MajorUpdateRule,
     ReportingDeadlineRule,
     Rule,
+    WorstCaseRecommendationsRule,
     WorstCaseReleaseRule,
     WorstCaseScopeRule,
     ScoreItem,
@@ -61,6 +62,7 @@ _EVALUATORS: dict[type, Callable[..., list[Finding]]] = {
     CommitmentRule: check_commitment,
     WorstCaseScopeRule: check_worst_case_scope,
     WorstCaseReleaseRule: check_worst_case_release,
+    WorstCaseRecommendationsRule: check_worst_case_recommendations,
 }
 
 

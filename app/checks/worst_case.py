@@ -4,6 +4,10 @@
 (with a worst-case level, a marginal-risk determination and at least one
 scored evaluation of the fine-tuned model) or excluded with a reason.
 
+``check_worst_case_recommendations``: every outside recommendation has a
+decision, one not adopted in full has a reason, and the table holds as many
+recommendations as the reviewers made.
+
 ``check_worst_case_release``: a category whose worst case reaches the rule's
 level, with a decision to release the weights, is a violation unless the
 framework accepts a marginal-risk argument and every condition it sets for
@@ -21,8 +25,20 @@ from app.checks.evidence import CEL_ERRORS, finding, gate, title_of
 from app.checks.facts import DEPLOY_DECISIONS, Facts, filled
 from app.checks.findings import Finding
 from app.content.framework_conditions import DECISION, run
-from app.content.framework_spec import Category, MarginalCondition, WorstCaseReleaseRule, WorstCaseScopeRule
-from app.content.framework_worst_case import RELEASE_FIELD, RESULTS_TABLE, SCOPE_TABLE
+from app.content.framework_spec import (
+    Category,
+    MarginalCondition,
+    WorstCaseRecommendationsRule,
+    WorstCaseReleaseRule,
+    WorstCaseScopeRule,
+)
+from app.content.framework_worst_case import (
+    RECOMMENDATIONS_MADE,
+    RECOMMENDATIONS_TABLE,
+    RELEASE_FIELD,
+    RESULTS_TABLE,
+    SCOPE_TABLE,
+)
 from app.model.document import Record
 from app.model.labelled import Labelled, derived, fixed, join, label_of, template
 from app.model.sensitivity import Sensitivity
@@ -34,7 +50,10 @@ def _address(record: Record, field: str, table: str = SCOPE_TABLE) -> str:
     return f"{table}[{record.id}].{field}"
 
 
-def _not_applicable(rule: WorstCaseScopeRule | WorstCaseReleaseRule, facts: Facts) -> list[Finding] | None:
+WorstCaseRule = WorstCaseScopeRule | WorstCaseReleaseRule | WorstCaseRecommendationsRule
+
+
+def _not_applicable(rule: WorstCaseRule, facts: Facts) -> list[Finding] | None:
     """A satisfied finding when the forms hide the worst-case tables (weights kept, no fine-tuning)."""
     if facts.applies(facts.index.spec(SCOPE_TABLE)):
         return None
@@ -281,6 +300,68 @@ def _holds(requirement: MarginalCondition, facts: Facts, record: Record) -> bool
         return bool(run(requirement.condition, facts.record_context(requirement.condition, record)))
     except CEL_ERRORS:
         return False
+
+
+# -- outside recommendations -----------------------------------------------------
+NOT_IN_FULL = ("declined", "partly_adopted")
+
+
+def check_worst_case_recommendations(rule: WorstCaseRecommendationsRule, facts: Facts) -> list[Finding]:
+    stopped = gate(rule, facts, RECOMMENDATIONS_TABLE)
+    if stopped is not None:
+        return stopped
+    hidden = _not_applicable(rule, facts)
+    if hidden is not None:
+        return hidden
+    table = RECOMMENDATIONS_TABLE
+    records = list(facts.doc.records(table))
+    found: list[Finding] = []
+    for record in records:
+        title = facts.title(table, record)
+        decision = record.get("decision")
+        if not filled(decision):
+            found.append(finding(rule, rule.severity, _address(record, "decision", table), template(
+                "{record}: no decision is recorded; say whether it was adopted, partly adopted or not. {title}",
+                record=title, title=title_of(rule))))
+        elif decision in NOT_IN_FULL and not filled(record.get("reason_declined")):
+            found.append(finding(rule, rule.severity, _address(record, "reason_declined", table), template(
+                "{record}: {decision}, with no reason given; say why it was not adopted in full. {title}",
+                record=title, decision=facts.quote(f"{table}[].decision", record,
+                                                   facts.index.option_label(f"{table}[].decision", decision).lower()),
+                title=title_of(rule))))
+    # How many rows there are is as sensitive as the rows themselves.
+    count = derived(str(len(records)), *(facts.record_label(table, r) for r in records))
+    made = facts.doc.get(RECOMMENDATIONS_MADE)
+    made_label = fixed(facts.index.label(RECOMMENDATIONS_MADE))
+    if not isinstance(made, int) or isinstance(made, bool):
+        if records:
+            found.append(finding(rule, rule.severity, RECOMMENDATIONS_MADE, template(
+                "{made} is empty while {recorded} recorded; say how many the reviewers made in all. {title}",
+                made=made_label, title=title_of(rule),
+                recorded=derived(f"{len(records)} recommendation{' is' if len(records) == 1 else 's are'}", count))))
+        else:
+            found.append(finding(rule, rule.severity, RECOMMENDATIONS_MADE, template(
+                "{made} is empty: say how many recommendations the outside reviewers made (0 if none, or if "
+                "nobody outside reviewed the estimate). {title}", made=made_label, title=title_of(rule))))
+    elif made != len(records):
+        shown = facts.quote(RECOMMENDATIONS_MADE, None, str(made))
+        fix = (f"record the other {made - len(records)} with what was done about them" if made > len(records)
+               else "correct the count or remove the rows that are not recommendations")
+        found.append(finding(rule, rule.severity, RECOMMENDATIONS_MADE, template(
+            "The reviewers made {made} recommendations, but {table} holds {count}: {fix}. {title}", made=shown,
+            table=fixed(facts.index.label(table)), count=count, fix=derived(fix, shown, count),
+            title=title_of(rule))))
+    if found:
+        return found
+    if not records:
+        return [finding(rule, "satisfied", RECOMMENDATIONS_MADE, template(
+            "{title} The outside reviewers made no recommendations.", title=title_of(rule)))]
+    answered = derived(f"{len(records)} recommendation{'s' if len(records) != 1 else ''} recorded, each with "
+                       f"a decision and, where not adopted in full, a reason",
+                       *(facts.record_label(table, r) for r in records),
+                       *(facts.label(f"{table}[].decision", r) for r in records))
+    return [finding(rule, "satisfied", table, template("{title} {answered}.", title=title_of(rule),
+                                                       answered=answered))]
 
 
 def _missing(rule: WorstCaseReleaseRule) -> str:

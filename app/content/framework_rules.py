@@ -40,7 +40,7 @@ from app.content.framework_spec import (
     ScorePart,
     ScoreSection,
 )
-from app.content.framework_worst_case import build_release_rule, build_scope_rule
+from app.content.framework_worst_case import build_recommendations_rule, build_release_rule, build_scope_rule
 from app.content.yaml_source import MarkedDict, MarkedList
 from app.model.forms import FieldSpec, FormSet
 
@@ -69,7 +69,7 @@ _DEFAULT_SEVERITY = {"evidence": "missing_evidence", "coverage": "missing_eviden
                      "compute_cadence": "violation", "calendar_cadence": "violation",
                      "reassess_before_major_update": "violation", "reporting_deadline": "violation",
                      "condition": "violation", "commitment": "violation", "worst_case_scope": "missing_evidence",
-                     "worst_case_release": "violation"}
+                     "worst_case_release": "violation", "worst_case_recommendations": "missing_evidence"}
 _SAMPLE = {"text": "x", "markdown": "x", "integer": 1, "number": 1.0, "flop": 1.0e25,
            "date": "2025-01-01", "framework": "x", "boolean": True}
 
@@ -404,6 +404,9 @@ class RuleBuilder:
 
     def _worst_case_release(self, item: MarkedDict) -> Rule | None:
         return build_release_rule(self, item)
+
+    def _worst_case_recommendations(self, item: MarkedDict) -> Rule | None:
+        return build_recommendations_rule(self, item)
 
     def _commitment(self, item: MarkedDict) -> CommitmentRule | None:
         per_determination = item.get("for_each") == "determination"

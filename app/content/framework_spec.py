@@ -258,9 +258,15 @@ class WorstCaseReleaseRule(RuleBase):
     marginal_requires: tuple[MarginalCondition, ...] = ()
 
 
+@dataclass(frozen=True)
+class WorstCaseRecommendationsRule(RuleBase):
+    """Every outside recommendation on the worst-case estimate is recorded with a decision, those not adopted
+    in full say why, and the table accounts for as many as were made (``app.content.framework_worst_case``)."""
+
+
 Rule = (EvidenceRule | CoverageRule | ComputeCadenceRule | CalendarCadenceRule | MajorUpdateRule
         | ReportingDeadlineRule | ConditionRule | CommitmentRule
-        | WorstCaseScopeRule | WorstCaseReleaseRule)
+        | WorstCaseScopeRule | WorstCaseReleaseRule | WorstCaseRecommendationsRule)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Rule kinds for the worst-case estimate of an open-weight or fine-tunable release.
 
-Two kinds, both reading the worst-case tables of ``forms/pre_deployment.yaml``:
+Three kinds, reading the worst-case tables of ``forms/pre_deployment.yaml``:
 
 ``worst_case_scope``
     Every category (tracked, all, or a list) has a row in the scope table;
@@ -17,7 +17,13 @@ Two kinds, both reading the worst-case tables of ``forms/pre_deployment.yaml``:
     and the category's row meets every condition the framework sets for it.
     A framework without ``marginal_risk`` never accepts the argument.
 
-Both are built here rather than in ``framework_rules.py`` so that the content
+``worst_case_recommendations``
+    Every outside recommendation on the estimate has a decision; one not
+    adopted in full has a reason; and the table holds as many
+    recommendations as the reviewers are recorded to have made. An
+    ``evidence`` rule can ask for the reasons, but not count the rows.
+
+All are built here rather than in ``framework_rules.py`` so that the content
 of this feature stays in one place; ``RuleBuilder`` only dispatches to them.
 """
 
@@ -31,6 +37,7 @@ from app.content.framework_spec import (
     Condition,
     Level,
     MarginalCondition,
+    WorstCaseRecommendationsRule,
     WorstCaseReleaseRule,
     WorstCaseScopeRule,
 )
@@ -58,6 +65,9 @@ class RuleBuilder(Protocol):
 SCOPE_TABLE = "pre_deployment.worst_case_scope"
 RESULTS_TABLE = "pre_deployment.worst_case_results"
 RELEASE_FIELD = "header.model.release_type"
+RECOMMENDATIONS_TABLE = "pre_deployment.worst_case_recommendations"
+RECOMMENDATIONS_MADE = "pre_deployment.worst_case_elicitation.recommendations_made"
+RECOMMENDATION_FIELDS = ("recommendation", "decision", "reason_declined")
 SCOPE_FIELDS = ("category", "scope", "exclusion_reason", "level_reached", "marginal_risk", "basis")
 """Fields of a scope row the scope rule reads (record-relative)."""
 RESULT_FIELDS = ("category", "ft_score", "name", "threshold", "ft_ci_high")
@@ -120,6 +130,18 @@ def build_release_rule(builder: RuleBuilder, item: MarkedDict) -> WorstCaseRelea
     return WorstCaseReleaseRule(**builder._common(item, "deployment_decision", depends),
                                 at_least=str(item["at_least"]), release=tuple(item["release"]),
                                 marginal_allowed=marginal is not None, marginal_requires=tuple(requires))
+
+
+def build_recommendations_rule(builder: RuleBuilder, item: MarkedDict) -> WorstCaseRecommendationsRule | None:
+    paths = (RECOMMENDATIONS_TABLE, RECOMMENDATIONS_MADE,
+             *(f"{RECOMMENDATIONS_TABLE}[].{f}" for f in RECOMMENDATION_FIELDS))
+    missing = [p for p in paths if not builder.forms.has_field(p)]
+    if missing:
+        builder.fail(item, "kind", f"rules of kind 'worst_case_recommendations' read {missing[0]!r}, which the "
+                                   f"forms no longer define; restore the field or drop the rule")
+        return None
+    depends = builder.depends_on(SCOPE_TABLE, *paths)
+    return WorstCaseRecommendationsRule(**builder._common(item, "pre_deployment", depends))
 
 
 def _tables_exist(builder: RuleBuilder, item: MarkedDict) -> bool:
