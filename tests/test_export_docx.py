@@ -191,20 +191,32 @@ def test_an_encrypted_or_broken_file_is_refused() -> None:
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed; "
                     ".ci/run installs libreoffice-writer")
-def test_libreoffice_opens_the_public_docx(public_report, public_docx: bytes, tmp_path: Path) -> None:
+def test_libreoffice_opens_the_public_docx_of_the_report_and_of_every_kind(public_report, public_docx: bytes,
+                                                                          tmp_path: Path) -> None:
     from pypdf import PdfReader
-    source = tmp_path / "public.docx"
-    source.write_bytes(public_docx)
+
+    from app.content.report_kinds import load_kinds
+    reports = {"assessment": (public_report, public_docx)}
+    for kind in sorted(load_kinds()):
+        report = build_for_audience(example_document(), "public", kind=kind)
+        reports[kind] = (report, writer_for("docx", load_styles()).write(report))
+    sources = []
+    for name, (_report, data) in reports.items():
+        source = tmp_path / f"{name}.docx"
+        source.write_bytes(data)
+        sources.append(str(source))
     profile = tmp_path / "lo-profile"
-    completed = subprocess.run(
+    completed = subprocess.run(  # one LibreOffice start converts them all
         ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(source)], capture_output=True, text=True, timeout=180)
-    converted = tmp_path / "public.pdf"
-    assert converted.exists(), completed.stdout + completed.stderr
-    reader = PdfReader(str(converted))
-    text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    assert 15 <= len(reader.pages) <= 60
-    flat = " ".join(text.split())
-    for section in public_report.sections:
-        assert " ".join(section.heading.split()) in flat, section.heading
-    assert flat.count("PUBLIC") >= len(reader.pages)  # the banner on every page
+         "--outdir", str(tmp_path), *sources], capture_output=True, text=True, timeout=300)
+    for name, (report, data) in reports.items():
+        converted = tmp_path / f"{name}.pdf"
+        assert converted.exists(), name + ": " + completed.stdout + completed.stderr
+        reader = PdfReader(str(converted))
+        flat = " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
+        low, high = (15, 60) if name == "assessment" else (5, 40)
+        assert low <= len(reader.pages) <= high, (name, len(reader.pages))
+        for section in report.sections:
+            assert " ".join(section.heading.split()) in flat, (name, section.heading)
+        assert flat.count("PUBLIC") >= len(reader.pages), name  # the banner on every page
+        assert docx.Document(io.BytesIO(data)).paragraphs[0].text  # python-docx opens it too

@@ -38,6 +38,7 @@ def test_the_dialog_offers_the_kinds_the_regimes_call_for_and_writes_one(open_wi
     dialog.export_button.click()
     qtbot.waitUntil(lambda: not dialog.running, timeout=120000)
     assert dialog.last_refusal is None, dialog.last_refusal
+    assert "Public SB 53 transparency report, DOCX" in dialog.message.text()
     headings = [p.text for p in docx.Document(str(output)).paragraphs if p.style.name == "Heading 1"]
     assert headings[:3] == ["1 About this document", "2 The developer's website", "3 Contacting the developer"]
 

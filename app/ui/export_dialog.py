@@ -53,6 +53,8 @@ class ExportDialog(QDialog):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
+        self._document_names: dict[str, str] = {}
+        self._writing = "report"
         self.setWindowTitle("Export report")
         self.setObjectName("exportDialog")
         self.setMinimumWidth(600)
@@ -195,12 +197,18 @@ class ExportDialog(QDialog):
             return
         self.kind.blockSignals(True)
         self.kind.clear()
+        self._document_names.clear()
         for index, choice in enumerate(choices):
             label = "Assessment report" if choice.id == ASSESSMENT else choice.short_name or choice.title
+            self._document_names[choice.id] = "report" if choice.id == ASSESSMENT else label
             self.kind.addItem(label + (" — required by the regimes" if choice.required else ""), choice.id)
             self.kind.setItemData(index, f"{choice.title}: {choice.regime}", Qt.ItemDataRole.ToolTipRole)
         self.kind.blockSignals(False)
         self.set_kind(chosen)
+
+    def _document_name(self, kind: str) -> str:
+        """How the dialog names the document being written: 'report', or the kind's short name."""
+        return self._document_names.get(kind, "report" if kind == "assessment" else kind)
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         self.refresh_kinds()
@@ -269,14 +277,15 @@ class ExportDialog(QDialog):
         self.go_button.hide()
         self.message.hide()
         self.progress.setRange(0, 0)
-        self.progress.setFormat(f"Writing the {self.audience} report…")
+        kind = self.kind.currentData() or "assessment"
+        self._writing = self._document_name(kind)
+        self.progress.setFormat(f"Writing the {self.audience} {self._writing}…")
         self.progress.show()
         self.cancel_button.show()
         self._cancelling = False
         ExportDialog._jobs += 1
         self._job = job = ExportDialog._jobs
         path, audience, fmt = session.path, self.audience, self.format.currentData()
-        kind = self.kind.currentData() or "assessment"
         self.workspace.jobs.start(
             lambda _progress: offload.run(offload.export, path, audience, fmt, output, kind, job=job),
             self._done, self._failed)
@@ -308,13 +317,14 @@ class ExportDialog(QDialog):
         self.workspace.settings.set_last_export_folder(payload.path.parent)
         size = f"{payload.size / 1024:.0f} KB" if payload.size >= 1024 else f"{payload.size} bytes"
         pages = f", {payload.pages} pages" if payload.pages else ""
-        self.message.setText(f"<b>Written:</b> {payload.path}<br>{payload.audience.capitalize()} report, "
+        what = f"{payload.audience} {self._writing}"
+        self.message.setText(f"<b>Written:</b> {payload.path}<br>{what[:1].upper()}{what[1:]}, "
                              f"{payload.format.upper()}, {size}{pages}.")
         self.message.setProperty("state", "ok")
         self._polish(self.message)
         self.message.show()
         self._fit()
-        self.workspace.message.emit(f"Exported the {payload.audience} report to {payload.path}", 8000)
+        self.workspace.message.emit(f"Exported the {what} to {payload.path}", 8000)
         self.exported.emit(payload)
 
     def _failed(self, message: str) -> None:
