@@ -19,7 +19,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from app.content.report_layout import ReportStyles
 from app.export.charts import EvaluationSpec, ScorecardSpec, TimelineSpec, add_months
-from app.export.fonts import SANS, SANS_BOLD, register_fonts
+from app.export.fonts import SANS, SANS_BOLD, register_face
 from app.export.report import Chart
 
 
@@ -57,7 +57,8 @@ def register_drawing(spec_type: type, drawer: Callable[[Any, float, ReportStyles
 
 
 def draw_chart(chart: Chart, width: float, styles: ReportStyles) -> Drawing:
-    register_fonts()
+    register_face(SANS)  # every label is drawn and measured in these two faces
+    register_face(SANS_BOLD)
     spec = chart.spec
     if isinstance(spec, ScorecardSpec):
         return _scorecard(spec, width, styles)

@@ -76,10 +76,17 @@ def _subset_tables(assignments: dict[int, int]) -> list[tuple[int, frozenset[str
 
 
 @cache
+def register_face(name: str) -> None:
+    """Register one TTF face with reportlab, once per process: a chart drawn as SVG for a text format
+    measures its labels in two faces and need not read the other four (the fallback face is 4 MB)."""
+    pdfmetrics.registerFont(_FastTTFont(name, str(content_path("resources", "fonts", _FILES[name]))))
+
+
+@cache
 def register_fonts() -> None:
     """Register the TTF faces with reportlab once per process."""
-    for name, file_name in _FILES.items():
-        pdfmetrics.registerFont(_FastTTFont(name, str(content_path("resources", "fonts", file_name))))
+    for name in _FILES:
+        register_face(name)
     pdfmetrics.registerFontFamily(SANS, normal=SANS, bold=SANS_BOLD, italic=SANS_ITALIC,
                                   boldItalic=SANS_BOLD_ITALIC)
     for bold, italic, face in ((0, 0, SANS), (1, 0, SANS_BOLD), (0, 1, SANS_ITALIC), (1, 1, SANS_BOLD_ITALIC)):
