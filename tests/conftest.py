@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 from durability_helpers import DRIVE_KINDS
+from hypothesis import settings
+from profiles import PROFILE
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Property tests without their own example count: hypothesis's default (100) normally, more in the
+# extended profile (tests/profiles.py).
+settings.register_profile("normal", settings.get_profile("default"))
+settings.register_profile("extended", max_examples=500)
+settings.load_profile(PROFILE)
 
 
 @pytest.fixture(autouse=True)
@@ -28,12 +37,30 @@ def forms():
     return load_forms()
 
 
+@pytest.fixture(scope="session")
+def _example_templates(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Path]]:
+    """Where ``example_file`` keeps the examples it has written: a folder, and assessor name -> file."""
+    return tmp_path_factory.mktemp("example-templates"), {}
+
+
 @pytest.fixture
-def example_file(tmp_path: Path) -> Path:
-    """A fresh copy of the bundled example assessment."""
+def example_file(tmp_path: Path, _example_templates: tuple[Path, dict[str, Path]]) -> Path:
+    """A fresh copy of the bundled example assessment.
+
+    Writing the example takes a quarter of a second and about 200 tests ask for one, so it is written
+    once per assessor name (the history's first entry names whoever created the file: the test's
+    RISKWRIGHT_ASSESSOR or settings) and copied byte for byte into each test's own folder.
+    """
     from app.interchange.examples import write_example
+    from app.store.identity import assessor_name
+    folder, written = _example_templates
+    who = assessor_name()
+    if who not in written:
+        template = folder / f"example-{len(written)}.rwa"
+        write_example(template)
+        written[who] = template
     path = tmp_path / "example.rwa"
-    write_example(path)
+    shutil.copyfile(written[who], path)
     return path
 
 

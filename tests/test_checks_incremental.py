@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from profiles import examples
 
 from app.checks import Checker, check, load_framework
 from app.checks import engine as engine_module
@@ -116,7 +117,7 @@ def test_recheck_follows_the_basis_and_bounds_the_worst_case_warning_reads() -> 
                if f.rule_id == "worst-case-scope")
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(EDITS), min_size=1, max_size=8), st.sampled_from(FRAMEWORKS))
 def test_recheck_after_any_sequence_of_edits_equals_a_full_check(edits: list[object], framework_id: str) -> None:
     doc = example_document()

@@ -16,6 +16,7 @@ import os
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from profiles import examples
 
 from app.content.forms import load_forms
 from app.content.report_kinds import load_kinds
@@ -23,7 +24,7 @@ from app.export.formats import writer_for
 from app.export.pipeline import build_for_audience
 from test_export_leak_property import STYLES, _found, assessments
 
-EXAMPLES = int(os.environ.get("RISKWRIGHT_LEAK_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("RISKWRIGHT_LEAK_EXAMPLES", examples(40, normal=12)))
 FORMATS = ("pdf", "md", "html", "json", "docx")
 PLACES = {
     "model name": ("header.model.name", None), "checkpoint title": ("training.checkpoints", "name"),

@@ -19,8 +19,8 @@ control that each format's reader sees what it should — and the internal
 PDF's bookmarks and metadata must hold the canaries placed in titles and in
 the model name.
 
-Examples per run: RISKWRIGHT_LEAK_EXAMPLES (default 40; the figures in the
-issue report come from a run of 600).
+Examples per run: RISKWRIGHT_LEAK_EXAMPLES (default 12, 40 in the extended
+profile: tests/profiles.py; the figures in the issue report come from a run of 600).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from collections import defaultdict
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from profiles import examples
 
 from app.content.report_layout import load_styles
 from app.export.formats import writer_for
@@ -40,7 +41,7 @@ from app.model.sensitivity import HAZARD_DOMAINS, Sensitivity
 from app.redaction import WithheldText, leak_scan
 from app.redaction.normalise import word_view
 
-EXAMPLES = int(os.environ.get("RISKWRIGHT_LEAK_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("RISKWRIGHT_LEAK_EXAMPLES", examples(40, normal=12)))
 STYLES = load_styles()
 WORDS = ("assessors reviewed the suite results with external graders and recorded a stable determination "
          "after several trials across seeds").split()

@@ -6,6 +6,7 @@ import sys
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from profiles import examples
 
 from app.content.errors import ContentErrors
 from app.content.forms import load_forms
@@ -76,7 +77,7 @@ def documents(draw):
     return doc
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_import_of_a_dump_is_the_same_document_and_dumps_identically(doc):
     text = dump_document(doc, FORMS)

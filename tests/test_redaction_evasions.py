@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from profiles import examples
 
 from app.model.sensitivity import Sensitivity
 from app.redaction.definitions import DetectorSpec
@@ -125,7 +126,7 @@ _TEXT = st.text(alphabet=st.sampled_from(
     max_size=40)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(_TEXT)
 def test_fast_and_mapped_word_views_agree(text: str) -> None:
     """Detection uses the fast view; flag offsets come from the mapped one — they must agree."""
@@ -135,7 +136,7 @@ def test_fast_and_mapped_word_views_agree(text: str) -> None:
     assert origin == sorted(origin) and all(0 <= o < len(text) for o in origin)
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(_TEXT)
 def test_fast_and_mapped_pattern_views_agree(text: str) -> None:
     mapped, origin = pattern_view_mapped(text)
@@ -143,7 +144,7 @@ def test_fast_and_mapped_pattern_views_agree(text: str) -> None:
     assert len(origin) == len(mapped)
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(_TEXT)
 def test_word_view_is_stable(text: str) -> None:
     once = word_view(text)
@@ -155,7 +156,7 @@ _MIXED = st.lists(st.one_of(
     _TEXT), max_size=12).map(" ".join)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(_MIXED)
 def test_the_cheap_gates_never_hide_a_hit(text: str) -> None:
     """Building the word view only when the pattern view says a term might be there must
@@ -166,7 +167,7 @@ def test_the_cheap_gates_never_hide_a_hit(text: str) -> None:
     assert gated == exhaustive
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(st.lists(_MIXED, max_size=4).map("\n".join))
 def test_placing_hits_line_by_line_agrees_with_mapping_the_whole_text(text: str) -> None:
     import app.redaction.normalise as normalise_module

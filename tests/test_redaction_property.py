@@ -17,6 +17,7 @@ import html
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from profiles import examples
 
 from app.content.forms import load_forms
 from app.model.document import Document, Record, Value
@@ -151,7 +152,7 @@ def _strings(doc: Document) -> str:
     return "\n".join(word_view(part) for part in parts)
 
 
-@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(2000), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_public_copy_holds_no_canary_and_internal_copy_holds_all(case) -> None:  # type: ignore[no-untyped-def]
     doc, canaries = case
@@ -167,7 +168,7 @@ def test_public_copy_holds_no_canary_and_internal_copy_holds_all(case) -> None: 
             assert canary in reviewers, f"internal canary {canary!r} missing from the reviewers' copy"
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_withheld_texts_let_the_leak_scanner_find_every_canary(case) -> None:  # type: ignore[no-untyped-def]
     """A crude writer prints every string of a copy as HTML; the scan must pass the public file and
