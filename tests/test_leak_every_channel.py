@@ -1,0 +1,193 @@
+"""The leak property over every audience, format and report kind (#11 "done when", #17).
+
+Random assessments (the bundled example with canaries planted in withheld
+values of every field type, a withheld record, signers' names, sensitivity
+and dismissal reasons: ``tests/leak_canaries.py``) are built for every
+audience and written in every format, for every report kind. Every file of
+a wider edition is read by the product's output leak scanner AND by
+independent readers (qpdf + poppler, the DOCX package's parts, raw and
+unescaped text, parsed JSON); no canary above what the audience sees may be
+in it. The internal edition is the positive control: it must show every
+canary whose field the report prints, so a reader that sees nothing cannot
+pass the test.
+
+The files are produced by the report model and the writers alone, not by
+the export pipeline: the pipeline's own scan (wall 3) would refuse a leaking
+file before this test saw it, and this test is what shows that labels and
+the filter (walls 1 and 4) hold by themselves.
+
+Examples per kind: RISKWRIGHT_LEAK_EXAMPLES (default 1 in the normal suite;
+``tests/benchmarks/bench_leak_every_channel.sh`` runs more).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from functools import cache
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from app.content.report_kinds import kind_ids, layout_for_kind
+from app.content.report_layout import load_styles
+from app.export.formats import FORMAT_IDS, writer_for
+from app.export.pipeline import build_for_audience
+from app.checks import framework_ids
+from app.content.forms import load_forms
+from app.interchange.examples import example_document
+from app.export.compliance import run_check
+from app.export.report import FieldGroup, RecordTable, Report
+from app.model.paths import Address
+from app.model.sensitivity import Sensitivity
+from app.model.validate import effective_sensitivity
+from app.redaction.filtering import value_sensitivity
+from app.redaction import WithheldText, leak_scan
+from tests.leak_canaries import SEES, WIDER, Canary, Case, Readable, cases, independent_text
+
+EXAMPLES = int(os.environ.get("RISKWRIGHT_LEAK_EXAMPLES", "1"))
+STYLES = load_styles()
+FORMS = load_forms()
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None, phases=(Phase.generate,),
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                           HealthCheck.large_base_example])
+
+
+def _report(case: Case, audience: str, kind: str, baseline: int | None = None) -> Report:
+    doc = case.doc if baseline is None else case.baselines[baseline]
+    return build_for_audience(doc, audience, kind=kind, revision=case.revision, decisions=case.decisions)
+
+
+def _shown_addresses(report: Report) -> set[str]:
+    """Addresses of the values the report prints (fields and table cells)."""
+    shown: set[str] = set()
+
+    def groups(items: tuple[FieldGroup, ...]) -> None:
+        for group in items:
+            shown.update(entry.address for entry in group.entries if entry.text)
+
+    for section in report.sections:
+        for block in section.blocks:
+            if isinstance(block, FieldGroup):
+                groups((block,))
+            elif isinstance(block, RecordTable):
+                for record_id, row in zip(block.record_ids, block.rows, strict=False):
+                    shown.update(f"{block.address}[{record_id}].{column}"
+                                 for column, cell in zip(block.column_fields, row, strict=False) if cell.text)
+                for entry in block.entries:
+                    groups(entry.groups)
+    return shown
+
+
+def _scanner_hits(data: bytes, fmt: str, canaries: list[Canary]) -> dict[str, set[str]]:
+    texts = [WithheldText(needle, canary.where) for canary in canaries if not canary.generic
+             for needle in canary.needles]
+    hits: dict[str, set[str]] = {}
+    for leak in leak_scan(data, fmt, texts):
+        assert leak.kind != "structure", str(leak)
+        hits.setdefault(leak.source or "?", set()).add(leak.channel)
+    return hits
+
+
+def _check(case: Case, kind: str) -> None:
+    layout = layout_for_kind(kind)
+    writers = {fmt: writer_for(fmt, STYLES) for fmt in FORMAT_IDS}
+    problems: list[str] = []
+    internal = _report(case, "internal", kind)
+    shown = _shown_addresses(internal)
+    for fmt, writer in writers.items():
+        text = independent_text(writer.write(internal), fmt)
+        for canary in case.canaries:
+            expected = canary.internal_shows and (kind == "assessment" or canary.address in shown)
+            if expected and not any(text.holds(n) for n in canary.needles):
+                problems.append(f"positive control: internal {kind} {fmt} does not show {canary.where}")
+    for audience in WIDER:
+        if audience not in layout.audiences:
+            continue
+        withheld = [c for c in case.canaries if c.level > SEES[audience]]
+        report = _report(case, audience, kind)
+        clean_texts: dict[str, list[Readable]] = {}
+
+        @cache
+        def clean_report(baseline: int, audience: str = audience) -> Report:
+            return _report(case, audience, kind, baseline)
+
+        for fmt, writer in writers.items():
+            data = writer.write(report)
+            for source, channels in _scanner_hits(data, fmt, withheld).items():
+                problems.append(f"{audience} {kind} {fmt}: output scanner finds {source} in {sorted(channels)}")
+            text = independent_text(data, fmt)
+            for canary in withheld:
+                for needle in canary.needles:
+                    if not text.holds(needle):
+                        continue
+                    if canary.generic:
+                        if fmt not in clean_texts:
+                            clean_texts[fmt] = [independent_text(writer.write(clean_report(b)), fmt)
+                                                for b in range(len(case.baselines))]
+                        if any(t.holds(needle) for t in clean_texts[fmt]):
+                            continue  # the report holds it without the canary too
+                    problems.append(f"{audience} {kind} {fmt}: {canary.where} shows as {needle!r}")
+    assert not problems, "\n".join(sorted(set(problems)))
+
+
+@pytest.mark.parametrize("kind", kind_ids())
+def test_no_wider_edition_of_any_kind_or_format_shows_a_withheld_canary(kind: str) -> None:
+    @SETTINGS
+    @given(cases())
+    def run(case: Case) -> None:
+        _check(case, kind)
+    run()
+
+
+def _level_of(case: Case, source: str) -> Sensitivity:
+    """The sensitivity of the value (or record) a labelled part names as its source."""
+    address = Address.parse(source)
+    record = None
+    record_level = None
+    if address.record is not None and address.table is not None:
+        record = case.doc.record(address.table, address.record)
+        if record is None:
+            return Sensitivity.PUBLIC  # a record the check names but the document no longer has
+        table = FORMS.field(address.table)
+        record_level = effective_sensitivity(table.sensitivity, record.sensitivity, record.sensitivity_reason)
+        if address.field == address.table:
+            return record_level
+    value = case.doc.value(address)
+    if value is None or not FORMS.has_field(address.field):
+        return record_level or Sensitivity.PUBLIC
+    return value_sensitivity(FORMS.field(address.field), value, record_level)
+
+
+@settings(max_examples=max(10, EXAMPLES), deadline=None, database=None, phases=(Phase.generate,),
+          suppress_health_check=list(HealthCheck))
+@given(st.randoms(use_true_random=False), st.sampled_from([None, *framework_ids()]))
+def test_every_part_of_a_check_message_is_labelled_at_least_as_high_as_the_values_it_came_from(
+        rng: random.Random, framework: str | None) -> None:
+    """Label propagation itself: a message part computed from a withheld value carries its sensitivity.
+
+    The bundled example with a random third of its values and a tenth of its records raised to internal or
+    hazardous, checked against a random installed framework."""
+    case = Case(example_document())
+    levels = (Sensitivity.INTERNAL, Sensitivity.HAZARDOUS)
+    for _address, value in case.doc.addresses():
+        if rng.random() < 0.33:
+            value.sensitivity = max(value.sensitivity or Sensitivity.PUBLIC, rng.choice(levels))
+    for records in case.doc.tables.values():
+        for record in records:
+            if rng.random() < 0.1:
+                record.sensitivity = rng.choice(levels)
+    if framework is not None:
+        case.doc.values["header.framework"].data = framework
+    outcome = run_check(case.doc)
+    assert outcome is not None
+    low = []
+    for finding in outcome.findings:
+        for part in (*finding.message.parts, *finding.concerns.parts):
+            for source in part.sources:
+                needed = _level_of(case, source)
+                if part.sensitivity < needed:
+                    low.append(f"{finding.rule_id}: {part.text!r} is {part.sensitivity.value} but comes from "
+                               f"{source} ({needed.value})")
+    assert not low, "\n".join(low[:20])

@@ -1,0 +1,111 @@
+"""The leak property on the channels that read the assessment file itself (#11 "done when").
+
+The canaries of ``tests/leak_canaries.py`` are typed into a real assessment
+file as an assessor would (value edits, raised sensitivities, a record
+replaced by a withheld one holding a canary in its id and title, a dismissal
+with a canary reason) after a signed revision, and then every command a
+wider audience's reader gets is run for reviewers and the public:
+``history --format json``, ``diff r1 current --format json``, ``scan`` and
+the export's suggested file name. None may show a canary above what the
+audience sees; the internal history is the positive control (it shows every
+value typed).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, Phase, given, settings
+
+from app.cli import main
+from app.content.forms import load_forms
+from app.export.file_names import report_file_name
+from app.interchange.examples import example_document, write_example
+from app.model import InsertRecord, RemoveRecord, SetRecordSensitivity, SetSensitivity, SetValue
+from app.model.document import Record
+from app.store import AssessmentFile, history
+from app.store.signoff import load_or_create_key, sign_off
+from tests.leak_canaries import SEES, WIDER, Case, Readable, cases
+
+EXAMPLES = int(os.environ.get("RISKWRIGHT_LEAK_EXAMPLES", "1"))
+FORMS = load_forms()
+
+
+def _plant(assessment: AssessmentFile, case: Case) -> None:
+    """Turn the bundled example into ``case.doc`` with the edits an assessor makes."""
+    before = example_document()
+    apply = assessment.apply
+    for table, records in case.doc.tables.items():
+        old_ids = [r.id for r in before.records(table)]
+        for index, record in enumerate(records):
+            if record.id in old_ids:
+                continue
+            replaced = old_ids[index] if index < len(old_ids) else None
+            if replaced is not None and before.record(table, replaced) is not None \
+                    and replaced not in {r.id for r in records}:
+                apply(RemoveRecord(table, replaced))
+            apply(InsertRecord(table, index, Record(record.id, dict(record.values), None, None)))
+    for address, value in case.doc.addresses():
+        old = before.value(address)
+        if old is None or old.data != value.data:
+            apply(SetValue(address, value.data))
+        if value.sensitivity != (old.sensitivity if old else None):
+            apply(SetSensitivity(address, value.sensitivity, value.sensitivity_reason))
+    for table, records in case.doc.tables.items():
+        for record in records:
+            if record.sensitivity is not None:
+                apply(SetRecordSensitivity(table, record.id, record.sensitivity, record.sensitivity_reason))
+    for decision in case.decisions:
+        with assessment.db.atomic():
+            history.record_event(assessment.db, "flag_dismissed", decision.address,
+                                 {"matched": "555-0100", "reason": decision.detail})
+
+
+def _run(capsys, *argv: str) -> str:  # type: ignore[no-untyped-def]
+    capsys.readouterr()
+    main(list(argv))
+    return capsys.readouterr().out
+
+
+def test_history_diff_scan_and_file_names_show_no_withheld_canary(capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("RISKWRIGHT_ASSESSOR", "Assessor A")
+
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, phases=(Phase.generate,),
+              suppress_health_check=list(HealthCheck))
+    @given(cases(plants=6))
+    def run(case: Case) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "canaries.rwa"
+            write_example(path)
+            with AssessmentFile.open(path) as assessment:
+                sign_off(assessment, "assessor", "Assessor A", load_or_create_key(Path(folder) / "key.pem"))
+                _plant(assessment, case)
+            problems: list[str] = []
+            internal = Readable.of(_run(capsys, "history", str(path), "--format", "json"))
+            for canary in case.canaries:
+                if canary.address and not canary.generic and not any(internal.holds(n) for n in canary.needles):
+                    problems.append(f"positive control: the internal history does not show {canary.where}")
+            for audience in WIDER:
+                outputs = {
+                    "history": _run(capsys, "history", str(path), "--audience", audience, "--format", "json"),
+                    "diff": _run(capsys, "diff", str(path), "1", "current", "--audience", audience,
+                                 "--format", "json"),
+                    "scan": _run(capsys, "scan", str(path), "--audience", audience, "--format", "json"),
+                    "file name": "\n".join(report_file_name(case.doc, audience, "report", f".{fmt}", "canaries",
+                                                            FORMS) for fmt in ("pdf", "docx")),
+                }
+                for channel, output in outputs.items():
+                    json.loads(output) if channel != "file name" else None  # each command ran and said so
+                    text = Readable.of(output)
+                    for canary in case.canaries:
+                        if canary.level <= SEES[audience] or canary.generic:
+                            continue
+                        shown = [n for n in canary.needles if text.holds(n)]
+                        if shown:
+                            problems.append(f"{audience} {channel}: {canary.where} shows as {shown[0]!r}")
+            assert not problems, "\n".join(problems)
+
+    run()
