@@ -26,6 +26,7 @@ from app.export.file_names import report_file_name
 from app.interchange.examples import example_document, write_example
 from app.model import InsertRecord, RemoveRecord, SetRecordSensitivity, SetSensitivity, SetValue
 from app.model.document import Record
+from app.model.sensitivity import Sensitivity
 from app.store import AssessmentFile, history
 from app.store.signoff import load_or_create_key, sign_off
 from tests.leak_canaries import SEES, WIDER, Case, Readable, cases
@@ -109,3 +110,17 @@ def test_history_diff_scan_and_file_names_show_no_withheld_canary(capsys, monkey
             assert not problems, "\n".join(problems)
 
     run()
+
+
+def test_scan_for_a_wider_audience_names_a_withheld_record_by_its_placeholder(example_file, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`scan --audience public` listed the values echo detection skips by address, with a hazardous record's id."""
+    table = "pre_deployment.worst_case_results"
+    record = example_document().records(table)[0]
+    with AssessmentFile.open(example_file) as assessment:
+        assessment.apply(RemoveRecord(table, record.id))
+        assessment.apply(InsertRecord(table, 0, Record("wcr-zqvorpalqz", dict(record.values))))
+        assessment.apply(SetRecordSensitivity(table, "wcr-zqvorpalqz", Sensitivity.HAZARDOUS, None))
+    for audience in WIDER:
+        for fmt in ("text", "json"):
+            assert "zqvorpalqz" not in _run(capsys, "scan", str(example_file), "--audience", audience, "--format", fmt)
+    assert "zqvorpalqz" in _run(capsys, "scan", str(example_file), "--format", "json")

@@ -72,6 +72,8 @@ def run_scan(args: argparse.Namespace) -> int:
         open_count = sum(1 for f in shown if f.is_open)
         dismissed = len(store.flags(args.audience, include_dismissed=True)) - len(store.flags(args.audience))
         skipped = store.echo_skipped()
+        if args.audience is not None:  # a withheld record's id is not for this audience's eyes (#11)
+            skipped = [_for_audience(s, assessment.document, store.audiences, args.audience) for s in skipped]
     if args.format == "json":
         print(json.dumps({"file": args.file, "audience": args.audience, "open": open_count,
                           "dismissed": dismissed, "flags": [f.as_json() for f in shown],
@@ -93,6 +95,15 @@ def run_scan(args: argparse.Namespace) -> int:
             for entry in skipped:
                 print(f"  {entry.address}: {entry.reason}")
     return EXIT_PROBLEMS if open_count else EXIT_OK
+
+
+def _for_audience(entry, document, audiences, audience: str):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from app.content.forms import load_forms
+    from app.export.labels import address_for
+    return replace(entry, address=address_for(document, load_forms(), entry.address, audiences.get(audience).sees,
+                                              audiences.record))
 
 
 def run_resolve(args: argparse.Namespace) -> int:

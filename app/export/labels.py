@@ -121,3 +121,13 @@ def concerns(doc: Document, forms: FormSet, address: str | None) -> Labelled:
         level = effective_sensitivity(forms.field(parsed.table).sensitivity, record.sensitivity,
                                       record.sensitivity_reason)
     return quoted(address, level, f"{parsed.table}[{parsed.record}]")
+
+
+def address_for(doc: Document, forms: FormSet, address: str, sees: Sensitivity,
+                placeholder: Callable[[Sensitivity], str]) -> str:
+    """An address as a reader cleared for ``sees`` may read it: a withheld record's id becomes its placeholder."""
+    label = concerns(doc, forms, address)
+    if label.visible_to(sees):
+        return address
+    parsed = Address.parse(address)
+    return str(Address(parsed.field, placeholder(label.sensitivity)))
