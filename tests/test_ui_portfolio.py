@@ -87,3 +87,36 @@ def test_file_open_portfolio_opens_the_window_and_a_deadline_opens_its_assessmen
     portfolio.deadlines.itemDoubleClicked.emit(first)
     path, _address = first.data(Qt.ItemDataRole.UserRole)
     assert window.session is not None and window.session.path == Path(path)
+
+
+def test_the_quarterly_update_is_written_from_the_window_and_a_refusal_is_shown(qtbot, tmp_path: Path) -> None:
+    from app.export.quarterly import Quarter
+    from app.ui.portfolio_window import PortfolioWindow
+    from app.ui.quarterly_dialog import QuarterlyDialog
+    place = tmp_path / "lab"
+    place.mkdir()
+    _named(place / "a.rwa", "Aspen")
+    window = _read(qtbot, PortfolioWindow([place], as_of=date(2026, 5, 20)))
+
+    dialog = QuarterlyDialog(window.day(), place, window)
+    qtbot.addWidget(dialog)
+    quarter, audience, fmt, path = dialog.choice()
+    assert (quarter, audience, fmt) == (Quarter(2026, 2), "public", "pdf")
+    assert path == place / "quarterly-update-2026-Q2.public.pdf"
+    dialog.format.setCurrentIndex(dialog.format.findData("md"))
+    assert dialog.choice()[3].name == "quarterly-update-2026-Q2.public.md", "the name follows the format"
+
+    target = tmp_path / "q2.md"
+    with qtbot.waitSignal(window.exported, timeout=120_000) as written:
+        window.export_quarterly(Quarter(2026, 2), "public", "md", target)
+    assert written.args[0] is True, written.args[1]
+    assert "Aspen" in target.read_text(encoding="utf-8")
+    assert window.export_status.text().startswith("Wrote the public quarterly update for Q2 2026")
+
+    with AssessmentFile.open(place / "a.rwa") as assessment:  # an e-mail address typed into a public field
+        assessment.apply(SetValue(Address("header.scope"), "Questions to ada.redteam@halcyon-lab.test, please."))
+    refused = tmp_path / "refused.md"
+    with qtbot.waitSignal(window.exported, timeout=120_000) as outcome:
+        window.export_quarterly(Quarter(2026, 2), "public", "md", refused)
+    assert outcome.args[0] is False and "open flag" in window.export_status.text()
+    assert not refused.exists() and window.quarterly_button.isEnabled()

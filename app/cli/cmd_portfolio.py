@@ -26,7 +26,7 @@ from pathlib import Path
 from app.cli.common import (
     EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, CommandFailed, cannot_run_on_errors, write_text_output,
 )
-from app.model.outputs import AUDIENCES, FORMAT_IDS, FORMATS
+from app.model.outputs import AUDIENCES, FORMAT_IDS
 
 JSON_FORMAT = 1
 _EXIT_HELP = ("Exit 0 all clear, 1 something is overdue, non-compliant or unreadable, 2 could not run "
@@ -91,14 +91,13 @@ def parse_as_of(text: str | None) -> date:
 def run_export_portfolio(args: argparse.Namespace) -> int:
     from app.export.errors import ExportRefused
     from app.export.quarterly import Quarter
-    from app.session.quarterly import export_quarterly
+    from app.session.quarterly import default_file_name, export_quarterly, written
     as_of = parse_as_of(args.as_of) if args.as_of else None
     try:
         quarter = Quarter.parse(args.quarter) if args.quarter else Quarter.containing(as_of or date.today())
     except ValueError as error:
         raise CommandFailed(f"--quarter: {error}") from None
-    output = Path(args.output) if args.output else Path(
-        f"quarterly-update-{quarter.year}-Q{quarter.number}.{args.audience}{FORMATS[args.format].suffix}")
+    output = Path(args.output) if args.output else Path(default_file_name(quarter, args.audience, args.format))
     try:
         with cannot_run_on_errors():
             exported = export_quarterly([Path(p) for p in args.places], quarter, args.audience, args.format, output,
@@ -107,9 +106,7 @@ def run_export_portfolio(args: argparse.Namespace) -> int:
         raise CommandFailed(str(error)) from None
     except ExportRefused as refusal:
         raise CommandFailed(str(refusal), EXIT_PROBLEMS) from None
-    pages = f", {exported.pages} pages" if exported.pages else ""
-    print(f"wrote the {args.audience} quarterly update for {quarter.label} to {exported.path} "
-          f"({exported.size:,} bytes{pages})")
+    print(written(exported, quarter))
     return EXIT_OK
 
 

@@ -33,6 +33,7 @@ from app.export.pipeline import Exported
 from app.export.quarterly import Deadline, ModelInput, Quarter, QuarterlyInput, build_quarterly
 from app.export.staging import staged_write
 from app.model.document import Document
+from app.model.outputs import FORMATS
 from app.model.forms import FormSet
 from app.model.sensitivity import Sensitivity
 from app.portfolio import ModelRow, Unreadable, portfolio_files, running_clocks, summarise
@@ -91,6 +92,29 @@ def export_quarterly(places: list[Path], quarter: Quarter, audience: str, fmt: s
                     f"written ({len(hits)} hit{'s' if len(hits) != 1 else ''}):\n  " + "\n  ".join(hits[:20]), "leak")
     pages = (data.count(b"/Type /Page\n") or None) if fmt == "pdf" else None
     return Exported(output, len(data), audience, fmt, pages)
+
+
+def default_file_name(quarter: Quarter, audience: str, fmt: str) -> str:
+    """What an update is called unless the person names it (the command line and the window agree)."""
+    return f"quarterly-update-{quarter.year}-Q{quarter.number}.{audience}{FORMATS[fmt].suffix}"
+
+
+def written(exported: Exported, quarter: Quarter) -> str:
+    pages = f", {exported.pages} pages" if exported.pages else ""
+    return (f"wrote the {exported.audience} quarterly update for {quarter.label} to {exported.path} "
+            f"({exported.size:,} bytes{pages})")
+
+
+def export_quarterly_reporting(places: list[Path], quarter: Quarter, audience: str, fmt: str, output: Path,
+                               as_of: date) -> tuple[bool, str]:
+    """``export_quarterly`` for a worker process: (written, what happened in words) instead of raising, so
+    a refusal crosses the process boundary as plain text (the window shows it as it is)."""
+    try:
+        return True, written(export_quarterly(places, quarter, audience, fmt, output, as_of), quarter)
+    except ExportRefused as refusal:
+        return False, str(refusal)
+    except (OSError, ValueError) as error:
+        return False, f"the quarterly update could not be written: {error}"
 
 
 def _read(paths: list[Path], quarter: Quarter, audience: str, as_of: date, forms: FormSet

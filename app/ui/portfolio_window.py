@@ -23,13 +23,17 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMainWindow, QPushButton,
-    QSplitter, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView, QCheckBox, QDateEdit, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMainWindow,
+    QPushButton, QSplitter, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from app.export.quarterly import Quarter
 from app.portfolio import Clock, ModelRow, Portfolio
+from app.session import offload
 from app.session.portfolio import read_in_workers
+from app.session.quarterly import export_quarterly_reporting
 from app.ui.jobs import JobRunner
+from app.ui.quarterly_dialog import QuarterlyDialog
 
 OVERDUE = QColor("#fde2e1")
 SOON = QColor("#fff1d6")
@@ -184,6 +188,8 @@ class PortfolioWindow(QMainWindow):
 
     refreshed = Signal(object)
     """Emitted with the new ``Portfolio`` after each read (tests wait on it)."""
+    exported = Signal(bool, str)
+    """Emitted when a quarterly update was written (True) or refused (False), with the message shown."""
 
     def __init__(self, places: list[Path], open_assessment: OpenAssessment | None = None,
                  as_of: date | None = None, parent: QWidget | None = None) -> None:
@@ -226,11 +232,21 @@ class PortfolioWindow(QMainWindow):
         bar.addWidget(as_of_label)
         bar.addWidget(self.as_of)
         bar.addWidget(self.refresh_button)
+        self.quarterly_button = QPushButton("&Quarterly update…")
+        self.quarterly_button.setToolTip("Write the quarterly update of these assessments for an audience, "
+                                         "as riskwright export-portfolio does")
+        bar.addWidget(self.quarterly_button)
         layout.addLayout(bar)
         self.summary = QLabel("Reading the portfolio…")
         self.summary.setObjectName("portfolioSummary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        self.export_status = QLabel()
+        self.export_status.setObjectName("portfolioExport")
+        self.export_status.setWordWrap(True)
+        self.export_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.export_status.hide()
+        layout.addWidget(self.export_status)
 
         self.model = PortfolioModel(self)
         self.proxy = PortfolioFilter(self)
@@ -284,6 +300,7 @@ class PortfolioWindow(QMainWindow):
         self.attention.toggled.connect(self._filter)
         self.as_of.dateChanged.connect(lambda _day: self.refresh())
         self.refresh_button.clicked.connect(self.refresh)
+        self.quarterly_button.clicked.connect(self.ask_quarterly)
         for text, key, slot in (("Refresh", QKeySequence.StandardKey.Refresh, self.refresh),
                                 ("Close", QKeySequence.StandardKey.Close, self.close)):
             action = QAction(text, self)
@@ -364,6 +381,36 @@ class PortfolioWindow(QMainWindow):
         watched = set(self.watcher.files()) | set(self.watcher.directories())
         if wanted - watched:
             self.watcher.addPaths(sorted(wanted - watched))
+
+    # -- the quarterly update ----------------------------------------------------------------
+    def ask_quarterly(self) -> None:
+        folder = next((p for p in self.places if p.is_dir()), self.places[0].parent if self.places else Path.home())
+        dialog = QuarterlyDialog(self.day(), folder, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.export_quarterly(*dialog.choice())
+
+    def export_quarterly(self, quarter: Quarter, audience: str, fmt: str, output: Path) -> None:
+        """Write the update in a worker process; the line under the summary says what happened."""
+        as_of = min(self.day(), quarter.end)
+        self.quarterly_button.setEnabled(False)
+        self._say(f"Writing the {audience} quarterly update for {quarter.label}…", None)
+        places = list(self.places)
+        self.jobs.start(lambda _progress: offload.run(export_quarterly_reporting, places, quarter, audience, fmt,
+                                                      output, as_of),
+                        self._exported, lambda message: self._exported((False, message)))
+
+    def _exported(self, outcome: tuple[bool, str]) -> None:
+        done, message = outcome
+        self._say(message[:1].upper() + message[1:], done)
+        self.quarterly_button.setEnabled(True)
+        self.exported.emit(done, message)
+
+    def _say(self, text: str, done: bool | None) -> None:
+        colours = {None: "", True: "background: #dcf3e3; color: #14532d;",
+                   False: "background: #fde2e1; color: #7a1c17;"}
+        self.export_status.setStyleSheet(colours[done] + " padding: 6px; border-radius: 4px;")
+        self.export_status.setText(text)
+        self.export_status.show()
 
     # -- acting on rows --------------------------------------------------------------------
     def _filter(self) -> None:
