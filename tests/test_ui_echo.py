@@ -33,6 +33,8 @@ def test_typing_the_withheld_planned_compute_into_public_text_raises_an_echo_fla
     assert panel.tree.topLevelItemCount() == 1
     assert panel.tree.topLevelItem(0).text(1).startswith("echo of Planned effective compute (FLOP)")
     assert "A public export is refused" in panel.summary.text()
+    # an internal value has no passage markup: the default redaction says it withholds the whole value
+    assert panel.redact_default.text() == "Withhold the whole value (internal)"
 
     for _ in range(20):  # undo goes word by word
         if "10^25" not in window.session.document.get("header.scope"):

@@ -16,7 +16,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         description="Write the report for one audience. internal: everything, hazardous passages marked. "
                     "reviewers: internal details, hazardous passages withheld. public: public values only, "
                     "with placeholders and a redaction summary. Reviewer and public exports are refused "
-                    "while detector flags are open, and the finished file is scanned for withheld text "
+                    "while detector or echo flags are open, and the finished file is scanned for withheld text "
                     "before it is written; a hit writes nothing. "
                     "--kind picks the document: the full assessment report (default) or one a regime asks "
                     "for (reports/kinds/: sb53-transparency-report, eu-model-report, rsp3-risk-report, "

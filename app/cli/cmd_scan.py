@@ -18,7 +18,7 @@ from app.cli.common import (
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     scan = commands.add_parser(
-        "scan", help="list detector flags in text bound for a wider audience",
+        "scan", help="list detector flags and echoes of withheld values in text bound for a wider audience",
         description="Scan every text value with the detectors (hazard term lists, biological sequences, "
                     "CVE ids and exploit-like code, credentials, IP addresses and host names, e-mail "
                     "addresses and phone numbers) and list each hit in text that a wider audience would "
@@ -39,9 +39,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         "resolve", help="redact or dismiss one flag",
         description="Resolve one flag listed by `riskwright scan`: --redact marks every occurrence of the "
                     "match in that value as a hazardous passage (or, for internal-level detectors such as "
-                    "e-mail addresses, raises the value to internal); --dismiss keeps the text and records "
-                    "the reason. Both are recorded in the redaction log. Exit 0 resolved, 1 the flag could "
-                    "not be resolved as asked, 2 could not run.")
+                    "e-mail addresses and echoes of internal values, raises the value to internal); "
+                    "--dismiss keeps the text and records the reason. Both are recorded in the redaction log. "
+                    "Exit 0 resolved, 1 the flag could not be resolved as asked, 2 could not run.")
     resolve.add_argument("file", help="the assessment (.rwa)")
     resolve.add_argument("flag_id", metavar="FLAG_ID", help="the flag's id, as listed by `riskwright scan`")
     action = resolve.add_mutually_exclusive_group(required=True)

@@ -158,6 +158,16 @@ class FlagStore:
             self.echoes.load(self.file.document)
         return self.echoes.skipped
 
+    def redacts_whole_value(self, flag: Flag) -> bool:
+        """Whether redacting ``flag`` by default raises its whole value rather than marking a passage: a
+        detector (or an echo of an internal value) that implies only *internal* has no passage markup."""
+        if flag.is_record_id:
+            return False
+        try:
+            return _spec_of(flag, self.detectors).sensitivity < Sensitivity.HAZARDOUS
+        except KeyError:
+            return False
+
     # -- resolving -------------------------------------------------------------
     def dismiss(self, flag_id: str, reason: str) -> Flag:
         """Keep the text as it is; the reason is stored and logged."""

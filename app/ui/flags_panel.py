@@ -32,9 +32,11 @@ class DismissDialog:
 
     @classmethod
     def get_reason(cls, parent: QWidget, flag: Any) -> tuple[str, bool]:
+        question = (f"It repeats a value withheld from the {flag.audience} audience. Why may that audience "
+                    f"read it here?" if flag.detector.startswith("echo_") else "Why is it not hazardous here?")
         text, accepted = QInputDialog.getText(
             parent, "Dismiss flag",
-            f"“{flag.matched}” ({flag.category}) stays in the text.\nWhy is it not hazardous here? "
+            f"“{flag.matched}” ({flag.category}) stays in the text.\n{question} "
             f"The reason is kept in the redaction log.")
         return text.strip(), bool(accepted and text.strip())
 
@@ -188,6 +190,10 @@ class FlagsPanel(QWidget):
         self.go_button.setEnabled(has)
         self.redact_button.setEnabled(has and flag.is_open)
         self.dismiss_button.setEnabled(has and flag.is_open)
+        store = self.workspace.flag_watch.store if self.workspace.flag_watch is not None else None
+        whole = has and store is not None and store.redacts_whole_value(flag)
+        self.redact_default.setText("Withhold the whole record" if has and flag.is_record_id else
+                                    "Withhold the whole value (internal)" if whole else "Mark as a hazardous passage")
         self.detail.setVisible(has)
         if not has:
             self.detail.setText("")
