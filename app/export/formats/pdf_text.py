@@ -18,10 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Any
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.platypus import Flowable
 
 
@@ -283,6 +285,7 @@ class TextBlock(Flowable):
                                 run.size * 1.16, stroke=0, fill=1)
         text = canvas.beginText()
         current: tuple[str, float, str] | None = None
+        strings = _StringWriter(canvas, text)
         for index, line in enumerate(lines):
             y = baseline0 - index * leading
             for x, chunk, run, _w, glued_before, glued_after in line:
@@ -291,12 +294,13 @@ class TextBlock(Flowable):
                 # neighbouring texts (a label and its value, two cells) into one word. Not where one
                 # word changes style (``**Bio**:``): extracted text must keep that word whole.
                 lead = 0.0 if glued_before else width_of(" ", run.font, run.size)
-                text.setTextOrigin(offsets[index] + x - lead, y + run.rise)
+                strings.origin(offsets[index] + x - lead, y + run.rise)
                 if current != (run.font, run.size, run.colour):
                     text.setFont(run.font, run.size)
                     text.setFillColor(colour(run.colour))
+                    strings.font_changed()
                     current = (run.font, run.size, run.colour)
-                text.textOut(("" if glued_before else " ") + chunk + ("" if glued_after else " "))
+                strings.show(("" if glued_before else " ") + chunk + ("" if glued_after else " "))
         canvas.drawText(text)
         for index, line in enumerate(lines):
             y = baseline0 - index * leading
@@ -310,6 +314,46 @@ class TextBlock(Flowable):
                 if run.link:
                     canvas.linkURL(run.link, (left, y - run.size * 0.25, left + w, y + run.size * 0.9),
                                    relative=1, thickness=0)
+
+
+class _StringWriter:
+    """Writes a text object's positioning and string operators as reportlab's ``setTextOrigin`` and
+    ``textOut`` do, byte for byte, without their per-call overhead: ``textOut`` measures every string
+    to advance a cursor this flowable never uses (each string gets its own origin), and dispatches on
+    the font's kind each time. Fonts other than plain TrueType go through ``textOut`` itself."""
+
+    def __init__(self, canvas: Any, text: Any) -> None:
+        self._text = text
+        self._code: list[str] = text._code
+        self._doc = canvas._doc
+        self._escape = canvas._escape
+        self._origin = "1 0 0 1 %s Tm" if canvas.bottomup else "1 0 0 -1 %s Tm"
+        self._font: Any = None
+        self._size_and_leading = ""
+
+    def origin(self, x: float, y: float) -> None:
+        self._code.append(self._origin % fp_str(x, y))
+
+    def font_changed(self) -> None:
+        text = self._text
+        font = getFont(text._fontname)
+        plain = font._dynamicFont and not getattr(font, "shapable", False)
+        self._font = font if plain else None
+        self._size_and_leading = f"{fp_str(text._fontsize)} Tf {fp_str(text._leading)} TL"
+
+    def show(self, string: str) -> None:
+        font = self._font
+        if font is None:
+            self._text.textOut(string)
+            return
+        text = self._text
+        parts = []
+        for subset, encoded in font.splitString(string, self._doc):
+            if subset != text._curSubset:
+                parts.append(f"{font.getSubsetInternalName(subset, self._doc)} {self._size_and_leading}")
+                text._curSubset = subset
+            parts.append(f"({self._escape(encoded)}) Tj")
+        self._code.append(" ".join(parts))
 
 
 def _padding(padding: object) -> tuple[float, float, float, float]:
