@@ -70,15 +70,18 @@ def scannable_texts(view: AudienceView, report: Report, also_shown: tuple[str, .
     Such texts are left out when the report model (built from the filtered
     copy alone) already contains the whole phrase. Hazardous passages, and any
     value that held one, are always searched for; so is every longer text.
+    A withheld choice word alone (``app.export.choice_words``) is not searched for.
     """
-    candidates = [t for t in view.withheld_texts
+    from app.export.choice_words import choice_vocabulary
+    vocabulary = choice_vocabulary()
+    texts = [t for t in view.withheld_texts if t.source in view.strict_sources or word_view(t.text) not in vocabulary]
+    candidates = [t for t in texts
                   if t.source not in view.strict_sources and len(word_list(t.text)) <= SHINGLE_WORDS]
     if not candidates:
-        return list(view.withheld_texts)
+        return texts
     visible = word_view("\n".join([*report_texts(report), *also_shown]))
     found = {phrase for phrase, _ in WithheldMatcher(candidates).find(visible)}
-    return [t for t in view.withheld_texts
-            if t.source in view.strict_sources or " ".join(word_list(t.text)) not in found]
+    return [t for t in texts if t.source in view.strict_sources or " ".join(word_list(t.text)) not in found]
 
 
 def leak_hits(view: AudienceView, report: Report, fmt: str, path: Path, output_name: str,

@@ -15,17 +15,18 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
 from sqlite_utils import Database
 
-from app.checks import check, framework_ids, load_framework
+from app.checks import check, load_framework
 from app.content.forms import load_forms
 from app.content.report_layout import load_layout, load_styles
 from app.export.audience import AudienceView, filtered, scannable_texts
+from app.export.choice_words import choice_vocabulary
 from app.export.errors import ExportRefused
 from app.export.formats import writer_for
 from app.export.formats.base import audience_note
@@ -200,25 +201,6 @@ def _compute(doc: Document) -> float | None:
     return planned if isinstance(planned, float) and planned > 0 else None
 
 
-@cache
-def _vocabulary() -> frozenset[str]:
-    """The product's own choice words: every option of every choice field and every framework's level names.
-
-    A withheld choice (a withheld record's level "medium") hides *which* word was chosen; the word itself
-    is printed in any report, and in a Word file's built-in style names, so searching for it alone only
-    blocks the update. Such a text is left out of the search; every longer or free text is searched for.
-    """
-    words: set[str] = set()
-    for spec in load_forms().leaves():
-        for option in spec.options:
-            words |= {word_view(option.id), word_view(option.label)}
-    for framework_id in framework_ids():
-        framework = load_framework(framework_id)
-        for level in (*framework.levels, *framework.security_levels):
-            words |= {word_view(level.id), word_view(level.label)}
-    return frozenset(words)
-
-
 class _Authored(Authored):
     """What assessors wrote across every included assessment: a detector hit in the finished update counts
     only when it is a hit in one of them that the audience sees (``app.redaction.authored``)."""
@@ -247,7 +229,7 @@ def _leaks(included: list[_Included], report: Report, fmt: str, temp: Path, name
             hidden = item.full.get("header.model.name")
             if isinstance(hidden, str) and hidden.strip():
                 texts.append(hidden)
-    vocabulary = _vocabulary()
+    vocabulary = choice_vocabulary()
     texts = [t for t in texts if word_view(t.text if isinstance(t, WithheldText) else t) not in vocabulary]
     try:
         authored = _Authored([item.view.authored for item in included if item.view.authored is not None], sees)

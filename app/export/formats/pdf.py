@@ -338,6 +338,8 @@ class PdfWriter(ReportWriter):
         if isinstance(block, Chart):
             return self._chart(block)
         if isinstance(block, Facts):
+            if not block.items:  # reportlab refuses a table without rows; nothing to show is no table
+                return []
             return [self._facts_table(list(block.items)), Spacer(1, 10)]
         raise TypeError(f"no PDF rendering for {type(block).__name__}")
 

@@ -1,0 +1,56 @@
+"""A withheld choice word is not searched for on its own in the finished file (worstcase's report, 06:06).
+
+A withheld record holding the choice "information" hid *which* option was chosen, not the word: the word is
+the product's own and is in every PDF's embedded font licence ("For further information, contact …"), so
+the finished-file scan refused every public PDF of such an assessment. The report model still never holds
+the withheld choice (the property tests in tests/test_leak_every_channel.py read every channel for it).
+"""
+
+from __future__ import annotations
+
+from app.export.errors import ExportRefused
+from app.export.pipeline import write_report
+from app.interchange.examples import example_document
+from app.model.sensitivity import Sensitivity
+
+
+def test_a_public_pdf_exports_when_a_withheld_record_holds_a_plain_choice_word(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    doc = example_document("open-weights")
+    table = "pre_deployment.worst_case_recommendations"
+    record = next(r for r in doc.records(table) if r.get("kind") == "information")
+    record.sensitivity = Sensitivity.INTERNAL
+    try:
+        exported = write_report(doc, "public", "pdf", tmp_path / "public.pdf")
+    except ExportRefused as refusal:
+        raise AssertionError(f"refused: {refusal}") from None
+    assert exported.path.exists()
+
+
+def test_a_withheld_free_text_value_is_still_searched_for(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from app.export.audience import filtered, scannable_texts
+    from app.content.forms import load_forms
+    from app.export.pipeline import build_for_audience
+    doc = example_document("open-weights")
+    table = "pre_deployment.worst_case_recommendations"
+    record = next(r for r in doc.records(table) if r.get("kind") == "information")
+    record.sensitivity = Sensitivity.INTERNAL
+    view = filtered(doc, "public", load_forms())
+    texts = {t.text for t in scannable_texts(view, build_for_audience(doc, "public"))}
+    assert "information" not in texts
+    assert any(isinstance(v.data, str) and v.data in texts and len(v.data.split()) > 3
+               for v in record.values.values()), "the record's free text is still searched for"
+
+
+def test_an_empty_key_figures_block_writes_no_table_instead_of_a_traceback() -> None:
+    """worstcase's note (06:03): a section that yields Facts(()) made reportlab raise in the PDF writer."""
+    from dataclasses import replace
+
+    from app.content.report_layout import load_styles
+    from app.export.formats import writer_for
+    from app.export.pipeline import build_for_audience
+    from app.export.report import Facts
+    report = build_for_audience(example_document(), "public")
+    first = report.sections[0]
+    report = replace(report, sections=(replace(first, blocks=(Facts(()), *first.blocks)), *report.sections[1:]))
+    for fmt in ("pdf", "md", "html", "json", "docx"):
+        assert writer_for(fmt, load_styles()).write(report)
