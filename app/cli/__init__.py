@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -74,7 +75,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.cli.cmd_app import start_app
         return start_app(None, None)
     try:
-        return int(args.run(args))
+        code = int(args.run(args))
+        sys.stdout.flush()  # a closed pipe shows here, not as a traceback at exit
+        return code
+    except BrokenPipeError:  # `riskwright scan FILE | head`: the reader stopped early; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_CANNOT_RUN
     except CommandFailed as failure:
         report_failure(str(failure))
         return failure.code
