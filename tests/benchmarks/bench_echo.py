@@ -4,9 +4,11 @@ Run on purpose: ``pytest tests/benchmarks/bench_echo.py -m benchmark -s``.
 
 Figures are CPU seconds of the command's process (user + system, from
 ``getrusage``): on a shared two-core machine the wall clock mostly measures
-waiting. The "before" side is main just before these changes (``BEFORE``),
-unpacked from git and run beside the checkout on the same file (made by the
-"before" code, so both read the same document):
+waiting. Each revision of ``REVISIONS`` is unpacked from git and run beside the
+checkout on the same file (made by the oldest code, so all read the same
+document). The echo commits landed directly on "before echo", so "before echo"
+against "echo landed" is what echo detection alone costs; "now" adds whatever
+main gained since:
 
 * ``riskwright scan`` of the large example (detectors, and now echoes too);
 * ``riskwright export --audience public`` as Markdown and PDF (the gate and the
@@ -18,6 +20,7 @@ unpacked from git and run beside the checkout on the same file (made by the
 from __future__ import annotations
 
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -27,17 +30,18 @@ import pytest
 
 from before_after import CHECKOUT, environment
 
-BEFORE = "e5d5dd5"
-"""main before echo detection and the assessor-written detector rule."""
+REVISIONS = {"before 7+8": "e5d5dd5", "before echo": "6bb5937", "echo landed": "ef48dbc"}
+"""main before echo detection and the assessor-written detector rule (item 8); main just before echo
+detection landed; main with only the echo commits on top of that."""
 
 
-def _unpack(folder: Path) -> Path:
-    tree = folder / "before-echo"
+def _unpack(folder: Path, revision: str) -> Path:
+    tree = folder / f"tree-{revision}"
     if not (tree / "app").is_dir():
         tree.mkdir(parents=True)
-        archive = subprocess.run(["git", "-C", str(CHECKOUT), "archive", BEFORE], capture_output=True)
+        archive = subprocess.run(["git", "-C", str(CHECKOUT), "archive", revision], capture_output=True)
         if archive.returncode != 0:
-            pytest.skip(f"no git history with {BEFORE}: {archive.stderr.decode()[:200]}")
+            pytest.skip(f"no git history with {revision}: {archive.stderr.decode()[:200]}")
         subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
     return tree
 
@@ -53,22 +57,26 @@ def _cpu(tree: Path, arguments: list[str]) -> float:
 
 
 def test_scan_and_public_exports_of_the_large_example_before_and_now(tmp_path: Path) -> None:
-    before = _unpack(tmp_path)
+    trees = {name: _unpack(tmp_path, revision) for name, revision in REVISIONS.items()}
+    trees["now"] = CHECKOUT
     source = tmp_path / "large.rwa"
-    _cpu(before, ["-m", "app.cli", "example", str(source), "--size", "large"])
-    trees = {"before": before, "now": CHECKOUT}
+    _cpu(trees["before 7+8"], ["-m", "app.cli", "example", str(source), "--size", "large"])
+    copies = {name: tmp_path / f"large-{index}.rwa" for index, name in enumerate(trees)}
+    for copy in copies.values():  # one each: a newer version upgrades the file format the older cannot read
+        shutil.copyfile(source, copy)
     for tree in trees.values():
         _cpu(tree, ["-m", "app.cli", "--version"])  # bytecode caches
     print()
     for name, tree in trees.items():
-        scans = [_cpu(tree, ["-m", "app.cli", "scan", str(source)]) for _ in range(3)]
-        print(f"{name:6} scan of the large example: {min(scans):5.2f} s CPU (best of 3: "
+        scans = [_cpu(tree, ["-m", "app.cli", "scan", str(copies[name])]) for _ in range(3)]
+        print(f"{name:11} scan of the large example: {min(scans):5.2f} s CPU (best of 3: "
               f"{', '.join(f'{s:.2f}' for s in scans)})")
     for fmt, runs in (("md", 2), ("pdf", 1)):
         for name, tree in trees.items():
-            took = [_cpu(tree, ["-m", "app.cli", "export", str(source), "--audience", "public", "--format", fmt,
+            took = [_cpu(tree, ["-m", "app.cli", "export", str(copies[name]), "--audience", "public", "--format", fmt,
                                 "-o", str(tmp_path / f"{name}.{fmt}")]) for _ in range(runs)]
-            print(f"{name:6} public {fmt:3} export: {min(took):5.2f} s CPU (best of {runs})")
+            written = "" if (tmp_path / f"{name}.{fmt}").exists() else " — REFUSED, nothing written"
+            print(f"{name:11} public {fmt:3} export: {min(took):5.2f} s CPU (best of {runs}){written}")
 
 
 def test_per_edit_rescan_on_the_large_example(tmp_path: Path) -> None:
