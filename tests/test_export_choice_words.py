@@ -54,3 +54,33 @@ def test_an_empty_key_figures_block_writes_no_table_instead_of_a_traceback() -> 
     report = replace(report, sections=(replace(first, blocks=(Facts(()), *first.blocks)), *report.sections[1:]))
     for fmt in ("pdf", "md", "html", "json", "docx"):
         assert writer_for(fmt, load_styles()).write(report)
+
+
+def test_a_wider_report_is_built_only_from_the_copy_its_audience_filter_made() -> None:
+    """Fail closed: a new export path that forgets the filter stops, instead of printing withheld values."""
+    import pytest
+
+    from app.content.forms import load_forms
+    from app.content.report_layout import load_layout, load_styles
+    from app.export.audience import filtered
+    from app.export.build import ReportRefused, Revision, Withholding, build_report
+    from app.model.spans import has_span_markup
+
+    doc = example_document()
+    for _address, value in doc.addresses():  # no spans: the older span check must not be what stops it
+        if isinstance(value.data, str) and has_span_markup(value.data):
+            value.data = "plain"
+    forms = load_forms()
+
+    def build(source, audience, withholding=None):  # type: ignore[no-untyped-def]
+        return build_report(source, audience=audience, forms=forms, layout=load_layout(), styles=load_styles(),
+                            facts=None, check=None, withholding=withholding or Withholding(),
+                            revision=Revision("0" * 64))
+
+    for audience in ("public", "reviewers"):
+        with pytest.raises(ReportRefused, match="audience filter did not make"):
+            build(doc, audience)
+        with pytest.raises(ReportRefused, match="audience filter did not make"):
+            build(filtered(doc, "reviewers" if audience == "public" else "public", forms).document, audience)
+        view = filtered(doc, audience, forms)
+        assert build(view.document, audience, view.withholding).sections

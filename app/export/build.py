@@ -113,6 +113,9 @@ def build_report(doc: Document, *, audience: str, forms: FormSet, layout: Report
                  decisions: Iterable[FlagDecision] = ()) -> Report:
     if audience != "internal":
         _refuse_leftover_spans(doc)
+        if doc.filtered_for != audience:  # fail closed: every value of a wider report comes through its filter
+            raise ReportRefused(f"the {audience} report was given a document the {audience} audience filter did "
+                                f"not make; nothing was written")
     conditions = Conditions(forms)
     ctx = _Context(doc, forms, audience, styles, facts, ladders_for(facts, styles), withholding,
                    conditions, conditions.context(doc), tuple(decisions), revision,

@@ -50,6 +50,9 @@ class Document:
     """Values outside tables, keyed by field path."""
     tables: dict[str, list[Record]] = field(default_factory=dict)
     """Records per table path (``training.checkpoints``), in order."""
+    filtered_for: str | None = field(default=None, compare=False, repr=False)
+    """The audience whose filter made this copy (``app.redaction.filtering``); a report for a wider audience
+    is built only from such a copy (``app.export.build``). A copy (``copy()``) does not keep it."""
 
     # -- reading -----------------------------------------------------------
     def get(self, address: Address | str) -> Any:

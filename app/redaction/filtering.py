@@ -147,7 +147,7 @@ def for_audience(doc: Document, audience: Audience | str, forms: FormSet,
     audiences = audiences or load_audiences()
     if isinstance(audience, str):
         audience = audiences.get(audience)
-    result = Filtered(Document(), audience, audiences)
+    result = Filtered(Document(filtered_for=audience.id), audience, audiences)
     run = _Filter(forms, audience, audiences, result)
     for path, value in doc.values.items():
         kept = run.value(Address(path), value, None)
