@@ -110,6 +110,7 @@ def _xml_channels(name: str, raw: bytes) -> Iterator[tuple[str, str]]:
     relationships = name.endswith(".rels")
     paragraphs: list[str] = []
     loose: list[str] = []
+    opaque: list[str] = []  # markup values (style ids, sizes, colours): tens of thousands, read as one text
     for element in root.iter():
         local = _local(element.tag)
         if local in _PARAGRAPHS:
@@ -134,7 +135,7 @@ def _xml_channels(name: str, raw: bytes) -> Iterator[tuple[str, str]]:
             elif not relationships and (key in _TEXT_ATTRIBUTES or (key == "val" and local in _TEXT_VALUES)):
                 yield f"docx {name} attribute {key}", value
             else:
-                yield f"docx {name} attribute {key}{BINARY}", value
+                opaque.append(value)
     if paragraphs:
         # One paragraph per line: phrases are still found across paragraphs (the word view folds
         # line breaks), but a date ending one paragraph and a section number starting the next do
@@ -142,6 +143,10 @@ def _xml_channels(name: str, raw: bytes) -> Iterator[tuple[str, str]]:
         yield f"docx {name} text", "\n".join(paragraphs)
     if loose:
         yield f"docx {name} values", "\n".join(loose)
+    if opaque:
+        # One channel per part instead of one per attribute: the values are searched for withheld text
+        # as before (decoded, unlike in the raw channel), at a fraction of the cost per value.
+        yield f"docx {name} attributes{BINARY}", "\n".join(opaque)
 
 
 def _inside_paragraph(element: etree._Element) -> bool:
