@@ -16,8 +16,8 @@ the export pipeline: the pipeline's own scan (wall 3) would refuse a leaking
 file before this test saw it, and this test is what shows that labels and
 the filter (walls 1 and 4) hold by themselves.
 
-Examples per kind: RISKWRIGHT_LEAK_EXAMPLES (default 1 in the normal suite;
-``tests/benchmarks/bench_leak_every_channel.sh`` runs more).
+Examples per kind: RISKWRIGHT_LEAK_EXAMPLES (default 1 in the normal profile, 6 in the extended one:
+tests/profiles.py). tests/benchmarks/mutation_check.py runs these tests against broken labels and filters.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from functools import cache
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
+from profiles import examples
 from hypothesis import strategies as st
 
 from app.content.report_kinds import kind_ids, layout_for_kind
@@ -46,7 +47,7 @@ from app.redaction.filtering import value_sensitivity
 from app.redaction import WithheldText, leak_scan
 from tests.leak_canaries import SEES, WIDER, Canary, Case, Readable, cases, independent_text
 
-EXAMPLES = int(os.environ.get("RISKWRIGHT_LEAK_EXAMPLES", "1"))
+EXAMPLES = int(os.environ.get("RISKWRIGHT_LEAK_EXAMPLES", examples(6, normal=1)))
 STYLES = load_styles()
 FORMS = load_forms()
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None, phases=(Phase.generate,),

@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, Phase, given, settings
+from profiles import examples
 
 from app.cli import main
 from app.content.forms import load_forms
@@ -31,7 +32,7 @@ from app.store import AssessmentFile, history
 from app.store.signoff import load_or_create_key, sign_off
 from tests.leak_canaries import SEES, WIDER, Case, Readable, cases
 
-EXAMPLES = int(os.environ.get("RISKWRIGHT_LEAK_EXAMPLES", "1"))
+EXAMPLES = int(os.environ.get("RISKWRIGHT_LEAK_EXAMPLES", examples(6, normal=1)))
 FORMS = load_forms()
 
 
