@@ -123,3 +123,16 @@ def test_without_a_display_the_app_says_so_and_a_screenshot_renders_offscreen(ex
     done = subprocess.run(run + ["--screenshot", str(shot)], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     assert shot.read_bytes().startswith(b"\x89PNG")
+
+
+def test_export_reads_the_format_from_the_file_name_and_refuses_a_contradiction(tmp_path: Path) -> None:
+    """A report named x.md is Markdown unless --format says otherwise — and then the command will not run."""
+    source = tmp_path / "a.rwa"
+    assert riskwright("example", str(source)).returncode == 0
+    target = tmp_path / "report.md"
+    written = riskwright("export", str(source), "--audience", "internal", "-o", str(target))
+    assert written.returncode == 0, written.stderr
+    assert target.read_text(encoding="utf-8").lstrip().startswith(">"), "Markdown, not a PDF under a .md name"
+    clash = riskwright("export", str(source), "--audience", "internal", "--format", "pdf", "-o", str(tmp_path / "x.md"))
+    assert clash.returncode == 2 and "ends in .md but --format is pdf" in clash.stderr
+    assert not (tmp_path / "x.md").exists()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli.common import EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, CommandFailed, cannot_run_on_errors
+from app.cli.common import (
+    EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, CommandFailed, cannot_run_on_errors, document_format,
+)
 from app.model.outputs import AUDIENCES, FORMAT_IDS, FORMATS
 
 
@@ -27,7 +29,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     parser.add_argument("file", help="the assessment (.rwa)")
     parser.add_argument("--audience", required=True, choices=AUDIENCES,
                         help="who the report is for")
-    parser.add_argument("--format", default="pdf", choices=FORMAT_IDS, help="output format (default pdf)")
+    parser.add_argument("--format", choices=FORMAT_IDS,
+                        help="output format (default: from -o's ending, else pdf)")
     parser.add_argument("--kind", default="assessment", metavar="KIND",
                         help="the document to write (default assessment; see reports/kinds/)")
     parser.add_argument("-o", "--output",
@@ -50,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
         installed = kind_ids()
     if args.kind not in installed:
         raise CommandFailed(f"unknown kind {args.kind!r}; installed: {', '.join(installed)} (reports/kinds/)")
+    args.format = document_format(args.format, args.output)
     output = Path(args.output) if args.output else default_output(args.file, args.audience, args.format,
                                                                   args.kind)
     if output.resolve() == Path(args.file).resolve():

@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 
 from app.cli.common import (
-    EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, CommandFailed, cannot_run_on_errors, write_text_output,
+    EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, CommandFailed, cannot_run_on_errors, document_format, write_text_output,
 )
 from app.model.outputs import AUDIENCES, FORMAT_IDS
 
@@ -70,7 +70,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                     "is scanned for every withheld text first. Exit 0 written, 1 refused, 2 could not run.")
     update.add_argument("places", nargs="+", metavar="DIR_OR_FILE", help="folders of .rwa files, or files")
     update.add_argument("--audience", required=True, choices=AUDIENCES, help="who the update is for")
-    update.add_argument("--format", default="pdf", choices=FORMAT_IDS, help="output format (default pdf)")
+    update.add_argument("--format", choices=FORMAT_IDS, help="output format (default: from -o's ending, else pdf)")
     update.add_argument("--quarter", metavar="YYYY-QN", help="the quarter (default: the one holding --as-of)")
     update.add_argument("--as-of", metavar="YYYY-MM-DD",
                         help="the day deadlines are read on (default: today, or the quarter's last day if earlier)")
@@ -97,6 +97,7 @@ def run_export_portfolio(args: argparse.Namespace) -> int:
         quarter = Quarter.parse(args.quarter) if args.quarter else Quarter.containing(as_of or date.today())
     except ValueError as error:
         raise CommandFailed(f"--quarter: {error}") from None
+    args.format = document_format(args.format, args.output)
     output = Path(args.output) if args.output else Path(default_file_name(quarter, args.audience, args.format))
     try:
         with cannot_run_on_errors():

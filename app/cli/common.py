@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from app.content.errors import ContentError, ContentErrors
+from app.model.outputs import FORMATS
 from app.store import AssessmentFile, FileInUse, ReadOnlyFile, StoreError
 
 EXIT_OK = 0
@@ -81,3 +82,19 @@ def write_text_output(text: str, output: str | None) -> None:
     from app.store.atomic import write_atomically
     with cannot_run_on_errors():
         write_atomically(Path(output), text.encode("utf-8"))
+
+
+def document_format(given: str | None, output: str | None) -> str:
+    """The format of a document to write: ``--format`` if given, else read from ``-o``'s ending, else PDF.
+
+    A name whose ending names another format than ``--format`` cannot run: a PDF saved as ``x.md`` opens
+    as gibberish in every program that trusts the name.
+    """
+    by_suffix = {spec.suffix: spec.id for spec in FORMATS.values()}
+    named = by_suffix.get(Path(output).suffix.lower()) if output else None
+    if given is None:
+        return named or "pdf"
+    if output and named is not None and named != given:
+        raise CommandFailed(f"-o {output} ends in {Path(output).suffix} but --format is {given}; drop --format "
+                            f"to write {named}, or name the file ...{FORMATS[given].suffix}")
+    return given
