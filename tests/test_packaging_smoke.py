@@ -137,6 +137,23 @@ def test_export_public_pdf(bundle, workdir, example):
     assert "Halcyon-3" in pdf_text(workdir / "public.pdf")  # the model name is public
 
 
+@pytest.mark.parametrize("fmt", ["docx", "md", "html", "json"])
+def test_export_public_text_formats(bundle, workdir, example, fmt):
+    """The other writers and their libraries from the bundle: python-docx (and its XML templates),
+    cmarkgfm, the SVG charts; the public export scans the finished file, so the leak scanner's readers
+    run too."""
+    result = run_bundle(bundle, workdir, "export", example.name, "--audience", "public", "--format", fmt,
+                        "-o", f"public.{fmt}")
+    assert result.returncode == 0, result.stdout + result.stderr
+    written = (workdir / f"public.{fmt}").read_bytes()
+    if fmt == "docx":
+        import io
+        import zipfile
+
+        written = zipfile.ZipFile(io.BytesIO(written)).read("word/document.xml")
+    assert b"Halcyon-3" in written
+
+
 def test_open_renders_the_window_offscreen(bundle, workdir, example, qapp):
     shot = workdir / "window.png"
     result = run_bundle(bundle, workdir, "open", example.name, "--screenshot", shot.name)
