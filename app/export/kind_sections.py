@@ -53,8 +53,14 @@ def fields_blocks(ctx: Any, section: SectionLayout, *, entry: Callable[..., Fiel
             yield FieldGroup(spec.label, entries)
         elif spec.is_table:
             layout = section.tables.get(path)
-            table = record_table(ctx, spec, layout)
-            yield table if layout is None or layout.details is None else _only_details(table, layout.details)
+            if layout is None or layout.details is None:
+                yield record_table(ctx, spec, layout)
+                continue
+            # Build only the columns and the details shown: a table listed for one column should not cost
+            # the work of every record's full entry.
+            wanted = {name.split(".", 1)[0] for name in (*layout.columns, *layout.details)}
+            narrowed = replace(spec, fields=tuple(child for child in spec.fields if child.id in wanted))
+            yield _only_details(record_table(ctx, narrowed, layout), layout.details)
     if pending:
         yield FieldGroup(None, tuple(pending))
 
