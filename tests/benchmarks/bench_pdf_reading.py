@@ -27,7 +27,7 @@ word_view("warm")  # folding tables built (or read from the cache folder) outsid
 started = time.process_time()
 leaks = leak_scan(data, "pdf", [], detectors)
 took = time.process_time() - started
-import app.redaction.leak_scan as scanner
+scanner = sys.modules["app.redaction.leak_scan"]  # the module (the package's name ``leak_scan`` is the function)
 reader = getattr(scanner, "pdf_channels")
 words = set()
 for channel, text in reader(data):
