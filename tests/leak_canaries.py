@@ -303,7 +303,7 @@ def _plant_people(draw, case: Case, taken: set[str]) -> None:  # type: ignore[no
     case.canaries.append(Canary("signer's name", Sensitivity.INTERNAL, (signer,)))
     reason = _word(draw, taken)
     lowered = case.doc.value("pre_training.planned_compute_flop")
-    if lowered is not None:
+    if lowered is not None and all(c.address != "pre_training.planned_compute_flop" for c in case.canaries):
         lowered.sensitivity = Sensitivity.PUBLIC
         lowered.sensitivity_reason = f"Cleared by {reason} review"
         case.canaries.append(Canary("sensitivity reason", Sensitivity.INTERNAL, (reason,), internal_shows=False))
