@@ -26,7 +26,9 @@ from lxml import etree
 from app.export.chart_drawing import draw_chart
 from app.export.chart_raster import chart_strings, drawing_png
 from app.export.formats.base import NOT_PROVIDED, ReportWriter, audience_note, sensitivity_tag
-from app.export.formats.docx_markup import PLAIN, Body, Fmt, Run, external_relation, field, parse_body, run
+from app.export.formats.docx_markup import (
+    PLAIN, Body, Fmt, Run, external_relation, field, parse_body, run, word_twips,
+)
 from app.export.formats.gaps import plain_gaps
 from app.export.formats.docx_package import (
     add_list, finished_bytes, new_document, protect_personal_data, set_properties,
@@ -217,7 +219,8 @@ class DocxWriter(ReportWriter):
                 cells.append(([self.body.paragraph(self._cell_runs(cell), "TableText", align=align)],
                               cell.fill))
             rows.append(cells)
-        self._add(self.body.table(header, rows, [1.0] * len(block.columns), self.text_twips))
+        self._add(self.body.table(header, rows, _content_widths(block.columns, block.rows), self.text_twips,
+                                  _minimums(block.columns, block.rows)))
         if gaps:
             self._para([(gaps, PLAIN)], "Muted")
         for entry in block.entries:
@@ -245,8 +248,8 @@ class DocxWriter(ReportWriter):
                     content = [self.body.paragraph(self._cell_runs(cell), "TableText", align=align)]
                 cells.append((content, cell.fill))
             rows.append(cells)
-        widths = list(block.widths) or [1.0] * len(block.columns)
-        return self.body.table(header, rows, widths, self.text_twips)
+        widths = list(block.widths) or _content_widths(block.columns, block.rows)
+        return self.body.table(header, rows, widths, self.text_twips, _minimums(block.columns, block.rows))
 
     def _facts_table(self, items: list[tuple[str, Cell]]) -> str:
         rows = []
@@ -276,3 +279,21 @@ class DocxWriter(ReportWriter):
         self._add(f"<w:p><w:pPr><w:keepNext/></w:pPr><w:r><w:drawing>{picture}</w:drawing></w:r></w:p>")
         self._para([(chart.caption, PLAIN)], "Caption")
 
+
+def _content_widths(columns: tuple[str, ...], rows: tuple[tuple[Cell, ...], ...]) -> list[float]:
+    """Relative widths from what the columns hold: a column of short numbers stays narrow, prose gets room."""
+    widths = []
+    for index, name in enumerate(columns):
+        lengths = [len(row[index].text) for row in rows if index < len(row) and row[index].text]
+        typical = sum(lengths) / len(lengths) if lengths else 0.0
+        widths.append(max(float(max((len(w) for w in name.split()), default=1)), min(typical, 60.0)) + 4.0)
+    return widths
+
+
+def _minimums(columns: tuple[str, ...], rows: tuple[tuple[Cell, ...], ...]) -> list[int]:
+    """Twips each column needs so neither its header nor a word of up to 16 letters in its cells breaks."""
+    minimums = []
+    for index, name in enumerate(columns):
+        words = [w for row in rows if index < len(row) for w in row[index].text.split() if len(w) <= 16]
+        minimums.append(max(word_twips(name), word_twips(max(words, key=len, default=""))))
+    return minimums

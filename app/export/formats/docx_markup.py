@@ -50,6 +50,40 @@ def esc(text: str) -> str:
             .replace('"', "&quot;"))
 
 
+_TWIPS_PER_CHAR = 100
+"""A generous average width of a bold character in the 8-point table text."""
+
+
+def word_twips(text: str) -> int:
+    """Twips a column needs to hold the longest word of ``text`` on one line, cell margins included."""
+    longest = max((len(word) for word in text.split()), default=0)
+    return longest * _TWIPS_PER_CHAR + 200
+
+
+def column_twips(widths: list[float], total: int, minimums: list[int] | None = None) -> list[int]:
+    """Column widths in twips: shares of ``total`` by ``widths``, each raised to its minimum, the
+    difference taken from the columns that have room to spare."""
+    scale = sum(widths) or 1.0
+    twips = [max(300, round(total * width / scale)) for width in widths]
+    if not minimums:
+        return twips
+    floors = [max(300, m) for m in minimums]
+    if sum(floors) >= total:
+        return [max(300, round(total * f / sum(floors))) for f in floors]
+    for _ in range(len(twips)):
+        short = [i for i, w in enumerate(twips) if w < floors[i]]
+        if not short:
+            break
+        needed = sum(floors[i] - twips[i] for i in short)
+        for i in short:
+            twips[i] = floors[i]
+        spare = [i for i in range(len(twips)) if i not in short and twips[i] > floors[i]]
+        room = sum(twips[i] - floors[i] for i in spare)
+        for i in spare:
+            twips[i] -= round(needed * (twips[i] - floors[i]) / room) if room else 0
+    return twips
+
+
 def parse_body(parts: Iterable[str]) -> list[etree._Element]:
     """Block-level WordprocessingML text (paragraphs, tables) as elements, in order."""
     root = etree.fromstring(f"<w:body {_DECLARATIONS}>{''.join(parts)}</w:body>".encode(), _PARSER)
@@ -298,13 +332,13 @@ class Body:
 
     # -- tables -------------------------------------------------------------------
     def table(self, header: list[list[str]] | None, rows: list[list[tuple[list[str], str | None]]],
-              widths: list[float], total_twips: int) -> str:
-        """A table with a repeated header row; each cell is (block content, fill)."""
+              widths: list[float], total_twips: int, minimums: list[int] | None = None) -> str:
+        """A table with a repeated header row; each cell is (block content, fill). ``minimums`` are
+        twips a column needs so its header's longest word does not break."""
         rule = self.colours["rule"]
         borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="{rule}"/>'
                           for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-        scale = sum(widths) or 1.0
-        twips = [max(300, round(total_twips * width / scale)) for width in widths]
+        twips = column_twips(widths, total_twips, minimums)
         out = ['<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/>', f'<w:tblW w:w="{total_twips}" w:type="dxa"/>',
                f"<w:tblBorders>{borders}</w:tblBorders>", '<w:tblLayout w:type="fixed"/>',
                '<w:tblCellMar><w:left w:w="70" w:type="dxa"/><w:right w:w="70" w:type="dxa"/></w:tblCellMar>',
