@@ -39,7 +39,7 @@ from app.checks import framework_ids
 from app.content.forms import load_forms
 from app.interchange.examples import example_document
 from app.export.compliance import run_check
-from app.export.report import FieldGroup, RecordTable, Report
+from app.export.report import CheckOutcome, FieldGroup, RecordTable, Report
 from app.model.paths import Address
 from app.model.sensitivity import Sensitivity
 from app.model.validate import effective_sensitivity
@@ -192,3 +192,29 @@ def test_every_part_of_a_check_message_is_labelled_at_least_as_high_as_the_value
                     low.append(f"{finding.rule_id}: {part.text!r} is {part.sensitivity.value} but comes from "
                                f"{source} ({needed.value})")
     assert not low, "\n".join(low[:20])
+    _wider_findings_show_no_withheld_part(case, outcome)
+
+
+def _wider_findings_show_no_withheld_part(case: Case, outcome: CheckOutcome) -> None:
+    """The compliance table of a wider edition as an attacker reads it: no text of a part labelled above the
+    audience, unless the same words are also in what it may see (its visible parts, the placeholders)."""
+    from app.redaction import load_audiences
+    audiences = load_audiences()
+    placeholders = " ".join(audiences.value(s) + audiences.record(s) for s in Sensitivity)
+    shown_anywhere: list[str] = []
+    for audience in WIDER:
+        report = build_for_audience(case.doc, audience)
+        if report.findings is None:
+            continue  # the framework itself is withheld: no finding is printed
+        sees = SEES[audience]
+        assert len(report.findings) == len(outcome.findings)
+        for checked, shown in zip(outcome.findings, report.findings, strict=True):
+            visible = " ".join(p.text for p in checked.message.parts if p.sensitivity <= sees) + placeholders
+            for part in checked.message.parts:
+                text = part.text.strip()
+                if part.sensitivity > sees and len(text) >= 4 and text not in visible and text in shown.message:
+                    shown_anywhere.append(f"{audience} {checked.rule_id}: {text!r} ({part.sensitivity.value})")
+            record = Address.parse(checked.address).record if checked.address else None
+            if record and not checked.concerns.visible_to(sees) and record in (shown.address or ""):
+                shown_anywhere.append(f"{audience} {checked.rule_id}: withheld record id {record!r}")
+    assert not shown_anywhere, "\n".join(shown_anywhere[:20])
