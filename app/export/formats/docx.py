@@ -27,7 +27,7 @@ from app.export.chart_drawing import draw_chart
 from app.export.chart_raster import chart_strings, drawing_png
 from app.export.formats.base import NOT_PROVIDED, ReportWriter, audience_note, sensitivity_tag
 from app.export.formats.docx_markup import (
-    PLAIN, Body, Fmt, Run, external_relation, field, parse_body, run, word_twips,
+    PLAIN, Body, Fmt, Run, external_relation, field, fill_body, parse_body, run, word_twips,
 )
 from app.export.formats.gaps import plain_gaps
 from app.export.formats.docx_package import (
@@ -73,9 +73,7 @@ class DocxWriter(ReportWriter):
         self._cover()
         for section in report.sections:
             self._section(section)
-        sect_pr = document.element.body.find(qn("w:sectPr"))
-        for element in parse_body(self.parts):
-            sect_pr.addprevious(element)
+        fill_body(document, self.parts)
         return finished_bytes(document)
 
     # -- plumbing -------------------------------------------------------------------

@@ -84,6 +84,24 @@ def column_twips(widths: list[float], total: int, minimums: list[int] | None = N
     return twips
 
 
+def fill_body(document: Any, parts: list[str]) -> None:
+    """Put the block-level XML ``parts`` into the document's body, before its section properties.
+
+    The document part is serialised once, the parts are spliced in as text and the whole is parsed
+    once: moving thousands of parsed paragraphs into the tree one by one cost more than writing them."""
+    from docx.oxml.parser import parse_xml
+
+    part = document.part
+    xml = etree.tostring(part.element, encoding="unicode")
+    head_end = xml.index(">")
+    missing = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in NAMESPACES.items()
+                       if f"xmlns:{prefix}=" not in xml[:head_end])
+    sect_pr = xml.rindex("<w:sectPr")
+    spliced = xml[:head_end] + (" " + missing if missing else "") + xml[head_end:sect_pr] + "".join(parts) \
+        + xml[sect_pr:]
+    part._element = parse_xml(spliced.encode())
+
+
 def parse_body(parts: Iterable[str]) -> list[etree._Element]:
     """Block-level WordprocessingML text (paragraphs, tables) as elements, in order."""
     root = etree.fromstring(f"<w:body {_DECLARATIONS}>{''.join(parts)}</w:body>".encode(), _PARSER)
