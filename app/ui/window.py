@@ -50,14 +50,25 @@ def status_line(analysis: Analysis) -> str:
     """The status bar's summary of the last check."""
     if analysis.framework_error:
         return "Not checked against a framework"
-    violations = sum(1 for f in analysis.findings if f.severity == "violation")
-    missing = sum(1 for f in analysis.findings if f.severity == "missing_evidence") + len(analysis.problems)
-    status = {"compliant": "Compliant", "non_compliant": "Non-compliant", "incomplete": "Incomplete"}.get(
-        analysis.status or "", "Checked")
+    # Sections of the documents the regimes ask for are counted apart: they do not change the framework's status,
+    # and "Compliant — 3 missing" would read as a contradiction.
+    own = [f for f in analysis.findings if not f.rule_id.startswith("document:")]
+    documents = len(analysis.findings) - len(own)
+    violations = sum(1 for f in own if f.severity == "violation")
+    missing = sum(1 for f in own if f.severity == "missing_evidence") + len(analysis.problems)
+    words = {"compliant": "Compliant", "non_compliant": "Non-compliant", "incomplete": "Incomplete"}
+    status = words.get(analysis.status or "", "Checked")
     details = [f"{violations} violation{'s' if violations != 1 else ''}"] if violations else []
     if missing:
         details.append(f"{missing} missing or invalid")
-    return status + (f" — {', '.join(details)}" if details else "")
+    line = status + (f" — {', '.join(details)}" if details else "")
+    if len(analysis.regimes) > 1:
+        worst = next((s for s in ("non_compliant", "incomplete") if any(r.status == s for r in analysis.regimes)),
+                     "compliant")
+        line += f"; across {len(analysis.regimes)} regimes: {words[worst]}"
+    if documents:
+        line += f"; {documents} document section{'s' if documents != 1 else ''} without evidence"
+    return line
 
 
 class MainWindow(MenuCommands, SavingCommands, QMainWindow):
