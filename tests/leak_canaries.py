@@ -41,7 +41,7 @@ from app.content.forms import load_forms
 from app.export.build import Revision
 from app.export.redaction_log import FlagDecision
 from app.interchange.examples import example_document
-from app.model.document import Document
+from app.model.document import Document, Value
 from app.model.forms import FieldSpec
 from app.model.paths import Address
 from app.model.sensitivity import HAZARD_DOMAINS, Sensitivity
@@ -95,16 +95,21 @@ class Readable:
 
     spaced: str
     joined: str
+    structure: str = ""
+    """A PDF's uncompressed objects as text: searched for words only (its numbers are coordinates, lengths)."""
 
     @classmethod
-    def of(cls, text: str) -> Readable:
+    def of(cls, text: str, structure: str = "") -> Readable:
         spaced = normal(text)
-        return cls(spaced, spaced.replace(" ", ""))
+        return cls(spaced, spaced.replace(" ", ""), normal(structure))
 
     def holds(self, needle: str) -> bool:
         """``needle`` is in the text, not as part of a longer word or number."""
         wanted = normal(needle)
-        if re.search(r"(?<![0-9a-z.])" + re.escape(wanted) + r"(?![0-9a-z])", self.spaced):
+        exact = r"(?<![0-9a-z.])" + re.escape(wanted) + r"(?![0-9a-z])"
+        if re.search(exact, self.spaced):
+            return True
+        if re.search(r"[a-z]", wanted) and self.structure and re.search(exact, self.structure):
             return True
         return re.search(r"(?<![0-9.])" + re.escape(wanted.replace(" ", "")) + r"(?![0-9])", self.joined) is not None
 
@@ -169,7 +174,7 @@ def _leaf_addresses(doc: Document) -> list[tuple[Address, FieldSpec]]:
 
 
 @st.composite
-def cases(draw, plants: int = 8) -> Case:  # type: ignore[no-untyped-def]
+def cases(draw, plants: int = 8, model_name: bool | None = None) -> Case:  # type: ignore[no-untyped-def]
     """The bundled example with ``plants`` canary values, a withheld record, and the fixed channels."""
     doc = example_document()
     case = Case(doc)
@@ -184,11 +189,12 @@ def cases(draw, plants: int = 8) -> Case:  # type: ignore[no-untyped-def]
     for field_type in chosen_types:
         address, spec = draw(st.sampled_from(by_type[field_type]))
         _plant(draw, case, address, spec, taken)
-    if draw(st.booleans()):
+    if model_name or (model_name is None and draw(st.booleans())):
         _plant_model_name(draw, case, taken)
     if draw(st.booleans()):
         _plant_framework(draw, case)
     _plant_record(draw, case, taken)
+    _plant_regimes(draw, case)
     _plant_people(draw, case, taken)
     case.baselines = tuple(_without_canaries(case, empty) for empty in (False, True))
     return case
@@ -295,6 +301,30 @@ def _plant_record(draw, case: Case, taken: set[str]) -> None:  # type: ignore[no
     case.canaries.append(Canary(f"record {table}[{record.id}]", record.sensitivity, (word,)))
 
 
+REGIMES = ("anthropic-rsp-1.0", "gdm-fsf-3.0", "meta-frontier-ai-framework-1.0", "ny-raise-act")
+"""Regimes no report kind cites by itself, so their names are searchable."""
+
+
+def _plant_regimes(draw, case: Case) -> None:  # type: ignore[no-untyped-def]
+    """The header lists the framework and one more regime, that one withheld (its record or its value)."""
+    from app.checks import load_framework
+    from app.model.document import Record
+    regime = draw(st.sampled_from(REGIMES))
+    level = draw(st.sampled_from((Sensitivity.INTERNAL, Sensitivity.HAZARDOUS)))
+    own = Record("reg-1", {"framework": Value(case.doc.get("header.framework")), "reason": Value("Own policy")})
+    framework = case.doc.value("header.framework")
+    if framework is not None and framework.sensitivity is not None:  # named as withheld as the header names it
+        own.values["framework"].sensitivity = framework.sensitivity
+    other = Record("reg-2", {"framework": Value(regime), "reason": Value("Agreed with a partner")})
+    if draw(st.booleans()):
+        other.sensitivity = level
+    else:
+        other.values["framework"].sensitivity = level
+    case.doc.tables["header.regimes"] = [own, other]
+    case.canaries.append(Canary("record header.regimes[reg-2]", level, (load_framework(regime).name,),
+                                generic=True))
+
+
 def _plant_people(draw, case: Case, taken: set[str]) -> None:  # type: ignore[no-untyped-def]
     signer = _word(draw, taken)
     case.revision = Revision("0" * 64, 3, "signed off", ({
@@ -318,7 +348,7 @@ _PDF_LITERAL = re.compile(rb"\((?:[^()\\]|\\.)*\)", re.S)
 _PDF_HEX = re.compile(rb"<(FEFF[0-9A-Fa-f\s]*)>")
 
 
-def _pdf_text(data: bytes) -> str:
+def _pdf_text(data: bytes) -> tuple[str, str]:
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "in.pdf"
         source.write_bytes(data)
@@ -332,7 +362,7 @@ def _pdf_text(data: bytes) -> str:
         hexed = re.sub(rb"\s", b"", match.group(1))
         with contextlib.suppress(ValueError):
             strings.append(bytes.fromhex(hexed.decode()).decode("utf-16-be"))
-    return "\n".join([text.decode("utf-8", "replace"), raw.decode("latin-1"), *strings])
+    return "\n".join([text.decode("utf-8", "replace"), *strings]), raw.decode("latin-1")
 
 
 def _docx_text(data: bytes) -> str:
@@ -347,8 +377,8 @@ def _docx_text(data: bytes) -> str:
 def independent_text(data: bytes, fmt: str) -> Readable:
     """Everything a reader of the file could get at, normalised (see the module docstring)."""
     if fmt == "pdf":
-        text = _pdf_text(data)
-    elif fmt == "docx":
+        return Readable.of(*_pdf_text(data))
+    if fmt == "docx":
         text = _docx_text(data)
     else:
         raw = data.decode("utf-8", "replace")

@@ -103,10 +103,16 @@ def _check(case: Case, kind: str) -> None:
             expected = canary.internal_shows and (kind == "assessment" or canary.address in shown)
             if expected and not any(text.holds(n) for n in canary.needles):
                 problems.append(f"positive control: internal {kind} {fmt} does not show {canary.where}")
+    outcome = run_check(case.doc)
     for audience in WIDER:
         if audience not in layout.audiences:
             continue
         withheld = [c for c in case.canaries if c.level > SEES[audience]]
+        # Words the labels let this audience see in check messages (checked part by part by the test below):
+        # a message that lists another record's "no meaningful increase" is no leak of this one's choice.
+        labelled_visible = Readable.of(" ".join(
+            p.text for f in (outcome.findings if outcome else ()) for p in f.message.parts
+            if p.sensitivity <= SEES[audience]))
         report = _report(case, audience, kind)
         clean_texts: dict[str, list[Readable]] = {}
 
@@ -127,7 +133,7 @@ def _check(case: Case, kind: str) -> None:
                         if fmt not in clean_texts:
                             clean_texts[fmt] = [independent_text(writer.write(clean_report(b)), fmt)
                                                 for b in range(len(case.baselines))]
-                        if any(t.holds(needle) for t in clean_texts[fmt]):
+                        if labelled_visible.holds(needle) or any(t.holds(needle) for t in clean_texts[fmt]):
                             continue  # the report holds it without the canary too
                     problems.append(f"{audience} {kind} {fmt}: {canary.where} shows as {needle!r}")
     assert not problems, "\n".join(sorted(set(problems)))

@@ -77,7 +77,7 @@ def test_history_diff_scan_and_file_names_show_no_withheld_canary(capsys, monkey
 
     @settings(max_examples=EXAMPLES, deadline=None, database=None, phases=(Phase.generate,),
               suppress_health_check=list(HealthCheck))
-    @given(cases(plants=6))
+    @given(cases(plants=6, model_name=True))
     def run(case: Case) -> None:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "canaries.rwa"
