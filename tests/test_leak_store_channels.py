@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import date
 import tempfile
 from pathlib import Path
 
@@ -23,14 +24,18 @@ from profiles import examples
 
 from app.cli import main
 from app.content.forms import load_forms
+from app.export.errors import ExportRefused
 from app.export.file_names import report_file_name
+from app.export.formats import FORMAT_IDS
+from app.export.quarterly import Quarter
+from app.session.quarterly import export_quarterly
 from app.interchange.examples import example_document, write_example
 from app.model import InsertRecord, RemoveRecord, SetRecordSensitivity, SetSensitivity, SetValue
 from app.model.document import Record
 from app.model.sensitivity import Sensitivity
 from app.store import AssessmentFile, history
 from app.store.signoff import load_or_create_key, sign_off
-from tests.leak_canaries import SEES, WIDER, Case, Readable, cases
+from tests.leak_canaries import SEES, WIDER, Case, Readable, cases, independent_text
 
 EXAMPLES = int(os.environ.get("RISKWRIGHT_LEAK_EXAMPLES", examples(6, normal=1)))
 FORMS = load_forms()
@@ -66,6 +71,20 @@ def _plant(assessment: AssessmentFile, case: Case) -> None:
                                  {"matched": "555-0100", "reason": decision.detail})
 
 
+def _quarterly_updates(path: Path, audience: str) -> dict[str, Readable]:
+    """The quarterly portfolio update (``riskwright export-portfolio``) of the folder holding ``path``, in every
+    format, read by the independent readers; a refused update (its own gate or scan) wrote nothing to read."""
+    updates: dict[str, Readable] = {}
+    for fmt in FORMAT_IDS:
+        output = path.parent / f"quarterly.{audience}.{fmt}"
+        try:
+            export_quarterly([path.parent], Quarter(2026, 2), audience, fmt, output, date(2026, 6, 30))
+        except ExportRefused:
+            continue
+        updates[f"quarterly {fmt}"] = independent_text(output.read_bytes(), fmt)
+    return updates
+
+
 def _run(capsys, *argv: str) -> str:  # type: ignore[no-untyped-def]
     capsys.readouterr()
     main(list(argv))
@@ -90,6 +109,10 @@ def test_history_diff_scan_and_file_names_show_no_withheld_canary(capsys, monkey
             for canary in case.canaries:
                 if canary.address and not canary.generic and not any(internal.holds(n) for n in canary.needles):
                     problems.append(f"positive control: the internal history does not show {canary.where}")
+            internal_update = _quarterly_updates(path, "internal")
+            model = next(c for c in case.canaries if c.where == "model name")
+            if not all(update.holds(model.needles[0]) for update in internal_update.values()) or not internal_update:
+                problems.append("positive control: the internal quarterly update does not name the model")
             for audience in WIDER:
                 outputs = {
                     "history": _run(capsys, "history", str(path), "--audience", audience, "--format", "json"),
@@ -98,10 +121,12 @@ def test_history_diff_scan_and_file_names_show_no_withheld_canary(capsys, monkey
                     "scan": _run(capsys, "scan", str(path), "--audience", audience, "--format", "json"),
                     "file name": "\n".join(report_file_name(case.doc, audience, "report", f".{fmt}", "canaries",
                                                             FORMS) for fmt in ("pdf", "docx")),
+                    **_quarterly_updates(path, audience),
                 }
                 for channel, output in outputs.items():
-                    json.loads(output) if channel != "file name" else None  # each command ran and said so
-                    text = Readable.of(output)
+                    if channel in ("history", "diff", "scan"):
+                        json.loads(output)  # each command ran and said so
+                    text = output if isinstance(output, Readable) else Readable.of(output)
                     for canary in case.canaries:
                         if canary.level <= SEES[audience] or canary.generic:
                             continue
