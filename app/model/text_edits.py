@@ -77,6 +77,13 @@ def common_start(one: str, other: str, block: int = 4096) -> int:
         at += block
     if at >= limit:
         return limit
+    high = min(at + block, limit)
+    while high - at > 32:  # the first difference is in [at, high): halve that by comparing slices
+        middle = (at + high) // 2
+        if one[at:middle] == other[at:middle]:
+            at = middle
+        else:
+            high = middle
     while at < limit and one[at] == other[at]:
         at += 1
     return at
@@ -93,6 +100,13 @@ def common_end(one: str, other: str, room_one: int, room_other: int, block: int 
         size += step
     else:
         return limit
+    high = min(size + block, limit)
+    while high - size > 32:  # the last difference is within [size, high) from the end: halve that
+        middle = (size + high) // 2
+        if one[len(one) - middle:len(one) - size] == other[len(other) - middle:len(other) - size]:
+            size = middle
+        else:
+            high = middle
     while size < limit and one[len(one) - 1 - size] == other[len(other) - 1 - size]:
         size += 1
     return size
