@@ -29,7 +29,6 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-import threading
 import zlib
 from collections.abc import Iterator
 from html import unescape
@@ -37,7 +36,7 @@ from io import BytesIO
 from typing import Any
 from urllib.parse import unquote
 
-from app.redaction.pdf_page_text import PageText, PageTextError, page_texts
+from app.redaction.pdf_page_text import PageTextError, page_texts
 
 BINARY = " (bytes)"
 _PDF_STRING = re.compile(rb"\((?:\\.|[^\\()]|\((?:\\.|[^\\()])*\))*\)|<[0-9A-Fa-f\s]+>")
@@ -53,65 +52,35 @@ def pdf_channels(data: bytes) -> Iterator[tuple[str, str]]:
     """(channel, text) for every place text can hide in a PDF; '!channel' marks a structural problem."""
     import pikepdf
 
-    pages = _PageReading(data)
-    try:
-        eof_markers = data.count(b"%%EOF")
-        if eof_markers != 1:
-            yield "!pdf structure", f"{eof_markers} %%EOF markers; earlier revisions may still be inside"
-        raw_streams = [(match.start(1), match.end(1)) for match in _RAW_STREAM.finditer(data)]
-        yield "pdf raw" + BINARY, _outside(data, raw_streams)
-        pdf, problem = _open(data, pikepdf)
-        if pdf is None:
-            yield "!pdf structure", f"cannot be read ({problem})"
-            yield from _orphan_streams(data, raw_streams, None)
+    eof_markers = data.count(b"%%EOF")
+    if eof_markers != 1:
+        yield "!pdf structure", f"{eof_markers} %%EOF markers; earlier revisions may still be inside"
+    raw_streams = [(match.start(1), match.end(1)) for match in _RAW_STREAM.finditer(data)]
+    yield "pdf raw" + BINARY, _outside(data, raw_streams)
+    pdf, problem = _open(data, pikepdf)
+    if pdf is None:
+        yield "!pdf structure", f"cannot be read ({problem})"
+        yield from _orphan_streams(data, raw_streams, None)
+        return
+    with pdf:
+        if problem:
+            yield "!pdf structure", problem
+        if pdf.is_encrypted:
+            yield "!pdf structure", "encrypted; cannot be checked"
             return
-        with pdf:
-            if problem:
-                yield "!pdf structure", problem
-            if pdf.is_encrypted:
-                yield "!pdf structure", "encrypted; cannot be checked"
-                return
-            known: set[bytes] = set()
-            yield from _objects(pdf, known, pikepdf)
-            # A file whose cross-reference table had to be rebuilt holds objects a reader may not see
-            # where qpdf found them: every stream in its bytes is read as found there as well.
-            yield from _orphan_streams(data, raw_streams, None if problem else known)
-            yield from _document_channels(pdf, pikepdf)
-        found, error = pages.result()
-        for page in found:
+        known: set[bytes] = set()
+        yield from _objects(pdf, known, pikepdf)
+        # A file whose cross-reference table had to be rebuilt holds objects a reader may not see
+        # where qpdf found them: every stream in its bytes is read as found there as well.
+        yield from _orphan_streams(data, raw_streams, None if problem else known)
+        yield from _document_channels(pdf, pikepdf)
+    try:
+        for page in page_texts(data):
             yield f"pdf page {page.number} text", page.text
             if page.glued:
                 yield f"pdf page {page.number} text", page.glued
-        if error is not None:
-            yield "!pdf structure", f"page text cannot be extracted ({error})"
-    finally:
-        pages.result()  # the reading thread never outlives the scan
-
-
-class _PageReading:
-    """Every page's text, read by PDFium on a thread of its own while the objects and streams are read
-    and searched: PDFium's C code runs without Python's global lock, so on a machine with two cores
-    the page text costs little extra time. Only this thread calls PDFium during a scan."""
-
-    def __init__(self, data: bytes) -> None:
-        self._pages: list[PageText] = []
-        self._error: PageTextError | None = None
-        self._thread = threading.Thread(target=self._read, args=(data,), name="pdf page text", daemon=True)
-        self._thread.start()
-
-    def _read(self, data: bytes) -> None:
-        try:
-            for page in page_texts(data):
-                self._pages.append(page)
-        except PageTextError as error:
-            self._error = error
-        except Exception as error:  # noqa: BLE001 - any failure must refuse the file, never pass it
-            self._error = PageTextError(f"{type(error).__name__}: {error}")
-
-    def result(self) -> tuple[list[PageText], PageTextError | None]:
-        """The pages read (first page first) and what stopped the reading, if anything; waits for it."""
-        self._thread.join()
-        return self._pages, self._error
+    except PageTextError as error:
+        yield "!pdf structure", f"page text cannot be extracted ({error})"
 
 
 def _open(data: bytes, pikepdf: Any) -> tuple[Any, str]:
