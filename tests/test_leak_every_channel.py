@@ -35,17 +35,19 @@ from app.content.report_kinds import kind_ids, layout_for_kind
 from app.content.report_layout import load_styles
 from app.export.formats import FORMAT_IDS, writer_for
 from app.export.pipeline import build_for_audience
-from app.checks import framework_ids
+from app.checks import framework_ids, load_framework
 from app.content.forms import load_forms
 from app.interchange.examples import example_document
 from app.export.compliance import run_check
 from app.export.report import CheckOutcome, FieldGroup, RecordTable, Report
+from app.export.report_text import report_texts
+from app.model.document import Record, Value
 from app.model.paths import Address
 from app.model.sensitivity import Sensitivity
 from app.model.validate import effective_sensitivity
 from app.redaction.filtering import value_sensitivity
 from app.redaction import WithheldText, leak_scan
-from tests.leak_canaries import SEES, WIDER, Canary, Case, Readable, cases, independent_text
+from tests.leak_canaries import REGIMES, SEES, WIDER, Canary, Case, Readable, cases, independent_text
 
 EXAMPLES = int(os.environ.get("RISKWRIGHT_LEAK_EXAMPLES", examples(6, normal=1)))
 STYLES = load_styles()
@@ -187,6 +189,9 @@ def test_every_part_of_a_check_message_is_labelled_at_least_as_high_as_the_value
             if rng.random() < 0.1:
                 record.sensitivity = rng.choice(levels)
     own = case.doc.values["header.framework"].data
+    regime = rng.choice(REGIMES)
+    withheld_regime = Record("reg-2", {"framework": Value(regime)}, rng.choice(levels))
+    case.doc.tables["header.regimes"] = [Record("reg-1", {"framework": Value(own)}), withheld_regime]
     low = []
     for framework in [f for f in framework_ids() if f != own] + [own]:
         case.doc.values["header.framework"].data = framework
@@ -200,18 +205,22 @@ def test_every_part_of_a_check_message_is_labelled_at_least_as_high_as_the_value
                         low.append(f"{framework} {finding.rule_id}: {part.text!r} is {part.sensitivity.value} but "
                                    f"comes from {source} ({needed.value})")
     assert not low, "\n".join(low[:20])
-    _wider_findings_show_no_withheld_part(case, outcome)
+    _wider_findings_show_no_withheld_part(case, outcome, (load_framework(regime).name, withheld_regime.sensitivity))
 
 
-def _wider_findings_show_no_withheld_part(case: Case, outcome: CheckOutcome) -> None:
+def _wider_findings_show_no_withheld_part(case: Case, outcome: CheckOutcome, regime: tuple[str, Sensitivity]) -> None:
     """The compliance table of a wider edition as an attacker reads it: no text of a part labelled above the
-    audience, unless the same words are also in what it may see (its visible parts, the placeholders)."""
+    audience, unless the same words are also in what it may see (its visible parts, the placeholders); and
+    no regime the header names only in a withheld record."""
     from app.redaction import load_audiences
     audiences = load_audiences()
     placeholders = " ".join(audiences.value(s) + audiences.record(s) for s in Sensitivity)
     shown_anywhere: list[str] = []
     for audience in WIDER:
         report = build_for_audience(case.doc, audience)
+        name, level = regime
+        if level > SEES[audience] and any(name in text for text in report_texts(report)):
+            shown_anywhere.append(f"{audience}: the withheld regime {name!r} is named")
         if report.findings is None:
             continue  # the framework itself is withheld: no finding is printed
         sees = SEES[audience]
