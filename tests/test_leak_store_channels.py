@@ -150,3 +150,21 @@ def test_scan_for_a_wider_audience_names_a_withheld_record_by_its_placeholder(ex
         for fmt in ("text", "json"):
             assert "zqvorpalqz" not in _run(capsys, "scan", str(example_file), "--audience", audience, "--format", fmt)
     assert "zqvorpalqz" in _run(capsys, "scan", str(example_file), "--format", "json")
+
+
+def test_scan_for_a_wider_audience_names_no_withheld_record_in_echo_flags_or_notes(example_file, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Echo flags said "echo of Why this level (wcs-2)", and a skipped value's note "also the whole of
+    …[wcs-1].closed_comparator", naming records withheld from the audience the scan was for."""
+    table = "pre_deployment.worst_case_scope"
+    with AssessmentFile.open(example_file) as assessment:
+        for index, record in enumerate(example_document().records(table)):
+            new = f"wcs-zq{index}vorpalqz"
+            assessment.apply(RemoveRecord(table, record.id))
+            assessment.apply(InsertRecord(table, index, Record(new, dict(record.values))))
+            assessment.apply(SetRecordSensitivity(table, new, (Sensitivity.INTERNAL, Sensitivity.HAZARDOUS)[index % 2],
+                                                  None))
+    public = _run(capsys, "scan", str(example_file), "--audience", "public", "--format", "json")
+    assert "echo" in public and "vorpal" not in public
+    assert "vorpal" not in _run(capsys, "scan", str(example_file), "--audience", "public")
+    reviewers = _run(capsys, "scan", str(example_file), "--audience", "reviewers", "--format", "json")
+    assert "wcs-zq1vorpalqz" not in reviewers and "wcs-zq0vorpalqz" in reviewers

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 
 from app.cli.common import (
     EXIT_OK, EXIT_PROBLEMS, CommandFailed, cannot_run_on_errors, opened, report_failure,
@@ -72,17 +73,22 @@ def run_scan(args: argparse.Namespace) -> int:
         open_count = sum(1 for f in shown if f.is_open)
         dismissed = len(store.flags(args.audience, include_dismissed=True)) - len(store.flags(args.audience))
         skipped = store.echo_skipped()
+        scrub = _no_scrub
         if args.audience is not None:  # a withheld record's id is not for this audience's eyes (#11)
             skipped = [_for_audience(s, assessment.document, store.audiences, args.audience) for s in skipped]
+            scrub = _withheld_ids(assessment.document, store.audiences, args.audience)
+            skipped = [replace(s, reason=scrub(s.reason)) for s in skipped]
     if args.format == "json":
         print(json.dumps({"file": args.file, "audience": args.audience, "open": open_count,
-                          "dismissed": dismissed, "flags": [f.as_json() for f in shown],
+                          "dismissed": dismissed,
+                          "flags": [{k: scrub(v) if isinstance(v, str) else v for k, v in f.as_json().items()}
+                                    for f in shown],
                           "echo_skipped": [{"address": s.address, "reason": s.reason} for s in skipped]},
                          indent=2, ensure_ascii=False))
     else:
         for flag in shown:
             state = "" if flag.is_open else f"  [dismissed: {flag.dismissed}]"
-            print(f"{flag.id}  {flag.address}  {flag.category} ({flag.detector}): {flag.matched!r}"
+            print(f"{flag.id}  {flag.address}  {scrub(flag.category)} ({flag.detector}): {flag.matched!r}"
                   f"  — seen by {flag.audience}{state}")
         scope = f" for the {args.audience} audience" if args.audience else ""
         print(f"{open_count} open flag{'s' if open_count != 1 else ''}{scope} in {args.file}"
@@ -97,9 +103,36 @@ def run_scan(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if open_count else EXIT_OK
 
 
-def _for_audience(entry, document, audiences, audience: str):  # type: ignore[no-untyped-def]
-    from dataclasses import replace
+def _no_scrub(text: str) -> str:
+    return text
 
+
+def _withheld_ids(document, audiences, audience: str):  # type: ignore[no-untyped-def]
+    """Replaces the id of every record withheld from ``audience`` by its placeholder, wherever a flag's words
+    or an echo note name it ("echo of Why this level (wcs-3)"): text made by other modules, scrubbed here."""
+    import re
+
+    from app.content.forms import load_forms
+    from app.model.sensitivity import Sensitivity
+    from app.model.validate import effective_sensitivity
+    forms = load_forms()
+    sees = audiences.get(audience).sees
+    withheld: dict[str, str] = {}
+    for table, records in document.tables.items():
+        default = forms.field(table).sensitivity if forms.has_field(table) else None
+        for record in records:
+            level = (effective_sensitivity(default, record.sensitivity, record.sensitivity_reason)
+                     if default is not None else None)
+            if level is None or level > sees:
+                withheld[record.id] = audiences.record(level or Sensitivity.HAZARDOUS)
+    if not withheld:
+        return _no_scrub
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(i) for i in sorted(withheld, key=len, reverse=True))
+                         + r")(?![\w-])")
+    return lambda text: pattern.sub(lambda m: withheld[m.group(1)], text)
+
+
+def _for_audience(entry, document, audiences, audience: str):  # type: ignore[no-untyped-def]
     from app.content.forms import load_forms
     from app.export.labels import address_for
     return replace(entry, address=address_for(document, load_forms(), entry.address, audiences.get(audience).sees,

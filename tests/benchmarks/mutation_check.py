@@ -134,8 +134,8 @@ def main(argv: list[str]) -> int:
     wanted = [m for m in MUTANTS if not argv or m in argv]
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
-        passed, seconds, _ = _run("unmutated", "", folder)
-        print(f"unmutated: {'tests pass' if passed else 'TESTS FAIL'} ({seconds:.0f} s)", flush=True)
+        passed, seconds, why = _run("unmutated", "", folder)
+        print(f"unmutated: {'tests pass' if passed else 'TESTS FAIL ' + why} ({seconds:.0f} s)", flush=True)
         if not passed:
             return 2
         caught = 0
