@@ -72,9 +72,7 @@ def scannable_texts(view: AudienceView, report: Report, also_shown: tuple[str, .
     value that held one, are always searched for; so is every longer text.
     A withheld choice word alone (``app.export.choice_words``) is not searched for.
     """
-    from app.export.choice_words import choice_vocabulary
-    vocabulary = choice_vocabulary()
-    texts = [t for t in view.withheld_texts if t.source in view.strict_sources or word_view(t.text) not in vocabulary]
+    texts = searchable_texts(view)
     candidates = [t for t in texts
                   if t.source not in view.strict_sources and len(word_list(t.text)) <= SHINGLE_WORDS]
     if not candidates:
@@ -82,6 +80,13 @@ def scannable_texts(view: AudienceView, report: Report, also_shown: tuple[str, .
     visible = word_view("\n".join([*report_texts(report), *also_shown]))
     found = {phrase for phrase, _ in WithheldMatcher(candidates).find(visible)}
     return [t for t in texts if t.source in view.strict_sources or " ".join(word_list(t.text)) not in found]
+
+
+def searchable_texts(view: AudienceView) -> list[WithheldText]:
+    """The view's withheld texts less choice words alone (``app.export.choice_words``); hazardous passages stay."""
+    from app.export.choice_words import choice_vocabulary
+    vocabulary = choice_vocabulary()
+    return [t for t in view.withheld_texts if t.source in view.strict_sources or word_view(t.text) not in vocabulary]
 
 
 def leak_hits(view: AudienceView, report: Report, fmt: str, path: Path, output_name: str,

@@ -138,9 +138,18 @@ def write_report(doc: Document, audience: str, fmt: str, output: Path, *,
         if view is not None:
             hits = audience_filter.leak_hits(view, report, fmt, temp, output.name, dismissed or set())
             if hits:
-                raise ExportRefused(
-                    f"refused: the finished {audience} {fmt} file would leak; it was deleted and nothing was "
-                    f"written ({len(hits)} hit{'s' if len(hits) != 1 else ''}):\n  " + "\n  ".join(hits[:20]),
-                    "leak")
-    pages = data.count(b"/Type /Page\n") or None if fmt == "pdf" else None
+                raise leak_refusal(audience, fmt, hits)
+    pages = page_count(data, fmt)
     return Exported(output, len(data), audience, fmt, pages)
+
+
+def leak_refusal(audience: str, fmt: str, hits: list[str]) -> ExportRefused:
+    """What a finished file that the leak scan caught is refused with (it is deleted; nothing is written)."""
+    return ExportRefused(
+        f"refused: the finished {audience} {fmt} file would leak; it was deleted and nothing was "
+        f"written ({len(hits)} hit{'s' if len(hits) != 1 else ''}):\n  " + "\n  ".join(hits[:20]), "leak")
+
+
+def page_count(data: bytes, fmt: str) -> int | None:
+    """Pages of a finished PDF (each page object is written once by the writer); None for other formats."""
+    return (data.count(b"/Type /Page\n") or None) if fmt == "pdf" else None

@@ -14,7 +14,7 @@ naming the file and why, and the rest go on.
 
 from app.portfolio.clocks import Clock, running_clocks
 from app.portfolio.reading import Portfolio, assemble, portfolio_files, read_portfolio, shares, summarise_many
-from app.portfolio.summary import ModelRow, RegimeStatus, Unreadable, summarise
+from app.portfolio.summary import ModelRow, RegimeStatus, Unreadable, read_summary, summarise
 
 __all__ = ["Clock", "ModelRow", "Portfolio", "RegimeStatus", "Unreadable", "assemble", "portfolio_files",
-           "read_portfolio", "running_clocks", "shares", "summarise", "summarise_many"]
+           "read_portfolio", "read_summary", "running_clocks", "shares", "summarise", "summarise_many"]

@@ -9,10 +9,11 @@ check, the rubric score and the clocks.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from sqlite_utils import Database
@@ -33,6 +34,8 @@ REGIMES = "header.regimes"
 MODEL_NAME = "header.model.name"
 _LEVELS_TABLE = "pre_deployment.determinations"
 
+
+T = TypeVar("T")
 
 @dataclass(frozen=True)
 class RegimeStatus:
@@ -134,6 +137,23 @@ def _framework(framework_id: str) -> Framework | None:
 
 def summarise(path: Path, as_of: date) -> ModelRow | Unreadable:
     """Read one file read-only and summarise it; never raises for a bad file."""
+    return read_summary(path, as_of, _nothing_more)[0]
+
+
+def _nothing_more(_row: ModelRow, _db: Database, _document: Document) -> None:
+    return None
+
+
+def read_summary(path: Path, as_of: date, also: Callable[[ModelRow, Database, Document], T]
+                 ) -> tuple[ModelRow | Unreadable, T | None]:
+    """``summarise``, and ``also(row, db, document)`` while the verified file is still open (None when it is
+    unreadable): a caller that needs more of the file than its row reads it once, not twice."""
+    read = _read_verified(path, as_of, also)
+    return (read, None) if isinstance(read, Unreadable) else read
+
+
+def _read_verified(path: Path, as_of: date, also: Callable[[ModelRow, Database, Document], T]
+                   ) -> Unreadable | tuple[ModelRow, T]:
     try:
         version = inspect_file(path)
     except StoreError as error:
@@ -151,7 +171,8 @@ def summarise(path: Path, as_of: date) -> ModelRow | Unreadable:
         if not verdict.intact:
             return Unreadable(path, "tampered", f"{path.name}: tampered — {verdict.problems[0]}; "
                                                 f"`riskwright verify {path.name}` names every problem")
-        return _row(path, db, document, as_of)
+        row = _row(path, db, document, as_of)
+        return row, also(row, db, document)
     except sqlite3.OperationalError as error:
         if "readonly" in str(error) or "read-only" in str(error):
             return Unreadable(path, "needs_recovery",

@@ -13,39 +13,34 @@ into place. Nothing is written to any assessment file.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from functools import cached_property
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote
 
 from sqlite_utils import Database
 
 from app.checks import check, load_framework
 from app.content.forms import load_forms
 from app.content.report_layout import load_layout, load_styles
-from app.export.audience import AudienceView, filtered, scannable_texts
-from app.export.choice_words import choice_vocabulary
+from app.export.audience import AudienceView, filtered, scannable_texts, searchable_texts
 from app.export.errors import ExportRefused
 from app.export.formats import writer_for
 from app.export.formats.base import audience_note
-from app.export.pipeline import Exported
+from app.export.pipeline import Exported, leak_refusal, page_count
 from app.export.quarterly import Deadline, ModelInput, Quarter, QuarterlyInput, build_quarterly
 from app.export.staging import staged_write
 from app.model.document import Document
 from app.model.outputs import FORMATS
 from app.model.forms import FormSet
 from app.model.sensitivity import Sensitivity
-from app.portfolio import ModelRow, Unreadable, portfolio_files, running_clocks, summarise
+from app.portfolio import ModelRow, Unreadable, portfolio_files, read_summary, running_clocks
 from app.portfolio.summary import RUBRIC, regime_ids
 from app.export.report import Report
 from app.redaction import WithheldText, default_detectors, leak_scan
 from app.redaction.authored import Authored
 from app.redaction.flags import FlagHit
-from app.redaction.normalise import word_view
 from app.session.flags import gate
-from app.store.file import _read_document
 from app.store.flags import FlagTable
 from app.store.revision import frozen_revisions, snapshot
 from app.store.signoff import signoffs
@@ -88,11 +83,8 @@ def export_quarterly(places: list[Path], quarter: Quarter, audience: str, fmt: s
         if audience != "internal":
             hits = _leaks(included, report, fmt, temp, output.name)
             if hits:
-                raise ExportRefused(
-                    f"refused: the finished {audience} {fmt} file would leak; it was deleted and nothing was "
-                    f"written ({len(hits)} hit{'s' if len(hits) != 1 else ''}):\n  " + "\n  ".join(hits[:20]), "leak")
-    pages = (data.count(b"/Type /Page\n") or None) if fmt == "pdf" else None
-    return Exported(output, len(data), audience, fmt, pages)
+                raise leak_refusal(audience, fmt, hits)
+    return Exported(output, len(data), audience, fmt, page_count(data, fmt))
 
 
 def default_file_name(quarter: Quarter, audience: str, fmt: str) -> str:
@@ -124,29 +116,33 @@ def _read(paths: list[Path], quarter: Quarter, audience: str, as_of: date, forms
     unreadable: list[Unreadable] = []
     open_flags: list[str] = []
     for path in paths:
-        summary = summarise(path, as_of)
+        summary, read = read_summary(path, as_of, lambda row, db, full: _read_open(row, db, full, quarter, audience,
+                                                                                   as_of, forms))
         if isinstance(summary, Unreadable):
             unreadable.append(summary)
             continue
-        db = Database(sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True), execute_plugins=False)
-        try:
-            full = _read_document(db)
-            flag_gate = gate(full, FlagTable(db), audience, forms)
-            if audience != "internal":
-                open_flags += [f"{path.name}: {line}" for line in flag_gate.open]
-            view = filtered(full, audience, forms)
-            scores = _score_history(db, summary, quarter)
-            signed = tuple(date.fromisoformat(s.signed_at[:10]) for s in signoffs(db))
-        finally:
-            db.close()
-        model = ModelInput(
-            document=view.document, withheld_values=frozenset(view.withholding.values),
-            withheld_records=frozenset(view.withholding.records), signoff=summary.signoff_state,
-            regimes=tuple((r.framework_id, r.title, r.status) for r in summary.regimes), score=summary.rubric_score,
-            scores=scores, signed_on=signed, deadlines=_deadlines(view.document, as_of),
-            highest_rank=_highest_rank(view.document), compute=_compute(view.document))
-        included.append(_Included(summary, view, full, model, flag_gate.dismissed))
+        assert read is not None, "a readable file comes with what was read from it"
+        item, flags_open = read
+        if audience != "internal":
+            open_flags += [f"{path.name}: {line}" for line in flags_open]
+        included.append(item)
     return included, unreadable, open_flags
+
+
+def _read_open(summary: ModelRow, db: Database, full: Document, quarter: Quarter, audience: str, as_of: date,
+               forms: FormSet) -> tuple[_Included, list[str]]:
+    """One verified assessment, still open, as the update uses it; with the open flags of its gate."""
+    flag_gate = gate(full, FlagTable(db), audience, forms)
+    view = filtered(full, audience, forms)
+    scores = _score_history(db, summary, quarter)
+    signed = tuple(date.fromisoformat(s.signed_at[:10]) for s in signoffs(db))
+    model = ModelInput(
+        document=view.document, withheld_values=frozenset(view.withholding.values),
+        withheld_records=frozenset(view.withholding.records), signoff=summary.signoff_state,
+        regimes=tuple((r.framework_id, r.title, r.status) for r in summary.regimes), score=summary.rubric_score,
+        scores=scores, signed_on=signed, deadlines=_deadlines(view.document, as_of),
+        highest_rank=_highest_rank(view.document), compute=_compute(view.document))
+    return _Included(summary, view, full, model, flag_gate.dismissed), list(flag_gate.open)
 
 
 def _score_history(db: Database, summary: ModelRow, quarter: Quarter) -> tuple[tuple[Quarter, float], ...]:
@@ -225,12 +221,10 @@ def _leaks(included: list[_Included], report: Report, fmt: str, temp: Path, name
         if item.model.shows_model():
             texts += scannable_texts(item.view, report, (audience_note(report),))
         else:
-            texts += list(item.view.withheld_texts)
+            texts += searchable_texts(item.view)  # a hidden model: every text it withholds, none shown to compare
             hidden = item.full.get("header.model.name")
             if isinstance(hidden, str) and hidden.strip():
                 texts.append(hidden)
-    vocabulary = choice_vocabulary()
-    texts = [t for t in texts if word_view(t.text if isinstance(t, WithheldText) else t) not in vocabulary]
     try:
         authored = _Authored([item.view.authored for item in included if item.view.authored is not None], sees)
         leaks = leak_scan(temp, fmt, texts, default_detectors(), file_name=name, dismissed=dismissed,
