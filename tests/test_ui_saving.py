@@ -285,3 +285,19 @@ def test_switching_records_with_an_entry_that_cannot_be_saved_asks_first(qtbot, 
     table.select_row(1)
     assert table.current_id != first and not window.session.invalid_entries
     window.close()
+
+
+def test_the_status_bar_does_not_say_saved_while_a_typed_entry_cannot_be_saved(qtbot, forms, example_file):
+    window = open_in(qtbot, forms, example_file)
+    window.show_stage("pre_training")
+    flop = field_widget(window, "pre_training.planned_compute_flop")
+    flop.setFocus()
+    flop.selectAll()
+    qtbot.keyClicks(flop, "about 3.5e25")
+    window.session.flush()
+    qtbot.waitUntil(lambda: window.saved_label.text().startswith("Not saved"), timeout=5_000)
+    assert "Planned" in window.saved_label.text()
+    flop.selectAll()
+    qtbot.keyClicks(flop, "3.5e25")
+    window.session.flush()
+    qtbot.waitUntil(lambda: window.saved_label.text() == "All changes saved", timeout=10_000)

@@ -83,6 +83,14 @@ class SaveStatus(QObject):
                        f"{problem.reason}.\nWhat to do: {problem.advice}.")
             if problem.retry and not self._retry.isActive():
                 self._retry.start()
+        elif session.invalid_entries:
+            entries = list(session.invalid_entries.values())
+            first = entries[0]
+            more = f" and {len(entries) - 1} more" if len(entries) > 1 else ""
+            self._show(UNSAVED, f"Not saved — {first.label}{more}: cannot hold what was typed",
+                       "Typed text a field cannot hold is kept on screen, not in the file:\n" +
+                       "\n".join(f"{entry.label}: {entry.problem}" for entry in entries))
+            self._retry.stop()
         else:
             self._show(SAVED, "All changes saved", f"Every change is in {assessment.path}")
             self._retry.stop()

@@ -234,10 +234,14 @@ class AssessmentSession(QObject):
     # -- input that could not be saved --------------------------------------------
     def note_invalid(self, binding: Any, text: str, problem: str) -> None:
         spec = binding.spec
+        known = binding in self.invalid_entries
         self.invalid_entries[binding] = InvalidEntry(spec.label, str(binding.address), text, problem)
+        if not known:
+            self.save_state_changed.emit()  # the status bar may no longer say "All changes saved"
 
     def forget_invalid(self, binding: Any) -> None:
-        self.invalid_entries.pop(binding, None)
+        if self.invalid_entries.pop(binding, None) is not None:
+            self.save_state_changed.emit()
 
     @property
     def read_only(self) -> bool:
