@@ -20,6 +20,23 @@ settings.register_profile("extended", max_examples=500)
 settings.load_profile(PROFILE)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _collect_garbage_on_the_main_thread():  # type: ignore[no-untyped-def]
+    """As the app does (app.ui.gc_guard): no cycle collection on worker threads, where it can destroy a Qt
+    object off its thread and deadlock against the GUI thread; the main thread collects between tests."""
+    import gc
+    gc.disable()
+    yield
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_between_tests():  # type: ignore[no-untyped-def]
+    yield
+    from app.ui.gc_guard import collect_due
+    collect_due()
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point settings, data and config folders at a temp folder for every test."""

@@ -255,3 +255,34 @@ def test_plain_start_with_a_damaged_last_file_still_opens_the_window(isolated_ho
     assert result.returncode == 7, result.stderr  # the window ran until we closed it
     assert "not a Riskwright assessment" in result.stdout
     assert broken.read_bytes() == b"not sqlite at all"
+
+
+def test_cycles_are_collected_on_the_gui_thread_never_on_a_worker(qtbot) -> None:
+    """A Qt object destroyed by the cycle collector on a worker thread can deadlock the window
+    (app.ui.gc_guard): the app turns automatic collection off and the GUI thread collects on a timer."""
+    import gc
+    import threading
+    import weakref
+
+    from app.ui.main import _application
+    _application()
+    assert not gc.isenabled()
+    where: list[threading.Thread] = []
+
+    class Node:
+        pass
+
+    def garbage_made_on_a_worker() -> None:
+        node = Node()
+        node.itself = node  # type: ignore[attr-defined]
+        weakref.finalize(node, lambda: where.append(threading.current_thread()))
+        del node
+        ballast.extend([] for _ in range(5000))  # live objects well past the first generation's threshold
+
+    ballast: list[list[int]] = []
+    worker = threading.Thread(target=garbage_made_on_a_worker)
+    worker.start()
+    worker.join()
+    assert where == [], "nothing was collected on the worker"
+    qtbot.waitUntil(lambda: bool(where), timeout=5_000)
+    assert where == [threading.main_thread()]

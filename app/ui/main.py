@@ -48,6 +48,10 @@ def _application() -> QApplication:
     app.setOrganizationName("Riskwright")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("org.riskwright.Riskwright")  # matches packaging/*.desktop
+    from app.ui.gc_guard import collect_on_this_thread
+    if app.property("collects_garbage") is None:
+        app.setProperty("collects_garbage", True)
+        collect_on_this_thread(app)
     from app.ui.theme import apply_theme
     apply_theme(app)
     return app
