@@ -69,6 +69,20 @@ class KindSection:
 
 
 @dataclass(frozen=True)
+class KindLayout(ReportLayout):
+    """A kind's layout: besides its sections, the regime that asks for the document.
+
+    The cover of a regime's document gives the result against that regime (``regime_ids``, the
+    framework files of ``called_for_by``), not against the assessment's own framework: an SB 53
+    transparency report that showed "Compliant" against a lab's policy would read as SB 53's verdict.
+    """
+
+    regime: str = ""
+    """The regime as the kind file names it (content, never a document value)."""
+    regime_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ReportKind:
     id: str
     title: str
@@ -109,7 +123,7 @@ class ReportKind:
             listed = ["about"] + [s.id for s in self.sections if audience_id in s.audiences]
             banner = base.audiences[audience_id]
             audiences[audience_id] = AudienceLayout(audience_id, banner.banner, banner.tone, tuple(listed))
-        return ReportLayout(self.title, audiences, sections)
+        return KindLayout(self.title, audiences, sections, self.regime, self.called_for_by)
 
     def _about(self) -> str:
         source = self.source
@@ -341,6 +355,6 @@ def missing_evidence(doc: Document, section: KindSection | SectionLayout, forms:
 
 
 __all__ = [
-    "ASSESSMENT", "KindChoice", "KindSection", "KindSource", "ReportKind", "has_evidence",
+    "ASSESSMENT", "KindChoice", "KindLayout", "KindSection", "KindSource", "ReportKind", "has_evidence",
     "kind_choices", "kind_ids", "layout_for_kind", "load_kind_file", "load_kinds", "missing_evidence",
 ]

@@ -17,6 +17,7 @@ from app.content.conditions import Conditions
 from app.content.report_layout import ReportLayout, ReportStyles, SectionLayout
 from app.export import charts, worst_case
 from app.export.framework_view import FrameworkFacts, ladders_for, plain_label
+from app.export.kind_sections import regime_facts
 from app.export.labels import Renderer, rendered_finding
 from app.export.redaction_log import FlagDecision, redaction_log_blocks
 from app.export.text import DOMAIN_LABELS
@@ -165,6 +166,7 @@ def build_report(doc: Document, *, audience: str, forms: FormSet, layout: Report
         signoffs=tuple(s if audience != "public" else {k: v for k, v in s.items() if k != "name"}
                        for s in revision.signoffs),
         decision_id=_text(doc.get("deployment_decision.decision")) or None,
+        regime=regime_facts(layout, check, header.framework_id, withholding.value("header.framework")),
     )
 
 

@@ -11,6 +11,10 @@ cannot show what the assessment report would withhold.
 A section whose evidence is all empty says so in the report, in a visible
 note naming the fields to fill, rather than printing an empty heading; the
 same test gives the finding in ``riskwright check`` (``app.checks.documents``).
+
+A regime's document gives, on its cover, the result against the regime that
+asks for it (``regime_facts``), never the assessment's own framework's result
+under another name.
 """
 
 from __future__ import annotations
@@ -19,9 +23,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
-from app.content.report_kinds import has_evidence
-from app.content.report_layout import SectionLayout
-from app.export.report import Block, FieldEntry, FieldGroup, Prose, RecordTable
+from app.content.report_kinds import KindLayout, has_evidence
+from app.content.report_layout import ReportLayout, SectionLayout
+from app.export.report import Block, CheckOutcome, CoverFact, FieldEntry, FieldGroup, Prose, RecordTable
+
+REGIME_RESULT = "Result against that regime"
+NOT_LISTED = "Not checked: the assessment does not list this regime"
+NOT_SHOWN = "Not checked: not among the regimes this edition shows"
+NOT_CHECKED = "Not checked: the assessment names no installed framework"
+"""A wider edition that withholds a regime cannot tell "not listed" from "withheld" without naming it."""
 
 
 def fields_blocks(ctx: Any, section: SectionLayout, *, entry: Callable[..., FieldEntry],
@@ -98,3 +108,34 @@ def _label(path: str, forms: Any) -> str:
     spec = forms.field(path)
     stage = forms.form(path.split(".", 1)[0]).title
     return f"“{spec.label}” ({stage})"
+
+
+def regime_facts(layout: ReportLayout, check: CheckOutcome | None, framework_id: str,
+                 framework_withheld: bool) -> tuple[CoverFact, ...]:
+    """The cover's regime lines for a regime's document; empty for the assessment report and a kind no
+    regime asks for (the system card), whose cover keeps the framework's result.
+
+    ``check`` is the edition's own check: for a wider edition ``compliance.for_audience`` has already left
+    out the regimes it may not name, and it is None when the framework itself is withheld
+    (``framework_withheld``) or not installed. The regime's name comes from the kind file, so it reads the
+    same whether or not the assessment lists it; only a result the edition may show is given, and "does
+    not list" is said only where the edition withholds no regime (else the two would tell a withheld
+    regime apart from an absent one).
+    """
+    if not isinstance(layout, KindLayout) or not layout.regime_ids:
+        return ()
+    facts = [CoverFact("Asked for by", layout.regime)]
+    status = None
+    if check is not None:
+        status = next((o.check.status for o in check.regimes if o.id in layout.regime_ids), None)
+        if status is None and framework_id in layout.regime_ids:
+            status = check.status
+    if status is not None:
+        facts.append(CoverFact(REGIME_RESULT, status.replace("_", "-").capitalize(), status))
+    elif framework_withheld or (check is not None and any(o.withheld for o in check.regimes)):
+        facts.append(CoverFact(REGIME_RESULT, NOT_SHOWN))
+    elif check is None:
+        facts.append(CoverFact(REGIME_RESULT, NOT_CHECKED))
+    else:
+        facts.append(CoverFact(REGIME_RESULT, NOT_LISTED))
+    return tuple(facts)

@@ -265,6 +265,10 @@ class Report:
     cover: tuple[CoverFact, ...] = ()
     """The cover's facts when the report is not about one assessment (the quarterly update);
     empty for an assessment report, whose cover ``cover_facts`` lists from the header."""
+    regime: tuple[CoverFact, ...] = ()
+    """A regime's document (``reports/kinds/``): the regime asking for it and the result against that
+    regime, which take the place of the result against the assessment's own framework on the cover
+    (``app.export.kind_sections.regime_facts``)."""
 
 
 @dataclass(frozen=True)
@@ -284,7 +288,9 @@ def cover_facts(report: Report) -> tuple[CoverFact, ...]:
     header = report.header
     facts = [CoverFact("Version", header.version), CoverFact("Developer", header.developer),
              CoverFact("Framework", header.framework_title)]
-    if report.overall_status:
+    if report.regime:
+        facts += report.regime
+    elif report.overall_status:
         facts.append(CoverFact("Result against the framework", report.overall_status.replace("_", "-").capitalize(),
                                report.overall_status))
     facts += [CoverFact("Decision", report.decision or "Not yet taken"),

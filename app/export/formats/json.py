@@ -116,6 +116,13 @@ def report_json(report: Report) -> dict[str, Any]:
         return {"level": level_id, "label": ladder.label(level_id) if ladder else level_id,
                 "rank": ladder.rank(level_id) if ladder else None}
 
+    summary: dict[str, Any] = {
+        "overall_status": report.overall_status,
+        "rubric_score": None if report.rubric_score is None else round(report.rubric_score, 1),
+        "decision": report.decision_id, "decision_label": report.decision or None}
+    if report.regime:  # a regime's document: the regime asking for it and the result against it
+        asked, result = report.regime
+        summary["regime"] = {"name": asked.text, "status": result.status, "result": result.text}
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -126,9 +133,7 @@ def report_json(report: Report) -> dict[str, Any]:
                    "assessment_date": header.assessment_date, "status": header.status},
         "revision": {"hash": header.revision_hash, "signoffs": [dict(s) for s in report.signoffs]},
         "generator": {"name": "riskwright", "version": __version__},
-        "summary": {"overall_status": report.overall_status,
-                    "rubric_score": None if report.rubric_score is None else round(report.rubric_score, 1),
-                    "decision": report.decision_id, "decision_label": report.decision or None},
+        "summary": summary,
         "determinations": [
             {"category": d.category, "category_label": d.category_label, "pre_mitigation": d.pre_mitigation,
              "post_mitigation": d.post_mitigation, "basis": d.basis, "rationale": d.rationale,
