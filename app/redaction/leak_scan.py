@@ -142,11 +142,11 @@ def leak_scan(output: Path | str | bytes, kind: str, withheld_texts: Iterable[st
         file_name = file_name if file_name is not None else path.name
     else:
         data = bytes(output)
-    matcher = withheld_texts if isinstance(withheld_texts, WithheldMatcher) else WithheldMatcher(withheld_texts)
     from app.redaction.leak_scan_docx import docx_channels
     readers = {"pdf": pdf_channels, "html": html_channels, "md": markdown_channels, "json": json_channels,
                "docx": docx_channels}
-    channels: Iterator[tuple[str, str]] = readers[kind](data)
+    channels: Iterator[tuple[str, str]] = readers[kind](data)  # a PDF's pages start being read now
+    matcher = withheld_texts if isinstance(withheld_texts, WithheldMatcher) else WithheldMatcher(withheld_texts)
     leaks: dict[tuple[str, str, str | None, str], Leak] = {}
 
     def add(leak: Leak) -> None:

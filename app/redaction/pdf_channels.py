@@ -15,7 +15,11 @@ pairs; for a PDF these are the ones ``shared/redaction.md`` lists:
   outline (bookmark) titles, annotations and link URIs;
 * each page's text as a reader sees it, by PDFium (``app.redaction.pdf_page_text``),
   which unlike ``pdftotext`` returns text drawn off the page, in white or in
-  invisible render mode.
+  invisible render mode. Where the machine has a second core and this process
+  runs no other thread (the command line, the window's spawned export
+  workers), a forked child reads the pages while this process reads the
+  objects (``_PageReading``): the two readers share nothing but the bytes, and
+  the channels come out in the same order either way.
 
 Only a page's text and the strings a page or form draws go to the detectors
 as well as the withheld-text search; font programs, images and the bytes of
@@ -28,7 +32,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import marshal
+import os
 import re
+import sys
+import threading
 import zlib
 from collections.abc import Iterator
 from html import unescape
@@ -49,7 +58,20 @@ _OUTLINE_ITEMS = 100_000
 
 
 def pdf_channels(data: bytes) -> Iterator[tuple[str, str]]:
-    """(channel, text) for every place text can hide in a PDF; '!channel' marks a structural problem."""
+    """(channel, text) for every place text can hide in a PDF; '!channel' marks a structural problem.
+
+    The pages' text starts being read (``_PageReading``) as soon as this is called, before the
+    first channel is asked for, so the caller can prepare its search meanwhile.
+    """
+    return _read(data, _PageReading(data))
+
+
+def _read(data: bytes, pages: _PageReading) -> Iterator[tuple[str, str]]:
+    with pages:
+        yield from _channels(data, pages)
+
+
+def _channels(data: bytes, pages: _PageReading) -> Iterator[tuple[str, str]]:
     import pikepdf
 
     eof_markers = data.count(b"%%EOF")
@@ -74,6 +96,12 @@ def pdf_channels(data: bytes) -> Iterator[tuple[str, str]]:
         # where qpdf found them: every stream in its bytes is read as found there as well.
         yield from _orphan_streams(data, raw_streams, None if problem else known)
         yield from _document_channels(pdf, pikepdf)
+    yield from pages.channels()
+
+
+# -- page text ----------------------------------------------------------------------
+def _page_channels(data: bytes) -> Iterator[tuple[str, str]]:
+    """Each page's text as PDFium reads it (``app.redaction.pdf_page_text``)."""
     try:
         for page in page_texts(data):
             yield f"pdf page {page.number} text", page.text
@@ -81,6 +109,95 @@ def pdf_channels(data: bytes) -> Iterator[tuple[str, str]]:
                 yield f"pdf page {page.number} text", page.glued
     except PageTextError as error:
         yield "!pdf structure", f"page text cannot be extracted ({error})"
+
+
+def _may_fork() -> bool:
+    """A child may read the pages: Linux, a second core, and no other thread in this process (a
+    forked copy of a process running other threads — Qt's — may find their locks held forever)."""
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork") or threading.active_count() != 1:
+        return False
+    try:
+        return len(os.sched_getaffinity(0)) > 1
+    except OSError:
+        return False
+
+
+class _PageReading:
+    """The pages' text, read by a forked child while this process reads the objects.
+
+    The child reads the finished bytes it was handed (a copy of this process's
+    memory at the fork), writes its (channel, text) pairs to an anonymous
+    in-memory file and exits; ``channels`` waits for it. A child that fails
+    in any way is a file that cannot be checked (fail closed). Without a
+    second core, or in a process with other threads, the pages are read here.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._pid = 0
+        self._fd = -1
+        if not _may_fork():
+            return
+        try:
+            self._fd = os.memfd_create("riskwright-page-text", os.MFD_CLOEXEC)
+            self._pid = os.fork()
+        except OSError:
+            self._close_fd()
+            self._pid = 0
+            return
+        if self._pid == 0:
+            self._child()
+
+    def _child(self) -> None:
+        """The forked child: read, write, exit — never return into the parent's code."""
+        status = 3
+        try:
+            import gc
+            gc.disable()  # a collection would walk (and copy) the parent's whole heap
+            found = marshal.dumps(list(_page_channels(self._data)))
+            view = memoryview(found)
+            while view:
+                view = view[os.write(self._fd, view):]
+            status = 0
+        finally:
+            os._exit(status)
+
+    def channels(self) -> Iterator[tuple[str, str]]:
+        if not self._pid:
+            yield from _page_channels(self._data)
+            return
+        pid, self._pid = self._pid, 0
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            yield "!pdf structure", "page text cannot be extracted (the page reader stopped)"
+            return
+        with os.fdopen(os.dup(self._fd), "rb") as file:
+            file.seek(0)
+            found = marshal.loads(file.read())
+        yield from ((str(channel), str(text)) for channel, text in found)
+
+    def _close_fd(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+    def __enter__(self) -> _PageReading:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:  # channels never asked for: the child is still stopped and reaped
+        self.close()
+
+    def close(self) -> None:
+        if self._pid:  # not waited for (the scan stopped early): stop the child
+            import signal
+            with contextlib.suppress(OSError):
+                os.kill(self._pid, signal.SIGKILL)
+            os.waitpid(self._pid, 0)
+            self._pid = 0
+        self._close_fd()
 
 
 def _open(data: bytes, pikepdf: Any) -> tuple[Any, str]:
