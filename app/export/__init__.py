@@ -2,9 +2,10 @@
 
 The public API (for the CLI, the UI and tests):
 
-``pipeline.write_report(doc, audience, fmt, output, *, flags_open, dismissed, decisions, revision)``
+``pipeline.write_report(doc, audience, fmt, output, *, flags_open, dismissed, decisions, revision, gate)``
     The whole export of a document: the flag gate for ``public``/``reviewers``
-    (``flags_open`` non-empty refuses), the audience filter, the report model,
+    (``flags_open`` non-empty refuses; or ``gate``, a callable asked once the
+    report is in memory, so the flag scan can run beside the build), the audience filter, the report model,
     the writer, the output leak scan of a private temp file
     (``staging``), and the move into place. Raises ``errors.ExportRefused``
     (``.reason``: ``flags``, ``leak`` or ``filter``; nothing written) or

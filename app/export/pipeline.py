@@ -11,6 +11,7 @@ what the export needs from it (``app.session.export``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,12 +88,7 @@ def _prepare(doc: Document, audience: str, *, forms: FormSet | None = None, layo
         source, withholding = doc, Withholding()
     else:
         if flags_open:
-            count = len(flags_open)
-            raise ExportRefused(
-                f"refused: {count} detector flag{'s are' if count != 1 else ' is'} open for the {audience} "
-                f"audience; redact or dismiss {'them' if count != 1 else 'it'} first (riskwright scan / "
-                f"riskwright resolve), nothing was written:\n  " + "\n  ".join(flags_open[:20])
-                + ("\n  …" if count > 20 else ""), "flags")
+            raise flags_refusal(audience, flags_open)
         view = audience_filter.filtered(doc, audience, forms)
         source, withholding = view.document, view.withholding
         if withholding.value("header.framework"):
@@ -108,6 +104,22 @@ def _prepare(doc: Document, audience: str, *, forms: FormSet | None = None, layo
     return report, view
 
 
+def flags_refusal(audience: str, flags_open: list[str]) -> ExportRefused:
+    """What an export is refused with while detector or echo flags reaching its audience are open."""
+    count = len(flags_open)
+    return ExportRefused(
+        f"refused: {count} detector flag{'s are' if count != 1 else ' is'} open for the {audience} "
+        f"audience; redact or dismiss {'them' if count != 1 else 'it'} first (riskwright scan / "
+        f"riskwright resolve), nothing was written:\n  " + "\n  ".join(flags_open[:20])
+        + ("\n  …" if count > 20 else ""), "flags")
+
+
+FlagGate = Callable[[], tuple[list[str], set[tuple[str, str]]]]
+"""Works out (open flag lines, dismissed pairs) when called: ``write_report`` asks only once the report is
+built and written in memory, so a caller that started the flag scan in the background
+(``app.redaction.authored.start_document_hits``) has it done beside the report."""
+
+
 def _framework_id(doc: Document) -> str | None:
     framework = doc.get("header.framework")
     return framework if isinstance(framework, str) else None
@@ -116,7 +128,7 @@ def _framework_id(doc: Document) -> str | None:
 def write_report(doc: Document, audience: str, fmt: str, output: Path, *,
                  flags_open: list[str] | None = None, dismissed: set[tuple[str, str]] | None = None,
                  decisions: tuple[FlagDecision, ...] = (), revision: Revision | None = None,
-                 kind: str = ASSESSMENT) -> Exported:
+                 kind: str = ASSESSMENT, gate: FlagGate | None = None) -> Exported:
     """Build, write to a private temp file, scan, and move into place; raise ExportRefused on a refusal.
 
     Everything the export needs from the assessment file comes in as plain
@@ -126,14 +138,19 @@ def write_report(doc: Document, audience: str, fmt: str, output: Path, *,
     internal redaction log; ``revision`` — number, hash and sign-offs. This
     module never opens the assessment file, let alone writes to it. ``kind``
     picks the document (``reports/kinds/``); every kind goes through the same
-    filter, gate and scan.
+    filter, gate and scan. ``gate``, when given, replaces ``flags_open`` and ``dismissed`` for a wider
+    audience: it is asked once the report is in memory (nothing is on disk before it answers), and its
+    refusal comes before any other but a damaged value's, as when ``flags_open`` is given.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     styles = load_styles()
-    report, view = _prepare(doc, audience, styles=styles, flags_open=flags_open, decisions=decisions,
-                            revision=revision, layout=layout_for_kind(kind))
-    data = writer_for(fmt, styles).write(report)
+    if gate is None or audience == "internal":
+        report, view = _prepare(doc, audience, styles=styles, flags_open=flags_open, decisions=decisions,
+                                revision=revision, layout=layout_for_kind(kind))
+        data = writer_for(fmt, styles).write(report)
+    else:
+        report, view, data, dismissed = _gated(doc, audience, fmt, styles, gate, decisions, revision, kind)
     with staged_write(output, data) as temp:
         if view is not None:
             hits = audience_filter.leak_hits(view, report, fmt, temp, output.name, dismissed or set())
@@ -141,6 +158,40 @@ def write_report(doc: Document, audience: str, fmt: str, output: Path, *,
                 raise leak_refusal(audience, fmt, hits)
     pages = page_count(data, fmt)
     return Exported(output, len(data), audience, fmt, pages)
+
+
+def _gated(doc: Document, audience: str, fmt: str, styles: ReportStyles, gate: FlagGate,
+           decisions: tuple[FlagDecision, ...], revision: Revision | None, kind: str
+           ) -> tuple[Report, audience_filter.AudienceView | None, bytes, set[tuple[str, str]]]:
+    """Build and write the report in memory, then ask the gate; refusals in the order ``_prepare`` has them
+    (a damaged value, then open flags, then anything else)."""
+    try:
+        report, view = _prepare(doc, audience, styles=styles, flags_open=None, decisions=decisions,
+                                revision=revision, layout=layout_for_kind(kind))
+        data = writer_for(fmt, styles).write(report)
+    except ExportRefused as refusal:
+        if refusal.reason == "damaged":
+            raise
+        _refuse_open(audience, gate)
+        raise
+    except Exception:
+        _refuse_open(audience, gate)
+        raise
+    flags_open, dismissed = gate()
+    if flags_open:
+        raise flags_refusal(audience, flags_open)
+    return report, view, data, dismissed
+
+
+def _refuse_open(audience: str, gate: FlagGate) -> None:
+    """Raise the flags refusal when flags are open; otherwise return, and the caller re-raises its error
+    (also when the gate itself cannot answer: the export fails either way)."""
+    try:
+        flags_open, _ = gate()
+    except Exception:  # noqa: BLE001 - the error being handled is the one to report
+        return
+    if flags_open:
+        raise flags_refusal(audience, flags_open) from None
 
 
 def leak_refusal(audience: str, fmt: str, hits: list[str]) -> ExportRefused:

@@ -28,6 +28,12 @@ fences), and the words still give it away.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import pickle
+import signal
+import sys
+import threading
 from collections.abc import Collection
 from functools import cached_property
 
@@ -62,18 +68,118 @@ _LAST: list[tuple[list[object], tuple[object, ...], list[FlagHit]]] = []
 ask for the same document, and a whole-document scan of the large example costs about half a second."""
 
 
+def _same(signature: list[object], tools: tuple[object, ...], other_signature: list[object],
+          other_tools: tuple[object, ...]) -> bool:
+    return len(other_signature) == len(signature) and all(a is b for a, b in zip(other_tools, tools, strict=True)) \
+        and all(a is b or (type(a) is int and a == b) for a, b in zip(other_signature, signature, strict=True))
+
+
 def document_hits(doc: Document, forms: FormSet, detectors: DetectorSet, audiences: Audiences) -> list[FlagHit]:
     """Every flag of ``doc`` — detector hits and echoes of withheld values — for every audience."""
     signature = _signature(doc)
     tools = (forms, detectors, audiences)
     if _LAST:
         last_signature, last_tools, hits = _LAST[0]
-        if len(last_signature) == len(signature) and all(a is b for a, b in zip(last_tools, tools, strict=True)) \
-                and all(a is b or (type(a) is int and a == b) for a, b in zip(last_signature, signature, strict=True)):
+        if _same(signature, tools, last_signature, last_tools):
             return list(hits)
-    hits = [*document_flags(doc, forms, detectors, audiences), *echo_hits(doc, forms, audiences)[0]]
+    background = _collect(signature, tools, detectors)
+    hits = background if background is not None else _work_out(doc, forms, detectors, audiences)
     _LAST[:] = [(signature, tools, hits)]
     return list(hits)
+
+
+def _work_out(doc: Document, forms: FormSet, detectors: DetectorSet, audiences: Audiences) -> list[FlagHit]:
+    return [*document_flags(doc, forms, detectors, audiences), *echo_hits(doc, forms, audiences)[0]]
+
+
+# -- working the flags out beside the export -------------------------------------------------------------
+_PENDING: list[tuple[list[object], tuple[object, ...], int, int]] = []
+"""(signature, tools, child pid, read end of its pipe) of the one scan running in a forked child."""
+
+
+def _can_fork() -> bool:
+    """Only a single-threaded Linux process without Qt forks (a fork copies one thread; a Qt process or
+    one running other threads could hold a lock the child needs). Elsewhere the flags are worked out in
+    process, as before."""
+    return (sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
+            and "PySide6.QtCore" not in sys.modules and not os.environ.get("RISKWRIGHT_NO_FORK"))
+
+
+def start_document_hits(doc: Document, forms: FormSet, detectors: DetectorSet, audiences: Audiences) -> bool:
+    """Start working out ``document_hits(doc, …)`` in a forked child, so the second core scans the document
+    (about 0.3 s on the large example) while this process builds and writes the report; the next
+    ``document_hits`` call for the same document and tools takes the child's answer. True when a child was
+    started. Call ``discard_document_hits`` when the answer may never be asked for (an error path).
+
+    Nothing is trusted more than before: the child runs the same code on a copy of the same document, and
+    when it fails or the document changed in between, ``document_hits`` works the flags out here.
+    """
+    discard_document_hits()
+    signature = _signature(doc)
+    tools = (forms, detectors, audiences)
+    if (_LAST and _same(signature, tools, _LAST[0][0], _LAST[0][1])) or not _can_fork():
+        return False
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: work the flags out, hand them over, never return into the caller's code
+        status = 1
+        try:
+            os.close(read)
+            portable = _portable(_work_out(doc, forms, detectors, audiences), detectors)
+            with os.fdopen(write, "wb") as stream:
+                stream.write(pickle.dumps(portable, protocol=pickle.HIGHEST_PROTOCOL))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write)
+    _PENDING[:] = [(signature, tools, pid, read)]
+    return True
+
+
+def discard_document_hits() -> None:
+    """Stop and reap a child started by ``start_document_hits`` whose answer is not wanted."""
+    if _PENDING:
+        _, _, pid, read = _PENDING.pop()
+        os.close(read)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+
+
+def _collect(signature: list[object], tools: tuple[object, ...], detectors: DetectorSet) -> list[FlagHit] | None:
+    """The child's answer when it was started for this document and these tools; None otherwise or when the
+    child failed (then the caller works the flags out itself)."""
+    if not _PENDING:
+        return None
+    started_signature, started_tools, pid, read = _PENDING.pop()
+    try:
+        with os.fdopen(read, "rb") as stream:
+            payload = stream.read()
+    finally:
+        _, status = os.waitpid(pid, 0)
+    if status != 0 or not payload or not _same(signature, tools, started_signature, started_tools):
+        return None
+    try:
+        return _rebuilt(pickle.loads(payload), detectors)
+    except Exception:  # noqa: BLE001 - an answer that cannot be read is worked out again here
+        return None
+
+
+def _portable(hits: list[FlagHit], detectors: DetectorSet) -> list[tuple[object, ...]]:
+    """Hits as plain data: a bundled detector by its place in the set (the parent holds the same set)."""
+    places = {id(spec): index for index, spec in enumerate(detectors.specs)}
+    return [(hit.id, hit.address, hit.target, hit.start, hit.end,
+             places.get(id(hit.detector), hit.detector), hit.matched, hit.normalised, hit.sensitivity,
+             hit.audience) for hit in hits]
+
+
+def _rebuilt(portable: list[tuple[object, ...]], detectors: DetectorSet) -> list[FlagHit]:
+    hits = []
+    for (hit_id, address, target, start, end, detector, matched, normalised, sensitivity, audience) in portable:
+        spec = detectors.specs[detector] if isinstance(detector, int) else detector
+        hits.append(FlagHit(hit_id, address, target, start, end, spec, matched, normalised,  # type: ignore[arg-type]
+                            sensitivity, audience))  # type: ignore[arg-type]
+    return hits
 
 
 def hits_reaching(doc: Document, forms: FormSet, sees: Sensitivity, detectors: DetectorSet,

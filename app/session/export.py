@@ -22,6 +22,9 @@ from app.export.build import Revision
 from app.export.errors import ExportRefused
 from app.export.pipeline import Exported, write_report
 from app.export.redaction_log import FlagDecision
+from app.content.forms import load_forms
+from app.redaction import default_detectors, load_audiences
+from app.redaction.authored import discard_document_hits, start_document_hits
 from app.session.flags import gate
 from app.store import AssessmentFile
 from app.store.flags import FlagTable
@@ -62,14 +65,21 @@ def export_file(path: Path, audience: str, fmt: str, output: Path, kind: str = "
     with AssessmentFile.open(path, "read") as assessment:  # a snapshot: works beside an editor, on read-only media
         table = FlagTable(assessment.db)
         revision = file_revision(assessment)
-        flags_open: list[str] = []
-        dismissed: set[tuple[str, str]] = set()
-        decisions: tuple[FlagDecision, ...] = ()
         if audience == "internal":
-            decisions = flag_decisions(table)
-        else:
-            refuse_unless_verified(assessment, audience)
-            flag_gate = gate(assessment.document, table, audience)
-            flags_open, dismissed = list(flag_gate.open), set(flag_gate.dismissed)
-        return write_report(assessment.document, audience, fmt, output, flags_open=flags_open,
-                            dismissed=dismissed, decisions=decisions, revision=revision, kind=kind)
+            return write_report(assessment.document, audience, fmt, output, decisions=flag_decisions(table),
+                                revision=revision, kind=kind)
+        refuse_unless_verified(assessment, audience)
+        # The flag scan of the whole document runs beside the report's build where a second process can
+        # (``start_document_hits``); the pipeline asks the gate before anything reaches the disk.
+        forms, detectors, audiences = load_forms(), default_detectors(), load_audiences()
+        start_document_hits(assessment.document, forms, detectors, audiences)
+
+        def flag_gate() -> tuple[list[str], set[tuple[str, str]]]:
+            answer = gate(assessment.document, table, audience, forms, detectors, audiences)
+            return list(answer.open), set(answer.dismissed)
+
+        try:
+            return write_report(assessment.document, audience, fmt, output, revision=revision, kind=kind,
+                                gate=flag_gate)
+        finally:
+            discard_document_hits()  # reaps the child when the gate was never asked (an error before it)
