@@ -18,6 +18,11 @@ The public API (for the CLI, the UI, export and redaction):
     only rules and rubric items reading those paths run again. The result is
     identical to a full ``check`` of the edited document.
 
+``check_counts(doc, framework) -> CheckCounts``
+    The same check without messages: ``.status``, ``.counts`` and ``.score``
+    (the rubric's total) equal ``check``'s, at a fraction of the cost; for
+    views across many assessments (the portfolio).
+
 ``CheckResult``
     ``.findings``: a tuple of ``Finding`` in stage order (header, pre_training,
     training, …, accountability), rules in file order within a stage.
@@ -46,12 +51,13 @@ The public API (for the CLI, the UI, export and redaction):
 ``app.checks.render`` produce the command-line output.
 """
 
-from app.checks.engine import Checker, check
-from app.checks.findings import STATUSES, CheckResult, Finding, ItemScore, Score, SectionScore
+from app.checks.engine import Checker, check, check_counts
+from app.checks.findings import STATUSES, CheckCounts, CheckResult, Finding, ItemScore, Score, SectionScore
 from app.content.framework_spec import SEVERITIES, Citation, Framework
 from app.content.frameworks import framework_ids, load_framework, load_framework_file
 
 __all__ = [
-    "SEVERITIES", "STATUSES", "CheckResult", "Checker", "Citation", "Finding", "Framework", "ItemScore",
-    "Score", "SectionScore", "check", "framework_ids", "load_framework", "load_framework_file",
+    "SEVERITIES", "STATUSES", "CheckCounts", "CheckResult", "Checker", "Citation", "Finding", "Framework",
+    "ItemScore", "Score", "SectionScore", "check", "check_counts", "framework_ids", "load_framework",
+    "load_framework_file",
 ]

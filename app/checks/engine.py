@@ -25,7 +25,7 @@ from app.checks.evidence import (
 )
 from app.checks.facts import Facts, FormIndex
 from app.checks.holds import check_condition
-from app.checks.findings import CheckResult, Finding, ItemScore
+from app.checks.findings import UNSAID, CheckCounts, CheckResult, Finding, ItemScore
 from app.checks.rubric import item_finding, score_item, total
 from app.checks.worst_case import check_worst_case_recommendations, check_worst_case_release, check_worst_case_scope
 from app.content.forms import STAGES, load_forms
@@ -111,8 +111,10 @@ class Checker:
     Not thread-safe; one per open assessment (the UI's session owns one).
     """
 
-    def __init__(self, framework: Framework, forms: FormSet | None = None) -> None:
+    def __init__(self, framework: Framework, forms: FormSet | None = None, messages: bool = True) -> None:
         self.framework = framework
+        self.messages = messages
+        """False: a counts-only checker (``check_counts``), whose findings have no messages."""
         self.index = FormIndex(forms or load_forms())
         order = {stage: i for i, stage in enumerate(STAGES)}
         units = [_Unit(rule.id, order.get(rule.stage, len(order)), rule.depends, rule=rule)
@@ -124,7 +126,11 @@ class Checker:
 
     def check(self, doc: Document) -> CheckResult:
         """Check everything."""
-        facts = Facts(doc, self.framework, self.index)
+        self._check_all(doc)
+        return self._result()
+
+    def _check_all(self, doc: Document) -> None:
+        facts = Facts(doc, self.framework, self.index, self.messages)
         for unit in self._units:
             if unit.rule is not None:
                 self._run_rule(unit, facts)
@@ -132,7 +138,6 @@ class Checker:
             if unit.item is not None:
                 self._run_item(unit, facts)
         self._checked = True
-        return self._result()
 
     def recheck(self, doc: Document, touched: Iterable[Address | str]) -> CheckResult:
         """Check again after an edit; ``touched`` is ``app.model.touched_addresses(edit)``."""
@@ -142,7 +147,7 @@ class Checker:
         paths = touched_paths(touched)
         if not paths:
             return self._result()
-        facts = Facts(doc, self.framework, self.index)
+        facts = Facts(doc, self.framework, self.index, self.messages)
         for unit in self._units:
             if unit.rule is None or not depends_on(unit.depends, paths):
                 continue
@@ -202,17 +207,18 @@ class Checker:
             # rules or reach the person as a traceback; `riskwright validate` names the value.
             # The error's words may repeat the value (Python's "could not convert string to float: '…'"),
             # and which value it is is unknown here: label them hazardous, so only the internal reader sees them.
-            findings = (Finding(rule.id, "missing_evidence", rule.stage, rule.stage, template(
+            said = template(
                 "Could not apply this rule because a value it reads has the wrong form ({error}); run "
                 "`riskwright validate` to find it. {title}", error=derived(str(error), Sensitivity.HAZARDOUS),
-                title=fixed(rule.title)), rule.citation, rule.title),)
+                title=fixed(rule.title)) if self.messages else UNSAID
+            findings = (Finding(rule.id, "missing_evidence", rule.stage, rule.stage, said, rule.citation, rule.title),)
         self._store(unit, findings)
 
     def _run_item(self, unit: _Unit, facts: Facts) -> None:
         assert unit.item is not None
         by_rule = {u.key: u.findings for u in self._units if u.rule is not None}
         unit.scored = score_item(unit.item, facts, by_rule)
-        self._store(unit, (item_finding(unit.item, unit.scored),))
+        self._store(unit, (item_finding(unit.item, unit.scored, facts.messages),))
 
     @staticmethod
     def _store(unit: _Unit, findings: tuple[Finding, ...]) -> None:
@@ -223,6 +229,16 @@ class Checker:
         unit.counts = tuple(counts.items())
 
     def _result(self) -> CheckResult:
+        if not self.messages:
+            raise TypeError("a counts-only Checker has no findings to show: use check_counts")
+        return self._assemble()
+
+    def counts(self) -> CheckCounts:
+        """Status, counts and score of the last check (a counts-only checker's whole result)."""
+        result = self._assemble()
+        return CheckCounts(result.framework_id, result.counts, None if result.score is None else result.score.total)
+
+    def _assemble(self) -> CheckResult:
         findings: list[Finding] = []
         counts: dict[str, int] = {}
         for unit in self._units:
@@ -241,3 +257,17 @@ class Checker:
 def check(doc: Document, framework: Framework, forms: FormSet | None = None) -> CheckResult:
     """Check ``doc`` against ``framework``: a pure function of its inputs."""
     return Checker(framework, forms).check(doc)
+
+
+def check_counts(doc: Document, framework: Framework, forms: FormSet | None = None) -> CheckCounts:
+    """``check``'s status, counts and rubric score, without writing a message (for the portfolio).
+
+    The same rules run over the same document and reach the same verdicts; only
+    the messages of the rules that find hundreds of things (each missing answer
+    of required evidence, coverage, the rubric's items) are not written, which
+    is most of a large assessment's check. ``tests/test_checks_counts.py`` holds
+    the two to the same statuses, counts and scores.
+    """
+    checker = Checker(framework, forms, messages=False)
+    checker._check_all(doc)
+    return checker.counts()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.checks.facts import Facts, filled
-from app.checks.findings import Finding
+from app.checks.findings import UNSAID, Finding
 from app.content.framework_conditions import run
 from app.content.framework_spec import CoverageRule, EvidenceRule, RuleBase
 from app.model.document import Record
@@ -75,6 +75,7 @@ def evidence_for_record(rule: EvidenceRule, facts: Facts, record: Record) -> tup
     found: list[Finding] = []
     checked = 0
     values = record.values
+    messages = facts.messages
     for relative, spec, conditional in facts.index.record_fields(rule.fields):
         if conditional and not facts.applies(spec, record):
             continue
@@ -83,7 +84,7 @@ def evidence_for_record(rule: EvidenceRule, facts: Facts, record: Record) -> tup
         if value is None or not filled(value.data):
             found.append(Finding(rule.id, rule.severity, rule.stage, f"{table}[{record.id}].{relative}",
                                  template("{record}: {label} is empty. {title}", record=facts.title(table, record),
-                                          label=fixed(spec.label), title=title_of(rule)),
+                                          label=fixed(spec.label), title=title_of(rule)) if messages else UNSAID,
                                  rule.citation, rule.title))
     return tuple(found), checked
 
@@ -97,10 +98,12 @@ def assemble_evidence(rule: EvidenceRule, facts: Facts, results: RecordResults) 
         record_findings, record_checked = results.get(record.id, ((), 0))
         found.extend(record_findings)
         checked += record_checked
-    return found or [_satisfied(rule, checked)]
+    return found or [_satisfied(rule, facts, checked)]
 
 
-def _satisfied(rule: EvidenceRule, checked: int) -> Finding:
+def _satisfied(rule: EvidenceRule, facts: Facts, checked: int) -> Finding:
+    if not facts.messages:
+        return finding(rule, "satisfied", rule.table or rule.fields[0], UNSAID)
     what = fixed("nothing to check yet") if checked == 0 else template(
         "{n} answer{s} present", n=count(checked), s=fixed("s" if checked != 1 else ""))
     return finding(rule, "satisfied", rule.table or rule.fields[0],
@@ -143,8 +146,8 @@ def _document_evidence(rule: EvidenceRule, facts: Facts) -> list[Finding]:
             if not filled(record.get(relative)):
                 found.append(finding(rule, severity, facts.address(path, record), template(
                     "{record}: {label} is empty. {title}", record=facts.title(spec.table, record),
-                    label=fixed(spec.label), title=title_of(rule))))
-    return found or [_satisfied(rule, checked)]
+                    label=fixed(spec.label), title=title_of(rule)) if facts.messages else UNSAID))
+    return found or [_satisfied(rule, facts, checked)]
 
 
 def _selected(rule: EvidenceRule | CoverageRule, facts: Facts, record: object) -> bool:
@@ -170,6 +173,8 @@ def check_coverage(rule: CoverageRule, facts: Facts) -> list[Finding]:
         return stopped
     framework, index = facts.framework, facts.index
     wanted = set(rule.categories)
+    if not facts.messages:
+        return _coverage_counts(rule, facts, wanted)
     inputs = [f"{rule.table}[].category"]
     inputs += [path for path in (rule.where.depends if rule.where is not None else ()) if "[]." in path]
     covered: dict[str, tuple[int, Labelled]] = {}
@@ -199,6 +204,23 @@ def check_coverage(rule: CoverageRule, facts: Facts) -> list[Finding]:
             category=fixed(category.label), id=fixed(category.id), table=fixed(index.label(rule.table)),
             title=title_of(rule))))
     return found
+
+
+def _coverage_counts(rule: CoverageRule, facts: Facts, wanted: set[str]) -> list[Finding]:
+    """``check_coverage``'s verdict alone: a category is covered when any record of it qualifies (which one
+    a message would name — the least sensitive — does not change whether it is covered)."""
+    covered: set[str] = set()
+    for record in facts.doc.records(rule.table):
+        category = facts.framework.category(record.get("category"))
+        if category is None or category.id not in wanted or category.id in covered:
+            continue
+        if rule.where is not None and not _selected_strict(rule, facts, record):
+            continue
+        covered.add(category.id)
+    missing = [c for c in rule.categories if c not in covered]
+    if not missing:
+        return [finding(rule, "satisfied", rule.table, UNSAID)]
+    return [finding(rule, rule.severity, rule.table, UNSAID) for _ in missing]
 
 
 def _selected_strict(rule: CoverageRule, facts: Facts, record: object) -> bool:

@@ -102,8 +102,12 @@ class FormIndex:
 
 
 class Facts:
-    def __init__(self, doc: Document, framework: Framework, index: FormIndex) -> None:
+    def __init__(self, doc: Document, framework: Framework, index: FormIndex, messages: bool = True) -> None:
         self.doc, self.framework, self.index = doc, framework, index
+        self.messages = messages
+        """False for a counts-only check (``app.checks.check_counts``): the rules that find hundreds of
+        things (required evidence, coverage, the rubric's items) skip writing their messages and use
+        ``UNSAID``; severities, and so counts, statuses and scores, are worked out exactly as always."""
         self._titles: dict[tuple[str, str], Labelled] = {}
 
     # -- the CEL context -----------------------------------------------------

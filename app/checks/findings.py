@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.content.framework_spec import SEVERITIES, Citation
-from app.model.labelled import EMPTY, Labelled
+from app.model.labelled import EMPTY, Labelled, fixed
 from app.model.sensitivity import Sensitivity
 
 STATUSES: tuple[str, ...] = ("compliant", "non_compliant", "incomplete")
 JSON_FORMAT_VERSION = 1
+UNSAID = fixed("(not worked out: a counts-only check)")
+"""The message of a finding found by a counts-only check (``check_counts``), which never leaves the checker."""
 
 
 @dataclass(frozen=True)
@@ -157,3 +159,18 @@ class CheckResult:
             "findings": [f.to_json() for f in self.findings],
             "score": self.score.to_json() if self.score else None,
         }
+
+
+@dataclass(frozen=True)
+class CheckCounts:
+    """What a counts-only check (``app.checks.check_counts``) finds: the same status, counts and rubric
+    score as ``check``, without findings or messages — for a view across many assessments."""
+
+    framework_id: str
+    counts: dict[str, int]
+    score: float | None = None
+    """The rubric's total out of 100 (``CheckResult.score.total``), unrounded; None for a framework."""
+
+    @property
+    def status(self) -> str:
+        return status_of(self.counts)

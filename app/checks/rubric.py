@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from app.checks.evidence import CEL_ERRORS
 from app.checks.facts import Facts, filled
-from app.checks.findings import Finding, ItemScore, PartScore, SectionScore, Score
+from app.checks.findings import UNSAID, Finding, ItemScore, PartScore, SectionScore, Score
 from app.content.framework_conditions import run
 from app.content.framework_spec import Condition, ScoreItem, ScorePart
 from app.model.document import Record
@@ -32,7 +32,10 @@ def score_item(item: ScoreItem, facts: Facts, rule_findings: Mapping[str, Sequen
                      item.reading)
 
 
-def item_finding(item: ScoreItem, scored: ItemScore) -> Finding:
+def item_finding(item: ScoreItem, scored: ItemScore, messages: bool = True) -> Finding:
+    if not messages:
+        return Finding(item.id, "satisfied" if scored.fraction >= FULL else "warning", item.stage, _address(item),
+                       UNSAID, item.citation, item.title)
     earned = fixed(f"{scored.earned:.1f} of {scored.value:.1f} points")
     title = fixed(item.title)
     if scored.fraction >= FULL:

@@ -18,13 +18,14 @@ from urllib.parse import quote
 
 from sqlite_utils import Database
 
-from app.checks import check, load_framework
+from app.checks import check_counts, load_framework
 from app.content.framework_spec import Framework
 from app.model.document import Document
 from app.model.sensitivity import Sensitivity
 from app.portfolio.clocks import Clock, framework_title, running_clocks
 from app.store import StoreError
 from app.store.file import HISTORY_FORMAT, _read_document, inspect_file
+from app.store.hashing import ContentHasher
 from app.store.signoff import DEFAULT_REQUIRED, revision_status
 from app.store.verification import verify
 
@@ -167,11 +168,12 @@ def _read_verified(path: Path, as_of: date, also: Callable[[ModelRow, Database, 
         return Unreadable(path, "unreadable", f"{path.name}: cannot be read ({error})")
     try:
         document = _read_document(db)
-        verdict = verify(db, document)
+        hasher = ContentHasher()
+        verdict = verify(db, document, hasher)
         if not verdict.intact:
             return Unreadable(path, "tampered", f"{path.name}: tampered — {verdict.problems[0]}; "
                                                 f"`riskwright verify {path.name}` names every problem")
-        row = _row(path, db, document, as_of)
+        row = _row(path, db, document, as_of, hasher)
         return row, also(row, db, document)
     except sqlite3.OperationalError as error:
         if "readonly" in str(error) or "read-only" in str(error):
@@ -209,7 +211,8 @@ class _Opened:
         self.document = document
 
 
-def _row(path: Path, db: Database, document: Document, as_of: date) -> ModelRow:
+def _row(path: Path, db: Database, document: Document, as_of: date, hasher: ContentHasher) -> ModelRow:
+    """The row: statuses, counts and the rubric score from counts-only checks (no messages are shown here)."""
     frameworks: list[Framework] = []
     regimes: list[RegimeStatus] = []
     for framework_id in regime_ids(document):
@@ -217,16 +220,16 @@ def _row(path: Path, db: Database, document: Document, as_of: date) -> ModelRow:
         if framework is None:
             regimes.append(RegimeStatus(framework_id, framework_id, "unknown"))
             continue
-        result = check(document, framework)
+        result = check_counts(document, framework)
         frameworks.append(framework)
         regimes.append(RegimeStatus(framework.id, framework_title(framework), result.status,
                                     dict(result.counts)))
     rubric = _framework(RUBRIC)
     score = None
     if rubric is not None:
-        scored = check(document, rubric).score
-        score = None if scored is None else round(scored.total, 1)
-    status = revision_status(_Opened(db, document), DEFAULT_REQUIRED)
+        scored = check_counts(document, rubric).score
+        score = None if scored is None else round(scored, 1)
+    status = revision_status(_Opened(db, document), DEFAULT_REQUIRED, digest=hasher.digest(document))
     value = document.value(MODEL_NAME)
     sensitivity = value.sensitivity if value is not None and value.sensitivity is not None else Sensitivity.PUBLIC
     decision = document.get("deployment_decision.decision")

@@ -27,6 +27,7 @@ import os
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
@@ -608,6 +609,12 @@ def _rows(db: Database, sql: str) -> Iterator[tuple]:  # type: ignore[type-arg]
 
 
 def _read_document(db: Database) -> Document:
+    """The document as stored.
+
+    The values are read along the primary key, which visits the table's pages out of order: with SQLite's
+    default page cache (2 MB) a large file's pages are read again and again, so the cache is made to hold the
+    whole file while reading (and set back after).
+    """
     document = Document()
     by_key: dict[tuple[str, str], Record] = {}
     for table, record_id, _pos, sensitivity, reason in _rows(
@@ -616,16 +623,39 @@ def _read_document(db: Database) -> Document:
         record = Record(record_id, {}, _sensitivity(sensitivity), reason)
         document.tables.setdefault(table, []).append(record)
         by_key[(table, record_id)] = record
-    for field, record_id, data, sensitivity, reason in _rows(
-            db, "SELECT field, record_id, data, sensitivity, sensitivity_reason FROM value "
-                "ORDER BY field, record_id"):
-        value = Value(codec.decode(data, str(Address(field, record_id or None))), _sensitivity(sensitivity), reason)
+    with _whole_file_cache(db):
+        rows = db.execute("SELECT field, record_id, data, sensitivity, sensitivity_reason FROM value "
+                          "ORDER BY field, record_id").fetchall()
+    datas = codec.decode_many([row[2] for row in rows],
+                              lambda index: str(Address(rows[index][0], rows[index][1] or None)))
+    places: dict[str, tuple[str, str]] = {}
+    for (field, record_id, _data, sensitivity, reason), data in zip(rows, datas, strict=True):
+        value = Value(data, None if sensitivity is None else _sensitivity(sensitivity), reason)
         if not record_id:
             document.values[field] = value
             continue
-        table, _, relative = field.partition("[].")
-        owner = by_key.get((table, record_id))
+        place = places.get(field)
+        if place is None:
+            table, _, relative = field.partition("[].")
+            place = places[field] = (table, relative)
+        owner = by_key.get((place[0], record_id))
         if owner is None:
             raise ValueError(f"value {field} belongs to a missing record {record_id!r}")
-        owner.values[relative] = value
+        owner.values[place[1]] = value
     return document
+
+
+@contextmanager
+def _whole_file_cache(db: Database) -> Iterator[None]:
+    size = int(db.execute("PRAGMA cache_size").fetchone()[0])
+    pages = int(db.execute("PRAGMA page_count").fetchone()[0])
+    page_size = int(db.execute("PRAGMA page_size").fetchone()[0])
+    held = size if size >= 0 else -size * 1024 // max(page_size, 1)
+    if held >= pages:
+        yield
+        return
+    db.execute(f"PRAGMA cache_size = {pages + 64}")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA cache_size = {size}")

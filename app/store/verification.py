@@ -39,12 +39,14 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from app.model.canonical import canonical_json, revision_hash, sha256_hex, short_hash
+from app.model.canonical import canonical_json, sha256_hex, short_hash
 from app.model.document import Document
+from app.model.paths import Address
 from app.store import history, revision
 from app.store.errors import StoreError
 from app.model.changes import BASE_KINDS, CONTENT_KINDS, ReplayError, diff_documents, undo_entry
 from app.store.flags import check_decisions
+from app.store.hashing import ContentHasher, detached
 from app.store.history import GENESIS
 from app.store.schema import BOOKKEEPING, expected_objects
 from app.store.signatures import SignOff, signoff_from_entry
@@ -98,7 +100,13 @@ def verify_file(path: Path) -> Verdict:
         db.close()
 
 
-def verify(db: Database, document: Document) -> Verdict:
+def verify(db: Database, document: Document, hasher: ContentHasher | None = None) -> Verdict:
+    """Every check above over the open file ``db`` holding ``document`` (as read from it).
+
+    ``hasher`` lets a caller that hashes the same content afterwards (the portfolio's current revision)
+    reuse what the content check encoded.
+    """
+    hasher = hasher or ContentHasher()
     verdict = Verdict()
     rows = _read_rows(db)
     verdict.entries = len(rows)
@@ -107,7 +115,7 @@ def verify(db: Database, document: Document) -> Verdict:
         return verdict
     recomputed = _check_chain(rows, verdict)
     _check_signoffs(db, rows, recomputed, verdict)
-    _check_content(db, rows, document, verdict)
+    _check_content(db, rows, document, verdict, hasher)
     verdict.problems.extend(check_decisions(db, [row.body for row in rows if row.body is not None]).problems)
     _check_schema(db, verdict)
     return verdict
@@ -231,11 +239,13 @@ def _check_signoffs(db: Database, rows: list[_Row], recomputed: dict[int, str], 
         verdict.problems.append(f"revision {number} is marked as signed but has no valid sign-off")
 
 
-def _check_content(db: Database, rows: list[_Row], current: Document, verdict: Verdict) -> None:
+def _check_content(db: Database, rows: list[_Row], current: Document, verdict: Verdict,
+                   hasher: ContentHasher) -> None:
     """Replay backwards from the current content; compare at every recorded hash.
 
-    ``current`` is copied only once an entry has to be undone (a deep copy of a
-    large assessment costs more than the rest of the check).
+    The replay works on its own copy of the document's lists, and copies a record before an entry
+    changes it (``_detach``): the current document is never changed, and the hasher re-encodes only the
+    records the replay touched.
     """
     document: Document | None = None
     digest: str | None = None
@@ -245,8 +255,9 @@ def _check_content(db: Database, rows: list[_Row], current: Document, verdict: V
             return
         kind = body.get("kind")
         if kind in CONTENT_KINDS:
-            document = document or current.copy()
+            document = document or _replay_copy(current)
             try:
+                _detach(document, body)
                 undo_entry(document, body)
             except (ReplayError, KeyError, IndexError, TypeError, ValueError) as error:
                 verdict.problems.append(f"the content does not match the history at entry #{row.seq} "
@@ -255,13 +266,46 @@ def _check_content(db: Database, rows: list[_Row], current: Document, verdict: V
             digest = None
         elif kind == "signoff" or kind in BASE_KINDS:
             expected = body.get("revision_hash") if kind == "signoff" else body.get("content")
-            digest = digest or revision_hash(document or current)
+            digest = digest or hasher.digest(document or current)
             if digest != expected:
                 verdict.problems.append(_content_problem(db, row.seq, body, document or current))
                 return
             verdict.checkpoints += 1
             if kind in BASE_KINDS:
                 return
+
+
+def _replay_copy(current: Document) -> Document:
+    """A document sharing ``current``'s records and values, with lists and mappings of its own."""
+    return Document(dict(current.values), {table: list(records) for table, records in current.tables.items()})
+
+
+def _detach(document: Document, body: dict[str, Any]) -> None:
+    """Give ``document`` its own copy of the record ``undo_entry`` is about to change in place.
+
+    Only two kinds of entry change a record in place: a value inside a record, and a record's
+    sensitivity; the others add, remove or move records in the (already copied) lists. The record is
+    found as ``undo_entry`` finds it (the first with that id); when it cannot be found, ``undo_entry``
+    fails on the same lookup before changing anything.
+    """
+    try:
+        kind = body.get("kind")
+        if kind == "value":
+            address = Address.parse(str(body["address"]))
+            if address.record is None:
+                return
+            table, record_id = address.table or "", address.record
+        elif kind == "record_sensitivity":
+            table, record_id = body["table"], body["record_id"]
+        else:
+            return
+        records = document.tables.get(table) or []
+        for index, record in enumerate(records):
+            if record.id == record_id:
+                records[index] = detached(record)
+                return
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return
 
 
 def _content_problem(db: Database, seq: int, body: dict[str, Any], document: Document) -> str:
