@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable
 
 from app.content.conditions import Conditions
 from app.content.report_layout import ReportLayout, ReportStyles, SectionLayout
-from app.export import charts, worst_case
+from app.export import charts, kind_changelog, worst_case
+from app.export.kind_changelog import ChangelogEntry
 from app.export.framework_view import FrameworkFacts, ladders_for, plain_label
 from app.export.kind_sections import regime_facts
 from app.export.labels import Renderer, rendered_finding
@@ -69,6 +70,8 @@ class Revision:
     """``signed off``, ``partly signed`` or ``unsigned``."""
     signoffs: tuple[dict[str, str], ...] = ()
     """Each with ``role``, ``name``, ``signed_at`` and ``fingerprint``."""
+    changelog: tuple[ChangelogEntry, ...] | None = None
+    """Signed versions and what changed (``app.export.kind_changelog``); None when the history was not read."""
 
 
 @dataclass
@@ -218,6 +221,8 @@ def _blocks(ctx: _Context, section: SectionLayout, determinations: tuple[Determi
         from app.export.kind_sections import fields_blocks
         yield from fields_blocks(ctx, section, entry=_entry, record_table=_record_table, charts=_charts,
                                  leaves=_leaves)
+    elif section.kind == kind_changelog.SECTION_KIND:
+        yield from kind_changelog.changelog_blocks(revision.changelog, ctx.render)
     elif section.kind == worst_case.SECTION_KIND:
         view = worst_case.Context(ctx.doc, ctx.forms, ctx.facts, ctx.withholding, ctx.applies,
                                   lambda spec, value, address, record: _entry(ctx, spec, value, address, record))

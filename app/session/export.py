@@ -25,6 +25,7 @@ from app.export.redaction_log import FlagDecision
 from app.content.forms import load_forms
 from app.redaction import default_detectors, load_audiences
 from app.redaction.authored import discard_document_hits, start_document_hits
+from app.session.changelog import with_changelog
 from app.session.flags import gate
 from app.store import AssessmentFile
 from app.store.flags import FlagTable
@@ -64,7 +65,7 @@ def export_file(path: Path, audience: str, fmt: str, output: Path, kind: str = "
     report); raise ExportRefused (nothing written) or StoreError/OSError."""
     with AssessmentFile.open(path, "read") as assessment:  # a snapshot: works beside an editor, on read-only media
         table = FlagTable(assessment.db)
-        revision = file_revision(assessment)
+        revision = with_changelog(assessment, file_revision(assessment), kind)  # kinds with a changelog only
         if audience == "internal":
             return write_report(assessment.document, audience, fmt, output, decisions=flag_decisions(table),
                                 revision=revision, kind=kind)
