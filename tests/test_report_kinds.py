@@ -60,11 +60,11 @@ def test_eu_model_report_follows_measures_7_1_to_7_5() -> None:
 def test_rsp3_risk_report_follows_the_contents_list_of_section_3_3() -> None:
     rsp = load_kinds()["rsp3-risk-report"]
     cited = [s.cite.split(", p.")[0] for s in rsp.sections if s.kind == "fields"]
-    assert cited == ["RSP v3 § 3.1",
-                     *(f"RSP v3 § 3.3, factual information, item {n}" for n in range(1, 6)),
-                     *(f"RSP v3 § 3.3, risk analyses, item {n}" for n in range(1, 5)),
-                     "RSP v3 § 3.3, review of past Risk Reports and decisions, items 1–3",
-                     "RSP v3 § 3.3, marginal risk and ecosystem analysis, items 1–4", "RSP v3 § 3.6"]
+    assert cited == ["RSP v3.3 § 3.1",
+                     *(f"RSP v3.3 § 3.3, factual information, item {n}" for n in range(1, 6)),
+                     *(f"RSP v3.3 § 3.3, risk analyses, item {n}" for n in range(1, 5)),
+                     "RSP v3.3 § 3.3, review of past Risk Reports and decisions, items 1–3",
+                     "RSP v3.3 § 3.3, marginal risk and ecosystem analysis, items 1–4", "RSP v3.3 § 3.6"]
     conditional = {s.id for s in rsp.sections if s.kind == "fields" and not s.evidence}
     assert conditional == {"additional_factors", "marginal_risk", "external_review"}  # "any", "if", "at a minimum when"
     assert all(s.verified for s in rsp.sections)
