@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from app.content.forms import load_forms
-from app.model.document import Document, Edit, SetRecordSensitivity, SetSensitivity, SetValue, touched_addresses
+from app.model.document import Document, Edit, Record, SetRecordSensitivity, SetSensitivity, SetValue, touched_addresses
 from app.model.forms import FormSet
 from app.model.paths import Address
 from app.model.sensitivity import HAZARD_DOMAINS, Sensitivity
@@ -31,7 +31,7 @@ from app.redaction.flags import FlagHit, document_flags, reaches, table_flags, v
 from app.store.file import AssessmentFile
 from app.store.flags import Flag, FlagError, FlagTable, Resolution, check_decisions, event_bodies
 
-__all__ = ["Flag", "FlagError", "FlagGate", "FlagStore", "Resolution", "gate"]
+__all__ = ["Flag", "FlagError", "FlagGate", "FlagStore", "FlagUpdate", "Resolution", "gate", "scan_copy"]
 
 
 def _stored(hit: FlagHit) -> Flag:
@@ -83,6 +83,41 @@ def gate(doc: Document, table: FlagTable, audience: str, forms: FormSet | None =
     return FlagGate(tuple(lines), frozenset((d.detector, d.normalised) for d in dismissals))
 
 
+@dataclass(frozen=True)
+class FlagUpdate:
+    """Flags found by ``FlagStore.compute`` for one place: a value (``at``), a table, or every echo."""
+
+    kind: str
+    """``at`` (``where`` is an Address), ``table`` (``where`` is a table path) or ``echoes``."""
+    where: Address | str | None
+    flags: tuple[Flag, ...]
+
+
+def scan_copy(doc: Document, targets: Iterable[Address | str]) -> Document:
+    """The part of ``doc`` that re-scanning ``targets`` reads, copied so later edits cannot change it.
+
+    A value needs itself and its record (for the record's sensitivity); a table path needs the whole
+    table. Values are never changed in place, so they are shared; records and lists are copied. Costs
+    what the targets hold, not what the document holds (``FlagStore.compute`` reads nothing else).
+    """
+    copy = Document()
+    for target in targets:
+        if isinstance(target, Address):
+            if target.table is None or target.record is None:
+                value = doc.values.get(target.field)
+                if value is not None:
+                    copy.values[target.field] = value
+                continue
+            record = doc.record(target.table, target.record)
+            rows = copy.tables.setdefault(target.table, [])
+            if record is not None and all(r.id != record.id for r in rows):
+                rows.append(Record(record.id, dict(record.values), record.sensitivity, record.sensitivity_reason))
+        else:
+            copy.tables[target] = [Record(r.id, dict(r.values), r.sensitivity, r.sensitivity_reason)
+                                   for r in doc.records(target)]
+    return copy
+
+
 class FlagStore:
     """The flags of one open assessment file: scan, read, dismiss, redact."""
 
@@ -107,20 +142,42 @@ class FlagStore:
 
     def rescan(self, targets: Iterable[Address | str]) -> None:
         """Re-scan what an edit touched: addresses, or table paths for record edits."""
-        doc = self.file.document
+        self.store(self.compute(self.file.document, targets))
+
+    def compute(self, doc: Document, targets: Iterable[Address | str]) -> list[FlagUpdate]:
+        """The flags of what an edit touched, as of ``doc``, without touching the file.
+
+        The window runs this on a worker thread over ``scan_copy(document, targets)`` and
+        hands the result to ``store`` on its own thread (the file's connection lives there).
+        It keeps the echo scan up to date, so calls must not overlap.
+        """
         targets = list(targets)
         withheld_changed = self.echoes.sync(doc, targets)
+        updates: list[FlagUpdate] = []
         for target in targets:
             if isinstance(target, Address):
                 hits = value_flags(doc, self.forms, target, self.detectors, self.audiences)
                 hits.extend(self.echoes.hits_at(target))
-                self.table.replace_at(target, [_stored(hit) for hit in hits])
+                updates.append(FlagUpdate("at", target, tuple(_stored(hit) for hit in hits)))
             else:
                 hits = table_flags(doc, self.forms, target, self.detectors, self.audiences)
                 hits.extend(self.echoes.hits_in_table(target))
-                self.table.replace_in_table(target, [_stored(hit) for hit in hits])
+                updates.append(FlagUpdate("table", target, tuple(_stored(hit) for hit in hits)))
         if withheld_changed:  # a withheld value changed: echoes anywhere may have come or gone
-            self.table.replace_detectors(ECHO_IDS, [_stored(hit) for hit in self.echoes.all_hits()])
+            updates.append(FlagUpdate("echoes", None, tuple(_stored(hit) for hit in self.echoes.all_hits())))
+        return updates
+
+    def store(self, updates: Iterable[FlagUpdate]) -> None:
+        """Write what ``compute`` found (nothing is written where the flags stayed the same)."""
+        for update in updates:
+            if update.kind == "at":
+                assert isinstance(update.where, Address)
+                self.table.replace_at(update.where, list(update.flags))
+            elif update.kind == "table":
+                assert isinstance(update.where, str)
+                self.table.replace_in_table(update.where, list(update.flags))
+            else:
+                self.table.replace_detectors(ECHO_IDS, list(update.flags))
 
     def after_edit(self, edit: Edit) -> None:
         """Bring the flags up to date after ``edit`` (or its undo) was applied."""

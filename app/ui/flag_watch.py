@@ -3,13 +3,21 @@
 The flags live in the file (``app.session.flags.FlagStore``). When a file
 opens, the whole document is scanned once in the worker process
 (``app.session.offload``), through its own connection to the same file; from then on
-each change re-scans only what it touched, on the GUI thread, after edits
-settle. Changes made while the first scan runs are
-re-scanned when it finishes, so nothing slips between the two.
+each change re-scans only what it touched, after edits settle. Changes made
+while the first scan runs are re-scanned when it finishes, so nothing slips
+between the two.
+
+A re-scan runs on a worker thread over a copy of what it reads
+(``scan_copy``): the detectors and the echo scan cost the typing person
+nothing. Only writing the result into the file happens here, on the GUI
+thread that owns the file's connection. One re-scan runs at a time (the echo
+scan is kept up to date by each); ``settle`` waits for it and finishes the
+work at once, and a result that ``settle`` overtook is dropped.
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +62,12 @@ class FlagWatch(QObject):
         self._scanning = False
         self._closed = False
         self._pending: dict[Address | str, None] = {}
+        self._running: list[Address | str] | None = None
+        """Targets of the re-scan now running on a worker thread (None: none is running)."""
+        self._generation = 0
+        """Bumped when ``settle`` overtakes a running re-scan, whose result is then dropped."""
+        self._computing = threading.Lock()
+        """Held while the echo scan is being brought up to date (worker thread or ``settle``)."""
         self._read: dict[str, list[Any]] = {}
         """Flags as last read from the file, by query (cleared whenever the flags may have changed)."""
         self._timer = QTimer(self)
@@ -115,12 +129,46 @@ class FlagWatch(QObject):
             self._timer.start()
 
     def _rescan_pending(self) -> None:
-        if self.store is None or not self._pending or self._closed:
+        """Re-scan what changed on a worker thread (one at a time; more changes wait for the next)."""
+        if self.store is None or not self._pending or self._closed or self._running is not None:
             return
+        from app.session.flags import scan_copy
         targets, self._pending = list(self._pending), {}
+        document = self.session.document
+        # The echo scan reads the whole document once (when the first scan brought none); after that a
+        # re-scan reads only what it touched.
+        copy = scan_copy(document, targets) if self.store.echoes.loaded else document.copy()
+        store, generation, lock = self.store, self._generation, self._computing
+        self._running = targets
+
+        def compute(_progress: Any) -> Any:
+            with lock:
+                return store.compute(copy, targets)
+        self.jobs.start(compute, lambda updates: self._computed(generation, updates),
+                        lambda message: self._compute_failed(generation, message), quiet=True)
+
+    def _computed(self, generation: int, updates: list[Any]) -> None:
+        if generation != self._generation:
+            return  # ``settle`` did this work (and more) meanwhile
+        self._running = None
+        if self._closed:
+            return
+        self._store(updates)
+        if self._pending:
+            self._timer.start()
+
+    def _compute_failed(self, generation: int, message: str) -> None:
+        if generation != self._generation:
+            return
+        self._running = None
+        if not self._closed:
+            self.error = message
+            self.failed.emit(f"Flags could not be updated: {message}")
+
+    def _store(self, updates: list[Any]) -> None:
         before = self.all_flags()
         try:
-            self.store.rescan(targets)
+            self.store.store(updates)
         except Exception as error:  # noqa: BLE001 - a scan failure must not lose the edit
             from app.store.write_failure import plain_reason
             self.error = plain_reason(error, self.session.path)
@@ -131,9 +179,26 @@ class FlagWatch(QObject):
             self.changed.emit()
 
     def settle(self) -> None:
-        """Re-scan what is waiting now (before an export, in tests)."""
+        """Re-scan what is waiting now, here (before an export, a redaction, in tests)."""
         self._timer.stop()
-        self._rescan_pending()
+        if self.store is None or self._closed:
+            return
+        with self._computing:  # a re-scan still running on its worker thread finishes first
+            if self._running is not None:
+                for target in self._running:
+                    self._pending.setdefault(target, None)
+                self._running = None
+                self._generation += 1  # its result, still on its way here, is dropped
+            if not self._pending:
+                return
+            targets, self._pending = list(self._pending), {}
+            try:
+                updates = self.store.compute(self.session.document, targets)
+            except Exception as error:  # noqa: BLE001 - a scan failure must not lose the edit
+                self.error = str(error) or type(error).__name__
+                self.failed.emit(f"Flags could not be updated: {self.error}")
+                return
+        self._store(updates)
 
     # -- reading and resolving ---------------------------------------------------------
     def open_flags(self, audience: str | None = None) -> list[Any]:
@@ -144,6 +209,13 @@ class FlagWatch(QObject):
         if key not in self._read:
             self._read[key] = self.store.flags(audience=audience)
         return list(self._read[key])
+
+    def echo_skipped(self) -> list[Any]:
+        """Withheld values too generic to search for echoes (waits for a re-scan running meanwhile)."""
+        if self.store is None:
+            return []
+        with self._computing:
+            return self.store.echo_skipped()
 
     def all_flags(self) -> list[Any]:
         if self.store is None:

@@ -155,7 +155,7 @@ class FlagsPanel(QWidget):
         first = self.tree.topLevelItem(0)
         if self.tree.currentItem() is None and first is not None:
             self.tree.setCurrentItem(first)
-        self._show_skipped(watch.store.echo_skipped() if watch.store is not None else [])
+        self._show_skipped(watch.echo_skipped())
         self._show_detail()
 
     def _show_skipped(self, skipped: list[Any]) -> None:
