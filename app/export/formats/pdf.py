@@ -33,6 +33,7 @@ from app.export.formats.base import NOT_PROVIDED, ReportWriter, audience_note, s
 from app.export.formats.gaps import plain_gaps
 from app.export.formats.pdf_fit import fit_words, running_title
 from app.export.formats.pdf_markup import MarkupConverter, grid_style
+from app.export.formats.pdf_speedups import install as install_speedups
 from app.export.formats.pdf_styles import Para, PdfStyles, pdf_styles
 from app.export.formats.pdf_text import Run, RunStyle, TextBlock
 from app.export.report import (
@@ -44,6 +45,7 @@ from app.export.text import inline_html, markdown_html, plain_text
 from app.model.sensitivity import Sensitivity
 
 _TOTAL_FORM = "rwPageTotal"
+install_speedups()
 
 
 class Heading(Para):

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Union
 
-from reportlab.lib.colors import HexColor
+from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, ListFlowable, ListItem, Table, TableStyle, XPreformatted
 from reportlab.platypus.flowables import HRFlowable
@@ -125,7 +126,13 @@ class _State:
 
 
 def hex_of(colour: object) -> str:
-    return "#" + colour.hexval()[2:]  # type: ignore[attr-defined]
+    return _hex_of(colour) if isinstance(colour, Color) else "#" + colour.hexval()[2:]  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=256)
+def _hex_of(colour: Color) -> str:
+    """A style's text colour as ``#rrggbb`` (asked for by every paragraph; colours compare by value)."""
+    return "#" + colour.hexval()[2:]
 
 
 class MarkupConverter:

@@ -16,7 +16,7 @@ breaks between characters when a word is wider than the line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -40,7 +40,11 @@ class RunStyle:
     rise: float = 0.0
 
     def but(self, **changes: object) -> RunStyle:
-        return replace(self, **changes)  # type: ignore[arg-type]
+        """A new style with ``changes`` (``dataclasses.replace`` without its per-call field lookup)."""
+        values = {"font": self.font, "size": self.size, "colour": self.colour, "back": self.back,
+                  "link": self.link, "underline": self.underline, "strike": self.strike, "rise": self.rise}
+        values.update(changes)
+        return RunStyle(**values)  # type: ignore[arg-type]
 
 
 Run = tuple[str, RunStyle]
@@ -296,9 +300,7 @@ class TextBlock(Flowable):
                 lead = 0.0 if glued_before else width_of(" ", run.font, run.size)
                 strings.origin(offsets[index] + x - lead, y + run.rise)
                 if current != (run.font, run.size, run.colour):
-                    text.setFont(run.font, run.size)
-                    text.setFillColor(colour(run.colour))
-                    strings.font_changed()
+                    strings.change(run.font, run.size, run.colour)
                     current = (run.font, run.size, run.colour)
                 strings.show(("" if glued_before else " ") + chunk + ("" if glued_after else " "))
         canvas.drawText(text)
@@ -314,6 +316,20 @@ class TextBlock(Flowable):
                 if run.link:
                     canvas.linkURL(run.link, (left, y - run.size * 0.25, left + w, y + run.size * 0.9),
                                    relative=1, thickness=0)
+
+
+@lru_cache(maxsize=256)
+def _font_state(font_name: str, size: float) -> tuple[Any, bool, str]:
+    """The font, whether its strings can be encoded here (plain TrueType), and its ``Tf``/``TL`` text."""
+    font = getFont(font_name)
+    plain = bool(font._dynamicFont and not getattr(font, "shapable", False))
+    return font, plain, f"{fp_str(size)} Tf {fp_str(size * 1.2)} TL"
+
+
+@lru_cache(maxsize=512)
+def _fill_operator(hex_colour: str) -> str:
+    fill = colour(hex_colour)
+    return f"{fp_str((fill.red, fill.green, fill.blue))} rg"
 
 
 class _StringWriter:
@@ -334,12 +350,25 @@ class _StringWriter:
     def origin(self, x: float, y: float) -> None:
         self._code.append(self._origin % fp_str(x, y))
 
-    def font_changed(self) -> None:
+    def change(self, font_name: str, size: float, hex_colour: str) -> None:
+        """``setFont`` then ``setFillColor`` on the text object, as reportlab writes them: for an
+        embedded (dynamic) font nothing is written until the next string names its subset; the
+        colour is one ``r g b rg`` operator (a colour without a colour space to enforce)."""
         text = self._text
-        font = getFont(text._fontname)
-        plain = font._dynamicFont and not getattr(font, "shapable", False)
+        font, plain, size_and_leading = _font_state(font_name, size)
+        if font._dynamicFont:
+            text._fontname, text._fontsize, text._leading = font_name, size, size * 1.2
+            text._curSubset = -1
+        else:
+            text.setFont(font_name, size)
         self._font = font if plain else None
-        self._size_and_leading = f"{fp_str(text._fontsize)} Tf {fp_str(text._leading)} TL"
+        self._size_and_leading = size_and_leading
+        fill = colour(hex_colour)
+        if text._enforceColorSpace is None and fill.alpha == 1:
+            text._fillColorObj = fill
+            self._code.append(_fill_operator(hex_colour))
+        else:
+            text.setFillColor(fill)
 
     def show(self, string: str) -> None:
         font = self._font

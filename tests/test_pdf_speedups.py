@@ -1,0 +1,32 @@
+"""reportlab helpers the PDF writer makes cheaper (``app.export.formats.pdf_speedups``) return the same bytes."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from reportlab.pdfbase import pdfdoc
+
+import app.export.formats.pdf  # noqa: F401 - installs the speedups
+
+
+def test_encoding_is_the_codecs_for_every_character_it_can_encode() -> None:
+    fast, original = pdfdoc.pdfdocEnc, pdfdoc.pdfdocEnc.__wrapped__
+    texts = [chr(code) for code in range(0x300)] + ["1 0 0 1 72 700 Tm", "/Type /Page\n", "Café — naïve\t(x)"]
+    rng = random.Random(7)
+    texts += ["".join(chr(rng.randrange(0x20, 0x100)) for _ in range(40)) for _ in range(200)]
+    for text in texts:
+        try:
+            expected = original(text)
+        except UnicodeEncodeError:
+            with pytest.raises(UnicodeEncodeError):
+                fast(text)
+            continue
+        assert fast(text) == expected, repr(text)
+    assert fast(b"raw") == b"raw"
+
+
+def test_names_are_the_same_as_made_afresh() -> None:
+    original = pdfdoc.PDFName.__wrapped__
+    for name in ("Type", "Annot", "Quill feather#1", "Ünïcode", "a(b)c", "Type"):
+        assert pdfdoc.PDFName(name) == original(name)
