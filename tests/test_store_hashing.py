@@ -54,3 +54,81 @@ def test_verification_replays_every_kind_of_entry_without_changing_the_document(
         assert verdict.checkpoints == 2
         assert assessment.document == before
         assert hasher.digest(assessment.document) == revision_hash(before)
+
+
+def test_each_record_is_written_as_canonical_json_writes_it() -> None:
+    """The hasher writes the store's shapes itself; every shape must come out as ``canonical_json`` has it."""
+    import random
+
+    from app.model.canonical import canonical_json, record_form
+    from app.store.hashing import record_text
+
+    rng = random.Random(5)
+    texts = ["", "plain", "Ünïcode ✓", "quote \" back \\ slash", "ctrl \x00\x01\x1f\x7f", "\n\r\t\b\f",
+             "line\u2028sep\u2029", "emoji 🧪", "</script>", "a" * 300]
+    scalars = [*texts, 0, -1, 10**30, 1.5, -0.0, 1e25, 1e-7, 3.141592653589793, True, False,
+               date(2026, 2, 28), date(1, 1, 1), [date(2026, 1, 1), "x", 2], ["nested", [1, 2.5]], {"k": "v", "a": 1}]
+    levels = [None, *Sensitivity]
+    for number in range(300):
+        values = {}
+        for index in range(rng.randint(0, 8)):
+            data = rng.choice([*scalars, None])
+            values[rng.choice(["b", "a", "é", "a.b", "z[]", "A"]) + str(index)] = Value(
+                data, rng.choice(levels), rng.choice([None, *texts[:4]]))
+        record = Record(rng.choice(["r-1", "ü-2", "id \"q\""]), values, rng.choice(levels),
+                        rng.choice([None, "withheld: a fictional reason"]))
+        assert record_text(record) == canonical_json(record_form(record)), number
+    odd = Record("nan", {"x": Value(float("nan"))})
+    try:
+        canonical_json(record_form(odd))
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("canonical_json accepts NaN?")
+    try:
+        record_text(odd)
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("the hasher must refuse what revision_hash refuses")
+
+
+def test_a_verification_tries_the_stored_texts_and_believes_them_only_when_the_hash_agrees(tmp_path: Path) -> None:
+    """The trial on stored texts gives the recorded hash for an honest file (so it is used), and a value whose
+    stored text differs from its canonical JSON but reads back the same is still judged by its value."""
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    from app.store.file import _read_document
+    from app.store.hashing import StoredPieces
+
+    path = tmp_path / "stored.rwa"
+    with AssessmentFile.create(path, example_document()) as assessment:
+        assessment.apply(SetValue(Address("header.model.name"), "Fictional Model"))
+
+    def verdict_and_hashes() -> tuple[bool, int, str, str]:
+        db = Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+        try:
+            stored = StoredPieces()
+            document = _read_document(db, stored)
+            hasher = ContentHasher(stored)
+            verdict = verify(db, document, hasher)
+            return verdict.intact, len(hasher._pieces), hasher.digest(document), revision_hash(document)
+        finally:
+            db.close()
+
+    intact, proven, digest, exact = verdict_and_hashes()
+    assert intact and proven > 0 and digest == exact
+    with sqlite3.connect(path) as conn:  # the same text, spelled with an escape json.dumps never writes
+        field, record_id, text = conn.execute(
+            "SELECT field, record_id, data FROM value WHERE record_id != '' AND data LIKE '\"%' LIMIT 1").fetchone()
+        conn.execute("UPDATE value SET data = ? WHERE field = ? AND record_id = ?",
+                     ['"\\u' + f"{ord(text[1]):04x}" + text[2:], field, record_id])
+    intact, _proven, digest, exact = verdict_and_hashes()
+    assert intact and digest == exact
+    with sqlite3.connect(path) as conn:  # a different text, as stored by hand: tampered
+        conn.execute("UPDATE value SET data = ? WHERE field = ? AND record_id = ?", ['"Quietly changed"', field,
+                                                                                       record_id])
+    intact, _proven, _digest, _exact = verdict_and_hashes()
+    assert not intact

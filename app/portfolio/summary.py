@@ -25,7 +25,7 @@ from app.model.sensitivity import Sensitivity
 from app.portfolio.clocks import Clock, framework_title, running_clocks
 from app.store import StoreError
 from app.store.file import HISTORY_FORMAT, _read_document, inspect_file
-from app.store.hashing import ContentHasher
+from app.store.hashing import ContentHasher, StoredPieces
 from app.store.signoff import DEFAULT_REQUIRED, revision_status
 from app.store.verification import verify
 
@@ -167,8 +167,9 @@ def _read_verified(path: Path, as_of: date, also: Callable[[ModelRow, Database, 
     except sqlite3.Error as error:
         return Unreadable(path, "unreadable", f"{path.name}: cannot be read ({error})")
     try:
-        document = _read_document(db)
-        hasher = ContentHasher()
+        stored = StoredPieces()
+        document = _read_document(db, stored)
+        hasher = ContentHasher(stored)
         verdict = verify(db, document, hasher)
         if not verdict.intact:
             return Unreadable(path, "tampered", f"{path.name}: tampered — {verdict.problems[0]}; "

@@ -37,7 +37,7 @@ _scan_one = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]  # typesh
 """The JSON decoder's own scanner (the C one when built): reads one value from a position."""
 
 
-def decode_many(texts: Sequence[str | None], where: Callable[[int], str]) -> list[Any]:
+def decode_many(texts: Sequence[str | None], where: Callable[[int], str], unclean: set[int] | None = None) -> list[Any]:
     """``decode`` of every text, in order; ``where(i)`` names the i-th value when it is not readable.
 
     A whole assessment holds thousands of values, and ``json.loads`` spends more on
@@ -45,7 +45,8 @@ def decode_many(texts: Sequence[str | None], where: Callable[[int], str]) -> lis
     exactly one JSON value from its first character to its last (so text outside
     a value, or two values in one, can never shift into a neighbour); anything
     the scan does not accept as it stands — surrounding whitespace, damage — goes
-    through ``decode``, which accepts and refuses exactly as before.
+    through ``decode``, which accepts and refuses exactly as before; the indexes of
+    such texts are added to ``unclean``.
     """
     decoded: list[Any] = []
     append = decoded.append
@@ -58,6 +59,8 @@ def decode_many(texts: Sequence[str | None], where: Callable[[int], str]) -> lis
         except (StopIteration, ValueError, TypeError):
             end = -1
         if end != len(text):
+            if unclean is not None:
+                unclean.add(index)
             append(decode(text, where(index)))
         elif type(data) is list or type(data) is dict:
             try:

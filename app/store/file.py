@@ -54,6 +54,7 @@ from app.model.sensitivity import Sensitivity
 from app.store import codec, history
 from app.store.atomic import temp_beside
 from app.store.errors import StoreError
+from app.store.hashing import StoredPieces
 from app.store.lock import EditLock, FileInUse
 from app.store.recovery import RecoveredCopy, has_journal, read_only_explanation, roll_back_in_place
 from app.store.schema import APPLICATION_ID, format_version, migrations
@@ -608,8 +609,9 @@ def _rows(db: Database, sql: str) -> Iterator[tuple]:  # type: ignore[type-arg]
     return iter(db.execute(sql).fetchall())
 
 
-def _read_document(db: Database) -> Document:
-    """The document as stored.
+def _read_document(db: Database, stored: StoredPieces | None = None) -> Document:
+    """The document as stored; with ``stored``, also each record's canonical JSON as spelled with the values'
+    stored texts, for ``app.store.hashing.ContentHasher`` to try.
 
     The values are read along the primary key, which visits the table's pages out of order: with SQLite's
     default page cache (2 MB) a large file's pages are read again and again, so the cache is made to hold the
@@ -626,10 +628,11 @@ def _read_document(db: Database) -> Document:
     with _whole_file_cache(db):
         rows = db.execute("SELECT field, record_id, data, sensitivity, sensitivity_reason FROM value "
                           "ORDER BY field, record_id").fetchall()
+    unclean: set[int] = set()
     datas = codec.decode_many([row[2] for row in rows],
-                              lambda index: str(Address(rows[index][0], rows[index][1] or None)))
+                              lambda index: str(Address(rows[index][0], rows[index][1] or None)), unclean)
     places: dict[str, tuple[str, str]] = {}
-    for (field, record_id, _data, sensitivity, reason), data in zip(rows, datas, strict=True):
+    for index, ((field, record_id, text, sensitivity, reason), data) in enumerate(zip(rows, datas, strict=True)):
         value = Value(data, None if sensitivity is None else _sensitivity(sensitivity), reason)
         if not record_id:
             document.values[field] = value
@@ -642,7 +645,14 @@ def _read_document(db: Database) -> Document:
         if owner is None:
             raise ValueError(f"value {field} belongs to a missing record {record_id!r}")
         owner.values[place[1]] = value
+        if stored is not None:
+            clean = text is not None and text[:1] not in _NOT_SCALAR and index not in unclean
+            stored.add(owner, place[1], value, text if clean else None)
     return document
+
+
+_NOT_SCALAR = ("[", "{", "")
+"""Stored texts never tried as canonical JSON: lists and dates are stored with spaces."""
 
 
 @contextmanager

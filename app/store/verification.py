@@ -266,7 +266,7 @@ def _check_content(db: Database, rows: list[_Row], current: Document, verdict: V
             digest = None
         elif kind == "signoff" or kind in BASE_KINDS:
             expected = body.get("revision_hash") if kind == "signoff" else body.get("content")
-            digest = digest or hasher.digest(document or current)
+            digest = digest or hasher.digest_against(document or current, expected)
             if digest != expected:
                 verdict.problems.append(_content_problem(db, row.seq, body, document or current))
                 return
