@@ -162,3 +162,17 @@ def test_each_regime_the_assessment_names_gets_its_own_status(tmp_path: Path) ->
     assert [regime.framework_id for regime in row.regimes] == ["openai-preparedness-beta",
                                                                 "eu-gpai-cop-safety-security"]
     assert all(regime.status in ("compliant", "non_compliant", "incomplete") for regime in row.regimes)
+
+
+def test_worker_processes_read_the_same_portfolio_as_one_process(tmp_path: Path) -> None:
+    """The cold read on every core (batches handed to forked workers) finds what one process finds."""
+    from app.portfolio.synthetic import write_portfolio
+
+    paths = write_portfolio(tmp_path / "many", 9, size="small", start=date(2025, 6, 1))
+    with sqlite3.connect(paths[4]) as conn:
+        conn.execute("UPDATE value SET data = '\"Quietly changed\"' WHERE field = 'header.model.version'")
+    alone = read_portfolio(paths, date(2026, 3, 2), workers=1, use_cache=False)
+    shared = read_portfolio(paths, date(2026, 3, 2), workers=2, use_cache=False)
+    assert [row.as_json() for row in shared.rows] == [row.as_json() for row in alone.rows]
+    assert [bad.as_json() for bad in shared.unreadable] == [bad.as_json() for bad in alone.unreadable]
+    assert len(alone.rows) == 8 and [bad.kind for bad in alone.unreadable] == ["tampered"]

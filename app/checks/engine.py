@@ -111,11 +111,12 @@ class Checker:
     Not thread-safe; one per open assessment (the UI's session owns one).
     """
 
-    def __init__(self, framework: Framework, forms: FormSet | None = None, messages: bool = True) -> None:
+    def __init__(self, framework: Framework, forms: FormSet | None = None, messages: bool = True,
+                 index: FormIndex | None = None) -> None:
         self.framework = framework
         self.messages = messages
         """False: a counts-only checker (``check_counts``), whose findings have no messages."""
-        self.index = FormIndex(forms or load_forms())
+        self.index = index or FormIndex(forms or load_forms())
         order = {stage: i for i, stage in enumerate(STAGES)}
         units = [_Unit(rule.id, order.get(rule.stage, len(order)), rule.depends, rule=rule)
                  for rule in framework.rules]
@@ -268,6 +269,18 @@ def check_counts(doc: Document, framework: Framework, forms: FormSet | None = No
     is most of a large assessment's check. ``tests/test_checks_counts.py`` holds
     the two to the same statuses, counts and scores.
     """
-    checker = Checker(framework, forms, messages=False)
+    checker = Checker(framework, messages=False, index=shared_index(forms or load_forms()))
     checker._check_all(doc)
     return checker.counts()
+
+
+_INDEXES: dict[int, tuple[FormSet, FormIndex]] = {}
+
+
+def shared_index(forms: FormSet) -> FormIndex:
+    """One ``FormIndex`` per form set for checks that keep no state between documents (``check_counts``,
+    the portfolio's clocks): building one compiles every form condition again."""
+    known = _INDEXES.get(id(forms))
+    if known is None or known[0] is not forms:
+        known = _INDEXES[id(forms)] = (forms, FormIndex(forms))
+    return known[1]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from app.checks.facts import FormIndex
+from app.checks.engine import shared_index
 from app.checks.pending import own_interval, pending
 from app.content.forms import load_forms
 from app.content.framework_spec import Framework
@@ -71,7 +71,7 @@ class Clock:
 
 def running_clocks(doc: Document, frameworks: tuple[Framework, ...], as_of: date) -> list[Clock]:
     """Every deadline running on ``as_of``, soonest (most overdue) first."""
-    index = FormIndex(load_forms())
+    index = shared_index(load_forms())
     found = [Clock(item.kind, framework.id, framework_title(framework), item.rule_id, item.subject, item.address,
                    item.started, item.due, as_of, item.due_at)
              for framework in frameworks for item in pending(doc, framework, index)]

@@ -8,14 +8,19 @@ would cost more than it saves.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from itertools import repeat
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
+from app.checks import framework_ids, load_framework
+from app.checks.engine import shared_index
+from app.content.forms import load_forms
 from app.portfolio import cache
 from app.portfolio.clocks import Clock
 from app.portfolio.summary import ModelRow, Unreadable, summarise
@@ -104,10 +109,33 @@ def read_portfolio(paths: list[Path], as_of: date, workers: int | None = None, u
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(paths) < _IN_PROCESS_BELOW:
         return assemble(as_of, summarise_many(paths, as_of, use_cache))
-    chunks = shares(paths, workers)
-    # Forking is cheap and shares the loaded forms and frameworks; a process running Qt's threads must
-    # not fork, so the window reads through the application layer's spawned workers instead.
-    context = get_context("fork") if "fork" in get_all_start_methods() else get_context()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        parts = list(pool.map(summarise_many, chunks, [as_of] * len(chunks), [use_cache] * len(chunks)))
+    # Forking is cheap and shares the loaded forms and frameworks (loaded here first, so each worker does
+    # not load them again); a process running Qt's threads must not fork, so the window reads through the
+    # application layer's spawned workers instead.
+    forking = "fork" in get_all_start_methods()
+    if forking:
+        _load_content()
+    # Many small batches, taken by whichever worker is free: a worker slowed by something else on the
+    # machine does not hold up the end of the read.
+    batches = shares(paths, min(len(paths), workers * _BATCHES_PER_WORKER))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork") if forking else get_context(),
+                             initializer=gc.freeze if forking else None) as pool:
+        parts = list(pool.map(summarise_many, batches, repeat(as_of), repeat(use_cache)))
     return assemble(as_of, (result for part in parts for result in part))
+
+
+_BATCHES_PER_WORKER = 6
+
+
+def _load_content() -> None:
+    """Load the forms, every installed framework and the checks' form index before the workers fork.
+
+    Only warms caches: a framework that cannot be loaded is left for the worker to meet (and report) as
+    it would have without this."""
+    try:
+        forms = load_forms()
+        shared_index(forms)
+        for framework_id in framework_ids():
+            load_framework(framework_id)
+    except Exception:  # noqa: BLE001 - warming only; the workers load and report as before
+        return
