@@ -44,3 +44,36 @@ def test_choices_follow_the_framework_and_the_record_category(example_file, form
     frameworks = session.field_choices("header.framework", None)
     assert frameworks and (session.framework(), session.framework()) in frameworks
     session.close()
+
+
+def test_the_live_checks_snapshot_copies_only_what_changed_and_equals_a_full_copy(example_file, forms) -> None:
+    from app.model import InsertRecord, MoveRecord, Record, SetRecordSensitivity, SetSensitivity
+    from app.model.sensitivity import Sensitivity
+    from app.session.analysis import snapshot
+    session = Session.open(example_file, forms)
+    checks = session.checks
+    taken, _ = checks.take(session.document)
+    evaluation = Address("pre_deployment.evaluations[].description", "ev-1")
+    edits = [
+        [SetValue(evaluation, "changed once")],
+        [SetValue(evaluation, "changed twice"), SetValue(Address("header.scope"), "a new scope")],
+        [SetSensitivity(evaluation, Sensitivity.INTERNAL, "a reason")],
+        [InsertRecord("pre_deployment.evaluations", 0, Record("ev-new", {}))],
+        [MoveRecord("pre_deployment.evaluations", "ev-new", 2)],
+        [SetRecordSensitivity("pre_deployment.evaluations", "ev-1", Sensitivity.INTERNAL, "why")],
+        [RemoveRecord("pre_deployment.evaluations", "ev-new")],
+    ]
+    for step in edits:
+        before = taken
+        for edit in step:
+            session.edit(edit)
+        taken, touched = checks.take(session.document)
+        assert touched is not None
+        assert taken == snapshot(session.document)
+        assert taken.tables["pre_deployment.evaluations"] is not session.document.tables["pre_deployment.evaluations"]
+        untouched = [t for t in taken.tables if t != "pre_deployment.evaluations"]
+        assert untouched and all(taken.tables[t] is before.tables[t] for t in untouched)  # shared, not copied
+    record = session.document.record("pre_deployment.evaluations", "ev-1")
+    copy = taken.record("pre_deployment.evaluations", "ev-1")
+    assert record is not None and copy is not None and copy is not record and copy.values is not record.values
+    session.close()

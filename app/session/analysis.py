@@ -9,7 +9,7 @@ thread over a ``snapshot`` taken on the GUI thread, never two at a time.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -153,6 +153,46 @@ def snapshot(doc: Document) -> Document:
     )
 
 
+def snapshot_since(previous: Document, doc: Document, touched: Iterable[Address | str]) -> Document:
+    """``snapshot(doc)`` when ``previous`` is the snapshot of ``doc`` before edits that touched ``touched``.
+
+    Only what the edits touched is copied again: a record whose value changed, a table whose records were
+    added, removed, moved or re-marked; every other table's list (and its records) is shared with
+    ``previous``, which nothing changes after it was taken. So the snapshot the live check takes on each
+    pause in typing costs what the edit touched, not what the document holds.
+    """
+    changed: dict[str, set[str]] = {}
+    whole: set[str] = set()
+    for target in touched:
+        if isinstance(target, Address):
+            if target.table is not None and target.record is not None:
+                changed.setdefault(target.table, set()).add(target.record)
+        else:
+            whole.add(target)
+    tables: dict[str, list[Record]] = {}
+    for table, records in doc.tables.items():
+        old = previous.tables.get(table)
+        ids = changed.get(table)
+        if old is None or table in whole or len(old) != len(records):
+            tables[table] = [_copied(r) for r in records]
+        elif ids is None:
+            tables[table] = old
+        else:
+            rows = list(old)
+            for index, record in enumerate(records):
+                if record.id in ids:
+                    rows[index] = _copied(record)
+                elif rows[index].id != record.id:  # not the order ``previous`` saw: copy the table
+                    rows = [_copied(r) for r in records]
+                    break
+            tables[table] = rows
+    return Document(values=dict(doc.values), tables=tables)
+
+
+def _copied(record: Record) -> Record:
+    return Record(record.id, dict(record.values), record.sensitivity, record.sensitivity_reason)
+
+
 class LiveChecks:
     """Validation and the framework check of one open assessment, re-run for what changed.
 
@@ -172,6 +212,8 @@ class LiveChecks:
         self._regimes = RegimeChecks(forms)
         self._touched: dict[Address | str, None] = {}
         self._everything = True
+        self._taken: tuple[Document, Document] | None = None
+        """The document last taken and its snapshot (the next snapshot copies only what changed since)."""
 
     def note(self, addresses: tuple[Address | str, ...]) -> None:
         for address in addresses:
@@ -183,7 +225,13 @@ class LiveChecks:
         self._touched = {}
         if self._everything:
             touched, self._everything = None, False
-        return snapshot(document), touched
+        taken = self._taken
+        if taken is not None and taken[0] is document and touched is not None:
+            copy = snapshot_since(taken[1], document, touched)
+        else:  # the first run, or the file's document was replaced (read again after another program's change)
+            copy = snapshot(document)
+        self._taken = (document, copy)
+        return copy, touched
 
     def run(self, doc: Document, touched: list[Address | str] | None, progress: Progress = no_progress) -> Analysis:
         try:

@@ -32,8 +32,22 @@ def config_folder() -> Path:
     return places.config_folder()
 
 
+_located: tuple[tuple[str | None, ...], Path] | None = None
+"""The settings file's path and the environment it was worked out in."""
+
+
 def settings_path() -> Path:
-    return places.config_file(SETTINGS_FILE)
+    """Where ``settings.json`` is; worked out (and a legacy copy carried over) once per environment.
+
+    Every edit names its assessor and every revision status reads the approvals, so this is asked
+    several times per pause in typing: building the path each time cost the window more than the
+    ``stat`` that tells whether the file changed.
+    """
+    global _located
+    key = tuple(os.environ.get(name) for name in ("RISKWRIGHT_SETTINGS_DIR", "XDG_CONFIG_HOME", "HOME"))
+    if _located is None or _located[0] != key:
+        _located = (key, places.config_file(SETTINGS_FILE))
+    return _located[1]
 
 
 @dataclass(frozen=True)

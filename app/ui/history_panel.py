@@ -192,6 +192,7 @@ class HistoryPanel(QWidget):
         self._filter_timer.timeout.connect(self.reload)
         self.filter.textChanged.connect(lambda _text: self._filter_timer.start())
         self._status: RevisionStatus | None = None
+        self._enabled: bool | None = None
         self._set_enabled(False)
 
     # -- following the file ------------------------------------------------------------------
@@ -220,18 +221,24 @@ class HistoryPanel(QWidget):
         where = self.filter.text().strip() or None
         try:
             newer = history.entries(db, where, after=self._seen)
-            self.filter.setStyleSheet("")
-            self.filter.setToolTip("")
+            self._show_filter_problem("")
         except ValueError as error:
             newer = []
-            self.filter.setStyleSheet("color: #b42318;")
-            self.filter.setToolTip(str(error))
+            self._show_filter_problem(str(error))
         if self._seen == 0:
             self.model.replace(newer)
         else:
             self.model.add_newer(newer)
         self._seen = history.head(db).seq
         self._show_status()
+
+    def _show_filter_problem(self, problem: str) -> None:
+        """Colour the filter red with the reason as its tooltip (style sheets only change when this does:
+        setting one re-polishes the widget, which cost the window more per edit than reading the history)."""
+        if problem == self.filter.toolTip():
+            return
+        self.filter.setStyleSheet("color: #b42318;" if problem else "")
+        self.filter.setToolTip(problem)
 
     def _show_status(self) -> None:
         from app.content.roles import load_roles
@@ -279,6 +286,9 @@ class HistoryPanel(QWidget):
         return self._status
 
     def _set_enabled(self, enabled: bool) -> None:
+        if enabled == self._enabled:
+            return
+        self._enabled = enabled
         for widget in (self.sign_button, self.verify_button, self.filter, self.table):
             widget.setEnabled(enabled)
 
