@@ -119,12 +119,29 @@ def read_portfolio(paths: list[Path], as_of: date, workers: int | None = None, u
     # machine does not hold up the end of the read.
     batches = shares(paths, min(len(paths), workers * _BATCHES_PER_WORKER))
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork") if forking else get_context(),
-                             initializer=gc.freeze if forking else None) as pool:
-        parts = list(pool.map(summarise_many, batches, repeat(as_of), repeat(use_cache)))
+                             initializer=_worker_started if forking else None) as pool:
+        parts = list(pool.map(_read_batch, batches, repeat(as_of), repeat(use_cache)))
     return assemble(as_of, (result for part in parts for result in part))
 
 
 _BATCHES_PER_WORKER = 6
+
+
+def _worker_started() -> None:
+    """A forked worker: what it inherited is never garbage, and it collects cycles itself, once per batch.
+
+    Reading a large file allocates tens of thousands of objects, and the automatic collector would scan
+    the document being read, and everything inherited from the parent, again and again."""
+    gc.freeze()
+    gc.disable()
+
+
+def _read_batch(paths: list[Path], as_of: date, use_cache: bool) -> list[ModelRow | Unreadable]:
+    try:
+        return summarise_many(paths, as_of, use_cache)
+    finally:
+        if not gc.isenabled():
+            gc.collect()
 
 
 def _load_content() -> None:

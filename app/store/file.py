@@ -54,7 +54,7 @@ from app.model.sensitivity import Sensitivity
 from app.store import codec, history
 from app.store.atomic import temp_beside
 from app.store.errors import StoreError
-from app.store.hashing import StoredPieces
+from app.store.hashing import StoredPieces, member_start
 from app.store.lock import EditLock, FileInUse
 from app.store.recovery import RecoveredCopy, has_journal, read_only_explanation, roll_back_in_place
 from app.store.schema import APPLICATION_ID, format_version, migrations
@@ -618,20 +618,20 @@ def _read_document(db: Database, stored: StoredPieces | None = None) -> Document
     whole file while reading (and set back after).
     """
     document = Document()
-    by_key: dict[tuple[str, str], Record] = {}
+    by_key: dict[tuple[str, str], tuple[Record, list[str]]] = {}
     for table, record_id, _pos, sensitivity, reason in _rows(
             db, "SELECT table_path, id, position, sensitivity, sensitivity_reason FROM record "
                 "ORDER BY table_path, position"):
         record = Record(record_id, {}, _sensitivity(sensitivity), reason)
         document.tables.setdefault(table, []).append(record)
-        by_key[(table, record_id)] = record
+        by_key[(table, record_id)] = (record, [])
     with _whole_file_cache(db):
         rows = db.execute("SELECT field, record_id, data, sensitivity, sensitivity_reason FROM value "
                           "ORDER BY field, record_id").fetchall()
     unclean: set[int] = set()
     datas = codec.decode_many([row[2] for row in rows],
                               lambda index: str(Address(rows[index][0], rows[index][1] or None)), unclean)
-    places: dict[str, tuple[str, str]] = {}
+    places: dict[str, tuple[str, str, str]] = {}
     for index, ((field, record_id, text, sensitivity, reason), data) in enumerate(zip(rows, datas, strict=True)):
         value = Value(data, None if sensitivity is None else _sensitivity(sensitivity), reason)
         if not record_id:
@@ -640,14 +640,22 @@ def _read_document(db: Database, stored: StoredPieces | None = None) -> Document
         place = places.get(field)
         if place is None:
             table, _, relative = field.partition("[].")
-            place = places[field] = (table, relative)
-        owner = by_key.get((place[0], record_id))
-        if owner is None:
+            place = places[field] = (table, relative, member_start(relative))
+        entry = by_key.get((place[0], record_id))
+        if entry is None:
             raise ValueError(f"value {field} belongs to a missing record {record_id!r}")
-        owner.values[place[1]] = value
-        if stored is not None:
-            clean = text is not None and text[:1] not in _NOT_SCALAR and index not in unclean
-            stored.add(owner, place[1], value, text if clean else None)
+        entry[0].values[place[1]] = value
+        if stored is None:
+            continue
+        # Each record's values arrive in the order of their names: its stored pieces, in canonical order.
+        clean = text is not None and text[:1] not in _NOT_SCALAR and index not in unclean
+        if clean and data is not None and sensitivity is None and reason is None:
+            entry[1].append(place[2] + text + "}")
+        elif data is not None or sensitivity is not None:  # an empty value is left out
+            entry[1].append(stored.member(place[2], value, text if clean else None))
+    if stored is not None:
+        for record, members in by_key.values():
+            stored.keep(record, members)
     return document
 
 

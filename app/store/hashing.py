@@ -47,30 +47,22 @@ _HEAD = '{"form":' + canonical_json(CANONICAL_FORM) + ',"tables":{'
 class StoredPieces:
     """Each record's canonical JSON as spelled with its values' stored texts: a trial for ``ContentHasher``.
 
-    Filled by the reader (``app.store.file._read_document``) one value at a time, in the order of the
-    value table's key — within a record, the order of the values' names, as the canonical form sorts
-    them. A stored text is used only when the reader's scan found it to be exactly one JSON scalar
-    and the value has no label of its own; other values are encoded as ``record_text`` encodes them.
+    Filled by the reader (``app.store.file._read_document``), which reads a record's values in the order
+    of their names — the canonical form's order — and writes each as ``member_start(name)`` + its stored
+    text + ``}`` when the text is exactly one JSON scalar (its scan says so) and the value has no label of
+    its own; any other value is written by ``member`` as ``record_text`` writes it.
     """
 
     def __init__(self) -> None:
         self._records: dict[int, tuple[Record, list[str]]] = {}
 
-    def add(self, record: Record, relative: str, value: Value, text: str | None) -> None:
-        """``value``, named ``relative`` in ``record``, was read; ``text`` is its stored text if clean."""
-        entry = self._records.get(id(record))
-        if entry is None:
-            entry = self._records[id(record)] = (record, [])
-        if value.data is None and value.sensitivity is None:
-            return  # empty: left out, as the store leaves it out
-        key = _KEYS.get(relative)
-        if key is None:
-            key = _KEYS[relative] = _quoted(relative) + ':{"data":'
-        if text is not None and value.sensitivity is None and value.sensitivity_reason is None:
-            entry[1].append(key + text + "}")
-            return
+    def member(self, start: str, value: Value, text: str | None) -> str:
+        """A value the reader does not write itself; ``text``: its stored text if clean, else None."""
         shown = _value_text(value, text)
-        entry[1].append(key + (shown if shown is not None else "\u0000"))  # not JSON: the trial cannot match
+        return start + (shown if shown is not None else "\\u0000")  # not JSON: the trial cannot match
+
+    def keep(self, record: Record, members: list[str]) -> None:
+        self._records[id(record)] = (record, members)
 
     def piece(self, record: Record) -> str | None:
         entry = self._records.get(id(record))
@@ -191,6 +183,14 @@ def _record_text(record: Record) -> str | None:
 
 _KEYS: dict[str, str] = {}
 """A value's name inside its record, quoted and followed by the start of its form (a few dozen names)."""
+
+
+def member_start(relative: str) -> str:
+    """``"name":{"data":`` — how a value named ``relative`` starts inside its record's canonical JSON."""
+    key = _KEYS.get(relative)
+    if key is None:
+        key = _KEYS[relative] = _quoted(relative) + ':{"data":'
+    return key
 
 
 def _value_text(value: Value, raw: str | None) -> str | None:
