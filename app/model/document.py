@@ -17,7 +17,7 @@ from app.model.paths import Address, table_field
 from app.model.sensitivity import Sensitivity
 
 
-@dataclass
+@dataclass(slots=True)
 class Value:
     data: Any = None
     sensitivity: Sensitivity | None = None
