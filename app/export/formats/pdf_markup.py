@@ -163,7 +163,8 @@ class MarkupConverter:
                       italic=name in (SANS_ITALIC, SANS_BOLD_ITALIC), mono=name == MONO)
 
     def _text_runs(self, text: str, state: _State) -> list[Run]:
-        text = _WHITESPACE.sub(" ", text)  # as in HTML: a line break or indent inside a paragraph is one space
+        if "\n" in text or "  " in text or "\t" in text or "\r" in text:  # (single spaces stay as they are)
+            text = _WHITESPACE.sub(" ", text)  # as in HTML: a line break or indent inside a paragraph is one space
         font = state.font()
         runs: list[Run] = []
         for face, chunk in plain_with_fallback(text):
