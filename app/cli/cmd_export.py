@@ -46,6 +46,10 @@ def default_output(file: str, audience: str, fmt: str, kind: str = "assessment")
 
 
 def run(args: argparse.Namespace) -> int:
+    import gc
+    # One export and the process ends: cycle collection stays off (app.export.collection says why), which
+    # also spares the full collection Python runs at exit over everything still alive.
+    gc.disable()
     from app.content.report_kinds import kind_ids
     from app.export.errors import ExportRefused
     from app.session.export import export_file

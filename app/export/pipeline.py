@@ -19,7 +19,7 @@ from app.content.forms import load_forms
 from app.content.report_kinds import ASSESSMENT, layout_for_kind
 from app.content.report_layout import ReportLayout, ReportStyles, load_layout, load_styles
 from app.export import audience as audience_filter
-from app.export import compliance
+from app.export import collection, compliance
 from app.export.build import CheckOutcome, ReportRefused, Revision, Withholding, build_report
 from app.export.errors import ExportRefused
 from app.export.formats import FORMAT_IDS, writer_for
@@ -144,6 +144,13 @@ def write_report(doc: Document, audience: str, fmt: str, output: Path, *,
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    with collection.paused():  # full collections would walk the live document again and again
+        return _write_report(doc, audience, fmt, output, flags_open, dismissed, decisions, revision, kind, gate)
+
+
+def _write_report(doc: Document, audience: str, fmt: str, output: Path, flags_open: list[str] | None,
+                  dismissed: set[tuple[str, str]] | None, decisions: tuple[FlagDecision, ...],
+                  revision: Revision | None, kind: str, gate: FlagGate | None) -> Exported:
     styles = load_styles()
     if gate is None or audience == "internal":
         report, view = _prepare(doc, audience, styles=styles, flags_open=flags_open, decisions=decisions,
