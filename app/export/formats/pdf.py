@@ -321,8 +321,12 @@ class PdfWriter(ReportWriter):
 
     def _section(self, section: Section) -> list[Flowable]:
         key = self._plan[id(section)]
-        story: list[Flowable] = [Heading(self._inline(section.heading), self.pdf.h1, key, 0,
-                                         plain_text(section.heading))]
+        heading = Heading(self._inline(section.heading), self.pdf.h1, key, 0, plain_text(section.heading))
+        # Kept with the start of its section, like a sub-heading with its table: platypus groups the
+        # heading, the sub-headings under it and the first block, so a table that fits a page but not the
+        # space under the heading no longer moves on alone and leaves the heading by itself on a page.
+        heading.keepWithNext = 1
+        story: list[Flowable] = [heading]
         for block in section.blocks:
             story.extend(self._block(block))
         return story
