@@ -45,6 +45,7 @@ from typing import Any, Protocol
 from urllib.parse import unquote
 
 from app.model.sensitivity import Sensitivity
+from app.redaction.beside import split_map
 from app.redaction.detectors import DetectorSet
 from app.redaction.filtering import WithheldText
 from app.redaction.normalise import word_list, word_view
@@ -182,27 +183,29 @@ def leak_scan(output: Path | str | bytes, kind: str, withheld_texts: Iterable[st
         return found
 
     # A finished file repeats texts (a JSON report holds ~136,000 values, ~12,000 of them different):
-    # what a text holds is worked out once and reported for every channel it stands in.
-    known: dict[tuple[str, bool], list[tuple[str, str | None, str]]] = {}
-    for channel, raw in _with_name(channels, file_name):
+    # what a text holds is worked out once and reported for every channel it stands in. The different
+    # texts are shared with a forked child where that is safe (``app.redaction.beside``), each text read
+    # by one process; a child that fails has its share read here.
+    read = list(_with_name(channels, file_name))
+    different: dict[tuple[str, bool], int] = {}
+    for channel, raw in read:
+        if raw and not channel.startswith("!"):
+            different.setdefault((raw, channel.endswith(BINARY)), len(different))
+    distinct = list(different)
+    found = split_map(lambda key: found_in(*key), distinct, [len(raw) + _PER_TEXT for raw, _ in distinct])
+    for channel, raw in read:
         if channel.startswith("!"):
             add(Leak(channel[1:], raw, None, "structure"))
             continue
         if not raw:
             continue
-        key = (raw, channel.endswith(BINARY))
-        found = known.get(key)
-        if found is None:
-            found = found_in(*key)
-            if len(raw) <= _REMEMBERED_CHARS:
-                known[key] = found
-        for matched, source, kind in found:
+        for matched, source, kind in found[different[(raw, channel.endswith(BINARY))]]:
             add(Leak(channel, matched, source, kind))
     return list(leaks.values())
 
 
-_REMEMBERED_CHARS = 4096
-"""Texts up to this length have their leaks remembered within one scan (longer ones rarely repeat)."""
+_PER_TEXT = 200
+"""What reading one more text costs beside its length, in characters (for sharing the work fairly)."""
 
 
 # Written to start with the hyphen itself, so the regex engine skips to hyphens quickly.
