@@ -89,7 +89,11 @@ def changelog(signed: Sequence[SignedRevision], current: Document, current_numbe
 
 def summary(old: Document, new: Document, forms: FormSet) -> Labelled:
     """What changed from ``old`` to ``new`` in section terms, labelled with everything it was derived from."""
-    differences = diff_documents(old, new)
+    # Tables whose records are all equal cannot differ: compare only the others (equality of records is
+    # much cheaper than the field-by-field comparison, and most tables are untouched between revisions).
+    differences = diff_documents(
+        Document(old.values, {t: r for t, r in old.tables.items() if new.tables.get(t) != r}),
+        Document(new.values, {t: r for t, r in new.tables.items() if old.tables.get(t) != r}))
     if not differences:
         return fixed("No change to the content (signed again).")
     stages: dict[str, _Stage] = {}
