@@ -22,6 +22,9 @@ class Conditions:
         self._forms = forms
         self._programs = {spec.path: cel.compile(spec.applies_when)
                           for spec in forms.all_fields() if spec.applies_when}
+        self._reads = {path: tuple(program.variables()) for path, program in self._programs.items()}
+        """The variables each program reads: only those are passed, because CEL converts every variable it
+        is given on every call (the whole form context costs ~0.5 ms a call; what one condition reads, µs)."""
         self._context: dict[str, Any] | None = None
         self._context_of: int | None = None
 
@@ -48,8 +51,9 @@ class Conditions:
             program = self._programs.get(enclosing.path)
             if program is None:
                 continue
-            scope = dict(context)
-            if record is not None and enclosing.table is not None:
+            reads = self._reads[enclosing.path]
+            scope = {name: context[name] for name in reads if name in context}
+            if record is not None and enclosing.table is not None and "record" in reads:
                 scope["record"] = {k: _cel_value(v.data) for k, v in record.values.items()}
             try:
                 if program.execute(scope) is False:
