@@ -15,11 +15,11 @@ pairs; for a PDF these are the ones ``shared/redaction.md`` lists:
   outline (bookmark) titles, annotations and link URIs;
 * each page's text as a reader sees it, by PDFium (``app.redaction.pdf_page_text``),
   which unlike ``pdftotext`` returns text drawn off the page, in white or in
-  invisible render mode. Where the machine has a second core and this process
-  runs no other thread (the command line, the window's spawned export
-  workers), a forked child reads the pages while this process reads the
-  objects (``_PageReading``): the two readers share nothing but the bytes, and
-  the channels come out in the same order either way.
+  invisible render mode. Where this process may fork (``app.redaction.beside``:
+  a second core, no other thread, Qt not loaded), a forked child reads the
+  pages while this process reads the objects (``_PageReading``): the two
+  readers share nothing but the bytes, and the channels come out in the same
+  order either way.
 
 Only a page's text and the strings a page or form draws go to the detectors
 as well as the withheld-text search; font programs, images and the bytes of
@@ -32,12 +32,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
-import marshal
-import os
 import re
-import sys
-import threading
 import zlib
 from collections.abc import Iterator
 from html import unescape
@@ -45,6 +40,7 @@ from io import BytesIO
 from typing import Any
 from urllib.parse import unquote
 
+from app.redaction import beside
 from app.redaction.pdf_page_text import PageTextError, page_texts
 
 BINARY = " (bytes)"
@@ -111,75 +107,40 @@ def _page_channels(data: bytes) -> Iterator[tuple[str, str]]:
         yield "!pdf structure", f"page text cannot be extracted ({error})"
 
 
-def _may_fork() -> bool:
-    """A child may read the pages: Linux, a second core, and no other thread in this process (a
-    forked copy of a process running other threads — Qt's — may find their locks held forever)."""
-    if not sys.platform.startswith("linux") or not hasattr(os, "fork") or threading.active_count() != 1:
-        return False
-    try:
-        return len(os.sched_getaffinity(0)) > 1
-    except OSError:
-        return False
+def _pages_in_child(data: bytes) -> list[tuple[str, str]]:
+    """What the forked child works out: every page channel (``beside.Child`` hands it back)."""
+    return list(_page_channels(data))
 
 
 class _PageReading:
-    """The pages' text, read by a forked child while this process reads the objects.
+    """The pages' text, read by a forked child (``app.redaction.beside``) while this process reads the
+    objects and builds its search.
 
     The child reads the finished bytes it was handed (a copy of this process's
-    memory at the fork), writes its (channel, text) pairs to an anonymous
-    in-memory file and exits; ``channels`` waits for it. A child that fails
-    in any way is a file that cannot be checked (fail closed). Without a
-    second core, or in a process with other threads, the pages are read here.
+    memory at the fork) and hands back its (channel, text) pairs; ``channels``
+    waits for it. A child that fails in any way has the pages read here again:
+    the answer is always the complete one. Where this process may not fork
+    (``beside.may_fork``: no second core, other threads, Qt loaded), the pages
+    are read here.
     """
 
     def __init__(self, data: bytes) -> None:
         self._data = data
-        self._pid = 0
-        self._fd = -1
-        if not _may_fork():
-            return
-        try:
-            self._fd = os.memfd_create("riskwright-page-text", os.MFD_CLOEXEC)
-            self._pid = os.fork()
-        except OSError:
-            self._close_fd()
-            self._pid = 0
-            return
-        if self._pid == 0:
-            self._child()
-
-    def _child(self) -> None:
-        """The forked child: read, write, exit — never return into the parent's code."""
-        status = 3
-        try:
-            import gc
-            gc.disable()  # a collection would walk (and copy) the parent's whole heap
-            found = marshal.dumps(list(_page_channels(self._data)))
-            view = memoryview(found)
-            while view:
-                view = view[os.write(self._fd, view):]
-            status = 0
-        finally:
-            os._exit(status)
+        self._child: beside.Child | None = None
+        if beside.may_fork():
+            try:
+                self._child = beside.Child(lambda: _pages_in_child(data))
+            except OSError:
+                self._child = None
 
     def channels(self) -> Iterator[tuple[str, str]]:
-        if not self._pid:
-            yield from _page_channels(self._data)
-            return
-        pid, self._pid = self._pid, 0
-        _, status = os.waitpid(pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
-            yield "!pdf structure", "page text cannot be extracted (the page reader stopped)"
-            return
-        with os.fdopen(os.dup(self._fd), "rb") as file:
-            file.seek(0)
-            found = marshal.loads(file.read())
-        yield from ((str(channel), str(text)) for channel, text in found)
-
-    def _close_fd(self) -> None:
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
+        child, self._child = self._child, None
+        if child is not None:
+            ok, found = child.answer()
+            if ok and isinstance(found, list):
+                yield from found
+                return
+        yield from _page_channels(self._data)
 
     def __enter__(self) -> _PageReading:
         return self
@@ -191,13 +152,9 @@ class _PageReading:
         self.close()
 
     def close(self) -> None:
-        if self._pid:  # not waited for (the scan stopped early): stop the child
-            import signal
-            with contextlib.suppress(OSError):
-                os.kill(self._pid, signal.SIGKILL)
-            os.waitpid(self._pid, 0)
-            self._pid = 0
-        self._close_fd()
+        child, self._child = self._child, None
+        if child is not None:
+            child.close()
 
 
 def _open(data: bytes, pikepdf: Any) -> tuple[Any, str]:
