@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 from sqlite_utils import Database
 
@@ -24,7 +23,7 @@ from app.model.document import Document
 from app.model.sensitivity import Sensitivity
 from app.portfolio.clocks import Clock, framework_title, running_clocks
 from app.store import StoreError
-from app.store.file import HISTORY_FORMAT, _read_document, inspect_file
+from app.store.file import HISTORY_FORMAT, _read_document, open_inspected
 from app.store.hashing import ContentHasher, StoredPieces
 from app.store.signoff import DEFAULT_REQUIRED, revision_status
 from app.store.verification import verify
@@ -156,16 +155,15 @@ def read_summary(path: Path, as_of: date, also: Callable[[ModelRow, Database, Do
 def _read_verified(path: Path, as_of: date, also: Callable[[ModelRow, Database, Document], T]
                    ) -> Unreadable | tuple[ModelRow, T]:
     try:
-        version = inspect_file(path)
+        version, conn = open_inspected(path)  # read-only; the check leaves every page in its cache
     except StoreError as error:
         return Unreadable(path, _kind_of(str(error)), _plain(str(error), path))
+    assert conn is not None
     if version < HISTORY_FORMAT:
+        conn.close()
         return Unreadable(path, "unreadable", f"{path.name}: written before Riskwright kept a history (format "
                                               f"{version}); open it once in Riskwright to upgrade it")
-    try:
-        db = Database(sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True), execute_plugins=False)
-    except sqlite3.Error as error:
-        return Unreadable(path, "unreadable", f"{path.name}: cannot be read ({error})")
+    db = Database(conn, execute_plugins=False)
     try:
         stored = StoredPieces()
         document = _read_document(db, stored)

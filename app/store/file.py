@@ -107,17 +107,29 @@ def inspect_file(path: Path, shown_as: Path | None = None) -> int:
     StoreError saying what is wrong. ``shown_as`` names the file in messages
     (for a temporary copy).
     """
+    version, conn = open_inspected(path, shown_as, keep_open=False)
+    assert conn is None
+    return version
+
+
+def open_inspected(path: Path, shown_as: Path | None = None, keep_open: bool = True
+                   ) -> tuple[int, sqlite3.Connection | None]:
+    """``inspect_file``, and (``keep_open``) the read-only connection it checked the file with.
+
+    The structure check reads every page of the file; kept open, the connection's page cache holds them
+    all, so a reader of the whole document (the portfolio) does not read the file a second time.
+    """
     shown = shown_as or path
     _check_path(path)
     if has_journal(path) and not roll_back_in_place(path):
         raise ReadOnlyFile(shown, read_only_explanation(shown, write_problem(path) or "it is read-only"))
     try:
-        return _inspect(path)
+        return _inspect(path, keep_open)
     except StoreError as error:
         raise StoreError(str(error).replace(str(path), str(shown), 1)) from None
 
 
-def _inspect(path: Path) -> int:
+def _inspect(path: Path, keep_open: bool) -> tuple[int, sqlite3.Connection | None]:
     if not path.exists():
         raise StoreError(f"{path}: no such file")
     if path.is_dir():
@@ -142,6 +154,8 @@ def _inspect(path: Path) -> int:
             raise StoreError(
                 f"{path}: written by a newer Riskwright (file format {version}; this version reads up to "
                 f"{format_version()}). Update Riskwright to open it.")
+        if keep_open:
+            _hold_whole_file(conn)
         problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
         if problems != ["ok"]:
             raise StoreError(f"{path}: the file is damaged (its internal structure is broken); "
@@ -149,12 +163,22 @@ def _inspect(path: Path) -> int:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if version >= 1 and not tables >= _REQUIRED_TABLES:
             raise StoreError(f"{path}: the file is damaged (tables missing); restore it from a copy")
-        return int(version)
+        kept, conn = (conn, None) if keep_open else (None, conn)
+        return int(version), kept
     except sqlite3.DatabaseError as error:
         raise StoreError(read_failure(error, path)) from None
     finally:
         if conn is not None:
             conn.close()
+
+
+def _hold_whole_file(conn: sqlite3.Connection) -> None:
+    """Make the connection's page cache big enough for the whole file (it is read whole, twice)."""
+    size = int(conn.execute("PRAGMA cache_size").fetchone()[0])
+    pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
+    page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    if (size if size >= 0 else -size * 1024 // max(page_size, 1)) < pages:
+        conn.execute(f"PRAGMA cache_size = {pages + 64}")
 
 
 class AssessmentFile:

@@ -83,8 +83,8 @@ class ContentHasher:
     """``revision_hash`` for one document and states replayed from it (one verification, one file)."""
 
     def __init__(self, stored: StoredPieces | None = None) -> None:
-        self._pieces: dict[int, tuple[Record, str]] = {}
-        """id(record) → (the record, kept alive; its canonical JSON, encoded or proven)."""
+        self._pieces: dict[int, tuple[Record, bytes]] = {}
+        """id(record) → (the record, kept alive; its canonical JSON in UTF-8, encoded or proven)."""
         self._stored = stored
 
     def digest(self, document: Document) -> str:
@@ -96,40 +96,45 @@ class ContentHasher:
         equals ``recorded`` (the hash the history recorded for this state), it is the digest and the stored
         texts in it are proven canonical; otherwise the digest is worked out without stored text."""
         if self._stored is not None:
-            tried: list[tuple[Record, str]] = []
+            tried: list[tuple[Record, bytes]] = []
             trial = self._digest(document, tried)
             if trial == recorded:
-                for record, text in tried:
-                    self._pieces[id(record)] = (record, text)
+                for record, piece in tried:
+                    self._pieces[id(record)] = (record, piece)
                 return trial
         return self._digest(document, None)
 
-    def _digest(self, document: Document, tried: list[tuple[Record, str]] | None) -> str:
+    def _digest(self, document: Document, tried: list[tuple[Record, bytes]] | None) -> str:
+        """The pieces go to SHA-256 one by one: joining megabytes first would only allocate (and page in)
+        another copy of them."""
         sha = hashlib.sha256()
-        sha.update(_HEAD.encode("utf-8"))
+        update = sha.update
+        update(_HEAD.encode("utf-8"))
         first = True
         for table in sorted(document.tables):
             records = document.tables[table]
             if not records:
                 continue  # the canonical form leaves out a table with no records
-            pieces = []
-            for record in records:
+            update((("" if first else ",") + canonical_json(table) + ":[").encode("utf-8"))
+            first = False
+            for index, record in enumerate(records):
+                if index:
+                    update(b",")
                 known = self._pieces.get(id(record))
                 if known is not None and known[0] is record:
-                    pieces.append(known[1])
+                    update(known[1])
                     continue
                 if tried is not None:
                     text = (self._stored.piece(record) if self._stored else None) or record_text(record)
-                    tried.append((record, text))
+                    piece = text.encode("utf-8")
+                    tried.append((record, piece))
                 else:
-                    text = record_text(record)
-                    self._pieces[id(record)] = (record, text)
-                pieces.append(text)
-            sha.update((("" if first else ",") + canonical_json(table) + ":[" + ",".join(pieces) + "]")
-                       .encode("utf-8"))
-            first = False
+                    piece = record_text(record).encode("utf-8")
+                    self._pieces[id(record)] = (record, piece)
+                update(piece)
+            update(b"]")
         values = {path: form for path, value in document.values.items() if (form := value_form(value)) is not None}
-        sha.update(('},"values":' + canonical_json(values) + "}").encode("utf-8"))
+        update(('},"values":' + canonical_json(values) + "}").encode("utf-8"))
         return sha.hexdigest()
 
 
