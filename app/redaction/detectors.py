@@ -166,13 +166,15 @@ class DetectorSet:
                 found.append((match.start(), match.end(), detector.spec))
         return found
 
-    def _views(self, text: str, exhaustive: bool = False) -> tuple[str | None, str, set[int]]:
+    def _views(self, text: str, exhaustive: bool = False, word_view_of_text: str | None = None
+               ) -> tuple[str | None, str, set[int]]:
         """(word view if a term might match, else None; pattern view; opened gates).
 
         The word view costs most, so it is built only when the lower-cased
         pattern view contains some term's longest word, or when the pattern
         view cannot vouch for the word view's words (``pattern_view_gated``).
-        ``exhaustive`` builds it always (tests compare both ways).
+        ``exhaustive`` builds it always (tests compare both ways). A caller that has the word view of
+        ``text`` already (``word_view(text)``) passes it as ``word_view_of_text``.
         """
         nfkd = decomposed(text)
         pview, vouches = pattern_view_gated(text, nfkd)
@@ -181,9 +183,13 @@ class DetectorSet:
         might_match = _TERMS in opened or (joined is not None and _TERMS in self._gates(joined))
         view = None
         if self._automaton is not None and (exhaustive or not vouches or might_match):
-            words = word_list(text, nfkd)
-            if not self._gate_words.isdisjoint(words):
-                view = " ".join(words)
+            if word_view_of_text is not None:
+                if not self._gate_words.isdisjoint(word_view_of_text.split(" ")):
+                    view = word_view_of_text
+            else:
+                words = word_list(text, nfkd)
+                if not self._gate_words.isdisjoint(words):
+                    view = " ".join(words)
         return view, pview, opened
 
     def find(self, text: str, exhaustive: bool = False) -> list[Hit]:
@@ -229,18 +235,19 @@ class DetectorSet:
             hits.append(Hit(spec, first, last, matched, normalised))
         return hits
 
-    def matches(self, text: str) -> list[tuple[DetectorSpec, str]]:
+    def matches(self, text: str, word_view_of_text: str | None = None) -> list[tuple[DetectorSpec, str]]:
         """Hits as (detector, matched text in its view), without mapping offsets back.
 
         For the output leak scanner, which needs to know *that* something
-        matched and what, not where in a source value.
+        matched and what, not where in a source value (and has the text's word
+        view already: ``word_view_of_text``, exactly ``word_view(text)``).
         """
         if len(text) <= _REMEMBERED_CHARS:
             known = self._remembered.get(text)
             if known is not None:
                 return list(known)
         found: list[tuple[DetectorSpec, str]] = []
-        view, pview, opened = self._views(text)
+        view, pview, opened = self._views(text, word_view_of_text=word_view_of_text)
         if view is not None:
             for start, end, spec in self._term_hits(view):
                 if view[start:end] not in spec.allow:

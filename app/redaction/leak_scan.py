@@ -171,7 +171,7 @@ def leak_scan(output: Path | str | bytes, kind: str, withheld_texts: Iterable[st
                 for phrase, source in written.find(view):
                     found.append((_short(phrase), source, kinds.get(source or "", "detector")))
             if detectors is not None and not binary:
-                for spec, matched in detectors.matches(text):
+                for spec, matched in detectors.matches(text, view):
                     if spec.sensitivity <= audience_sees:
                         continue
                     if authored is not None:
