@@ -13,7 +13,7 @@ from typing import Any
 
 from app.checks.evidence import CEL_ERRORS, finding, title_of
 from app.checks.facts import Determination, Facts, filled
-from app.checks.findings import Finding
+from app.checks.findings import UNSAID, Finding
 from app.content.framework_conditions import DETERMINATIONS_TABLE, run
 from app.content.framework_spec import CommitmentRule, Requirement
 from app.model.labelled import Labelled, count, fixed, join, label_of, template
@@ -54,8 +54,10 @@ def _per_determination(rule: CommitmentRule, facts: Facts) -> list[Finding]:
             continue
         if hit:
             triggered += 1
-            found.extend(_judge(rule, facts, facts.describe_determination(det)))
+            found.extend(_judge(rule, facts, facts.describe_determination(det) if facts.messages else UNSAID))
     if triggered == 0 and not found:
+        if not facts.messages:
+            return [finding(rule, "satisfied", DETERMINATIONS_TABLE, UNSAID)]
         return [finding(rule, "satisfied", DETERMINATIONS_TABLE, template(
             "Not triggered by any of the {n} determinations{highest}. {title}", n=count(len(determinations)),
             highest=_highest(facts), title=title_of(rule)))]
