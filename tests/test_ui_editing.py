@@ -44,7 +44,9 @@ def test_typing_is_saved_after_a_pause_and_undo_redo_follow(window, qtbot, examp
     name.setFocus()
     name.selectAll()
     qtbot.keyClicks(name, "Halcyon-4")
+    # Typing is saved on the writer's thread: the status bar says "saved" once the file has it, never before.
     qtbot.waitUntil(lambda: window.session.document.get("header.model.name") == "Halcyon-4", timeout=3000)
+    qtbot.waitUntil(lambda: window.saved_label.text() == "All changes saved", timeout=3000)
     assert reopened(example_file).get("header.model.name") == "Halcyon-4"
     assert window.undo_action.isEnabled()
 

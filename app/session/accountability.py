@@ -48,6 +48,7 @@ def sign_current(assessment: AssessmentFile, role: str, name: str | None, roles:
     now on carry it) unless the environment names the assessor.
     """
     roles = roles or load_roles()
+    assessment.wait_for_saves()  # the revision signed is the content saved, every typed edit included
     path = key_path()
     new_key = None if path.exists() else path
     key = load_or_create_key(path)
@@ -72,7 +73,8 @@ def key_note() -> str:
 
 
 def verify_open(assessment: AssessmentFile) -> Verdict:
-    """The checks of ``riskwright verify`` on an open file (its saved content)."""
+    """The checks of ``riskwright verify`` on an open file (its saved content, every save finished)."""
+    assessment.wait_for_saves()
     return verify(assessment.db, assessment.document)
 
 

@@ -134,6 +134,7 @@ class FlagStore:
     # -- scanning ------------------------------------------------------------
     def rescan_all(self) -> list[Flag]:
         """Scan the whole document and replace every stored flag."""
+        self.file.wait_for_saves()
         hits = list(document_flags(self.file.document, self.forms, self.detectors, self.audiences))
         self.echoes.load(self.file.document)
         hits.extend(self.echoes.all_hits())
@@ -169,6 +170,7 @@ class FlagStore:
 
     def store(self, updates: Iterable[FlagUpdate]) -> None:
         """Write what ``compute`` found (nothing is written where the flags stayed the same)."""
+        self.file.wait_for_saves()  # this connection never writes beside the writer's (app.store.writer)
         for update in updates:
             if update.kind == "at":
                 assert isinstance(update.where, Address)
@@ -231,6 +233,7 @@ class FlagStore:
         reason = " ".join(reason.split())
         if not reason:
             raise FlagError("give a reason for dismissing the flag (it is kept in the redaction log)")
+        self.file.wait_for_saves()
         self.table.dismiss(self.flag(flag_id), reason)
         return self.flag(flag_id)
 
@@ -242,6 +245,7 @@ class FlagStore:
         implies *internal*, or with ``whole``, raise the value's sensitivity
         instead. A flag in a record id marks the whole record.
         """
+        self.file.wait_for_saves()
         flag = self.flag(flag_id)
         if domain is not None and domain not in HAZARD_DOMAINS:
             raise FlagError(f"unknown domain {domain!r}; use one of {', '.join(HAZARD_DOMAINS)}")

@@ -63,14 +63,19 @@ class Session:
         return self.assessment.path
 
     # -- editing -------------------------------------------------------------------------
-    def edit(self, edit: Edit, via_history: bool = False, keep_unsaved: bool = False) -> Edit:
+    def edit(self, edit: Edit, via_history: bool = False, keep_unsaved: bool = False, later: bool = False) -> Edit:
         """Apply and save ``edit``, announce it, and return its inverse (for undo).
 
         ``keep_unsaved``: a save that fails keeps the edit in the document and
         queues it for ``retry_save`` (``assessment.save_problem`` says why)
         instead of raising — for a window, where the person's typing must not vanish.
+        ``later``: save it on the file's writer thread when one runs (``AssessmentFile.apply_later``;
+        implies ``keep_unsaved``): ``assessment.saving`` is true until the window has seen it committed.
         """
-        inverse = self.assessment.apply(edit, keep_unsaved=keep_unsaved)
+        if later:
+            inverse = self.assessment.apply_later(edit)
+        else:
+            inverse = self.assessment.apply(edit, keep_unsaved=keep_unsaved)
         self.announce(edit, via_history)
         return inverse
 
@@ -124,11 +129,13 @@ class Session:
     def verify(self) -> Any:
         """``app.store.verification.Verdict`` for the saved file."""
         from app.session.accountability import verify_open
+        self.assessment.wait_for_saves()
         return verify_open(self.assessment)
 
     def sign_off(self, role: str, name: str) -> Any:
         """``app.session.accountability.Signed``; raises StoreError with a message."""
         from app.session.accountability import sign_current
+        self.assessment.wait_for_saves()
         return sign_current(self.assessment, role, name, remember_name=True)
 
     def close(self) -> None:

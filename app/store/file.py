@@ -19,6 +19,13 @@ A save that fails is reported as ``SaveFailed`` with the cause in plain words.
 A caller that must not lose the person's edit (the window) passes
 ``keep_unsaved=True``: the edit stays in the document, waits in ``unsaved`` and
 is written, with its history, by the next save that succeeds (``retry_save``).
+
+A window also saves typing on a thread of its own (``start_writer``,
+``apply_later``, ``app.store.writer``): the edit is in the document at once and
+``saving`` until ``collect_saves`` has seen it committed — only then may anyone
+say it is saved. Everything else here (``apply``, ``retry_save``, copies,
+``close``) first waits for those saves, so the file's own connection never
+writes beside the writer's and the order of edits is kept.
 """
 
 from __future__ import annotations
@@ -59,6 +66,7 @@ from app.store.lock import EditLock, FileInUse
 from app.store.recovery import RecoveredCopy, has_journal, read_only_explanation, roll_back_in_place
 from app.store.schema import APPLICATION_ID, format_version, migrations
 from app.store.write_failure import SAVE_A_COPY, SaveFailed, classify, is_write_error, read_failure, write_problem
+from app.store.writer import Head, SaveJob, Writer
 
 Mode = Literal["edit", "read", "unlocked"]
 Changes = list[tuple[str, dict[str, Any]]]
@@ -202,6 +210,7 @@ class AssessmentFile:
         self._snapshot_stamp = _stamp(path) if read_only_reason is not None else None
         self._data_version = self._read_data_version()
         self._head = self._read_head()
+        self._writer: Writer | None = None
 
     @property
     def read_only(self) -> bool:
@@ -319,7 +328,14 @@ class AssessmentFile:
         return cls.open(path, mode)
 
     def close(self) -> None:
-        """Close the file and let the next writer in. Edits in ``unsaved`` are lost: ask first."""
+        """Close the file and let the next writer in. Edits in ``unsaved`` are lost: ask first.
+
+        Saves still running on the writer's thread finish first.
+        """
+        if self._writer is not None:
+            self._writer.close()
+            self.collect_saves()
+            self._writer = None
         self.db.close()
         if self.lock is not None:
             self.lock.release()
@@ -345,6 +361,7 @@ class AssessmentFile:
         or the next edit; the inverse is returned as usual.
         """
         self.require_writable()
+        self.wait_for_saves()
         if self.unsaved and not keep_unsaved:
             assert self.save_problem is not None
             raise self.save_problem
@@ -374,6 +391,7 @@ class AssessmentFile:
 
     def retry_save(self) -> bool:
         """Try again to save the edits a failed save left in ``unsaved``; True when nothing is left unsaved."""
+        self.wait_for_saves()
         if not self.unsaved:
             return True
         self._save_unsaved()
@@ -400,6 +418,85 @@ class AssessmentFile:
         self.save_problem = None
         self._head = self._read_head()
 
+    # -- saving on a thread of its own (the window) ---------------------------------------
+    def start_writer(self, notify: Callable[[], None],
+                     start: Callable[[Callable[[], None]], None] | None = None) -> None:
+        """Save what ``apply_later`` is given on a thread of its own, through a connection of its own.
+
+        ``notify`` is called from that thread after each save (succeeded or not): the window collects
+        then. ``start`` runs the writer's loop on a thread (default: a new Python thread).
+        """
+        if self.read_only or self._writer is not None:
+            return
+        path, identity = self.path, self._identity
+
+        def connect() -> Database:
+            try:
+                db = Database(_connect(path, read_only=False), execute_plugins=False)
+                _configure(db)
+            except BaseException as error:
+                if is_write_error(error):
+                    raise classify(error, path, identity) from None
+                raise
+            return db
+
+        def save(db: Database, job: SaveJob, changes: Changes, head: Head | None) -> Head:
+            return _save_job(db, job, changes, head, path, identity)
+        self._writer = Writer(connect, _job_changes, save, notify, start)
+
+    @property
+    def saving(self) -> bool:
+        """Whether edits given to ``apply_later`` are not yet known to be on disk (never say "saved" then)."""
+        return self._writer is not None and self._writer.outstanding > 0
+
+    def apply_later(self, edit: Edit) -> Edit:
+        """Apply ``edit`` to the document now and save it on the writer's thread; return the inverse.
+
+        A value or sensitivity change goes that way while nothing waits in ``unsaved``; anything else
+        (and everything when no writer runs) is saved here and now by ``apply(keep_unsaved=True)``,
+        after the saves before it. The edit is ``saving`` until ``collect_saves`` has seen it
+        committed; a failed save moves it to ``unsaved`` with ``save_problem`` saying why, as
+        ``apply(keep_unsaved=True)`` does.
+        """
+        writer = self._writer
+        self.collect_saves()
+        if writer is None or self.unsaved or not isinstance(edit, (SetValue, SetSensitivity)):
+            return self.apply(edit, keep_unsaved=True)
+        self.require_writable()
+        expected = None
+        if not writer.outstanding:
+            # Nothing in flight: the history ends where this connection sees it end (after another
+            # program's change was followed, and after what this connection wrote itself — a sign-off).
+            self.follow_outside_changes()
+            expected = self._head = self._read_head()
+        inverse = self.document.apply(edit)
+        writer.submit(SaveJob(edit, inverse, self.document.value(edit.address), expected))
+        return inverse
+
+    def collect_saves(self) -> bool:
+        """Take in what the writer finished (call on this file's thread); True when there was anything."""
+        if self._writer is None:
+            return False
+        outcomes = self._writer.take()
+        for outcome in outcomes:
+            if outcome.failure is None:
+                assert outcome.head is not None
+                self._head = outcome.head
+                continue
+            failure = outcome.failure
+            if not isinstance(failure, SaveFailed):
+                failure = SaveFailed(self.path, f"the change could not be written ({failure})", SAVE_A_COPY, True,
+                                     type(failure).__name__)
+            self.unsaved.append(outcome.changes)
+            self.save_problem = failure
+        return bool(outcomes)
+
+    def wait_for_saves(self) -> None:
+        """Until every edit given to ``apply_later`` is saved or known to have failed (then collected)."""
+        if self._writer is not None and self._writer.outstanding:
+            self._writer.wait()
+            self.collect_saves()
+
     # -- changes made by other programs ------------------------------------------
     def follow_outside_changes(self) -> bool:
         """Re-read the document if another program changed the file's content; True if it did.
@@ -408,8 +505,9 @@ class AssessmentFile:
         when the history's last entry moved (every content change writes one),
         so a helper process refreshing detector flags costs nothing here.
         """
-        if self.read_only or self.unsaved:
-            return False
+        self.collect_saves()
+        if self.read_only or self.unsaved or self.saving:
+            return False  # the writer's own saves move data_version too; it checks the head before each one
         version = self._read_data_version()
         if version == self._data_version:
             return False
@@ -449,6 +547,7 @@ class AssessmentFile:
 
         The copy appears complete or not at all; this file is left as it is.
         """
+        self.wait_for_saves()
         target = Path(target)
         if target.exists() and target.resolve() == self.path.resolve():
             raise StoreError(f"{target}: is the file itself; choose another name")
@@ -507,12 +606,7 @@ class AssessmentFile:
             raise TypeError(f"unknown edit {edit!r}")
 
     def _write_value(self, address: Address) -> None:
-        value = self.document.value(address)
-        key = [address.field, address.record or ""]
-        if value is None or value.is_empty:
-            self.db.execute("DELETE FROM value WHERE field = ? AND record_id = ?", key)
-            return
-        _upsert_value(self.db, address.field, address.record or "", value)
+        _write_value(self.db, address, self.document.value(address))
 
     def _renumber(self, table: str) -> None:
         self.db.conn.executemany(
@@ -522,6 +616,7 @@ class AssessmentFile:
     def replace_document(self, document: Document) -> None:
         """Overwrite everything in one transaction (used by import and tests)."""
         self.require_writable()
+        self.wait_for_saves()
         with self.db.atomic():
             _rewrite_content(self.db, document)
             history.record_base(self.db, "replaced", revision_hash(document),
@@ -532,6 +627,50 @@ class AssessmentFile:
     def meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return None if row is None else str(row[0])
+
+
+def _write_value(db: Database, address: Address, value: Value | None) -> None:
+    key = [address.field, address.record or ""]
+    if value is None or value.is_empty:
+        db.execute("DELETE FROM value WHERE field = ? AND record_id = ?", key)
+        return
+    _upsert_value(db, address.field, address.record or "", value)
+
+
+def _job_changes(job: SaveJob) -> Changes:
+    """The history changes of a writer's job (on the writer's thread: a long text's diff is worked out there)."""
+    holding = Document()
+    address, value = job.edit.address, job.value
+    if value is not None:
+        if address.table is None or address.record is None:
+            holding.values[address.field] = value
+        else:
+            holding.tables[address.table] = [Record(address.record, {address.relative: value})]
+    return history.edit_changes(job.edit, job.inverse, holding)
+
+
+def _save_job(db: Database, job: SaveJob, changes: Changes, head: Head | None, path: Path,
+              identity: tuple[int, int] | None) -> Head:
+    """Write one job and its history entries in one transaction, on the writer's thread; the new head.
+
+    ``head`` is where the history should end before it: anything else means another program wrote
+    the file meanwhile, and nothing is written (the edit waits for a whole-document save).
+    """
+    try:
+        with db.atomic():
+            last = history.head(db)
+            if head is not None and (last.seq, last.hash) != head:
+                raise SaveFailed(path, "another program changed the file while your edits were waiting to be saved",
+                                 f"{SAVE_A_COPY}, then compare the two", False, "changed on disk")
+            _write_value(db, job.edit.address, job.value)
+            written = history.append(db, changes)
+    except SaveFailed:
+        raise
+    except BaseException as error:
+        if is_write_error(error):
+            raise classify(error, path, identity) from None
+        raise
+    return (written[-1].seq, written[-1].hash) if written else (last.seq, last.hash)
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

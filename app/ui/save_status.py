@@ -21,7 +21,7 @@ from app.ui.session import AssessmentSession
 RETRY_MS = 2000
 WATCH_MS = 2000
 
-SAVED, UNSAVED, READ_ONLY = "saved", "unsaved", "readonly"
+SAVED, SAVING, UNSAVED, READ_ONLY = "saved", "saving", "unsaved", "readonly"
 
 
 def _first_clause(reason: str, limit: int = 70) -> str:
@@ -91,18 +91,23 @@ class SaveStatus(QObject):
                        "Typed text a field cannot hold is kept on screen, not in the file:\n" +
                        "\n".join(f"{entry.label}: {entry.problem}" for entry in entries))
             self._retry.stop()
+        elif assessment.saving:
+            # Typing is saved on the writer's thread: "saved" only once it has said the write is committed.
+            self._show(SAVING, "Saving…", f"Writing your latest change to {assessment.path}")
         else:
             self._show(SAVED, "All changes saved", f"Every change is in {assessment.path}")
             self._retry.stop()
         self._on_state()
 
     def _show(self, state: str, text: str, tip: str) -> None:
-        changed = state != self.state
         self.state = state
         self.label.setText(text)
         self.label.setToolTip(tip)
-        if changed:
-            self.label.setProperty("state", state)
+        # "Saving…" (a few milliseconds on every pause in typing) keeps the colour it had: re-polishing the
+        # label twice per edit cost the window more than the save itself.
+        look = self.label.property("state") if state == SAVING else state
+        if look != self.label.property("state"):
+            self.label.setProperty("state", look)
             self.label.style().unpolish(self.label)
             self.label.style().polish(self.label)
 

@@ -11,6 +11,12 @@ Typing does not make one command per keystroke: text editors commit after a
 short pause (see ``field_editors``), and consecutive commits to the same field
 within ``MERGE_SECONDS`` merge into one undo step.
 
+Typing is saved on the file's writer thread (``AssessmentFile.apply_later``,
+on a thread of Qt's own pool): the window goes on at once, the file counts the edit
+as ``saving`` — and the status bar says so — until the writer's signal has been
+collected here; ``flush`` waits for every save, so undo, export, copies and
+closing see everything on disk, in the order it was typed.
+
 A save that fails (full disk, folder gone) does not undo the person's work:
 the edit stays in the document and on the undo stack, the file keeps it in
 ``unsaved`` and ``save_state_changed`` tells the window, which shows why and
@@ -20,13 +26,14 @@ until the person fixes or discards it.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.model import Document, Edit, FormSet, SetValue
@@ -53,7 +60,9 @@ class EditCommand(QUndoCommand):
 
     def redo(self) -> None:
         try:
-            self.inverse = self._session.core.edit(self.edit, via_history=not self._first, keep_unsaved=True)
+            # Typing is saved on the writer's thread; every other change (a choice, undo, redo) at once.
+            self.inverse = self._session.core.edit(self.edit, via_history=not self._first,
+                                                   keep_unsaved=True, later=self._first and self._typing)
         except Exception as error:  # noqa: BLE001 - any failure must reach the person, not a traceback
             self.setObsolete(True)
             self._session.failed.emit(f"The change could not be made: {error}")
@@ -164,7 +173,9 @@ class AssessmentSession(QObject):
     failed = Signal(str)
     """A change could not be made at all; the message is for the person."""
     save_state_changed = Signal()
-    """After every write attempt: the file's ``save_problem`` / ``unsaved`` may have changed."""
+    """After every write attempt: the file's ``saving`` / ``save_problem`` / ``unsaved`` may have changed."""
+    _saved = Signal()
+    """Emitted from the writer's thread after each save; delivered here on the GUI thread."""
 
     def __init__(self, core: Session | AssessmentFile, forms: FormSet | None = None,
                  parent: QObject | None = None) -> None:
@@ -178,6 +189,27 @@ class AssessmentSession(QObject):
         self._disconnect = core.changed.connect(self.changed.emit)
         self.invalid_entries: dict[object, InvalidEntry] = {}
         """Per field binding: input it holds that could not be saved."""
+        self._writers = QThreadPool(self)
+        """The writer's thread: one of Qt's, kept for as long as the file is open."""
+        self._writers.setMaxThreadCount(1)
+        self._writers.setExpiryTimeout(-1)
+        self._saved.connect(self._collect_saves)
+        core.assessment.start_writer(self._announce_saved, self._writers.start)
+
+    def _announce_saved(self) -> None:
+        """The writer's thread: a save finished; tell the GUI thread (never touch widgets here)."""
+        with contextlib.suppress(RuntimeError):  # the session went away while the save ran (closing)
+            self._saved.emit()
+
+    def _collect_saves(self) -> None:
+        if self.assessment.collect_saves() or not self.assessment.saving:
+            self.save_state_changed.emit()
+
+    def wait_for_saves(self) -> None:
+        """Until every typed edit is on disk or known not to be (the status bar says which)."""
+        if self.assessment.saving:
+            self.assessment.wait_for_saves()
+            self.save_state_changed.emit()
 
     # -- what the widgets read --------------------------------------------------------
     @property
@@ -227,9 +259,10 @@ class AssessmentSession(QObject):
             self._flushers.remove(flush)
 
     def flush(self) -> None:
-        """Commit every pending keystroke now (before undo, export, close)."""
+        """Commit every pending keystroke now and wait until it is saved (before undo, export, close)."""
         for flush in list(self._flushers):
             flush()
+        self.wait_for_saves()
 
     # -- input that could not be saved --------------------------------------------
     def note_invalid(self, binding: Any, text: str, problem: str) -> None:
@@ -267,4 +300,5 @@ class AssessmentSession(QObject):
         self.flush()
         self.undo_stack.clear()
         self._disconnect()
-        self.core.close()
+        self.core.close()  # the writer's thread ends with the file
+        self._writers.waitForDone()
