@@ -61,6 +61,8 @@ class Analysis:
     """Findings and problems as the Findings tab lists them (filled by ``prepare``)."""
     listing_key: int | None = None
     """A hash of ``listing``, so the window can tell "same list as before" without comparing it."""
+    shown: dict[str, Any] = field(default_factory=dict)
+    """Texts the window shows about this result, worked out with it off the GUI thread (may be empty)."""
     _by_address: dict[str, str] | None = None
     _counts: dict[str, StageCounts] | None = None
 

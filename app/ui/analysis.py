@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.session.analysis import Analysis
+from app.session.analysis import Analysis, Progress
+from app.ui.analysis_text import shown_texts
 from app.ui.jobs import JobRunner
 from app.ui.session import AssessmentSession
 
@@ -52,8 +53,13 @@ class LiveAnalysis(QObject):
         self.started.emit()
         checks = self.session.core.checks
         document, touched = checks.take(self.session.document)
-        self.jobs.start(lambda progress: checks.run(document, touched, progress), self._done, self._failed,
-                        quiet=True)
+        framework = self.session.framework()
+
+        def check(progress: Progress) -> Analysis:
+            result = checks.run(document, touched, progress)
+            result.shown = shown_texts(result, framework)  # the status bar's words too, here rather than there
+            return result
+        self.jobs.start(check, self._done, self._failed, quiet=True)
 
     def _done(self, result: Analysis) -> None:
         self._running = False

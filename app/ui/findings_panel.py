@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.session.analysis import Analysis, Listed
 from app.session.labels import address_label
+from app.ui.analysis_text import STATUS_LABELS, SEVERITY_NAMES, analysis_summary
 from app.ui.regime_matrix import RegimeMatrix
 from app.ui.workspace import Workspace
 
@@ -176,7 +177,10 @@ class FindingsPanel(QWidget):
                 entries.append(Entry("invalid", problem.message[:1].upper() + problem.message[1:],
                                      problem.address, where))
             entries.sort(key=lambda e: SEVERITY_ORDER.get(e.severity, 9))
-        summary = analysis_summary(analysis, session.framework())
+        framework = session.framework()
+        shown = analysis.shown  # worked out with the check, off the GUI thread
+        summary: str = shown["summary"] if shown and shown.get("framework") == framework else analysis_summary(
+            analysis, framework)
         if len(regimes) > 1:
             worst = next((s for s in ("non_compliant", "incomplete") if any(r.status == s for r in regimes)),
                          "compliant")
@@ -263,40 +267,3 @@ class FindingsPanel(QWidget):
 
     def entries(self) -> list[Entry]:
         return list(self._entries)
-
-
-def analysis_summary(analysis: Analysis, framework: str | None) -> str:
-    """One paragraph above the list: status, counts, rubric score."""
-    problems = len(analysis.problems)
-    fix = f"{problems} value{'s' if problems != 1 else ''} to fix or fill in" if problems else ""
-    if analysis.framework_error:
-        text = f"Not checked against a framework: {analysis.framework_error}."
-        return text + (f" {fix[:1].upper() + fix[1:]}." if fix else "")
-    counts: dict[str, int] = {}
-    documents = 0
-    for finding in analysis.findings:
-        if finding.rule_id.startswith("document:"):  # app.checks.documents: not the framework's own rules
-            documents += 1
-            continue
-        counts[finding.severity] = counts.get(finding.severity, 0) + 1
-    head = f"Checked against <b>{framework or 'no framework'}</b>"
-    if analysis.status:
-        head += f": <b>{STATUS_LABELS.get(analysis.status, analysis.status)}</b>"
-    parts = [f"{counts[s]} {SEVERITY_NAMES[s][0 if counts[s] == 1 else 1]}" for s in SEVERITY_ORDER
-             if s in counts and s in SEVERITY_NAMES]
-    if fix:
-        parts.append(fix)
-    text = head + (". " + ", ".join(parts) + "." if parts else ".")
-    if documents:
-        text += (f"<br>{documents} section{'s' if documents != 1 else ''} of the documents the regimes ask for "
-                 f"{'have' if documents != 1 else 'has'} no evidence.")
-    score = analysis.score
-    if score is not None:
-        text += f"<br>Rubric score: <b>{score.total:.1f}</b> of {score.out_of:.0f}."
-    return text
-
-
-STATUS_LABELS = {"compliant": "Compliant", "non_compliant": "Non-compliant", "incomplete": "Incomplete"}
-SEVERITY_NAMES = {"violation": ("violation", "violations"),
-                  "missing_evidence": ("missing evidence", "missing evidence"),
-                  "warning": ("warning", "warnings"), "satisfied": ("satisfied", "satisfied")}

@@ -25,6 +25,7 @@ class StagePage(QScrollArea):
         super().__init__(parent)
         self.session = session
         self.form_spec = form
+        self._problems_shown: tuple[dict[str, str], tuple[str | None, ...]] | None = None
         self.setObjectName("stagePage")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -107,7 +108,15 @@ class StagePage(QScrollArea):
             table.update_conditions(context)
 
     def show_problems(self, problems: dict[str, str]) -> None:
-        """Put each stored-value problem under its field (address string → message)."""
+        """Put each stored-value problem under its field (address string → message).
+
+        The same problems for the same records (every check while someone types a description) change
+        nothing, and walking every row of a large page for them cost the window a quarter millisecond.
+        """
+        shown = (problems, tuple(table.current_id for table in self.tables.values()))
+        if shown == self._problems_shown:
+            return
+        self._problems_shown = shown
         for row in self.fields.rows.values():
             row.set_stored_problem(problems.get(row.spec.path))
         for table in self.tables.values():

@@ -85,9 +85,10 @@ class RecordTableModel(QAbstractTableModel):
         return "Withheld"
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.records):
+        records = self.records
+        if not index.isValid() or index.row() >= len(records):
             return None
-        record = self.records[index.row()]
+        record = records[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if index.column() == len(self.columns):
                 return LABELS[record.sensitivity] if record.sensitivity else ""
@@ -126,10 +127,19 @@ class RecordTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.endResetModel()
 
-    def refresh_record(self, record_id: str) -> None:
+    def refresh_record(self, record_id: str, field: str | None = None) -> None:
+        """Redraw a record's row; with ``field``, only the cell that shows it (none when no column does:
+        typing in a long description redraws nothing in the list)."""
+        if field is None:
+            first, last = 0, self.columnCount() - 1
+        else:
+            shown = [column for column, spec in enumerate(self.columns) if spec.path == field]
+            if not shown:
+                return
+            first, last = shown[0], shown[-1]
         row = self.row_of(record_id)
         if row >= 0:
-            self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+            self.dataChanged.emit(self.index(row, first), self.index(row, last))
 
 
 class TableEditor(QFrame):
@@ -421,7 +431,7 @@ class TableEditor(QFrame):
             return
         for address in addresses:
             if isinstance(address, Address) and address.table == self.spec.path and address.record:
-                self.model.refresh_record(address.record)
+                self.model.refresh_record(address.record, address.field)
                 if address.record == self.current_id:
                     row = self.form.rows.get(address.field)
                     if row is not None:

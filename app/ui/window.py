@@ -27,6 +27,7 @@ from app.ui.dialogs import ABOUT, ShortcutsDialog
 from app.ui.file_access import open_for_window
 from app.ui.field_editors import MarkedBinding
 from app.ui.find_bar import FindBar
+from app.ui.analysis_text import status_line
 from app.ui.flag_watch import FlagWatch
 from app.ui.navigator import StageNavigator
 from app.ui.panels import PANEL_NAMES, DockPanels
@@ -44,31 +45,6 @@ if TYPE_CHECKING:
 
 FIRST_PAINT_FALLBACK_MS = 250
 DOCK_WIDTH = 380
-
-
-def status_line(analysis: Analysis) -> str:
-    """The status bar's summary of the last check."""
-    if analysis.framework_error:
-        return "Not checked against a framework"
-    # Sections of the documents the regimes ask for are counted apart: they do not change the framework's status,
-    # and "Compliant — 3 missing" would read as a contradiction.
-    own = [f for f in analysis.findings if not f.rule_id.startswith("document:")]
-    documents = len(analysis.findings) - len(own)
-    violations = sum(1 for f in own if f.severity == "violation")
-    missing = sum(1 for f in own if f.severity == "missing_evidence") + len(analysis.problems)
-    words = {"compliant": "Compliant", "non_compliant": "Non-compliant", "incomplete": "Incomplete"}
-    status = words.get(analysis.status or "", "Checked")
-    details = [f"{violations} violation{'s' if violations != 1 else ''}"] if violations else []
-    if missing:
-        details.append(f"{missing} missing or invalid")
-    line = status + (f" — {', '.join(details)}" if details else "")
-    if len(analysis.regimes) > 1:
-        worst = next((s for s in ("non_compliant", "incomplete") if any(r.status == s for r in analysis.regimes)),
-                     "compliant")
-        line += f"; across {len(analysis.regimes)} regimes: {words[worst]}"
-    if documents:
-        line += f"; {documents} document section{'s' if documents != 1 else ''} without evidence"
-    return line
 
 
 class MainWindow(MenuCommands, SavingCommands, QMainWindow):
@@ -634,7 +610,7 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
         problems = analysis.problems_by_address()
         for page in self.pages.values():
             page.show_problems(problems)
-        self.analysis_label.setText(status_line(analysis))
+        self.analysis_label.setText(analysis.shown.get("status") or status_line(analysis))
 
     def _on_save_state(self) -> None:
         self._update_title()
