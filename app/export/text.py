@@ -17,8 +17,8 @@ import html
 import re
 from functools import lru_cache
 from collections.abc import Callable
+from typing import Any
 
-import markdown
 import nh3
 
 from app.model.spans import SpanError, parse_spans
@@ -87,7 +87,12 @@ def _sanitise(fragment: str) -> str:
                      url_schemes={"http", "https", "mailto"}, link_rel=None, strip_comments=True)
 
 
-_MD = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
+@lru_cache(maxsize=1)
+def _markdown() -> Any:
+    """The Markdown converter, made on first use: python-markdown and its extensions take tens of
+    milliseconds to import, which a Markdown or JSON export never needs."""
+    import markdown
+    return markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
 
 
 @lru_cache(maxsize=8192)
@@ -98,8 +103,9 @@ def markdown_html(text: str) -> str:
         paragraphs = [p.strip() for p in re.split(r"\n\s*\n", tagged) if p.strip()]
         return "\n".join(f"<p>{p}</p>" for p in paragraphs)
     source = placeholders_to_tags(spans_to_tags(text))
-    _MD.reset()
-    return _sanitise(_MD.convert(source))
+    converter = _markdown()
+    converter.reset()
+    return _sanitise(converter.convert(source))
 
 
 @lru_cache(maxsize=8192)

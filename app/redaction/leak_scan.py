@@ -143,9 +143,8 @@ def leak_scan(output: Path | str | bytes, kind: str, withheld_texts: Iterable[st
         file_name = file_name if file_name is not None else path.name
     else:
         data = bytes(output)
-    from app.redaction.leak_scan_docx import docx_channels
     readers = {"pdf": pdf_channels, "html": html_channels, "md": markdown_channels, "json": json_channels,
-               "docx": docx_channels}
+               "docx": _docx_channels}
     channels: Iterator[tuple[str, str]] = readers[kind](data)  # a PDF's pages start being read now
     matcher = withheld_texts if isinstance(withheld_texts, WithheldMatcher) else WithheldMatcher(withheld_texts)
     leaks: dict[tuple[str, str, str | None, str], Leak] = {}
@@ -193,11 +192,12 @@ def leak_scan(output: Path | str | bytes, kind: str, withheld_texts: Iterable[st
             different.setdefault((raw, channel.endswith(BINARY)), len(different))
     distinct = list(different)
     found = split_map(lambda key: found_in(*key), distinct, [len(raw) + _PER_TEXT for raw, _ in distinct])
+    anything = any(found)
     for channel, raw in read:
         if channel.startswith("!"):
             add(Leak(channel[1:], raw, None, "structure"))
             continue
-        if not raw:
+        if not raw or not anything:
             continue
         for matched, source, kind in found[different[(raw, channel.endswith(BINARY))]]:
             add(Leak(channel, matched, source, kind))
@@ -232,6 +232,11 @@ def _with_name(channels: Iterator[tuple[str, str]], file_name: str | None) -> It
 def _short(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _docx_channels(data: bytes) -> Iterator[tuple[str, str]]:
+    from app.redaction.leak_scan_docx import docx_channels  # lxml is imported only for a DOCX file
+    return docx_channels(data)
 
 
 # -- HTML and Markdown ---------------------------------------------------------
