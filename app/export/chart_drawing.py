@@ -9,15 +9,15 @@ embedded font; nothing is rasterised, so the text of a chart stays text
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, Rect, String
 from reportlab.lib.colors import Color, HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from app.content.report_layout import ReportStyles
+from app.export.chart_registry import DRAWERS
+from app.export.chart_registry import register_drawing as register_drawing  # quarterly_charts registers here
 from app.export.charts import EvaluationSpec, ScorecardSpec, TimelineSpec, add_months
 from app.export.fonts import SANS, SANS_BOLD, register_face
 from app.export.report import Chart
@@ -47,13 +47,9 @@ def _fit(text: str, size: float, width: float) -> str:
     return text.rstrip() + "…"
 
 
-_DRAWERS: dict[type, Callable[[Any, float, ReportStyles], Drawing]] = {}
-"""Drawings of charts that live with their own section (``app.export.worst_case_chart``)."""
-
-
-def register_drawing(spec_type: type, drawer: Callable[[Any, float, ReportStyles], Drawing]) -> None:
-    """Let a section module draw its own chart spec, without this module importing it."""
-    _DRAWERS[spec_type] = drawer
+_DRAWERS = DRAWERS
+"""Drawings of charts that live with their own section (``app.export.worst_case_chart``), registered in
+``app.export.chart_registry`` (no reportlab there); ``register_drawing`` is that module's."""
 
 
 def draw_chart(chart: Chart, width: float, styles: ReportStyles) -> Drawing:

@@ -14,11 +14,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-
-from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, Rect
+from typing import TYPE_CHECKING
 
 from app.content.report_layout import ReportStyles
-from app.export.chart_drawing import _c, _fit, _text, register_drawing
+from app.export.chart_registry import register_drawing
+
+if TYPE_CHECKING:
+    from reportlab.graphics.shapes import Drawing
+
+# reportlab (and ``app.export.chart_drawing``, built on it) is imported by the drawing functions only: the
+# report model imports this module for the specs, and a JSON export draws nothing.
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,9 @@ def _colours(styles: ReportStyles) -> dict[str, str]:
 
 
 def _marker(kind: str, x: float, y: float, colour: str) -> list:  # type: ignore[type-arg]
+    from reportlab.graphics.shapes import Circle, Polygon, Rect
+
+    from app.export.chart_drawing import _c
     if kind == "base":
         return [Circle(x, y, 3.2, fillColor=_c("#ffffff"), strokeColor=_c(colour), strokeWidth=1.1)]
     if kind == "ft":
@@ -69,6 +77,9 @@ def _marker(kind: str, x: float, y: float, colour: str) -> list:  # type: ignore
 
 
 def draw_worst_case(spec: WorstCaseSpec, width: float, styles: ReportStyles) -> Drawing:
+    from reportlab.graphics.shapes import Drawing, Line, Rect
+
+    from app.export.chart_drawing import _c, _fit, _text
     ink, muted, rule = styles.colours["ink"], styles.colours["muted"], styles.colours["rule"]
     colours = _colours(styles)
     legend, lines = _legend_layout(spec, width)

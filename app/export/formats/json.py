@@ -9,6 +9,7 @@ behind an escape sequence.
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring as _string
 from dataclasses import fields, is_dataclass
 from datetime import date
 from typing import Any
@@ -159,5 +160,81 @@ class JsonWriter(ReportWriter):
     suffix = ".json"
 
     def write(self, report: Report) -> bytes:
-        text = json.dumps(report_json(report), ensure_ascii=False, sort_keys=True, indent=2, allow_nan=False)
-        return (text + "\n").encode("utf-8")
+        return (dumps(report_json(report)) + "\n").encode("utf-8")
+
+
+def dumps(value: Any) -> str:
+    """Exactly ``json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2, allow_nan=False)``, faster.
+
+    With ``indent`` set, the standard library encodes in Python generators (about 0.15 s for the large
+    example's ~380,000 values); this builds the same text with one list of pieces and the standard
+    library's C string encoder. Anything it does not expect (a key that is not a string, a type JSON
+    does not know) is handed to ``json.dumps`` itself, so the result never differs.
+    """
+    try:
+        return _Pieces().text(value)
+    except (TypeError, ValueError):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2, allow_nan=False)
+
+
+class _Pieces:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.breaks: list[str] = ["\n"]
+        """Line break plus indentation, by nesting level."""
+
+    def text(self, value: Any) -> str:
+        self._value(value, 0)
+        return "".join(self.parts)
+
+    def _break(self, level: int) -> str:
+        while len(self.breaks) <= level:
+            self.breaks.append("\n" + "  " * len(self.breaks))
+        return self.breaks[level]
+
+    def _value(self, value: Any, level: int) -> None:
+        append = self.parts.append
+        if isinstance(value, str):
+            append(_string(value))
+        elif value is None:
+            append("null")
+        elif value is True:
+            append("true")
+        elif value is False:
+            append("false")
+        elif isinstance(value, int):
+            append(int.__repr__(value))
+        elif isinstance(value, float):
+            if value != value or value in (_INFINITY, -_INFINITY):
+                raise ValueError("out of range float values are not JSON compliant")
+            append(float.__repr__(value))
+        elif isinstance(value, (list, tuple)):
+            if not value:
+                append("[]")
+                return
+            inner = self._break(level + 1)
+            separator = "," + inner
+            append("[" + inner)
+            for index, item in enumerate(value):
+                if index:
+                    append(separator)
+                self._value(item, level + 1)
+            append(self._break(level) + "]")
+        elif isinstance(value, dict):
+            if not value:
+                append("{}")
+                return
+            inner = self._break(level + 1)
+            separator = "," + inner
+            append("{" + inner)
+            for index, (key, item) in enumerate(sorted(value.items())):
+                if not isinstance(key, str):
+                    raise TypeError("a key that is not a string: the standard library converts it")
+                append((separator if index else "") + _string(key) + ": ")
+                self._value(item, level + 1)
+            append(self._break(level) + "}")
+        else:
+            raise TypeError(f"{type(value).__name__} is not JSON serialisable here")
+
+
+_INFINITY = float("inf")
