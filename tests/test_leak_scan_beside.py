@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -81,3 +82,23 @@ def test_a_failing_child_has_its_share_read_here(forking: None, monkeypatch: pyt
 def test_split_map_keeps_the_order_of_the_items(forking: None) -> None:
     items = [f"text {n}" * (n % 7 + 1) for n in range(50)]
     assert beside.split_map(str.upper, items, [len(item) for item in items]) == [item.upper() for item in items]
+
+
+@pytest.mark.parametrize("fmt", ["md", "docx"])
+def test_a_report_written_in_a_child_is_the_report_written_here(fmt: str, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.export import pipeline
+
+    def exported(name: str) -> bytes:
+        target = tmp_path / f"{name}.{fmt}"
+        pipeline.write_report(example_document(), "public", fmt, target, gate=lambda: ([], set()))
+        return target.read_bytes()
+
+    monkeypatch.setattr(pipeline, "may_fork", lambda: False)
+    here = exported("here")
+    if not sys.platform.startswith("linux"):
+        pytest.skip("forks only on Linux")
+    monkeypatch.setattr(pipeline, "may_fork", lambda: True)
+    assert exported("child") == here
+    monkeypatch.setattr(beside.Child, "_child", lambda self, work: os._exit(3))
+    assert exported("failed-child") == here  # the child failed: the report was written here

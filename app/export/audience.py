@@ -89,11 +89,22 @@ def searchable_texts(view: AudienceView) -> list[WithheldText]:
     return [t for t in view.withheld_texts if t.source in view.strict_sources or word_view(t.text) not in vocabulary]
 
 
-def leak_hits(view: AudienceView, report: Report, fmt: str, path: Path, output_name: str,
-              dismissed: set[tuple[str, str]] = frozenset()) -> list[str]:  # type: ignore[assignment]
-    """Every leak of withheld text or detector hit in the finished file, one line each."""
+def prepared_matcher(view: AudienceView, report: Report) -> WithheldMatcher | None:
+    """The leak scan's search for the withheld texts, built ahead (while the writer runs in another
+    process); None when it cannot be built — ``leak_hits`` then builds it and reports what went wrong."""
     try:
-        texts = scannable_texts(view, report)
+        return WithheldMatcher(scannable_texts(view, report))
+    except Exception:  # noqa: BLE001 - leak_hits tries again and refuses the file if it still fails
+        return None
+
+
+def leak_hits(view: AudienceView, report: Report, fmt: str, path: Path, output_name: str,
+              dismissed: set[tuple[str, str]] = frozenset(),  # type: ignore[assignment]
+              matcher: WithheldMatcher | None = None) -> list[str]:
+    """Every leak of withheld text or detector hit in the finished file, one line each (``matcher``: the
+    search ``prepared_matcher`` built for this view and report)."""
+    try:
+        texts = matcher if matcher is not None else scannable_texts(view, report)
         leaks = leak_scan(path, fmt, texts, default_detectors(), file_name=output_name,
                           dismissed=dismissed, audience_sees=view.sees, authored=view.authored)
     except Exception as error:  # noqa: BLE001 - a scan that cannot finish must not let the file through

@@ -32,6 +32,8 @@ from app.model.canonical import revision_hash
 from app.model.damage import damage_message, damaged_addresses
 from app.model.forms import FormSet
 from app.export.staging import staged_write
+from app.redaction.beside import Child, may_fork
+from app.redaction.leak_scan import WithheldMatcher
 
 AUDIENCES = AUDIENCE_IDS
 FORMATS = FORMAT_IDS
@@ -152,15 +154,17 @@ def _write_report(doc: Document, audience: str, fmt: str, output: Path, flags_op
                   dismissed: set[tuple[str, str]] | None, decisions: tuple[FlagDecision, ...],
                   revision: Revision | None, kind: str, gate: FlagGate | None) -> Exported:
     styles = load_styles()
+    matcher = None
     if gate is None or audience == "internal":
         report, view = _prepare(doc, audience, styles=styles, flags_open=flags_open, decisions=decisions,
                                 revision=revision, layout=layout_for_kind(kind))
         data = writer_for(fmt, styles).write(report)
     else:
-        report, view, data, dismissed = _gated(doc, audience, fmt, styles, gate, decisions, revision, kind)
+        report, view, data, dismissed, matcher = _gated(doc, audience, fmt, styles, gate, decisions, revision,
+                                                        kind)
     with staged_write(output, data) as temp:
         if view is not None:
-            hits = audience_filter.leak_hits(view, report, fmt, temp, output.name, dismissed or set())
+            hits = audience_filter.leak_hits(view, report, fmt, temp, output.name, dismissed or set(), matcher)
             if hits:
                 raise leak_refusal(audience, fmt, hits)
     pages = page_count(data, fmt)
@@ -169,13 +173,14 @@ def _write_report(doc: Document, audience: str, fmt: str, output: Path, flags_op
 
 def _gated(doc: Document, audience: str, fmt: str, styles: ReportStyles, gate: FlagGate,
            decisions: tuple[FlagDecision, ...], revision: Revision | None, kind: str
-           ) -> tuple[Report, audience_filter.AudienceView | None, bytes, set[tuple[str, str]]]:
+           ) -> tuple[Report, audience_filter.AudienceView | None, bytes, set[tuple[str, str]],
+                      WithheldMatcher | None]:
     """Build and write the report in memory, then ask the gate; refusals in the order ``_prepare`` has them
     (a damaged value, then open flags, then anything else)."""
     try:
         report, view = _prepare(doc, audience, styles=styles, flags_open=None, decisions=decisions,
                                 revision=revision, layout=layout_for_kind(kind))
-        data = writer_for(fmt, styles).write(report)
+        data, matcher = _written_beside_matcher(fmt, styles, report, view)
     except ExportRefused as refusal:
         if refusal.reason == "damaged":
             raise
@@ -187,7 +192,31 @@ def _gated(doc: Document, audience: str, fmt: str, styles: ReportStyles, gate: F
     flags_open, dismissed = gate()
     if flags_open:
         raise flags_refusal(audience, flags_open)
-    return report, view, data, dismissed
+    return report, view, data, dismissed, matcher
+
+
+def _written_beside_matcher(fmt: str, styles: ReportStyles, report: Report,
+                            view: audience_filter.AudienceView | None) -> tuple[bytes, WithheldMatcher | None]:
+    """The finished bytes, written in a forked child where one may fork (``app.redaction.beside``) while
+    this process builds the leak scan's search for the withheld texts; a child that fails means the
+    report is written here (and a writer's error is raised here, as without the child)."""
+    writer = writer_for(fmt, styles)
+    child = None
+    if view is not None and may_fork():
+        try:
+            child = Child(lambda: writer.write(report))
+        except OSError:
+            child = None
+    try:
+        matcher = audience_filter.prepared_matcher(view, report) if view is not None else None
+        if child is not None:
+            done, data = child.answer()
+            if done and isinstance(data, bytes):
+                return data, matcher
+        return writer.write(report), matcher
+    finally:
+        if child is not None:
+            child.close()
 
 
 def _refuse_open(audience: str, gate: FlagGate) -> None:

@@ -121,7 +121,8 @@ class WithheldMatcher:
         return self._index.find(view)
 
 
-def leak_scan(output: Path | str | bytes, kind: str, withheld_texts: Iterable[str | WithheldText] = (),
+def leak_scan(output: Path | str | bytes, kind: str,
+              withheld_texts: Iterable[str | WithheldText] | WithheldMatcher = (),
               detectors: DetectorSet | None = None, file_name: str | None = None,
               dismissed: Collection[tuple[str, str]] = (),
               audience_sees: Sensitivity = Sensitivity.PUBLIC, authored: AuthoredHits | None = None) -> list[Leak]:
