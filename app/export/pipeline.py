@@ -200,11 +200,10 @@ def _written_beside_matcher(fmt: str, styles: ReportStyles, report: Report,
     """The finished bytes, written in a forked child where one may fork (``app.redaction.beside``) while
     this process builds the leak scan's search for the withheld texts; a child that fails means the
     report is written here (and a writer's error is raised here, as without the child)."""
-    writer = writer_for(fmt, styles)
     child = None
     if view is not None and may_fork():
-        try:
-            child = Child(lambda: writer.write(report))
+        try:  # the writer's module (python-docx, reportlab …) is imported by the child alone
+            child = Child(lambda: writer_for(fmt, styles).write(report))
         except OSError:
             child = None
     try:
@@ -213,7 +212,7 @@ def _written_beside_matcher(fmt: str, styles: ReportStyles, report: Report,
             done, data = child.answer()
             if done and isinstance(data, bytes):
                 return data, matcher
-        return writer.write(report), matcher
+        return writer_for(fmt, styles).write(report), matcher
     finally:
         if child is not None:
             child.close()
