@@ -219,17 +219,21 @@ class HistoryPanel(QWidget):
         self._set_enabled(True)
         db = session.assessment.db
         where = self.filter.text().strip() or None
-        try:
-            newer = history.entries(db, where, after=self._seen)
-            self._show_filter_problem("")
-        except ValueError as error:
-            newer = []
-            self._show_filter_problem(str(error))
+        # The last entry first: typing is saved on the writer's thread, which may add an entry at any
+        # moment; one added after this read is newer than everything this refresh marks as seen.
+        last = history.head(db).seq
+        newer = []
+        if last != self._seen or self._seen == 0:  # nothing new: no query (the check's result refreshes too)
+            try:
+                newer = history.entries(db, where, after=self._seen)
+                self._show_filter_problem("")
+            except ValueError as error:
+                self._show_filter_problem(str(error))
         if self._seen == 0:
             self.model.replace(newer)
         else:
             self.model.add_newer(newer)
-        self._seen = history.head(db).seq
+        self._seen = max([last, *(entry.seq for entry in newer)])
         self._show_status()
 
     def _show_filter_problem(self, problem: str) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel
 
 from app.ui.session import AssessmentSession
+from app.ui.status_text import show_text
 
 RETRY_MS = 2000
 WATCH_MS = 2000
@@ -101,15 +102,17 @@ class SaveStatus(QObject):
 
     def _show(self, state: str, text: str, tip: str) -> None:
         self.state = state
-        self.label.setText(text)
-        self.label.setToolTip(tip)
         # "Saving…" (a few milliseconds on every pause in typing) keeps the colour it had: re-polishing the
         # label twice per edit cost the window more than the save itself.
         look = self.label.property("state") if state == SAVING else state
-        if look != self.label.property("state"):
+        restyled = look != self.label.property("state")
+        if restyled:
             self.label.setProperty("state", look)
             self.label.style().unpolish(self.label)
             self.label.style().polish(self.label)
+        show_text(self.label, text, passing=state == SAVING, restyled=restyled)  # sized after the restyle
+        if tip != self.label.toolTip():
+            self.label.setToolTip(tip)
 
     # -- timers -----------------------------------------------------------------------------
     def retry(self) -> None:

@@ -35,6 +35,7 @@ from app.ui.session import AssessmentSession, Change
 from app.ui.save_status import SaveStatus
 from app.ui.settings import AppSettings
 from app.ui.stage_page import StagePage
+from app.ui.status_text import show_text, steady
 from app.ui.window_menus import MenuCommands
 from app.ui.window_saving import SavingCommands, make_read_only, save_banner
 from app.ui.workspace import Workspace
@@ -122,10 +123,12 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
 
         self.saved_label = QLabel()
         self.saved_label.setObjectName("savedLabel")
+        steady(self.saved_label)
         self.save_status = SaveStatus(self.saved_label, self.reload_from_disk, self._on_save_state, self,
                                       on_snapshot_stale=self.refresh_snapshot)
         self.analysis_label = QLabel()
         self.analysis_label.setObjectName("analysisLabel")
+        steady(self.analysis_label)
         self.flags_label = QLabel()
         self.flags_label.setObjectName("flagsLabel")
         self.busy = QProgressBar()
@@ -349,7 +352,7 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
         session.undo_stack.redoTextChanged.connect(self._update_actions)
         analysis, watch = self.workspace.analysis, self.workspace.flag_watch
         assert analysis is not None and watch is not None
-        analysis.started.connect(lambda: self.analysis_label.setText("Checking…"))
+        analysis.started.connect(lambda: show_text(self.analysis_label, "Checking…", passing=True))
         self.settings.add_recent_file(assessment.path)
         framework = session.framework()
         if framework:
@@ -400,7 +403,7 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
         self.navigator.setEnabled(False)
         self.navigator.set_counts({})
         self.setWindowTitle("Riskwright")
-        self.analysis_label.setText("")
+        show_text(self.analysis_label, "")
         self.flags_label.setText("")
         self.flags_label.hide()
         self.workspace.opened.emit(None)
@@ -610,7 +613,7 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
         problems = analysis.problems_by_address()
         for page in self.pages.values():
             page.show_problems(problems)
-        self.analysis_label.setText(analysis.shown.get("status") or status_line(analysis))
+        show_text(self.analysis_label, analysis.shown.get("status") or status_line(analysis))
 
     def _on_save_state(self) -> None:
         self._update_title()
