@@ -21,6 +21,7 @@ import contextlib
 import marshal
 import os
 import signal
+import struct
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -100,34 +101,77 @@ class Child:
 
 def split_map(work: Callable[[Item], Any], items: Sequence[Item], weights: Sequence[int],
               min_weight: int | None = None) -> list[Any]:
-    """``[work(item) for item in items]``, about half of the weight worked out in a forked child.
+    """``[work(item) for item in items]``, shared with a forked child as the work goes.
 
-    ``work``'s results must be marshal-able (strings, numbers, None, tuples, lists). The order of the
-    results is the order of ``items`` whatever process worked each out.
+    The items, heaviest first and the light ones in small batches, are handed out one batch at a
+    time through a pipe both processes read (a read of a few bytes from a pipe is atomic): whichever
+    process is free takes the next, so the two finish together even when the weights misjudge the
+    work or the machine slows one of them. ``work``'s results must be marshal-able (strings, numbers,
+    None, tuples, lists). The results are in the order of ``items`` whatever process worked each out;
+    whatever the child did not hand back (it failed) is worked out here.
     """
     total = sum(weights)
     if len(items) < 2 or total < (SPLIT_MIN_WEIGHT if min_weight is None else min_weight) or not may_fork():
         return [work(item) for item in items]
-    here: list[int] = []
-    there: list[int] = []
-    loads = [0, 0]
-    for index in sorted(range(len(items)), key=lambda i: -weights[i]):
-        side = 0 if loads[0] <= loads[1] else 1
-        (here if side == 0 else there).append(index)
-        loads[side] += weights[index]
+    batches = _batches(weights, max(1, total // _BATCHES))
+    tokens = b"".join(_TOKEN.pack(number) for number in range(len(batches)))
     try:
-        child = Child(lambda: [work(items[i]) for i in there])
+        read, write = os.pipe()
     except OSError:
         return [work(item) for item in items]
-    results: list[Any] = [None] * len(items)
     try:
-        for index in here:
-            results[index] = work(items[index])
-        ok, answers = child.answer()
+        with os.fdopen(write, "wb") as stream:  # at most _BATCHES * 2 tokens: well within a pipe's buffer
+            stream.write(tokens)
+
+        def share() -> list[tuple[int, Any]]:
+            done: list[tuple[int, Any]] = []
+            while len(token := os.read(read, _TOKEN.size)) == _TOKEN.size:
+                done.extend((index, work(items[index])) for index in batches[_TOKEN.unpack(token)[0]])
+            return done
+
+        try:
+            child: Child | None = Child(share)
+        except OSError:
+            child = None
+        results: list[Any] = [None] * len(items)
+        worked = [False] * len(items)
+        try:
+            mine = share()
+            answered = child.answer() if child is not None else (False, None)
+        finally:
+            if child is not None:
+                child.close()
     finally:
-        child.close()
-    if not ok or not isinstance(answers, list) or len(answers) != len(there):
-        answers = [work(items[i]) for i in there]  # the child failed: its share is worked out here
-    for index, answer in zip(there, answers, strict=True):
-        results[index] = answer
+        os.close(read)
+    ok, theirs = answered
+    pairs = [*mine, *(theirs if ok and isinstance(theirs, list) else [])]
+    for pair in pairs:
+        if isinstance(pair, (list, tuple)) and len(pair) == 2 and isinstance(pair[0], int) \
+                and 0 <= pair[0] < len(items):
+            results[pair[0]] = pair[1]
+            worked[pair[0]] = True
+    for index, done in enumerate(worked):
+        if not done:  # the child failed: what it took is worked out here
+            results[index] = work(items[index])
     return results
+
+
+_TOKEN = struct.Struct("<I")
+_BATCHES = 600
+"""About how many batches the work is cut into (a batch is one heavy item or several light ones)."""
+
+
+def _batches(weights: Sequence[int], target: int) -> list[list[int]]:
+    """Item indexes in batches of about ``target`` weight at least, heaviest items first."""
+    batches: list[list[int]] = []
+    current: list[int] = []
+    load = 0
+    for index in sorted(range(len(weights)), key=lambda i: -weights[i]):
+        current.append(index)
+        load += weights[index]
+        if load >= target:
+            batches.append(current)
+            current, load = [], 0
+    if current:
+        batches.append(current)
+    return batches
