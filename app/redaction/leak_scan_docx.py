@@ -30,6 +30,7 @@ content — none of which a report Riskwright writes contains.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import zipfile
 from collections.abc import Iterator
@@ -54,6 +55,17 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Tru
 
 def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+class _LocalNames(dict):  # type: ignore[type-arg]
+    """Tag or attribute name → local name, worked out once per name (a part has ~200,000 of them and a
+    few dozen different ones)."""
+
+    def __missing__(self, name: object) -> str:
+        local = _local(name)
+        with contextlib.suppress(TypeError):  # an unhashable name (never seen) is not remembered
+            self[name] = local
+        return local
 
 
 def docx_channels(data: bytes) -> Iterator[tuple[str, str]]:
@@ -108,13 +120,14 @@ def _xml_channels(name: str, raw: bytes) -> Iterator[tuple[str, str]]:
         yield "!docx structure", f"{name} is not well-formed XML ({error}); cannot be checked"
         return
     relationships = name.endswith(".rels")
+    local_name = _LocalNames()
     paragraphs: list[str] = []
     loose: list[str] = []
     opaque: list[str] = []  # markup values (style ids, sizes, colours): tens of thousands, read as one text
     for element in root.iter():
-        local = _local(element.tag)
+        local = local_name[element.tag]
         if local in _PARAGRAPHS:
-            pieces = [node.text or "" for node in element.iter() if _local(node.tag) in _TEXT_TAGS]
+            pieces = [node.text or "" for node in element.iter() if local_name[node.tag] in _TEXT_TAGS]
             if any(pieces):
                 paragraphs.append("".join(pieces))
         elif local in _TEXT_TAGS and not _inside_paragraph(element):
@@ -124,7 +137,7 @@ def _xml_channels(name: str, raw: bytes) -> Iterator[tuple[str, str]]:
         for attribute, value in element.attrib.items():
             if not value:
                 continue
-            key = _local(attribute)
+            key = local_name[attribute]
             if relationships and key == "Target":
                 external = element.get("TargetMode") == "External"
                 channel = f"docx {name} relationship target" + ("" if external else BINARY)
