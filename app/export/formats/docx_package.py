@@ -252,8 +252,14 @@ def set_properties(document: docx.document.Document, title: str, subject: str, l
 def reproducible_zip(data: bytes) -> bytes:
     """The same package with fixed entry dates and attributes, ``[Content_Types].xml`` first."""
     source = zipfile.ZipFile(io.BytesIO(data))
-    names = source.namelist()
-    order = sorted(names, key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels", n))
+    return _zipped([(name, source.read(name)) for name in source.namelist()])
+
+
+def _zipped(entries: list[tuple[str, bytes]]) -> bytes:
+    """Entries (name, bytes; a name written twice holds its last bytes, as in a ZIP file) as the
+    reproducible package: fixed dates and attributes, ``[Content_Types].xml`` first."""
+    blobs = dict(entries)
+    order = sorted((name for name, _ in entries), key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels", n))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for name in order:
@@ -261,8 +267,36 @@ def reproducible_zip(data: bytes) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
             info.create_system = 0
-            target.writestr(info, source.read(name), compresslevel=6)
+            target.writestr(info, blobs[name], compresslevel=6)
     return out.getvalue()
+
+
+class _Entries:
+    """Stands in for python-docx's ZIP writer: keeps each entry's bytes instead of compressing them."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, bytes]] = []
+
+    def write(self, pack_uri: object, blob: bytes) -> None:
+        self.entries.append((pack_uri.membername, blob))  # type: ignore[attr-defined]
+
+
+def _saved_entries(document: docx.document.Document) -> list[tuple[str, bytes]] | None:
+    """What ``document.save`` writes, entry by entry, without compressing it (the package is compressed
+    once, by ``_zipped``; compressing it twice cost a tenth of a second on the large example). None
+    when python-docx's writer is not laid out as expected: the caller then saves the usual way."""
+    try:
+        from docx.opc.pkgwriter import PackageWriter
+        package = document.part.package
+        for part in package.parts:  # as OpcPackage.save does before writing
+            part.before_marshal()
+        sink = _Entries()
+        PackageWriter._write_content_types_stream(sink, package.parts)
+        PackageWriter._write_pkg_rels(sink, package.rels)
+        PackageWriter._write_parts(sink, package.parts)  # type: ignore[arg-type]
+        return sink.entries
+    except (AttributeError, TypeError):
+        return None
 
 
 def _prune_styles(document: docx.document.Document) -> None:
@@ -298,6 +332,9 @@ def _prune_styles(document: docx.document.Document) -> None:
 
 def finished_bytes(document: docx.document.Document) -> bytes:
     _prune_styles(document)
+    entries = _saved_entries(document)
+    if entries is not None:
+        return _zipped(entries)
     buffer = io.BytesIO()
     document.save(buffer)
     return reproducible_zip(buffer.getvalue())
