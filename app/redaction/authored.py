@@ -32,8 +32,6 @@ import contextlib
 import os
 import pickle
 import signal
-import sys
-import threading
 from collections.abc import Collection
 from functools import cached_property
 
@@ -41,6 +39,7 @@ from app.model.document import Document
 from app.model.forms import FormSet
 from app.model.sensitivity import Sensitivity
 from app.redaction.audiences import Audiences, load_audiences
+from app.redaction.beside import may_fork
 from app.redaction.detectors import DetectorSet, default_detectors
 from app.redaction.echo import ECHO_IDS, ECHO_PREFIX, echo_hits
 from app.redaction.flags import FlagHit, document_flags, reaches
@@ -98,11 +97,9 @@ _PENDING: list[tuple[list[object], tuple[object, ...], int, int]] = []
 
 
 def _can_fork() -> bool:
-    """Only a single-threaded Linux process without Qt forks (a fork copies one thread; a Qt process or
-    one running other threads could hold a lock the child needs). Elsewhere the flags are worked out in
-    process, as before."""
-    return (sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
-            and "PySide6.QtCore" not in sys.modules and not os.environ.get("RISKWRIGHT_NO_FORK"))
+    """The one fork policy (``app.redaction.beside.may_fork``: Linux, a second core, one thread, no Qt);
+    elsewhere the flags are worked out in process, as before."""
+    return may_fork()
 
 
 def start_document_hits(doc: Document, forms: FormSet, detectors: DetectorSet, audiences: Audiences) -> bool:
@@ -124,6 +121,8 @@ def start_document_hits(doc: Document, forms: FormSet, detectors: DetectorSet, a
     if pid == 0:  # the child: work the flags out, hand them over, never return into the caller's code
         status = 1
         try:
+            import gc
+            gc.disable()  # a collection would walk (and so copy) the parent's whole heap
             os.close(read)
             portable = _portable(_work_out(doc, forms, detectors, audiences), detectors)
             with os.fdopen(write, "wb") as stream:
