@@ -33,7 +33,7 @@ from app.model.damage import damage_message, damaged_addresses
 from app.model.forms import FormSet
 from app.export.staging import staged_write
 from app.redaction.beside import Child, may_fork
-from app.redaction.leak_scan import WithheldMatcher
+from app.redaction.leak_scan import WithheldMatcher, warm_reader
 
 AUDIENCES = AUDIENCE_IDS
 FORMATS = FORMAT_IDS
@@ -209,6 +209,7 @@ def _written_beside_matcher(fmt: str, styles: ReportStyles, report: Report,
     try:
         matcher = audience_filter.prepared_matcher(view, report) if view is not None else None
         if child is not None:
+            warm_reader(fmt)  # the leak scan's reader, imported while the child writes
             done, data = child.answer()
             if done and isinstance(data, bytes):
                 return data, matcher

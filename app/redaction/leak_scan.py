@@ -235,6 +235,21 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+_READER_MODULES = {"md": ("cmarkgfm",), "docx": ("app.redaction.leak_scan_docx", "PIL.Image"),
+                   "pdf": ("pikepdf", "pypdfium2", "pypdfium2.raw")}
+
+
+def warm_reader(kind: str) -> None:
+    """Import what reading a ``kind`` file takes (the exporting process calls this while another process
+    writes the file, so the imports are not on the way). Reading needs nothing else from this; an import
+    that fails here fails again, and is reported, when the file is read."""
+    import contextlib
+    import importlib
+    for module in _READER_MODULES.get(kind, ()):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(module)
+
+
 def _docx_channels(data: bytes) -> Iterator[tuple[str, str]]:
     from app.redaction.leak_scan_docx import docx_channels  # lxml is imported only for a DOCX file
     return docx_channels(data)
