@@ -34,7 +34,7 @@ import base64
 import binascii
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html import unescape
 from io import BytesIO
 from typing import Any
@@ -96,10 +96,23 @@ def _channels(data: bytes, pages: _PageReading) -> Iterator[tuple[str, str]]:
 
 
 # -- page text ----------------------------------------------------------------------
-def _page_channels(data: bytes) -> Iterator[tuple[str, str]]:
-    """Each page's text as PDFium reads it (``app.redaction.pdf_page_text``)."""
+CHILD_SHARE = 0.75
+"""The share of the pages the forked child reads; the scanning process reads the rest once it has read
+the objects (which takes it about as long as the child's share, on the large example)."""
+
+
+def _child_pages(count: int) -> range:
+    return range(0, round(count * CHILD_SHARE))
+
+
+def _own_pages(count: int) -> range:
+    return range(round(count * CHILD_SHARE), count)
+
+
+def _page_channels(data: bytes, pages: Callable[[int], range] | None = None) -> Iterator[tuple[str, str]]:
+    """Each page's text as PDFium reads it (``app.redaction.pdf_page_text``); ``pages`` picks a range."""
     try:
-        for page in page_texts(data):
+        for page in page_texts(data, pages):
             yield f"pdf page {page.number} text", page.text
             if page.glued:
                 yield f"pdf page {page.number} text", page.glued
@@ -108,20 +121,21 @@ def _page_channels(data: bytes) -> Iterator[tuple[str, str]]:
 
 
 def _pages_in_child(data: bytes) -> list[tuple[str, str]]:
-    """What the forked child works out: every page channel (``beside.Child`` hands it back)."""
-    return list(_page_channels(data))
+    """What the forked child works out: the channels of its share of the pages (``beside.Child``)."""
+    return list(_page_channels(data, _child_pages))
 
 
 class _PageReading:
     """The pages' text, read by a forked child (``app.redaction.beside``) while this process reads the
     objects and builds its search.
 
-    The child reads the finished bytes it was handed (a copy of this process's
-    memory at the fork) and hands back its (channel, text) pairs; ``channels``
-    waits for it. A child that fails in any way has the pages read here again:
-    the answer is always the complete one. Where this process may not fork
-    (``beside.may_fork``: no second core, other threads, Qt loaded), the pages
-    are read here.
+    The child reads its share of the pages (``CHILD_SHARE``, the first ones)
+    from the finished bytes it was handed (a copy of this process's memory at
+    the fork) and hands back its (channel, text) pairs; ``channels`` reads the
+    remaining pages here, then takes the child's. A child that fails in any
+    way has its share read here again: the answer is always the complete one.
+    Where this process may not fork (``beside.may_fork``: no second core, other
+    threads, Qt loaded), all pages are read here.
     """
 
     def __init__(self, data: bytes) -> None:
@@ -134,13 +148,17 @@ class _PageReading:
                 self._child = None
 
     def channels(self) -> Iterator[tuple[str, str]]:
+        """Every page's channels, first page first: the child's share, then the rest read here."""
         child, self._child = self._child, None
-        if child is not None:
-            ok, found = child.answer()
-            if ok and isinstance(found, list):
-                yield from found
-                return
-        yield from _page_channels(self._data)
+        if child is None:
+            yield from _page_channels(self._data)
+            return
+        own = list(_page_channels(self._data, _own_pages))  # read while the child finishes its share
+        ok, found = child.answer()
+        if not ok or not isinstance(found, list):
+            found = list(_page_channels(self._data, _child_pages))  # the child failed: its share is read here
+        yield from found
+        yield from own
 
     def __enter__(self) -> _PageReading:
         return self

@@ -23,7 +23,7 @@ one word.
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 GAP_OF_HEIGHT = 1 / 6
@@ -47,8 +47,9 @@ class PageText:
     """The lines a space was put into, as PDFium read them ("" when none was)."""
 
 
-def page_texts(data: bytes) -> Iterator[PageText]:
-    """Every page's text, first page first; raise PageTextError when PDFium cannot read the file."""
+def page_texts(data: bytes, pages: Callable[[int], range] | None = None) -> Iterator[PageText]:
+    """Every page's text, first page first — or, with ``pages``, the pages of the range it gives for
+    the document's page count (0-based); raise PageTextError when PDFium cannot read the file."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -58,7 +59,8 @@ def page_texts(data: bytes) -> Iterator[PageText]:
         raise PageTextError(str(error)) from None
     try:
         reader = _RunReader(pdfium_c)
-        for index in range(len(document)):
+        count = len(document)
+        for index in pages(count) if pages is not None else range(count):
             try:
                 page = document[index]
                 textpage = page.get_textpage()
