@@ -778,47 +778,58 @@ def _read_document(db: Database, stored: StoredPieces | None = None) -> Document
 
     The values are read along the primary key, which visits the table's pages out of order: with SQLite's
     default page cache (2 MB) a large file's pages are read again and again, so the cache is made to hold the
-    whole file while reading (and set back after).
+    whole file while reading (and set back after). Rows come sorted by field, so a field's table, name and
+    records are looked up once per field, not once per value.
     """
     document = Document()
-    by_key: dict[tuple[str, str], tuple[Record, list[str]]] = {}
+    tables = document.tables
+    by_table: dict[str, dict[str, tuple[Record, list[str]]]] = {}
     for table, record_id, _pos, sensitivity, reason in _rows(
             db, "SELECT table_path, id, position, sensitivity, sensitivity_reason FROM record "
                 "ORDER BY table_path, position"):
         record = Record(record_id, {}, _sensitivity(sensitivity), reason)
-        document.tables.setdefault(table, []).append(record)
-        by_key[(table, record_id)] = (record, [])
+        tables.setdefault(table, []).append(record)
+        by_table.setdefault(table, {})[record_id] = (record, [])
     with _whole_file_cache(db):
         rows = db.execute("SELECT field, record_id, data, sensitivity, sensitivity_reason FROM value "
                           "ORDER BY field, record_id").fetchall()
     unclean: set[int] = set()
     datas = codec.decode_many([row[2] for row in rows],
                               lambda index: str(Address(rows[index][0], rows[index][1] or None)), unclean)
-    places: dict[str, tuple[str, str, str]] = {}
-    for index, ((field, record_id, text, sensitivity, reason), data) in enumerate(zip(rows, datas, strict=True)):
-        value = Value(data, None if sensitivity is None else _sensitivity(sensitivity), reason)
+    top = document.values
+    none: dict[str, tuple[Record, list[str]]] = {}
+    field_now: str | None = None
+    relative = start = ""
+    by_id = none
+    for index, (field, record_id, text, sensitivity, reason) in enumerate(rows):
+        data = datas[index]
+        value = Value(data, None if sensitivity is None else Sensitivity(sensitivity), reason)
         if not record_id:
-            document.values[field] = value
+            top[field] = value
             continue
-        place = places.get(field)
-        if place is None:
+        if field != field_now:
+            field_now = field
             table, _, relative = field.partition("[].")
-            place = places[field] = (table, relative, member_start(relative))
-        entry = by_key.get((place[0], record_id))
+            start = member_start(relative)
+            by_id = by_table.get(table, none)
+        entry = by_id.get(record_id)
         if entry is None:
             raise ValueError(f"value {field} belongs to a missing record {record_id!r}")
-        entry[0].values[place[1]] = value
+        entry[0].values[relative] = value
         if stored is None:
             continue
-        # Each record's values arrive in the order of their names: its stored pieces, in canonical order.
-        clean = text is not None and text[:1] not in _NOT_SCALAR and index not in unclean
-        if clean and data is not None and sensitivity is None and reason is None:
-            entry[1].append(place[2] + text + "}")
+        # Each record's values arrive in the order of their names: its stored pieces, in canonical order,
+        # as parts (each member preceded by a comma; StoredPieces.keep drops the first).
+        if (sensitivity is None and reason is None and data is not None and text[:1] not in _NOT_SCALAR
+                and index not in unclean):
+            entry[1].extend((",", start, text, "}"))
         elif data is not None or sensitivity is not None:  # an empty value is left out
-            entry[1].append(stored.member(place[2], value, text if clean else None))
+            clean = text is not None and text[:1] not in _NOT_SCALAR and index not in unclean
+            entry[1].extend((",", stored.member(start, value, text if clean else None)))
     if stored is not None:
-        for record, members in by_key.values():
-            stored.keep(record, members)
+        for records in by_table.values():
+            for record, parts in records.values():
+                stored.keep(record, parts)
     return document
 
 

@@ -50,7 +50,8 @@ class StoredPieces:
     Filled by the reader (``app.store.file._read_document``), which reads a record's values in the order
     of their names — the canonical form's order — and writes each as ``member_start(name)`` + its stored
     text + ``}`` when the text is exactly one JSON scalar (its scan says so) and the value has no label of
-    its own; any other value is written by ``member`` as ``record_text`` writes it.
+    its own; any other value is written by ``member`` as ``record_text`` writes it. A record's members are
+    handed over as parts, each member preceded by a comma part (joined once, when the record is hashed).
     """
 
     def __init__(self) -> None:
@@ -61,8 +62,11 @@ class StoredPieces:
         shown = _value_text(value, text)
         return start + (shown if shown is not None else "\\u0000")  # not JSON: the trial cannot match
 
-    def keep(self, record: Record, members: list[str]) -> None:
-        self._records[id(record)] = (record, members)
+    def keep(self, record: Record, parts: list[str]) -> None:
+        """``parts``: the record's members in order, each preceded by ``","`` (the first comma is dropped)."""
+        if parts:
+            parts[0] = ""
+        self._records[id(record)] = (record, parts)
 
     def piece(self, record: Record) -> str | None:
         entry = self._records.get(id(record))
@@ -76,7 +80,7 @@ class StoredPieces:
             head += ',"reason":' + _quoted(reason)
         if sensitivity is not None:
             head += ',"sensitivity":' + _quoted(sensitivity.value)
-        return head + ',"values":{' + ",".join(entry[1]) + "}}"
+        return head + ',"values":{' + "".join(entry[1]) + "}}"
 
 
 class ContentHasher:
