@@ -41,7 +41,7 @@ from app.content.forms import load_forms
 from app.export.build import Revision
 from app.export.redaction_log import FlagDecision
 from app.interchange.examples import example_document
-from app.model.document import Document, Value
+from app.model.document import Document, Record, Value
 from app.model.forms import FieldSpec
 from app.model.paths import Address
 from app.model.sensitivity import HAZARD_DOMAINS, Sensitivity
@@ -279,10 +279,16 @@ def _plant_framework(draw, case: Case) -> None:  # type: ignore[no-untyped-def]
 
 
 def _plant_record(draw, case: Case, taken: set[str]) -> None:  # type: ignore[no-untyped-def]
-    tables = sorted(t for t, records in case.doc.tables.items() if records and FORMS.has_field(t))
+    # A record whose values already hold a canary keeps them: renaming it (and retitling it) would take
+    # those canaries' addresses away, and the positive control would then miss them.
+    def free(table: str) -> list[Record]:
+        return [r for r in case.doc.tables[table]
+                if not any(c.address.startswith(f"{table}[{r.id}].") for c in case.canaries if c.address)]
+
+    tables = sorted(t for t in case.doc.tables if FORMS.has_field(t) and free(t))
     table = draw(st.sampled_from(tables))
     spec = FORMS.field(table)
-    record = draw(st.sampled_from(case.doc.tables[table]))
+    record = draw(st.sampled_from(free(table)))
     word = _word(draw, taken)
     old = record.id
     record.id = f"r-{word}"
