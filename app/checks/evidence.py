@@ -62,7 +62,12 @@ def run_evidence(rule: EvidenceRule, facts: Facts) -> tuple[list[Finding], Recor
         assert rule.table is not None
         if not facts.applies(facts.index.spec(rule.table)):
             return assemble_evidence(rule, facts, {}), None
-        results = {r.id: evidence_for_record(rule, facts, r) for r in facts.doc.records(rule.table)}
+        records = facts.doc.records(rule.table)
+        if rule.where is None and not facts.messages:
+            results = _unconditional_counts(rule, facts, records)
+            if results is not None:
+                return assemble_evidence(rule, facts, results), results
+        results = {r.id: evidence_for_record(rule, facts, r) for r in records}
         return assemble_evidence(rule, facts, results), results
     return _document_evidence(rule, facts), None
 
@@ -87,6 +92,29 @@ def evidence_for_record(rule: EvidenceRule, facts: Facts, record: Record) -> tup
                                           label=fixed(spec.label), title=title_of(rule)) if messages else UNSAID,
                                  rule.citation, rule.title))
     return tuple(found), checked
+
+
+def _unconditional_counts(rule: EvidenceRule, facts: Facts, records: list[Record]) -> RecordResults | None:
+    """``evidence_for_record`` for every record, for a counts-only check of a rule with no ``where`` whose
+    fields have no conditions (None otherwise): the same findings and counts, without asking per record
+    and per field whether the field applies (none of them has a condition to ask)."""
+    fields = facts.index.record_fields(rule.fields)
+    if any(conditional for _relative, _spec, conditional in fields):
+        return None
+    table = rule.table
+    relatives = [relative for relative, _spec, _conditional in fields]
+    checked = len(relatives)
+    results: RecordResults = {}
+    for record in records:
+        values = record.values
+        found: list[Finding] = []
+        for relative in relatives:
+            value = values.get(relative)
+            if value is None or not filled(value.data):
+                found.append(Finding(rule.id, rule.severity, rule.stage, f"{table}[{record.id}].{relative}",
+                                     UNSAID, rule.citation, rule.title))
+        results[record.id] = (tuple(found), checked)
+    return results
 
 
 def assemble_evidence(rule: EvidenceRule, facts: Facts, results: RecordResults) -> list[Finding]:

@@ -13,7 +13,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from app.content.conditions import Conditions
+from app.content.conditions import Conditions, fill
 from app.content.framework_conditions import DECISION, DETERMINATIONS_TABLE, SECURITY_LEVEL
 from app.content.framework_spec import Category, Condition, Framework, Level
 from app.model.document import Document, Record
@@ -114,14 +114,7 @@ class Facts:
     @cached_property
     def context(self) -> dict[str, Any]:
         roots: dict[str, Any] = {stage: {} for stage in self.index.forms.stages}
-        for spec in self.index.forms.leaves():
-            if spec.table is not None:
-                continue
-            node = roots
-            *parents, leaf = spec.path.split(".")
-            for part in parents:
-                node = node.setdefault(part, {})
-            node[leaf] = cel_value(self.doc.get(spec.path))
+        fill(roots, self.doc, self.index.conditions.leaves)
         decision = self.doc.get(DECISION)
         security = self.framework.security_level(self.doc.get(SECURITY_LEVEL))
         return {

@@ -15,6 +15,7 @@ from app.content.expressions import cel
 
 from app.model.document import Document, Record
 from app.model.forms import FieldSpec, FormSet
+from app.model.paths import Address
 
 
 class Conditions:
@@ -27,18 +28,12 @@ class Conditions:
         is given on every call (the whole form context costs ~0.5 ms a call; what one condition reads, µs)."""
         self._context: dict[str, Any] | None = None
         self._context_of: int | None = None
+        self.leaves = outside_tables(forms)
 
     def context(self, doc: Document) -> dict[str, Any]:
         """All non-table values as nested mappings, empties as null."""
         root: dict[str, Any] = {stage: {} for stage in self._forms.stages}
-        for spec in self._forms.leaves():
-            if spec.table is not None:
-                continue
-            node = root
-            *parents, leaf = spec.path.split(".")
-            for part in parents:
-                node = node.setdefault(part, {})
-            node[leaf] = _cel_value(doc.get(spec.path))
+        fill(root, doc, self.leaves)
         return root
 
     def applies(self, doc: Document, spec: FieldSpec, record: Record | None = None,
@@ -79,6 +74,40 @@ class Conditions:
             if self._forms.has_field(candidate):
                 chain.append(self._forms.field(candidate))
         return chain
+
+
+Leaf = tuple[tuple[str, ...], str, str, bool]
+"""A leaf outside tables: (the names enclosing it, its own name, its path, read straight from the values)."""
+
+
+def outside_tables(forms: FormSet) -> tuple[Leaf, ...]:
+    """The forms' leaves outside tables, in the forms' order, each split once (not on every context)."""
+    leaves = []
+    for spec in forms.leaves():
+        if spec.table is not None:
+            continue
+        *parents, leaf = spec.path.split(".")
+        try:
+            direct = Address.parse(spec.path) == Address(spec.path)
+        except ValueError:
+            direct = False  # ``doc.get`` says what is wrong with the path, as before
+        leaves.append((tuple(parents), leaf, spec.path, direct))
+    return tuple(leaves)
+
+
+def fill(root: dict[str, Any], doc: Document, leaves: tuple[Leaf, ...]) -> None:
+    """Put each leaf's value (``doc.get(path)``, dates as ISO text) into ``root``'s nested mappings."""
+    values = doc.values
+    for parents, leaf, path, direct in leaves:
+        node = root
+        for part in parents:
+            node = node.setdefault(part, {})
+        if direct:  # ``doc.get`` of a plain path is ``doc.values.get(path)``'s data
+            value = values.get(path)
+            data = None if value is None else value.data
+        else:
+            data = doc.get(path)
+        node[leaf] = _cel_value(data)
 
 
 def _cel_value(value: Any) -> Any:
