@@ -1,11 +1,14 @@
 """Work done in a forked child beside this process: the second core of the machine, used safely.
 
-An export of the large example spends most of its time in two scans that need
-nothing from each other's results until the end: the flags of the whole
-document (``app.redaction.authored``) and the leak scan of the finished file's
-channels (``app.redaction.leak_scan``). ``split_map`` runs part of a list of
-independent computations in a forked child and the rest here; the child hands
-its answers back through an anonymous in-memory file and exits.
+A wider-audience export of the large example does three things that need
+nothing from each other until the end, each in a child of its own (``Child``):
+the flags of the whole document (``app.redaction.authored``, beside the
+report's build), the writer (``app.export.pipeline``, beside the leak scan's
+search for the withheld texts; PDF page text likewise, ``pdf_channels``), and
+half of the leak scan of the finished file's texts (``split_map``, used by
+``app.redaction.leak_scan``). A child hands its answer back through an
+anonymous in-memory file (or a pipe) and exits with ``os._exit``: nothing of
+the parent's — its open files, temp folders, exit handlers — is run twice.
 
 Nothing is trusted more than before: the child runs the same code on a copy of
 the same data, and when it fails in any way its share is worked out here
