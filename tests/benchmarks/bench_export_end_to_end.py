@@ -11,7 +11,9 @@ HTML export for comparison (``pip install .[bench]``). Every public text format
 is timed too. Targets (issue 13): both PDFs together ≤ 4 s, each public text
 format ≤ 1.5 s (wall clock on a quiet machine); the CPU time of each command is
 printed beside it, since on a busy two-core machine the wall clock mostly
-measures waiting. Before timing, each tree makes one public export, so what a
+measures waiting. That CPU time includes the processes a wider-audience export
+forks to use the second core (``app.redaction.beside``: flag scan, writer, half
+of the leak scan), so "now" can show more CPU than wall. Before timing, each tree makes one public export, so what a
 run keeps in the cache folder (parsed content, folding tables) is there, as it
 is for every export but a new installation's first.
 """
