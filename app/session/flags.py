@@ -168,18 +168,20 @@ class FlagStore:
             updates.append(FlagUpdate("echoes", None, tuple(_stored(hit) for hit in self.echoes.all_hits())))
         return updates
 
-    def store(self, updates: Iterable[FlagUpdate]) -> None:
-        """Write what ``compute`` found (nothing is written where the flags stayed the same)."""
+    def store(self, updates: Iterable[FlagUpdate]) -> bool:
+        """Write what ``compute`` found (nothing is written where the flags stayed the same); True: written."""
         self.file.wait_for_saves()  # this connection never writes beside the writer's (app.store.writer)
+        written = False
         for update in updates:
             if update.kind == "at":
                 assert isinstance(update.where, Address)
-                self.table.replace_at(update.where, list(update.flags))
+                written |= self.table.replace_at(update.where, list(update.flags))
             elif update.kind == "table":
                 assert isinstance(update.where, str)
-                self.table.replace_in_table(update.where, list(update.flags))
+                written |= self.table.replace_in_table(update.where, list(update.flags))
             else:
-                self.table.replace_detectors(ECHO_IDS, list(update.flags))
+                written |= self.table.replace_detectors(ECHO_IDS, list(update.flags))
+        return written
 
     def after_edit(self, edit: Edit) -> None:
         """Bring the flags up to date after ``edit`` (or its undo) was applied."""

@@ -111,26 +111,27 @@ class FlagTable:
             self.db.execute("DELETE FROM flag")
             self._insert(flags)
 
-    def replace_at(self, address: Address, flags: list[Flag]) -> None:
-        """Replace the flags of one value; no write when nothing changed (called on every edit)."""
-        self._replace(flags, "field = ? AND record_id = ?", [address.field, address.record or ""])
+    def replace_at(self, address: Address, flags: list[Flag]) -> bool:
+        """Replace the flags of one value; no write when nothing changed (called on every edit). True: written."""
+        return self._replace(flags, "field = ? AND record_id = ?", [address.field, address.record or ""])
 
-    def replace_in_table(self, table: str, flags: list[Flag]) -> None:
-        """Replace the flags of every record of ``table`` (ids and values)."""
-        self._replace(flags, "substr(field, 1, ?) = ?", [len(table) + 2, f"{table}[]"])
+    def replace_in_table(self, table: str, flags: list[Flag]) -> bool:
+        """Replace the flags of every record of ``table`` (ids and values). True: written."""
+        return self._replace(flags, "substr(field, 1, ?) = ?", [len(table) + 2, f"{table}[]"])
 
-    def replace_detectors(self, detectors: tuple[str, ...], flags: list[Flag]) -> None:
+    def replace_detectors(self, detectors: tuple[str, ...], flags: list[Flag]) -> bool:
         """Replace every flag raised by ``detectors`` anywhere (echo flags, after a withheld value changed)."""
         marks = ", ".join("?" for _ in detectors)
-        self._replace(flags, f"detector IN ({marks})", list(detectors))
+        return self._replace(flags, f"detector IN ({marks})", list(detectors))
 
-    def _replace(self, flags: list[Flag], where: str, params: list[object]) -> None:
+    def _replace(self, flags: list[Flag], where: str, params: list[object]) -> bool:
         stored = {tuple(row) for row in self.db.execute(f"SELECT id, start, end FROM flag WHERE {where}", params)}
         if stored == {(f.id, f.start, f.end) for f in flags}:
-            return
+            return False
         with self.db.atomic():
             self.db.execute(f"DELETE FROM flag WHERE {where}", params)
             self._insert(flags)
+        return True
 
     def _insert(self, flags: Iterable[Flag]) -> None:
         rows = {f.id: (f.id, f.field, f.record_id, f.start, f.end, f.detector, f.category, f.domain, f.matched,

@@ -168,12 +168,14 @@ class FlagWatch(QObject):
     def _store(self, updates: list[Any]) -> None:
         before = self.all_flags()
         try:
-            self.store.store(updates)
+            written = self.store.store(updates)
         except Exception as error:  # noqa: BLE001 - a scan failure must not lose the edit
             from app.store.write_failure import plain_reason
             self.error = plain_reason(error, self.session.path)
             self.failed.emit(f"Flags could not be updated: {self.error}")
             return
+        if not written:
+            return  # the usual case while typing: the flags stayed as they were, nothing to read again
         self._read.clear()
         if self.all_flags() != before:  # typing that leaves the flags as they were redraws nothing
             self.changed.emit()

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel
 
 from app.ui.session import AssessmentSession
-from app.ui.status_text import show_text
+from app.ui.status_text import SteadyLabel
 
 RETRY_MS = 2000
 WATCH_MS = 2000
@@ -110,7 +110,10 @@ class SaveStatus(QObject):
             self.label.setProperty("state", look)
             self.label.style().unpolish(self.label)
             self.label.style().polish(self.label)
-        show_text(self.label, text, passing=state == SAVING, restyled=restyled)  # sized after the restyle
+        if isinstance(self.label, SteadyLabel):
+            self.label.show_text(text, passing=state == SAVING, restyled=restyled)  # sized after the restyle
+        else:
+            self.label.setText(text)
         if tip != self.label.toolTip():
             self.label.setToolTip(tip)
 

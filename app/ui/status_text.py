@@ -4,42 +4,59 @@ A label whose text changes asks its parent's layout to run again, and a status b
 out and repainting every widget in it. On every pause in typing the check's label says "Checking…" and
 then the result, and the save label "Saving…" and then "All changes saved": four times the whole bar,
 which on the large example was the largest part of the window's work per edit. A label kept at a fixed
-size repaints only itself. ``show_text`` keeps the box a free label would have: exactly the text's own
-size for a lasting text, and for a passing one (``passing``) the box it already has when the text fits,
-with the text right-aligned — where a free label in the bar's right-packed area would have put it.
+size repaints only itself.
+
+``SteadyLabel.show_text`` keeps the box a free label would have: exactly the size a free label takes for
+a lasting text (measured on a hidden twin styled like it, since a fixed label's own size hint never
+drops below its fixed size), and for a passing one (``passing``) the box it already has when the text
+fits, right-aligned — about where a free label in the bar's right-packed area would show it.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QLabel, QWidget
+
+LASTING = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+PASSING = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
-def steady(label: QLabel) -> QLabel:
-    """Make ``label`` one that ``show_text`` keeps at a fixed size (call once, when building the bar)."""
-    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    fit(label)
-    return label
+class SteadyLabel(QLabel):
+    """A status-bar label kept at a fixed size; change its text with ``show_text``."""
 
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self._twin = QLabel(self)
+        """Hidden, never laid out: measures texts with the same style rules (name, state, parents)."""
+        self._twin.setObjectName(name)
+        self._twin.hide()
+        self.setFixedSize(0, 0)
 
-def show_text(label: QLabel, text: str, passing: bool = False, restyled: bool = False) -> None:
-    """Set the text; the box changes only when a lasting text needs another size, or a passing one more room.
+    def show_text(self, text: str, passing: bool = False, restyled: bool = False) -> None:
+        """Set the text; the box changes only when a lasting text needs another size, or a passing one more room.
 
-    ``restyled``: the label's style changed since it was last fitted (a bold "Not saved"): fit it again.
-    """
-    if text == label.text() and not restyled:
-        return
-    label.setText(text)
-    fit(label, passing)
+        ``restyled``: the label's style changed since it was last fitted (a bold "Not saved"): fit it again.
+        """
+        if text == self.text() and not restyled:
+            return
+        alignment = PASSING if passing else LASTING
+        if self.alignment() != alignment:
+            self.setAlignment(alignment)
+        self.setText(text)
+        size = self._natural(text)
+        width = max(size.width(), self.maximumWidth()) if passing else size.width()
+        if self.maximumWidth() != width or self.maximumHeight() != size.height() or \
+                self.minimumSize() != self.maximumSize():
+            self.setFixedSize(width, size.height())
 
-
-def fit(label: QLabel, passing: bool = False) -> None:
-    """Fix ``label`` at its text's size (``passing``: keep a wider box it already has). Call after a restyle."""
-    label.ensurePolished()  # the style sheet's font decides the size
-    hint = label.sizeHint()
-    width = hint.width()
-    fixed = label.minimumSize() == label.maximumSize()
-    if passing and fixed:
-        width = max(width, label.maximumWidth())
-    if not fixed or label.maximumWidth() != width or label.maximumHeight() != hint.height():
-        label.setFixedSize(width, hint.height())
+    def _natural(self, text: str) -> QSize:
+        twin = self._twin
+        state = self.property("state")
+        if twin.property("state") != state:
+            twin.setProperty("state", state)
+            twin.style().unpolish(twin)
+            twin.style().polish(twin)
+        twin.setText(text)
+        twin.ensurePolished()
+        return twin.sizeHint()

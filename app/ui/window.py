@@ -35,7 +35,7 @@ from app.ui.session import AssessmentSession, Change
 from app.ui.save_status import SaveStatus
 from app.ui.settings import AppSettings
 from app.ui.stage_page import StagePage
-from app.ui.status_text import show_text, steady
+from app.ui.status_text import SteadyLabel
 from app.ui.window_menus import MenuCommands
 from app.ui.window_saving import SavingCommands, make_read_only, save_banner
 from app.ui.workspace import Workspace
@@ -121,14 +121,10 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
         self.panel_actions = self._panel_actions(("Fi&ndings", "F&lags", "Pre&view"))
         self.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
 
-        self.saved_label = QLabel()
-        self.saved_label.setObjectName("savedLabel")
-        steady(self.saved_label)
+        self.saved_label = SteadyLabel("savedLabel")
         self.save_status = SaveStatus(self.saved_label, self.reload_from_disk, self._on_save_state, self,
                                       on_snapshot_stale=self.refresh_snapshot)
-        self.analysis_label = QLabel()
-        self.analysis_label.setObjectName("analysisLabel")
-        steady(self.analysis_label)
+        self.analysis_label = SteadyLabel("analysisLabel")
         self.flags_label = QLabel()
         self.flags_label.setObjectName("flagsLabel")
         self.busy = QProgressBar()
@@ -352,7 +348,7 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
         session.undo_stack.redoTextChanged.connect(self._update_actions)
         analysis, watch = self.workspace.analysis, self.workspace.flag_watch
         assert analysis is not None and watch is not None
-        analysis.started.connect(lambda: show_text(self.analysis_label, "Checking…", passing=True))
+        analysis.started.connect(lambda: self.analysis_label.show_text("Checking…", passing=True))
         self.settings.add_recent_file(assessment.path)
         framework = session.framework()
         if framework:
@@ -403,7 +399,7 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
         self.navigator.setEnabled(False)
         self.navigator.set_counts({})
         self.setWindowTitle("Riskwright")
-        show_text(self.analysis_label, "")
+        self.analysis_label.show_text("")
         self.flags_label.setText("")
         self.flags_label.hide()
         self.workspace.opened.emit(None)
@@ -613,7 +609,7 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
         problems = analysis.problems_by_address()
         for page in self.pages.values():
             page.show_problems(problems)
-        show_text(self.analysis_label, analysis.shown.get("status") or status_line(analysis))
+        self.analysis_label.show_text(analysis.shown.get("status") or status_line(analysis))
 
     def _on_save_state(self) -> None:
         self._update_title()
