@@ -239,7 +239,7 @@ def _coverage_counts(rule: CoverageRule, facts: Facts, wanted: set[str]) -> list
     a message would name — the least sensitive — does not change whether it is covered)."""
     covered: set[str] = set()
     for record in facts.doc.records(rule.table):
-        category = facts.framework.category(record.get("category"))
+        category = facts.category(record.get("category"))
         if category is None or category.id not in wanted or category.id in covered:
             continue
         if rule.where is not None and not _selected_strict(rule, facts, record):

@@ -109,6 +109,17 @@ class Facts:
         things (required evidence, coverage, the rubric's items) skip writing their messages and use
         ``UNSAID``; severities, and so counts, statuses and scores, are worked out exactly as always."""
         self._titles: dict[tuple[str, str], Labelled] = {}
+        self._categories: dict[Any, Category | None] = {}
+
+    def category(self, category_id: Any) -> Category | None:
+        """``framework.category(category_id)``, remembered: coverage rules ask it of every record."""
+        try:
+            return self._categories[category_id]
+        except KeyError:
+            found = self._categories[category_id] = self.framework.category(category_id)
+            return found
+        except TypeError:  # not an id at all (unhashable): the framework says what it makes of it
+            return self.framework.category(category_id)
 
     # -- the CEL context -----------------------------------------------------
     @cached_property

@@ -84,7 +84,7 @@ def _measure(part: ScorePart, facts: Facts,
         assert part.table is not None
         covered = set()
         for record in facts.doc.records(part.table):
-            category = facts.framework.category(record.get("category"))
+            category = facts.category(record.get("category"))
             if category is not None:
                 covered.add(category.id)
         absent = [c for c in part.categories if c not in covered]

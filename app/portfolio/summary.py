@@ -25,6 +25,7 @@ from app.portfolio.clocks import Clock, framework_title, running_clocks
 from app.store import StoreError
 from app.store.file import HISTORY_FORMAT, _read_document, open_inspected
 from app.store.hashing import ContentHasher, StoredPieces
+from app.store.revision import current_revision
 from app.store.signoff import DEFAULT_REQUIRED, revision_status
 from app.store.verification import verify
 
@@ -228,7 +229,9 @@ def _row(path: Path, db: Database, document: Document, as_of: date, hasher: Cont
     if rubric is not None:
         scored = check_counts(document, rubric).score
         score = None if scored is None else round(scored, 1)
-    status = revision_status(_Opened(db, document), DEFAULT_REQUIRED, digest=hasher.digest(document))
+    # A signed (frozen) current revision's hash is the one stored with it: hashing the content is for the rest.
+    digest = None if current_revision(db).frozen else hasher.digest(document)
+    status = revision_status(_Opened(db, document), DEFAULT_REQUIRED, digest=digest)
     value = document.value(MODEL_NAME)
     sensitivity = value.sensitivity if value is not None and value.sensitivity is not None else Sensitivity.PUBLIC
     decision = document.get("deployment_decision.decision")
