@@ -96,24 +96,25 @@ def evidence_for_record(rule: EvidenceRule, facts: Facts, record: Record) -> tup
 
 def _unconditional_counts(rule: EvidenceRule, facts: Facts, records: list[Record]) -> RecordResults | None:
     """``evidence_for_record`` for every record, for a counts-only check of a rule with no ``where`` whose
-    fields have no conditions (None otherwise): the same findings and counts, without asking per record
-    and per field whether the field applies (none of them has a condition to ask)."""
+    fields have no conditions (None otherwise): the same verdicts and counts, without asking per record
+    and per field whether the field applies (none of them has a condition to ask).
+
+    A counts-only check's findings never leave the checker (only their severities are counted), so every
+    record missing the same answer shares one finding, addressed to the field (``table[].name``)."""
     fields = facts.index.record_fields(rule.fields)
     if any(conditional for _relative, _spec, conditional in fields):
         return None
     table = rule.table
-    relatives = [relative for relative, _spec, _conditional in fields]
-    checked = len(relatives)
+    shared = [(relative, Finding(rule.id, rule.severity, rule.stage, f"{table}[].{relative}", UNSAID,
+                                 rule.citation, rule.title)) for relative, _spec, _conditional in fields]
+    checked = len(shared)
+    nothing: tuple[Finding, ...] = ()
     results: RecordResults = {}
     for record in records:
         values = record.values
-        found: list[Finding] = []
-        for relative in relatives:
-            value = values.get(relative)
-            if value is None or not filled(value.data):
-                found.append(Finding(rule.id, rule.severity, rule.stage, f"{table}[{record.id}].{relative}",
-                                     UNSAID, rule.citation, rule.title))
-        results[record.id] = (tuple(found), checked)
+        found = [missing for relative, missing in shared
+                 if (value := values.get(relative)) is None or not filled(value.data)]
+        results[record.id] = (tuple(found) if found else nothing, checked)
     return results
 
 
