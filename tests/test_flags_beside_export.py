@@ -74,3 +74,14 @@ def test_a_child_nobody_asks_is_reaped() -> None:
     assert not authored._PENDING
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
+
+
+def test_no_process_to_spare_means_the_flags_are_worked_out_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    doc, tools = _echoed(), (load_forms(), default_detectors(), load_audiences())
+
+    def no_fork() -> int:
+        raise BlockingIOError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(authored.os, "fork", no_fork)
+    assert not authored.start_document_hits(doc, *tools)
+    assert _fields(authored.document_hits(doc, *tools)) == _fields(authored._work_out(doc, *tools))

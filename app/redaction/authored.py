@@ -116,8 +116,16 @@ def start_document_hits(doc: Document, forms: FormSet, detectors: DetectorSet, a
     tools = (forms, detectors, audiences)
     if (_LAST and _same(signature, tools, _LAST[0][0], _LAST[0][1])) or not _can_fork():
         return False
-    read, write = os.pipe()
-    pid = os.fork()
+    try:
+        read, write = os.pipe()
+    except OSError:
+        return False
+    try:
+        pid = os.fork()
+    except OSError:  # no process to spare: the flags are worked out here when asked for
+        os.close(read)
+        os.close(write)
+        return False
     if pid == 0:  # the child: work the flags out, hand them over, never return into the caller's code
         status = 1
         try:
