@@ -116,3 +116,18 @@ def test_a_refused_signoff_is_a_message_not_a_traceback(window, monkeypatch):
     window.signoff_action.trigger()
     assert "already signed with this key" in window.last_error
     assert len(signoffs(window.session.assessment.db)) == 1
+
+
+def test_the_history_tab_behind_another_shows_the_checked_hash_when_brought_forward(window, qtbot):
+    """The check's result only changes the History tab's revision hash: read when the tab is shown."""
+    window.show_panel("findings")
+    panel = window.history_panel
+    qtbot.waitUntil(lambda: window.analysis.latest is not None and not window.jobs.busy, timeout=10000)
+    qtbot.wait(600)  # the opening's own refreshes are done
+    window.session.apply(SetValue(Address.parse("header.model.version"), "rc9"), "Edit version")
+    qtbot.waitUntil(lambda: len(_rows(window)) == 2, timeout=3000)  # the change itself is read at once
+    qtbot.waitUntil(lambda: panel.stale, timeout=10000)  # the check's result came while the tab was behind
+    checked = window.analysis.latest.revision_hash
+    assert checked[:12] not in panel.status.text()
+    window.show_panel("history")
+    assert not panel.stale and checked[:12] in panel.status.text()

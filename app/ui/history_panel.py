@@ -193,9 +193,16 @@ class HistoryPanel(QWidget):
         self.filter.textChanged.connect(lambda _text: self._filter_timer.start())
         self._status: RevisionStatus | None = None
         self._enabled: bool | None = None
+        self.stale = False
+        """Something it shows changed while the tab was behind another one: refreshed when shown."""
         self._set_enabled(False)
 
     # -- following the file ------------------------------------------------------------------
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self.stale:
+            self.refresh()
+
     def schedule(self, *_args: object) -> None:
         """A change happened: read the new entries shortly (once per burst)."""
         self._timer.start()
@@ -208,6 +215,7 @@ class HistoryPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        self.stale = False
         session = self.workspace.session
         if session is None:
             self.model.replace([])

@@ -261,7 +261,8 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
         self._accountability_timer.setInterval(REFRESH_MS)
         self._accountability_timer.timeout.connect(self.refresh_accountability)
         self.workspace.opened.connect(self._accountability_opened)
-        self.workspace.analysed.connect(lambda _analysis: self._accountability_timer.start())
+        self._read_while_saving = False
+        self.workspace.analysed.connect(self._accountability_after_check)
         self.panel_actions += self._panel_actions(("&History",), first_key=6)
         sign = self.signoff_action = QAction("&Sign off…", self)
         sign.setStatusTip("Approve the current revision in your role with your signing key")
@@ -275,6 +276,7 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
     def _accountability_opened(self, session: AssessmentSession | None) -> None:
         if session is not None:
             session.changed.connect(lambda _change: self._accountability_timer.start())
+            session.save_state_changed.connect(self._accountability_after_saves)
         if self.history_panel is not None:
             self.history_panel.reload()
         self._show_revision_status()
@@ -283,7 +285,25 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
         """Read new history entries and the revision status again (after changes, a sign-off)."""
         if self.history_panel is not None:
             self.history_panel.refresh()
+        self._read_while_saving = self.session is not None and self.session.assessment.saving
         self._show_revision_status()
+
+    def _accountability_after_check(self, _analysis: object) -> None:
+        """A check's result brings the content's hash, which only the History tab shows: with the tab behind
+        another one, it reads it when it is shown (the entries and the status bar's revision were read
+        after the change itself)."""
+        panel = self.history_panel
+        if panel is not None and panel.isHidden() and not self._accountability_timer.isActive():
+            panel.stale = True
+            return
+        self._accountability_timer.start()
+
+    def _accountability_after_saves(self) -> None:
+        """A refresh that ran while typing was still being saved may have missed its entry: read again once saved."""
+        session = self.session
+        if self._read_while_saving and session is not None and not session.assessment.saving:
+            self._read_while_saving = False
+            self._accountability_timer.start()
 
     def _show_revision_status(self) -> None:
         if self.revision_status is None or self.history_panel is None:
