@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from app.checks import check, load_framework
+from app.checks import check_counts, load_framework
 from app.content.forms import load_forms
 from app.content.report_layout import load_layout, load_styles
 from app.export.audience import AudienceView, filtered, scannable_texts, searchable_texts
@@ -154,9 +154,9 @@ def _score_history(db: Database, summary: ModelRow, quarter: Quarter) -> tuple[t
         when = max(signed) if signed else frozen.frozen_at
         day = date.fromisoformat(when[:10])
         doc = snapshot(db, frozen.number)
-        score = check(doc, rubric).score if doc is not None else None
+        score = check_counts(doc, rubric).score if doc is not None else None
         if score is not None and Quarter.containing(day) <= quarter:
-            by_quarter[Quarter.containing(day)] = round(score.total, 1)
+            by_quarter[Quarter.containing(day)] = round(score, 1)
     if summary.rubric_score is not None:
         by_quarter[quarter] = summary.rubric_score
     return tuple(sorted(by_quarter.items()))
