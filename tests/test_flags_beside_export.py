@@ -69,7 +69,7 @@ def test_a_child_nobody_asks_is_reaped() -> None:
     doc, tools = _echoed(), (load_forms(), default_detectors(), load_audiences())
     if not authored.start_document_hits(doc, *tools):
         pytest.skip("this process cannot fork a scan")
-    pid = authored._PENDING[0][2]
+    pid = authored._PENDING[0][2].pid
     authored.discard_document_hits()
     assert not authored._PENDING
     with pytest.raises(ChildProcessError):
@@ -82,6 +82,6 @@ def test_no_process_to_spare_means_the_flags_are_worked_out_here(monkeypatch: py
     def no_fork() -> int:
         raise BlockingIOError("Resource temporarily unavailable")
 
-    monkeypatch.setattr(authored.os, "fork", no_fork)
+    monkeypatch.setattr(os, "fork", no_fork)
     assert not authored.start_document_hits(doc, *tools)
     assert _fields(authored.document_hits(doc, *tools)) == _fields(authored._work_out(doc, *tools))

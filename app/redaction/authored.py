@@ -28,10 +28,7 @@ fences), and the words still give it away.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import pickle
-import signal
 from collections.abc import Collection
 from functools import cached_property
 
@@ -39,7 +36,7 @@ from app.model.document import Document
 from app.model.forms import FormSet
 from app.model.sensitivity import Sensitivity
 from app.redaction.audiences import Audiences, load_audiences
-from app.redaction.beside import may_fork
+from app.redaction.beside import Child, may_fork
 from app.redaction.detectors import DetectorSet, default_detectors
 from app.redaction.echo import ECHO_IDS, ECHO_PREFIX, echo_hits
 from app.redaction.flags import FlagHit, document_flags, reaches
@@ -92,8 +89,8 @@ def _work_out(doc: Document, forms: FormSet, detectors: DetectorSet, audiences: 
 
 
 # -- working the flags out beside the export -------------------------------------------------------------
-_PENDING: list[tuple[list[object], tuple[object, ...], int, int]] = []
-"""(signature, tools, child pid, read end of its pipe) of the one scan running in a forked child."""
+_PENDING: list[tuple[list[object], tuple[object, ...], Child]] = []
+"""(signature, tools, child) of the one scan running in a forked child."""
 
 
 def _can_fork() -> bool:
@@ -103,10 +100,10 @@ def _can_fork() -> bool:
 
 
 def start_document_hits(doc: Document, forms: FormSet, detectors: DetectorSet, audiences: Audiences) -> bool:
-    """Start working out ``document_hits(doc, …)`` in a forked child, so the second core scans the document
-    (about 0.3 s on the large example) while this process builds and writes the report; the next
-    ``document_hits`` call for the same document and tools takes the child's answer. True when a child was
-    started. Call ``discard_document_hits`` when the answer may never be asked for (an error path).
+    """Start working out ``document_hits(doc, …)`` in a forked child (``beside.Child``), so the second core
+    scans the document (about 0.3 s on the large example) while this process builds and writes the report;
+    the next ``document_hits`` call for the same document and tools takes the child's answer. True when a
+    child was started. Call ``discard_document_hits`` when the answer may never be asked for (an error path).
 
     Nothing is trusted more than before: the child runs the same code on a copy of the same document, and
     when it fails or the document changed in between, ``document_hits`` works the flags out here.
@@ -117,40 +114,22 @@ def start_document_hits(doc: Document, forms: FormSet, detectors: DetectorSet, a
     if (_LAST and _same(signature, tools, _LAST[0][0], _LAST[0][1])) or not _can_fork():
         return False
     try:
-        read, write = os.pipe()
-    except OSError:
-        return False
-    try:
-        pid = os.fork()
+        child = Child(lambda: _portable(_work_out(doc, forms, detectors, audiences), detectors),
+                      (_pickled, pickle.loads))
     except OSError:  # no process to spare: the flags are worked out here when asked for
-        os.close(read)
-        os.close(write)
         return False
-    if pid == 0:  # the child: work the flags out, hand them over, never return into the caller's code
-        status = 1
-        try:
-            import gc
-            gc.disable()  # a collection would walk (and so copy) the parent's whole heap
-            os.close(read)
-            portable = _portable(_work_out(doc, forms, detectors, audiences), detectors)
-            with os.fdopen(write, "wb") as stream:
-                stream.write(pickle.dumps(portable, protocol=pickle.HIGHEST_PROTOCOL))
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write)
-    _PENDING[:] = [(signature, tools, pid, read)]
+    _PENDING[:] = [(signature, tools, child)]
     return True
+
+
+def _pickled(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def discard_document_hits() -> None:
     """Stop and reap a child started by ``start_document_hits`` whose answer is not wanted."""
     if _PENDING:
-        _, _, pid, read = _PENDING.pop()
-        os.close(read)
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        _PENDING.pop()[2].close()
 
 
 def _collect(signature: list[object], tools: tuple[object, ...], detectors: DetectorSet) -> list[FlagHit] | None:
@@ -158,16 +137,12 @@ def _collect(signature: list[object], tools: tuple[object, ...], detectors: Dete
     child failed (then the caller works the flags out itself)."""
     if not _PENDING:
         return None
-    started_signature, started_tools, pid, read = _PENDING.pop()
-    try:
-        with os.fdopen(read, "rb") as stream:
-            payload = stream.read()
-    finally:
-        _, status = os.waitpid(pid, 0)
-    if status != 0 or not payload or not _same(signature, tools, started_signature, started_tools):
+    started_signature, started_tools, child = _PENDING.pop()
+    answered, portable = child.answer()
+    if not answered or not _same(signature, tools, started_signature, started_tools):
         return None
     try:
-        return _rebuilt(pickle.loads(payload), detectors)
+        return _rebuilt(portable, detectors)
     except Exception:  # noqa: BLE001 - an answer that cannot be read is worked out again here
         return None
 

@@ -48,10 +48,14 @@ def may_fork() -> bool:
 
 
 class Child:
-    """A forked child working out ``work()`` (a marshal-able value); ``answer`` waits for it."""
+    """A forked child working out ``work()``; ``answer`` waits for it. The value goes through ``marshal``
+    (strings, numbers, tuples, lists) unless a ``codec`` (dumps, loads) is given — e.g. ``pickle``'s for
+    objects; either way only this process's own child ever writes what is read back."""
 
-    def __init__(self, work: Callable[[], Any]) -> None:
+    def __init__(self, work: Callable[[], Any],
+                 codec: tuple[Callable[[Any], bytes], Callable[[bytes], Any]] = (marshal.dumps, marshal.loads)) -> None:
         self.pid = 0
+        self._dumps, self._loads = codec
         self._fd = os.memfd_create("riskwright-beside", os.MFD_CLOEXEC)
         try:
             self.pid = os.fork()
@@ -67,7 +71,7 @@ class Child:
         try:
             import gc
             gc.disable()  # a collection would walk (and so copy) the parent's whole heap
-            view = memoryview(marshal.dumps(work()))
+            view = memoryview(self._dumps(work()))
             while view:
                 view = view[os.write(self._fd, view):]
             status = 0
@@ -83,8 +87,8 @@ class Child:
                 return False, None
             with os.fdopen(os.dup(self._fd), "rb") as file:
                 file.seek(0)
-                return True, marshal.loads(file.read())
-        except (OSError, ValueError, EOFError, TypeError):
+                return True, self._loads(file.read())
+        except Exception:  # noqa: BLE001 - an answer that cannot be read is worked out again by the caller
             return False, None
         finally:
             self.close()
