@@ -22,13 +22,19 @@ CHECKOUT = Path(__file__).resolve().parents[2]
 
 def unpack_before(folder: Path) -> Path:
     """The ``BEFORE`` revision's tree in ``folder`` (skips the benchmark when there is no git history)."""
+    return unpack(folder, BEFORE, "before")
+
+
+def unpack(folder: Path, revision: str, name: str | None = None) -> Path:
+    """``revision``'s tree, unpacked from git into ``folder / name`` (default ``tree-REVISION``) once; skips
+    the benchmark when the checkout has no git history holding it."""
     import pytest
-    tree = folder / "before"
+    tree = folder / (name or f"tree-{revision}")
     if not (tree / "app").is_dir():
         tree.mkdir(parents=True, exist_ok=True)
-        archive = subprocess.run(["git", "-C", str(CHECKOUT), "archive", BEFORE], capture_output=True)
+        archive = subprocess.run(["git", "-C", str(CHECKOUT), "archive", revision], capture_output=True)
         if archive.returncode != 0:
-            pytest.skip(f"no git history with {BEFORE} to compare against: {archive.stderr.decode()[:200]}")
+            pytest.skip(f"no git history with {revision} to compare against: {archive.stderr.decode()[:200]}")
         subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
     return tree
 

@@ -26,24 +26,12 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
-from before_after import CHECKOUT, environment
+from before_after import CHECKOUT, environment, unpack
 
 REVISIONS = {"before 7+8": "e5d5dd5", "before echo": "6bb5937", "echo landed": "ef48dbc"}
 """main before echo detection and the assessor-written detector rule (item 8); main just before echo
 detection landed; main with only the echo commits on top of that."""
-
-
-def _unpack(folder: Path, revision: str) -> Path:
-    tree = folder / f"tree-{revision}"
-    if not (tree / "app").is_dir():
-        tree.mkdir(parents=True)
-        archive = subprocess.run(["git", "-C", str(CHECKOUT), "archive", revision], capture_output=True)
-        if archive.returncode != 0:
-            pytest.skip(f"no git history with {revision}: {archive.stderr.decode()[:200]}")
-        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
-    return tree
 
 
 def _cpu(tree: Path, arguments: list[str]) -> float:
@@ -57,7 +45,7 @@ def _cpu(tree: Path, arguments: list[str]) -> float:
 
 
 def test_scan_and_public_exports_of_the_large_example_before_and_now(tmp_path: Path) -> None:
-    trees = {name: _unpack(tmp_path, revision) for name, revision in REVISIONS.items()}
+    trees = {name: unpack(tmp_path, revision) for name, revision in REVISIONS.items()}
     trees["now"] = CHECKOUT
     source = tmp_path / "large.rwa"
     _cpu(trees["before 7+8"], ["-m", "app.cli", "example", str(source), "--size", "large"])

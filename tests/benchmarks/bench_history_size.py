@@ -9,25 +9,13 @@ now, in one run. Issue 16 item 5: one save of a 1 MB paste grew the file by
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
-import pytest
-from before_after import CHECKOUT, environment, timed_run
+from before_after import CHECKOUT, environment, timed_run, unpack
 
 BEFORE = "8dbe4ff"
 """main before history entries of long texts were compact (issue 16 item 5)."""
 PROBE = Path(__file__).resolve().parent / "history_size_probe.py"
-
-
-def _tree(folder: Path) -> Path:
-    tree = folder / "before-compact"
-    tree.mkdir()
-    archive = subprocess.run(["git", "-C", str(CHECKOUT), "archive", BEFORE], capture_output=True)
-    if archive.returncode != 0:
-        pytest.skip(f"no git history with {BEFORE}: {archive.stderr.decode()[:200]}")
-    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
-    return tree
 
 
 def _probe(tree: Path, folder: Path) -> dict[str, float]:
@@ -39,7 +27,7 @@ def _probe(tree: Path, folder: Path) -> dict[str, float]:
 
 
 def test_file_size_after_a_paste_and_typing_before_and_now(tmp_path: Path) -> None:
-    before = _probe(_tree(tmp_path), tmp_path)
+    before = _probe(unpack(tmp_path, BEFORE, "before-compact"), tmp_path)
     now = _probe(CHECKOUT, tmp_path)
     for name, figures in (("before", before), ("now", now)):
         print(f"\n{name}: {figures['start_mb']:.2f} MB -> paste {figures['paste_mb']:.2f} MB -> 200 words "

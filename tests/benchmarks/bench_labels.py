@@ -20,9 +20,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
-from before_after import CHECKOUT, environment
+from before_after import CHECKOUT, environment, unpack
 
 REVISIONS = {"before labels": "c4b596e", "labels landed": "6439274"}
 """main just before the labels (951d048); main with the labels commits and their golden files on top."""
@@ -46,17 +45,6 @@ def _time(work):
 """
 
 
-def _unpack(folder: Path, revision: str) -> Path:
-    tree = folder / f"tree-{revision}"
-    if not (tree / "app").is_dir():
-        tree.mkdir(parents=True)
-        archive = subprocess.run(["git", "-C", str(CHECKOUT), "archive", revision], capture_output=True)
-        if archive.returncode != 0:
-            pytest.skip(f"no git history with {revision}: {archive.stderr.decode()[:200]}")
-        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
-    return tree
-
-
 def _cpu(tree: Path, arguments: list[str]) -> tuple[float, str]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = subprocess.run([sys.executable, *arguments], capture_output=True, text=True, env=environment(tree),
@@ -67,7 +55,7 @@ def _cpu(tree: Path, arguments: list[str]) -> tuple[float, str]:
 
 
 def test_report_model_and_exports_of_the_large_example_before_and_after_labels(tmp_path: Path) -> None:
-    trees = {name: _unpack(tmp_path, revision) for name, revision in REVISIONS.items()}
+    trees = {name: unpack(tmp_path, revision) for name, revision in REVISIONS.items()}
     trees["now"] = CHECKOUT
     source = tmp_path / "large.rwa"
     _cpu(trees["before labels"], ["-m", "app.cli", "example", str(source), "--size", "large"])

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench_history_size import _tree
-from before_after import CHECKOUT, environment, timed_run
+from bench_history_size import BEFORE
+from before_after import CHECKOUT, environment, timed_run, unpack
 
 PROBE = Path(__file__).resolve().parent / "long_text_probe.py"
 
@@ -28,7 +28,7 @@ def _probe(tree: Path, folder: Path) -> dict[str, float]:
 
 
 def test_typing_into_a_megabyte_before_and_now(tmp_path: Path) -> None:
-    before = _probe(_tree(tmp_path), tmp_path)
+    before = _probe(unpack(tmp_path, BEFORE, "before-compact"), tmp_path)
     now = _probe(CHECKOUT, tmp_path)
     for name, figures in (("before", before), ("now", now)):
         print(f"\n{name}: keystroke {figures['key_ms']:.2f} ms (max {figures['key_max_ms']:.1f}), save "

@@ -17,29 +17,19 @@ measures waiting, and the CPU ratios are the figures to compare.
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
-from before_after import CHECKOUT, cpu_timed_run, environment, timed_run
+from before_after import CHECKOUT, cpu_timed_run, environment, timed_run, unpack
 
 BOTH_PDFS_BUDGET_S = 4.0
 KIND_BUDGET_S = 2.0
 KINDS = ("sb53-transparency-report", "eu-model-report", "rsp3-risk-report", "system-card")
 
 
-def _tree(folder: Path, revision: str) -> Path:
-    tree = folder / f"tree-{revision}"
-    if not (tree / "app").is_dir():
-        tree.mkdir(parents=True)
-        archive = subprocess.run(["git", "-C", str(CHECKOUT), "archive", revision], capture_output=True, check=True)
-        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
-    return tree
-
-
 def test_every_pdf_of_the_large_example_against_a_revision(tmp_path: Path) -> None:
     revision = os.environ.get("RISKWRIGHT_BENCH_BEFORE", "5b2e6f1")
     rounds = int(os.environ.get("RISKWRIGHT_BENCH_ROUNDS", "3"))
-    trees = {"before": _tree(tmp_path, revision), "now": CHECKOUT}
+    trees = {"before": unpack(tmp_path, revision), "now": CHECKOUT}
     source = tmp_path / "large.rwa"
     timed_run(CHECKOUT, ["-m", "app.cli", "example", str(source), "--size", "large"])
     jobs = [("internal", "assessment"), ("public", "assessment"), *(("public", kind) for kind in KINDS)]
