@@ -16,6 +16,8 @@ reach a public report unnoticed.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.export.build import Revision
@@ -25,6 +27,7 @@ from app.export.redaction_log import FlagDecision
 from app.content.forms import load_forms
 from app.redaction import default_detectors, load_audiences
 from app.redaction.authored import discard_document_hits, start_document_hits
+from app.redaction.beside import Child, may_fork
 from app.session.changelog import with_changelog
 from app.session.flags import gate
 from app.store import AssessmentFile
@@ -69,18 +72,124 @@ def export_file(path: Path, audience: str, fmt: str, output: Path, kind: str = "
         if audience == "internal":
             return write_report(assessment.document, audience, fmt, output, decisions=flag_decisions(table),
                                 revision=revision, kind=kind)
-        refuse_unless_verified(assessment, audience)
-        # The flag scan of the whole document runs beside the report's build where a second process can
-        # (``start_document_hits``); the pipeline asks the gate before anything reaches the disk.
-        forms, detectors, audiences = load_forms(), default_detectors(), load_audiences()
-        start_document_hits(assessment.document, forms, detectors, audiences)
+        return _wider_edition(assessment, table, audience, fmt, output, revision, kind)
 
-        def flag_gate() -> tuple[list[str], set[tuple[str, str]]]:
-            answer = gate(assessment.document, table, audience, forms, detectors, audiences)
-            return list(answer.open), set(answer.dismissed)
 
+def _wider_edition(assessment: AssessmentFile, table: FlagTable, audience: str, fmt: str, output: Path,
+                   revision: Revision, kind: str) -> Exported:
+    """A reviewers' or public edition: only from a file that verifies, gated on open flags, leak-scanned."""
+    refuse_unless_verified(assessment, audience)
+    # The flag scan of the whole document runs beside the report's build where a second process can
+    # (``start_document_hits``); the pipeline asks the gate before anything reaches the disk.
+    forms, detectors, audiences = load_forms(), default_detectors(), load_audiences()
+    start_document_hits(assessment.document, forms, detectors, audiences)
+
+    def flag_gate() -> tuple[list[str], set[tuple[str, str]]]:
+        answer = gate(assessment.document, table, audience, forms, detectors, audiences)
+        return list(answer.open), set(answer.dismissed)
+
+    try:
+        return write_report(assessment.document, audience, fmt, output, revision=revision, kind=kind,
+                            gate=flag_gate)
+    finally:
+        discard_document_hits()  # reaps the child when the gate was never asked (an error before it)
+
+
+@dataclass(frozen=True)
+class Edition:
+    """What became of one audience's edition in a several-audience export: ``exported`` when it was written,
+    else ``refusal`` (the export ran and refused; nothing written for it) or ``error`` (it could not run:
+    a file error, said in plain words)."""
+
+    audience: str
+    output: Path
+    exported: Exported | None = None
+    refusal: ExportRefused | None = None
+    error: str | None = None
+
+
+def export_editions(path: Path, outputs: Sequence[tuple[str, Path]], fmt: str,
+                    kind: str = "assessment") -> list[Edition]:
+    """Export several audiences' editions of ``kind`` in one go: ``outputs`` is (audience, file) pairs, and the
+    answer holds one ``Edition`` for each, in the same order. Raise StoreError/OSError only when the
+    assessment cannot be read at all.
+
+    Each edition takes the whole path of ``export_file`` — its own gate, audience filter, report, writer,
+    leak scan of its finished bytes and atomic rename — and is written or refused on its own: a refused
+    public edition does not stop the internal one, nor the other way round. What they share is the work
+    before any edition: start-up, reading the file, its revision and sign-offs. The internal edition needs
+    nothing from the file after that, so where this process may fork (``app.redaction.beside.may_fork``)
+    it is made in a forked child on the second core while the wider editions are made here; a child that
+    fails in any way (or a refused fork) means it is made here afterwards. Either way its bytes are those
+    of a one-audience export: the same code on the same data.
+    """
+    with AssessmentFile.open(path, "read") as assessment:
+        table = FlagTable(assessment.db)
+        revision = with_changelog(assessment, file_revision(assessment), kind)
+        audiences = [audience for audience, _ in outputs]
+        decisions = flag_decisions(table) if "internal" in audiences else ()
+
+        def internal(output: Path) -> Exported:
+            return write_report(assessment.document, "internal", fmt, output, decisions=decisions,
+                                revision=revision, kind=kind)
+
+        beside: Child | None = None
+        first = audiences.index("internal") if "internal" in audiences else -1
+        if first >= 0 and len(outputs) > 1 and may_fork():
+            target = outputs[first][1]
+            try:
+                beside = Child(lambda: _edition_answer(internal, target))
+            except OSError:
+                beside = None
+        done: dict[int, Edition] = {}
         try:
-            return write_report(assessment.document, audience, fmt, output, revision=revision, kind=kind,
-                                gate=flag_gate)
+            for index, (audience, output) in enumerate(outputs):
+                if beside is not None and index == first:
+                    continue
+                if audience == "internal":
+                    done[index] = _edition(audience, output, lambda: internal(output))
+                else:
+                    done[index] = _edition(audience, output, lambda: _wider_edition(
+                        assessment, table, audience, fmt, output, revision, kind))
+            if beside is not None:
+                target = outputs[first][1]
+                ok, answer = beside.answer()
+                edition = _edition_from_answer(target, fmt, answer) if ok else None
+                done[first] = edition or _edition("internal", target, lambda: internal(target))
         finally:
-            discard_document_hits()  # reaps the child when the gate was never asked (an error before it)
+            if beside is not None:
+                beside.close()
+    return [done[index] for index in range(len(outputs))]
+
+
+def _edition(audience: str, output: Path, make: Callable[[], Exported]) -> Edition:
+    from app.store import StoreError
+    try:
+        return Edition(audience, output, exported=make())
+    except ExportRefused as refusal:
+        return Edition(audience, output, refusal=refusal)
+    except (StoreError, OSError) as error:
+        name = getattr(error, "filename", None)
+        detail = getattr(error, "strerror", None) or str(error)
+        return Edition(audience, output, error=f"{name}: {detail}" if name else detail)
+
+
+def _edition_answer(make: Callable[[Path], Exported], output: Path) -> tuple[object, ...]:
+    """In the forked child: the edition as plain values (``marshal``); any error but a refusal fails the
+    child, and the parent makes the edition again and meets that error itself."""
+    try:
+        exported = make(output)
+    except ExportRefused as refusal:
+        return ("refused", str(refusal), refusal.reason)
+    return ("written", str(exported.path), exported.size, exported.pages)
+
+
+def _edition_from_answer(output: Path, fmt: str, answer: object) -> Edition | None:
+    """The child's answer as an Edition; None when it is not one of the two shapes it writes."""
+    if isinstance(answer, tuple) and len(answer) == 4 and answer[0] == "written" and answer[1] == str(output) \
+            and isinstance(answer[2], int) and (answer[3] is None or isinstance(answer[3], int)):
+        return Edition("internal", output, exported=Exported(output, answer[2], "internal", fmt, answer[3]))
+    if isinstance(answer, tuple) and len(answer) == 3 and answer[0] == "refused" \
+            and isinstance(answer[1], str) and isinstance(answer[2], str):
+        return Edition("internal", output, refusal=ExportRefused(answer[1], answer[2]))
+    return None
