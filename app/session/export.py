@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from app.export.build import Revision
@@ -147,15 +148,15 @@ def export_editions(path: Path, outputs: Sequence[tuple[str, Path]], fmt: str,
                 if beside is not None and index == first:
                     continue
                 if audience == "internal":
-                    done[index] = _edition(audience, output, lambda: internal(output))
+                    done[index] = _edition(audience, output, partial(internal, output))
                 else:
-                    done[index] = _edition(audience, output, lambda: _wider_edition(
-                        assessment, table, audience, fmt, output, revision, kind))
+                    done[index] = _edition(audience, output, partial(
+                        _wider_edition, assessment, table, audience, fmt, output, revision, kind))
             if beside is not None:
                 target = outputs[first][1]
                 ok, answer = beside.answer()
                 edition = _edition_from_answer(target, fmt, answer) if ok else None
-                done[first] = edition or _edition("internal", target, lambda: internal(target))
+                done[first] = edition or _edition("internal", target, partial(internal, target))
         finally:
             if beside is not None:
                 beside.close()

@@ -12,6 +12,12 @@ saved file. A refusal is shown
 as the exporter words it; when open flags are the reason, they are listed here
 with a button to jump to each one. The dialog is not modal, so a person can
 resolve flags and export again without closing it.
+
+For a wider audience, *Also write the internal edition* makes the lab's copy
+in the same action: the internal edition of the same document and format,
+beside the chosen file under its usual name. The two editions run side by side
+in the two worker processes, each through the whole export on its own, and the
+message says which were written and which refused.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from app.session import offload
 from app.session.labels import address_label
 from app.ui.workspace import Workspace
 from PySide6.QtWidgets import (
-    QButtonGroup, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLayout, QLineEdit,
+    QButtonGroup, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLayout, QLineEdit,
     QListWidget, QListWidgetItem, QProgressBar, QPushButton, QRadioButton, QVBoxLayout, QWidget,
 )
 
@@ -109,6 +115,11 @@ class ExportDialog(QDialog):
         save_as.setBuddy(self.path)
         form.addRow(save_as, row)
         layout.addLayout(form)
+        self.also_internal = QCheckBox("Also write the internal edition beside it")
+        self.also_internal.setAccessibleName("Also write the internal edition")
+        self.also_internal.setToolTip("The lab's copy of the same document in the same format, written to the "
+                                      "same folder under its usual name, in the same action")
+        layout.addWidget(self.also_internal)
 
         self.warning = QLabel()
         self.warning.setObjectName("readinessWarning")
@@ -157,10 +168,12 @@ class ExportDialog(QDialog):
         layout.addLayout(buttons)
         self.audience_group.buttonToggled.connect(lambda *_: self.suggest_path())
         self.audience_group.buttonToggled.connect(lambda *_: self.show_readiness())
+        self.audience_group.buttonToggled.connect(lambda *_: self._offer_internal())
         self.format.currentIndexChanged.connect(lambda *_: self.suggest_path())
         self.kind.currentIndexChanged.connect(lambda *_: self.suggest_path())
         self.refresh_kinds()
         self.suggest_path()
+        self._offer_internal()
 
     # -- choices -------------------------------------------------------------------------
     @property
@@ -238,6 +251,22 @@ class ExportDialog(QDialog):
         self.warning.setVisible(bool(text))
         self._fit()
 
+    def _offer_internal(self) -> None:
+        """*Also write the internal edition* is offered for a wider audience only."""
+        self.also_internal.setVisible(self.audience != "internal")
+
+    def internal_path(self) -> Path | None:
+        """Where *Also write the internal edition* writes: beside the chosen file, under the usual name."""
+        session = self.workspace.session
+        if session is None or self.audience == "internal" or not self.also_internal.isChecked():
+            return None
+        output = Path(self.path.text().strip())
+        kind = self.kind.currentData() or "assessment"
+        from app.export.file_names import report_file_name
+        name = report_file_name(session.document, "internal", "report" if kind == "assessment" else kind,
+                                FORMATS[self.format.currentData()].suffix, session.path.stem)
+        return output.parent / name
+
     def suggest_path(self) -> None:
         session = self.workspace.session
         if session is None:
@@ -267,6 +296,10 @@ class ExportDialog(QDialog):
         if not output.name:
             self._refuse("Choose a file name for the report.")
             return
+        internal_output = self.internal_path()
+        if internal_output is not None and internal_output == output:
+            self._refuse(f"The internal edition would be written to {output} too; choose another file name.")
+            return
         session.flush()
         watch = self.workspace.flag_watch
         if watch is not None:
@@ -279,16 +312,31 @@ class ExportDialog(QDialog):
         self.progress.setRange(0, 0)
         kind = self.kind.currentData() or "assessment"
         self._writing = self._document_name(kind)
-        self.progress.setFormat(f"Writing the {self.audience} {self._writing}…")
+        both = f"{self.audience} and internal editions of the" if internal_output is not None else self.audience
+        self.progress.setFormat(f"Writing the {both} {self._writing}…")
         self.progress.show()
         self.cancel_button.show()
         self._cancelling = False
         ExportDialog._jobs += 1
         self._job = job = ExportDialog._jobs
         path, audience, fmt = session.path, self.audience, self.format.currentData()
-        self.workspace.jobs.start(
-            lambda _progress: offload.run(offload.export, path, audience, fmt, output, kind, job=job),
-            self._done, self._failed)
+        if internal_output is None:
+            self.workspace.jobs.start(
+                lambda _progress: offload.run(offload.export, path, audience, fmt, output, kind, job=job),
+                self._done, self._failed)
+            return
+
+        def both_editions(_progress: Any) -> tuple[str, list[tuple[str, Any]]]:
+            # One edition in each worker process: the two run side by side on the two cores.
+            beside = offload.submit(offload.export, path, "internal", fmt, internal_output, kind)
+            chosen = offload.run(offload.export, path, audience, fmt, output, kind, job=job)
+            try:
+                internal = beside.result()
+            except Exception as error:  # noqa: BLE001 - a worker that died: said, the other edition stands
+                internal = ("error", f"the internal edition's worker stopped ({error or type(error).__name__})")
+            return "editions", [(audience, chosen), ("internal", internal)]
+
+        self.workspace.jobs.start(both_editions, self._done, self._failed)
 
     def cancel(self) -> None:
         """Stop the running export: its worker is ended before the file is renamed into place."""
@@ -305,6 +353,9 @@ class ExportDialog(QDialog):
         self.progress.hide()
         self._hide_cancel()
         kind, payload = outcome
+        if kind == "editions":
+            self._done_editions(payload)
+            return
         if kind == "refused":
             reason, message = payload
             self._refuse(message, reason)
@@ -326,6 +377,36 @@ class ExportDialog(QDialog):
         self._fit()
         self.workspace.message.emit(f"Exported the {what} to {payload.path}", 8000)
         self.exported.emit(payload)
+
+    def _done_editions(self, outcomes: list[tuple[str, Any]]) -> None:
+        """Several editions: a line for each, written or not and why; open flags listed as for one."""
+        lines, problems = [], []
+        for audience, (kind, payload) in outcomes:
+            if kind == "done":
+                self.exported.emit(payload)
+                size = f"{payload.size / 1024:.0f} KB" if payload.size >= 1024 else f"{payload.size} bytes"
+                pages = f", {payload.pages} pages" if payload.pages else ""
+                lines.append(f"<b>Written:</b> {html.escape(str(payload.path))}<br>{audience.capitalize()} "
+                             f"{self._writing}, {payload.format.upper()}, {size}{pages}.")
+                self.workspace.settings.set_last_export_folder(payload.path.parent)
+            else:
+                reason, message = payload if kind == "refused" else ("", payload)
+                problems.append((audience, reason, message))
+                shown = html.escape(message).replace("\n", "<br>")
+                lines.append(f"<b>Not written — the {audience} edition:</b> {shown}")
+        self.last_result = next((payload for _, (kind, payload) in outcomes if kind == "done"), None)
+        self.last_refusal = "\n".join(f"{audience}: {message}" for audience, _, message in problems) or None
+        self.message.setText("<br>".join(lines))
+        self.message.setProperty("state", "refused" if problems else "ok")
+        self._polish(self.message)
+        self.message.show()
+        if any(reason == "flags" for _, reason, _ in problems):
+            self._list_flags()
+        self._fit()
+        if problems:
+            self.refused.emit(self.last_refusal or "")
+        else:
+            self.workspace.message.emit(f"Exported the {' and '.join(a for a, _ in outcomes)} editions", 8000)
 
     def _failed(self, message: str) -> None:
         self.running = False
