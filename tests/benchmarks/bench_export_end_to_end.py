@@ -5,8 +5,21 @@ Run on purpose: ``pytest tests/benchmarks/bench_export_end_to_end.py -m benchmar
 The path a person takes: the command opens the file, gates on open flags,
 filters for the audience, builds the report, writes it, scans the finished
 bytes for leaks and renames the file into place — in a fresh process, start-up
-included. Both PDFs (internal and public) are timed for the code before issue
-13 (``before_after.BEFORE``) and now, and WeasyPrint renders the same content's
+included. Both PDFs (internal and public) are timed, the two ways a person can
+make them:
+
+* **two commands**, one after the other: ``riskwright export FILE --audience
+  internal`` then ``... --audience public`` (the only way before session 4);
+* **one command**: ``riskwright export FILE --audience internal --audience
+  public -o FOLDER`` (session 4): the file is read once and the internal
+  edition is made in a forked child while the public one is made in the
+  command's process — the same bytes as the two commands.
+
+The trees: ``before`` is the code before issue 13 (``before_after.BEFORE``),
+``start`` main when session 4 began (``RISKWRIGHT_BENCH_START``, default
+704616b; two commands only — one command did not exist), ``now`` this checkout
+(both ways). ``RISKWRIGHT_BENCH_ROUNDS`` rounds (default 2), the trees taking
+turns round by round, best round printed. WeasyPrint renders the same content's
 HTML export for comparison (``pip install .[bench]``). Every public text format
 is timed too. Targets (issue 13): both PDFs together ≤ 4 s, each public text
 format ≤ 1.5 s (wall clock on a quiet machine); the CPU time of each command is
@@ -20,12 +33,12 @@ is for every export but a new installation's first.
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
-import pytest
 
-from before_after import CHECKOUT, cpu_timed_run, timed_run, unpack_before
+from before_after import CHECKOUT, cpu_timed_run, timed_run, unpack, unpack_before
 
 BOTH_PDFS_BUDGET_S = 4.0
 TEXT_BUDGET_S = 1.5
@@ -58,36 +71,69 @@ def _warm(tree: Path, source: Path, folder: Path) -> None:
                      "-o", str(folder / f"warm-{tree.name}.json")])
 
 
+def _both_in_one_command(tree: Path, source: Path, folder: Path) -> tuple[float, float]:
+    """``riskwright export SOURCE --audience internal --audience public -o FOLDER``: (wall s, CPU s)."""
+    folder.mkdir(exist_ok=True)
+    took, cpu, _ = cpu_timed_run(tree, ["-m", "app.cli", "export", str(source), "--audience", "internal",
+                                        "--audience", "public", "--format", "pdf", "-o", str(folder)])
+    for audience in ("internal", "public"):
+        assert (folder / f"{source.stem}.{audience}.pdf").is_file()
+    return took, cpu
+
+
 def test_both_pdfs_end_to_end_before_and_now_and_weasyprint(tmp_path: Path) -> None:
-    before = unpack_before(tmp_path)
-    trees = {"before": before, "now": CHECKOUT}
+    rounds = int(os.environ.get("RISKWRIGHT_BENCH_ROUNDS", "2"))
+    trees = {"before": unpack_before(tmp_path), "start": unpack(tmp_path, os.environ.get("RISKWRIGHT_BENCH_START",
+                                                                                       "704616b")),
+             "now": CHECKOUT}
     sources = {name: _large_example(tree, tmp_path) for name, tree in trees.items()}
     for name, tree in trees.items():
         _warm(tree, sources[name], tmp_path)
-    print()
-    totals: dict[str, float] = {}
-    for name, tree in trees.items():
-        parts = []
-        for audience in ("internal", "public"):
-            took, output = _export(tree, sources[name], audience, "pdf", tmp_path)
-            parts.append(took)
-            print(f"{name:6} {audience:8} PDF: {took:5.2f} s, CPU {CPU[(tree.name, audience, 'pdf')]:5.2f} s "
-                  f"({output.stat().st_size / 1e6:.1f} MB)")
-        totals[name] = sum(parts)
-        cpu = sum(CPU[(tree.name, audience, "pdf")] for audience in ("internal", "public"))
-        print(f"{name:6} both PDFs: {totals[name]:5.2f} s, CPU {cpu:5.2f} s")
-    print(f"both PDFs end to end: before {totals['before']:.2f} s, now {totals['now']:.2f} s "
-          f"({totals['before'] / totals['now']:.1f}x faster; budget {BOTH_PDFS_BUDGET_S:.0f} s)")
+    best: dict[tuple[str, str], tuple[float, float]] = {}
+    for _ in range(rounds):
+        for name, tree in trees.items():
+            parts = []
+            for audience in ("internal", "public"):
+                took, output = _export(tree, sources[name], audience, "pdf", tmp_path)
+                parts.append((took, CPU[(tree.name, audience, "pdf")]))
+                key = (name, audience)
+                best[key] = min(best.get(key, parts[-1]), parts[-1])
+            two = (sum(w for w, _ in parts), sum(c for _, c in parts))
+            best[name, "two commands"] = min(best.get((name, "two commands"), two), two)
+            if name == "now":
+                one = _both_in_one_command(tree, sources[name], tmp_path / "one-command")
+                best[name, "one command"] = min(best.get((name, "one command"), one), one)
+                same = all((tmp_path / "one-command" / f"{sources[name].stem}.{audience}.pdf").read_bytes()
+                           == (tmp_path / f"{tree.name}.{audience}.pdf").read_bytes()
+                           for audience in ("internal", "public"))
+                assert same, "one command wrote other bytes than two commands"
+    print(f"\nboth PDFs of the large example, best of {rounds} rounds, wall s / CPU s (CPU incl. forked children):")
+    for name in trees:
+        for what in ("internal", "public", "two commands", "one command"):
+            if (name, what) in best:
+                wall, cpu = best[name, what]
+                print(f"  {name:6} {what:13} {wall:5.2f} / {cpu:5.2f}")
+    wall_before = best["before", "two commands"][0]
+    for name, what in (("start", "two commands"), ("now", "two commands"), ("now", "one command")):
+        wall, cpu = best[name, what]
+        print(f"both PDFs, {name} {what}: {wall:.2f} s wall ({wall_before / wall:.1f}x faster than before issue 13; "
+              f"CPU ratio to session start {cpu / best['start', 'two commands'][1]:.2f}; "
+              f"budget {BOTH_PDFS_BUDGET_S:.0f} s)")
+    totals = {"now": min(best["now", "two commands"][0], best["now", "one command"][0])}
 
-    weasyprint = pytest.importorskip("weasyprint")
-    weasy = 0.0
-    for audience in ("internal", "public"):
-        _took, html = _export(CHECKOUT, sources["now"], audience, "html", tmp_path)
-        started = time.perf_counter()
-        weasyprint.HTML(filename=str(html)).write_pdf(str(html.with_suffix(".weasy.pdf")))
-        weasy += time.perf_counter() - started
-    print(f"WeasyPrint on the same content's HTML exports (rendering alone, no leak scan): {weasy:.2f} s; "
-          f"riskwright's whole export is {weasy / totals['now']:.1f}x faster")
+    try:
+        import weasyprint
+    except ImportError:
+        print("WeasyPrint is not installed (pip install .[bench]): not compared")
+    else:
+        weasy = 0.0
+        for audience in ("internal", "public"):
+            _took, html = _export(CHECKOUT, sources["now"], audience, "html", tmp_path)
+            started = time.perf_counter()
+            weasyprint.HTML(filename=str(html)).write_pdf(str(html.with_suffix(".weasy.pdf")))
+            weasy += time.perf_counter() - started
+        print(f"WeasyPrint on the same content's HTML exports (rendering alone, no leak scan): {weasy:.2f} s; "
+              f"riskwright's whole export is {weasy / totals['now']:.1f}x faster")
     assert totals["now"] <= BOTH_PDFS_BUDGET_S
 
 
