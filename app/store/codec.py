@@ -33,21 +33,29 @@ def decode(text: str | None, where: str = "a value") -> Any:
         raise DamagedValue(f"{where} is not readable (the value is not shown)") from None
 
 
-_scan_one = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]  # typeshed: takes the decoder
-"""The JSON decoder's own scanner (the C one when built): reads one value from a position."""
+scan_one = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]  # typeshed: takes the decoder
+"""The JSON decoder's own scanner (the C one when built): ``scan_one(text, 0)`` reads one value from the start
+and returns it with where it ended; raises ``StopIteration`` or ``ValueError`` where no value starts.
+
+A whole assessment holds thousands of values, and ``json.loads`` spends more on its own set-up than on a short
+value, so a reader of many values (``app.store.file._read_document``) scans each text itself: a text is taken as
+it stands only when the scan reads exactly one JSON value from its first character to its last (so text outside
+a value, or two values in one, can never shift into a neighbour), and a list or mapping then goes through
+``decode_scanned``; anything else — surrounding whitespace, damage — goes through ``decode``, which accepts and
+refuses exactly as ``decode`` always does. ``decode_many`` is that rule for a list of texts."""
+
+
+def decode_scanned(data: list[Any] | dict[str, Any], text: str, where: str) -> Any:
+    """A list or mapping ``scan_one`` read from ``text``: its dates decoded, or ``decode``'s refusal."""
+    try:
+        return decode_data(data)
+    except (ValueError, TypeError, KeyError):
+        return decode(text, where)  # raises DamagedValue, naming the value
 
 
 def decode_many(texts: Sequence[str | None], where: Callable[[int], str], unclean: set[int] | None = None) -> list[Any]:
-    """``decode`` of every text, in order; ``where(i)`` names the i-th value when it is not readable.
-
-    A whole assessment holds thousands of values, and ``json.loads`` spends more on
-    its own set-up than on a short value. Each text is scanned on its own, as
-    exactly one JSON value from its first character to its last (so text outside
-    a value, or two values in one, can never shift into a neighbour); anything
-    the scan does not accept as it stands — surrounding whitespace, damage — goes
-    through ``decode``, which accepts and refuses exactly as before; the indexes of
-    such texts are added to ``unclean``.
-    """
+    """``decode`` of every text, in order, by ``scan_one``'s rule; ``where(i)`` names the i-th value when it is
+    not readable. The indexes of texts the scan did not take as they stand are added to ``unclean``."""
     decoded: list[Any] = []
     append = decoded.append
     for index, text in enumerate(texts):
@@ -55,7 +63,7 @@ def decode_many(texts: Sequence[str | None], where: Callable[[int], str], unclea
             append(None)
             continue
         try:
-            data, end = _scan_one(text, 0)
+            data, end = scan_one(text, 0)
         except (StopIteration, ValueError, TypeError):
             end = -1
         if end != len(text):
@@ -63,10 +71,7 @@ def decode_many(texts: Sequence[str | None], where: Callable[[int], str], unclea
                 unclean.add(index)
             append(decode(text, where(index)))
         elif type(data) is list or type(data) is dict:
-            try:
-                append(decode_data(data))
-            except (ValueError, TypeError, KeyError):
-                append(decode(text, where(index)))  # raises DamagedValue, naming the value
+            append(decode_scanned(data, text, where(index)))
         else:
             append(data)
     return decoded

@@ -780,30 +780,53 @@ def _read_document(db: Database, stored: StoredPieces | None = None) -> Document
     default page cache (2 MB) a large file's pages are read again and again, so the cache is made to hold the
     whole file while reading (and set back after). Rows come sorted by field, so a field's table, name and
     records are looked up once per field, not once per value.
+
+    One pass over the rows decodes each text (``codec.scan_one``'s rule), builds its value and, with
+    ``stored``, its piece — a large file holds ~7,000 values, and every pass over them costs. Which problem is
+    reported for a damaged file is as if every text were decoded first: an unreadable text is raised at once,
+    a wrong label or a value of a missing record only after every text was read.
     """
     document = Document()
     tables = document.tables
     by_table: dict[str, dict[str, tuple[Record, list[str]]]] = {}
-    for table, record_id, _pos, sensitivity, reason in _rows(
-            db, "SELECT table_path, id, position, sensitivity, sensitivity_reason FROM record "
-                "ORDER BY table_path, position"):
+    for table, record_id, sensitivity, reason in _rows(
+            db, "SELECT table_path, id, sensitivity, sensitivity_reason FROM record ORDER BY table_path, position"):
         record = Record(record_id, {}, _sensitivity(sensitivity), reason)
         tables.setdefault(table, []).append(record)
         by_table.setdefault(table, {})[record_id] = (record, [])
     with _whole_file_cache(db):
         rows = db.execute("SELECT field, record_id, data, sensitivity, sensitivity_reason FROM value "
                           "ORDER BY field, record_id").fetchall()
-    unclean: set[int] = set()
-    datas = codec.decode_many([row[2] for row in rows],
-                              lambda index: str(Address(rows[index][0], rows[index][1] or None)), unclean)
     top = document.values
     none: dict[str, tuple[Record, list[str]]] = {}
     field_now: str | None = None
     relative = start = ""
     by_id = none
-    for index, (field, record_id, text, sensitivity, reason) in enumerate(rows):
-        data = datas[index]
-        value = Value(data, None if sensitivity is None else Sensitivity(sensitivity), reason)
+    later: ValueError | None = None
+    scan = codec.scan_one
+    for field, record_id, text, sensitivity, reason in rows:
+        clean = False
+        if text is None:
+            data = None
+        else:
+            try:
+                data, end = scan(text, 0)
+            except (StopIteration, ValueError, TypeError):
+                end = -1
+            if end != len(text):
+                data = codec.decode(text, str(Address(field, record_id or None)))
+            elif type(data) is list or type(data) is dict:
+                data = codec.decode_scanned(data, text, str(Address(field, record_id or None)))
+            else:
+                clean = True  # exactly one JSON scalar, as stored: it may spell the value's piece
+        if sensitivity is None and reason is None:
+            value = Value(data)
+        else:
+            try:
+                value = Value(data, None if sensitivity is None else Sensitivity(sensitivity), reason)
+            except ValueError as error:
+                later = later or error
+                continue
         if not record_id:
             top[field] = value
             continue
@@ -814,27 +837,24 @@ def _read_document(db: Database, stored: StoredPieces | None = None) -> Document
             by_id = by_table.get(table, none)
         entry = by_id.get(record_id)
         if entry is None:
-            raise ValueError(f"value {field} belongs to a missing record {record_id!r}")
+            later = later or ValueError(f"value {field} belongs to a missing record {record_id!r}")
+            continue
         entry[0].values[relative] = value
         if stored is None:
             continue
         # Each record's values arrive in the order of their names: its stored pieces, in canonical order,
         # as parts (each member preceded by a comma; StoredPieces.keep drops the first).
-        if (sensitivity is None and reason is None and data is not None and text[:1] not in _NOT_SCALAR
-                and index not in unclean):
+        if clean and data is not None and sensitivity is None and reason is None:
             entry[1].extend((",", start, text, "}"))
         elif data is not None or sensitivity is not None:  # an empty value is left out
-            clean = text is not None and text[:1] not in _NOT_SCALAR and index not in unclean
             entry[1].extend((",", stored.member(start, value, text if clean else None)))
+    if later is not None:
+        raise later
     if stored is not None:
         for records in by_table.values():
             for record, parts in records.values():
                 stored.keep(record, parts)
     return document
-
-
-_NOT_SCALAR = ("[", "{", "")
-"""Stored texts never tried as canonical JSON: lists and dates are stored with spaces."""
 
 
 @contextmanager
