@@ -22,7 +22,8 @@ from app.export import audience as audience_filter
 from app.export import collection, compliance
 from app.export.build import CheckOutcome, ReportRefused, Revision, Withholding, build_report
 from app.export.errors import ExportRefused
-from app.export.formats import FORMAT_IDS, writer_for
+from app.export.formats import FORMAT_IDS, ready_writer, writer_for
+from app.export.formats.base import ReportWriter
 from app.export.framework_view import framework_facts
 from app.export.redaction_log import FlagDecision
 from app.export.report import Report
@@ -32,7 +33,7 @@ from app.model.canonical import revision_hash
 from app.model.damage import damage_message, damaged_addresses
 from app.model.forms import FormSet
 from app.export.staging import staged_write
-from app.redaction.beside import Child, may_fork
+from app.redaction.beside import Awaiting, may_fork
 from app.redaction.leak_scan import WithheldMatcher, warm_reader
 
 AUDIENCES = AUDIENCE_IDS
@@ -122,6 +123,19 @@ built and written in memory, so a caller that started the flag scan in the backg
 (``app.redaction.authored.start_document_hits``) has it done beside the report."""
 
 
+LONG_WRITERS = frozenset({"pdf"})
+"""Formats whose writer takes long enough (the large example's PDF: about a second) that the exporting
+process works the flags out while the writer's child writes (``_asked``); for the others a child of their
+own works them out beside the report's build (``app.redaction.authored.start_document_hits``)."""
+
+
+def flags_beside_build(fmt: str) -> bool:
+    """Whether the caller should start the flag scan in a child beside the build (``start_document_hits``)
+    for a ``fmt`` export; else the gate is asked while the writer's child writes, with no third process
+    competing with the build for two cores. Either way the gate is met at the same point."""
+    return fmt not in LONG_WRITERS or not may_fork()
+
+
 def _framework_id(doc: Document) -> str | None:
     framework = doc.get("header.framework")
     return framework if isinstance(framework, str) else None
@@ -177,46 +191,77 @@ def _gated(doc: Document, audience: str, fmt: str, styles: ReportStyles, gate: F
                       WithheldMatcher | None]:
     """Build and write the report in memory, then ask the gate; refusals in the order ``_prepare`` has them
     (a damaged value, then open flags, then anything else)."""
+    writer = _early_writer(fmt, styles)
     try:
-        report, view = _prepare(doc, audience, styles=styles, flags_open=None, decisions=decisions,
-                                revision=revision, layout=layout_for_kind(kind))
-        data, matcher = _written_beside_matcher(fmt, styles, report, view)
-    except ExportRefused as refusal:
-        if refusal.reason == "damaged":
+        try:
+            report, view = _prepare(doc, audience, styles=styles, flags_open=None, decisions=decisions,
+                                    revision=revision, layout=layout_for_kind(kind))
+            data, matcher, asked = _written_beside_matcher(fmt, styles, report, view, writer, gate)
+        except ExportRefused as refusal:
+            if refusal.reason == "damaged":
+                raise
+            _refuse_open(audience, gate)
             raise
-        _refuse_open(audience, gate)
-        raise
-    except Exception:
-        _refuse_open(audience, gate)
-        raise
-    flags_open, dismissed = gate()
+        except Exception:
+            _refuse_open(audience, gate)
+            raise
+    finally:
+        if writer is not None:
+            writer.close()
+    flags_open, dismissed = asked()
     if flags_open:
         raise flags_refusal(audience, flags_open)
     return report, view, data, dismissed, matcher
 
 
-def _written_beside_matcher(fmt: str, styles: ReportStyles, report: Report,
-                            view: audience_filter.AudienceView | None) -> tuple[bytes, WithheldMatcher | None]:
-    """The finished bytes, written in a forked child where one may fork (``app.redaction.beside``) while
-    this process builds the leak scan's search for the withheld texts; a child that fails means the
-    report is written here (and a writer's error is raised here, as without the child)."""
-    child = None
-    if view is not None and may_fork():
-        try:  # the writer's module (python-docx, reportlab …) is imported by the child alone
-            child = Child(lambda: writer_for(fmt, styles).write(report))
-        except OSError:
-            child = None
+def _early_writer(fmt: str, styles: ReportStyles) -> Awaiting | None:
+    """A forked child that gets the writer ready (its module, reportlab's fonts …) while this process
+    builds the report, then writes the report it is sent (``beside.Awaiting``); None where no child may
+    be forked (the report is then written here)."""
+    if not may_fork():
+        return None
     try:
+        return Awaiting(lambda: ready_writer(fmt, styles), _write)
+    except OSError:
+        return None
+
+
+def _write(writer: ReportWriter, report: Report) -> bytes:
+    return writer.write(report)
+
+
+def _written_beside_matcher(fmt: str, styles: ReportStyles, report: Report,
+                            view: audience_filter.AudienceView | None, writer: Awaiting | None,
+                            gate: FlagGate) -> tuple[bytes, WithheldMatcher | None, FlagGate]:
+    """The finished bytes, written by the forked ``writer`` child where there is one while this process
+    builds the leak scan's search for the withheld texts and asks the flag gate; a child that fails means
+    the report is written here (and a writer's error is raised here, as without the child). The gate's
+    answer (or error) comes back as a callable, for the caller to meet once the bytes are written."""
+    if writer is None or view is None or not writer.send(report):
+        if writer is not None:
+            writer.close()
         matcher = audience_filter.prepared_matcher(view, report) if view is not None else None
-        if child is not None:
-            warm_reader(fmt)  # the leak scan's reader, imported while the child writes
-            done, data = child.answer()
-            if done and isinstance(data, bytes):
-                return data, matcher
-        return writer_for(fmt, styles).write(report), matcher
-    finally:
-        if child is not None:
-            child.close()
+        return writer_for(fmt, styles).write(report), matcher, gate
+    matcher = audience_filter.prepared_matcher(view, report)
+    warm_reader(fmt)  # the leak scan's reader, imported while the child writes
+    asked = _asked(gate)  # the flags, worked out while the child writes
+    done, data = writer.answer()
+    if done and isinstance(data, bytes):
+        return data, matcher, asked
+    return writer_for(fmt, styles).write(report), matcher, asked
+
+
+def _asked(gate: FlagGate) -> FlagGate:
+    """The gate asked now; its answer, or its error, is met when the returned callable is called."""
+    try:
+        answer = gate()
+    except Exception as error:  # noqa: BLE001 - raised where the gate is met, as before
+        failure = error
+
+        def fail() -> tuple[list[str], set[tuple[str, str]]]:
+            raise failure
+        return fail
+    return lambda: answer
 
 
 def _refuse_open(audience: str, gate: FlagGate) -> None:

@@ -106,6 +106,80 @@ class Child:
             self._fd = -1
 
 
+class Awaiting:
+    """A forked child started before its input exists: it works out ``ready()`` at once (imports, fonts …)
+    while this process goes on, then waits for the value ``send`` hands it and answers
+    ``work(ready(), value)`` (``answer``, as ``Child``).
+
+    The value travels through an anonymous in-memory file (``pickle``; only this process writes what the
+    child reads, as only the child writes what this process reads back) and a one-byte "go" through a pipe.
+    A child that is never sent anything (this process closed it first, or died) stops at its read.
+    """
+
+    def __init__(self, ready: Callable[[], Any], work: Callable[[Any, Any], Any],
+                 codec: tuple[Callable[[Any], bytes], Callable[[bytes], Any]] = (marshal.dumps, marshal.loads)
+                 ) -> None:
+        import pickle
+        self._input = os.memfd_create("riskwright-beside-input", os.MFD_CLOEXEC)
+        go_read, self._go = -1, -1
+        try:
+            go_read, self._go = os.pipe()
+            go = self._go
+
+            def run() -> Any:
+                os.close(go)  # only this process's end stays open: a parent gone means end of file
+                prepared = ready()
+                if os.read(go_read, 1) != b"1":
+                    return None
+                with os.fdopen(os.dup(self._input), "rb") as file:
+                    file.seek(0)
+                    value = pickle.loads(file.read())
+                return work(prepared, value)
+
+            self._child: Child | None = Child(run, codec)
+        except OSError:
+            self._close_fds(go_read)
+            raise
+        os.close(go_read)
+
+    def send(self, value: Any) -> bool:
+        """Hand the child its input; False (and the child is stopped) when that cannot be done."""
+        import pickle
+        try:
+            view = memoryview(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            while view:
+                view = view[os.write(self._input, view):]
+            os.write(self._go, b"1")
+        except Exception:  # noqa: BLE001 - the caller then works it out itself
+            self.close()
+            return False
+        os.close(self._go)
+        self._go = -1
+        return True
+
+    def answer(self) -> tuple[bool, Any]:
+        """(True, the child's value), or (False, None) when it failed or was never sent its input."""
+        child, self._child = self._child, None
+        try:
+            return child.answer() if child is not None else (False, None)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop and reap the child if nobody waited for it; release the files."""
+        child, self._child = self._child, None
+        if child is not None:
+            child.close()
+        self._close_fds()
+
+    def _close_fds(self, *more: int) -> None:
+        for fd in (self._go, self._input, *more):
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self._go = self._input = -1
+
+
 def split_map(work: Callable[[Item], Any], items: Sequence[Item], weights: Sequence[int],
               min_weight: int | None = None) -> list[Any]:
     """``[work(item) for item in items]``, shared with a forked child as the work goes.

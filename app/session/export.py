@@ -23,7 +23,7 @@ from pathlib import Path
 
 from app.export.build import Revision
 from app.export.errors import ExportRefused
-from app.export.pipeline import Exported, write_report
+from app.export.pipeline import Exported, flags_beside_build, write_report
 from app.export.redaction_log import FlagDecision
 from app.content.forms import load_forms
 from app.redaction import default_detectors, load_audiences
@@ -81,9 +81,11 @@ def _wider_edition(assessment: AssessmentFile, table: FlagTable, audience: str, 
     """A reviewers' or public edition: only from a file that verifies, gated on open flags, leak-scanned."""
     refuse_unless_verified(assessment, audience)
     # The flag scan of the whole document runs beside the report's build where a second process can
-    # (``start_document_hits``); the pipeline asks the gate before anything reaches the disk.
+    # (``start_document_hits``), or — a PDF — while the writer's child writes (``flags_beside_build``);
+    # the pipeline asks the gate before anything reaches the disk.
     forms, detectors, audiences = load_forms(), default_detectors(), load_audiences()
-    start_document_hits(assessment.document, forms, detectors, audiences)
+    if flags_beside_build(fmt):
+        start_document_hits(assessment.document, forms, detectors, audiences)
 
     def flag_gate() -> tuple[list[str], set[tuple[str, str]]]:
         answer = gate(assessment.document, table, audience, forms, detectors, audiences)

@@ -9,7 +9,7 @@ from app.content.report_layout import ReportStyles
 from app.export.formats.base import ReportWriter
 from app.model.outputs import FORMAT_IDS, FORMATS, OutputFormat
 
-__all__ = ["FORMATS", "FORMAT_IDS", "OutputFormat", "writer_for"]
+__all__ = ["FORMATS", "FORMAT_IDS", "OutputFormat", "ready_writer", "writer_for"]
 
 
 def writer_for(format_id: str, styles: ReportStyles) -> ReportWriter:
@@ -29,3 +29,14 @@ def writer_for(format_id: str, styles: ReportStyles) -> ReportWriter:
         from app.export.formats.docx import DocxWriter
         return DocxWriter(styles)
     raise ValueError(f"unknown format {format_id!r}; expected one of {', '.join(FORMAT_IDS)}")
+
+
+def ready_writer(format_id: str, styles: ReportStyles) -> ReportWriter:
+    """The writer for ``format_id`` with what its first report would otherwise load on the way — the
+    PDF's embedded fonts, read from their files — loaded now (a forked child calls this while the
+    exporting process is still building the report)."""
+    writer = writer_for(format_id, styles)
+    if format_id == "pdf":
+        from app.export.fonts import register_fonts
+        register_fonts()
+    return writer

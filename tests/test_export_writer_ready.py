@@ -1,0 +1,78 @@
+"""A wider-audience export forks its writer's child before the report is built (``beside.Awaiting``).
+
+The child gets the writer ready (its module, the PDF's fonts) while the
+exporting process builds the report, then writes the report it is sent; the
+exporting process asks the flag gate meanwhile. The suite's process has Qt
+loaded, where no export forks, so these tests fork on purpose. What a user
+would notice is only the bytes and the refusals: the same file as one written
+in a single process, a child that dies changes nothing, and open flags or a
+gate that cannot answer still refuse the export with nothing written.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.export import pipeline
+from app.export.errors import ExportRefused
+from app.interchange.examples import example_document
+from app.redaction import beside
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+
+
+def _exported(target: Path, gate: pipeline.FlagGate = lambda: ([], set())) -> bytes:
+    pipeline.write_report(example_document(), "public", "pdf", target, gate=gate)
+    return target.read_bytes()
+
+
+@linux_only
+def test_the_pdf_written_by_the_ready_child_is_the_pdf_written_here(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "may_fork", lambda: False)
+    here = _exported(tmp_path / "here.pdf")
+    monkeypatch.setattr(pipeline, "may_fork", lambda: True)
+    sent = []
+    real_send = beside.Awaiting.send
+    monkeypatch.setattr(beside.Awaiting, "send", lambda self, value: sent.append(value) or real_send(self, value))
+    assert _exported(tmp_path / "child.pdf") == here
+    assert len(sent) == 1  # the report did go to the child
+    monkeypatch.setattr(beside.Child, "_child", lambda self, work: os._exit(3))
+    assert _exported(tmp_path / "failed.pdf") == here  # the child died: the report was written here
+
+
+@linux_only
+@pytest.mark.parametrize("forks", [False, True])
+def test_open_flags_and_a_failing_gate_still_refuse_with_nothing_written(forks: bool, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "may_fork", lambda: forks)
+    target = tmp_path / "public.pdf"
+    with pytest.raises(ExportRefused) as refused:
+        _exported(target, lambda: (["f1  risks[r-1].notes  email (email)"], set()))
+    assert refused.value.reason == "flags" and "1 detector flag is open" in str(refused.value)
+
+    def broken() -> tuple[list[str], set[tuple[str, str]]]:
+        raise OSError("the flag table cannot be read")
+
+    with pytest.raises(OSError, match="flag table"):
+        _exported(target, broken)
+    assert not target.exists() and list(tmp_path.iterdir()) == []
+
+
+@linux_only
+def test_awaiting_works_on_what_it_is_sent_and_stops_when_sent_nothing() -> None:
+    child = beside.Awaiting(lambda: 2, lambda ready, value: ready * value)
+    assert child.send(21)
+    assert child.answer() == (True, 42)
+    idle = beside.Awaiting(lambda: None, lambda ready, value: value)
+    pid = idle._child.pid if idle._child is not None else 0
+    idle.close()  # never sent anything: stopped and reaped
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    unsendable = beside.Awaiting(lambda: None, lambda ready, value: value)
+    assert not unsendable.send(lambda: None)  # cannot be pickled: the caller works it out itself
+    assert unsendable.answer() == (False, None)
