@@ -125,7 +125,10 @@ def open_inspected(path: Path, shown_as: Path | None = None, keep_open: bool = T
     """``inspect_file``, and (``keep_open``) the read-only connection it checked the file with.
 
     The structure check reads every page of the file; kept open, the connection's page cache holds them
-    all, so a reader of the whole document (the portfolio) does not read the file a second time.
+    all, so a reader of the whole document (the portfolio) does not read the file a second time. The kept
+    connection is inside a read transaction begun before the check: everything read through it, the check
+    included, is one state of the file, even while another program saves into it (that program's save
+    waits until this connection is closed).
     """
     shown = shown_as or path
     _check_path(path)
@@ -163,6 +166,7 @@ def _inspect(path: Path, keep_open: bool) -> tuple[int, sqlite3.Connection | Non
                 f"{path}: written by a newer Riskwright (file format {version}; this version reads up to "
                 f"{format_version()}). Update Riskwright to open it.")
         if keep_open:
+            conn.execute("BEGIN")
             _hold_whole_file(conn)
         problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
         if problems != ["ok"]:
@@ -776,15 +780,17 @@ def _read_document(db: Database, stored: StoredPieces | None = None) -> Document
     """The document as stored; with ``stored``, also each record's canonical JSON as spelled with the values'
     stored texts, for ``app.store.hashing.ContentHasher`` to try.
 
-    The values are read along the primary key, which visits the table's pages out of order: with SQLite's
-    default page cache (2 MB) a large file's pages are read again and again, so the cache is made to hold the
-    whole file while reading (and set back after). Rows come sorted by field, so a field's table, name and
-    records are looked up once per field, not once per value.
+    The values are read field by field along the primary key, which visits the table's pages out of order:
+    with SQLite's default page cache (2 MB) a large file's pages are read again and again, so the cache is
+    made to hold the whole file while reading (and set back after). A large file holds ~7,000 values in a
+    few dozen fields: reading them field by field names each field once (not once per value), and one pass
+    over a field's rows decodes each text (``codec.scan_one``'s rule), builds its value and, with ``stored``,
+    its piece. Which problem is reported for a damaged file is as if every text were decoded first: an
+    unreadable text is raised at once, a wrong label or a value of a missing record only after every text
+    was read.
 
-    One pass over the rows decodes each text (``codec.scan_one``'s rule), builds its value and, with
-    ``stored``, its piece — a large file holds ~7,000 values, and every pass over them costs. Which problem is
-    reported for a damaged file is as if every text were decoded first: an unreadable text is raised at once,
-    a wrong label or a value of a missing record only after every text was read.
+    The caller holds one read transaction around this and whatever else it reads, when another program may
+    be writing the file meanwhile (``app.portfolio.summary``).
     """
     document = Document()
     tables = document.tables
@@ -794,60 +800,56 @@ def _read_document(db: Database, stored: StoredPieces | None = None) -> Document
         record = Record(record_id, {}, _sensitivity(sensitivity), reason)
         tables.setdefault(table, []).append(record)
         by_table.setdefault(table, {})[record_id] = (record, [])
-    with _whole_file_cache(db):
-        rows = db.execute("SELECT field, record_id, data, sensitivity, sensitivity_reason FROM value "
-                          "ORDER BY field, record_id").fetchall()
     top = document.values
     none: dict[str, tuple[Record, list[str]]] = {}
-    field_now: str | None = None
-    relative = start = ""
-    by_id = none
     later: ValueError | None = None
     scan = codec.scan_one
-    for field, record_id, text, sensitivity, reason in rows:
-        clean = False
-        if text is None:
-            data = None
-        else:
-            try:
-                data, end = scan(text, 0)
-            except (StopIteration, ValueError, TypeError):
-                end = -1
-            if end != len(text):
-                data = codec.decode(text, str(Address(field, record_id or None)))
-            elif type(data) is list or type(data) is dict:
-                data = codec.decode_scanned(data, text, str(Address(field, record_id or None)))
-            else:
-                clean = True  # exactly one JSON scalar, as stored: it may spell the value's piece
-        if sensitivity is None and reason is None:
-            value = Value(data)
-        else:
-            try:
-                value = Value(data, None if sensitivity is None else Sensitivity(sensitivity), reason)
-            except ValueError as error:
-                later = later or error
-                continue
-        if not record_id:
-            top[field] = value
-            continue
-        if field != field_now:
-            field_now = field
+    with _whole_file_cache(db):
+        for (field,) in db.execute("SELECT DISTINCT field FROM value ORDER BY field").fetchall():
+            rows = db.execute("SELECT record_id, data, sensitivity, sensitivity_reason FROM value WHERE field = ? "
+                              "ORDER BY record_id", [field]).fetchall()
             table, _, relative = field.partition("[].")
             start = member_start(relative)
             by_id = by_table.get(table, none)
-        entry = by_id.get(record_id)
-        if entry is None:
-            later = later or ValueError(f"value {field} belongs to a missing record {record_id!r}")
-            continue
-        entry[0].values[relative] = value
-        if stored is None:
-            continue
-        # Each record's values arrive in the order of their names: its stored pieces, in canonical order,
-        # as parts (each member preceded by a comma; StoredPieces.keep drops the first).
-        if clean and data is not None and sensitivity is None and reason is None:
-            entry[1].extend((",", start, text, "}"))
-        elif data is not None or sensitivity is not None:  # an empty value is left out
-            entry[1].extend((",", stored.member(start, value, text if clean else None)))
+            for record_id, text, sensitivity, reason in rows:
+                clean = False
+                if text is None:
+                    data = None
+                else:
+                    try:
+                        data, end = scan(text, 0)
+                    except (StopIteration, ValueError, TypeError):
+                        end = -1
+                    if end != len(text):
+                        data = codec.decode(text, str(Address(field, record_id or None)))
+                    elif type(data) is list or type(data) is dict:
+                        data = codec.decode_scanned(data, text, str(Address(field, record_id or None)))
+                    else:
+                        clean = True  # exactly one JSON scalar, as stored: it may spell the value's piece
+                if sensitivity is None and reason is None:
+                    value = Value(data)
+                else:
+                    try:
+                        value = Value(data, None if sensitivity is None else Sensitivity(sensitivity), reason)
+                    except ValueError as error:
+                        later = later or error
+                        continue
+                if not record_id:
+                    top[field] = value
+                    continue
+                entry = by_id.get(record_id)
+                if entry is None:
+                    later = later or ValueError(f"value {field} belongs to a missing record {record_id!r}")
+                    continue
+                entry[0].values[relative] = value
+                if stored is None:
+                    continue
+                # Each record's values arrive in the order of their names: its stored pieces, in canonical
+                # order, as parts (each member preceded by a comma; StoredPieces.keep drops the first).
+                if clean and data is not None and sensitivity is None and reason is None:
+                    entry[1].extend((",", start, text, "}"))
+                elif data is not None or sensitivity is not None:  # an empty value is left out
+                    entry[1].extend((",", stored.member(start, value, text if clean else None)))
     if later is not None:
         raise later
     if stored is not None:
