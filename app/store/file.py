@@ -806,12 +806,12 @@ def _read_document(db: Database, stored: StoredPieces | None = None) -> Document
     scan = codec.scan_one
     with _whole_file_cache(db):
         for (field,) in db.execute("SELECT DISTINCT field FROM value ORDER BY field").fetchall():
-            rows = db.execute("SELECT record_id, data, sensitivity, sensitivity_reason FROM value WHERE field = ? "
-                              "ORDER BY record_id", [field]).fetchall()
             table, _, relative = field.partition("[].")
             start = member_start(relative)
             by_id = by_table.get(table, none)
-            for record_id, text, sensitivity, reason in rows:
+            for record_id, text, sensitivity, reason in db.execute(
+                    "SELECT record_id, data, sensitivity, sensitivity_reason FROM value WHERE field = ? "
+                    "ORDER BY record_id", [field]):
                 clean = False
                 if text is None:
                     data = None

@@ -80,7 +80,7 @@ class StoredPieces:
             head += ',"reason":' + _quoted(reason)
         if sensitivity is not None:
             head += ',"sensitivity":' + _quoted(sensitivity.value)
-        return head + ',"values":{' + "".join(entry[1]) + "}}"
+        return "".join([head, ',"values":{', *entry[1], "}}"])  # one copy of the record's text, not three
 
 
 class ContentHasher:
