@@ -13,9 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from app.model.canonical import canonical_json
 
 SIGNOFF_FORMAT = "riskwright-signoff/1"
@@ -54,6 +51,10 @@ class SignOff:
         }
 
     def signature_is_valid(self) -> bool:
+        # Imported here: reading a file without sign-offs (most of a portfolio) never needs cryptography, whose
+        # import is ~30 ms of every command's start.
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
         try:
             public = Ed25519PublicKey.from_public_bytes(base64.b64decode(self.public_key))
             public.verify(base64.b64decode(self.signature), canonical_json(self.payload()).encode("utf-8"))

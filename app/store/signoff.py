@@ -20,15 +20,15 @@ import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING, Any
 
 from app.model.canonical import canonical_json, revision_hash, short_hash
 from app.store import history, identity, revision
 from app.store.errors import StoreError
 from app.store.signatures import SIGNOFF_FORMAT, SignOff, fingerprint, signoff_from_entry, spaced
+
+if TYPE_CHECKING:  # cryptography is imported where keys are made or read: ~30 ms of every command's start
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 __all__ = ["SIGNOFF_FORMAT", "SignOff", "fingerprint", "signoff_from_entry", "spaced"]
 
@@ -49,6 +49,8 @@ def key_path() -> Path:
 
 def load_or_create_key(path: Path | None = None) -> Ed25519PrivateKey:
     """The person's signing key; created (owner-only permissions) on first use."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     path = path or key_path()
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -76,6 +78,8 @@ def load_or_create_key(path: Path | None = None) -> Ed25519PrivateKey:
 
 
 def public_key_text(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
     raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return base64.b64encode(raw).decode("ascii")
