@@ -30,3 +30,13 @@ def test_names_are_the_same_as_made_afresh() -> None:
     original = pdfdoc.PDFName.__wrapped__
     for name in ("Type", "Annot", "Quill feather#1", "Ünïcode", "a(b)c", "Type"):
         assert pdfdoc.PDFName(name) == original(name)
+
+
+def test_format_is_the_same_for_names_numbers_bytes_and_objects() -> None:
+    fast, original = pdfdoc.format, pdfdoc.format.__wrapped__
+    document = pdfdoc.PDFDocument(invariant=1)
+    values = ["Type", "1 0 0 1 72 700 Tm", "Café", b"raw bytes", 0, 7, -3, 0.5, 612.0, 1e-7, True, None,
+              pdfdoc.PDFArray([1, 2.5, "x"]), pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("Page"), "N": 3}),
+              pdfdoc.PDFString("(hello)")]
+    for value in values:
+        assert fast(value, document) == original(value, document), repr(value)

@@ -66,6 +66,22 @@ class _FastTTFont(TTFont):
         return super().splitString(text, doc, encoding)
 
 
+def encoded_in_subset(font: TTFont, doc: object, text: str, subset: int) -> bytes | None:
+    """``text`` encoded in ``subset`` of ``font`` for ``doc`` when every character already has a code there,
+    else None: what ``splitString`` returns then as its only chunk, without its list and lookups (the
+    caller, which draws in ``subset`` already, writes no font change)."""
+    state = font.state.get(doc)
+    if state is None or not text:
+        return None
+    fast = getattr(state, "_rw_tables", None)
+    if fast is None or fast[0] != len(state.assignments):
+        return None  # splitString brings the tables up to date
+    for number, charset, table in fast[1]:
+        if number == subset:
+            return text.translate(table).encode("latin-1") if charset.issuperset(text) else None
+    return None
+
+
 def _subset_tables(assignments: dict[int, int]) -> list[tuple[int, frozenset[str], dict[int, int]]]:
     tables: dict[int, dict[int, int]] = {}
     for code, n in assignments.items():

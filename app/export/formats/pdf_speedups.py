@@ -10,7 +10,10 @@ the name's characters, 55,000 calls for a few dozen distinct names). Here:
   PDFDocEncoding maps every printable ASCII character to its own byte
   (``install`` checks that before installing) — and hands anything else to
   the codec as before;
-* ``PDFName`` remembers the names it made (the result depends on the text alone).
+* ``PDFName`` remembers the names it made (the result depends on the text alone);
+* ``format`` (called some 120,000 times, mostly for a name or a number) answers
+  for a plain ``str``, ``bytes``, ``int`` or ``float`` at once, as its own
+  branches for them do, and hands everything else to the original.
 
 Both are installed once, when the PDF writer is imported; reportlab's other
 modules that imported the originals by name keep them.
@@ -21,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc
 
 _PRINTABLE_ASCII = "".join(chr(code) for code in range(0x20, 0x7F))
@@ -51,6 +55,20 @@ def _remembering(original: Callable[..., str]) -> Callable[..., str]:
     return pdf_name
 
 
+def _direct_format(original: Callable[..., bytes]) -> Callable[..., bytes]:
+    def format(element: Any, document: Any, toplevel: int = 0) -> bytes:  # noqa: A001 - reportlab's name
+        kind = type(element)
+        if kind is str:
+            return pdfdoc.pdfdocEnc(element)  # type: ignore[no-any-return]
+        if kind is bytes:
+            return element  # type: ignore[no-any-return]
+        if kind is int or kind is float:
+            return pdfdoc.pdfdocEnc(fp_str(element))  # type: ignore[no-any-return]
+        return original(element, document, toplevel)
+    format.__wrapped__ = original  # type: ignore[attr-defined]
+    return format
+
+
 def install() -> None:
     """Install both in ``reportlab.pdfbase.pdfdoc`` (once; a no-op when the codec is not as expected)."""
     same = _PRINTABLE_ASCII.encode("extpdfdoc") == _PRINTABLE_ASCII.encode("ascii")
@@ -58,3 +76,5 @@ def install() -> None:
         pdfdoc.pdfdocEnc = _fast_encoder(pdfdoc.pdfdocEnc)
     if getattr(pdfdoc.PDFName, "__wrapped__", None) is None:
         pdfdoc.PDFName = _remembering(pdfdoc.PDFName)
+    if getattr(pdfdoc.format, "__wrapped__", None) is None:
+        pdfdoc.format = _direct_format(pdfdoc.format)

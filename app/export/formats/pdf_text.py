@@ -22,9 +22,11 @@ from typing import Any
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.rl_accel import fp_str
+from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.platypus import Flowable
+
+from app.export.fonts import encoded_in_subset
 
 
 
@@ -376,6 +378,12 @@ class _StringWriter:
             self._text.textOut(string)
             return
         text = self._text
+        # Most strings use characters the font's first subset already holds: encoded in one step
+        # (``fonts.encoded_in_subset``); anything else goes through the font's own splitString.
+        encoded = encoded_in_subset(font, self._doc, string, text._curSubset)
+        if encoded is not None:
+            self._code.append(f"({escapePDF(encoded)}) Tj")
+            return
         parts = []
         for subset, encoded in font.splitString(string, self._doc):
             if subset != text._curSubset:
