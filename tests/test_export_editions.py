@@ -88,3 +88,12 @@ def test_a_child_that_dies_means_the_edition_is_made_here(example_file: Path, tm
     assert [e.audience for e in editions] == ["internal", "public"]
     assert all(e.exported is not None for e in editions)
     assert (tmp_path / "internal.pdf").read_bytes() == single.read_bytes()
+
+
+def test_an_edition_that_cannot_be_written_is_said_and_the_other_is_written(example_file: Path, tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(session_export, "may_fork", lambda: sys.platform.startswith("linux"))  # the child's path
+    outputs = [("internal", tmp_path / "no-folder" / "internal.pdf"), ("public", tmp_path / "public.pdf")]
+    internal, public = session_export.export_editions(example_file, outputs, "pdf")
+    assert internal.exported is None and internal.error is not None and "no such folder" in internal.error
+    assert public.exported is not None and (tmp_path / "public.pdf").is_file()

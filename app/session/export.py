@@ -190,21 +190,26 @@ def _edition(audience: str, output: Path, make: Callable[[], Exported]) -> Editi
 
 
 def _edition_answer(make: Callable[[Path], Exported], output: Path) -> tuple[object, ...]:
-    """In the forked child: the edition as plain values (``marshal``); any error but a refusal fails the
-    child, and the parent makes the edition again and meets that error itself."""
-    try:
-        exported = make(output)
-    except ExportRefused as refusal:
-        return ("refused", str(refusal), refusal.reason)
-    return ("written", str(exported.path), exported.size, exported.pages)
+    """In the forked child: the edition as plain values (``marshal``). A refusal or a file error is an
+    answer like a written file (made again here it would only meet the same); anything else fails the
+    child, and the parent makes the edition itself."""
+    edition = _edition("internal", output, partial(make, output))
+    if edition.exported is not None:
+        return ("written", str(edition.exported.path), edition.exported.size, edition.exported.pages)
+    if edition.refusal is not None:
+        return ("refused", str(edition.refusal), edition.refusal.reason)
+    return ("error", edition.error or "")
 
 
 def _edition_from_answer(output: Path, fmt: str, answer: object) -> Edition | None:
-    """The child's answer as an Edition; None when it is not one of the two shapes it writes."""
-    if isinstance(answer, tuple) and len(answer) == 4 and answer[0] == "written" and answer[1] == str(output) \
-            and isinstance(answer[2], int) and (answer[3] is None or isinstance(answer[3], int)):
+    """The child's answer as an Edition; None when it is not one of the shapes it writes."""
+    if not isinstance(answer, tuple) or not answer:
+        return None
+    if len(answer) == 4 and answer[0] == "written" and answer[1] == str(output) and isinstance(answer[2], int) \
+            and (answer[3] is None or isinstance(answer[3], int)):
         return Edition("internal", output, exported=Exported(output, answer[2], "internal", fmt, answer[3]))
-    if isinstance(answer, tuple) and len(answer) == 3 and answer[0] == "refused" \
-            and isinstance(answer[1], str) and isinstance(answer[2], str):
+    if len(answer) == 3 and answer[0] == "refused" and isinstance(answer[1], str) and isinstance(answer[2], str):
         return Edition("internal", output, refusal=ExportRefused(answer[1], answer[2]))
+    if len(answer) == 2 and answer[0] == "error" and isinstance(answer[1], str):
+        return Edition("internal", output, error=answer[1])
     return None
