@@ -38,16 +38,30 @@ def _framework(framework_id: str | None):  # type: ignore[no-untyped-def]
 
 
 def _rubric_score(doc: Document, framework_id: str) -> float | None:
-    """The best-practice rubric's score, from whichever installed framework carries a rubric."""
-    from app.checks import check, framework_ids
+    """The best-practice rubric's score, from whichever installed framework carries a rubric (only the score
+    is shown, so the counts-only check: the same score, no finding's message written)."""
+    from app.checks import check_counts, framework_ids
     for other in framework_ids():
-        if other == framework_id:
+        if other == framework_id or not _may_score(other):
             continue
         framework = _framework(other)
         if framework is not None and framework.has_score:
-            result = check(doc, framework)
-            return None if result.score is None else float(result.score.total)
+            result = check_counts(doc, framework)
+            return None if result.score is None else float(result.score)
     return None
+
+
+def _may_score(framework_id: str) -> bool:
+    """False only where the framework certainly carries no rubric: its file has no top-level ``score``
+    (what ``has_score`` is built from). Reading the parsed file is several times cheaper than loading and
+    checking the whole framework, which a file that may score still gets."""
+    from app.content.frameworks import frameworks_folder
+    from app.content.yaml_source import load_yaml_file
+    try:
+        data = load_yaml_file(frameworks_folder() / f"{framework_id}.yaml")
+    except Exception:  # noqa: BLE001 - loading the framework reports (and skips) it as before
+        return True
+    return not isinstance(data, dict) or data.get("score") is not None
 
 
 def run_check(doc: Document, forms: FormSet | None = None) -> CheckOutcome | None:
