@@ -141,3 +141,14 @@ def test_every_past_format_still_opens(tmp_path, fixture):
 def test_there_is_a_fixture_for_every_format_version():
     versions = sorted(int(p.stem.split("-")[1]) for p in FIXTURES.glob("format-*.rwa"))
     assert versions == list(range(1, format_version() + 1))
+
+
+def test_the_bookkeeping_table_verification_skips_is_the_one_sqlite_utils_keeps():
+    """Verification skips the table sqlite-utils records applied migrations in (else every file would show a
+    "planted" table); its name is written out, not imported, because reading a file no longer imports
+    sqlite-utils."""
+    from sqlite_utils.migrations import Migrations
+
+    from app.store.schema import BOOKKEEPING
+
+    assert BOOKKEEPING[0] == Migrations.migrations_table

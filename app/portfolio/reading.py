@@ -25,6 +25,7 @@ from app.portfolio import cache
 from app.portfolio.clocks import Clock
 from app.portfolio.summary import ModelRow, Unreadable, summarise
 from app.store.file import SUFFIX
+from app.store.schema import expected_objects, format_version
 
 _IN_PROCESS_BELOW = 8
 """Fewer files than this are read without worker processes."""
@@ -156,6 +157,7 @@ def _load_content() -> None:
     try:
         forms = load_forms()
         shared_index(forms)
+        expected_objects(format_version())  # what verification compares each file's schema with
         for framework_id in framework_ids():
             load_framework(framework_id)
     except Exception:  # noqa: BLE001 - warming only; the workers load and report as before

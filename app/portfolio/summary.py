@@ -13,9 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from app.checks import check_counts, load_framework
 from app.content.framework_spec import Framework
@@ -23,11 +21,15 @@ from app.model.document import Document
 from app.model.sensitivity import Sensitivity
 from app.portfolio.clocks import Clock, framework_title, running_clocks
 from app.store import StoreError
-from app.store.file import HISTORY_FORMAT, _read_document, open_inspected
+from app.store.file import HISTORY_FORMAT, _database, _read_document, open_inspected
 from app.store.hashing import ContentHasher, StoredPieces
+from app.store.readable import Readable
 from app.store.revision import current_revision
 from app.store.signoff import DEFAULT_REQUIRED, revision_status
 from app.store.verification import verify
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 RUBRIC = "risk-assessment-best-practice"
 FRAMEWORK = "header.framework"
@@ -164,17 +166,16 @@ def _read_verified(path: Path, as_of: date, also: Callable[[ModelRow, Database, 
         conn.close()
         return Unreadable(path, "unreadable", f"{path.name}: written before Riskwright kept a history (format "
                                               f"{version}); open it once in Riskwright to upgrade it")
-    db = Database(conn, execute_plugins=False)
-    try:
+    try:  # through the plain connection: reading needs no sqlite-utils (``app.store.readable``)
         stored = StoredPieces()
-        document = _read_document(db, stored)
+        document = _read_document(conn, stored)
         hasher = ContentHasher(stored)
-        verdict = verify(db, document, hasher)
+        verdict = verify(conn, document, hasher)
         if not verdict.intact:
             return Unreadable(path, "tampered", f"{path.name}: tampered — {verdict.problems[0]}; "
                                                 f"`riskwright verify {path.name}` names every problem")
-        row = _row(path, db, document, as_of, hasher)
-        return row, also(row, db, document)
+        row = _row(path, conn, document, as_of, hasher)
+        return row, (cast(T, None) if also is _nothing_more else also(row, _database(conn), document))
     except sqlite3.OperationalError as error:
         if "readonly" in str(error) or "read-only" in str(error):
             return Unreadable(path, "needs_recovery",
@@ -185,7 +186,7 @@ def _read_verified(path: Path, as_of: date, also: Callable[[ModelRow, Database, 
         return Unreadable(path, "damaged", f"{path.name}: the file is damaged ({type(error).__name__}); "
                                            f"restore it from a copy")
     finally:
-        db.close()
+        conn.close()
 
 
 def _kind_of(message: str) -> str:
@@ -206,12 +207,12 @@ def _plain(message: str, path: Path) -> str:
 class _Opened:
     """What ``revision_status`` reads from an open assessment: the database and the document."""
 
-    def __init__(self, db: Database, document: Document) -> None:
+    def __init__(self, db: Readable, document: Document) -> None:
         self.db = db
         self.document = document
 
 
-def _row(path: Path, db: Database, document: Document, as_of: date, hasher: ContentHasher) -> ModelRow:
+def _row(path: Path, db: Readable, document: Document, as_of: date, hasher: ContentHasher) -> ModelRow:
     """The row: statuses, counts and the rubric score from counts-only checks (no messages are shown here)."""
     frameworks: list[Framework] = []
     regimes: list[RegimeStatus] = []
@@ -256,7 +257,7 @@ def _date(value: Any) -> date | None:
     return value if isinstance(value, date) else None
 
 
-def _open_flags(db: Database) -> int:
+def _open_flags(db: Readable) -> int:
     """Open detector flags: stored flags with no dismissal (the window and ``scan`` keep them current)."""
     tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if "flag" not in tables:

@@ -36,10 +36,8 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
-
-from sqlite_utils import Database
 
 from app import __version__
 from app.model.canonical import revision_hash
@@ -64,9 +62,13 @@ from app.store.errors import StoreError
 from app.store.hashing import StoredPieces, member_start
 from app.store.lock import EditLock, FileInUse
 from app.store.recovery import RecoveredCopy, has_journal, read_only_explanation, roll_back_in_place
-from app.store.schema import APPLICATION_ID, format_version, migrations
+from app.store.readable import Readable
+from app.store.schema import APPLICATION_ID, format_version, migration_set
 from app.store.write_failure import SAVE_A_COPY, SaveFailed, classify, is_write_error, read_failure, write_problem
 from app.store.writer import Head, SaveJob, Writer
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 Mode = Literal["edit", "read", "unlocked"]
 Changes = list[tuple[str, dict[str, Any]]]
@@ -90,6 +92,13 @@ class ReadOnlyFile(StoreError):
 
 def _sensitivity(text: str | None) -> Sensitivity | None:
     return None if text is None else Sensitivity(text)
+
+
+def _database(conn: sqlite3.Connection) -> Database:
+    """``conn`` as an sqlite-utils ``Database``, for opening a file as a whole (to edit, snapshot, create or copy
+    it). Imported here, not at start (~55 ms): reading a file needs only a connection (``Readable``)."""
+    from sqlite_utils import Database
+    return Database(conn, execute_plugins=False)
 
 
 def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
@@ -247,7 +256,7 @@ class AssessmentFile:
         try:
             version = inspect_file(path)
             try:
-                db = Database(_connect(path, read_only=False), execute_plugins=False)
+                db = _database(_connect(path, read_only=False))
             except sqlite3.Error as error:
                 raise ReadOnlyFile(path, classify(error, path).reason) from None
             try:
@@ -287,7 +296,7 @@ class AssessmentFile:
         finally:
             if recovered is not None:
                 recovered.cleanup()
-        db = Database(memory, execute_plugins=False)
+        db = _database(memory)
         try:
             document = _prepare(db, path, version, on_disk=False)
         except BaseException:
@@ -315,10 +324,10 @@ class AssessmentFile:
         document = document or Document()
         temp = temp_beside(path)
         try:
-            db = Database(sqlite3.connect(temp, isolation_level=None), execute_plugins=False)
+            db = _database(sqlite3.connect(temp, isolation_level=None))
             _configure(db)
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            migrations.apply(db)
+            migration_set().apply(db)
             with db.atomic():
                 db.execute("INSERT INTO meta (key, value) VALUES ('document_id', ?), ('created_by', ?)",
                            [str(uuid.uuid4()), f"riskwright {__version__}"])
@@ -436,7 +445,7 @@ class AssessmentFile:
 
         def connect() -> Database:
             try:
-                db = Database(_connect(path, read_only=False), execute_plugins=False)
+                db = _database(_connect(path, read_only=False))
                 _configure(db)
             except BaseException as error:
                 if is_write_error(error):
@@ -565,7 +574,7 @@ class AssessmentFile:
             copy = sqlite3.connect(temp, isolation_level=None)
             try:
                 self.db.conn.backup(copy)
-                copy_db = Database(copy, execute_plugins=False)
+                copy_db = _database(copy)
                 _configure(copy_db)
                 if self.unsaved:
                     with copy_db.atomic():
@@ -699,7 +708,7 @@ def _prepare(db: Database, path: Path, version: int, on_disk: bool) -> Document:
         _configure(db)
     if version < format_version():
         try:
-            migrations.apply(db)
+            migration_set().apply(db)
         except sqlite3.Error as error:
             failure = classify(error, path) if on_disk else None
             raise StoreError(f"{path}: could not upgrade from format {version} "
@@ -772,11 +781,11 @@ def _write_document(db: Database, document: Document) -> None:
             _write_record(db, table, record, position)
 
 
-def _rows(db: Database, sql: str) -> Iterator[tuple]:  # type: ignore[type-arg]
+def _rows(db: Readable, sql: str) -> Iterator[tuple]:  # type: ignore[type-arg]
     return iter(db.execute(sql).fetchall())
 
 
-def _read_document(db: Database, stored: StoredPieces | None = None) -> Document:
+def _read_document(db: Readable, stored: StoredPieces | None = None) -> Document:
     """The document as stored; with ``stored``, also each record's canonical JSON as spelled with the values'
     stored texts, for ``app.store.hashing.ContentHasher`` to try.
 
@@ -860,7 +869,7 @@ def _read_document(db: Database, stored: StoredPieces | None = None) -> Document
 
 
 @contextmanager
-def _whole_file_cache(db: Database) -> Iterator[None]:
+def _whole_file_cache(db: Readable) -> Iterator[None]:
     size = int(db.execute("PRAGMA cache_size").fetchone()[0])
     pages = int(db.execute("PRAGMA page_count").fetchone()[0])
     page_size = int(db.execute("PRAGMA page_size").fetchone()[0])

@@ -16,11 +16,14 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from app.model.paths import Address
 from app.store import history, identity
+from app.store.readable import Readable
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 _COLUMNS = ("id", "field", "record_id", "start", "end", "detector", "category", "domain", "matched",
             "normalised", "audience")
@@ -154,9 +157,7 @@ class FlagTable:
 
     # -- decisions -------------------------------------------------------------
     def dismissals(self) -> list[Dismissal]:
-        rows = self.db.execute("SELECT field, record_id, detector, normalised, reason, dismissed_at"
-                               " FROM flag_dismissal ORDER BY field, record_id, detector, normalised").fetchall()
-        return [Dismissal(*row) for row in rows]
+        return dismissals(self.db)
 
     def trusted_dismissals(self) -> list[Dismissal]:
         """The dismissals an export may rely on: those bound to a decision in the history."""
@@ -218,7 +219,14 @@ def _event_key(body: dict[str, object]) -> tuple[object, ...] | None:
             detail.get("category"), detail.get("detail"))
 
 
-def check_decisions(db: Database, bodies: Iterable[dict[str, object]]) -> DecisionCheck:
+def dismissals(db: Readable) -> list[Dismissal]:
+    """Every stored dismissal, in key order."""
+    rows = db.execute("SELECT field, record_id, detector, normalised, reason, dismissed_at"
+                      " FROM flag_dismissal ORDER BY field, record_id, detector, normalised").fetchall()
+    return [Dismissal(*row) for row in rows]
+
+
+def check_decisions(db: Readable, bodies: Iterable[dict[str, object]]) -> DecisionCheck:
     """Bind every flag decision and dismissal in the file to an entry of the (chained) history.
 
     A decision is recorded three times in one transaction: a ``flag_resolution``
@@ -237,7 +245,8 @@ def check_decisions(db: Database, bodies: Iterable[dict[str, object]]) -> Decisi
             waiting.setdefault(key, []).append((int(str(body.get("seq", 0))), body))
     problems: list[str] = []
     latest: dict[tuple[str, str, str, str], str] = {}
-    who_column = "who" if "who" in db["flag_resolution"].columns_dict else "''"  # format 3 did not record it
+    columns = {row[1] for row in db.execute("PRAGMA table_info(flag_resolution)")}
+    who_column = "who" if "who" in columns else "''"  # format 3 did not record it
     rows = db.execute(f"SELECT seq, flag_id, field, record_id, detector, category, normalised, action, detail,"
                       f" {who_column} FROM flag_resolution ORDER BY seq").fetchall()
     for seq, flag_id, field, record_id, detector, category, normalised, action, detail, who in rows:
@@ -258,7 +267,7 @@ def check_decisions(db: Database, bodies: Iterable[dict[str, object]]) -> Decisi
             problems.append(f"history entry #{entry_seq} records a flag decision ({body.get('event')} at "
                             f"{body.get('address')}) that is missing from the flag log (deleted)")
     unbound: set[tuple[str, str, str, str]] = set()
-    for dismissal in FlagTable(db).dismissals():
+    for dismissal in dismissals(db):
         if latest.get(dismissal.key) != dismissal.reason:
             unbound.add(dismissal.key)
             problems.append(f"the dismissal of {dismissal.detector} at "
@@ -272,7 +281,7 @@ def _detail(body: dict[str, object]) -> dict[str, object]:
     return detail if isinstance(detail, dict) else {}
 
 
-def event_bodies(db: Database) -> list[dict[str, object]]:
+def event_bodies(db: Readable) -> list[dict[str, object]]:
     """Bodies of the history's event entries (flag decisions among them), oldest first."""
     found = []
     for (text,) in db.execute("SELECT body FROM history WHERE kind = 'event' ORDER BY seq"):

@@ -23,9 +23,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from app.model.canonical import (
     canonical_json,
@@ -57,6 +55,10 @@ from app.model.changes import (  # noqa: F401 - re-exported: the store's callers
     undo_entry,
 )
 from app.store import identity
+from app.store.readable import Readable
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 GENESIS = "0" * 64
 """The ``prev`` of the first entry."""
@@ -131,7 +133,7 @@ class Head:
     """Whether ``revision`` has been signed (so the next content change starts a new one)."""
 
 
-def head(db: Database) -> Head:
+def head(db: Readable) -> Head:
     """The last entry: where the next one is chained on. One indexed lookup."""
     row = db.execute(
         "SELECT h.seq, h.hash, h.revision, EXISTS (SELECT 1 FROM revision r WHERE r.number = h.revision) "

@@ -18,8 +18,7 @@ import json
 import re
 import zlib
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from app.model.canonical import (
     canonical_document,
@@ -31,6 +30,10 @@ from app.model.document import Document
 from app.model.changes import Difference, diff_documents  # noqa: F401 - re-exported
 from app.store import history
 from app.store.errors import StoreError
+from app.store.readable import Readable
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 @dataclass(frozen=True)
@@ -40,12 +43,12 @@ class FrozenRevision:
     frozen_at: str
 
 
-def frozen_revisions(db: Database) -> list[FrozenRevision]:
+def frozen_revisions(db: Readable) -> list[FrozenRevision]:
     return [FrozenRevision(int(n), str(h), str(at))
             for n, h, at in db.execute("SELECT number, hash, frozen_at FROM revision ORDER BY number")]
 
 
-def frozen_revision(db: Database, number: int) -> FrozenRevision | None:
+def frozen_revision(db: Readable, number: int) -> FrozenRevision | None:
     row = db.execute("SELECT number, hash, frozen_at FROM revision WHERE number = ?", [number]).fetchone()
     return None if row is None else FrozenRevision(int(row[0]), str(row[1]), str(row[2]))
 
@@ -59,7 +62,7 @@ def freeze(db: Database, number: int, document: Document, at: str) -> str:
     return digest
 
 
-def snapshot_text(db: Database, number: int) -> str | None:
+def snapshot_text(db: Readable, number: int) -> str | None:
     """The canonical JSON of a frozen revision as stored (None if it was never frozen)."""
     row = db.execute("SELECT snapshot FROM revision WHERE number = ?", [number]).fetchone()
     if row is None:
@@ -67,7 +70,7 @@ def snapshot_text(db: Database, number: int) -> str | None:
     return zlib.decompress(row[0]).decode("utf-8")
 
 
-def snapshot(db: Database, number: int) -> Document | None:
+def snapshot(db: Readable, number: int) -> Document | None:
     text = snapshot_text(db, number)
     return None if text is None else document_from_form(json.loads(text))
 
@@ -79,7 +82,7 @@ class CurrentRevision:
     """True when this revision was signed and nothing has changed since."""
 
 
-def current_revision(db: Database) -> CurrentRevision:
+def current_revision(db: Readable) -> CurrentRevision:
     """The revision the content is in now, from the last history entry (no hashing)."""
     last = history.head(db)
     return CurrentRevision(last.revision, last.frozen)

@@ -9,32 +9,56 @@ Each migration runs in one transaction with its bookkeeping (sqlite-utils
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from app.store.readable import Readable
+
+if TYPE_CHECKING:  # sqlite-utils is imported when a file is created or upgraded: ~55 ms of every command's start
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
 
 APPLICATION_ID = 0x52574131  # "RWA1"
-migrations = Migrations("riskwright")
 _registered: list[str] = []
-_steps: list[Callable[[Database], None]] = []
+_runs: list[Callable[[Database], None]] = []
+_steps: list[Callable[[Readable], None]] = []
+"""Each migration's own statements: they only ``execute``, so ``expected_objects`` replays them on a plain
+connection (a reader of a file, the portfolio, never imports sqlite-utils)."""
 
 
-def migration(name: str) -> Callable[[Callable[[Database], None]], Callable[[Database], None]]:
+def migration(name: str) -> Callable[[Callable[[Readable], None]], Callable[[Readable], None]]:
     """Register the next format version's migration; it also stamps ``user_version``."""
     version = len(_registered) + 1
     _registered.append(name)
 
-    def register(step: Callable[[Database], None]) -> Callable[[Database], None]:
+    def register(step: Callable[[Readable], None]) -> Callable[[Readable], None]:
         def run(db: Database) -> None:
             step(db)
             db.execute(f"PRAGMA user_version = {version}")
         run.__name__ = name
-        migrations(name=name)(run)
+        _runs.append(run)
         _steps.append(step)
         return step
     return register
+
+
+@cache
+def migration_set() -> Migrations:
+    """Every registered migration, as sqlite-utils ``Migrations`` (``.apply(db)`` brings a file up to date)."""
+    from sqlite_utils.migrations import Migrations
+    found = Migrations("riskwright")
+    for run in _runs:
+        found(name=run.__name__)(run)
+    return found
+
+
+def __getattr__(name: str) -> Any:
+    """``migrations``: ``migration_set()``, under the name it had when it was made at import."""
+    if name == "migrations":
+        return migration_set()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def format_version() -> int:
@@ -42,8 +66,9 @@ def format_version() -> int:
     return len(_registered)
 
 
-BOOKKEEPING = (Migrations.migrations_table, "sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4")
-"""Tables (and their indexes) that sqlite-utils and SQLite keep for themselves; their SQL is theirs."""
+BOOKKEEPING = ("_sqlite_migrations", "sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4")
+"""Tables (and their indexes) that sqlite-utils and SQLite keep for themselves; their SQL is theirs. The first is
+sqlite-utils' ``Migrations.migrations_table`` (a test holds them equal)."""
 
 
 @cache
@@ -54,7 +79,7 @@ def expected_objects(version: int) -> dict[tuple[str, str], str | None]:
     table, view, trigger or index found in a file but not here was planted
     (``app.store.verification``).
     """
-    db = Database(memory=True)
+    db = sqlite3.connect(":memory:", isolation_level=None)
     for step in _steps[:version]:
         step(db)
     found = {(str(kind), str(name)): sql for kind, name, sql in
@@ -63,7 +88,7 @@ def expected_objects(version: int) -> dict[tuple[str, str], str | None]:
     return found
 
 
-def _statements(db: Database, script: str) -> None:
+def _statements(db: Readable, script: str) -> None:
     # executescript() would commit the migration's transaction half-way.
     for statement in script.split(";"):
         if statement.strip():
@@ -71,7 +96,7 @@ def _statements(db: Database, script: str) -> None:
 
 
 @migration("0001_document")
-def _document(db: Database) -> None:
+def _document(db: Readable) -> None:
     _statements(db, """
         CREATE TABLE meta (
             key TEXT PRIMARY KEY,
@@ -97,7 +122,7 @@ def _document(db: Database) -> None:
 
 
 @migration("0002_flags")
-def _flags(db: Database) -> None:
+def _flags(db: Readable) -> None:
     # Detector hits in text bound for a wider audience than its sensitivity
     # (owned by app.store.flags). `flag` holds the current hits and is
     # rebuilt per address on every scan; `flag_dismissal` keeps an assessor's
@@ -143,7 +168,7 @@ def _flags(db: Database) -> None:
 
 
 @migration("0003_history")
-def _history(db: Database) -> None:
+def _history(db: Readable) -> None:
     # The audit chain and sign-offs (owned by app.store.history / .revision /
     # .signoff). `history.body` is the canonical JSON that `hash` covers; the
     # other columns copy parts of it so panels can filter without parsing, and
@@ -183,14 +208,14 @@ def _history(db: Database) -> None:
 
 
 @migration("0004_flag_resolution_who")
-def _flag_resolution_who(db: Database) -> None:
+def _flag_resolution_who(db: Readable) -> None:
     # Who redacted or dismissed a flag: the redaction log in the internal report names them.
     # Older decisions were not attributed; they read "(not recorded)".
     db.execute("ALTER TABLE flag_resolution ADD COLUMN who TEXT NOT NULL DEFAULT ''")
 
 
 @migration("0005_compact_text_history")
-def _compact_text_history(db: Database) -> None:
+def _compact_text_history(db: Readable) -> None:
     # No table changes. From this format on, the history entry of a long text may hold the change
     # (``text_edit``) and the texts' lengths and hashes instead of two whole copies
     # (app.model.text_edits). The new number makes an older Riskwright refuse such a file

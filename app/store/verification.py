@@ -37,8 +37,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from app.model.canonical import canonical_json, sha256_hex, short_hash
 from app.model.document import Document
 from app.model.paths import Address
@@ -48,6 +46,7 @@ from app.model.changes import BASE_KINDS, CONTENT_KINDS, ReplayError, diff_docum
 from app.store.flags import check_decisions
 from app.store.hashing import ContentHasher, detached
 from app.store.history import GENESIS
+from app.store.readable import Readable
 from app.store.schema import BOOKKEEPING, expected_objects
 from app.store.signatures import SignOff, signoff_from_entry
 
@@ -87,7 +86,7 @@ def verify_file(path: Path) -> Verdict:
     if version < HISTORY_FORMAT:
         raise StoreError(f"{path}: written before Riskwright kept a history (file format {version}); "
                          f"open it once with this version to start its history, then verify it")
-    db = Database(_connect(path, read_only=True), execute_plugins=False)
+    db = _connect(path, read_only=True)
     try:
         try:
             document = _read_document(db)
@@ -100,7 +99,7 @@ def verify_file(path: Path) -> Verdict:
         db.close()
 
 
-def verify(db: Database, document: Document, hasher: ContentHasher | None = None) -> Verdict:
+def verify(db: Readable, document: Document, hasher: ContentHasher | None = None) -> Verdict:
     """Every check above over the open file ``db`` holding ``document`` (as read from it).
 
     ``hasher`` lets a caller that hashes the same content afterwards (the portfolio's current revision)
@@ -121,7 +120,7 @@ def verify(db: Database, document: Document, hasher: ContentHasher | None = None
     return verdict
 
 
-def _check_schema(db: Database, verdict: Verdict) -> None:
+def _check_schema(db: Readable, verdict: Verdict) -> None:
     """Name every table, index, view or trigger the file's format does not create, or whose SQL changed."""
     version = int(db.execute("PRAGMA user_version").fetchone()[0])
     expected = expected_objects(version)
@@ -140,7 +139,7 @@ def _check_schema(db: Database, verdict: Verdict) -> None:
         verdict.problems.append(f"the {kind} {name!r} is missing from the file (deleted)")
 
 
-def _read_rows(db: Database) -> list[_Row]:
+def _read_rows(db: Readable) -> list[_Row]:
     rows = []
     for seq, prev, digest, text, at, who, number, kind, field_path, record_id in db.execute(
             "SELECT seq, prev, hash, body, at, who, revision, kind, field, record_id FROM history ORDER BY seq"):
@@ -189,7 +188,7 @@ def _check_chain(rows: list[_Row], verdict: Verdict) -> dict[int, str]:
     return recomputed
 
 
-def _check_signoffs(db: Database, rows: list[_Row], recomputed: dict[int, str], verdict: Verdict) -> None:
+def _check_signoffs(db: Readable, rows: list[_Row], recomputed: dict[int, str], verdict: Verdict) -> None:
     document_id = _meta(db, "document_id")
     frozen = {r.number: r for r in revision.frozen_revisions(db)}
     table = {int(seq): (int(number), str(payload), str(signature), str(public))
@@ -239,7 +238,7 @@ def _check_signoffs(db: Database, rows: list[_Row], recomputed: dict[int, str], 
         verdict.problems.append(f"revision {number} is marked as signed but has no valid sign-off")
 
 
-def _check_content(db: Database, rows: list[_Row], current: Document, verdict: Verdict,
+def _check_content(db: Readable, rows: list[_Row], current: Document, verdict: Verdict,
                    hasher: ContentHasher) -> None:
     """Replay backwards from the current content; compare at every recorded hash.
 
@@ -308,7 +307,7 @@ def _detach(document: Document, body: dict[str, Any]) -> None:
         return
 
 
-def _content_problem(db: Database, seq: int, body: dict[str, Any], document: Document) -> str:
+def _content_problem(db: Readable, seq: int, body: dict[str, Any], document: Document) -> str:
     if body.get("kind") == "signoff":
         number = int(body["revision"])
         text = (f"the content of revision {number} ({short_hash(str(body['revision_hash']))}) was changed "
@@ -325,6 +324,6 @@ def _content_problem(db: Database, seq: int, body: dict[str, Any], document: Doc
             f"({body.get('kind')}): it was changed outside Riskwright")
 
 
-def _meta(db: Database, key: str) -> str | None:
+def _meta(db: Readable, key: str) -> str | None:
     row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
     return None if row is None else str(row[0])
