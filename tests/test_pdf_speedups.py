@@ -40,3 +40,18 @@ def test_format_is_the_same_for_names_numbers_bytes_and_objects() -> None:
               pdfdoc.PDFString("(hello)")]
     for value in values:
         assert fast(value, document) == original(value, document), repr(value)
+
+
+def test_markup_parsed_once_gives_the_same_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Headings and labels repeated in a kind's report reuse the first one's parse (``parsing_once``); the
+    PDF must be byte for byte the one written when every paragraph is parsed afresh."""
+    import contextlib
+
+    from app.content.report_layout import load_styles
+    from app.export.formats import pdf, writer_for
+    from app.export.pipeline import build_for_audience
+    from app.interchange.examples import example_document
+    report = build_for_audience(example_document(), "internal", kind="eu-model-report")
+    once = writer_for("pdf", load_styles()).write(report)
+    monkeypatch.setattr(pdf, "parsing_once", contextlib.nullcontext)
+    assert writer_for("pdf", load_styles()).write(report) == once

@@ -34,7 +34,7 @@ from app.export.formats.gaps import plain_gaps
 from app.export.formats.pdf_fit import fit_words, running_title
 from app.export.formats.pdf_markup import MarkupConverter, grid_style
 from app.export.formats.pdf_speedups import install as install_speedups
-from app.export.formats.pdf_styles import Para, PdfStyles, pdf_styles
+from app.export.formats.pdf_styles import Para, PdfStyles, parsing_once, pdf_styles
 from app.export.formats.pdf_text import Run, RunStyle, TextBlock
 from app.export.report import (
     cover_facts,
@@ -157,6 +157,10 @@ class PdfWriter(ReportWriter):
     suffix = ".pdf"
 
     def write(self, report: Report) -> bytes:
+        with parsing_once():
+            return self._write(report)
+
+    def _write(self, report: Report) -> bytes:
         self.pdf = pdf_styles(self.styles)
         self.markup = MarkupConverter(self.pdf)
         self.report = report

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.enums import TA_LEFT
@@ -10,6 +13,7 @@ from reportlab.lib.pagesizes import A4, letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from app.content.report_layout import ReportStyles
 from app.export.fonts import MONO, SANS, SANS_BOLD, SANS_ITALIC, register_fonts
@@ -125,6 +129,29 @@ def pdf_styles(source: ReportStyles) -> PdfStyles:
     )
 
 
+_PARSED: dict[tuple[str, ParagraphStyle], tuple[str, ParagraphStyle, list[Any], Any]] | None = None
+"""Markup parsed once per document (``parsing_once``): (markup, style) → reportlab's parse of it."""
+
+
+@contextmanager
+def parsing_once() -> Iterator[None]:
+    """While one PDF is written, a paragraph whose markup and style an earlier paragraph had is not parsed
+    again: it gets copies of that paragraph's fragments (a kind's report repeats the same headings and
+    labels hundreds of times; reportlab's markup parser is pure Python). Forgotten when the block ends."""
+    global _PARSED
+    _PARSED = {}
+    try:
+        yield
+    finally:
+        _PARSED = None
+
+
+def _copies(frags: list[Any]) -> list[Any]:
+    """Fresh fragment objects (layout gives a fragment attributes of its own), the same one for the same one."""
+    made: dict[int, Any] = {}
+    return [made[id(f)] if id(f) in made else made.setdefault(id(f), f.clone()) for f in frags]
+
+
 class Para(Paragraph):
     """A paragraph that remembers its line breaks for the width it was last wrapped to.
 
@@ -132,7 +159,27 @@ class Para(Paragraph):
     heading kept with the next block, table cells measured and then drawn,
     the frame's own fit test). Line breaking is the single largest cost of
     the large report, and its result depends only on the width and style.
+    Its markup is parsed once per document for the same text and style (``parsing_once``).
     """
+
+    def _setup(self, text: str, style: ParagraphStyle, bulletText: Any, frags: Any,  # noqa: N803 - reportlab API
+               cleaner: Any) -> None:
+        parsed = _PARSED
+        if parsed is None or frags is not None or bulletText is not None or cleaner is not cleanBlockQuotedText \
+                or self.caseSensitive != 1:
+            super()._setup(text, style, bulletText, frags, cleaner)
+            return
+        key = (text, style)
+        found = parsed.get(key)
+        if found is None:
+            super()._setup(text, style, bulletText, frags, cleaner)
+            done: Any = self  # reportlab's attributes, untyped
+            parsed[key] = (done.text, done.style, _copies(done.frags), done.bulletText)
+            return
+        mine: Any = self
+        mine.text, mine.style, kept, mine.bulletText = found
+        mine.frags = _copies(kept)
+        mine.debug = 0
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab API
         memo = self.__dict__.get("_wrap_memo")
