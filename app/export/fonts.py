@@ -100,9 +100,12 @@ def register_face(name: str) -> None:
 
 @cache
 def register_fonts() -> None:
-    """Register the TTF faces with reportlab once per process."""
+    """Register the TTF faces with reportlab once per process. The fallback face (4 MB, a tenth of a second
+    to read) is read the first time a text holds a character DejaVu Sans lacks (``_missing_pattern``,
+    ``_covered``): only such text is ever drawn in it."""
     for name in _FILES:
-        register_face(name)
+        if name != FALLBACK:
+            register_face(name)
     pdfmetrics.registerFontFamily(SANS, normal=SANS, bold=SANS_BOLD, italic=SANS_ITALIC,
                                   boldItalic=SANS_BOLD_ITALIC)
     for bold, italic, face in ((0, 0, SANS), (1, 0, SANS_BOLD), (0, 1, SANS_ITALIC), (1, 1, SANS_BOLD_ITALIC)):
@@ -117,6 +120,7 @@ def register_fonts() -> None:
 def _missing_pattern() -> re.Pattern[str]:
     """Characters DejaVu Sans has no glyph for but the fallback face has."""
     register_fonts()
+    register_face(FALLBACK)
     sans = set(pdfmetrics.getFont(SANS).face.charToGlyph)
     fallback = set(pdfmetrics.getFont(FALLBACK).face.charToGlyph)
     wanted = sorted(c for c in fallback - sans if c > 0x7F)
@@ -134,8 +138,22 @@ def _missing_pattern() -> re.Pattern[str]:
 
 
 @cache
+def _in_sans() -> frozenset[int]:
+    """The characters DejaVu Sans draws: text of these alone needs neither the fallback face nor a substitute."""
+    register_face(SANS)
+    return frozenset(pdfmetrics.getFont(SANS).face.charToGlyph)
+
+
+def _sans_draws(text: str) -> bool:
+    """Whether every character of ``text`` beyond ASCII is one DejaVu Sans draws (ASCII is never changed)."""
+    in_sans = _in_sans()
+    return all(ord(c) in in_sans for c in text if c > "\x7f")
+
+
+@cache
 def _covered() -> frozenset[int]:
     register_fonts()
+    register_face(FALLBACK)
     return frozenset(pdfmetrics.getFont(SANS).face.charToGlyph) | frozenset(
         pdfmetrics.getFont(FALLBACK).face.charToGlyph)
 
@@ -148,7 +166,7 @@ def drawable(text: str) -> str:
     same. Anything else neither face covers is left as it is (drawn as an
     empty box, still extractable as text).
     """
-    if text.isascii():
+    if text.isascii() or _sans_draws(text):
         return text
     covered = _covered()
     if all(ord(c) in covered for c in text):
@@ -165,7 +183,7 @@ def drawable(text: str) -> str:
 
 def with_fallback(markup: str) -> str:
     """Wrap runs of characters DejaVu lacks in the fallback face (reportlab paragraph markup)."""
-    if markup.isascii():
+    if markup.isascii() or _sans_draws(markup):
         return markup
     markup = drawable(markup)
     return _missing_pattern().sub(lambda m: f'<font face="{FALLBACK}">{m.group(0)}</font>', markup)
@@ -173,7 +191,7 @@ def with_fallback(markup: str) -> str:
 
 def plain_with_fallback(text: str) -> list[tuple[str, str]]:
     """Split plain text into (font name, run) for drawing on a canvas or in a chart."""
-    if text.isascii():
+    if text.isascii() or _sans_draws(text):
         return [(SANS, text)]
     text = drawable(text)
     runs: list[tuple[str, str]] = []
