@@ -35,7 +35,7 @@ from app.export.formats.pdf_fit import fit_words, running_title
 from app.export.formats.pdf_markup import MarkupConverter, grid_style
 from app.export.formats.pdf_speedups import install as install_speedups
 from app.export.formats.pdf_styles import Para, PdfStyles, parsing_once, pdf_styles
-from app.export.formats.pdf_text import Run, RunStyle, TextBlock
+from app.export.formats.pdf_text import Run, RunStyle, TextBlock, width_of
 from app.export.report import (
     cover_facts,
     Block, Cell, Chart, DataTable, Facts, FieldEntry, FieldGroup, Prose, RecordEntry, RecordTable, Report,
@@ -99,7 +99,7 @@ class ContentsLine(Flowable):
         for face, run in plain_with_fallback(title):
             canvas.setFont(face if face != SANS else font, size)
             canvas.drawString(x, baseline, run)
-            x += stringWidth(run, face if face != SANS else font, size)
+            x += width_of(run, face if face != SANS else font, size)
         canvas.setStrokeColor(self.styles.colour("rule"))
         canvas.setDash(0.6, 2.4)
         canvas.setLineWidth(0.7)
@@ -205,7 +205,7 @@ class PdfWriter(ReportWriter):
                    anchor: str = "start") -> None:
         runs = plain_with_fallback(text)
         main = SANS_BOLD if bold else SANS
-        width = sum(stringWidth(run, face if face != SANS else main, size) for face, run in runs)
+        width = sum(width_of(run, face if face != SANS else main, size) for face, run in runs)
         if anchor == "end":
             x -= width
         elif anchor == "middle":
@@ -213,9 +213,9 @@ class PdfWriter(ReportWriter):
         for face, run in runs:
             face = face if face != SANS else main
             canvas.setFont(face, size)
-            space = stringWidth(" ", face, size)
+            space = width_of(" ", face, size)
             canvas.drawString(x - space, y, f" {run} ")  # padded: see TextBlock.draw
-            x += stringWidth(run, face, size)
+            x += width_of(run, face, size)
 
     def _footer(self, canvas: Canvas, doc: _Template) -> None:
         pdf = self.pdf
@@ -269,7 +269,7 @@ class PdfWriter(ReportWriter):
         if section:
             section = fit_words(section, SANS, 7.5, (right - left) * 0.45)
             self._draw_text(canvas, right, band - 15, section, 7.5, anchor="end")
-        room = right - left - (stringWidth(section, SANS, 7.5) + 18 if section else 0)
+        room = right - left - (width_of(section, SANS, 7.5) + 18 if section else 0)
         self._draw_text(canvas, left, band - 15, running_title(plain_text(header.model), plain_text(header.version),
                                                               room), 7.5)
         self._footer(canvas, doc)
@@ -482,8 +482,8 @@ class PdfWriter(ReportWriter):
         sample = rows[:300]
         for index, column in enumerate(columns):
             texts = [plain_text(row[index].text) for row in sample if index < len(row)]
-            longest_word = max((stringWidth(w, SANS, size) for t in texts for w in t.split()[:12]), default=0.0)
-            floor = max([stringWidth(w, SANS_BOLD, size) for w in column.split()] + [min(longest_word, total * 0.12)])
+            longest_word = max((width_of(w, SANS, size) for t in texts for w in t.split()[:12]), default=0.0)
+            floor = max([width_of(w, SANS_BOLD, size) for w in column.split()] + [min(longest_word, total * 0.12)])
             lengths = sorted(stringWidth(t, SANS, size) for t in texts)
             typical = lengths[int(len(lengths) * 0.85)] if lengths else 0.0
             floors.append(floor + padding)

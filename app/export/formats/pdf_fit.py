@@ -8,7 +8,7 @@ which says which snapshot the page is about. The cover shows the name in full.
 
 from __future__ import annotations
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from app.export.formats.pdf_text import width_of as stringWidth  # the same widths, each text measured once
 
 ELLIPSIS = "…"
 

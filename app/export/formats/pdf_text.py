@@ -292,19 +292,29 @@ class TextBlock(Flowable):
         text = canvas.beginText()
         current: tuple[str, float, str] | None = None
         strings = _StringWriter(canvas, text)
+        origin, show = strings.origin, strings.show
+        last: RunStyle | None = None  # the previous piece's style: most pieces share it, and so its state
+        space, state, changed = 0.0, current, False
         for index, line in enumerate(lines):
             y = baseline0 - index * leading
+            left = offsets[index]
             for x, chunk, run, _w, glued_before, glued_after in line:
                 # A space before and after each string (the origin moved back by one space width, so
                 # nothing moves on the page): tools that join a content stream's strings never run two
                 # neighbouring texts (a label and its value, two cells) into one word. Not where one
                 # word changes style (``**Bio**:``): extracted text must keep that word whole.
-                lead = 0.0 if glued_before else width_of(" ", run.font, run.size)
-                strings.origin(offsets[index] + x - lead, y + run.rise)
-                if current != (run.font, run.size, run.colour):
+                if run is not last:
+                    last = run
+                    space = width_of(" ", run.font, run.size)
+                    state = (run.font, run.size, run.colour)
+                    changed = state != current
+                else:
+                    changed = False  # the previous piece, in this same style, set it
+                origin(left + x - (0.0 if glued_before else space), y + run.rise)
+                if changed:
                     strings.change(run.font, run.size, run.colour)
-                    current = (run.font, run.size, run.colour)
-                strings.show(("" if glued_before else " ") + chunk + ("" if glued_after else " "))
+                    current = state
+                show(("" if glued_before else " ") + chunk + ("" if glued_after else " "))
         canvas.drawText(text)
         for index, line in enumerate(lines):
             y = baseline0 - index * leading
