@@ -814,13 +814,21 @@ def _read_document(db: Readable, stored: StoredPieces | None = None) -> Document
     later: ValueError | None = None
     scan = codec.scan_one
     with _whole_file_cache(db):
+        # Few values carry a label of their own: they are read apart, so the rows of all the others need not
+        # bring two empty columns each (~1,500 instructions a row, most of them in SQLite and its module).
+        labels: dict[str, dict[str, tuple[str | None, str | None]]] = {}
+        for field, record_id, sensitivity, reason in db.execute(
+                "SELECT field, record_id, sensitivity, sensitivity_reason FROM value "
+                "WHERE sensitivity IS NOT NULL OR sensitivity_reason IS NOT NULL"):
+            labels.setdefault(field, {})[record_id] = (sensitivity, reason)
         for (field,) in db.execute("SELECT DISTINCT field FROM value ORDER BY field").fetchall():
             table, _, relative = field.partition("[].")
             start = member_start(relative)
             by_id = by_table.get(table, none)
-            for record_id, text, sensitivity, reason in db.execute(
-                    "SELECT record_id, data, sensitivity, sensitivity_reason FROM value WHERE field = ? "
-                    "ORDER BY record_id", [field]):
+            labelled = labels.get(field)
+            for record_id, text in db.execute("SELECT record_id, data FROM value WHERE field = ? ORDER BY record_id",
+                                              [field]):
+                sensitivity, reason = (None, None) if labelled is None else labelled.get(record_id, (None, None))
                 clean = False
                 if text is None:
                     data = None
