@@ -222,6 +222,28 @@ def test_long_withheld_text_is_found_by_any_one_sentence() -> None:
     assert not leak_scan(b"<p>The model proposed a plan.</p>", "html", [paragraph])
 
 
+def test_a_sentence_between_content_stream_operators_is_found_where_it_stands() -> None:
+    """Runs of eight words are looked for only where eight words of withheld text stand in a row; the
+    operators and numbers around them (a PDF content stream) do not hide them, and one in between does."""
+    from app.redaction import WithheldMatcher
+    from app.redaction.normalise import word_view
+    paragraph = ("Then the model proposed swapping the purple reagent for the teal one at the glimmer stage "
+                 "of the imaginary and entirely fictional fixture procedure.")
+    matcher = WithheldMatcher([WithheldText(paragraph, "pre_deployment.evaluations[ev-3].task_details")])
+    stream = ("BT /F1 9 Tf 1 0 0 1 72 720 Tm (Then the model proposed swapping the purple reagent for the teal) "
+              "Tj ET q 0.5 g 72 700 m 300 700 l S Q")
+    found = matcher.find(word_view(stream))
+    assert [phrase for phrase, _ in found] == [
+        "then the model proposed swapping the purple reagent",
+        "the model proposed swapping the purple reagent for",
+        "model proposed swapping the purple reagent for the",
+        "proposed swapping the purple reagent for the teal",
+    ]
+    assert found[0][1] == "pre_deployment.evaluations[ev-3].task_details"
+    broken = stream.replace("the purple reagent", "the purple Tj reagent")
+    assert matcher.find(word_view(broken)) == []
+
+
 def test_short_or_common_withheld_text_is_reported_as_unsearchable_not_ignored() -> None:
     from app.redaction import WithheldMatcher
     matcher = WithheldMatcher(["n/a", "none", "Kit Q-7", "sarin"])

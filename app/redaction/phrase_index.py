@@ -24,6 +24,7 @@ order of where it ends, the longer first where two end on the same word.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from itertools import repeat
 from typing import Generic, TypeVar
@@ -62,6 +63,8 @@ class PhraseIndex(Generic[Payload]):
         self._runs: dict[tuple[str, ...], Payload] = {}
         self._frozen = False
         self.count = 0
+        self._known_stretch = re.compile(f"[^{re.escape(_OTHER)}]{{{run},}}")
+        """``run`` or more words in a row that each have a code (words of some phrase), in a coded view."""
         self._found: dict[str, tuple[tuple[str, Payload], ...]] = {}
         """What ``find`` found in short views seen before (a finished file repeats its labels)."""
 
@@ -83,6 +86,9 @@ class PhraseIndex(Generic[Payload]):
         if run != self.run:
             raise ValueError(f"this index keeps runs of {self.run} words, not {run}")
         if len(words) >= run:
+            codes = self._codes  # every word of a run gets a code: ``find`` looks for runs among coded words only
+            for word in dict.fromkeys(words).keys() - codes.keys():
+                codes[word] = _code_point(len(codes))
             runs = self._runs
             before = len(runs)
             for key in zip(*(words[k:] for k in range(run)), strict=False):
@@ -116,18 +122,26 @@ class PhraseIndex(Generic[Payload]):
             if known is not None:
                 return list(known)
         words = view.split(" ")
+        coded = "".join(map(self._codes.get, words, repeat(_OTHER, len(words))))
         placed: list[tuple[int, int, Payload]] = []
         if self._short:
-            coded = "".join(map(self._codes.get, words, repeat(_OTHER, len(words))))
             placed = [(end, length, payload) for end, (length, payload) in self._automaton.iter(coded)]
         run, runs = self.run, self._runs
-        if runs and len(words) >= run and not runs.keys().isdisjoint(
-                zip(*(words[k:] for k in range(run)), strict=False)):
-            at_runs = [(first + run - 1, run, runs[key])
-                       for first, key in enumerate(zip(*(words[k:] for k in range(run)), strict=False))
-                       if key in runs]
-            # In order of where they end, the longer first (as the automaton reports them); sort is stable.
-            placed = sorted(placed + at_runs, key=lambda item: (item[0], -item[1])) if placed else at_runs
+        if runs and len(words) >= run:
+            # A run stands only where ``run`` words in a row are words of some phrase (coded): a channel's
+            # other stretches (a content stream's operators and numbers, a font's bytes) are never zipped.
+            at_runs: list[tuple[int, int, Payload]] = []
+            for stretch in self._known_stretch.finditer(coded):
+                start = stretch.start()
+                part = words[start:stretch.end()]
+                if runs.keys().isdisjoint(zip(*(part[k:] for k in range(run)), strict=False)):
+                    continue
+                at_runs += [(start + first + run - 1, run, runs[key])
+                            for first, key in enumerate(zip(*(part[k:] for k in range(run)), strict=False))
+                            if key in runs]
+            if at_runs:
+                # In order of where they end, the longer first (as the automaton reports them); sort is stable.
+                placed = sorted(placed + at_runs, key=lambda item: (item[0], -item[1])) if placed else at_runs
         found = [(" ".join(words[end - length + 1:end + 1]), payload) for end, length, payload in placed]
         if short:
             if len(self._found) >= _REMEMBERED_VIEWS:
