@@ -146,14 +146,18 @@ def test_incremental_update_is_refused_and_its_old_revision_is_read() -> None:
     assert any(leak.kind == "withheld" for leak in leaks)
 
 
-def test_text_in_an_orphaned_stream_is_found() -> None:
-    """An object no cross-reference points to any more (an earlier revision) is still bytes in the file."""
+@pytest.mark.parametrize("line_end", [b"\n", b"\r\n", b""])
+def test_text_in_an_orphaned_stream_is_found(line_end: bytes) -> None:
+    """An object no cross-reference points to any more (an earlier revision) is still bytes in the file,
+    whatever line end (or none) stands before its ``endstream``."""
     clean = _pdf(_nothing)
     orphan = zlib.compress(f"BT /F1 12 Tf 72 700 Td ({CANARY}) Tj ET".encode())
-    body = b"99 0 obj\n<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(orphan) + orphan + \
-        b"\nendstream\nendobj\n"
+    body = b"99 0 obj\n<< /Length %d /Filter /FlateDecode >>\nstream\r\n" % len(orphan) + orphan + \
+        line_end + b"endstream\nendobj\n"
     data = clean.replace(b"xref", body + b"xref", 1)
     assert any(channel.startswith("pdf raw stream") for channel in _channels(data))
+    assert any(leak.kind == "withheld" and leak.channel.startswith("pdf raw stream")
+               for leak in leak_scan(data, "pdf", WITHHELD))
 
 
 def test_unreadable_pdf_is_refused_not_passed() -> None:

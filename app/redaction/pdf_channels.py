@@ -44,10 +44,13 @@ from app.redaction import beside
 from app.redaction.pdf_page_text import PageTextError, page_texts
 
 BINARY = " (bytes)"
-_PDF_STRING = re.compile(rb"\((?:\\.|[^\\()]|\((?:\\.|[^\\()])*\))*\)|<[0-9A-Fa-f\s]+>")
+# A literal string (one level of nested brackets) or a hex string. Each character has exactly one reading
+# (escape, plain run, nested string), so runs are taken whole and never given back (possessive ``++``/``*+``):
+# the same matches as one character per step, several times faster on a content stream.
+_PDF_STRING = re.compile(rb"\((?:[^\\()]++|\\.|\((?:[^\\()]++|\\.)*+\))*+\)|<[0-9A-Fa-f\s]+>")
 _PDF_NAME = re.compile(rb"/([^\s/\[\]()<>{}%]+)")
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_RAW_STREAM = re.compile(rb"(?<!end)stream\r?\n(.*?)(?:\r?\n)?endstream", re.S)
+_STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
 _ASCII85 = bytes(range(33, 118)) + b"z~> \t\r\n\f\x00"
 _OUTLINE_DEPTH = 64
 _OUTLINE_ITEMS = 100_000
@@ -73,7 +76,7 @@ def _channels(data: bytes, pages: _PageReading) -> Iterator[tuple[str, str]]:
     eof_markers = data.count(b"%%EOF")
     if eof_markers != 1:
         yield "!pdf structure", f"{eof_markers} %%EOF markers; earlier revisions may still be inside"
-    raw_streams = [(match.start(1), match.end(1)) for match in _RAW_STREAM.finditer(data)]
+    raw_streams = _raw_stream_spans(data)
     yield "pdf raw" + BINARY, _outside(data, raw_streams)
     pdf, problem = _open(data, pikepdf)
     if pdf is None:
@@ -95,10 +98,33 @@ def _channels(data: bytes, pages: _PageReading) -> Iterator[tuple[str, str]]:
     yield from pages.channels()
 
 
+def _raw_stream_spans(data: bytes) -> list[tuple[int, int]]:
+    """Where each stream's bytes stand in the file: from ``stream`` and its line end to the first
+    ``endstream`` after it, less one line end before that — what the pattern
+    ``(?<!end)stream\\r?\\n(.*?)(?:\\r?\\n)?endstream`` (dot matching all) finds, without trying the end
+    at every byte of the stream."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    while (opening := _STREAM_START.search(data, position)) is not None:
+        start = opening.end()
+        closing = data.find(b"endstream", start)
+        if closing < 0:
+            break
+        end = closing
+        if closing - 2 >= start and data[closing - 2:closing] == b"\r\n":
+            end = closing - 2
+        elif closing - 1 >= start and data[closing - 1:closing] == b"\n":
+            end = closing - 1
+        spans.append((start, end))
+        position = closing + len(b"endstream")
+    return spans
+
+
 # -- page text ----------------------------------------------------------------------
-CHILD_SHARE = 0.75
+CHILD_SHARE = 0.63
 """The share of the pages the forked child reads; the scanning process reads the rest once it has read
-the objects (which takes it about as long as the child's share, on the large example)."""
+the objects, and the two finish together: reading the objects costs about as much as 35-38 % of the
+pages for every public report kind of the large example (150-310 pages, ~1.7 ms a page)."""
 
 
 def _child_pages(count: int) -> range:
