@@ -23,6 +23,7 @@ message says which were written and which refused.
 from __future__ import annotations
 
 import html
+from concurrent.futures import wait
 from pathlib import Path
 from typing import Any
 
@@ -329,7 +330,17 @@ class ExportDialog(QDialog):
         def both_editions(_progress: Any) -> tuple[str, list[tuple[str, Any]]]:
             # One edition in each worker process: the two run side by side on the two cores.
             beside = offload.submit(offload.export, path, "internal", fmt, internal_output, kind)
-            chosen = offload.run(offload.export, path, audience, fmt, output, kind, job=job)
+            try:
+                chosen = offload.run(offload.export, path, audience, fmt, output, kind, job=job)
+            except offload.Cancelled:
+                # Cancel ends both workers; an internal edition that was already written stays written,
+                # and the message must say so rather than "nothing was written".
+                wait([beside], timeout=10)  # the ended pool settles it at once: a result, or an error
+                finished = beside.done() and not beside.cancelled() and beside.exception() is None
+                if not finished or beside.result()[0] != "done":
+                    raise
+                return "editions", [(audience, ("error", "Export cancelled: nothing was written for it.")),
+                                    ("internal", beside.result())]
             try:
                 internal = beside.result()
             except Exception as error:  # noqa: BLE001 - a worker that died: said, the other edition stands
@@ -352,6 +363,7 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(True)
         self.progress.hide()
         self._hide_cancel()
+        self._cancelling = False  # finished before a cancel could stop it
         kind, payload = outcome
         if kind == "editions":
             self._done_editions(payload)
