@@ -9,12 +9,14 @@ each entry, duplicate keys are errors, and any schema error can be reported as
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from app.content.errors import ContentError, ContentErrors
+
+if TYPE_CHECKING:
+    import yaml
 
 
 class MarkedDict(dict):  # type: ignore[type-arg]
@@ -32,11 +34,7 @@ def _position(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-class _Loader(yaml.SafeLoader):
-    source_name = "<yaml>"
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Any:
+def _construct_mapping(loader: Any, node: yaml.MappingNode) -> Any:
     data = MarkedDict()
     data.mark = _position(node)
     data.key_marks, data.value_marks = {}, {}
@@ -59,7 +57,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Any:
         data.value_marks[key] = _position(value_node)
 
 
-def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> Any:
+def _construct_sequence(loader: Any, node: yaml.SequenceNode) -> Any:
     data = MarkedList()
     data.mark = _position(node)
     data.item_marks = []
@@ -69,8 +67,19 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> Any:
         data.item_marks.append(_position(item))
 
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+@cache
+def _loader() -> Any:
+    """PyYAML's safe loader with marked mappings and lists. PyYAML is imported only here: content parsed
+    before comes from the cache folder (``app.content.yaml_cache``), and a command that finds everything
+    there never pays for importing the parser (~0.02 s)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        source_name = "<yaml>"
+
+    Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+    Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+    return Loader
 
 
 def load_yaml_text(text: str, source_name: str) -> Any:
@@ -81,7 +90,9 @@ def load_yaml_text(text: str, source_name: str) -> Any:
 
 
 def _parse_yaml_text(text: str, source_name: str) -> Any:
-    loader = _Loader(text)
+    import yaml
+
+    loader = _loader()(text)
     loader.source_name = source_name
     try:
         return loader.get_single_data()
