@@ -286,6 +286,7 @@ def test_history_rows_say_what_changed_in_the_forms_words(open_window, qtbot):
     from app.model import Address, SetValue
     window = open_window()
     qtbot.waitUntil(lambda: window.history_panel is not None, timeout=5000)
+    window.show_panel("history")
     model = window.history_panel.model
     window.session.apply(SetValue(Address.parse("pre_deployment.evaluations[ev-1].score"), 0.41), "Edit score")
     long_text = "A much longer public description of the capture-the-flag ladder. " * 6

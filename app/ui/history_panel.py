@@ -244,6 +244,20 @@ class HistoryPanel(QWidget):
         self._seen = max([last, *(entry.seq for entry in newer)])
         self._show_status()
 
+    def follow(self) -> None:
+        """After a change: read the new entries now while the tab shows; behind another tab (where it spends
+        most of its time) only the revision status, which the status bar shows — the entries, the count and
+        the status text are read when the tab is brought forward (``stale``)."""
+        session = self.workspace.session
+        if self.isVisible() or session is None or self._seen == 0:
+            self.refresh()
+            return
+        self.stale = True
+        try:
+            self._status = session.core.revision_status(self._known_hash())
+        except Exception:  # noqa: BLE001 - the tab says why when it is shown (``_show_status``)
+            return
+
     def _show_filter_problem(self, problem: str) -> None:
         """Colour the filter red with the reason as its tooltip (style sheets only change when this does:
         setting one re-polishes the widget, which cost the window more per edit than reading the history)."""

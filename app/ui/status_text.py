@@ -10,11 +10,16 @@ size repaints only itself.
 a lasting text (measured on a hidden twin styled like it, since a fixed label's own size hint never
 drops below its fixed size), and for a passing one (``passing``) the box it already has when the text
 fits, right-aligned — about where a free label in the bar's right-packed area would show it.
+
+The same few texts come back on every pause ("Saving…", "All changes saved", "Checking…", the check's
+line), and measuring one on the twin (polish, text layout, size hint) cost more than drawing it; so
+each text's size is measured once per look (the label's ``state``) and remembered until the font or
+style changes.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 LASTING = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -31,6 +36,8 @@ class SteadyLabel(QLabel):
         """Hidden, never laid out: measures texts with the same style rules (name, state, parents)."""
         self._twin.setObjectName(name)
         self._twin.hide()
+        self._sizes: dict[tuple[str, object], QSize] = {}
+        """Natural size by (text, state), measured once; forgotten when the font or style changes."""
         self.setFixedSize(0, 0)
 
     def show_text(self, text: str, passing: bool = False, restyled: bool = False) -> None:
@@ -50,13 +57,25 @@ class SteadyLabel(QLabel):
                 self.minimumSize() != self.maximumSize():
             self.setFixedSize(width, size.height())
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.PaletteChange):
+            self._sizes.clear()
+        super().changeEvent(event)
+
     def _natural(self, text: str) -> QSize:
-        twin = self._twin
         state = self.property("state")
+        key = (text, state)
+        known = self._sizes.get(key)
+        if known is not None:
+            return QSize(known)
+        if len(self._sizes) > 64:  # texts that name counts or files vary: keep only recent ones
+            self._sizes.clear()
+        twin = self._twin
         if twin.property("state") != state:
             twin.setProperty("state", state)
             twin.style().unpolish(twin)
             twin.style().polish(twin)
         twin.setText(text)
         twin.ensurePolished()
-        return twin.sizeHint()
+        size = self._sizes[key] = twin.sizeHint()
+        return QSize(size)

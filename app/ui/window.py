@@ -284,7 +284,7 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
     def refresh_accountability(self) -> None:
         """Read new history entries and the revision status again (after changes, a sign-off)."""
         if self.history_panel is not None:
-            self.history_panel.refresh()
+            self.history_panel.follow()
         self._read_while_saving = self.session is not None and self.session.assessment.saving
         self._show_revision_status()
 
