@@ -22,35 +22,43 @@ _log = logging.getLogger(__name__)
 
 
 
-class _JobSignals(QObject):
-    progress = Signal(int, str)
-    done = Signal(object)
-    failed = Signal(str)
+class _Relay(QObject):
+    """Carries every job's reports to the GUI thread: one object and one connection per runner.
+
+    A job used to bring a QObject of its own with five connections; on every pause in typing two jobs
+    start (the check and the flag re-scan), and making those cost the window more than starting them."""
+
+    report = Signal(object)
+    """(job, kind, payload): kind is "done", "failed" or "progress"."""
 
 
 class Job(QRunnable):
-    def __init__(self, work: Callable[[Progress], Any]) -> None:
+    def __init__(self, work: Callable[[Progress], Any], relay: _Relay, on_done: Callable[[Any], None],
+                 on_failed: Callable[[str], None], on_progress: Callable[[int, str], None] | None) -> None:
         super().__init__()
         self.setAutoDelete(False)
-        self.signals = _JobSignals()
         self._work = work
+        self._relay = relay
+        self.on_done = on_done
+        self.on_failed = on_failed
+        self.on_progress = on_progress
 
     def run(self) -> None:
         try:
             result = self._work(self._progress)
         except Exception as error:  # noqa: BLE001 - reported to the person, never raised into Qt
             _log.debug("background job failed", exc_info=True)
-            self._emit(self.signals.failed, str(error) or type(error).__name__)
+            self._emit("failed", str(error) or type(error).__name__)
             return
-        self._emit(self.signals.done, result)
+        self._emit("done", result)
 
     def _progress(self, percent: int, what: str) -> None:
-        self._emit(self.signals.progress, percent, what)
+        if self.on_progress is not None:
+            self._emit("progress", (percent, what))
 
-    @staticmethod
-    def _emit(signal, *args: Any) -> None:  # type: ignore[no-untyped-def]
+    def _emit(self, kind: str, payload: Any) -> None:
         with contextlib.suppress(RuntimeError):  # the window went away while the job ran (quitting)
-            signal.emit(*args)
+            self._relay.report.emit((self, kind, payload))
 
 
 GIL_SWITCH_SECONDS = 0.001
@@ -72,6 +80,8 @@ class JobRunner(QObject):
         self._running: set[Job] = set()
         self._quiet: set[Job] = set()
         self.pool = QThreadPool.globalInstance()
+        self._relay = _Relay(self)
+        self._relay.report.connect(self._report)
 
     def start(self, work: Callable[[Progress], Any], on_done: Callable[[Any], None],
               on_failed: Callable[[str], None], on_progress: Callable[[int, str], None] | None = None,
@@ -79,18 +89,24 @@ class JobRunner(QObject):
         """Run ``work`` on the pool. A ``quiet`` job (the live check, which the status bar already
         announces as "Checking…") does not count in ``activity``: the animated busy indicator
         repainting through every check cost the window more than the rest of an edit."""
-        job = Job(work)
+        job = Job(work, self._relay, on_done, on_failed, on_progress)
         (self._quiet if quiet else self._running).add(job)
-        job.signals.done.connect(on_done)
-        job.signals.failed.connect(on_failed)
-        if on_progress is not None:
-            job.signals.progress.connect(on_progress)
-        job.signals.done.connect(lambda _result: self._finished(job))
-        job.signals.failed.connect(lambda _message: self._finished(job))
         self.pool.start(job)
         if not quiet:
             self.activity.emit(len(self._running))
         return job
+
+    def _report(self, report: tuple[Job, str, Any]) -> None:
+        """On the GUI thread: hand a job's report to whoever started it (then count it finished)."""
+        job, kind, payload = report
+        if kind == "progress":
+            if job.on_progress is not None:
+                job.on_progress(*payload)
+            return
+        try:
+            (job.on_done if kind == "done" else job.on_failed)(payload)
+        finally:
+            self._finished(job)
 
     def _finished(self, job: Job) -> None:
         if job in self._quiet:
