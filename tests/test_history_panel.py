@@ -77,6 +77,9 @@ def test_signing_off_from_the_window_freezes_the_revision(window, qtbot, monkeyp
     assert read_settings()["assessor_name"] == "Ada Lovelace"
     window.session.apply(SetValue(Address.parse("header.model.version"), "rc9"), "Edit version")
     qtbot.waitUntil(lambda: window.revision_status.text().startswith("Revision 2 · Unsigned"), timeout=3000)
+    window.session.apply(SetValue(Address.parse("header.model.version"), "rc10"), "Edit version")
+    qtbot.wait(600)  # a second edit stays in revision 2
+    assert window.revision_status.text().startswith("Revision 2 · Unsigned")
     newest = window.history_panel.model.entries[0]
     assert newest.revision == 2 and newest.who == "Ada Lovelace"
 
@@ -134,9 +137,12 @@ def test_the_history_tab_behind_another_catches_up_when_brought_forward(window, 
     assert window.revision_status.text() == "Revision 1 · Partly signed — needs Compliance lead"
     window.session.apply(SetValue(Address.parse("header.model.version"), "rc9"), "Edit version")
     qtbot.waitUntil(lambda: window.revision_status.text().startswith("Revision 2 · Unsigned"), timeout=3000)
+    window.session.apply(SetValue(Address.parse("header.model.version"), "rc10"), "Edit version")
+    qtbot.wait(600)  # a second edit stays in revision 2
+    assert window.revision_status.text().startswith("Revision 2 · Unsigned")
     qtbot.waitUntil(lambda: panel.stale and window.analysis.latest.revision_hash != "", timeout=10000)
     qtbot.wait(600)  # the check's result has come, while the tab was behind
     checked = window.analysis.latest.revision_hash
     window.show_panel("history")
     assert not panel.stale and checked[:12] in panel.status.text()
-    assert _rows(window)[0] == "Version: “h3-2025-08-rc2” → “rc9”"
+    assert _rows(window)[:2] == ["Version: “rc9” → “rc10”", "Version: “h3-2025-08-rc2” → “rc9”"]

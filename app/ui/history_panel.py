@@ -16,6 +16,7 @@ the *Sign off…* command (``signoff_dialog.sign_off_current``).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
@@ -244,15 +245,26 @@ class HistoryPanel(QWidget):
         self._seen = max([last, *(entry.seq for entry in newer)])
         self._show_status()
 
-    def follow(self) -> None:
+    def follow(self, edits_only: bool = False) -> None:
         """After a change: read the new entries now while the tab shows; behind another tab (where it spends
         most of its time) only the revision status, which the status bar shows — the entries, the count and
-        the status text are read when the tab is brought forward (``stale``)."""
+        the status text are read when the tab is brought forward (``stale``).
+
+        ``edits_only``: nothing but edits happened since the last call (no sign-off). An edit to a revision
+        nobody has signed stays in that revision, with the same (no) sign-offs and the same approvals
+        missing: only its hash moves, so behind another tab the status is not read again.
+        """
         session = self.workspace.session
         if self.isVisible() or session is None or self._seen == 0:
             self.refresh()
             return
         self.stale = True
+        previous = self._status
+        if edits_only and previous is not None and not previous.frozen:
+            known = self._known_hash()
+            if known is not None and known != previous.hash:
+                self._status = replace(previous, hash=known)
+            return
         try:
             self._status = session.core.revision_status(self._known_hash())
         except Exception:  # noqa: BLE001 - the tab says why when it is shown (``_show_status``)

@@ -259,7 +259,7 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
         self._accountability_timer = QTimer(self)
         self._accountability_timer.setSingleShot(True)
         self._accountability_timer.setInterval(REFRESH_MS)
-        self._accountability_timer.timeout.connect(self.refresh_accountability)
+        self._accountability_timer.timeout.connect(lambda: self.refresh_accountability(edits_only=True))
         self.workspace.opened.connect(self._accountability_opened)
         self._read_while_saving = False
         self.workspace.analysed.connect(self._accountability_after_check)
@@ -281,10 +281,13 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
             self.history_panel.reload()
         self._show_revision_status()
 
-    def refresh_accountability(self) -> None:
-        """Read new history entries and the revision status again (after changes, a sign-off)."""
+    def refresh_accountability(self, edits_only: bool = False) -> None:
+        """Read new history entries and the revision status again (after changes, a sign-off).
+
+        ``edits_only``: only edits happened since the last refresh (the timer that follows them), no sign-off.
+        """
         if self.history_panel is not None:
-            self.history_panel.follow()
+            self.history_panel.follow(edits_only)
         self._read_while_saving = self.session is not None and self.session.assessment.saving
         self._show_revision_status()
 
