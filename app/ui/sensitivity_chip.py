@@ -54,6 +54,8 @@ class SensitivityChip(QToolButton):
         self._default = default
         self._on_choose = on_choose
         self._chosen: Sensitivity | None = None
+        self._shown: tuple[Sensitivity | None, str | None] | None = None
+        """What the chip shows now (chosen level, reason): showing the same again changes nothing."""
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAccessibleName(f"Sensitivity of {what}")
@@ -82,6 +84,11 @@ class SensitivityChip(QToolButton):
         return self._chosen or self._default
 
     def show_level(self, chosen: Sensitivity | None, reason: str | None = None) -> None:
+        # Every saved pause in typing shows the edited field's chip (and its record's) again, almost always
+        # unchanged; restyling it each time (unpolish and polish) cost the window more than the rest of it.
+        if self._shown == (chosen, reason):
+            return
+        self._shown = (chosen, reason)
         self._chosen = chosen
         level = self.effective
         marker = "" if chosen is None else " •"
