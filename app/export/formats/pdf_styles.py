@@ -131,19 +131,25 @@ def pdf_styles(source: ReportStyles) -> PdfStyles:
 
 _PARSED: dict[tuple[str, ParagraphStyle], tuple[str, ParagraphStyle, list[Any], Any]] | None = None
 """Markup parsed once per document (``parsing_once``): (markup, style) → reportlab's parse of it."""
+_WRAPPED: dict[tuple[str, ParagraphStyle, ParagraphStyle, float], tuple[Any, ...]] | None = None
+"""One-line paragraphs broken once per document (``parsing_once``): (markup, style, style now, width) →
+what reportlab's wrap leaves on the paragraph."""
 
 
 @contextmanager
 def parsing_once() -> Iterator[None]:
     """While one PDF is written, a paragraph whose markup and style an earlier paragraph had is not parsed
     again: it gets copies of that paragraph's fragments (a kind's report repeats the same headings and
-    labels hundreds of times; reportlab's markup parser is pure Python). Forgotten when the block ends."""
-    global _PARSED
-    _PARSED = {}
+    labels hundreds of times; reportlab's markup parser is pure Python). Such a paragraph that fits on one
+    line at a width an earlier one was wrapped to takes over that one's line (reportlab's line breaking is
+    pure Python too; drawing only reads the line, and a one-line paragraph is never split). Forgotten when
+    the block ends."""
+    global _PARSED, _WRAPPED
+    _PARSED, _WRAPPED = {}, {}
     try:
         yield
     finally:
-        _PARSED = None
+        _PARSED, _WRAPPED = None, None
 
 
 def _copies(frags: list[Any]) -> list[Any]:
@@ -170,6 +176,7 @@ class Para(Paragraph):
             super()._setup(text, style, bulletText, frags, cleaner)
             return
         key = (text, style)
+        self._parsed_as = key
         found = parsed.get(key)
         if found is None:
             super()._setup(text, style, bulletText, frags, cleaner)
@@ -189,6 +196,19 @@ class Para(Paragraph):
             self.height = memo[1]
             self.blPara = memo[2]
             return availWidth, memo[1]
+        mine: Any = self  # reportlab's attributes, untyped
+        wrapped, parsed_as = _WRAPPED, self.__dict__.get("_parsed_as")
+        shared = None if wrapped is None or parsed_as is None else (*parsed_as, mine.style, availWidth)
+        if shared is not None and (found := wrapped.get(shared)) is not None:  # type: ignore[union-attr]
+            (mine.height, mine.blPara, mine.frags, mine._width_max, mine._splitLongWordCount, mine._hyphenations,
+             widths) = found
+            mine.width, mine._wrapWidths = availWidth, list(widths)
+            self._wrap_memo = (key, mine.height, mine.blPara)
+            return availWidth, mine.height
         width, height = super().wrap(availWidth, availHeight)
         self._wrap_memo = (key, height, self.blPara)
+        lines = getattr(mine.__dict__.get("blPara"), "lines", ())
+        if shared is not None and len(lines) == 1 and height < 0x7FFFFFFF and mine.width == availWidth:
+            wrapped[shared] = (height, mine.blPara, mine.frags, mine._width_max,  # type: ignore[index]
+                               mine._splitLongWordCount, mine._hyphenations, list(mine._wrapWidths))
         return width, height
