@@ -35,6 +35,9 @@ def _command(argv: Sequence[str]) -> str | None:
 
 def run(argv: Sequence[str] | None = None) -> NoReturn:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if _command(arguments) in QUICK_EXIT:
+        from app.export.collection import process_ends_at_once
+        process_ends_at_once()  # an export keeps its large objects for the exit instead of freeing them
     code = main(arguments)
     if (_command(arguments) in QUICK_EXIT and threading.active_count() == 1  # nothing left to wait for
             and "PySide6" not in sys.modules):  # no window was shown

@@ -182,6 +182,7 @@ def _write_report(doc: Document, audience: str, fmt: str, output: Path, flags_op
             if hits:
                 raise leak_refusal(audience, fmt, hits)
     pages = page_count(data, fmt)
+    collection.set_aside(report, view, matcher, data)  # a one-shot process ends without freeing them
     return Exported(output, len(data), audience, fmt, pages)
 
 
