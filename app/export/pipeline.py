@@ -33,7 +33,7 @@ from app.model.canonical import revision_hash
 from app.model.damage import damage_message, damaged_addresses
 from app.model.forms import FormSet
 from app.export.staging import staged_write
-from app.redaction.beside import Awaiting, may_fork
+from app.redaction.beside import Awaiting, Child, may_fork
 from app.redaction.leak_scan import WithheldMatcher, warm_reader
 
 AUDIENCES = AUDIENCE_IDS
@@ -216,10 +216,12 @@ def _gated(doc: Document, audience: str, fmt: str, styles: ReportStyles, gate: F
 
 
 def _early_writer(fmt: str, styles: ReportStyles) -> Awaiting | None:
-    """A forked child that gets the writer ready (its module, reportlab's fonts …) while this process
-    builds the report, then writes the report it is sent (``beside.Awaiting``); None where no child may
-    be forked (the report is then written here)."""
-    if not may_fork():
+    """For a long writer (``LONG_WRITERS``), a forked child that gets the writer ready (its module,
+    reportlab's fonts …) while this process builds the report, then writes the report it is sent
+    (``beside.Awaiting``). None for other formats — their writer's module loads in a moment, so their
+    child is forked once the report is built and inherits it (``_written_beside_matcher``), with no copy
+    to send — and where no child may be forked."""
+    if fmt not in LONG_WRITERS or not may_fork():
         return None
     try:
         return Awaiting(lambda: ready_writer(fmt, styles), _write)
@@ -241,8 +243,8 @@ def _written_beside_matcher(fmt: str, styles: ReportStyles, report: Report,
     if writer is None or view is None or not writer.send(report):
         if writer is not None:
             writer.close()
-        matcher = audience_filter.prepared_matcher(view, report) if view is not None else None
-        return writer_for(fmt, styles).write(report), matcher, gate
+        data, matcher = _written_here_or_beside(fmt, styles, report, view)
+        return data, matcher, gate
     matcher = audience_filter.prepared_matcher(view, report)
     warm_reader(fmt)  # the leak scan's reader, imported while the child writes
     asked = _asked(gate)  # the flags, worked out while the child writes
@@ -250,6 +252,30 @@ def _written_beside_matcher(fmt: str, styles: ReportStyles, report: Report,
     if done and isinstance(data, bytes):
         return data, matcher, asked
     return writer_for(fmt, styles).write(report), matcher, asked
+
+
+def _written_here_or_beside(fmt: str, styles: ReportStyles, report: Report,
+                            view: audience_filter.AudienceView | None) -> tuple[bytes, WithheldMatcher | None]:
+    """The finished bytes, written in a child forked now (it inherits the report and imports the writer's
+    module itself) while this process builds the leak scan's search; where no child may be forked, or it
+    fails, written here (a writer's error is then raised here, as without the child)."""
+    child = None
+    if view is not None and may_fork():
+        try:
+            child = Child(lambda: writer_for(fmt, styles).write(report))
+        except OSError:
+            child = None
+    try:
+        matcher = audience_filter.prepared_matcher(view, report) if view is not None else None
+        if child is not None:
+            warm_reader(fmt)  # the leak scan's reader, imported while the child writes
+            done, data = child.answer()
+            if done and isinstance(data, bytes):
+                return data, matcher
+        return writer_for(fmt, styles).write(report), matcher
+    finally:
+        if child is not None:
+            child.close()
 
 
 def _asked(gate: FlagGate) -> FlagGate:
