@@ -55,3 +55,15 @@ def test_markup_parsed_once_gives_the_same_pdf(monkeypatch: pytest.MonkeyPatch) 
     once = writer_for("pdf", load_styles()).write(report)
     monkeypatch.setattr(pdf, "parsing_once", contextlib.nullcontext)
     assert writer_for("pdf", load_styles()).write(report) == once
+
+
+def test_dictionaries_are_written_as_reportlab_writes_them() -> None:
+    fast, original = pdfdoc.PDFDictionary.format, pdfdoc.PDFDictionary.format.__wrapped__
+    document = pdfdoc.PDFDocument(invariant=1)
+    entries = {f"K{index}": index * 0.5 for index in range(14)}
+    entries.update({"Type": pdfdoc.PDFName("Annot"), "Name with space": "x", "Arr": pdfdoc.PDFArray([1, 2])})
+    for multiline in (0, 1, "forced"):
+        dictionary = pdfdoc.PDFDictionary(entries)
+        dictionary.multiline = multiline
+        assert fast(dictionary, document) == original(dictionary, document)
+        assert fast(dictionary, document) == original(dictionary, document)  # keys remembered: still the same

@@ -13,7 +13,10 @@ the name's characters, 55,000 calls for a few dozen distinct names). Here:
 * ``PDFName`` remembers the names it made (the result depends on the text alone);
 * ``format`` (called some 120,000 times, mostly for a name or a number) answers
   for a plain ``str``, ``bytes``, ``int`` or ``float`` at once, as its own
-  branches for them do, and hands everything else to the original.
+  branches for them do, and hands everything else to the original;
+* ``PDFDictionary.format`` writes each key as the bytes ``format(PDFName(key))``
+  gave the first time (a name depends on its text alone) and otherwise does
+  what reportlab's method does, line for line.
 
 Both are installed once, when the PDF writer is imported; reportlab's other
 modules that imported the originals by name keep them.
@@ -21,9 +24,11 @@ modules that imported the originals by name keep them.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc
 
@@ -69,6 +74,34 @@ def _direct_format(original: Callable[..., bytes]) -> Callable[..., bytes]:
     return format
 
 
+def _dictionary_format(original: Callable[..., bytes]) -> Callable[..., bytes]:
+    keys_made: dict[str, bytes] = {}
+
+    def format(self: Any, document: Any, IND: bytes = b"\n ") -> bytes:  # noqa: A001, N803 - reportlab's names
+        entries = self.dict
+        keys = list(entries.keys())
+        if not isinstance(entries, OrderedDict):
+            keys.sort()
+        to_bytes = pdfdoc.format
+        lines = []
+        for key in keys:
+            name = keys_made.get(key) if isinstance(key, str) else None
+            if name is None:
+                name = to_bytes(pdfdoc.PDFName(key), document) + b" "
+                if isinstance(key, str):
+                    keys_made[key] = name
+            lines.append(name + to_bytes(entries[key], document))
+        if (self.multiline and rl_config.pdfMultiLine) or self.multiline == "forced":
+            joined = IND.join(lines)
+        else:
+            for index in reversed(range(6, len(lines), 6)):  # break up every 6 elements anyway
+                lines.insert(index, b"\n ")
+            joined = b" ".join(lines)
+        return b"<<\n" + joined + b"\n>>"
+    format.__wrapped__ = original  # type: ignore[attr-defined]
+    return format
+
+
 def install() -> None:
     """Install both in ``reportlab.pdfbase.pdfdoc`` (once; a no-op when the codec is not as expected)."""
     same = _PRINTABLE_ASCII.encode("extpdfdoc") == _PRINTABLE_ASCII.encode("ascii")
@@ -78,3 +111,5 @@ def install() -> None:
         pdfdoc.PDFName = _remembering(pdfdoc.PDFName)
     if getattr(pdfdoc.format, "__wrapped__", None) is None:
         pdfdoc.format = _direct_format(pdfdoc.format)
+    if getattr(pdfdoc.PDFDictionary.format, "__wrapped__", None) is None:
+        pdfdoc.PDFDictionary.format = _dictionary_format(pdfdoc.PDFDictionary.format)  # type: ignore[method-assign]
