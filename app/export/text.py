@@ -95,6 +95,17 @@ def _markdown() -> Any:
     return markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
 
 
+def ready_markdown() -> None:
+    """Make the converter and run it once over a sample of every construct the extensions handle, so the
+    imports and patterns a first Markdown field pays for are paid now (a forked PDF writer calls this
+    while the exporting process builds the report). Each conversion resets the converter first, so this
+    leaves nothing behind that a report could show."""
+    converter = _markdown()
+    converter.reset()
+    converter.convert("A *b* `c`\n\n- d\n- e\n\n1. f\n\n| g | h |\n|---|---|\n| i | j |\n\n```\nk\n```\n\n> l\n")
+    converter.reset()
+
+
 @lru_cache(maxsize=8192)
 def markdown_html(text: str) -> str:
     """A Markdown field as sanitised HTML block content."""
