@@ -318,3 +318,37 @@ def test_a_record_titled_by_its_category_shows_the_category_label(window, exampl
     label = window.session.choice_labels()[stored]
     assert label != stored
     assert table.detail_title.text() == f"{table.current_id} · {label}"  # as the list shows it, not the stored id
+
+
+def test_the_status_bar_says_checking_while_a_check_takes_long_then_the_result(window, qtbot, monkeypatch):
+    """A re-check that takes long is announced until its result comes; a quick one just shows its result
+    (the check here is the real one, held back a second on its worker thread)."""
+    import time
+
+    from app.model import SetValue
+    from app.session.analysis import LiveChecks
+    from app.ui.analysis import SLOW_CHECK_MS
+    qtbot.waitUntil(lambda: window.analysis.latest is not None and not window.jobs.busy, timeout=20000)
+    label = window.analysis_label
+    before = label.text()
+    shown: list[str] = []
+    show_text = label.show_text
+    monkeypatch.setattr(label, "show_text", lambda text, **how: (shown.append(text), show_text(text, **how)))
+    began: list[float] = []
+    window.analysis.started.connect(lambda: began.append(time.monotonic()))
+    window.session.apply(SetValue(Address.parse("header.model.version"), "rc8"), "Edit version")
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=10000)
+    if time.monotonic() - began[0] < SLOW_CHECK_MS / 1000 * 0.8:  # quick, as on any but a very busy machine
+        assert shown == [before]
+    qtbot.wait(SLOW_CHECK_MS)
+    shown.clear()
+    run = LiveChecks.run
+
+    def slow_run(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(1.0)
+        return run(self, *args, **kwargs)
+    monkeypatch.setattr(LiveChecks, "run", slow_run)
+    window.session.apply(SetValue(Address.parse("header.model.version"), "rc9"), "Edit version")
+    qtbot.waitUntil(lambda: label.text() == "Checking…", timeout=5000)
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=10000)
+    assert shown == ["Checking…", before] and label.text() == before

@@ -18,6 +18,11 @@ from app.ui.session import AssessmentSession
 __all__ = ["ANALYSIS_PAUSE_MS", "Analysis", "LiveAnalysis"]
 
 ANALYSIS_PAUSE_MS = 450
+SLOW_CHECK_MS = 300
+"""A check still running this long after it started is announced (the status bar says "Checking…"). A
+quicker one — most re-checks while typing — only shows its result: the label flashing "Checking…" for a
+tenth of a second and back to the same words made two repaints of the status bar per pause in typing,
+about a sixth of the window's work per edit, and told the person nothing they could act on."""
 
 
 class LiveAnalysis(QObject):
@@ -25,6 +30,8 @@ class LiveAnalysis(QObject):
 
     ready = Signal(object)
     started = Signal()
+    taking_long = Signal()
+    """The check started ``SLOW_CHECK_MS`` ago and is still running."""
 
     def __init__(self, session: AssessmentSession, jobs: JobRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -37,6 +44,10 @@ class LiveAnalysis(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(ANALYSIS_PAUSE_MS)
         self._timer.timeout.connect(self.run_now)
+        self._slow = QTimer(self)
+        self._slow.setSingleShot(True)
+        self._slow.setInterval(SLOW_CHECK_MS)
+        self._slow.timeout.connect(self._still_running)
         self._closed = False
 
     def schedule(self) -> None:
@@ -50,6 +61,7 @@ class LiveAnalysis(QObject):
             self._again = True
             return
         self._running = True
+        self._slow.start()
         self.started.emit()
         checks = self.session.core.checks
         document, touched = checks.take(self.session.document)
@@ -61,8 +73,13 @@ class LiveAnalysis(QObject):
             return result
         self.jobs.start(check, self._done, self._failed, quiet=True)
 
+    def _still_running(self) -> None:
+        if self._running and not self._closed:
+            self.taking_long.emit()
+
     def _done(self, result: Analysis) -> None:
         self._running = False
+        self._slow.stop()
         if self._closed:
             return
         self.latest = result
@@ -73,9 +90,11 @@ class LiveAnalysis(QObject):
 
     def _failed(self, message: str) -> None:
         self._running = False
+        self._slow.stop()
         if not self._closed:
             self.ready.emit(Analysis(framework_error=message))
 
     def close(self) -> None:
         self._closed = True
         self._timer.stop()
+        self._slow.stop()

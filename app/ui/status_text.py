@@ -1,10 +1,10 @@
 """Status-bar labels whose text changes on every pause in typing, without laying the status bar out again.
 
 A label whose text changes asks its parent's layout to run again, and a status bar answers by laying
-out and repainting every widget in it. On every pause in typing the check's label says "Checking…" and
-then the result, and the save label "Saving…" and then "All changes saved": four times the whole bar,
-which on the large example was the largest part of the window's work per edit. A label kept at a fixed
-size repaints only itself.
+out and repainting every widget in it. On every pause in typing the save label says "Saving…" and then
+"All changes saved", and the check's label its result ("Checking…" first when the check takes long):
+the whole bar each time, which on the large example was the largest part of the window's work per edit.
+A label kept at a fixed size repaints only itself.
 
 ``SteadyLabel.show_text`` keeps the box a free label would have: exactly the size a free label takes for
 a lasting text (measured on a hidden twin styled like it, since a fixed label's own size hint never

@@ -371,7 +371,7 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
         session.undo_stack.redoTextChanged.connect(self._update_actions)
         analysis, watch = self.workspace.analysis, self.workspace.flag_watch
         assert analysis is not None and watch is not None
-        analysis.started.connect(lambda: self.analysis_label.show_text("Checking…", passing=True))
+        analysis.taking_long.connect(lambda: self.analysis_label.show_text("Checking…", passing=True))
         self.settings.add_recent_file(assessment.path)
         framework = session.framework()
         if framework:
