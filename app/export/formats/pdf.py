@@ -15,7 +15,6 @@ from __future__ import annotations
 import html
 import io
 import unicodedata
-from dataclasses import replace
 from collections.abc import Iterable
 
 from reportlab.lib.colors import HexColor
@@ -362,13 +361,14 @@ class PdfWriter(ReportWriter):
                      f'<b>\u00a0{tag}\u00a0</b></font>')
         return text
 
-    def _label_runs(self, entry: FieldEntry, style: ParagraphStyle, suffix: str = "", muted: bool = True
-                    ) -> list[Run]:
-        """A field label as runs (bold) with its sensitivity chip."""
+    def _label_runs(self, entry: FieldEntry, style: ParagraphStyle, suffix: str = "", muted: bool = True,
+                    label: str | None = None) -> list[Run]:
+        """A field label (``label``, else the entry's) as runs (bold) with its sensitivity chip."""
         pdf = self.pdf
         base = self.markup.base(style)
         colour = pdf.hex("muted" if muted else "ink")
-        runs: list[Run] = [(entry.label + suffix, base.but(font=SANS_BOLD, colour=colour))]
+        runs: list[Run] = [((entry.label if label is None else label) + suffix,
+                            base.but(font=SANS_BOLD, colour=colour))]
         tag = sensitivity_tag(entry)
         if tag:
             back = pdf.hex("hazard_text") if tag == "HAZARDOUS" else pdf.hex("muted")
@@ -564,7 +564,7 @@ class PdfWriter(ReportWriter):
             elif not entry.markdown or entry.withheld:
                 if facts:
                     facts.append(("\u2003 ", base))
-                facts += self._label_runs(replace(entry, label=entry.label.replace(" ", "\u00a0")), style)
+                facts += self._label_runs(entry, style, label=entry.label.replace(" ", "\u00a0"))
                 value = self._runs(entry.text, style)
                 back = entry.fill or (pdf.hex("hazard_background")
                                       if entry.sensitivity == Sensitivity.HAZARDOUS and not entry.withheld else None)
