@@ -165,7 +165,8 @@ def _check_chain(rows: list[_Row], verdict: Verdict) -> dict[int, str]:
         elif row.prev != previous:
             verdict.problems.append(f"entry #{row.seq} does not follow entry #{row.seq - 1}: entries were "
                                     f"removed, inserted or reordered")
-        if history.chain_hash(row.prev, row.text) != row.hash:
+        own = history.chain_hash(row.prev, row.text)
+        if own != row.hash:
             verdict.problems.append(f"entry #{row.seq} was altered after it was written (its content "
                                     f"does not match its hash)")
         elif row.body is None or canonical_json(row.body) != row.text or row.body.get("seq") != row.seq:
@@ -179,7 +180,8 @@ def _check_chain(rows: list[_Row], verdict: Verdict) -> dict[int, str]:
                         f"entry #{row.seq}: its {column} column says {row.columns[column]!r} but the entry "
                         f"itself says {stated.get(column)!r} (altered)")
                     break
-        recomputed[row.seq] = history.chain_hash(recomputed.get(row.seq - 1, row.prev), row.text)
+        before = recomputed.get(row.seq - 1, row.prev)
+        recomputed[row.seq] = own if before == row.prev else history.chain_hash(before, row.text)
         expected_seq, previous = row.seq + 1, row.hash
     first = rows[0].body
     if rows[0].seq == 1 and first is not None and first.get("kind") not in BASE_KINDS:
