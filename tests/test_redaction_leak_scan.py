@@ -160,6 +160,23 @@ def test_text_in_an_orphaned_stream_is_found(line_end: bytes) -> None:
                for leak in leak_scan(data, "pdf", WITHHELD))
 
 
+@pytest.mark.parametrize("pieces", [("Quillfeath", "erprotocol"), ("Quill", "feather", "protocol")])
+def test_a_word_broken_over_the_lines_of_a_narrow_cell_is_found(pieces: tuple[str, ...]) -> None:
+    """A table cell narrower than a word breaks it with no hyphen; PDFium reads the pieces on lines of
+    their own, where no other channel holds the word whole; it is still found."""
+    word = "".join(pieces)
+
+    def draw(pdf) -> None:  # type: ignore[no-untyped-def]
+        pdf.drawString(72, 760, "Category")
+        for number, piece in enumerate(pieces):
+            pdf.drawString(300, 760 - 14 * number, piece)
+        pdf.drawString(72, 700, "Next row of the table")
+
+    data = _pdf(draw)
+    leaks = leak_scan(data, "pdf", [WithheldText(word, "pre_deployment.evaluations[ev-2].metric")])
+    assert [(leak.channel, leak.kind) for leak in leaks] == [("pdf page 1 text (words across lines)", "withheld")]
+
+
 def test_unreadable_pdf_is_refused_not_passed() -> None:
     leaks = leak_scan(b"%PDF-1.4\n garbage %%EOF", "pdf", WITHHELD)
     assert [leak.kind for leak in leaks] == ["structure"]

@@ -56,6 +56,11 @@ KINDS = ("pdf", "html", "md", "json", "docx")
 BINARY = " (bytes)"
 """Channels ending so hold bytes and markup (a font's name table, XML namespaces); only
 withheld text is looked for there, since detectors would fire on the format itself."""
+BROKEN = " (words across lines)"
+"""Channels ending so hold words made by joining the last word of a line with the first of the next
+(a word the layout broke in a narrow table cell, read whole); only withheld text is looked for there,
+since ordinary neighbouring words joined would trip the detectors."""
+WITHHELD_ONLY = (BINARY, BROKEN)
 SHINGLE_WORDS = 8
 _COMMON = frozenset({
     "none", "unknown", "pending", "internal", "public", "hazardous", "redacted", "withheld", "detail",
@@ -190,7 +195,7 @@ def leak_scan(output: Path | str | bytes, kind: str,
     different: dict[tuple[str, bool], int] = {}
     for channel, raw in read:
         if raw and not channel.startswith("!"):
-            different.setdefault((raw, channel.endswith(BINARY)), len(different))
+            different.setdefault((raw, channel.endswith(WITHHELD_ONLY)), len(different))
     distinct = list(different)
     found = split_map(lambda key: found_in(*key), distinct, [len(raw) + _PER_TEXT for raw, _ in distinct])
     anything = any(found)
@@ -200,7 +205,7 @@ def leak_scan(output: Path | str | bytes, kind: str,
             continue
         if not raw or not anything:
             continue
-        for matched, source, kind in found[different[(raw, channel.endswith(BINARY))]]:
+        for matched, source, kind in found[different[(raw, channel.endswith(WITHHELD_ONLY))]]:
             add(Leak(channel, matched, source, kind))
     return list(leaks.values())
 

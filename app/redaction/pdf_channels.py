@@ -13,6 +13,8 @@ pairs; for a PDF these are the ones ``shared/redaction.md`` lists:
   reads "Anthrax");
 * the strings and names of every object, the Info dictionary, XMP metadata,
   outline (bookmark) titles, annotations and link URIs;
+* each page's words that a line break may have cut (a long word in a narrow table cell), read whole
+  and searched for withheld text only (``_words_across_lines``);
 * each page's text as a reader sees it, by PDFium (``app.redaction.pdf_page_text``),
   which unlike ``pdftotext`` returns text drawn off the page, in white or in
   invisible render mode. Where this process may fork (``app.redaction.beside``:
@@ -44,6 +46,10 @@ from app.redaction import beside
 from app.redaction.pdf_page_text import PageTextError, page_texts
 
 BINARY = " (bytes)"
+BROKEN = " (words across lines)"
+_LINE_BREAKS = re.compile(r"[\r\n]+")
+_WORD_LINES = 4
+"""A word is read across at most this many lines (a narrow cell breaks a long word two or three times)."""
 # A literal string (one level of nested brackets) or a hex string. Each character has exactly one reading
 # (escape, plain run, nested string), so runs are taken whole and never given back (possessive ``++``/``*+``):
 # the same matches as one character per step, several times faster on a content stream.
@@ -142,8 +148,36 @@ def _page_channels(data: bytes, pages: Callable[[int], range] | None = None) -> 
             yield f"pdf page {page.number} text", page.text
             if page.glued:
                 yield f"pdf page {page.number} text", page.glued
+            broken = _words_across_lines(page.text)
+            if broken:
+                yield f"pdf page {page.number} text" + BROKEN, broken
     except PageTextError as error:
         yield "!pdf structure", f"page text cannot be extracted ({error})"
+
+
+def _words_across_lines(text: str) -> str:
+    """Every word a line break may have cut, read whole: where a line ends in a word and the next starts
+    with one, the two joined — and, while the next line holds that one word only (the middle of a word
+    broken twice), joined on with the line after. One word per line of the result.
+
+    A table cell narrower than a word breaks it where the cell ends, with no hyphen: PDFium then reads
+    ``zqzgrrbvg`` and ``dqz`` on two lines and neither is the withheld word. Joining every line end with
+    the next line start also makes words that were never one ("assessors" + "after"); they are searched
+    for withheld text only, which a made-up word matches only by spelling it exactly."""
+    lines = [line.split() for line in _LINE_BREAKS.split(text)]
+    words: list[str] = []
+    for index in range(len(lines) - 1):
+        if not lines[index] or not lines[index + 1]:
+            continue
+        word = lines[index][-1]
+        following = index + 1
+        while following < len(lines) and lines[following] and following - index < _WORD_LINES:
+            word += lines[following][0]
+            words.append(word)
+            if len(lines[following]) != 1:
+                break
+            following += 1
+    return "\n".join(words)
 
 
 def _pages_in_child(data: bytes) -> list[tuple[str, str]]:
