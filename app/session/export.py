@@ -12,6 +12,11 @@ A wider-audience edition is made only from a file that verifies
 (``app.store.verification``): content changed behind the history's back, a
 flag dismissal added with an SQLite tool or a planted trigger would otherwise
 reach a public report unnoticed.
+
+``export_editions`` makes several audiences' editions in one go (``riskwright
+export --audience internal --audience public``): the file is read once, and
+the internal edition is made in a forked child beside the wider ones, each
+edition through its whole path and written or refused on its own.
 """
 
 from __future__ import annotations
