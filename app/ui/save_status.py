@@ -38,6 +38,7 @@ class SaveStatus(QObject):
         super().__init__(parent)
         self.label = label
         self.state = ""
+        self._shown: tuple[str, str, str] | None = None
         self._session: AssessmentSession | None = None
         self._on_outside_change = on_outside_change
         self._on_snapshot_stale = on_snapshot_stale
@@ -71,6 +72,7 @@ class SaveStatus(QObject):
         if session is None:
             return
         assessment = session.assessment
+        shown = self._shown
         if assessment.read_only:
             reason = assessment.read_only_reason or "opened read-only"
             self._show(READ_ONLY, f"Read-only — {_first_clause(reason)}",
@@ -98,9 +100,13 @@ class SaveStatus(QObject):
         else:
             self._show(SAVED, "All changes saved", f"Every change is in {assessment.path}")
             self._retry.stop()
-        self._on_state()
+        if self._shown != shown:
+            self._on_state()
 
     def _show(self, state: str, text: str, tip: str) -> None:
+        if (state, text, tip) == self._shown:
+            return  # a save collected after the window already said so (waiting for saves collects too)
+        self._shown = (state, text, tip)
         self.state = state
         # "Saving…" (a few milliseconds on every pause in typing) keeps the colour it had: re-polishing the
         # label twice per edit cost the window more than the save itself.

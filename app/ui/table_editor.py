@@ -441,7 +441,10 @@ class TableEditor(QFrame):
                             if other.spec.type == "level":
                                 other.load()
                     self.update_conditions()
-                    self._update_state()
+                    if address.relative == self.spec.title_field:
+                        # The record's title above its fields: nothing else _update_state shows follows a value
+                        # (counts and buttons follow record edits, the record's chip its sensitivity).
+                        self._update_state()
 
     def focus_address(self, address: Address) -> bool:
         if address.record is None or not self.select_record(address.record):
