@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from app.checks import check, check_counts, framework_ids, load_framework
+from app.checks import check, check_counts, check_score, framework_ids, load_framework
 from app.interchange.examples import EXAMPLES, example_document, large_document
 from app.model.document import Document, Record, Value
 from app.portfolio.synthetic import write_portfolio
@@ -26,6 +26,7 @@ def _same_verdicts(document: Document) -> None:
         full, counted = check(document, framework), check_counts(document, framework)
         assert (counted.status, counted.counts) == (full.status, full.counts), framework_id
         assert counted.score == (None if full.score is None else full.score.total), framework_id
+        assert check_score(document, framework) == counted.score, framework_id  # the score alone (portfolio)
 
 
 @pytest.mark.parametrize("kind", sorted(EXAMPLES))

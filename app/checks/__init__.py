@@ -21,7 +21,8 @@ The public API (for the CLI, the UI, export and redaction):
 ``check_counts(doc, framework) -> CheckCounts``
     The same check without messages: ``.status``, ``.counts`` and ``.score``
     (the rubric's total) equal ``check``'s, at a fraction of the cost; for
-    views across many assessments (the portfolio).
+    views across many assessments (the portfolio). ``check_score(doc, framework)``
+    is its ``.score`` alone, running only the rules a score part reads.
 
 ``CheckResult``
     ``.findings``: a tuple of ``Finding`` in stage order (header, pre_training,
@@ -51,13 +52,13 @@ The public API (for the CLI, the UI, export and redaction):
 ``app.checks.render`` produce the command-line output.
 """
 
-from app.checks.engine import Checker, check, check_counts
+from app.checks.engine import Checker, check, check_counts, check_score
 from app.checks.findings import STATUSES, CheckCounts, CheckResult, Finding, ItemScore, Score, SectionScore
 from app.content.framework_spec import SEVERITIES, Citation, Framework
 from app.content.frameworks import framework_ids, load_framework, load_framework_file
 
 __all__ = [
     "SEVERITIES", "STATUSES", "CheckCounts", "CheckResult", "Checker", "Citation", "Finding", "Framework",
-    "ItemScore", "Score", "SectionScore", "check", "check_counts", "framework_ids", "load_framework",
+    "ItemScore", "Score", "SectionScore", "check", "check_counts", "check_score", "framework_ids", "load_framework",
     "load_framework_file",
 ]

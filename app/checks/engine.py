@@ -234,6 +234,23 @@ class Checker:
             raise TypeError("a counts-only Checker has no findings to show: use check_counts")
         return self._assemble()
 
+    def score_only(self, doc: Document) -> float | None:
+        """The rubric's total for ``doc`` (``counts().score`` after a check), running only the rules a
+        score part reads (``rules`` parts): an item's share depends on its parts alone, and those read no
+        other rule's findings, so the rules no part names cannot change the score."""
+        if not self.framework.score:
+            return None
+        read = {rule_id for section in self.framework.score for item in section.items for part in item.parts
+                if part.kind == "rules" for rule_id in part.rules}
+        facts = Facts(doc, self.framework, self.index, self.messages)
+        for unit in self._units:
+            if unit.rule is not None and unit.key in read:
+                self._run_rule(unit, facts)
+        by_rule = {u.key: u.findings for u in self._units if u.rule is not None and u.key in read}
+        scored = {u.key: score_item(u.item, facts, by_rule) for u in self._units if u.item is not None}
+        return total([(s.id, s.title, s.weight, [scored[i.id] for i in s.items if i.id in scored])
+                      for s in self.framework.score]).total
+
     def counts(self) -> CheckCounts:
         """Status, counts and score of the last check (a counts-only checker's whole result)."""
         result = self._assemble()
@@ -272,6 +289,13 @@ def check_counts(doc: Document, framework: Framework, forms: FormSet | None = No
     checker = Checker(framework, messages=False, index=shared_index(forms or load_forms()))
     checker._check_all(doc)
     return checker.counts()
+
+
+def check_score(doc: Document, framework: Framework, forms: FormSet | None = None) -> float | None:
+    """``check_counts(doc, framework).score`` — the rubric's total, or None for a framework without a score —
+    without running the rules no score part reads (for the portfolio, which shows only the rubric's score).
+    ``tests/test_checks_counts.py`` holds it to ``check``'s score."""
+    return Checker(framework, messages=False, index=shared_index(forms or load_forms())).score_only(doc)
 
 
 _INDEXES: dict[int, tuple[FormSet, FormIndex]] = {}

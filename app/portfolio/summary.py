@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from app.checks import check_counts, load_framework
+from app.checks import check_counts, check_score, load_framework
 from app.content.framework_spec import Framework
 from app.model.document import Document
 from app.model.sensitivity import Sensitivity
@@ -228,7 +228,7 @@ def _row(path: Path, db: Readable, document: Document, as_of: date, hasher: Cont
     rubric = _framework(RUBRIC)
     score = None
     if rubric is not None:
-        scored = check_counts(document, rubric).score
+        scored = check_score(document, rubric)  # the row shows the rubric's score only
         score = None if scored is None else round(scored, 1)
     # A signed (frozen) current revision's hash is the one stored with it: hashing the content is for the rest.
     digest = None if current_revision(db).frozen else hasher.digest(document)
