@@ -823,7 +823,7 @@ def _read_document(db: Readable, stored: StoredPieces | None = None) -> Document
             labels.setdefault(field, {})[record_id] = (sensitivity, reason)
         for (field,) in db.execute("SELECT DISTINCT field FROM value ORDER BY field").fetchall():
             table, _, relative = field.partition("[].")
-            start = member_start(relative)
+            start = "}," + member_start(relative)  # closes the record's previous member (StoredPieces.keep)
             by_id = by_table.get(table, none)
             labelled = labels.get(field)
             for record_id, text in db.execute("SELECT record_id, data FROM value WHERE field = ? ORDER BY record_id",
@@ -862,11 +862,11 @@ def _read_document(db: Readable, stored: StoredPieces | None = None) -> Document
                 if stored is None:
                     continue
                 # Each record's values arrive in the order of their names: its stored pieces, in canonical
-                # order, as parts (each member preceded by a comma; StoredPieces.keep drops the first).
+                # order, as parts (two a member: see StoredPieces).
                 if clean and data is not None and sensitivity is None and reason is None:
-                    entry[1].extend((",", start, text, "}"))
+                    entry[1].extend((start, text))
                 elif data is not None or sensitivity is not None:  # an empty value is left out
-                    entry[1].extend((",", stored.member(start, value, text if clean else None)))
+                    entry[1].extend((start, stored.member(value, text if clean else None)))
     if later is not None:
         raise later
     if stored is not None:
