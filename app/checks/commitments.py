@@ -28,7 +28,7 @@ def check_commitment(rule: CommitmentRule, facts: Facts) -> list[Finding]:
         return _per_determination(rule, facts)
     subject = fixed("This assessment")
     try:
-        triggered = run(rule.when, facts.context)  # type: ignore[arg-type]
+        triggered = run(rule.when, facts.context_for(rule.when))  # type: ignore[arg-type]
     except CEL_ERRORS:
         return [_undecidable(rule, facts, None, _target(rule))]
     if not triggered:
@@ -45,7 +45,7 @@ def _per_determination(rule: CommitmentRule, facts: Facts) -> list[Finding]:
             "No determinations recorded, so this commitment cannot be judged yet. {title}", title=title_of(rule)))]
     found: list[Finding] = []
     triggered = 0
-    context = facts.context
+    context = facts.context_for(rule.when)  # type: ignore[arg-type]
     for det in determinations:
         try:
             hit = run(rule.when, {**context, "d": det.cel})  # type: ignore[arg-type]

@@ -26,7 +26,7 @@ def gate(rule: RuleBase, facts: Facts, address: str) -> list[Finding] | None:
     if rule.when is None:
         return None
     try:
-        applies = run(rule.when, facts.context)
+        applies = run(rule.when, facts.context_for(rule.when))
     except CEL_ERRORS:
         empty = facts.empty_inputs(rule.when)
         missing = template(" ({empty})", empty=join("; ", empty)) if empty else fixed("")

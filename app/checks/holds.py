@@ -27,7 +27,7 @@ def check_condition(rule: ConditionRule, facts: Facts) -> list[Finding]:
         return stopped
     if rule.table is None:
         try:
-            held = run(rule.require, facts.context)
+            held = run(rule.require, facts.context_for(rule.require))
         except CEL_ERRORS:
             return [finding(rule, _missing(rule), address, template(
                 "Cannot tell yet ({empty}): {title}", empty=_empty(rule, facts), title=title_of(rule)))]

@@ -102,7 +102,7 @@ def _measure(part: ScorePart, facts: Facts,
     if part.kind == "expression":
         assert part.expression is not None
         try:
-            value = run(part.expression, facts.context)
+            value = run(part.expression, facts.context_for(part.expression))
         except CEL_ERRORS:
             return 0.0, fixed("cannot be worked out")
         return min(1.0, max(0.0, float(value))), EMPTY
