@@ -1,5 +1,6 @@
-"""Each CEL condition sees its stages cut down to the paths it reads (``Facts.context_for``), and checks say
-exactly what they say with the whole context: every framework, every finding and message, every score."""
+"""Each CEL condition sees its stages cut down to the paths it reads, and ``levels``/``security_levels``/``d``
+to the keys it reads (``Facts.context_for``, ``keys_read``), and checks say exactly what they say with the
+whole context: every framework, every finding and message, every score."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.checks import check, framework_ids, load_framework
+from app.checks import check, commitments, framework_ids, load_framework
 from app.checks.engine import shared_index
 from app.checks.facts import Facts
 from app.content.forms import load_forms
@@ -26,6 +27,7 @@ def _same_with_the_whole_context(document: Document, monkeypatch: pytest.MonkeyP
     cut = _results(document)
     with monkeypatch.context() as whole:
         whole.setattr(Facts, "context_for", lambda facts, _condition: facts.context)
+        whole.setattr(commitments, "keys_read", lambda _condition, _name: None)  # each determination's d whole
         full = _results(document)
     assert cut == full
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.checks.evidence import CEL_ERRORS, finding, title_of
-from app.checks.facts import Determination, Facts, filled
+from app.checks.facts import Determination, Facts, filled, keys_read
 from app.checks.findings import UNSAID, Finding
 from app.content.framework_conditions import DETERMINATIONS_TABLE, run
 from app.content.framework_spec import CommitmentRule, Requirement
@@ -46,9 +46,11 @@ def _per_determination(rule: CommitmentRule, facts: Facts) -> list[Finding]:
     found: list[Finding] = []
     triggered = 0
     context = facts.context_for(rule.when)  # type: ignore[arg-type]
+    keys = keys_read(rule.when, "d")  # type: ignore[arg-type]  # only what it reads of d: CEL converts it all
     for det in determinations:
+        shown = det.cel if keys is None else {key: part for key, part in det.cel.items() if key in keys}
         try:
-            hit = run(rule.when, {**context, "d": det.cel})  # type: ignore[arg-type]
+            hit = run(rule.when, {**context, "d": shown})  # type: ignore[arg-type]
         except CEL_ERRORS:
             found.append(_undecidable(rule, facts, det, det.address))
             continue

@@ -8,6 +8,7 @@ rules actually read.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -157,6 +158,10 @@ class Facts:
             if inside is None or not isinstance(root, dict):
                 continue
             cut[stage] = _subtrees(root, inside)
+        for name in ("levels", "security_levels"):
+            keys = keys_read(condition, name)
+            if keys is not None and isinstance(full.get(name), dict):
+                cut[name] = {key: rank for key, rank in full[name].items() if key in keys}
         self._contexts[id(condition)] = (condition, cut)
         return cut
 
@@ -335,6 +340,26 @@ class Facts:
 
     def address(self, path: str, record: Record | None = None) -> str:
         return str(Address(path, record.id if record else None))
+
+
+_KEYED = re.compile(r"(?<![\w.'\"])(d|levels|security_levels)(?:\.([a-z0-9_]+)|\[\s*['\"]([^'\"]+)['\"]\s*\])")
+_NAMED = re.compile(r"(?<![\w.'\"])(d|levels|security_levels)\b")
+_KEYS: dict[tuple[str, str], frozenset[str] | None] = {}
+
+
+def keys_read(condition: Condition, name: str) -> frozenset[str] | None:
+    """The keys of the mapping ``name`` (``d``, ``levels``, ``security_levels``) the condition reads, when
+    every mention of the name is a key read (``d.pre``, ``levels['asl-3']``); None when the name is used any
+    other way (as a whole, with a key worked out, as a macro's variable), or not at all: pass it whole."""
+    source = condition.source
+    remembered = _KEYS.get((source, name), ())
+    if remembered != ():
+        return remembered  # type: ignore[return-value]
+    mentions = sum(1 for match in _NAMED.finditer(source) if match.group(1) == name)
+    keyed = [match.group(2) or match.group(3) for match in _KEYED.finditer(source) if match.group(1) == name]
+    found = frozenset(keyed) if mentions and len(keyed) == mentions else None
+    _KEYS[(source, name)] = found
+    return found
 
 
 _Plan = tuple[tuple[str, tuple[tuple[str, ...], ...] | None], ...]
