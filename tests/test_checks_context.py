@@ -56,3 +56,14 @@ def test_the_cut_context_leaves_the_whole_one_unchanged() -> None:
                 if condition is not None:
                     facts.context_for(condition)
         assert repr(facts.context) == whole, framework_id
+
+
+def test_a_field_applies_as_its_carrier_does() -> None:
+    """Outside a record, ``Facts.applies`` answers once per carrier (the innermost field with a condition of
+    its own) what the forms' conditions answer for every field."""
+    index = shared_index(load_forms())
+    for document in (large_document(), example_document(), Document()):
+        facts = Facts(document, load_framework(framework_ids()[0]), index)
+        for spec in index.forms.all_fields():
+            expected = index.conditions.applies(document, spec, None, facts.form_context)
+            assert facts.applies(spec) == expected, spec.path

@@ -63,6 +63,7 @@ class FormIndex:
         self.forms = forms
         self.conditions = Conditions(forms)
         self._conditional: dict[str, bool] = {}
+        self._carriers: dict[str, FieldSpec] = {}
         self._record_fields: dict[tuple[str, ...], tuple[tuple[str, FieldSpec, bool], ...]] = {}
 
     def record_fields(self, paths: tuple[str, ...]) -> tuple[tuple[str, FieldSpec, bool], ...]:
@@ -101,6 +102,22 @@ class FormIndex:
             self._conditional[spec.path] = known
         return known
 
+    def carrier(self, spec: FieldSpec) -> FieldSpec:
+        """The field whose own ``applies_when`` is the innermost one over ``spec``: ``spec`` itself or the
+        nearest enclosing field that has one (``spec`` when none has). Outside a record, whether ``spec``
+        applies is whether its carrier does: the carrier's conditions are exactly the rest of ``spec``'s."""
+        known = self._carriers.get(spec.path)
+        if known is None:
+            known, path = spec, spec.path
+            while "." in path and not known.applies_when:
+                path = path.rsplit(".", 1)[0].removesuffix("[]")
+                if self.forms.has_field(path):
+                    known = self.forms.field(path)
+            if not known.applies_when:
+                known = spec
+            self._carriers[spec.path] = known
+        return known
+
 
 class Facts:
     def __init__(self, doc: Document, framework: Framework, index: FormIndex, messages: bool = True) -> None:
@@ -112,6 +129,7 @@ class Facts:
         self._titles: dict[tuple[str, str], Labelled] = {}
         self._categories: dict[Any, Category | None] = {}
         self._contexts: dict[int, tuple[Condition, dict[str, Any]]] = {}
+        self._applies: dict[str, bool] = {}
 
     def category(self, category_id: Any) -> Category | None:
         """``framework.category(category_id)``, remembered: coverage rules ask it of every record."""
@@ -172,7 +190,16 @@ class Facts:
     def applies(self, spec: FieldSpec, record: Record | None = None) -> bool:
         if not self.index.conditional(spec):
             return True
-        return self.index.conditions.applies(self.doc, spec, record, self.form_context)
+        if record is not None:
+            return self.index.conditions.applies(self.doc, spec, record, self.form_context)
+        # Outside a record the answer is its carrier's, asked once per check: the fields of a conditional
+        # group (17 worst-case fields under one condition) share it, and each asking runs CEL over a stage.
+        carrier = self.index.carrier(spec)
+        known = self._applies.get(carrier.path)
+        if known is None:
+            known = self._applies[carrier.path] = self.index.conditions.applies(self.doc, carrier, None,
+                                                                                self.form_context)
+        return known
 
     def record_context(self, condition: Condition, record: Record) -> dict[str, Any]:
         """``record`` holding only the fields the condition reads, which keeps CEL fast."""
