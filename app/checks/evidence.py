@@ -64,9 +64,9 @@ def run_evidence(rule: EvidenceRule, facts: Facts) -> tuple[list[Finding], Recor
             return assemble_evidence(rule, facts, {}), None
         records = facts.doc.records(rule.table)
         if rule.where is None and not facts.messages:
-            results = _unconditional_counts(rule, facts, records)
-            if results is not None:
-                return assemble_evidence(rule, facts, results), results
+            counted = _unconditional_counts(rule, facts, records)
+            if counted is not None:
+                return counted, None  # a counts-only checker never re-checks one record
         results = {r.id: evidence_for_record(rule, facts, r) for r in records}
         return assemble_evidence(rule, facts, results), results
     return _document_evidence(rule, facts), None
@@ -94,10 +94,11 @@ def evidence_for_record(rule: EvidenceRule, facts: Facts, record: Record) -> tup
     return tuple(found), checked
 
 
-def _unconditional_counts(rule: EvidenceRule, facts: Facts, records: list[Record]) -> RecordResults | None:
-    """``evidence_for_record`` for every record, for a counts-only check of a rule with no ``where`` whose
-    fields have no conditions (None otherwise): the same verdicts and counts, without asking per record
-    and per field whether the field applies (none of them has a condition to ask).
+def _unconditional_counts(rule: EvidenceRule, facts: Facts, records: list[Record]) -> list[Finding] | None:
+    """``evidence_for_record`` over every record, assembled as ``assemble_evidence`` does (record order), for a
+    counts-only check of a rule with no ``where`` whose fields have no conditions (None otherwise): the same
+    verdicts and counts, without asking per record and per field whether the field applies (none of them has
+    a condition to ask), and without per-record results (a counts-only checker never re-checks a record).
 
     A counts-only check's findings never leave the checker (only their severities are counted), so every
     record missing the same answer shares one finding, addressed to the field (``table[].name``)."""
@@ -107,15 +108,18 @@ def _unconditional_counts(rule: EvidenceRule, facts: Facts, records: list[Record
     table = rule.table
     shared = [(relative, Finding(rule.id, rule.severity, rule.stage, f"{table}[].{relative}", UNSAID,
                                  rule.citation, rule.title)) for relative, _spec, _conditional in fields]
-    checked = len(shared)
-    nothing: tuple[Finding, ...] = ()
-    results: RecordResults = {}
+    found: list[Finding] = []
     for record in records:
         values = record.values
-        found = [missing for relative, missing in shared
-                 if (value := values.get(relative)) is None or not filled(value.data)]
-        results[record.id] = (tuple(found) if found else nothing, checked)
-    return results
+        for relative, missing in shared:  # ``filled(value.data)``, without a call per answer
+            value = values.get(relative)
+            if value is None:
+                found.append(missing)
+                continue
+            data = value.data
+            if data is None or (isinstance(data, str) and not data.strip()):
+                found.append(missing)
+    return found or [_satisfied(rule, facts, len(shared) * len(records))]
 
 
 def assemble_evidence(rule: EvidenceRule, facts: Facts, results: RecordResults) -> list[Finding]:
