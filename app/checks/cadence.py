@@ -13,10 +13,11 @@ from datetime import date
 
 from app.checks.evidence import finding, gate, title_of
 from app.checks.facts import DEPLOY_DECISIONS, Facts
-from app.checks.findings import Finding
+from app.checks.findings import UNSAID, Finding
 from app.content.framework_spec import CalendarCadenceRule, ComputeCadenceRule, MajorUpdateRule
 from app.model.document import Record
 from app.model.labelled import Labelled, count, derived, fixed, label_of, template
+from app.model.sensitivity import Sensitivity
 from app.model.values import format_flop
 
 CHECKPOINTS = "training.checkpoints"
@@ -68,22 +69,24 @@ def check_compute_cadence(rule: ComputeCadenceRule, facts: Facts) -> list[Findin
             "effective compute) cannot be checked.", limit=limit_text))]
     found: list[Finding] = []
     usable: list[tuple[float, Record, bool]] = []
+    said = facts.messages  # a counts-only check writes no message (only severities are counted)
     for record in records:
         compute, evaluated = record.get("effective_compute_flop"), record.get("evaluated")
         if evaluated is None:
             found.append(finding(rule, "missing_evidence", facts.address(EVALUATED, record), template(
                 "{checkpoint}: say whether this checkpoint was evaluated; the compute cadence depends on it.",
-                checkpoint=_checkpoint(facts, record))))
+                checkpoint=_checkpoint(facts, record)) if said else UNSAID))
         if compute is None:
             if evaluated:
                 found.append(finding(rule, "missing_evidence", facts.address(COMPUTE, record), template(
                     "{checkpoint} was evaluated but its effective compute is empty, so the gap to the previous "
-                    "evaluation cannot be measured.", checkpoint=_checkpoint(facts, record))))
+                    "evaluation cannot be measured.", checkpoint=_checkpoint(facts, record)) if said else UNSAID))
             continue
         usable.append((float(compute), record, bool(evaluated)))
     usable.sort(key=lambda item: item[0])
     # The order of checkpoints, and so which one is "the last evaluated", comes from comparing their compute.
-    order = label_of(*(facts.label(COMPUTE, record) for _, record, _ in usable))[0]
+    # (Read only by messages: a counts-only check does not compare the labels.)
+    order = label_of(*(facts.label(COMPUTE, record) for _, record, _ in usable))[0] if said else Sensitivity.PUBLIC
     last: tuple[float, Record] | None = None
     largest: tuple[float, Record, Record] | None = None
     evaluated_count = 0
@@ -102,7 +105,7 @@ def check_compute_cadence(rule: ComputeCadenceRule, facts: Facts) -> list[Findin
                     "effective compute.", checkpoint=_checkpoint(facts, record), compute=_compute(facts, record),
                     ratio=_ratio(ratio, facts, record, last[1]),
                     last=_checkpoint(facts, last[1]).at_least(order), last_compute=_compute(facts, last[1]),
-                    limit=limit_text)))
+                    limit=limit_text) if said else UNSAID))
         last = (compute, record)
     if usable and evaluated_count == 0:
         found.append(finding(rule, rule.severity, CHECKPOINTS, template(
@@ -118,9 +121,11 @@ def check_compute_cadence(rule: ComputeCadenceRule, facts: Facts) -> list[Findin
                 compute=_compute(facts, final_record), checkpoint=_checkpoint(facts, final_record).at_least(order),
                 ratio=_ratio(ratio, facts, final_record, last[1]), last=_checkpoint(facts, last[1]).at_least(order),
                 last_compute=_compute(facts, last[1]),
-                due=derived(_flop(last[0] * limit), facts.label(COMPUTE, last[1])))))
+                due=derived(_flop(last[0] * limit), facts.label(COMPUTE, last[1]))) if said else UNSAID))
     if found:
         return found
+    if not said:
+        return [finding(rule, "satisfied", CHECKPOINTS, UNSAID)]
     if largest is None:
         summary = template("{n} evaluated checkpoint; no gap to measure yet", n=count(evaluated_count))
     else:
