@@ -48,11 +48,13 @@ def test_typing_is_saved_after_a_pause_and_undo_redo_follow(window, qtbot, examp
     qtbot.waitUntil(lambda: window.session.document.get("header.model.name") == "Halcyon-4", timeout=3000)
     qtbot.waitUntil(lambda: window.saved_label.text() == "All changes saved", timeout=3000)
     assert reopened(example_file).get("header.model.name") == "Halcyon-4"
-    assert window.undo_action.isEnabled()
+    assert window.undo_action.isEnabled() and not window.redo_action.isEnabled()
+    assert window.undo_action.text() == "&Undo Edit Model name"  # Edit › Undo names the change
 
     window.undo_action.trigger()
     assert name.text() == "Halcyon-3"
     assert reopened(example_file).get("header.model.name") == "Halcyon-3"
+    assert window.redo_action.isEnabled() and window.redo_action.text() == "&Redo Edit Model name"
     window.redo_action.trigger()
     assert name.text() == "Halcyon-4"
     assert reopened(example_file).get("header.model.name") == "Halcyon-4"

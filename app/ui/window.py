@@ -64,6 +64,8 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
         self.workspace.flags_changed.connect(self._on_flags)
         self.jobs = self.workspace.jobs
         self._analysis_counts: dict[str, StageCounts] = {}
+        self._flag_counts: dict[str, int] | None = None
+        """Open flags per stage, counted once per change of the flags (not on every check's result)."""
         self.history_panel: HistoryPanel | None = None
         """The History tab, built after the first paint when the app starts (``defer_secondary``)."""
         self.revision_status: RevisionStatusButton | None = None
@@ -365,10 +367,8 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
         self.close_assessment()
         session = self.workspace.open(assessment)
         session.changed.connect(self._on_change)
-        session.undo_stack.canUndoChanged.connect(self._update_actions)
-        session.undo_stack.canRedoChanged.connect(self._update_actions)
-        session.undo_stack.undoTextChanged.connect(self._update_actions)
-        session.undo_stack.redoTextChanged.connect(self._update_actions)
+        # Qt's index signal comes with each of the other four (can undo/redo, their texts): one update per change.
+        session.undo_stack.indexChanged.connect(self._update_undo_redo)
         analysis, watch = self.workspace.analysis, self.workspace.flag_watch
         assert analysis is not None and watch is not None
         analysis.taking_long.connect(lambda: self.analysis_label.show_text("Checking…", passing=True))
@@ -411,6 +411,7 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
         self.remember_place()
         self.session.flush()
         self._analysis_counts = {}
+        self._flag_counts = None
         for page in self.pages.values():
             page.release()
             self.stack.removeWidget(page)
@@ -609,6 +610,7 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
             page.focus_address(address)
 
     def _on_flags(self) -> None:
+        self._flag_counts = None
         self._update_badges()
         count = len(self.flag_watch.open_flags()) if self.flag_watch is not None else 0
         self.flags_label.setText(f"{count} open flag{'s' if count != 1 else ''}" if count else "")
@@ -616,14 +618,15 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
 
     def _update_badges(self) -> None:
         counts = dict(self._analysis_counts)
-        if self.flag_watch is not None:
+        if self._flag_counts is None and self.flag_watch is not None:
             per_stage: dict[str, int] = {}
             for flag in self.flag_watch.open_flags():
                 stage = flag.field.split(".", 1)[0]
                 per_stage[stage] = per_stage.get(stage, 0) + 1
-            for stage, number in per_stage.items():
-                base = counts.get(stage, StageCounts())
-                counts[stage] = StageCounts(base.violations, base.missing, number)
+            self._flag_counts = per_stage
+        for stage, number in (self._flag_counts or {}).items():
+            base = counts.get(stage, StageCounts())
+            counts[stage] = StageCounts(base.violations, base.missing, number)
         self.navigator.set_counts(counts)
 
     def _on_analysis(self, analysis: Analysis) -> None:
@@ -648,18 +651,24 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
 
     def _update_actions(self, *_args: object) -> None:
         session = self.session
-        stack = session.undo_stack if session else None
-        self.undo_action.setEnabled(bool(stack and stack.canUndo()))
-        self.redo_action.setEnabled(bool(stack and stack.canRedo()))
-        self.undo_action.setText(f"&Undo {stack.undoText()}" if stack and stack.canUndo() else "&Undo")
-        self.redo_action.setText(f"&Redo {stack.redoText()}" if stack and stack.canRedo() else "&Redo")
         for action in (self.export_action, self.close_action, self.find_action, self.hazard_action,
                        self.recheck_action, self.next_action, self.previous_action, self.save_copy_action,
                        self.export_yaml_action):
             action.setEnabled(session is not None)
         if session is not None and session.read_only:
-            for action in (self.undo_action, self.redo_action, self.hazard_action):
-                action.setEnabled(False)
+            self.hazard_action.setEnabled(False)
+        self._update_undo_redo()
+
+    def _update_undo_redo(self, *_args: object) -> None:
+        """Edit › Undo and Redo: enabled and named after the undo stack (every saved pause in typing moves it)."""
+        session = self.session
+        stack = session.undo_stack if session else None
+        writable = session is not None and not session.read_only
+        can_undo, can_redo = bool(stack and stack.canUndo()), bool(stack and stack.canRedo())
+        self.undo_action.setEnabled(can_undo and writable)
+        self.redo_action.setEnabled(can_redo and writable)
+        self.undo_action.setText(f"&Undo {stack.undoText()}" if stack and can_undo else "&Undo")
+        self.redo_action.setText(f"&Redo {stack.redoText()}" if stack and can_redo else "&Redo")
 
     # -- messages and help ----------------------------------------------------------------------
     def show_error(self, title: str, message: str) -> None:
