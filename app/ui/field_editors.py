@@ -42,6 +42,7 @@ Longer texts save at pauses only (each save records the value in the history).""
 MAX_UNSAVED_MS = 800
 """Longest time a keystroke waits for its save while someone types without pausing."""
 _NO_DATE = QDate(1900, 1, 1)
+_NOTHING = object()
 
 
 class FieldLineEdit(QLineEdit):
@@ -87,6 +88,8 @@ class FieldBinding(QObject):
         self.widget.setToolTip(spec.help)
         self.widget.setObjectName(f"field:{spec.path}")
         self._loading = False
+        self._saving: Any = _NOTHING
+        """What ``commit`` is saving right now (the form follows the save at once and calls ``load``)."""
 
     @property
     def address(self) -> Address:
@@ -116,10 +119,15 @@ class FieldBinding(QObject):
     def commit(self, data: Any, typing: bool = False) -> None:
         if self._loading or (self.spec.table is not None and self.record_id is None):
             return
-        if data == self.stored() and type(data) is type(self.stored()):
+        stored = self.stored()
+        if data == stored and type(data) is type(stored):
             return
         label = f"Edit {self.spec.label}"
-        self.session.apply(SetValue(self.address, data), label, typing=typing)
+        self._saving = data
+        try:
+            self.session.apply(SetValue(self.address, data), label, typing=typing)
+        finally:
+            self._saving = _NOTHING
 
     def flush(self) -> None:
         """Commit typing that is still waiting for its pause."""
@@ -230,6 +238,11 @@ class MarkedBinding(TypedBinding):
         status = getattr(self.widget.window(), "statusBar", None)
         if callable(status):
             status().showMessage(message, 6000)
+
+    def load(self) -> None:
+        if self._saving is not _NOTHING and self.stored() is self._saving:
+            return  # the form following this editor's own save: it shows exactly that text already
+        super().load()
 
     def _show(self, data: Any) -> None:
         self.editor.load_marked("" if data is None else str(data))
