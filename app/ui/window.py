@@ -255,6 +255,7 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
         panel.go_to.connect(self.go_to)
         panel.sign_off_requested.connect(self.sign_off)
         button = self.revision_status = RevisionStatusButton()
+        self._revision_shown: tuple[Any, ...] | None = None
         button.hide()
         button.clicked.connect(lambda: self.show_panel("history"))
         self.statusBar().addPermanentWidget(button)
@@ -321,6 +322,10 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
             except Exception:  # noqa: BLE001
                 return role
         status = self.history_panel.status_now() if self.session is not None else None
+        shown = None if status is None else (status.number, status.state, tuple(status.missing.items()))
+        if shown == self._revision_shown and self.revision_status.isHidden() == (status is None):
+            return  # the words it shows come from these alone (every edit refreshes; they rarely change)
+        self._revision_shown = shown
         self.revision_status.show_status(status, role_label)
 
     def sign_off(self) -> None:
