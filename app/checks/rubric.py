@@ -76,8 +76,11 @@ def _measure(part: ScorePart, facts: Facts,
     The fraction is the verdict, and public like every verdict; the names are
     the rubric's own words for the parts of it that fall short.
     """
+    said = facts.messages  # a counts-only check scores without naming what falls short
     if part.kind == "filled":
         by_path = {path: _filled_fraction(path, facts) for path in part.fields}
+        if not said:
+            return _mean(list(by_path.values())), EMPTY
         short = [fixed(facts.index.label(path)) for path, share in by_path.items() if share < FULL]
         return _mean(list(by_path.values())), _missing("short", short)
     if part.kind == "covers":
@@ -88,6 +91,8 @@ def _measure(part: ScorePart, facts: Facts,
             if category is not None:
                 covered.add(category.id)
         absent = [c for c in part.categories if c not in covered]
+        if not said:
+            return 1 - len(absent) / len(part.categories), EMPTY
         # Which categories are short is the verdict the fraction states; the names are the rubric's own words.
         names = [fixed(facts.framework.category(c).label) for c in absent]  # type: ignore[union-attr]
         return 1 - len(absent) / len(part.categories), _missing("none for", names)
@@ -96,6 +101,8 @@ def _measure(part: ScorePart, facts: Facts,
         records = facts.doc.records(part.table)
         shares = [_share(condition, records, facts, every=part.kind == "all_records")
                   for condition in part.conditions]
+        if not said:
+            return _mean(shares), EMPTY
         labels = part.condition_labels or tuple(c.source for c in part.conditions)
         unmet = [fixed(label) for label, share in zip(labels, shares, strict=True) if share < FULL]
         return _mean(shares), _missing("not met", unmet)
