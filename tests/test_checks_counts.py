@@ -55,3 +55,20 @@ def test_a_generated_portfolio(tmp_path: Path) -> None:
     for path in write_portfolio(tmp_path, 6, size="small", start=date(2025, 3, 1)):
         with AssessmentFile.open(path, mode="read") as assessment:
             _same_verdicts(assessment.document)
+
+
+def test_a_commitment_field_of_the_wrong_form() -> None:
+    """A value a commitment's message cannot show (text in a date or number field, a list, a number where text
+    belongs) counts the same in both modes, for every field a commitment reads."""
+    fields: set[str] = set()
+    for framework_id in framework_ids():
+        for rule in load_framework(framework_id).rules:
+            for requirement in (*getattr(rule, "requires", ()), *getattr(rule, "forbids", ())):
+                if requirement.field and "[]" not in requirement.field:
+                    fields.add(requirement.field)
+    assert fields
+    for path in sorted(fields):
+        for wrong in ("lots", 17, ["x"], date(2020, 1, 1)):
+            document = example_document()
+            document.values[path] = Value(wrong)
+            _same_verdicts(document)

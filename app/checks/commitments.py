@@ -123,6 +123,8 @@ def _outcome(rule: CommitmentRule, facts: Facts, subject: Labelled, requirement:
     if requirement.kind == "document":
         return _document(rule, facts, subject, requirement, when)
     assert requirement.field is not None
+    if not facts.messages:
+        return _counted(rule, facts, requirement, forbidden)
     path = requirement.field
     label = fixed(facts.index.label(path))
     value = facts.doc.get(path)
@@ -168,6 +170,33 @@ def _compare(rule: CommitmentRule, facts: Facts, requirement: Requirement, forbi
     return finding(rule, rule.severity, path, template(
         "{head} {label} is {shown}, but it must be {relation}: {listed}{when}.", head=head, label=label,
         shown=shown, relation=relation, listed=listed, when=when))
+
+
+def _counted(rule: CommitmentRule, facts: Facts, requirement: Requirement, forbidden: bool) -> Finding:
+    """``_outcome`` of a field requirement for a counts-only check: the same severity, without a message.
+
+    The display forms a message would show are still worked out (and dropped): a value of the wrong form
+    fails there, and the rule then reports it as ``Checker._run_rule`` does, in both modes."""
+    path = requirement.field
+    assert path is not None
+    value = facts.doc.get(path)
+    if not filled(value):
+        return finding(rule, _missing_severity(rule), path, UNSAID)
+    if requirement.kind == "filled":
+        return finding(rule, "satisfied", path, UNSAID)
+    facts.index.option_label(path, value)  # what ``_compare`` quotes first
+    if requirement.kind == "at_least":
+        have = facts.framework.security_level(value)
+        need = facts.framework.security_level(requirement.level)
+        assert need is not None
+        if have is None:
+            return finding(rule, _missing_severity(rule), path, UNSAID)
+        return finding(rule, rule.severity if have.rank < need.rank else "satisfied", path, UNSAID)
+    for listed in requirement.values:
+        facts.index.option_label(path, listed)
+    wanted_in = (requirement.kind == "in") != forbidden
+    return finding(rule, "satisfied" if _member(value, requirement.values) == wanted_in else rule.severity, path,
+                   UNSAID)
 
 
 def _member(value: Any, values: tuple[Any, ...]) -> bool:
