@@ -29,7 +29,7 @@ SETTLE_MS = 1500
 """Longer than every debounce (checks 450 ms, history 400 ms, flags 250 ms) plus a check of the large file and
 the 300 ms after which a check still running is announced: all the GUI-thread work an edit causes is counted.
 Not per edit, so not here: the History tab behind another tab reads the entries it missed when brought forward
-(~4 ms once after 20 edits on the large example, 10:21 session 4)."""
+(~4 ms once after 20 edits on the large example)."""
 FIELD = "pre_deployment.evaluations[ev-300].description"
 
 
