@@ -26,7 +26,7 @@ from typing import cast
 
 from PySide6.QtCore import QEvent, QMimeData, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QKeyEvent, QKeySequence, QPainter, QTextCursor
-from PySide6.QtWidgets import QMenu, QPlainTextEdit, QSizePolicy, QToolTip, QWidget
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QScrollArea, QSizePolicy, QToolTip, QWidget
 
 from app.model.passages import clip, join_marked, split_marked
 from app.model.spans import SpanError, has_span_markup
@@ -75,6 +75,25 @@ class MarkedTextEdit(QPlainTextEdit):
         self._chip_font.setPointSizeF(max(6.0, self.font().pointSizeF() * 0.78))
         self._chip_font.setWeight(QFont.Weight.DemiBold)
         self.highlighter = HazardHighlighter(self.document(), self.marks, self._chip_room, markdown)
+        self.cursorPositionChanged.connect(self.keep_cursor_in_sight)
+
+    def keep_cursor_in_sight(self) -> None:
+        """Scroll the page that holds this field so the point where the person types stays in sight.
+
+        A long field grows with its text and can reach below the bottom of the page's view;
+        without this, Ctrl+End (or typing on at the end) puts the cursor where nobody sees it.
+        """
+        if self.window().focusWidget() is not self:  # the field being typed in, even in a window not yet active
+            return
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        body = area.widget() if area is not None else None
+        if area is None or body is None:
+            return
+        rect = self.cursorRect()
+        centre = self.viewport().mapTo(body, rect.center())
+        area.ensureVisible(centre.x(), centre.y(), 20, rect.height())
 
     # -- what the binding uses ------------------------------------------------------------
     def load_marked(self, marked: str) -> None:
@@ -329,6 +348,7 @@ class MarkdownEdit(MarkedTextEdit):
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         super().resizeEvent(event)
         self._fit_height()
+        self.keep_cursor_in_sight()  # grown by a line while typing at the end: the new line is in sight too
 
     def _fit_height(self) -> None:
         lines = 0
