@@ -39,7 +39,7 @@ def _fields(hits: list[authored.FlagHit]) -> list[tuple[object, ...]]:
 def _fresh(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     # The suite's process has Qt loaded, so the export would not fork here; these tests fork on purpose
     # (the child runs plain Python and leaves with os._exit).
-    monkeypatch.setattr(authored, "_can_fork", lambda: sys.platform.startswith("linux"))
+    monkeypatch.setattr(authored, "may_fork", lambda: sys.platform.startswith("linux"))
     authored._LAST.clear()
     yield
     authored.discard_document_hits()
@@ -51,7 +51,7 @@ def test_the_childs_flags_are_the_flags_worked_out_in_process() -> None:
     expected = authored._work_out(doc, *tools)
     assert any(hit.detector.kind == "echo" for hit in expected)
     started = authored.start_document_hits(doc, *tools)
-    assert started == authored._can_fork()
+    assert started == authored.may_fork()
     got = authored.document_hits(doc, *tools)
     assert _fields(got) == _fields(expected)
     assert all(a.detector is b.detector for a, b in zip(got, expected, strict=True) if a.detector.kind != "echo")

@@ -93,12 +93,6 @@ _PENDING: list[tuple[list[object], tuple[object, ...], Child]] = []
 """(signature, tools, child) of the one scan running in a forked child."""
 
 
-def _can_fork() -> bool:
-    """The one fork policy (``app.redaction.beside.may_fork``: Linux, a second core, one thread, no Qt);
-    elsewhere the flags are worked out in process, as before."""
-    return may_fork()
-
-
 def start_document_hits(doc: Document, forms: FormSet, detectors: DetectorSet, audiences: Audiences) -> bool:
     """Start working out ``document_hits(doc, …)`` in a forked child (``beside.Child``), so the second core
     scans the document (about 0.3 s on the large example) while this process builds and writes the report;
@@ -111,7 +105,7 @@ def start_document_hits(doc: Document, forms: FormSet, detectors: DetectorSet, a
     discard_document_hits()
     signature = _signature(doc)
     tools = (forms, detectors, audiences)
-    if (_LAST and _same(signature, tools, _LAST[0][0], _LAST[0][1])) or not _can_fork():
+    if (_LAST and _same(signature, tools, _LAST[0][0], _LAST[0][1])) or not may_fork():
         return False
     try:
         child = Child(lambda: _portable(_work_out(doc, forms, detectors, audiences), detectors),

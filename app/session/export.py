@@ -144,7 +144,11 @@ def export_editions(path: Path, outputs: Sequence[tuple[str, Path]], fmt: str,
         beside: Child | None = None
         first = audiences.index("internal") if "internal" in audiences else -1
         if first >= 0 and len(outputs) > 1 and may_fork():
-            _warm_writer(fmt)  # once here, inherited by the child, instead of once in each edition's process
+            # Writer, fonts and the rest of a first write's loading: once here, inherited by the child,
+            # instead of once in each edition's process (no output depends on it being done here).
+            from app.content.report_layout import load_styles
+            from app.export.formats import ready_writer
+            ready_writer(fmt, load_styles())
             target = outputs[first][1]
             try:
                 beside = Child(lambda: _edition_answer(internal, target))
@@ -169,17 +173,6 @@ def export_editions(path: Path, outputs: Sequence[tuple[str, Path]], fmt: str,
             if beside is not None:
                 beside.close()
     return [done[index] for index in range(len(outputs))]
-
-
-def _warm_writer(fmt: str) -> None:
-    """Import the format's writer and, for a PDF, read the embedded fonts: work every edition would do
-    alike (no output depends on it having been done here; a PDF's font subsets belong to each document)."""
-    from app.content.report_layout import load_styles
-    from app.export.formats import writer_for
-    writer_for(fmt, load_styles())
-    if fmt == "pdf":
-        from app.export.fonts import register_fonts
-        register_fonts()
 
 
 def _edition(audience: str, output: Path, make: Callable[[], Exported]) -> Edition:

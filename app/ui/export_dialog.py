@@ -330,22 +330,29 @@ class ExportDialog(QDialog):
         def both_editions(_progress: Any) -> tuple[str, list[tuple[str, Any]]]:
             # One edition in each worker process: the two run side by side on the two cores.
             beside = offload.submit(offload.export, path, "internal", fmt, internal_output, kind)
+
+            def internal_outcome(timeout: float | None) -> tuple[str, Any]:
+                wait([beside], timeout=timeout)
+                if not beside.done():
+                    return "error", (f"not known: its worker had not finished when the export stopped; look for "
+                                     f"{internal_output} before relying on it")
+                try:
+                    return beside.result()  # type: ignore[no-any-return]
+                except Exception as error:  # noqa: BLE001 - a worker that died: said, the other edition stands
+                    return "error", f"the internal edition's worker stopped ({error or type(error).__name__})"
+
             try:
                 chosen = offload.run(offload.export, path, audience, fmt, output, kind, job=job)
-            except offload.Cancelled:
-                # Cancel ends both workers; an internal edition that was already written stays written,
-                # and the message must say so rather than "nothing was written".
-                wait([beside], timeout=10)  # the ended pool settles it at once: a result, or an error
-                finished = beside.done() and not beside.cancelled() and beside.exception() is None
-                if not finished or beside.result()[0] != "done":
+            except Exception as error:
+                # Cancel ends both workers and a failure ends this edition; an internal edition that was
+                # written (or may still be) is said, never folded into "nothing was written".
+                internal = internal_outcome(10)  # an ended pool settles it at once: a result, or an error
+                if beside.done() and internal[0] != "done":
                     raise
-                return "editions", [(audience, ("error", "Export cancelled: nothing was written for it.")),
-                                    ("internal", beside.result())]
-            try:
-                internal = beside.result()
-            except Exception as error:  # noqa: BLE001 - a worker that died: said, the other edition stands
-                internal = ("error", f"the internal edition's worker stopped ({error or type(error).__name__})")
-            return "editions", [(audience, chosen), ("internal", internal)]
+                said = ("Export cancelled: nothing was written for it." if isinstance(error, offload.Cancelled)
+                        else f"The export failed: {error or type(error).__name__}")
+                return "editions", [(audience, ("error", said)), ("internal", internal)]
+            return "editions", [(audience, chosen), ("internal", internal_outcome(None))]
 
         self.workspace.jobs.start(both_editions, self._done, self._failed)
 
