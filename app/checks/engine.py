@@ -25,7 +25,7 @@ from app.checks.evidence import (
 )
 from app.checks.facts import Facts, FormIndex
 from app.checks.holds import check_condition
-from app.checks.findings import UNSAID, CheckCounts, CheckResult, Finding, ItemScore
+from app.checks.findings import UNSAID, CheckCounts, CheckResult, Finding, ItemScore, Score
 from app.checks.rubric import item_finding, score_item, total
 from app.checks.worst_case import check_worst_case_recommendations, check_worst_case_release, check_worst_case_scope
 from app.content.forms import STAGES, load_forms
@@ -248,13 +248,17 @@ class Checker:
                 self._run_rule(unit, facts)
         by_rule = {u.key: u.findings for u in self._units if u.rule is not None and u.key in read}
         scored = {u.key: score_item(u.item, facts, by_rule) for u in self._units if u.item is not None}
-        return total([(s.id, s.title, s.weight, [scored[i.id] for i in s.items if i.id in scored])
-                      for s in self.framework.score]).total
+        return self._total(scored).total
 
     def counts(self) -> CheckCounts:
         """Status, counts and score of the last check (a counts-only checker's whole result)."""
         result = self._assemble()
         return CheckCounts(result.framework_id, result.counts, None if result.score is None else result.score.total)
+
+    def _total(self, scored: dict[str, ItemScore]) -> Score:
+        """The rubric's total from each scored item, section by section as the framework lists them."""
+        return total([(s.id, s.title, s.weight, [scored[i.id] for i in s.items if i.id in scored])
+                      for s in self.framework.score])
 
     def _assemble(self) -> CheckResult:
         findings: list[Finding] = []
@@ -265,9 +269,7 @@ class Checker:
                 counts[severity] = counts.get(severity, 0) + number
         score = None
         if self.framework.score:
-            scored = {u.key: u.scored for u in self._units if u.scored is not None}
-            score = total([(s.id, s.title, s.weight, [scored[i.id] for i in s.items if i.id in scored])
-                           for s in self.framework.score])
+            score = self._total({u.key: u.scored for u in self._units if u.scored is not None})
         fw = self.framework
         return CheckResult(fw.id, fw.name, fw.version, fw.date, tuple(findings), score, counts)
 

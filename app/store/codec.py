@@ -7,7 +7,6 @@ value reads back from the file exactly as it hashes — dates inside lists too.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
 from json.scanner import make_scanner
 from typing import Any
 
@@ -42,7 +41,7 @@ value, so a reader of many values (``app.store.file._read_document``) scans each
 it stands only when the scan reads exactly one JSON value from its first character to its last (so text outside
 a value, or two values in one, can never shift into a neighbour), and a list or mapping then goes through
 ``decode_scanned``; anything else — surrounding whitespace, damage — goes through ``decode``, which accepts and
-refuses exactly as ``decode`` always does. ``decode_many`` is that rule for a list of texts."""
+refuses exactly as ``decode`` always does."""
 
 
 def decode_scanned(data: list[Any] | dict[str, Any], text: str, where: str) -> Any:
@@ -51,27 +50,3 @@ def decode_scanned(data: list[Any] | dict[str, Any], text: str, where: str) -> A
         return decode_data(data)
     except (ValueError, TypeError, KeyError):
         return decode(text, where)  # raises DamagedValue, naming the value
-
-
-def decode_many(texts: Sequence[str | None], where: Callable[[int], str], unclean: set[int] | None = None) -> list[Any]:
-    """``decode`` of every text, in order, by ``scan_one``'s rule; ``where(i)`` names the i-th value when it is
-    not readable. The indexes of texts the scan did not take as they stand are added to ``unclean``."""
-    decoded: list[Any] = []
-    append = decoded.append
-    for index, text in enumerate(texts):
-        if text is None:
-            append(None)
-            continue
-        try:
-            data, end = scan_one(text, 0)
-        except (StopIteration, ValueError, TypeError):
-            end = -1
-        if end != len(text):
-            if unclean is not None:
-                unclean.add(index)
-            append(decode(text, where(index)))
-        elif type(data) is list or type(data) is dict:
-            append(decode_scanned(data, text, where(index)))
-        else:
-            append(data)
-    return decoded

@@ -268,7 +268,7 @@ class HistoryPanel(QWidget):
         try:
             self._status = session.core.revision_status(self._known_hash())
         except Exception:  # noqa: BLE001 - the tab says why when it is shown (``_show_status``)
-            return
+            self._status = None  # the status bar shows no revision status rather than the last one read
 
     def _show_filter_problem(self, problem: str) -> None:
         """Colour the filter red with the reason as its tooltip (style sheets only change when this does:
@@ -286,6 +286,7 @@ class HistoryPanel(QWidget):
             status = None if session is None else session.core.revision_status(self._known_hash())
         except Exception as error:  # noqa: BLE001 - a broken roles file must not break the panel
             self.status.setText(f"Revision status unavailable: {error}")
+            self._status = None  # nor does the status bar keep showing the last status read
             return
         self._status = status
         if status is None or session is None:
