@@ -84,3 +84,28 @@ def test_a_wider_report_is_built_only_from_the_copy_its_audience_filter_made() -
             build(filtered(doc, "reviewers" if audience == "public" else "public", forms).document, audience)
         view = filtered(doc, audience, forms)
         assert build(view.document, audience, view.withholding).sections
+
+
+def test_the_kept_vocabulary_is_the_worked_out_one_and_a_changed_framework_is_a_miss(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+    from app.content import frameworks
+    from app.export import choice_words
+    monkeypatch.setenv("RISKWRIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    worked_out = choice_words._worked_out()
+    choice_words.choice_vocabulary.cache_clear()
+    assert choice_words.choice_vocabulary() == worked_out  # a miss: worked out and kept
+    kept = list((tmp_path / "cache" / "derived" / choice_words.CACHE_KIND).glob("*.json"))
+    assert len(kept) == 1
+    choice_words.choice_vocabulary.cache_clear()
+    assert choice_words.choice_vocabulary() == worked_out  # read back from the kept file
+    folder = tmp_path / "schemas"
+    shutil.copytree(frameworks.frameworks_folder(), folder)
+    first = sorted(p for p in folder.glob("*.yaml") if p.stem not in frameworks.NOT_FRAMEWORKS)[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    monkeypatch.setattr(frameworks, "frameworks_folder", lambda: folder)
+    choice_words.choice_vocabulary.cache_clear()
+    try:
+        assert choice_words.choice_vocabulary() == worked_out
+        assert len(list(kept[0].parent.glob("*.json"))) == 2  # a new name: the changed file was a miss
+    finally:
+        choice_words.choice_vocabulary.cache_clear()

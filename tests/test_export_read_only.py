@@ -62,3 +62,34 @@ def test_a_crashed_exports_leftovers_are_removed_on_the_next_start(tmp_path: Pat
     main(["validate", str(tmp_path / "missing.rwa")])  # any start of the program
     capsys.readouterr()
     assert not dead.exists() and mine.exists()
+
+
+def test_an_exports_snapshot_reads_without_sqlite_utils_and_reads_the_same(tmp_path: Path) -> None:
+    """``reads_only``: the plain connection of the in-memory copy, the document as a full snapshot reads it;
+    a file of an older format is upgraded in that copy as before (that takes sqlite-utils)."""
+    import sqlite3
+    source = tmp_path / "a.rwa"
+    AssessmentFile.create(source, example_document()).close()
+    with AssessmentFile.open(source, "read", reads_only=True) as plain, AssessmentFile.open(source, "read") as full:
+        assert type(plain.db) is sqlite3.Connection and type(full.db) is not sqlite3.Connection
+        assert plain.document == full.document and plain.read_only
+    old = tmp_path / "format-2.rwa"
+    old.write_bytes((Path(__file__).parent / "_files" / "format-2.rwa").read_bytes())
+    before = _digest(old)
+    with AssessmentFile.open(old, "read", reads_only=True) as upgraded:
+        assert type(upgraded.db) is not sqlite3.Connection and upgraded.document.values
+    assert _digest(old) == before
+
+
+def test_an_export_does_not_import_sqlite_utils(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    source = tmp_path / "a.rwa"
+    AssessmentFile.create(source, example_document()).close()
+    probe = ("import sys; from app.cli import main; "
+             f"code = main(['export', {str(source)!r}, '--audience', 'public', '--format', 'md', "
+             f"'-o', {str(tmp_path / 'p.md')!r}]); "
+             "print(code, 'sqlite_utils' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).parent.parent)
+    assert done.stdout.split()[-2:] == ["0", "False"], done.stderr

@@ -72,7 +72,8 @@ def refuse_unless_verified(assessment: AssessmentFile, audience: str) -> None:
 def export_file(path: Path, audience: str, fmt: str, output: Path, kind: str = "assessment") -> Exported:
     """Export an assessment file as the document ``kind`` (``reports/kinds/``; ``assessment`` is the full
     report); raise ExportRefused (nothing written) or StoreError/OSError."""
-    with AssessmentFile.open(path, "read") as assessment:  # a snapshot: works beside an editor, on read-only media
+    # A snapshot: works beside an editor, on read-only media; an export only reads it (``reads_only``).
+    with AssessmentFile.open(path, "read", reads_only=True) as assessment:
         table = FlagTable(assessment.db)
         revision = with_changelog(assessment, file_revision(assessment), kind)  # kinds with a changelog only
         if audience == "internal":
@@ -131,7 +132,7 @@ def export_editions(path: Path, outputs: Sequence[tuple[str, Path]], fmt: str,
     fails in any way (or a refused fork) means it is made here afterwards. Either way its bytes are those
     of a one-audience export: the same code on the same data.
     """
-    with AssessmentFile.open(path, "read") as assessment:
+    with AssessmentFile.open(path, "read", reads_only=True) as assessment:
         table = FlagTable(assessment.db)
         revision = with_changelog(assessment, file_revision(assessment), kind)
         audiences = [audience for audience, _ in outputs]
