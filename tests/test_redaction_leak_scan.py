@@ -306,3 +306,28 @@ def test_font_programs_are_not_read_as_text_by_the_detectors() -> None:
     assert {leak.source for leak in leaks} == {"detector chem_schedule_one"}
     assert {leak.channel for leak in leaks} >= {"pdf page 1 text"}
     assert not any("(bytes)" in leak.channel for leak in leaks)
+
+
+_JOIN_PAIRS = ("-\n", "-\r", "- ", "-\t", "-*", "-~", "-`", "-\f", "-\v")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_one_search_for_joinable_hyphens_answers_as_the_nine_pair_scans(seed: int) -> None:
+    """``normalise._may_join`` searches once for a hyphen and what may follow it; it must answer as looking
+    for each of the nine pairs did (random texts over the characters that matter, 20,000 per seed)."""
+    import random
+    from app.redaction.normalise import _SOFT_HYPHEN, _may_join
+    draw = random.Random(seed)
+    alphabet = "-\n\r \t*~`\f\vab1\u00ad\u2010_."
+    for _ in range(20_000):
+        text = "".join(draw.choice(alphabet) for _ in range(draw.randrange(0, 12)))
+        expected = _SOFT_HYPHEN in text or ("-" in text and any(pair in text for pair in _JOIN_PAIRS))
+        assert _may_join(text) == expected, repr(text)
+
+
+def test_a_long_texts_words_are_its_word_view_split() -> None:
+    from app.redaction.normalise import word_view, word_view_and_words
+    for text in ("Ünïcode  wörds—and ß\u00ad\nhy-\nphen *emph* " * 40, "plain ascii, words; here " * 30, "-- ** " * 60):
+        view, words = word_view_and_words(text)
+        assert view == word_view(text) and words is not None and (words == view.split(" ") if view else not words)
+    assert word_view_and_words("short") == ("short", None)

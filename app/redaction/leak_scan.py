@@ -48,7 +48,7 @@ from app.model.sensitivity import Sensitivity
 from app.redaction.beside import split_map
 from app.redaction.detectors import DetectorSet
 from app.redaction.filtering import WithheldText
-from app.redaction.normalise import word_list, word_view
+from app.redaction.normalise import word_list, word_view, word_view_and_words
 from app.redaction.pdf_channels import pdf_channels
 from app.redaction.phrase_index import PhraseIndex
 
@@ -121,9 +121,10 @@ class WithheldMatcher:
         index.freeze()
         self._index = index
 
-    def find(self, view: str) -> list[tuple[str, str | None]]:
-        """(phrase, source) for every withheld phrase standing as whole words in ``view`` (a word view)."""
-        return self._index.find(view)
+    def find(self, view: str, words: list[str] | None = None) -> list[tuple[str, str | None]]:
+        """(phrase, source) for every withheld phrase standing as whole words in ``view`` (a word view;
+        ``words``: its words, ``view.split(" ")``, when the caller has them)."""
+        return self._index.find(view, words)
 
 
 def leak_scan(output: Path | str | bytes, kind: str,
@@ -169,11 +170,11 @@ def leak_scan(output: Path | str | bytes, kind: str,
         """(matched, source, kind) of every leak in one channel's text."""
         found: list[tuple[str, str | None, str]] = []
         for text in _readings(raw):
-            view = word_view(text)
-            for phrase, source in matcher.find(view):
+            view, words = word_view_and_words(text)  # a long text is split into words once, for both searches
+            for phrase, source in matcher.find(view, words):
                 found.append((_short(phrase), source, "withheld"))
             if written is not None and not binary:
-                for phrase, source in written.find(view):
+                for phrase, source in written.find(view, words):
                     found.append((_short(phrase), source, kinds.get(source or "", "detector")))
             if detectors is not None and not binary:
                 for spec, matched in detectors.matches(text, view):

@@ -261,9 +261,14 @@ def decomposed(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFKD", text)
 
 
+_MAY_JOIN = re.compile("-[\n\r \t*~`\f\v]")
+"""A hyphen followed by a line end, a space or tab, or an emphasis marker: where ``_JOIN`` may join."""
+
+
 def _may_join(folded: str) -> bool:
-    return _SOFT_HYPHEN in folded or ("-" in folded and any(
-        pair in folded for pair in ("-\n", "-\r", "- ", "-\t", "-*", "-~", "-`", "-\f", "-\v")))
+    # One search for the nine pairs (hyphen, then one of them) instead of nine scans of the text: a content
+    # stream or a report's text holds hyphens (negative numbers, dates) but often none of the pairs.
+    return _SOFT_HYPHEN in folded or ("-" in folded and _MAY_JOIN.search(folded) is not None)
 
 
 def word_list(text: str, nfkd: str | None = None) -> list[str]:
@@ -284,6 +289,17 @@ def word_list(text: str, nfkd: str | None = None) -> list[str]:
     if folded.isascii():
         return folded.translate(_ASCII_SEPARATORS).split()
     return _WORD.findall(folded)
+
+
+def word_view_and_words(text: str) -> tuple[str, list[str] | None]:
+    """``word_view(text)`` and, for a long text, its words (``word_list(text)``, which are exactly
+    ``word_view(text).split(" ")`` when there are any): a caller that searches the view word by word
+    (``app.redaction.phrase_index``) need not split it again. None for a short text, whose view is
+    remembered (``word_view``)."""
+    if len(text) > _REMEMBERED_CHARS:
+        words = word_list(text)
+        return " ".join(words), words
+    return word_view(text), None
 
 
 def word_view(text: str) -> str:

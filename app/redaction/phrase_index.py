@@ -110,9 +110,10 @@ class PhraseIndex(Generic[Payload]):
             if self._short:
                 self._automaton.make_automaton()
 
-    def find(self, view: str) -> list[tuple[str, Payload]]:
+    def find(self, view: str, words: list[str] | None = None) -> list[tuple[str, Payload]]:
         """(phrase as words separated by single spaces, payload) for each phrase in ``view`` (a word
-        view: words separated by single spaces), in order of where they end."""
+        view: words separated by single spaces), in order of where they end. ``words``, when the caller
+        has them, are ``view.split(" ")`` (``app.redaction.normalise.word_view_and_words``)."""
         if not self.count or not view:
             return []
         self.freeze()
@@ -121,7 +122,8 @@ class PhraseIndex(Generic[Payload]):
             known = self._found.get(view)
             if known is not None:
                 return list(known)
-        words = view.split(" ")
+        if words is None:
+            words = view.split(" ")
         coded = "".join(map(self._codes.get, words, repeat(_OTHER, len(words))))
         placed: list[tuple[int, int, Payload]] = []
         if self._short:
