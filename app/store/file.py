@@ -33,8 +33,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 from urllib.parse import quote
@@ -55,14 +54,14 @@ from app.model.document import (
     Value,
 )
 from app.model.paths import Address
-from app.model.sensitivity import Sensitivity
 from app.store import codec, history
 from app.store.atomic import temp_beside
 from app.store.errors import StoreError
-from app.store.hashing import StoredPieces, member_start
+from app.store.hashing import StoredPieces
 from app.store.lock import EditLock, FileInUse
 from app.store.recovery import RecoveredCopy, has_journal, read_only_explanation, roll_back_in_place
 from app.store.readable import Readable
+from app.store.reading import read_document
 from app.store.schema import APPLICATION_ID, format_version, migration_set
 from app.store.write_failure import SAVE_A_COPY, SaveFailed, classify, is_write_error, read_failure, write_problem
 from app.store.writer import Head, SaveJob, Writer
@@ -88,10 +87,6 @@ class ReadOnlyFile(StoreError):
         super().__init__(f"{path}: read-only: {reason}")
         self.path = path
         self.reason = reason
-
-
-def _sensitivity(text: str | None) -> Sensitivity | None:
-    return None if text is None else Sensitivity(text)
 
 
 def _database(conn: sqlite3.Connection) -> Database:
@@ -790,112 +785,6 @@ def _write_document(db: Database, document: Document) -> None:
             _write_record(db, table, record, position)
 
 
-def _rows(db: Readable, sql: str) -> Iterator[tuple]:  # type: ignore[type-arg]
-    return iter(db.execute(sql).fetchall())
-
-
 def _read_document(db: Readable, stored: StoredPieces | None = None) -> Document:
-    """The document as stored; with ``stored``, also each record's canonical JSON as spelled with the values'
-    stored texts, for ``app.store.hashing.ContentHasher`` to try.
-
-    The values are read field by field along the primary key, which visits the table's pages out of order:
-    with SQLite's default page cache (2 MB) a large file's pages are read again and again, so the cache is
-    made to hold the whole file while reading (and set back after). A large file holds ~7,000 values in a
-    few dozen fields: reading them field by field names each field once (not once per value), and one pass
-    over a field's rows decodes each text (``codec.scan_one``'s rule), builds its value and, with ``stored``,
-    its piece. Which problem is reported for a damaged file is as if every text were decoded first: an
-    unreadable text is raised at once, a wrong label or a value of a missing record only after every text
-    was read.
-
-    The caller holds one read transaction around this and whatever else it reads, when another program may
-    be writing the file meanwhile (``app.portfolio.summary``).
-    """
-    document = Document()
-    tables = document.tables
-    by_table: dict[str, dict[str, tuple[Record, list[str]]]] = {}
-    for table, record_id, sensitivity, reason in _rows(
-            db, "SELECT table_path, id, sensitivity, sensitivity_reason FROM record ORDER BY table_path, position"):
-        record = Record(record_id, {}, _sensitivity(sensitivity), reason)
-        tables.setdefault(table, []).append(record)
-        by_table.setdefault(table, {})[record_id] = (record, [])
-    top = document.values
-    none: dict[str, tuple[Record, list[str]]] = {}
-    later: ValueError | None = None
-    scan = codec.scan_one
-    with _whole_file_cache(db):
-        # Few values carry a label of their own: they are read apart, so the rows of all the others need not
-        # bring two empty columns each (~1,500 instructions a row, most of them in SQLite and its module).
-        labels: dict[str, dict[str, tuple[str | None, str | None]]] = {}
-        for field, record_id, sensitivity, reason in db.execute(
-                "SELECT field, record_id, sensitivity, sensitivity_reason FROM value "
-                "WHERE sensitivity IS NOT NULL OR sensitivity_reason IS NOT NULL"):
-            labels.setdefault(field, {})[record_id] = (sensitivity, reason)
-        for (field,) in db.execute("SELECT DISTINCT field FROM value ORDER BY field").fetchall():
-            table, _, relative = field.partition("[].")
-            start = "}," + member_start(relative)  # closes the record's previous member (StoredPieces.keep)
-            by_id = by_table.get(table, none)
-            labelled = labels.get(field)
-            for record_id, text in db.execute("SELECT record_id, data FROM value WHERE field = ? ORDER BY record_id",
-                                              [field]):
-                sensitivity, reason = (None, None) if labelled is None else labelled.get(record_id, (None, None))
-                clean = False
-                if text is None:
-                    data = None
-                else:
-                    try:
-                        data, end = scan(text, 0)
-                    except (StopIteration, ValueError, TypeError):
-                        end = -1
-                    if end != len(text):
-                        data = codec.decode(text, str(Address(field, record_id or None)))
-                    elif type(data) is list or type(data) is dict:
-                        data = codec.decode_scanned(data, text, str(Address(field, record_id or None)))
-                    else:
-                        clean = True  # exactly one JSON scalar, as stored: it may spell the value's piece
-                if sensitivity is None and reason is None:
-                    value = Value(data)
-                else:
-                    try:
-                        value = Value(data, None if sensitivity is None else Sensitivity(sensitivity), reason)
-                    except ValueError as error:
-                        later = later or error
-                        continue
-                if not record_id:
-                    top[field] = value
-                    continue
-                entry = by_id.get(record_id)
-                if entry is None:
-                    later = later or ValueError(f"value {field} belongs to a missing record {record_id!r}")
-                    continue
-                entry[0].values[relative] = value
-                if stored is None:
-                    continue
-                # Each record's values arrive in the order of their names: its stored pieces, in canonical
-                # order, as parts (two a member: see StoredPieces).
-                if clean and data is not None and sensitivity is None and reason is None:
-                    entry[1].extend((start, text))
-                elif data is not None or sensitivity is not None:  # an empty value is left out
-                    entry[1].extend((start, stored.member(value, text if clean else None)))
-    if later is not None:
-        raise later
-    if stored is not None:
-        for records in by_table.values():
-            for record, parts in records.values():
-                stored.keep(record, parts)
-    return document
-
-
-@contextmanager
-def _whole_file_cache(db: Readable) -> Iterator[None]:
-    size = int(db.execute("PRAGMA cache_size").fetchone()[0])
-    pages = int(db.execute("PRAGMA page_count").fetchone()[0])
-    page_size = int(db.execute("PRAGMA page_size").fetchone()[0])
-    held = size if size >= 0 else -size * 1024 // max(page_size, 1)
-    if held >= pages:
-        yield
-        return
-    db.execute(f"PRAGMA cache_size = {pages + 64}")
-    try:
-        yield
-    finally:
-        db.execute(f"PRAGMA cache_size = {size}")
+    """The document as stored; with ``stored``, also each record's stored pieces (``app.store.reading``)."""
+    return read_document(db, stored)
