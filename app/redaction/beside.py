@@ -55,6 +55,7 @@ class Child:
     def __init__(self, work: Callable[[], Any],
                  codec: tuple[Callable[[Any], bytes], Callable[[bytes], Any]] = (marshal.dumps, marshal.loads)) -> None:
         self.pid = 0
+        self._status: int | None = None  # the exit status, once reaped by ``finished``
         self._dumps, self._loads = codec
         self._fd = os.memfd_create("riskwright-beside", os.MFD_CLOEXEC)
         try:
@@ -78,11 +79,26 @@ class Child:
         finally:
             os._exit(status)
 
+    def finished(self) -> bool:
+        """Whether the child has ended (so ``answer`` will not wait); never waits itself."""
+        if self._status is not None or not self.pid:
+            return True
+        try:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+        except ChildProcessError:
+            status, pid = 1 << 8, self.pid  # reaped elsewhere: its answer cannot be trusted
+        if pid == 0:
+            return False
+        self._status, self.pid = status, 0
+        return True
+
     def answer(self) -> tuple[bool, Any]:
         """(True, the child's value), or (False, None) when it failed."""
         pid, self.pid = self.pid, 0
         try:
-            _, status = os.waitpid(pid, 0)
+            if self._status is None and not pid:
+                return False, None  # answered (or closed) before
+            status = self._status if self._status is not None else os.waitpid(pid, 0)[1]
             if os.waitstatus_to_exitcode(status) != 0:
                 return False, None
             with os.fdopen(os.dup(self._fd), "rb") as file:

@@ -33,6 +33,9 @@ from app.export.formats.gaps import plain_gaps
 from app.export.formats.pdf_fit import fit_words, running_title
 from app.export.formats.pdf_markup import MarkupConverter, grid_style
 from app.export.formats.pdf_speedups import install as install_speedups
+from app.export.formats.pdf_split import (
+    Page, Recorder, Splice, record_tail, recording_canvas, recording_frame, replay, split_point,
+)
 from app.export.formats.pdf_styles import Para, PdfStyles, parsing_once, pdf_styles
 from app.export.formats.pdf_text import Run, RunStyle, TextBlock, width_of
 from app.export.report import (
@@ -42,6 +45,7 @@ from app.export.report import (
 )
 from app.export.text import inline_html, markdown_html, plain_text
 from app.model.sensitivity import Sensitivity
+from app.redaction.beside import Child, may_fork
 
 _TOTAL_FORM = "rwPageTotal"
 install_speedups()
@@ -117,7 +121,15 @@ def _page_form(key: str) -> str:
 
 
 class _Template(BaseDocTemplate):
-    def __init__(self, stream: io.BytesIO, writer: PdfWriter, report: Report) -> None:
+    splice: Splice | None = None
+    replaying = False
+    _taken: list[Page] | None = None
+    _story: list[Flowable] | None = None
+    _story_index: dict[int, int] = {}  # noqa: RUF012 - replaced per instance; read-only here
+
+    def __init__(self, stream: io.BytesIO, writer: PdfWriter, report: Report,
+                 recorder: Recorder | None = None) -> None:
+        self.recorder = recorder  # in a split layout's child (pdf_split): pages are recorded, not made
         styles = writer.pdf
         super().__init__(stream, pagesize=styles.page_size, invariant=1,
                          leftMargin=styles.margins["left"], rightMargin=styles.margins["right"],
@@ -128,14 +140,51 @@ class _Template(BaseDocTemplate):
         self.writer, self.report = writer, report
         self.pages_of: dict[str, int] = {}
         self.current_section = ""
-        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        # The child of a split layout places flowables as here but draws them only on the pages it records.
+        frame_class = Frame if recorder is None else recording_frame(recorder)
+        frame = frame_class(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
+                            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         cover_top = 150.0
-        cover = Frame(self.leftMargin, self.bottomMargin, self.width, self.height - cover_top, id="cover",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        cover = frame_class(self.leftMargin, self.bottomMargin, self.width, self.height - cover_top, id="cover",
+                            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate("cover", [cover], onPage=writer.decorate_cover),
                                PageTemplate("body", [frame], onPage=writer.decorate_page)])
         self._doSave = 0
+
+    def decorates(self) -> bool:
+        """Whether the page just begun gets its header and footer here: not in a split layout's child before
+        the pages it records; not here on a page taken from the child (drawn there)."""
+        if self.recorder is not None:
+            return self.recorder.page_begins(self.page)
+        if self.splice is not None:
+            pages = self.splice.pages_from(self.page)  # the child may have made this page and the rest
+            if pages is not None:
+                self.splice, self._taken, self.replaying = None, pages, True
+        return not self.replaying
+
+    def lay_out(self, story: list[Flowable], canvasmaker: type[Canvas] = Canvas) -> None:
+        """``build`` the story, watching each page's start (``handle_flowable``)."""
+        self._story = story
+        if self.recorder is not None:
+            # Held for the whole layout (platypus drops placed elements), so no new object (a split part)
+            # can take a story element's id.
+            self._story_elements = list(story)
+            self._story_index = {id(flowable): number for number, flowable in enumerate(story)}
+        self.build(story, canvasmaker=canvasmaker)
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        recorder = self.recorder
+        if recorder is not None:
+            if not recorder.first_page and flowables is self._story and flowables \
+                    and self._story_index.get(id(flowables[0]), -1) >= recorder.start:
+                recorder.first_page = self.page + 1  # the pages from the next one on are drawn and recorded
+        elif self._taken is not None and flowables is self._story:
+            # The page just begun and all after it are the child's: made from its record, the layout ends.
+            pages, self._taken = self._taken, None
+            replay(self, pages, self.place_heading)
+            del flowables[:]
+            return
+        super().handle_flowable(flowables)
 
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, SectionMarker):
@@ -143,12 +192,16 @@ class _Template(BaseDocTemplate):
             return
         if not isinstance(flowable, Heading):
             return
-        key = flowable.outline_key
-        page = self.canv.getPageNumber()
-        self.pages_of[key] = page
+        if self.recorder is not None:
+            self.recorder.heading(flowable.outline_key, flowable.outline_level, flowable.outline_title)
+        else:
+            self.place_heading(flowable.outline_key, flowable.outline_level, flowable.outline_title)
+
+    def place_heading(self, key: str, level: int, title: str) -> None:
+        """A heading's page number (for the contents), bookmark and outline entry, on the current page."""
+        self.pages_of[key] = self.canv.getPageNumber()
         self.canv.bookmarkPage(key)
-        self.canv.addOutlineEntry(flowable.outline_title, key, flowable.outline_level,
-                                  closed=flowable.outline_level >= 1)
+        self.canv.addOutlineEntry(title, key, level, closed=level >= 1)
 
 
 class PdfWriter(ReportWriter):
@@ -168,13 +221,19 @@ class PdfWriter(ReportWriter):
         doc = _Template(stream, self, report)
         self.doc = doc
         story = self._cover(report) + self._contents(report)
+        first = len(story)
         for section in report.sections:
             # The marker goes before the break, so the new page's running header already names it.
             # Report kinds' short sections (one statutory item each) follow on the same page when they fit.
             brk = CondPageBreak(220) if section.kind == "fields" else PageBreak()
             story += [SectionMarker(plain_text(section.heading)), brk]
             story.extend(self._section(section))
-        doc.build(story)
+        doc.splice = self._split(story, first)
+        try:
+            doc.lay_out(story)
+        finally:
+            if doc.splice is not None:
+                doc.splice.close()
         canvas = doc.canv
         total = canvas.getPageNumber() - 1
         self._define_number_form(canvas, _TOTAL_FORM, str(total), right=False)
@@ -183,6 +242,24 @@ class PdfWriter(ReportWriter):
         canvas.showOutline()
         canvas.save()
         return stream.getvalue()
+
+    # -- two cores ------------------------------------------------------------
+    def _split(self, story: list[Flowable], first: int) -> Splice | None:
+        """A child laying ``story`` out beside this process and drawing its second part (``pdf_split``),
+        or None (a short story, or no second process to be had)."""
+        start = split_point(story, first) if may_fork() else None
+        if start is None:
+            return None
+
+        def tail(recorder: Recorder) -> None:
+            doc = _Template(io.BytesIO(), self, self.report, recorder=recorder)
+            self.doc = doc
+            doc.lay_out(story, recording_canvas(recorder))
+
+        try:
+            return Splice(Child(lambda: record_tail(tail, start)))
+        except OSError:
+            return None
 
     # -- page furniture ------------------------------------------------------
     def _define_number_form(self, canvas: Canvas, name: str, text: str, right: bool) -> None:
@@ -236,6 +313,8 @@ class PdfWriter(ReportWriter):
         canvas.restoreState()
 
     def decorate_cover(self, canvas: Canvas, doc: _Template) -> None:
+        if not doc.decorates():
+            return
         canvas.saveState()
         pdf = self.pdf
         width, height = pdf.page_size
@@ -252,6 +331,8 @@ class PdfWriter(ReportWriter):
         canvas.restoreState()
 
     def decorate_page(self, canvas: Canvas, doc: _Template) -> None:
+        if not doc.decorates():
+            return
         canvas.saveState()
         pdf = self.pdf
         width, height = pdf.page_size

@@ -358,6 +358,7 @@ class _StringWriter:
         self._origin = "1 0 0 1 %s Tm" if canvas.bottomup else "1 0 0 -1 %s Tm"
         self._font: Any = None
         self._size_and_leading = ""
+        self._recording = hasattr(text, "_recorder")  # a split layout's child (pdf_split): text is recorded
 
     def origin(self, x: float, y: float) -> None:
         self._code.append(self._origin % fp_str(x, y))
@@ -384,6 +385,9 @@ class _StringWriter:
 
     def show(self, string: str) -> None:
         font = self._font
+        if self._recording:  # the string is recorded, for the process that gets the page to encode as here
+            self._text._code.append(self._text.record(string, font is not None))
+            return
         if font is None:
             self._text.textOut(string)
             return

@@ -1,0 +1,90 @@
+"""The PDF laid out on two cores (``app.export.formats.pdf_split``) is byte for byte the one laid out alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.content.report_layout import load_styles
+from app.export.formats import pdf, pdf_split, writer_for
+from app.export.pipeline import build_for_audience
+from app.interchange.examples import example_document
+from app.redaction import beside
+
+
+@pytest.fixture(scope="module")
+def reports() -> dict[str, object]:
+    doc = example_document()
+    return {f"{kind}/{audience}": build_for_audience(doc, audience, kind=kind)
+            for kind, audience in (("assessment", "internal"), ("assessment", "public"),
+                                   ("eu-model-report", "reviewers"))}
+
+
+def _alone(report: object, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    with monkeypatch.context() as patch:
+        patch.setattr(pdf, "may_fork", lambda: False)
+        return writer_for("pdf", load_styles()).write(report)  # type: ignore[arg-type]
+
+
+def _spliced(report: object, monkeypatch: pytest.MonkeyPatch, share: float) -> tuple[bytes, int]:
+    """The PDF written with a child laying out beside (waited for, so its pages are always taken)."""
+    taken: list[int] = []
+    real_replay = pdf.replay
+
+    def counting_replay(doc, pages, place_heading):  # type: ignore[no-untyped-def]
+        taken.append(len(pages))
+        real_replay(doc, pages, place_heading)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pdf, "may_fork", lambda: True)
+        patch.setattr(pdf, "replay", counting_replay)
+        patch.setattr(pdf_split, "SPLIT_MIN_WEIGHT", 0)
+        patch.setattr(pdf_split, "SPLIT_SHARE", share)
+        patch.setattr(pdf_split, "WAIT_FOR_CHILD", True)
+        data = writer_for("pdf", load_styles()).write(report)  # type: ignore[arg-type]
+    return data, sum(taken)
+
+
+@pytest.mark.parametrize("name", ["assessment/internal", "assessment/public", "eu-model-report/reviewers"])
+def test_pages_made_by_the_child_give_the_same_bytes(name: str, reports: dict[str, object],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    alone = _alone(reports[name], monkeypatch)
+    for share in (0.2, 0.7):
+        data, taken = _spliced(reports[name], monkeypatch, share)
+        assert taken > 0, f"no page was taken from the child at share {share}"
+        assert data == alone, f"share {share}: the spliced PDF differs"
+
+
+def test_a_child_that_fails_leaves_the_layout_to_this_process(reports: dict[str, object],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    report = reports["assessment/internal"]
+    alone = _alone(report, monkeypatch)
+
+    def failing(layout, start):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the child breaks down")
+
+    monkeypatch.setattr(pdf, "record_tail", failing)
+    data, taken = _spliced(report, monkeypatch, 0.5)
+    assert taken == 0
+    assert data == alone
+
+
+def test_a_page_making_an_unrecorded_object_makes_the_child_give_up(reports: dict[str, object],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """An annotation the recording canvas does not hand over (here: any link) must not be lost: the child
+    gives up and this process lays the pages out itself."""
+    report = reports["assessment/internal"]
+    alone = _alone(report, monkeypatch)
+    monkeypatch.delattr(pdf_split._RecordingCanvas, "linkURL")
+    monkeypatch.delattr(pdf_split._RecordingCanvas, "bookmarkPage")
+    data, taken = _spliced(report, monkeypatch, 0.3)
+    assert taken == 0
+    assert data == alone
+
+
+def test_a_finished_child_is_seen_without_waiting() -> None:
+    child = beside.Child(lambda: 42)
+    while not child.finished():
+        pass
+    assert child.finished()
+    assert child.answer() == (True, 42)
+    assert child.answer() == (False, None)  # answered before: nothing to wait for
