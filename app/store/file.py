@@ -218,6 +218,8 @@ class AssessmentFile:
         self._snapshot_stamp = _stamp(path) if read_only_reason is not None else None
         self._data_version = self._read_data_version()
         self._head = self._read_head()
+        self._head_seen: tuple[tuple[int, str], int] | None = None
+        """The head ``follow_outside_changes`` last read, with this connection's change count then."""
         self._writer: Writer | None = None
 
     @property
@@ -484,8 +486,15 @@ class AssessmentFile:
         if not writer.outstanding:
             # Nothing in flight: the history ends where this connection sees it end (after another
             # program's change was followed, and after what this connection wrote itself — a sign-off).
+            # After the writer's last save another connection has written, so following reads the head:
+            # that read is the one used, unless this connection wrote since (then it is read again).
+            self._head_seen = None
             self.follow_outside_changes()
-            expected = self._head = self._read_head()
+            seen, self._head_seen = self._head_seen, None
+            if seen is not None and seen[1] == self.db.conn.total_changes:
+                expected = self._head = seen[0]
+            else:
+                expected = self._head = self._read_head()
         inverse = self.document.apply(edit)
         writer.submit(SaveJob(edit, inverse, self.document.value(edit.address), expected))
         return inverse
@@ -530,6 +539,7 @@ class AssessmentFile:
             return False
         self._data_version = version
         head = self._read_head()
+        self._head_seen = (head, self.db.conn.total_changes)
         if head == self._head:
             return False
         self._head = head

@@ -37,14 +37,17 @@ DARK_TAG_FILL = QColor("#6b2d27")
 
 
 _MARKDOWN = (
-    ("heading", re.compile(r"^#{1,6} .*$")),
-    ("list", re.compile(r"^\s*(?:[-*+]|\d+[.)]) ")),
-    ("quote", re.compile(r"^>.*$")),
-    ("strong", re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")),
-    ("emphasis", re.compile(r"(?<![*\w])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![*\w])")),
-    ("code", re.compile(r"`[^`\n]+`")),
-    ("link", re.compile(r"\[[^\]\n]+\]\([^)\s]+\)")),
+    ("heading", re.compile(r"^#{1,6} .*$"), ("#",)),
+    ("list", re.compile(r"^\s*(?:[-*+]|\d+[.)]) "), ()),
+    ("quote", re.compile(r"^>.*$"), (">",)),
+    ("strong", re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), ("**", "__")),
+    ("emphasis", re.compile(r"(?<![*\w])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![*\w])"), ("*", "_")),
+    ("code", re.compile(r"`[^`\n]+`"), ("`",)),
+    ("link", re.compile(r"\[[^\]\n]+\]\([^)\s]+\)"), ("](",)),
 )
+"""(name, pattern, text one of which every match holds — () for any text). A paragraph without them is not
+searched: the emphasis and strong patterns try every position of a long paragraph, and the highlighter
+runs on the paragraph being typed in at every keystroke (~0.15 ms for a 5,000-character one)."""
 
 
 def is_dark() -> bool:
@@ -106,7 +109,9 @@ class HazardHighlighter(QSyntaxHighlighter):
     def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt's name
         self._edges = {0, len(text)}
         if self.with_markdown:
-            for name, pattern in _MARKDOWN:
+            for name, pattern, needs in _MARKDOWN:
+                if needs and not any(need in text for need in needs):
+                    continue
                 for match in pattern.finditer(text):
                     self.setFormat(match.start(), match.end() - match.start(), self.markdown[name])
                     self._edges.update(match.span())
@@ -114,7 +119,7 @@ class HazardHighlighter(QSyntaxHighlighter):
             self._tags_as_written(text)
         else:
             self._passages(text)
-        for loose in _LOOKS_LIKE_TAG.finditer(text):
+        for loose in _LOOKS_LIKE_TAG.finditer(text) if "[[" in text else ():
             strict = _ANY_TAG.match(text, loose.start())
             if self.marks is not None and not self.marks.raw or strict is None or strict.end() != loose.end():
                 self.setFormat(loose.start(), loose.end() - loose.start(), self.broken)

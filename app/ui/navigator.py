@@ -129,6 +129,8 @@ class StageNavigator(QListWidget):
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{form.title}: nothing open")
             item.setToolTip(form.summary)
             self.addItem(item)
+        self._counts_shown: dict[str, StageCounts] = {}
+        """The counts last given to ``set_counts`` (every item shows them)."""
         self.currentItemChanged.connect(self._chosen)
 
     def _chosen(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
@@ -152,6 +154,13 @@ class StageNavigator(QListWidget):
         return None if item is None else item.data(_STAGE_ROLE)
 
     def set_counts(self, counts: dict[str, StageCounts]) -> None:
+        """Show ``counts`` by stage (a stage not in it: nothing open).
+
+        After every check and flag scan; while someone types they are nearly always the counts already shown,
+        and one comparison of the two mappings costs less than asking each item for its badges."""
+        if counts == self._counts_shown:
+            return
+        self._counts_shown = dict(counts)
         for row in range(self.count()):
             item = self.item(row)
             found = counts.get(item.data(_STAGE_ROLE), StageCounts())

@@ -8,7 +8,9 @@ or the result column of the primary framework, goes back to the usual list).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
@@ -52,11 +54,21 @@ class RegimeMatrix(QTableWidget):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._ids: list[str] = []
+        self._shown: tuple[Any, ...] | None = None
+        """What the cells say (per row: id, name, status, error, counts), as last built."""
         self.cellActivated.connect(self._choose)
         self.cellClicked.connect(self._choose)
 
     def show_rows(self, rows: list) -> None:  # type: ignore[type-arg]
-        """``rows``: ``app.session.regime_checks.RegimeRow`` in header order."""
+        """``rows``: ``app.session.regime_checks.RegimeRow`` in header order.
+
+        After every check: what the cells say is compared first, and the table is built again only when
+        it changed (nearly never while someone types)."""
+        shown = tuple((row.id, row.name, row.status, row.error, tuple(row.count(s) for s, _ in COLUMNS[_COUNTS:]))
+                      for row in rows)
+        if shown == self._shown:
+            return
+        self._shown = shown
         self._ids = [row.id for row in rows]
         self.setRowCount(len(rows))
         for r, row in enumerate(rows):
@@ -78,6 +90,11 @@ class RegimeMatrix(QTableWidget):
         self.setVisible(bool(rows))
         height = self.horizontalHeader().sizeHint().height() + self.verticalHeader().length() + 2 * self.frameWidth()
         self.setFixedHeight(height if rows else 0)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._shown = None  # the rows' heights are fitted to the font: build them again next time
+        super().changeEvent(event)
 
     def _choose(self, row: int, column: int) -> None:
         if 0 <= row < len(self._ids):

@@ -100,7 +100,9 @@ class SaveStatus(QObject):
         else:
             self._show(SAVED, "All changes saved", f"Every change is in {assessment.path}")
             self._retry.stop()
-        if self._shown != shown:
+        if self._shown != shown and {shown[0] if shown else "", self.state} - {SAVED, SAVING}:
+            # The window's title and banner differ only for not-saved and read-only: "Saving…" and back
+            # (twice per pause in typing) changes neither.
             self._on_state()
 
     def _show(self, state: str, text: str, tip: str) -> None:

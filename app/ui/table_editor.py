@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 import html
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
@@ -152,6 +154,10 @@ class TableEditor(QFrame):
         self.session = session
         self.spec = spec
         self.current_id: str | None = None
+        self._condition_reads = record_names_read(
+            f.applies_when for f in session.forms.all_fields()
+            if f.applies_when and (f.path == spec.path or f.path.startswith(f"{spec.path}[].")))
+        """The record's values the conditions of its fields read (None: any of them)."""
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 12)
@@ -440,7 +446,9 @@ class TableEditor(QFrame):
                         for other in self.form.rows.values():
                             if other.spec.type == "level":
                                 other.load()
-                    self.update_conditions()
+                    if self._condition_reads is None or address.relative in self._condition_reads \
+                            or "." in address.relative:
+                        self.update_conditions()  # not for a value no condition reads (a description)
                     if address.relative == self.spec.title_field:
                         # The record's title above its fields: nothing else _update_state shows follows a value
                         # (counts and buttons follow record edits, the record's chip its sensitivity).
@@ -458,6 +466,22 @@ class TableEditor(QFrame):
             return True
         row.focus()
         return True
+
+
+_RECORD_VALUE = re.compile(r"\brecord\s*\.\s*([A-Za-z_]\w*)")
+_RECORD = re.compile(r"\brecord\b")
+
+
+def record_names_read(conditions: Iterable[str]) -> frozenset[str] | None:
+    """The names of record values that CEL ``conditions`` read as ``record.name``; None when one may read
+    others (``record`` used any other way, or the word anywhere else): then every value counts."""
+    names: set[str] = set()
+    for condition in conditions:
+        found = _RECORD_VALUE.findall(condition)
+        if len(_RECORD.findall(condition)) != len(found):
+            return None
+        names.update(found)
+    return frozenset(names)
 
 
 def _record_to_show(edit: Edit | None, table: str) -> str | None:
