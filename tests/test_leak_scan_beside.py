@@ -102,3 +102,30 @@ def test_a_report_written_in_a_child_is_the_report_written_here(fmt: str, tmp_pa
     assert exported("child") == here
     monkeypatch.setattr(beside.Child, "_child", lambda self, work: os._exit(3))
     assert exported("failed-child") == here  # the child failed: the report was written here
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_markup_parsed_in_a_child_gives_the_channels_read_in_one_go(fmt: str, forking: None,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scan searches a Markdown or HTML file's raw text while a child parses its markup: the channels are
+    those of ``markdown_channels``/``html_channels``, in order, from the child or — when it dies — here."""
+    import importlib
+    module = importlib.import_module("app.redaction.leak_scan")  # the module (the package exports its function)
+    data = _internal(fmt)
+    expected = list((module.markdown_channels if fmt == "md" else module.html_channels)(data))
+    children: list[int] = []
+    start = beside.Child.__init__
+
+    def counted(self: beside.Child, work: object) -> None:
+        start(self, work)  # type: ignore[arg-type]
+        children.append(self.pid)
+
+    with monkeypatch.context() as counting:
+        counting.setattr(beside.Child, "__init__", counted)
+        with module._MarkupReading(fmt, data) as reading:
+            assert [*reading.early, *reading.rest()] == expected
+        assert children
+    monkeypatch.setattr(beside.Child, "_child", lambda self, work: os._exit(3))
+    with module._MarkupReading(fmt, data) as reading:
+        assert [*reading.early, *reading.rest()] == expected
+    assert _scan(fmt)  # and the scan still finds what the internal report holds

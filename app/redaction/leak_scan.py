@@ -45,6 +45,7 @@ from typing import Any, Protocol
 from urllib.parse import unquote
 
 from app.model.sensitivity import Sensitivity
+from app.redaction import beside
 from app.redaction.beside import split_map
 from app.redaction.detectors import DetectorSet
 from app.redaction.filtering import WithheldText
@@ -150,9 +151,10 @@ def leak_scan(output: Path | str | bytes, kind: str,
         file_name = file_name if file_name is not None else path.name
     else:
         data = bytes(output)
-    readers = {"pdf": pdf_channels, "html": html_channels, "md": markdown_channels, "json": json_channels,
-               "docx": _docx_channels}
-    channels: Iterator[tuple[str, str]] = readers[kind](data)  # a PDF's pages start being read now
+    readers = {"pdf": pdf_channels, "json": json_channels, "docx": _docx_channels}
+    # A PDF's pages, a Markdown or HTML file's markup start being read now (in a forked child where one may be).
+    markup = _MarkupReading(kind, data) if kind in _MARKUP_KINDS else None
+    channels: Iterator[tuple[str, str]] = iter(()) if markup is not None else readers[kind](data)
     matcher = withheld_texts if isinstance(withheld_texts, WithheldMatcher) else WithheldMatcher(withheld_texts)
     leaks: dict[tuple[str, str, str | None, str], Leak] = {}
 
@@ -192,13 +194,24 @@ def leak_scan(output: Path | str | bytes, kind: str,
     # what a text holds is worked out once and reported for every channel it stands in. The different
     # texts are shared with a forked child where that is safe (``app.redaction.beside``), each text read
     # by one process; a child that fails has its share read here.
+    searched: dict[tuple[str, bool], list[tuple[str, str | None, str]]] = {}
+    if markup is not None:
+        # The raw file is searched here while the child parses its markup: the largest text, at hand at once.
+        with markup:
+            channel, raw = markup.early[0]
+            if raw and not channel.startswith("!"):
+                key = (raw, channel.endswith(WITHHELD_ONLY))
+                searched[key] = found_in(*key)
+            channels = iter([*markup.early, *markup.rest()])
     read = list(_with_name(channels, file_name))
     different: dict[tuple[str, bool], int] = {}
     for channel, raw in read:
         if raw and not channel.startswith("!"):
             different.setdefault((raw, channel.endswith(WITHHELD_ONLY)), len(different))
-    distinct = list(different)
-    found = split_map(lambda key: found_in(*key), distinct, [len(raw) + _PER_TEXT for raw, _ in distinct])
+    todo = [key for key in different if key not in searched]
+    searched.update(zip(todo, split_map(lambda key: found_in(*key), todo, [len(raw) + _PER_TEXT for raw, _ in todo]),
+                        strict=True))
+    found = [searched[key] for key in different]
     anything = any(found)
     for channel, raw in read:
         if channel.startswith("!"):
@@ -329,21 +342,81 @@ def _decode(data: bytes) -> str:
 
 def html_channels(data: bytes) -> Iterator[tuple[str, str]]:
     text = _decode(data)
-    yield "html raw" + BINARY, text
-    yield "html raw, entities decoded" + BINARY, unescape(text)
-    yield from _html_text_channels("html", text)
+    yield from _raw_markup_channels("html", text)
+    yield from _parsed_markup_channels("html", text)
+
+
+_MARKUP_KINDS = frozenset({"md", "html"})
+
+
+def _raw_markup_channels(kind: str, text: str) -> list[tuple[str, str]]:
+    """The channels of a Markdown or HTML file that need no parsing, as the first ``markdown_channels`` or
+    ``html_channels`` gives them."""
+    if kind == "md":
+        return [("markdown raw", text)]
+    return [("html raw" + BINARY, text), ("html raw, entities decoded" + BINARY, unescape(text))]
+
+
+def _parsed_markup_channels(kind: str, text: str) -> list[tuple[str, str]]:
+    """The channels of a Markdown or HTML file that its parsed markup gives: the rest of
+    ``markdown_channels`` or ``html_channels``, in their order."""
+    if kind == "md":
+        import cmarkgfm
+        from cmarkgfm.cmark import Options
+        rendered = cmarkgfm.github_flavored_markdown_to_html(text, options=Options.CMARK_OPT_UNSAFE)
+        return list(_html_text_channels("markdown rendered", rendered))
+    return list(_html_text_channels("html", text))
+
+
+class _MarkupReading:
+    """A Markdown or HTML file's channels in two parts: ``early``, the raw text, at hand at once, and
+    ``rest()``, the text, attributes and comments of its parsed markup — parsed by a forked child
+    (``app.redaction.beside``) from the finished bytes while the scanning process searches the raw text,
+    or here where no child may be forked or the child fails in any way. Together they are exactly
+    ``markdown_channels``/``html_channels`` of the bytes, in the same order."""
+
+    def __init__(self, kind: str, data: bytes) -> None:
+        self._child: beside.Child | None = None
+        self._kind = kind
+        self._text = _decode(data)
+        self.early = _raw_markup_channels(kind, self._text)
+        if beside.may_fork():
+            try:
+                self._child = beside.Child(lambda: _parsed_markup_channels(kind, self._text))
+            except OSError:
+                self._child = None
+
+    def rest(self) -> list[tuple[str, str]]:
+        child, self._child = self._child, None
+        if child is not None:
+            ok, found = child.answer()
+            if ok and isinstance(found, list) and all(
+                    isinstance(pair, tuple) and len(pair) == 2 and all(type(part) is str for part in pair)
+                    for pair in found):
+                return found
+        return _parsed_markup_channels(self._kind, self._text)  # the child failed: parsed here
+
+    def __enter__(self) -> _MarkupReading:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:  # rest() never asked for (an error before it): the child is still reaped
+        self.close()
+
+    def close(self) -> None:
+        child, self._child = self._child, None
+        if child is not None:
+            child.close()
 
 
 def markdown_channels(data: bytes) -> Iterator[tuple[str, str]]:
     """The raw file, and the text and attributes of its rendering by cmark-gfm (GitHub's C renderer,
     with raw HTML kept: a comment or a hidden block in the file is read, not left out)."""
-    import cmarkgfm
-    from cmarkgfm.cmark import Options
-
     text = _decode(data)
-    yield "markdown raw", text
-    rendered = cmarkgfm.github_flavored_markdown_to_html(text, options=Options.CMARK_OPT_UNSAFE)
-    yield from _html_text_channels("markdown rendered", rendered)
+    yield from _raw_markup_channels("md", text)
+    yield from _parsed_markup_channels("md", text)
 
 
 # -- JSON ------------------------------------------------------------------------
