@@ -90,8 +90,21 @@ def summarise_many(paths: list[Path], as_of: date, use_cache: bool = True) -> li
 
 
 def shares(paths: list[Path], workers: int) -> list[list[Path]]:
-    """``paths`` dealt round-robin to ``workers`` (large and small files spread evenly)."""
-    return [share for index in range(workers) if (share := paths[index::workers])]
+    """``paths`` dealt round-robin to ``workers``, largest first (large and small files spread evenly)."""
+    ordered = largest_first(paths)
+    return [share for index in range(workers) if (share := ordered[index::workers])]
+
+
+def largest_first(paths: list[Path]) -> list[Path]:
+    """``paths`` by size, largest first (equal sizes in the order given): the time a file takes grows with its
+    size, and a large file read last would keep one worker busy after the other has finished. A file that
+    cannot be looked at counts as empty; reading it says what is wrong with it."""
+    def size(path: Path) -> int:
+        try:
+            return path.stat().st_size
+        except OSError:
+            return 0
+    return sorted(paths, key=size, reverse=True)
 
 
 def assemble(as_of: date, results: Iterable[ModelRow | Unreadable]) -> Portfolio:
@@ -116,9 +129,10 @@ def read_portfolio(paths: list[Path], as_of: date, workers: int | None = None, u
     forking = "fork" in get_all_start_methods()
     if forking:
         _load_content()
-    # Many small batches, taken by whichever worker is free: a worker slowed by something else on the
-    # machine does not hold up the end of the read.
-    batches = shares(paths, max(workers, len(paths) // _FILES_PER_BATCH))
+    # Many small batches, taken by whichever worker is free, largest files first: a worker slowed by
+    # something else on the machine, or a large file read last, does not hold up the end of the read.
+    ordered = largest_first(paths)
+    batches = [ordered[start:start + _FILES_PER_BATCH] for start in range(0, len(ordered), _FILES_PER_BATCH)]
     if len(batches) > 2 * workers:  # the last files one by one: both workers finish within one file's time
         batches = batches[:-workers] + [[path] for batch in batches[-workers:] for path in batch]
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork") if forking else get_context(),
