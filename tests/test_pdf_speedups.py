@@ -67,3 +67,25 @@ def test_dictionaries_are_written_as_reportlab_writes_them() -> None:
         dictionary.multiline = multiline
         assert fast(dictionary, document) == original(dictionary, document)
         assert fast(dictionary, document) == original(dictionary, document)  # keys remembered: still the same
+
+
+def test_number_arrays_and_strings_are_written_as_reportlab_writes_them() -> None:
+    fast, original = pdfdoc.format, pdfdoc.format.__wrapped__
+    document = pdfdoc.PDFDocument(invariant=1)
+    rng = random.Random(11)
+    arrays = [pdfdoc.PDFArray([]), pdfdoc.PDFArray([0, 0, 0]), pdfdoc.PDFArray(list(range(10))),
+              pdfdoc.PDFArray(list(range(11))), pdfdoc.PDFArray([1, "x"]), pdfdoc.PDFArray([True, 2.5]),
+              pdfdoc.PDFArrayCompact([1.5, 2]), pdfdoc.PDFArray([pdfdoc.PDFArray([1, 2])])]
+    arrays += [pdfdoc.PDFArray([rng.uniform(-1e4, 1e4) if rng.random() < 0.7 else rng.randrange(-9, 9999)
+                                for _ in range(rng.randrange(0, 14))]) for _ in range(300)]
+    for array in arrays:
+        assert fast(array, document) == original(array, document), repr(array.sequence)
+    texts: list[object] = ["https://example.org/a(b)c\\d", "", "Café — naïve", "日本語", b"raw\x00bytes",
+                           "\ufeffbom", "tab\tnew\nline"]
+    texts += ["".join(chr(rng.randrange(0x20, 0x3000)) for _ in range(rng.randrange(0, 30))) for _ in range(200)]
+    for text in texts:
+        for escape in (0, 1, 3):
+            for enc in ("auto", "raw"):
+                made = pdfdoc.PDFString(text, escape=escape, enc=enc)
+                first, again = made.format(document), made.format(document)
+                assert first == again == pdfdoc.PDFString.format.__wrapped__(made, document), repr(text)
