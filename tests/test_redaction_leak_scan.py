@@ -331,3 +331,25 @@ def test_a_long_texts_words_are_its_word_view_split() -> None:
         view, words = word_view_and_words(text)
         assert view == word_view(text) and words is not None and (words == view.split(" ") if view else not words)
     assert word_view_and_words("short") == ("short", None)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_readings_with_the_substring_check_first_are_the_readings(seed: int) -> None:
+    """``leak_scan._readings`` looks for a hyphen with a space after it before running its pattern; the
+    readings must be those of running the pattern on every text holding a hyphen (random texts)."""
+    import importlib
+    import random
+    module = importlib.import_module("app.redaction.leak_scan")
+    draw = random.Random(seed)
+    alphabet = "-\u2010\u2011\u00ad \t\u00a0ab1_\n"
+
+    def before(text: str) -> list[str]:
+        if any(h in text for h in "-\u2010\u2011\u00ad"):
+            joined = module._SPACED_HYPHEN.sub("", text)
+            if joined != text:
+                return [text, joined]
+        return [text]
+
+    for _ in range(20_000):
+        text = "".join(draw.choice(alphabet) for _ in range(draw.randrange(0, 10)))
+        assert module._readings(text) == before(text), repr(text)

@@ -112,7 +112,7 @@ class WithheldMatcher:
         for item in texts:
             entry = item if isinstance(item, WithheldText) else WithheldText(item, "")
             words = word_list(entry.text)
-            letters = sum(len(w) for w in words)
+            letters = sum(map(len, words))
             key = " ".join(words)
             if not words or (not every and (letters < 5 or key in _COMMON)):
                 if words:
@@ -236,11 +236,18 @@ def _readings(text: str) -> list[str]:
     """The ways a reader may read ``text``: as it is, and — where a word ends in a hyphen
     followed by spaces ("anth- rax", what a Markdown renderer makes of a hyphen at a line
     break) — with those halves joined."""
-    if "-" in text or "\u2010" in text or "\u2011" in text or "\u00ad" in text:
-        joined = _SPACED_HYPHEN.sub("", text)
-        if joined != text:
-            return [text, joined]
+    # ``_SPACED_HYPHEN`` needs a hyphen with a space, tab or no-break space right after it: looked for first
+    # with substring searches (a content stream holds hyphens in its numbers, rarely one of these pairs).
+    for hyphen in _HYPHENS:
+        if hyphen in text and (hyphen + " " in text or hyphen + "\t" in text or hyphen + "\u00a0" in text):
+            joined = _SPACED_HYPHEN.sub("", text)
+            if joined != text:
+                return [text, joined]
+            break
     return [text]
+
+
+_HYPHENS = ("-", "\u2010", "\u2011", "\u00ad")
 
 
 def _with_name(channels: Iterator[tuple[str, str]], file_name: str | None) -> Iterator[tuple[str, str]]:
