@@ -89,3 +89,33 @@ def test_number_arrays_and_strings_are_written_as_reportlab_writes_them() -> Non
                 made = pdfdoc.PDFString(text, escape=escape, enc=enc)
                 first, again = made.format(document), made.format(document)
                 assert first == again == pdfdoc.PDFString.format.__wrapped__(made, document), repr(text)
+
+
+def test_a_paragraph_set_up_from_a_template_has_the_fragments_of_its_own_parse() -> None:
+    """Headings that differ only in their texts reuse the parse of the tags (``Para._setup_from_template``)."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus.paragraph import cleanBlockQuotedText
+    from reportlab.platypus.paraparser import ParaParser
+
+    from app.export.fonts import register_fonts
+    from app.export.formats.pdf_styles import Para, parsing_once
+    register_fonts()
+    style = ParagraphStyle("h", fontName="RW-Sans", fontSize=9)
+    chip = ('\u00a0\u00a0<font size="6.5" color="#ffffff" backColor="#aa0000">'
+            '<b>\u00a0WHOLE RECORD HAZARDOUS\u00a0</b></font>')
+    texts = [f'{title}  <font color="#667788" size="8">{record}</font>{tail}'
+             for title in ("Benchmark one", "Ünïcode — dash", "  spaced   out  ", "x > y", "日本語のタイトル", "a")
+             for record in ("ev-1", "ev-300", "rt 7")
+             for tail in ("", chip)]
+    texts += ["<b>Bold</b> and <i>italic</i> and plain", "<b>Other</b> and <i>words</i> and here",
+              'see <a href="https://example.org/x">the link</a> now', 'see <a href="https://example.org/x">a link</a>',
+              "Tom &amp; Jerry", "no tags at all", "other words, no tags"]
+    with parsing_once():
+        for text in texts:
+            made = Para(text, style)
+            parser = ParaParser()
+            parser.caseSensitive = 1
+            expected_style, expected, _ = parser.parse(cleanBlockQuotedText(text), style)
+            assert made.text == cleanBlockQuotedText(text)
+            assert [f.__dict__ for f in made.frags] == [f.__dict__ for f in expected], text
+            assert made.style == expected_style

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.paraparser import ParaParser
 
 from app.content.report_layout import ReportStyles
 from app.export.fonts import MONO, SANS, SANS_BOLD, SANS_ITALIC, register_fonts
@@ -132,6 +134,10 @@ def pdf_styles(source: ReportStyles) -> PdfStyles:
 _PARSED: dict[tuple[str, ParagraphStyle], tuple[str, ParagraphStyle, list[Any], Any]] | None = None
 """Markup parsed once per document (``parsing_once``): (markup, style) → reportlab's parse of it."""
 _WRAPPED: dict[tuple[str, ParagraphStyle, ParagraphStyle, float], tuple[Any, ...]] | None = None
+_TEMPLATES: dict[tuple[str, ParagraphStyle, int], Any] | None = None  # (parsed style, fragments), or False
+_TAGS = re.compile(r"(<[^<>]*>)")
+_SLOT = 0xF0000  # a private-use plane: a placeholder character per text between tags
+_SLOTS = re.compile("[\U000F0000-\U000FFFFF]")
 """One-line paragraphs broken once per document (``parsing_once``): (markup, style, style now, width) →
 what reportlab's wrap leaves on the paragraph."""
 
@@ -144,12 +150,12 @@ def parsing_once() -> Iterator[None]:
     line at a width an earlier one was wrapped to takes over that one's line (reportlab's line breaking is
     pure Python too; drawing only reads the line, and a one-line paragraph is never split). Forgotten when
     the block ends."""
-    global _PARSED, _WRAPPED
-    _PARSED, _WRAPPED = {}, {}
+    global _PARSED, _WRAPPED, _TEMPLATES
+    _PARSED, _WRAPPED, _TEMPLATES = {}, {}, {}
     try:
         yield
     finally:
-        _PARSED, _WRAPPED = None, None
+        _PARSED, _WRAPPED, _TEMPLATES = None, None, None
 
 
 def _copies(frags: list[Any]) -> list[Any]:
@@ -179,7 +185,8 @@ class Para(Paragraph):
         self._parsed_as = key
         found = parsed.get(key)
         if found is None:
-            super()._setup(text, style, bulletText, frags, cleaner)
+            if not self._setup_from_template(text, style):
+                super()._setup(text, style, bulletText, frags, cleaner)
             done: Any = self  # reportlab's attributes, untyped
             parsed[key] = (done.text, done.style, _copies(done.frags), done.bulletText)
             return
@@ -187,6 +194,41 @@ class Para(Paragraph):
         mine.text, mine.style, kept, mine.bulletText = found
         mine.frags = _copies(kept)
         mine.debug = 0
+
+    def _setup_from_template(self, text: str, style: ParagraphStyle) -> bool:
+        """Set up from the fragments of an earlier paragraph with the same tags and plain text in the same
+        places (``parsing_once``): a record's heading differs from the next one only in its title and id.
+        The tags are parsed once, with a placeholder character standing for each text; the fragments get
+        this paragraph's texts in their places. False (nothing done) for text with entities, or a style
+        that transforms text."""
+        templates = _TEMPLATES
+        if templates is None or style.textTransform:
+            return False
+        cleaned = cleanBlockQuotedText(text)
+        pieces = _TAGS.split(cleaned)
+        texts = pieces[0::2]
+        if any("&" in piece or _SLOTS.search(piece) for piece in texts):
+            return False
+        skeleton = "".join(piece if number % 2 or not piece else chr(_SLOT + number // 2)
+                           for number, piece in enumerate(pieces))
+        template: Any = templates.get((skeleton, style, self.caseSensitive))
+        if template is None:
+            parser = ParaParser()
+            parser.caseSensitive = self.caseSensitive
+            parsed_style, parsed_frags, bullet = parser.parse(skeleton, style)
+            template = False if parsed_frags is None or bullet else (parsed_style, parsed_frags)
+            templates[(skeleton, style, self.caseSensitive)] = template
+        if template is False:
+            return False
+        parsed_style, parsed_frags = template
+        places = {_SLOT + number: piece for number, piece in enumerate(texts) if piece}
+        fragments = _copies(parsed_frags)
+        for fragment in {id(f): f for f in fragments}.values():
+            if isinstance(getattr(fragment, "text", None), str):
+                fragment.text = fragment.text.translate(places)
+        mine: Any = self  # reportlab's attributes, untyped
+        mine.text, mine.frags, mine.style, mine.bulletText, mine.debug = cleaned, fragments, parsed_style, None, 0
+        return True
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab API
         memo = self.__dict__.get("_wrap_memo")
