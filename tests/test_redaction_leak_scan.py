@@ -353,3 +353,56 @@ def test_readings_with_the_substring_check_first_are_the_readings(seed: int) -> 
     for _ in range(20_000):
         text = "".join(draw.choice(alphabet) for _ in range(draw.randrange(0, 10)))
         assert module._readings(text) == before(text), repr(text)
+
+
+def _json_walk_as_before(value: object, path: str) -> list[tuple[str, str]]:
+    """The JSON channels as the leak scan read them before its walk was made faster (kept for comparison)."""
+    found: list[tuple[str, str]] = []
+    key_mark = object()
+    stack: list[tuple[object, str, object]] = [(value, path, None)]
+    while stack:
+        value, path, key = stack.pop()
+        if key is key_mark:
+            found.append((f"json key at {path}", str(value)))
+        elif isinstance(value, dict):
+            children: list[tuple[object, str, object]] = []
+            for name, item in value.items():
+                children.append((name, path, key_mark))
+                children.append((item, f"{path}.{name}", None))
+            stack.extend(reversed(children))
+        elif isinstance(value, list):
+            stack.extend(reversed([(item, f"{path}[{index}]", None) for index, item in enumerate(value)]))
+        elif isinstance(value, str):
+            found.append((f"json {path}", value))
+        elif value is not None and not isinstance(value, bool):
+            found.append((f"json {path}", str(value)))
+    return found
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_json_walk_reads_every_key_and_value_in_document_order(seed: int) -> None:
+    import importlib
+    import random
+    module = importlib.import_module("app.redaction.leak_scan")
+    draw = random.Random(seed)
+
+    def node(depth: int) -> object:
+        choice = draw.randrange(9 if depth < 5 else 5)
+        if choice == 0:
+            return None
+        if choice == 1:
+            return draw.random() < 0.5
+        if choice == 2:
+            return draw.randrange(-10**6, 10**6)
+        if choice == 3:
+            return draw.random() * 1e3
+        if choice == 4:
+            return "".join(draw.choice("ab c.[]\u00e9") for _ in range(draw.randrange(0, 6)))
+        if choice in (5, 6):
+            return [node(depth + 1) for _ in range(draw.randrange(0, 4))]
+        return {"".join(draw.choice("k.[]1 ") for _ in range(draw.randrange(0, 4))): node(depth + 1)
+                for _ in range(draw.randrange(0, 4))}
+
+    for _ in range(3_000):
+        value = node(0)
+        assert list(module._json_walk(value, "$")) == _json_walk_as_before(value, "$")

@@ -221,8 +221,11 @@ def _parse(text: str) -> tuple[Segment, ...]:
     return tuple(segments)
 
 
+@lru_cache(maxsize=8192)
 def has_span_markup(text: str) -> bool:
-    """Whether the text holds span markup, valid or not (near misses count: they must be refused)."""
+    """Whether the text holds span markup, valid or not (near misses count: they must be refused).
+    Remembered per text, as ``_parse`` is: an export asks it of each value in the filter and again for
+    the leak scan's strict texts."""
     return _LOOSE.search(text) is not None or bool(_near_misses(text))
 
 

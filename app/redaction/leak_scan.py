@@ -437,27 +437,43 @@ def json_channels(data: bytes) -> Iterator[tuple[str, str]]:
 
 
 def _json_walk(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    """Every key and scalar with its JSON path, in document order (an explicit stack: a report nests
-    ten deep, and nested generators would pass each of its ~100,000 values up through every level)."""
-    stack: list[tuple[Any, str]] = [(value, path)]
+    """Every key and scalar with its JSON path, in document order: a key, then what it holds. One
+    generator walks a stack of the open containers' item iterators (a report nests ten deep, and nested
+    generators would pass each of its ~100,000 values up through every level); an item's path is made
+    as the item is reached, a key's channel names the container it stands in."""
+    if not isinstance(value, (dict, list)):
+        yield from _json_leaf(value, path)
+        return
+    stack = [_json_items(value, path)]
     while stack:
-        value, path = stack.pop()
-        if isinstance(value, dict):
-            children: list[tuple[Any, str]] = []
-            for key, item in value.items():
-                children.append((_JsonKey(key), path))
-                children.append((item, f"{path}.{key}"))
-            stack.extend(reversed(children))
-        elif isinstance(value, list):
-            stack.extend(reversed([(item, f"{path}[{index}]") for index, item in enumerate(value)]))
-        elif isinstance(value, _JsonKey):
-            yield f"json key at {path}", str(value.key)
-        elif isinstance(value, str):
-            yield f"json {path}", value
-        elif value is not None and not isinstance(value, bool):
-            yield f"json {path}", str(value)
+        for key, item, where, container in stack[-1]:
+            if key is not _NO_KEY:
+                yield f"json key at {container}", str(key)
+            if isinstance(item, (dict, list)):
+                stack.append(_json_items(item, where))
+                break
+            if isinstance(item, str):
+                yield f"json {where}", item
+            elif item is not None and not isinstance(item, bool):
+                yield f"json {where}", str(item)
+        else:
+            stack.pop()
 
 
-@dataclass(frozen=True)
-class _JsonKey:
-    key: Any
+_NO_KEY = object()
+
+
+def _json_items(container: dict[Any, Any] | list[Any], path: str) -> Iterator[tuple[Any, Any, str, str]]:
+    """(key or _NO_KEY, item, the item's path, the container's path) for each item of ``container``."""
+    if isinstance(container, dict):
+        return ((key, item, f"{path}.{key}", path) for key, item in container.items())
+    return ((_NO_KEY, item, f"{path}[{index}]", path) for index, item in enumerate(container))
+
+
+def _json_leaf(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield f"json {path}", value
+    elif value is not None and not isinstance(value, bool):
+        yield f"json {path}", str(value)
+
+
