@@ -398,6 +398,13 @@ class _StringWriter:
         if encoded is not None:
             self._code.append(f"({escapePDF(encoded)}) Tj")
             return
+        if text._curSubset == -1:  # the first string since the font was set, all of it in the first subset:
+            encoded = encoded_in_subset(font, self._doc, string, 0)  # what splitString gives, in one chunk
+            if encoded is not None:
+                self._code.append(f"{font.getSubsetInternalName(0, self._doc)} {self._size_and_leading} "
+                                  f"({escapePDF(encoded)}) Tj")
+                text._curSubset = 0
+                return
         parts = []
         for subset, encoded in font.splitString(string, self._doc):
             if subset != text._curSubset:
