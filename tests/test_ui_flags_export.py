@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from PySide6.QtCore import Qt
 
 from app.model import Address
 from app.session.flags import FlagStore
@@ -65,6 +66,25 @@ def test_a_flag_appears_while_typing_and_redacting_resolves_it(window, qtbot, ex
     window.flag_watch.settle()
     assert f"[[hazard:bio]]{FAKE_AGENT}" not in window.session.document.get("header.scope")
     assert len(window.flag_watch.open_flags()) == 1
+
+
+def test_flags_follow_typing_after_the_pause_alone(window, qtbot):
+    """Without settle: the re-scan after the pause raises the flag, and typing it away clears it (the worker
+    thread reads what the file holds; the window writes only what changed)."""
+    page = window.current_page()
+    edit = page.fields.rows["header.scope"].binding.widget
+    edit.setFocus()
+    edit.moveCursor(edit.textCursor().MoveOperation.End)
+    qtbot.keyClicks(edit, f" About {FAKE_AGENT}.")
+    qtbot.waitUntil(lambda: len(window.flag_watch.open_flags()) == 1, timeout=10000)
+    assert window.navigator.counts("header").flags == 1
+    qtbot.keyClicks(edit, " More words that raise nothing.")
+    qtbot.wait(800)
+    assert [f.matched.lower() for f in window.flag_watch.open_flags()] == [FAKE_AGENT]
+    for _ in range(len(f"{FAKE_AGENT}. More words that raise nothing.")):
+        qtbot.keyClick(edit, Qt.Key.Key_Backspace)
+    qtbot.waitUntil(lambda: window.flag_watch.open_flags() == [], timeout=10000)
+    assert window.navigator.counts("header").flags == 0
 
 
 def test_dismissing_needs_a_reason_and_is_logged(window, qtbot, example_file, monkeypatch):

@@ -13,6 +13,7 @@ writes to the file.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -29,7 +30,7 @@ from app.redaction.authored import document_hits
 from app.redaction.echo import ECHO_IDS, EchoScan, Skipped, echo_spec
 from app.redaction.flags import FlagHit, document_flags, reaches, table_flags, value_flags
 from app.store.file import AssessmentFile
-from app.store.flags import Flag, FlagError, FlagTable, Resolution, check_decisions, event_bodies
+from app.store.flags import Flag, FlagError, FlagTable, Resolution, check_decisions, event_bodies, holds_at
 
 __all__ = ["Flag", "FlagError", "FlagGate", "FlagStore", "FlagUpdate", "Resolution", "gate", "scan_copy"]
 
@@ -182,6 +183,28 @@ class FlagStore:
             else:
                 written |= self.table.replace_detectors(ECHO_IDS, list(update.flags))
         return written
+
+    def unwritten(self, updates: Iterable[FlagUpdate], conn: sqlite3.Connection) -> list[FlagUpdate]:
+        """Those of ``updates`` whose flags the file does not hold yet, read through ``conn``.
+
+        The window asks this on the re-scan's worker thread, through a read-only connection of its own
+        (``AssessmentFile.open_reader``), and hands only these to ``store`` (which reads again before it
+        writes): typing nearly always leaves the flags as they were, and then the GUI thread reads nothing.
+        """
+        unwritten = []
+        for update in updates:
+            flags = list(update.flags)
+            if update.kind == "at":
+                assert isinstance(update.where, Address)
+                held = holds_at(conn, flags, address=update.where)
+            elif update.kind == "table":
+                assert isinstance(update.where, str)
+                held = holds_at(conn, flags, table=update.where)
+            else:
+                held = holds_at(conn, flags, detectors=ECHO_IDS)
+            if not held:
+                unwritten.append(update)
+        return unwritten
 
     def after_edit(self, edit: Edit) -> None:
         """Bring the flags up to date after ``edit`` (or its undo) was applied."""

@@ -365,6 +365,12 @@ class AssessmentFile:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def open_reader(self) -> sqlite3.Connection:
+        """A read-only connection of its own to this file, for a worker thread that only reads (the window's
+        flag re-scan). Usable from any one thread at a time (the caller keeps to that); the caller closes it."""
+        return sqlite3.connect(f"file:{quote(str(self.path))}?mode=ro", uri=True, isolation_level=None, timeout=10,
+                               check_same_thread=False)
+
     # -- editing -----------------------------------------------------------
     def require_writable(self) -> None:
         """Raise ReadOnlyFile when this file is open read-only (call before any change)."""

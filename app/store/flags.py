@@ -13,6 +13,7 @@ is chained into the history in the same transaction.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -102,6 +103,36 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+def _at(address: Address) -> tuple[str, list[object]]:
+    return "field = ? AND record_id = ?", [address.field, address.record or ""]
+
+
+def _in_table(table: str) -> tuple[str, list[object]]:
+    return "substr(field, 1, ?) = ?", [len(table) + 2, f"{table}[]"]
+
+
+def _of_detectors(detectors: tuple[str, ...]) -> tuple[str, list[object]]:
+    return f"detector IN ({', '.join('?' for _ in detectors)})", list(detectors)
+
+
+def holds(conn: sqlite3.Connection, flags: list[Flag], where: str, params: list[object]) -> bool:
+    """Whether the file holds exactly ``flags`` (by id and place) among the flags ``where`` selects."""
+    stored = {tuple(row) for row in conn.execute(f"SELECT id, start, end FROM flag WHERE {where}", params)}
+    return stored == {(f.id, f.start, f.end) for f in flags}
+
+
+def holds_at(conn: sqlite3.Connection, flags: list[Flag], address: Address | None = None, table: str | None = None,
+             detectors: tuple[str, ...] | None = None) -> bool:
+    """``holds`` for the flags of one value (``address``), of one table's records, or raised by ``detectors``
+    — the places the ``replace_*`` methods write. ``conn`` may be another thread's read-only connection."""
+    if address is not None:
+        return holds(conn, flags, *_at(address))
+    if table is not None:
+        return holds(conn, flags, *_in_table(table))
+    assert detectors is not None
+    return holds(conn, flags, *_of_detectors(detectors))
+
+
 class FlagTable:
     """The flag tables of one open file (an sqlite-utils ``Database``)."""
 
@@ -116,20 +147,18 @@ class FlagTable:
 
     def replace_at(self, address: Address, flags: list[Flag]) -> bool:
         """Replace the flags of one value; no write when nothing changed (called on every edit). True: written."""
-        return self._replace(flags, "field = ? AND record_id = ?", [address.field, address.record or ""])
+        return self._replace(flags, *_at(address))
 
     def replace_in_table(self, table: str, flags: list[Flag]) -> bool:
         """Replace the flags of every record of ``table`` (ids and values). True: written."""
-        return self._replace(flags, "substr(field, 1, ?) = ?", [len(table) + 2, f"{table}[]"])
+        return self._replace(flags, *_in_table(table))
 
     def replace_detectors(self, detectors: tuple[str, ...], flags: list[Flag]) -> bool:
         """Replace every flag raised by ``detectors`` anywhere (echo flags, after a withheld value changed)."""
-        marks = ", ".join("?" for _ in detectors)
-        return self._replace(flags, f"detector IN ({marks})", list(detectors))
+        return self._replace(flags, *_of_detectors(detectors))
 
     def _replace(self, flags: list[Flag], where: str, params: list[object]) -> bool:
-        stored = {tuple(row) for row in self.db.execute(f"SELECT id, start, end FROM flag WHERE {where}", params)}
-        if stored == {(f.id, f.start, f.end) for f in flags}:
+        if holds(self.db.conn, flags, where, params):
             return False
         with self.db.atomic():
             self.db.execute(f"DELETE FROM flag WHERE {where}", params)

@@ -9,8 +9,10 @@ between the two.
 
 A re-scan runs on a worker thread over a copy of what it reads
 (``scan_copy``): the detectors and the echo scan cost the typing person
-nothing. Only writing the result into the file happens here, on the GUI
-thread that owns the file's connection. One re-scan runs at a time (the echo
+nothing. The same thread reads, through a read-only connection of its own,
+whether the file already holds what it found (nearly always, while typing);
+only writing what changed happens here, on the GUI thread that owns the
+file's connection (which reads again before it writes). One re-scan runs at a time (the echo
 scan is kept up to date by each); ``settle`` waits for it and finishes the
 work at once, and a result that ``settle`` overtook is dropped.
 """
@@ -68,6 +70,8 @@ class FlagWatch(QObject):
         """Bumped when ``settle`` overtakes a running re-scan, whose result is then dropped."""
         self._computing = threading.Lock()
         """Held while the echo scan is being brought up to date (worker thread or ``settle``)."""
+        self._reader: Any = None
+        """A read-only connection to the file for the re-scans' worker thread (used under ``_computing``)."""
         self._read: dict[str, list[Any]] = {}
         """Flags as last read from the file, by query (cleared whenever the flags may have changed)."""
         self._timer = QTimer(self)
@@ -140,20 +144,43 @@ class FlagWatch(QObject):
         copy = scan_copy(document, targets) if self.store.echoes.loaded else document.copy()
         store, generation, lock = self.store, self._generation, self._computing
         self._running = targets
+        unwritten = self._unwritten
+        opener = None if self.session.read_only else self.session.assessment.open_reader
 
         def compute(_progress: Any) -> Any:
             with lock:
-                return store.compute(copy, targets)
-        self.jobs.start(compute, lambda updates: self._computed(generation, updates),
+                updates = store.compute(copy, targets)
+                return updates, unwritten(store, updates, opener)
+        self.jobs.start(compute, lambda found: self._computed(generation, found),
                         lambda message: self._compute_failed(generation, message), quiet=True)
 
-    def _computed(self, generation: int, updates: list[Any]) -> None:
+    def _unwritten(self, store: Any, updates: list[Any], opener: Any) -> list[Any] | None:
+        """Worker thread, under ``_computing``: the updates the file does not hold yet, read through a
+        connection of this thread's own; None when that cannot be read (the GUI thread reads, as before)."""
+        if not updates:
+            return []
+        try:
+            if self._reader is None:
+                if self._closed or opener is None:
+                    return None
+                self._reader = opener()
+            return list(store.unwritten(updates, self._reader))
+        except Exception:  # noqa: BLE001 - never skip a write on a failed read: store() reads again
+            reader, self._reader = self._reader, None
+            if reader is not None:
+                reader.close()
+            return None
+
+    def _computed(self, generation: int, found: tuple[list[Any], list[Any] | None]) -> None:
         if generation != self._generation:
             return  # ``settle`` did this work (and more) meanwhile
         self._running = None
         if self._closed:
             return
-        self._store(updates)
+        updates, unwritten = found
+        # Only what the file does not hold yet (read on the worker thread); store() compares again before
+        # it writes. Nothing, while typing leaves the flags as they were: the usual case.
+        self._store(updates if unwritten is None else unwritten)
         if self._pending:
             self._timer.start()
 
@@ -166,6 +193,8 @@ class FlagWatch(QObject):
             self.failed.emit(f"Flags could not be updated: {message}")
 
     def _store(self, updates: list[Any]) -> None:
+        if not updates:
+            return
         before = self.all_flags()
         try:
             written = self.store.store(updates)
@@ -245,3 +274,7 @@ class FlagWatch(QObject):
     def close(self) -> None:
         self._closed = True
         self._timer.stop()
+        with self._computing:  # a re-scan still running on its worker thread finishes first
+            reader, self._reader = self._reader, None
+        if reader is not None:
+            reader.close()

@@ -87,8 +87,14 @@ class StagePage(QScrollArea):
                     if row is not None:
                         row.load()
                     conditions_may_change = True
-        for table in self.tables.values():
-            table.on_change(change.addresses, change.edit)
+        tables = self.tables
+        if tables:
+            # Only the tables the change is about (a table follows nothing else): typing in one record
+            # used to ask each of the page's tables.
+            touched = {address.table if isinstance(address, Address) else address for address in change.addresses}
+            for path, table in tables.items():
+                if path in touched:
+                    table.on_change(change.addresses, change.edit)
         if conditions_may_change:
             self.update_conditions()
 
