@@ -270,6 +270,19 @@ class HistoryPanel(QWidget):
         except Exception:  # noqa: BLE001 - the tab says why when it is shown (``_show_status``)
             self._status = None  # the status bar shows no revision status rather than the last one read
 
+    def edit_changes_nothing_shown(self) -> bool:
+        """Whether an edit changes nothing this tab or the status bar shows until the tab is brought forward.
+
+        True behind another tab with an unsigned revision's status kept (what ``follow(edits_only=True)``
+        would then do: move the kept status's hash, which only this tab shows and reads again when shown);
+        the tab is then marked ``stale``. The window skips its refresh after such an edit (~0.2 ms an edit).
+        """
+        status = self._status
+        if self.isVisible() or self.workspace.session is None or self._seen == 0 or status is None or status.frozen:
+            return False
+        self.stale = True
+        return True
+
     def _show_filter_problem(self, problem: str) -> None:
         """Colour the filter red with the reason as its tooltip (style sheets only change when this does:
         setting one re-polishes the widget, which cost the window more per edit than reading the history)."""

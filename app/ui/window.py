@@ -278,7 +278,7 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
 
     def _accountability_opened(self, session: AssessmentSession | None) -> None:
         if session is not None:
-            session.changed.connect(lambda _change: self._accountability_timer.start())
+            session.changed.connect(self._accountability_after_change)
             session.save_state_changed.connect(self._accountability_after_saves)
         if self.history_panel is not None:
             self.history_panel.reload()
@@ -293,6 +293,12 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
             self.history_panel.follow(edits_only)
         self._read_while_saving = self.session is not None and self.session.assessment.saving
         self._show_revision_status()
+
+    def _accountability_after_change(self, _change: object) -> None:
+        panel = self.history_panel
+        if panel is not None and not self._accountability_timer.isActive() and panel.edit_changes_nothing_shown():
+            return  # behind another tab, an edit to an unsigned revision: nothing shown changes (see there)
+        self._accountability_timer.start()
 
     def _accountability_after_check(self, _analysis: object) -> None:
         """A check's result brings the content's hash, which only the History tab shows: with the tab behind
