@@ -82,6 +82,14 @@ def test_a_page_making_an_unrecorded_object_makes_the_child_give_up(reports: dic
     assert data == alone
 
 
+def test_a_face_only_the_child_loaded_is_loaded_here_before_its_pages_are_taken() -> None:
+    from app.export.fonts import FALLBACK, registered_face
+    page = ([], [(0, "text", FALLBACK, 9.0, 10.8, 1, True, True, "漢字")], [], [])
+    assert pdf_split._fonts_here([page])
+    assert registered_face(FALLBACK)
+    assert not pdf_split._fonts_here([([], [(0, "text", "No-Such-Face", 9.0, 10.8, 1, True, True, "x")], [], [])])
+
+
 def test_a_busy_machine_gets_no_split_child(reports: dict[str, object], monkeypatch: pytest.MonkeyPatch) -> None:
     forked: list[object] = []
     monkeypatch.setattr(pdf, "may_fork", lambda: True)

@@ -98,6 +98,16 @@ def register_face(name: str) -> None:
     pdfmetrics.registerFont(_FastTTFont(name, str(content_path("resources", "fonts", _FILES[name]))))
 
 
+def registered_face(name: str) -> bool:
+    """Whether ``name`` is a font reportlab can draw with in this process (one of ours once registered, or
+    one of its standard fonts)."""
+    try:
+        pdfmetrics.getFont(name)
+    except Exception:  # noqa: BLE001 - reportlab raises its own errors for an unknown name
+        return False
+    return True
+
+
 @cache
 def register_fonts() -> None:
     """Register the TTF faces with reportlab once per process. The fallback face (4 MB, a tenth of a second

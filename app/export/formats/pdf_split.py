@@ -40,7 +40,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable, Frame, KeepTogether, Table
 
-from app.export.fonts import encoded_in_subset
+from app.export.fonts import encoded_in_subset, register_face, registered_face
 from app.export.formats.pdf_text import TextBlock
 
 if TYPE_CHECKING:
@@ -257,7 +257,7 @@ class Splice:
             if not WAIT_FOR_CHILD and not self.child.finished():
                 return None
             done, answer = self.child.answer()
-            if not done or not _well_formed(answer):
+            if not done or not _well_formed(answer) or not _fonts_here(answer[1]):
                 self.failed = True
                 return None
             self.first_page, self.pages = answer
@@ -274,6 +274,21 @@ def _well_formed(answer: Any) -> bool:
     first_page, pages = answer
     return isinstance(first_page, int) and first_page > 0 and isinstance(pages, list) and all(
         isinstance(page, tuple) and len(page) == 4 for page in pages)
+
+
+def _fonts_here(pages: list[Page]) -> bool:
+    """Whether every font the child drew text in is registered here too, registering one of Riskwright's faces
+    the child loaded on the way (the fallback face is read only when a text needs it)."""
+    names = {action[2] for _, actions, _, _ in pages for action in actions if action[1] == "text"}
+    for name in names:
+        if not registered_face(name):
+            try:
+                register_face(name)
+            except Exception:  # noqa: BLE001 - not one of ours (or unreadable): this process lays out alone
+                return False
+            if not registered_face(name):
+                return False
+    return True
 
 
 def replay(doc: Any, pages: list[Page], place_heading: Callable[[str, int, str], None]) -> None:
