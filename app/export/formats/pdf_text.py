@@ -139,7 +139,36 @@ def break_lines(runs: list[Run], width: float) -> list[list[Piece]]:
         space = table.get(" ")
         if space is None:
             space = width_of(" ", style.font, style.size)
-        for index, part in enumerate(text.split(" ")):
+        parts = text.split(" ")
+        total = len(parts)
+        index = -1
+        while index + 1 < total:
+            index += 1
+            part = parts[index]
+            if index and in_word and part and line[-1][2] is style:
+                # The common case, in a tight loop: this run's next words, one space apart, continue the
+                # line's last piece while they fit (the same sums, in the same order, as below).
+                last = line[-1]
+                added: list[str] = []
+                placed_at = placed_width = 0.0
+                while index < total and (part := parts[index]):
+                    next_width = table.get(part)
+                    if next_width is None:
+                        next_width = width_of(part, style.font, style.size)
+                    next_at = x + space
+                    if next_at + next_width > width or next_width > width - next_at:
+                        break
+                    added.append(part)
+                    placed_at, placed_width = next_at, next_width
+                    x = placed_at + placed_width
+                    index += 1
+                if added:
+                    last[1] = f"{last[1]} {' '.join(added)}"
+                    last[3] = placed_at + placed_width - last[0]
+                    word_at = (len(line) - 1, len(last[1]) - len(added[-1]), placed_at)
+                    if index >= total:
+                        break
+                    part = parts[index]
             if index:
                 gap += space
                 gap_count += 1
