@@ -34,7 +34,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from reportlab.lib.rl_accel import escapePDF
+from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
@@ -276,6 +276,12 @@ def _well_formed(answer: Any) -> bool:
         isinstance(page, tuple) and len(page) == 4 for page in pages)
 
 
+def _font_kind(name: str) -> tuple[Any, bool]:
+    """The font, and whether it is a plain embedded TrueType font (``_formatText``'s common branch)."""
+    font = getFont(name)
+    return font, bool(font._dynamicFont and not getattr(font, "shapable", False))
+
+
 def _fonts_here(pages: list[Page]) -> bool:
     """Whether every font the child drew text in is registered here too, registering one of Riskwright's faces
     the child loaded on the way (the fallback face is read only when a text needs it)."""
@@ -296,7 +302,7 @@ def replay(doc: Any, pages: list[Page], place_heading: Callable[[str, int, str],
     canvas = doc.canv
     scratch = canvas.beginText()  # encodes the recorded strings; its own code is never drawn
     subsets: dict[int, int] = {}
-    fonts: dict[str, Any] = {}
+    fonts: dict[str, tuple[Any, bool]] = {}
     document = canvas._doc
     for number, (code, actions, forms, states) in enumerate(pages):
         if number:
@@ -309,10 +315,17 @@ def replay(doc: Any, pages: list[Page], place_heading: Callable[[str, int, str],
             if kind == "text":
                 font_name, size, leading, text_id, fresh, direct, text = action[2:]
                 subset = -1 if fresh else subsets[text_id]
+                font, plain = fonts.get(font_name) or fonts.setdefault(font_name, _font_kind(font_name))
                 encoded = None
                 if direct and not fresh:  # as pdf_text's writer shows it: in the current subset when it can
-                    font = fonts.get(font_name) or fonts.setdefault(font_name, getFont(font_name))
                     encoded = encoded_in_subset(font, document, text, subset)
+                elif fresh and plain:  # all in the first subset: what splitString gives, in one chunk
+                    encoded = encoded_in_subset(font, document, text, 0)
+                    if encoded is not None:
+                        made[mark] = (f"{font.getSubsetInternalName(0, document)} {fp_str(size)} Tf "
+                                      f"{fp_str(leading)} TL ({escapePDF(encoded)}) Tj")
+                        subsets[text_id] = 0
+                        continue
                 if encoded is not None:
                     made[mark] = f"({escapePDF(encoded)}) Tj"
                 else:

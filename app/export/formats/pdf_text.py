@@ -423,11 +423,13 @@ class _StringWriter:
         text = self._text
         # Most strings use characters the font's first subset already holds: encoded in one step
         # (``fonts.encoded_in_subset``); anything else goes through the font's own splitString.
-        encoded = encoded_in_subset(font, self._doc, string, text._curSubset)
-        if encoded is not None:
-            self._code.append(f"({escapePDF(encoded)}) Tj")
-            return
-        if text._curSubset == -1:  # the first string since the font was set, all of it in the first subset:
+        current = text._curSubset
+        if current != -1:
+            encoded = encoded_in_subset(font, self._doc, string, current)
+            if encoded is not None:
+                self._code.append(f"({escapePDF(encoded)}) Tj")
+                return
+        else:  # the first string since the font was set, all of it in the first subset:
             encoded = encoded_in_subset(font, self._doc, string, 0)  # what splitString gives, in one chunk
             if encoded is not None:
                 self._code.append(f"{font.getSubsetInternalName(0, self._doc)} {self._size_and_leading} "
