@@ -85,8 +85,9 @@ class Session:
 
     # -- what the forms need from the content ----------------------------------------------
     def framework(self) -> str | None:
-        value = self.document.get("header.framework")
-        return value if isinstance(value, str) else None
+        value = self.document.values.get("header.framework")  # what document.get("header.framework") reads
+        data = None if value is None else value.data
+        return data if isinstance(data, str) else None
 
     def vocabulary(self) -> Vocabulary:
         """Categories and ladders of the assessment's framework (cached per framework)."""

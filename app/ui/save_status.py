@@ -38,6 +38,9 @@ class SaveStatus(QObject):
         super().__init__(parent)
         self.label = label
         self.state = ""
+        self._look: object = label.property("state")
+        """The label's ``state`` property as this object last set it (it alone sets it)."""
+        self._tip = label.toolTip()
         self._shown: tuple[str, str, str] | None = None
         self._session: AssessmentSession | None = None
         self._on_outside_change = on_outside_change
@@ -112,9 +115,12 @@ class SaveStatus(QObject):
         self.state = state
         # "Saving…" (a few milliseconds on every pause in typing) keeps the colour it had: re-polishing the
         # label twice per edit cost the window more than the save itself.
-        look = self.label.property("state") if state == SAVING else state
-        restyled = look != self.label.property("state")
+        # The label's look and tooltip are remembered here rather than asked of Qt: these run while the
+        # writer's thread saves, and every call into Qt lets that thread take the interpreter lock.
+        look = self._look if state == SAVING else state
+        restyled = look != self._look
         if restyled:
+            self._look = look
             self.label.setProperty("state", look)
             self.label.style().unpolish(self.label)
             self.label.style().polish(self.label)
@@ -122,7 +128,8 @@ class SaveStatus(QObject):
             self.label.show_text(text, passing=state == SAVING, restyled=restyled)  # sized after the restyle
         else:
             self.label.setText(text)
-        if tip != self.label.toolTip():
+        if tip != self._tip:
+            self._tip = tip
             self.label.setToolTip(tip)
 
     # -- timers -----------------------------------------------------------------------------

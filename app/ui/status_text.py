@@ -19,7 +19,7 @@ style changes.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 LASTING = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -36,9 +36,13 @@ class SteadyLabel(QLabel):
         """Hidden, never laid out: measures texts with the same style rules (name, state, parents)."""
         self._twin.setObjectName(name)
         self._twin.hide()
-        self._sizes: dict[tuple[str, object], QSize] = {}
+        self._sizes: dict[tuple[str, object], tuple[int, int]] = {}
         """Natural size by (text, state), measured once; forgotten when the font or style changes."""
         self.setFixedSize(0, 0)
+        self._box = (0, 0)
+        self._alignment = self.alignment()
+        """The fixed size and alignment ``show_text`` last gave it (it alone sets them), kept here: asking Qt
+        costs a call each, while the writer's thread may be waiting to take the interpreter lock."""
 
     def show_text(self, text: str, passing: bool = False, restyled: bool = False) -> None:
         """Set the text; the box changes only when a lasting text needs another size, or a passing one more room.
@@ -48,26 +52,27 @@ class SteadyLabel(QLabel):
         if text == self.text() and not restyled:
             return
         alignment = PASSING if passing else LASTING
-        if self.alignment() != alignment:
+        if self._alignment != alignment:
+            self._alignment = alignment
             self.setAlignment(alignment)
         self.setText(text)
-        size = self._natural(text)
-        width = max(size.width(), self.maximumWidth()) if passing else size.width()
-        if self.maximumWidth() != width or self.maximumHeight() != size.height() or \
-                self.minimumSize() != self.maximumSize():
-            self.setFixedSize(width, size.height())
+        width, height = self._natural(text)
+        box = (max(width, self._box[0]) if passing else width, height)
+        if box != self._box:
+            self._box = box
+            self.setFixedSize(*box)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.PaletteChange):
             self._sizes.clear()
         super().changeEvent(event)
 
-    def _natural(self, text: str) -> QSize:
+    def _natural(self, text: str) -> tuple[int, int]:
         state = self.property("state")
         key = (text, state)
         known = self._sizes.get(key)
         if known is not None:
-            return QSize(known)
+            return known
         if len(self._sizes) > 64:  # texts that name counts or files vary: keep only recent ones
             self._sizes.clear()
         twin = self._twin
@@ -77,5 +82,6 @@ class SteadyLabel(QLabel):
             twin.style().polish(twin)
         twin.setText(text)
         twin.ensurePolished()
-        size = self._sizes[key] = twin.sizeHint()
-        return QSize(size)
+        hint = twin.sizeHint()
+        size = self._sizes[key] = (hint.width(), hint.height())
+        return size
