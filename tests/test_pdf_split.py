@@ -36,7 +36,7 @@ def _spliced(report: object, monkeypatch: pytest.MonkeyPatch, share: float) -> t
 
     with monkeypatch.context() as patch:
         patch.setattr(pdf, "may_fork", lambda: True)
-        patch.setattr(pdf, "cores_not_oversubscribed", lambda: True)
+        patch.setattr(pdf, "core_idle", lambda: True)
         patch.setattr(pdf, "replay", counting_replay)
         patch.setattr(pdf_split, "SPLIT_MIN_WEIGHT", 0)
         patch.setattr(pdf_split, "SPLIT_SHARE", share)
@@ -93,12 +93,12 @@ def test_a_face_only_the_child_loaded_is_loaded_here_before_its_pages_are_taken(
 def test_a_busy_machine_gets_no_split_child(reports: dict[str, object], monkeypatch: pytest.MonkeyPatch) -> None:
     forked: list[object] = []
     monkeypatch.setattr(pdf, "may_fork", lambda: True)
-    monkeypatch.setattr(pdf, "cores_not_oversubscribed", lambda: False)
+    monkeypatch.setattr(pdf, "core_idle", lambda: False)
     monkeypatch.setattr(pdf_split, "SPLIT_MIN_WEIGHT", 0)
     monkeypatch.setattr(pdf, "Child", lambda *args, **kwargs: forked.append(args))
     writer_for("pdf", load_styles()).write(reports["assessment/internal"])  # type: ignore[arg-type]
     assert not forked
-    assert isinstance(beside.cores_not_oversubscribed(), bool)
+    assert isinstance(beside.core_idle(), bool)
 
 
 def test_a_finished_child_is_seen_without_waiting() -> None:

@@ -47,17 +47,18 @@ def may_fork() -> bool:
         return False
 
 
-def cores_not_oversubscribed() -> bool:
-    """Whether no more tasks are running right now than the machine has cores (this process included): a
-    child started now for work that is only worth doing *beside* this process (``pdf_split`` lays out pages
-    a second time to draw some of them) would share a core with at most one other process. False on a
-    machine already running more than that (other programs, or the editions of a several-audience export
-    side by side), where such a child only adds CPU time. Read from ``/proc/loadavg``'s count of running
-    tasks, which is a snapshot, not an average."""
+def core_idle() -> bool:
+    """Whether a core is idle right now (fewer tasks running than the machine has cores, this process
+    included): a child started now for work that is only worth doing *beside* this process (``pdf_split``
+    lays out pages a second time to draw some of them) would have a core of its own. False where the
+    other cores are busy — other programs, the exporting process's own leak-scan preparation beside its
+    writer, or the editions of a several-audience export side by side — where such a child would only take
+    CPU time from the processes already working. Read from ``/proc/loadavg``'s count of running tasks,
+    which is a snapshot, not an average."""
     try:
         with open("/proc/loadavg", encoding="ascii") as file:
             running = int(file.read().split()[3].split("/")[0])
-        return running <= len(os.sched_getaffinity(0))
+        return running < len(os.sched_getaffinity(0))
     except (OSError, ValueError, IndexError):
         return True
 

@@ -45,7 +45,7 @@ from app.export.report import (
 )
 from app.export.text import inline_html, markdown_html, plain_text
 from app.model.sensitivity import Sensitivity
-from app.redaction.beside import Child, cores_not_oversubscribed, may_fork
+from app.redaction.beside import Child, core_idle, may_fork
 
 _TOTAL_FORM = "rwPageTotal"
 install_speedups()
@@ -247,7 +247,7 @@ class PdfWriter(ReportWriter):
     def _split(self, story: list[Flowable], first: int) -> Splice | None:
         """A child laying ``story`` out beside this process and drawing its second part (``pdf_split``),
         or None (a short story, or no second process to be had)."""
-        start = split_point(story, first) if may_fork() and cores_not_oversubscribed() else None
+        start = split_point(story, first) if may_fork() and core_idle() else None
         if start is None:
             return None
 
