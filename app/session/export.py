@@ -39,7 +39,7 @@ from app.session.flags import gate
 from app.store import AssessmentFile
 from app.store.flags import FlagTable
 from app.store.hashing import ContentHasher
-from app.store.verification import verify
+from app.store.verification import Verdict, verify
 
 
 def file_revision(assessment: AssessmentFile, digest: str | None = None) -> Revision:
@@ -63,13 +63,20 @@ def flag_decisions(table: FlagTable) -> tuple[FlagDecision, ...]:
 def refuse_unless_verified(assessment: AssessmentFile, audience: str, hasher: ContentHasher | None = None) -> None:
     """Raise ExportRefused when the file does not verify; the problems are not printed (they may quote values).
     ``hasher``: keeps what the content check encoded, for the revision's hash afterwards."""
-    verdict = verify(assessment.db, assessment.document, hasher)
-    if not verdict.intact:
-        count = len(verdict.problems)
-        raise ExportRefused(
-            f"refused: {assessment.path.name} does not verify ({count} problem{'s' if count != 1 else ''}: it was "
-            f"changed outside Riskwright); no {audience} edition is made from it, nothing was written. "
-            f"`riskwright verify {assessment.path.name}` names what changed.", "verify")
+    refusal = _unverified(assessment, verify(assessment.db, assessment.document, hasher), audience)
+    if refusal is not None:
+        raise refusal
+
+
+def _unverified(assessment: AssessmentFile, verdict: Verdict, audience: str) -> ExportRefused | None:
+    """The refusal of an ``audience`` edition when ``verdict`` says the file does not verify, else None."""
+    if verdict.intact:
+        return None
+    count = len(verdict.problems)
+    return ExportRefused(
+        f"refused: {assessment.path.name} does not verify ({count} problem{'s' if count != 1 else ''}: it was "
+        f"changed outside Riskwright); no {audience} edition is made from it, nothing was written. "
+        f"`riskwright verify {assessment.path.name}` names what changed.", "verify")
 
 
 def export_file(path: Path, audience: str, fmt: str, output: Path, kind: str = "assessment") -> Exported:
@@ -91,10 +98,15 @@ def export_file(path: Path, audience: str, fmt: str, output: Path, kind: str = "
 
 
 def _wider_edition(assessment: AssessmentFile, table: FlagTable, audience: str, fmt: str, output: Path,
-                   revision: Revision, kind: str, verified: bool = False) -> Exported:
-    """A reviewers' or public edition: only from a file that verifies (``verified``: the caller checked it),
-    gated on open flags, leak-scanned."""
-    if not verified:
+                   revision: Revision, kind: str, verified: bool = False, verdict: Verdict | None = None
+                   ) -> Exported:
+    """A reviewers' or public edition: only from a file that verifies (``verified``: the caller checked it;
+    ``verdict``: what the caller's check of this snapshot found), gated on open flags, leak-scanned."""
+    if verdict is not None:
+        refusal = _unverified(assessment, verdict, audience)
+        if refusal is not None:
+            raise refusal
+    elif not verified:
         refuse_unless_verified(assessment, audience)
     # The flag scan of the whole document runs beside the report's build where a second process can
     # (``start_document_hits``), or — a PDF — while the writer's child writes (``flags_beside_build``);
@@ -144,7 +156,8 @@ def export_editions(path: Path, outputs: Sequence[tuple[str, Path]], fmt: str,
     """
     with AssessmentFile.open(path, "read", reads_only=True) as assessment:
         table = FlagTable(assessment.db)
-        revision = with_changelog(assessment, file_revision(assessment), kind)
+        verdict, digest = _verified_once(assessment, outputs)
+        revision = with_changelog(assessment, file_revision(assessment, digest), kind)
         audiences = [audience for audience, _ in outputs]
         decisions = flag_decisions(table) if "internal" in audiences else ()
 
@@ -174,7 +187,7 @@ def export_editions(path: Path, outputs: Sequence[tuple[str, Path]], fmt: str,
                     done[index] = _edition(audience, output, partial(internal, output))
                 else:
                     done[index] = _edition(audience, output, partial(
-                        _wider_edition, assessment, table, audience, fmt, output, revision, kind))
+                        _wider_edition, assessment, table, audience, fmt, output, revision, kind, verdict=verdict))
             if beside is not None:
                 target = outputs[first][1]
                 ok, answer = beside.answer()
@@ -184,6 +197,24 @@ def export_editions(path: Path, outputs: Sequence[tuple[str, Path]], fmt: str,
             if beside is not None:
                 beside.close()
     return [done[index] for index in range(len(outputs))]
+
+
+def _verified_once(assessment: AssessmentFile, outputs: Sequence[tuple[str, Path]]
+                   ) -> tuple[Verdict | None, str | None]:
+    """For a several-audience export with a wider edition: whether the file verifies (one check of the
+    snapshot for every wider edition, which each refuse on their own when it does not) and the revision's
+    hash from what that check encoded (not the whole content hashed again, ~0.01 s). (None, None) without a
+    wider edition, or when the check cannot run: each wider edition then checks for itself (and says why it
+    could not, beside the other editions)."""
+    from app.store import StoreError
+    if all(audience == "internal" for audience, _ in outputs):
+        return None, None
+    hasher = ContentHasher()
+    try:
+        verdict = verify(assessment.db, assessment.document, hasher)
+    except (StoreError, OSError):
+        return None, None
+    return verdict, hasher.digest(assessment.document)
 
 
 def _edition(audience: str, output: Path, make: Callable[[], Exported]) -> Edition:
