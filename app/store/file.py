@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -64,10 +63,11 @@ from app.store.readable import Readable
 from app.store.reading import read_document
 from app.store.schema import APPLICATION_ID, format_version, migration_set
 from app.store.write_failure import SAVE_A_COPY, SaveFailed, classify, is_write_error, read_failure, write_problem
-from app.store.writer import Head, SaveJob, Writer
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from app.store.writer import Head, SaveJob, Writer  # imported where a writer starts: reads never save
 
 Mode = Literal["edit", "read", "unlocked"]
 Changes = list[tuple[str, dict[str, Any]]]
@@ -327,6 +327,7 @@ class AssessmentFile:
         holder = EditLock.holder(path) if path.exists() else None
         if holder is not None:
             raise FileInUse(path, holder, "Close it there before replacing it.")
+        import uuid  # here, not at the top (it imports platform): only a new file needs an id
         document = document or Document()
         temp = temp_beside(path)
         try:
@@ -467,6 +468,7 @@ class AssessmentFile:
 
         def save(db: Database, job: SaveJob, changes: Changes, head: Head | None) -> Head:
             return _save_job(db, job, changes, head, path, identity)
+        from app.store.writer import Writer
         self._writer = Writer(connect, _job_changes, save, notify, start)
 
     @property
@@ -502,6 +504,7 @@ class AssessmentFile:
             else:
                 expected = self._head = self._read_head()
         inverse = self.document.apply(edit)
+        from app.store.writer import SaveJob
         writer.submit(SaveJob(edit, inverse, self.document.value(edit.address), expected))
         return inverse
 

@@ -12,7 +12,6 @@ changes on disk, so naming the assessor on every edit costs one ``stat``.
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 from dataclasses import dataclass
@@ -90,6 +89,7 @@ def current_identity() -> Identity:
     configured = read_settings().get(ASSESSOR_KEY)
     if isinstance(configured, str) and configured.strip():
         return Identity(configured.strip(), "settings")
+    import getpass  # here, not at the top: only when no name is set (an export's start never asks)
     try:
         user = getpass.getuser()
     except (OSError, KeyError):  # no user name in the environment nor in the password database

@@ -16,10 +16,8 @@ rescans flags) may write without the lock of its own: it is its parent's hand.
 from __future__ import annotations
 
 import fcntl
-import getpass
 import json
 import os
-import socket
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -34,6 +32,7 @@ def lock_path(path: Path) -> Path:
 
 
 def _login() -> str:
+    import getpass  # here, not at the top: a command that only reads (export, portfolio) never takes a lock
     try:
         return getpass.getuser()
     except (OSError, KeyError):
@@ -54,6 +53,7 @@ class Holder:
 
     @classmethod
     def me(cls, program: str) -> Holder:
+        import socket
         from app.store.identity import assessor_name
         return cls(assessor_name(), _login(), socket.gethostname(), os.getpid(),
                    datetime.now().strftime("%Y-%m-%d %H:%M"), program)
@@ -73,6 +73,7 @@ class Holder:
 
     @property
     def on_this_host(self) -> bool:
+        import socket
         return self.host == socket.gethostname()
 
     @property
