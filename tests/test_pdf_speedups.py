@@ -119,3 +119,15 @@ def test_a_paragraph_set_up_from_a_template_has_the_fragments_of_its_own_parse()
             assert made.text == cleanBlockQuotedText(text)
             assert [f.__dict__ for f in made.frags] == [f.__dict__ for f in expected], text
             assert made.style == expected_style
+
+
+def test_the_remembered_strings_stay_bounded_in_a_long_lived_export_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An export worker lives as long as the window; the strings it wrote must not pile up export after export."""
+    from app.export.formats import pdf_speedups
+    monkeypatch.setattr(pdf_speedups, "_REMEMBERED_STRINGS", 50)
+    document = pdfdoc.PDFDocument()
+    remembered = pdfdoc.PDFString.format.remembered
+    for number in range(400):
+        made = pdfdoc.PDFString(f"https://example.invalid/framework#{number}")
+        assert made.format(document) == pdfdoc.PDFString.format.__wrapped__(made, document)
+        assert len(remembered) <= 50

@@ -35,14 +35,16 @@ def choice_vocabulary() -> frozenset[str]:
 
 def _content_bytes() -> list[bytes]:
     """Name and bytes of every file the vocabulary is worked out from: the forms and the frameworks (and the
-    schemas they are checked against), in a fixed order."""
+    schemas they are checked against), and the code that works it out (this module and the word views of
+    ``app.redaction.normalise``: a changed rule is a miss even within one version), in a fixed order."""
     from pathlib import Path
     from app.content.frameworks import NOT_FRAMEWORKS, frameworks_folder
     from app.content.locate import content_path
     checks = Path(__file__).resolve().parent.parent / "content" / "jsonschema"
     paths = [*sorted(content_path("forms").glob("*.yaml")),
              *sorted(p for p in frameworks_folder().glob("*.yaml") if p.stem not in NOT_FRAMEWORKS),
-             checks / "form.schema.json", checks / "framework.schema.json"]
+             checks / "form.schema.json", checks / "framework.schema.json",
+             Path(__file__).resolve(), Path(__file__).resolve().parent.parent / "redaction" / "normalise.py"]
     inputs: list[bytes] = []
     for path in paths:
         inputs += [str(path).encode("utf-8", "surrogateescape"), path.read_bytes()]

@@ -96,6 +96,10 @@ def _numbers_line(array: Any) -> bytes | None:
     return b"[ " + fp_str(*sequence).encode("ascii") + b" ]" if sequence else b"[  ]"
 
 
+_REMEMBERED_STRINGS = 20_000
+"""At most this many written strings are remembered (a few MB); then the memory starts again."""
+
+
 def _remembering_string(original: Callable[..., bytes]) -> Callable[..., bytes]:
     """``PDFString.format`` remembering what it wrote for a text (unencrypted documents): the same link
     target is written for each of thousands of link annotations."""
@@ -109,9 +113,12 @@ def _remembering_string(original: Callable[..., bytes]) -> Callable[..., bytes]:
         key = (type(text), text, getattr(self, "escape", 1), getattr(self, "enc", "auto"), self.unicodeEncValid)
         written = made.get(key)
         if written is None:
+            if len(made) >= _REMEMBERED_STRINGS:  # an export worker lives as long as the window: stay bounded
+                made.clear()
             written = made[key] = original(self, document)
         return written
     format.__wrapped__ = original  # type: ignore[attr-defined]
+    format.remembered = made  # type: ignore[attr-defined]
     return format
 
 
