@@ -108,3 +108,27 @@ def test_a_finished_child_is_seen_without_waiting() -> None:
     assert child.finished()
     assert child.answer() == (True, 42)
     assert child.answer() == (False, None)  # answered before: nothing to wait for
+
+
+
+def test_pages_of_a_child_whose_layout_went_elsewhere_are_not_taken(reports: dict[str, object],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should the child's layout ever go elsewhere than this one's (a flowable whose drawing changed what later
+    layout reads), its pages are not this document's: this process lays out alone, and the bytes are right."""
+    report = reports["assessment/internal"]
+    alone = _alone(report, monkeypatch)
+    real_add = pdf_split.RecordingFrame.add
+    calls = [0]
+
+    def pushed_once(self, flowable, canv, trySplit=0):  # type: ignore[no-untyped-def]  # noqa: N803
+        calls[0] += 1
+        if calls[0] == 40:  # in the child only (this process's frames are plain): one element goes a page on
+            from reportlab.platypus import PageBreak
+            self._add(PageBreak(), canv, 0)
+            return 0
+        return real_add(self, flowable, canv, trySplit)
+
+    monkeypatch.setattr(pdf_split.RecordingFrame, "add", pushed_once)
+    data, taken = _spliced(report, monkeypatch, 0.5)
+    assert taken == 0
+    assert data == alone

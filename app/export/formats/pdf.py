@@ -34,7 +34,7 @@ from app.export.formats.pdf_fit import fit_words, running_title
 from app.export.formats.pdf_markup import MarkupConverter, grid_style
 from app.export.formats.pdf_speedups import install as install_speedups
 from app.export.formats.pdf_split import (
-    Page, Recorder, Splice, record_tail, recording_canvas, recording_frame, replay, split_point,
+    Page, Recorder, Splice, layout_state, record_tail, recording_canvas, recording_frame, replay, split_point,
 )
 from app.export.formats.pdf_styles import Para, PdfStyles, parsing_once, pdf_styles
 from app.export.formats.pdf_text import Run, RunStyle, TextBlock, width_of
@@ -155,12 +155,16 @@ class _Template(BaseDocTemplate):
         """Whether the page just begun gets its header and footer here: not in a split layout's child before
         the pages it records; not here on a page taken from the child (drawn there)."""
         if self.recorder is not None:
-            return self.recorder.page_begins(self.page)
+            return self.recorder.page_begins(self.page, self._state())
         if self.splice is not None:
-            pages = self.splice.pages_from(self.page)  # the child may have made this page and the rest
+            # The child may have made this page and the rest (its layout standing where this one stands).
+            pages = self.splice.pages_from(self.page, self._state())
             if pages is not None:
                 self.splice, self._taken, self.replaying = None, pages, True
         return not self.replaying
+
+    def _state(self) -> tuple[object, ...]:
+        return layout_state(self._story or (), self.current_section)
 
     def lay_out(self, story: list[Flowable], canvasmaker: type[Canvas] = Canvas) -> None:
         """``build`` the story, watching each page's start (``handle_flowable``)."""

@@ -71,14 +71,18 @@ class Recorder:
         self.start = start  # the story element whose page is the first one drawn
         self.first_page = 0  # that page's number, once the layout reached the element
         self.drawing = False
+        self.begins: dict[int, tuple[Any, ...]] = {}  # where the layout stood as each recorded page began
         self.pages: list[Page] = []
         self.actions: list[tuple[Any, ...]] = []
         self._marks = 0
         self._texts = 0
 
-    def page_begins(self, page: int) -> bool:
-        """A page begins: whether it is drawn (and recorded) here."""
+    def page_begins(self, page: int, state: tuple[Any, ...]) -> bool:
+        """A page begins with the layout at ``state`` (``layout_state``): whether it is drawn (and recorded)
+        here."""
         self.drawing = 0 < self.first_page <= page
+        if self.drawing:
+            self.begins[page] = state
         return self.drawing
 
     def mark(self, action: tuple[Any, ...]) -> str:
@@ -226,12 +230,24 @@ def split_point(story: Sequence[Flowable], first: int) -> int | None:
     return None
 
 
-def record_tail(layout: Callable[[Recorder], None], start: int) -> tuple[int, list[Page]]:
+def record_tail(layout: Callable[[Recorder], None], start: int
+                ) -> tuple[int, list[Page], dict[int, tuple[Any, ...]]]:
     """In the child: lay the whole story out (``layout`` builds it with ``recording_canvas`` and
-    ``recording_frame``), drawing and recording the pages from story element ``start``'s on."""
+    ``recording_frame``), drawing and recording the pages from story element ``start``'s on; with where the
+    layout stood as each of them began."""
     recorder = Recorder(start)
     layout(recorder)
-    return recorder.first_page, recorder.pages
+    return recorder.first_page, recorder.pages, recorder.begins
+
+
+def layout_state(remaining: Sequence[Flowable], section: str) -> tuple[Any, ...]:
+    """Where a layout stands as a page begins: how many story elements are left, what the next one is (and how
+    much text it holds) and the running section. Both processes lay out the same story the same way, so
+    they stand at the same place as the same page begins; a page is taken from the child only then."""
+    head = remaining[0] if remaining else None
+    runs = getattr(head, "runs", None)
+    text = sum(len(run[0]) for run in runs) if isinstance(runs, list) else -1
+    return len(remaining), type(head).__name__, text, section
 
 
 def recording_canvas(recorder: Recorder) -> type[Canvas]:
@@ -246,11 +262,13 @@ class Splice:
         self.child = child
         self.first_page = 0
         self.pages: list[Page] | None = None
+        self.begins: dict[int, tuple[Any, ...]] = {}
         self.failed = False
 
-    def pages_from(self, page: int) -> list[Page] | None:
-        """The child's pages from number ``page`` on, once the child has answered and recorded that page;
-        None to go on laying out here (and ask again at the next page)."""
+    def pages_from(self, page: int, state: tuple[Any, ...]) -> list[Page] | None:
+        """The child's pages from number ``page`` on, once the child has answered and recorded that page, and
+        its layout stood where this one stands (``state``) as that page began; None to go on laying out here
+        (and ask again at the next page). A child whose layout went elsewhere is not asked again."""
         if self.failed:
             return None
         if self.pages is None:
@@ -260,20 +278,25 @@ class Splice:
             if not done or not _well_formed(answer) or not _fonts_here(answer[1]):
                 self.failed = True
                 return None
-            self.first_page, self.pages = answer
+            self.first_page, self.pages, self.begins = answer
         at = page - self.first_page
-        return self.pages[at:] if 0 <= at < len(self.pages) else None
+        if not 0 <= at < len(self.pages):
+            return None
+        if self.begins.get(page) != state:
+            self.failed = True  # the two layouts differ: its pages are not this document's
+            return None
+        return self.pages[at:]
 
     def close(self) -> None:
         self.child.close()
 
 
 def _well_formed(answer: Any) -> bool:
-    if not (isinstance(answer, tuple) and len(answer) == 2):
+    if not (isinstance(answer, tuple) and len(answer) == 3):
         return False
-    first_page, pages = answer
+    first_page, pages, begins = answer
     return isinstance(first_page, int) and first_page > 0 and isinstance(pages, list) and all(
-        isinstance(page, tuple) and len(page) == 4 for page in pages)
+        isinstance(page, tuple) and len(page) == 4 for page in pages) and isinstance(begins, dict)
 
 
 def _font_kind(name: str) -> tuple[Any, bool]:
