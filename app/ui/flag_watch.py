@@ -148,9 +148,13 @@ class FlagWatch(QObject):
         opener = None if self.session.read_only else self.session.assessment.open_reader
 
         def compute(_progress: Any) -> Any:
-            with lock:
-                updates = store.compute(copy, targets)
-                return updates, unwritten(store, updates, opener)
+            try:
+                with lock:
+                    updates = store.compute(copy, targets)
+                    return updates, unwritten(store, updates, opener)
+            finally:
+                if self._closed:  # the window closed meanwhile without waiting for this: the reader is ours
+                    self._drop_reader()
         self.jobs.start(compute, lambda found: self._computed(generation, found),
                         lambda message: self._compute_failed(generation, message), quiet=True)
 
@@ -272,9 +276,20 @@ class FlagWatch(QObject):
         self.changed.emit()
 
     def close(self) -> None:
+        """Stop watching. Does not wait for a re-scan still running on its worker thread (it may be waiting
+        on the file): that thread closes the reader when it ends (``_drop_reader``)."""
         self._closed = True
         self._timer.stop()
-        with self._computing:  # a re-scan still running on its worker thread finishes first
+        self._drop_reader()
+
+    def _drop_reader(self) -> None:
+        """Close the worker's read-only connection, unless a re-scan holds it right now (it then closes it
+        itself as it ends: ``_closed`` is set before either side tries)."""
+        if not self._computing.acquire(blocking=False):
+            return
+        try:
             reader, self._reader = self._reader, None
+        finally:
+            self._computing.release()
         if reader is not None:
             reader.close()
