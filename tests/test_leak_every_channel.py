@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import random
+import sys
 from functools import cache
 
 import pytest
@@ -47,7 +48,8 @@ from app.model.sensitivity import Sensitivity
 from app.model.validate import effective_sensitivity
 from app.redaction.filtering import value_sensitivity
 from app.redaction import WithheldText, leak_scan
-from tests.leak_canaries import REGIMES, SEES, WIDER, Canary, Case, Readable, cases, independent_text
+from tests.leak_canaries import (REGIMES, SEES, WIDER, Canary, Case, Readable, _without_canaries, cases,
+                                 independent_text)
 
 EXAMPLES = int(os.environ.get("RISKWRIGHT_LEAK_EXAMPLES", examples(6, normal=1)))
 STYLES = load_styles()
@@ -131,12 +133,17 @@ def _check(case: Case, kind: str) -> None:
                 for needle in canary.needles:
                     if not text.holds(needle):
                         continue
-                    if canary.generic:
+                    if canary.generic or needle.isdigit():
+                        # A bare integer is no unique word: the file's own numbers (a DOCX tab stop at 4680,
+                        # a table column 3902 twips wide, a CSS colour #4a5563) may spell it. It shows only
+                        # if the same file built without the canary does not hold it too.
                         if fmt not in clean_texts:
                             clean_texts[fmt] = [independent_text(writer.write(clean_report(b)), fmt)
                                                 for b in range(len(case.baselines))]
-                        if labelled_visible.holds(needle) or any(t.holds(needle) for t in clean_texts[fmt]):
+                        if any(t.holds(needle) for t in clean_texts[fmt]):
                             continue  # the report holds it without the canary too
+                        if canary.generic and labelled_visible.holds(needle):
+                            continue  # words the labels let this audience see
                     problems.append(f"{audience} {kind} {fmt}: {canary.where} shows as {needle!r}")
     assert not problems, "\n".join(sorted(set(problems)))
 
@@ -235,3 +242,36 @@ def _wider_findings_show_no_withheld_part(case: Case, outcome: CheckOutcome, reg
             if record and not checked.concerns.visible_to(sees) and record in (shown.address or ""):
                 shown_anywhere.append(f"{audience} {checked.rule_id}: withheld record id {record!r}")
     assert not shown_anywhere, "\n".join(shown_anywhere[:20])
+
+
+def _integer_case(number: int) -> Case:
+    """The bundled example with one canary: a hazardous third-party access duration of ``number`` days."""
+    case = Case(example_document())
+    where = "pre_deployment.third_party_access[tpa-1].duration_days"
+    value = case.doc.value(where)
+    assert value is not None
+    value.data, value.sensitivity = number, Sensitivity.HAZARDOUS
+    case.canaries.append(Canary(f"integer at {where}", Sensitivity.HAZARDOUS, (str(number),), address=where))
+    case.baselines = tuple(_without_canaries(case, empty) for empty in (False, True))
+    return case
+
+
+def test_a_withheld_integer_that_the_file_itself_spells_is_no_leak() -> None:
+    """The once-seen flake: a random duration of 4680 days (46801 // 10) 'showed' in every wider DOCX, whose
+    header style has a tab stop at w:pos="4680" whatever the document holds. Not a leak: the file built without
+    the canary holds the same number."""
+    _check(_integer_case(4680), "eu-model-report")
+
+
+def test_a_withheld_integer_the_wider_edition_prints_is_still_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The baseline comparison for bare integers does not excuse a number the canary put there: with wider
+    editions built from the unfiltered document, the duration shows in them."""
+    unfiltered = _report
+
+    def leaking(case: Case, audience: str, kind: str, baseline: int | None = None) -> Report:
+        return unfiltered(case, "internal" if baseline is None else audience, kind, baseline)
+
+    monkeypatch.setattr(sys.modules[__name__], "_report", leaking)
+    with pytest.raises(AssertionError) as failed:
+        _check(_integer_case(12347), "eu-model-report")
+    assert "integer at pre_deployment.third_party_access[tpa-1].duration_days shows as '12347'" in str(failed.value)
