@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from PySide6.QtCore import QEvent, QMimeData, QPoint, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QKeyEvent, QKeySequence, QPainter, QTextCursor
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QScrollArea, QSizePolicy, QToolTip, QWidget
 
@@ -349,6 +349,10 @@ class MarkdownEdit(MarkedTextEdit):
         super().resizeEvent(event)
         self._fit_height()
         self.keep_cursor_in_sight()  # grown by a line while typing at the end: the new line is in sight too
+        if event.oldSize().height() != event.size().height():
+            # The page below the field grows only once its layout has run (later, in the event loop): follow the
+            # cursor again then, or a page that could not yet scroll far enough leaves the new line out of sight.
+            QTimer.singleShot(0, self.keep_cursor_in_sight)
 
     def _fit_height(self) -> None:
         lines = 0
