@@ -60,10 +60,12 @@ def flag_decisions(table: FlagTable) -> tuple[FlagDecision, ...]:
                  for r in table.resolutions())
 
 
-def refuse_unless_verified(assessment: AssessmentFile, audience: str, hasher: ContentHasher | None = None) -> None:
-    """Raise ExportRefused when the file does not verify; the problems are not printed (they may quote values).
-    ``hasher``: keeps what the content check encoded, for the revision's hash afterwards."""
-    refusal = _unverified(assessment, verify(assessment.db, assessment.document, hasher), audience)
+def refuse_unless_verified(assessment: AssessmentFile, audience: str, verdict: Verdict | None = None) -> None:
+    """Raise ExportRefused when the file does not verify (``verdict``: what a check of this snapshot already
+    found, else it is checked here); the problems are not printed (they may quote values)."""
+    if verdict is None:
+        verdict = verify(assessment.db, assessment.document)
+    refusal = _unverified(assessment, verdict, audience)
     if refusal is not None:
         raise refusal
 
@@ -92,22 +94,17 @@ def export_file(path: Path, audience: str, fmt: str, output: Path, kind: str = "
         # A wider edition: the file verifies first (before its history is read for a changelog), and the
         # revision's hash reuses what the content check encoded (~0.02 s of hashing the large example again).
         hasher = ContentHasher()
-        refuse_unless_verified(assessment, audience, hasher)
+        verdict = verify(assessment.db, assessment.document, hasher)
+        refuse_unless_verified(assessment, audience, verdict)
         revision = with_changelog(assessment, file_revision(assessment, hasher.digest(assessment.document)), kind)
-        return _wider_edition(assessment, table, audience, fmt, output, revision, kind, verified=True)
+        return _wider_edition(assessment, table, audience, fmt, output, revision, kind, verdict)
 
 
 def _wider_edition(assessment: AssessmentFile, table: FlagTable, audience: str, fmt: str, output: Path,
-                   revision: Revision, kind: str, verified: bool = False, verdict: Verdict | None = None
-                   ) -> Exported:
-    """A reviewers' or public edition: only from a file that verifies (``verified``: the caller checked it;
-    ``verdict``: what the caller's check of this snapshot found), gated on open flags, leak-scanned."""
-    if verdict is not None:
-        refusal = _unverified(assessment, verdict, audience)
-        if refusal is not None:
-            raise refusal
-    elif not verified:
-        refuse_unless_verified(assessment, audience)
+                   revision: Revision, kind: str, verdict: Verdict | None) -> Exported:
+    """A reviewers' or public edition: only from a file that verifies (``verdict``: what the caller's check of
+    this snapshot found; None: checked here), gated on open flags, leak-scanned."""
+    refuse_unless_verified(assessment, audience, verdict)
     # The flag scan of the whole document runs beside the report's build where a second process can
     # (``start_document_hits``), or — a PDF — while the writer's child writes (``flags_beside_build``);
     # the pipeline asks the gate before anything reaches the disk.

@@ -134,12 +134,12 @@ def pdf_styles(source: ReportStyles) -> PdfStyles:
 _PARSED: dict[tuple[str, ParagraphStyle], tuple[str, ParagraphStyle, list[Any], Any]] | None = None
 """Markup parsed once per document (``parsing_once``): (markup, style) → reportlab's parse of it."""
 _WRAPPED: dict[tuple[str, ParagraphStyle, ParagraphStyle, float], tuple[Any, ...]] | None = None
+"""One-line paragraphs broken once per document (``parsing_once``): (markup, style, style now, width) →
+what reportlab's wrap leaves on the paragraph."""
 _TEMPLATES: dict[tuple[str, ParagraphStyle, int], Any] | None = None  # (parsed style, fragments), or False
 _TAGS = re.compile(r"(<[^<>]*>)")
 _SLOT = 0xF0000  # a private-use plane: a placeholder character per text between tags
 _SLOTS = re.compile("[\U000F0000-\U000FFFFF]")
-"""One-line paragraphs broken once per document (``parsing_once``): (markup, style, style now, width) →
-what reportlab's wrap leaves on the paragraph."""
 
 
 @contextmanager
