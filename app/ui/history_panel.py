@@ -270,8 +270,9 @@ class HistoryPanel(QWidget):
         except Exception:  # noqa: BLE001 - the tab says why when it is shown (``_show_status``)
             self._status = None  # the status bar shows no revision status rather than the last one read
 
-    def edit_changes_nothing_shown(self) -> bool:
-        """Whether an edit changes nothing this tab or the status bar shows until the tab is brought forward.
+    def defer_edit_if_nothing_shown(self) -> bool:
+        """Defer an edit's refresh when it changes nothing this tab or the status bar shows until the tab is
+        brought forward; whether it was deferred.
 
         True behind another tab with an unsigned revision's status kept (what ``follow(edits_only=True)``
         would then do: move the kept status's hash, which only this tab shows and reads again when shown);

@@ -296,7 +296,7 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
 
     def _accountability_after_change(self, _change: object) -> None:
         panel = self.history_panel
-        if panel is not None and not self._accountability_timer.isActive() and panel.edit_changes_nothing_shown():
+        if panel is not None and not self._accountability_timer.isActive() and panel.defer_edit_if_nothing_shown():
             return  # behind another tab, an edit to an unsigned revision: nothing shown changes (see there)
         self._accountability_timer.start()
 
