@@ -11,12 +11,17 @@ the same error naming the same value.
 
 Values are read field by field along the primary key (a field's name is sent
 once, not once per value); a record's values therefore arrive in the order of
-their names, which is the canonical order of its stored pieces.
+their names, which is the canonical order of its stored pieces. A field whose
+values are all the common case is taken in one go (``_as_one``): the same
+checks, made by C-level passes over the field instead of Python code per value.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections import deque
+from itertools import compress, repeat
+from operator import is_not, itemgetter
+from typing import Any, cast
 
 from app.model.document import Document, Record, Value
 from app.model.paths import Address
@@ -69,7 +74,10 @@ def read_document(db: Readable, stored: StoredPieces | None = None) -> Document:
             start = "}," + member_start(relative)  # closes the record's previous member (StoredPieces.keep)
             by_id = by_table.get(table, none)
             labelled = labels.get(field)
-            for record_id, text in db.execute(_VALUES, [field]):
+            rows = db.execute(_VALUES, [field]).fetchall()
+            if labelled is None and _as_one(rows, by_id, relative, start, stored):
+                continue
+            for record_id, text in rows:
                 entry = by_id.get(record_id) if record_id else None
                 if entry is None or labelled is not None:
                     _value_slowly(field, record_id, text, top, entry, labelled, start, stored, problems)
@@ -94,6 +102,47 @@ def read_document(db: Readable, stored: StoredPieces | None = None) -> Document:
             for _values, parts, record in records.values():
                 keep(record, parts)
     return document
+
+
+def _as_one(rows: list[tuple[str, str | None]], by_id: dict[str, tuple[dict[str, Value], list[str], Record]],
+            relative: str, start: str, stored: StoredPieces | None) -> bool:
+    """One field's values in one go, when every one of them is the common case (see ``read_document``): a
+    value of a record that exists, stored as exactly one JSON scalar. False, with nothing changed, when any is
+    not: the caller then reads the field value by value, which decides (and reports damage) as always.
+
+    The same checks as the loop's, made by C-level passes over the whole field instead of Python code per
+    value — a large file has ~7,000 values, and the per-value bookkeeping was a third of reading them.
+    """
+    if not rows:
+        return True
+    ids, texts = zip(*rows, strict=True)
+    if not ids[0]:  # ordered by id: an empty id comes first (a value outside tables)
+        return False
+    found = list(map(by_id.get, ids))
+    if None in found:  # a value of a missing record
+        return False
+    entries = cast("list[tuple[dict[str, Value], list[str], Record]]", found)
+    try:
+        scanned = list(map(codec.scan_one, texts, repeat(0)))
+    except Exception:  # noqa: BLE001 - any text the scan refuses is read value by value, as the loop reads it
+        return False
+    if len(scanned) != len(texts):  # the scan's StopIteration (no value at the start) ends ``map`` early
+        return False
+    datas, ends = zip(*scanned, strict=True)
+    if list(ends) != list(map(len, texts)) or not set(map(type, datas)) <= _SCALARS:
+        return False
+    deque(map(dict.__setitem__, map(_VALUES_OF, entries), repeat(relative), map(Value, datas)), 0)
+    if stored is not None:
+        with_data = (entries if None not in datas
+                     else compress(entries, map(is_not, datas, repeat(None))))  # a stored 'null' is left out
+        shown = texts if None not in datas else compress(texts, map(is_not, datas, repeat(None)))
+        deque(map(list.extend, map(_PARTS_OF, with_data), zip(repeat(start), shown)), 0)
+    return True
+
+
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+_VALUES_OF = itemgetter(0)
+_PARTS_OF = itemgetter(1)
 
 
 def _value_slowly(field: str, record_id: str, text: str | None, top: dict[str, Value],
