@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from app.content.report_layout import load_styles
@@ -25,7 +27,8 @@ def _alone(report: object, monkeypatch: pytest.MonkeyPatch) -> bytes:
         return writer_for("pdf", load_styles()).write(report)  # type: ignore[arg-type]
 
 
-def _spliced(report: object, monkeypatch: pytest.MonkeyPatch, share: float) -> tuple[bytes, int]:
+def _spliced(report: object, monkeypatch: pytest.MonkeyPatch, share: float,
+             idle: Callable[[], bool] = lambda: True) -> tuple[bytes, int]:
     """The PDF written with a child laying out beside (waited for, so its pages are always taken)."""
     taken: list[int] = []
     real_replay = pdf.replay
@@ -36,7 +39,7 @@ def _spliced(report: object, monkeypatch: pytest.MonkeyPatch, share: float) -> t
 
     with monkeypatch.context() as patch:
         patch.setattr(pdf, "may_fork", lambda: True)
-        patch.setattr(pdf, "core_idle", lambda: True)
+        patch.setattr(pdf, "core_idle", idle)
         patch.setattr(pdf, "replay", counting_replay)
         patch.setattr(pdf_split, "SPLIT_MIN_WEIGHT", 0)
         patch.setattr(pdf_split, "SPLIT_SHARE", share)
@@ -60,10 +63,10 @@ def test_a_child_that_fails_leaves_the_layout_to_this_process(reports: dict[str,
     report = reports["assessment/internal"]
     alone = _alone(report, monkeypatch)
 
-    def failing(layout, start):  # type: ignore[no-untyped-def]
+    def failing(self, page, state):  # type: ignore[no-untyped-def]  # called in the child only
         raise RuntimeError("the child breaks down")
 
-    monkeypatch.setattr(pdf, "record_tail", failing)
+    monkeypatch.setattr(pdf_split.Recorder, "page_begins", failing)
     data, taken = _spliced(report, monkeypatch, 0.5)
     assert taken == 0
     assert data == alone
@@ -82,6 +85,34 @@ def test_a_page_making_an_unrecorded_object_makes_the_child_give_up(reports: dic
     assert data == alone
 
 
+def test_a_child_forked_late_lays_out_only_what_is_left_and_gives_the_same_bytes(
+        reports: dict[str, object], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A core that becomes idle only after many pages (the export's other work beside the writer ended):
+    the child is forked then, goes on from that page, and its pages make the same document."""
+    report = reports["assessment/internal"]
+    alone = _alone(report, monkeypatch)
+    looks = [0]
+
+    def idle_later() -> bool:
+        looks[0] += 1
+        return looks[0] > 12
+
+    begun: list[int] = []
+    real_start = pdf_split.start_recording
+
+    def starting(canvas, frames, recorder):  # type: ignore[no-untyped-def]  # in the child
+        begun.append(canvas.getPageNumber())
+        real_start(canvas, frames, recorder)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pdf_split, "LOOK_EVERY", 0.0)
+        patch.setattr(pdf, "start_recording", starting)
+        data, taken = _spliced(report, monkeypatch, 0.5, idle=idle_later)
+    assert looks[0] == 13, "the child was forked at the first look that found a core idle"
+    assert taken > 0
+    assert data == alone
+
+
 def test_a_face_only_the_child_loaded_is_loaded_here_before_its_pages_are_taken() -> None:
     from app.export.fonts import FALLBACK, registered_face
     page = ([], [(0, "text", FALLBACK, 9.0, 10.8, 1, True, True, "漢字")], [], [])
@@ -95,7 +126,7 @@ def test_a_busy_machine_gets_no_split_child(reports: dict[str, object], monkeypa
     monkeypatch.setattr(pdf, "may_fork", lambda: True)
     monkeypatch.setattr(pdf, "core_idle", lambda: False)
     monkeypatch.setattr(pdf_split, "SPLIT_MIN_WEIGHT", 0)
-    monkeypatch.setattr(pdf, "Child", lambda *args, **kwargs: forked.append(args))
+    monkeypatch.setattr(pdf, "Branch", lambda *args, **kwargs: forked.append(args))
     writer_for("pdf", load_styles()).write(reports["assessment/internal"])  # type: ignore[arg-type]
     assert not forked
     assert isinstance(beside.core_idle(), bool)
@@ -122,7 +153,8 @@ def test_pages_of_a_child_whose_layout_went_elsewhere_are_not_taken(reports: dic
 
     def pushed_once(self, flowable, canv, trySplit=0):  # type: ignore[no-untyped-def]  # noqa: N803
         calls[0] += 1
-        if calls[0] == 40:  # in the child only (this process's frames are plain): one element goes a page on
+        if calls[0] == 10 and not self.recorder.drawing:  # in the child only (this process's frames are
+            # plain), before the pages it draws: one element goes a page on
             from reportlab.platypus import PageBreak
             self._add(PageBreak(), canv, 0)
             return 0

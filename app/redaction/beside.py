@@ -28,7 +28,7 @@ import struct
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 Item = TypeVar("Item")
 SPLIT_MIN_WEIGHT = 300_000
@@ -136,6 +136,47 @@ class Child:
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
+
+
+class Branch(Child):
+    """A forked child that goes on from where this process stands — down the same call stack — instead of
+    running a function (``pdf_split``: the rest of a layout already under way, without laying its first part
+    out again). ``here`` is True on the child's side. The child must end through ``reply`` or ``give_up``
+    and never return into the code above the place it was forked at: the caller that forks it makes sure
+    of that (it forks only inside a ``try`` that ends the child whatever happens). This process's side is
+    a ``Child``'s: ``finished``, ``answer``, ``close``."""
+
+    def __init__(self, codec: tuple[Callable[[Any], bytes], Callable[[bytes], Any]] = (marshal.dumps, marshal.loads)
+                 ) -> None:
+        self.pid = 0
+        self._status = None
+        self._dumps, self._loads = codec
+        self._fd = os.memfd_create("riskwright-branch", os.MFD_CLOEXEC)
+        try:
+            self.pid = os.fork()
+        except OSError:
+            os.close(self._fd)
+            raise
+        self.here = self.pid == 0
+        if self.here:
+            import gc
+            gc.disable()  # a collection would walk (and so copy) the parent's whole heap
+
+    def reply(self, value: Any) -> NoReturn:
+        """In the child: hand ``value`` back and exit."""
+        status = 3
+        try:
+            view = memoryview(self._dumps(value))
+            while view:
+                view = view[os.write(self._fd, view):]
+            status = 0
+        finally:
+            os._exit(status)
+
+    @staticmethod
+    def give_up() -> NoReturn:
+        """In the child: exit without an answer (this process then works everything out itself)."""
+        os._exit(3)
 
 
 class Awaiting:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import io
+import time
 import unicodedata
 from collections.abc import Iterable
 
@@ -32,9 +33,10 @@ from app.export.formats.base import NOT_PROVIDED, ReportWriter, audience_note, s
 from app.export.formats.gaps import plain_gaps
 from app.export.formats.pdf_fit import fit_words, running_title
 from app.export.formats.pdf_markup import MarkupConverter, grid_style
+from app.export.formats import pdf_split
 from app.export.formats.pdf_speedups import install as install_speedups
 from app.export.formats.pdf_split import (
-    Page, Recorder, Splice, layout_state, record_tail, recording_canvas, recording_frame, replay, split_point,
+    Page, Recorder, Splice, SplitPlan, layout_state, replay, start_recording,
 )
 from app.export.formats.pdf_styles import Para, PdfStyles, parsing_once, pdf_styles
 from app.export.formats.pdf_text import Run, RunStyle, TextBlock, width_of
@@ -45,7 +47,7 @@ from app.export.report import (
 )
 from app.export.text import inline_html, markdown_html, plain_text
 from app.model.sensitivity import Sensitivity
-from app.redaction.beside import Child, core_idle, may_fork
+from app.redaction.beside import Branch, core_idle, may_fork
 
 _TOTAL_FORM = "rwPageTotal"
 install_speedups()
@@ -121,15 +123,18 @@ def _page_form(key: str) -> str:
 
 
 class _Template(BaseDocTemplate):
-    splice: Splice | None = None
+    recorder: Recorder | None = None  # in a split layout's child (pdf_split): pages are recorded, not made
+    splice: Splice | None = None  # here: the split layout's child, until its pages are taken
+    split_from: int | None = None  # the first story element a child may take over at (None: no child)
+    _plan: SplitPlan | None = None  # worked out when a core is first found idle
     replaying = False
+    _branch: Branch | None = None  # in a split layout's child: how it answers
     _taken: list[Page] | None = None
+    _look_at = 0.0  # when to look for an idle core again
     _story: list[Flowable] | None = None
     _story_index: dict[int, int] = {}  # noqa: RUF012 - replaced per instance; read-only here
 
-    def __init__(self, stream: io.BytesIO, writer: PdfWriter, report: Report,
-                 recorder: Recorder | None = None) -> None:
-        self.recorder = recorder  # in a split layout's child (pdf_split): pages are recorded, not made
+    def __init__(self, stream: io.BytesIO, writer: PdfWriter, report: Report) -> None:
         styles = writer.pdf
         super().__init__(stream, pagesize=styles.page_size, invariant=1,
                          leftMargin=styles.margins["left"], rightMargin=styles.margins["right"],
@@ -140,13 +145,11 @@ class _Template(BaseDocTemplate):
         self.writer, self.report = writer, report
         self.pages_of: dict[str, int] = {}
         self.current_section = ""
-        # The child of a split layout places flowables as here but draws them only on the pages it records.
-        frame_class = Frame if recorder is None else recording_frame(recorder)
-        frame = frame_class(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
-                            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         cover_top = 150.0
-        cover = frame_class(self.leftMargin, self.bottomMargin, self.width, self.height - cover_top, id="cover",
-                            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        cover = Frame(self.leftMargin, self.bottomMargin, self.width, self.height - cover_top, id="cover",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate("cover", [cover], onPage=writer.decorate_cover),
                                PageTemplate("body", [frame], onPage=writer.decorate_page)])
         self._doSave = 0
@@ -154,6 +157,8 @@ class _Template(BaseDocTemplate):
     def decorates(self) -> bool:
         """Whether the page just begun gets its header and footer here: not in a split layout's child before
         the pages it records; not here on a page taken from the child (drawn there)."""
+        if self.split_from is not None and self.recorder is None:
+            self._branch_if_idle(self.split_from)
         if self.recorder is not None:
             return self.recorder.page_begins(self.page, self._state())
         if self.splice is not None:
@@ -166,15 +171,55 @@ class _Template(BaseDocTemplate):
     def _state(self) -> tuple[object, ...]:
         return layout_state(self._story or (), self.current_section)
 
-    def lay_out(self, story: list[Flowable], canvasmaker: type[Canvas] = Canvas) -> None:
-        """``build`` the story, watching each page's start (``handle_flowable``)."""
-        self._story = story
-        if self.recorder is not None:
-            # Held for the whole layout (platypus drops placed elements), so no new object (a split part)
-            # can take a story element's id.
-            self._story_elements = list(story)
-            self._story_index = {id(flowable): number for number, flowable in enumerate(story)}
-        self.build(story, canvasmaker=canvasmaker)
+    def _branch_if_idle(self, first: int) -> None:
+        """As a page begins: fork a child to lay out and draw the second part of what is left
+        (``pdf_split``) if a core is idle now and enough is left; never again once one was forked, or once
+        too little is left."""
+        now = time.monotonic()
+        if now < self._look_at or not core_idle():
+            return
+        self._look_at = now + pdf_split.LOOK_EVERY
+        plan = self._plan = self._plan or SplitPlan(self._story_elements)
+        head = plan.head(self._story or ())
+        if head is None or head < first:
+            return
+        start = plan.start(head)
+        if start is None:
+            self.split_from = None
+            return
+        self.split_from = None
+        try:
+            branch = Branch()
+        except OSError:
+            return
+        if not branch.here:
+            self.splice = Splice(branch)
+            return
+        # The child: from this page on, the layout goes on as here, drawing and recording from ``start``'s page
+        # (and ends in ``lay_out``, whatever happens).
+        self._branch = branch
+        self.recorder = Recorder(start)
+        self._story_index = plan.index
+        start_recording(self.canv, [frame for template in self.pageTemplates for frame in template.frames],
+                        self.recorder)
+
+    def lay_out(self, story: list[Flowable], split_from: int | None = None) -> None:
+        """``build`` the story, watching each page's start (``handle_flowable``); from story element
+        ``split_from`` on, a child may take the layout's tail over (``_branch_if_idle``)."""
+        self._story, self.split_from = story, split_from
+        # Held for the whole layout (platypus drops placed elements), so no new object (a split part) can
+        # take a story element's id.
+        self._story_elements = list(story)
+        try:
+            self.build(story)
+        except BaseException:
+            if self._branch is not None:
+                self._branch.give_up()  # a split layout's child never returns into the writer's callers
+            raise
+        if self._branch is not None:
+            recorder = self.recorder
+            assert recorder is not None
+            self._branch.reply((recorder.first_page, recorder.pages, recorder.begins))
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         recorder = self.recorder
@@ -232,9 +277,8 @@ class PdfWriter(ReportWriter):
             brk = CondPageBreak(220) if section.kind == "fields" else PageBreak()
             story += [SectionMarker(plain_text(section.heading)), brk]
             story.extend(self._section(section))
-        doc.splice = self._split(story, first)
         try:
-            doc.lay_out(story)
+            doc.lay_out(story, first if may_fork() else None)
         finally:
             if doc.splice is not None:
                 doc.splice.close()
@@ -246,24 +290,6 @@ class PdfWriter(ReportWriter):
         canvas.showOutline()
         canvas.save()
         return stream.getvalue()
-
-    # -- two cores ------------------------------------------------------------
-    def _split(self, story: list[Flowable], first: int) -> Splice | None:
-        """A child laying ``story`` out beside this process and drawing its second part (``pdf_split``),
-        or None (a short story, or no second process to be had)."""
-        start = split_point(story, first) if may_fork() and core_idle() else None
-        if start is None:
-            return None
-
-        def tail(recorder: Recorder) -> None:
-            doc = _Template(io.BytesIO(), self, self.report, recorder=recorder)
-            self.doc = doc
-            doc.lay_out(story, recording_canvas(recorder))
-
-        try:
-            return Splice(Child(lambda: record_tail(tail, start)))
-        except OSError:
-            return None
 
     # -- page furniture ------------------------------------------------------
     def _define_number_form(self, canvas: Canvas, name: str, text: str, right: bool) -> None:

@@ -3,13 +3,17 @@
 platypus lays a story out page after page, each page where the previous one
 ended, so the pages cannot be cut among processes up front. But placing the
 flowables (wrap, split) is the smaller part of the work; drawing them is the
-larger. So a forked child lays the whole story out as this process does — the
+larger. So, as a page begins and a core is idle, this process forks a child
+(``beside.Branch``) that goes on with the layout from that very page — the
 same flowables, the same decisions, so the same pages — but draws nothing until
-the page where the second part of the story begins, and records every page
-from there on (``record_tail``). This process lays out and draws from the start;
-at the first page it begins after the child has answered, it takes the child's
-pages from there on (``Splice``, ``replay``) and ends its own layout. If the
-child fails, or is slower, this process simply goes on alone, as without one.
+the page where the second part of what is left begins, and records every page
+from there on (``start_recording``). This process goes on laying out and
+drawing; at the first page it begins after the child has answered, it takes the
+child's pages from there on (``Splice``, ``replay``) and ends its own layout.
+If the child fails, or is slower, this process simply goes on alone, as without
+one. A child forked late (a core became idle only then: the exporting process's
+other work beside the writer ended, another program stopped) lays out only
+what was left, not the pages already made.
 
 The child knows each page's number and running section (it laid out all
 pages before), so it draws the header and footer too. What a page holds that
@@ -47,14 +51,16 @@ if TYPE_CHECKING:
     from app.redaction.beside import Child
 
 SPLIT_MIN_WEIGHT = 150_000
-"""Below this much text (characters, roughly) one process lays the report out: forking and handing the
-pages back would cost more than the second core saves."""
+"""Below this much text left to lay out (characters, roughly) one process lays the report out: forking
+and handing the pages back would cost more than the second core saves."""
 WAIT_FOR_CHILD = False
 """Tests set this: the layout here waits for the child's answer instead of going on without it."""
 SPLIT_SHARE = 0.63
-"""The share of the story's text this process draws before the child's pages take over: the child lays
-out the whole story too (placing is about a third of the work, drawing two thirds), so both are done at
-about the same time."""
+"""The share of the text left at the fork that this process draws before the child's pages take over: the
+child lays that share out too (placing is about a third of the work, drawing two thirds), so both are done
+at about the same time."""
+LOOK_EVERY = 0.01
+"""Seconds between two looks for an idle core (each reads ``/proc/loadavg``), as pages begin."""
 
 _MARK = "\x00%d\x01"
 _MARKED = re.compile("\x00(\\d+)\x01")
@@ -131,9 +137,12 @@ class _RecordingCanvas(Canvas):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._start_recording()
+
+    def _start_recording(self) -> None:
         recorder = self.recorder
         self._doc.getInternalFontName = lambda name: recorder.mark(("font", name))  # type: ignore[method-assign]
-        self._objects = len(self._doc.idToObject)
+        self._objects = len(self._doc.idToObject)  # a recorded page may make no document object
 
     def beginText(self, x: float = 0, y: float = 0, direction: Any = None) -> _RecordingText:  # noqa: N802
         return _RecordingText(self, x, y, direction)
@@ -216,38 +225,70 @@ def weight(flowable: Flowable) -> int:
     return 20 + len(text) if isinstance(text, str) else 20
 
 
-def split_point(story: Sequence[Flowable], first: int) -> int | None:
-    """The story index the child starts at (at or after ``first``), or None when the story is too short."""
-    weights = [weight(flowable) for flowable in story]
-    total = sum(weights[first:])
-    if total < SPLIT_MIN_WEIGHT:
+class SplitPlan:
+    """Where a layout may hand its tail to a child: how much text (``weight``) each story element and all
+    after it hold, so that at any page the text left, and the element the child's drawing begins at, are
+    known without walking the story again."""
+
+    def __init__(self, story: Sequence[Flowable]) -> None:
+        self.index = {id(flowable): number for number, flowable in enumerate(story)}
+        left = [0] * (len(story) + 1)
+        for number in range(len(story) - 1, -1, -1):
+            left[number] = left[number + 1] + weight(story[number])
+        self.left = left
+
+    def head(self, remaining: Sequence[Flowable]) -> int | None:
+        """The story index of the first whole element left (a split part's rest is not one of them)."""
+        index = self.index
+        for flowable in remaining[:3]:
+            number = index.get(id(flowable))
+            if number is not None:
+                return number
         return None
-    goal, done = total * SPLIT_SHARE, 0
-    for index in range(first, len(story)):
-        done += weights[index]
-        if done >= goal:
-            return index + 1 if index + 1 < len(story) else None
-    return None
+
+    def start(self, head: int) -> int | None:
+        """The element the child's drawing begins at when the layout stands at ``head``; None when too little
+        is left to share."""
+        left = self.left
+        total = left[head]
+        if total < SPLIT_MIN_WEIGHT:
+            return None
+        goal = left[head] - total * SPLIT_SHARE
+        for number in range(head + 1, len(left) - 1):
+            if left[number] <= goal:
+                return number
+        return None
 
 
-def record_tail(layout: Callable[[Recorder], None], start: int
-                ) -> tuple[int, list[Page], dict[int, tuple[Any, ...]]]:
-    """In the child: lay the whole story out (``layout`` builds it with ``recording_canvas`` and
-    ``recording_frame``), drawing and recording the pages from story element ``start``'s on; with where the
-    layout stood as each of them began."""
-    recorder = Recorder(start)
-    layout(recorder)
-    return recorder.first_page, recorder.pages, recorder.begins
+def start_recording(canvas: Canvas, frames: Sequence[Frame], recorder: Recorder) -> None:
+    """In a child just forked as a page began: from here on ``canvas`` records and ``frames`` draw only the
+    pages recorded (``_RecordingCanvas``, ``RecordingFrame``). The page begun is not drawn."""
+    # ``object.__setattr__``: a Frame's own ``__setattr__`` would keep ``__class__`` as a plain attribute.
+    object.__setattr__(canvas, "__class__", recording_canvas(recorder))
+    canvas._start_recording()  # type: ignore[attr-defined]
+    frame_class = recording_frame(recorder)
+    for frame in frames:
+        object.__setattr__(frame, "__class__", frame_class)
+        if type(frame) is not frame_class:
+            raise TypeError("a frame did not become a recording frame")
 
 
 def layout_state(remaining: Sequence[Flowable], section: str) -> tuple[Any, ...]:
-    """Where a layout stands as a page begins: how many story elements are left, what the next one is (and how
-    much text it holds) and the running section. Both processes lay out the same story the same way, so
-    they stand at the same place as the same page begins; a page is taken from the child only then."""
+    """Where a layout stands as a page begins: how many story elements are left, what the next one is (how
+    much text it holds; of a table or text continued from the page before, how many rows or lines are left)
+    and the running section. Both processes lay out the same story the same way, so they stand at the same
+    place as the same page begins; a page is taken from the child only then. (Without the rows and lines
+    left, the pages of one long table would all look alike: a layout one page behind would pass.)"""
     head = remaining[0] if remaining else None
     runs = getattr(head, "runs", None)
     text = sum(len(run[0]) for run in runs) if isinstance(runs, list) else -1
-    return len(remaining), type(head).__name__, text, section
+    if isinstance(head, Table):
+        rest = len(head._cellvalues)
+    elif isinstance(head, TextBlock):
+        rest = -1 if head._lines is None else len(head._lines)
+    else:
+        rest = -1
+    return len(remaining), type(head).__name__, text, rest, section
 
 
 def recording_canvas(recorder: Recorder) -> type[Canvas]:
