@@ -76,3 +76,26 @@ def test_awaiting_works_on_what_it_is_sent_and_stops_when_sent_nothing() -> None
     unsendable = beside.Awaiting(lambda: None, lambda ready, value: value)
     assert not unsendable.send(lambda: None)  # cannot be pickled: the caller works it out itself
     assert unsendable.answer() == (False, None)
+
+
+@linux_only
+def test_the_internal_pdf_written_by_the_ready_child_is_the_pdf_written_here(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    def internal(target: Path) -> bytes:
+        pipeline.write_report(example_document(), "internal", "pdf", target)
+        return target.read_bytes()
+
+    monkeypatch.setattr(pipeline, "may_fork", lambda: False)
+    here = internal(tmp_path / "here.pdf")
+    monkeypatch.setattr(pipeline, "may_fork", lambda: True)
+    monkeypatch.setattr(pipeline, "_writer_loaded", lambda fmt: False)  # the suite's process has it loaded
+    sent = []
+    real_send = beside.Awaiting.send
+    monkeypatch.setattr(beside.Awaiting, "send", lambda self, value: sent.append(value) or real_send(self, value))
+    assert internal(tmp_path / "child.pdf") == here
+    assert len(sent) == 1  # the report did go to the child
+    monkeypatch.setattr(beside.Child, "_child", lambda self, work: os._exit(3))
+    assert internal(tmp_path / "failed.pdf") == here  # the child died: the report was written here
+    monkeypatch.setattr(pipeline, "_writer_loaded", lambda fmt: True)  # an edition of several: no child
+    sent.clear()
+    assert internal(tmp_path / "loaded.pdf") == here and not sent

@@ -11,6 +11,7 @@ what the export needs from it (``app.session.export``).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,9 +171,16 @@ def _write_report(doc: Document, audience: str, fmt: str, output: Path, flags_op
     styles = load_styles()
     matcher = None
     if gate is None or audience == "internal":
-        report, view = _prepare(doc, audience, styles=styles, flags_open=flags_open, decisions=decisions,
-                                revision=revision, layout=layout_for_kind(kind))
-        data = writer_for(fmt, styles).write(report)
+        # The internal edition's writer gets ready in a forked child while this process builds the report
+        # (``_early_writer``), unless this process has its writer loaded already (one edition of several).
+        writer = _early_writer(fmt, styles) if audience == "internal" and not _writer_loaded(fmt) else None
+        try:
+            report, view = _prepare(doc, audience, styles=styles, flags_open=flags_open, decisions=decisions,
+                                    revision=revision, layout=layout_for_kind(kind))
+            data = _written_by(writer, fmt, styles, report)
+        finally:
+            if writer is not None:
+                writer.close()
     else:
         report, view, data, dismissed, matcher = _gated(doc, audience, fmt, styles, gate, decisions, revision,
                                                         kind)
@@ -231,6 +239,23 @@ def _early_writer(fmt: str, styles: ReportStyles) -> Awaiting | None:
 
 def _write(writer: ReportWriter, report: Report) -> bytes:
     return writer.write(report)
+
+
+def _writer_loaded(fmt: str) -> bool:
+    """Whether this process has the ``fmt`` writer's module loaded already (``ready_writer`` ran here, or an
+    earlier export wrote here): a child getting it ready would then only add the report's copy to send."""
+    return f"app.export.formats.{fmt}" in sys.modules
+
+
+def _written_by(writer: Awaiting | None, fmt: str, styles: ReportStyles, report: Report) -> bytes:
+    """The finished bytes, written by the forked ``writer`` child where there is one (it got the writer
+    ready while this process built the report); here where there is none or it fails in any way (a
+    writer's error is then raised here, as without the child)."""
+    if writer is not None and writer.send(report):
+        done, data = writer.answer()
+        if done and isinstance(data, bytes):
+            return data
+    return writer_for(fmt, styles).write(report)
 
 
 def _written_beside_matcher(fmt: str, styles: ReportStyles, report: Report,

@@ -43,5 +43,5 @@ def ready_writer(format_id: str, styles: ReportStyles) -> ReportWriter:
         from app.export.fonts import register_fonts
         from app.export.text import ready_markdown
         register_fonts()
-        ready_markdown()  # python-markdown, its extensions and their entry points: ~0.09 s on first use
+        ready_markdown()  # python-markdown and its extensions: ~0.05 s on first use
     return writer
