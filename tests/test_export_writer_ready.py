@@ -89,6 +89,7 @@ def test_the_internal_pdf_written_by_the_ready_child_is_the_pdf_written_here(tmp
     here = internal(tmp_path / "here.pdf")
     monkeypatch.setattr(pipeline, "may_fork", lambda: True)
     monkeypatch.setattr(pipeline, "_writer_loaded", lambda fmt: False)  # the suite's process has it loaded
+    monkeypatch.setattr(pipeline, "core_idle", lambda: True)
     sent = []
     real_send = beside.Awaiting.send
     monkeypatch.setattr(beside.Awaiting, "send", lambda self, value: sent.append(value) or real_send(self, value))
@@ -99,3 +100,34 @@ def test_the_internal_pdf_written_by_the_ready_child_is_the_pdf_written_here(tmp
     monkeypatch.setattr(pipeline, "_writer_loaded", lambda fmt: True)  # an edition of several: no child
     sent.clear()
     assert internal(tmp_path / "loaded.pdf") == here and not sent
+
+
+@linux_only
+def test_export_file_starts_the_writer_before_reading_and_reaps_it_when_refused(
+        example_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.session import export as session_export
+    monkeypatch.setattr(pipeline, "may_fork", lambda: False)
+    here = {audience: session_export.export_file(example_file, audience, "pdf", tmp_path / f"here.{audience}.pdf")
+            for audience in ("internal", "public")}
+    monkeypatch.setattr(pipeline, "may_fork", lambda: True)
+    monkeypatch.setattr(pipeline, "_writer_loaded", lambda fmt: False)
+    monkeypatch.setattr(pipeline, "core_idle", lambda: True)
+    started = []
+    real_start = pipeline.start_writer
+    monkeypatch.setattr(session_export, "start_writer",
+                        lambda fmt, audience: real_start(fmt, audience) or started.extend(
+                            entry[2]._child.pid for entry in pipeline._STARTED if entry[2]._child is not None))
+    for audience in ("internal", "public"):
+        target = tmp_path / f"child.{audience}.pdf"
+        session_export.export_file(example_file, audience, "pdf", target)
+        assert target.read_bytes() == here[audience].path.read_bytes(), audience
+    assert len(started) == 2 and not pipeline._STARTED  # each export took the child started for it
+    # A refusal before the report (the file does not verify): the child started for it is stopped and reaped.
+    monkeypatch.setattr(session_export, "verify", lambda *args: (_ for _ in ()).throw(OSError("cannot read")))
+    started.clear()
+    with pytest.raises(OSError, match="cannot read"):
+        session_export.export_file(example_file, "public", "pdf", tmp_path / "refused.pdf")
+    assert len(started) == 1 and not pipeline._STARTED
+    with pytest.raises(ChildProcessError):
+        os.waitpid(started[0], os.WNOHANG)
+    assert not (tmp_path / "refused.pdf").exists()

@@ -34,7 +34,7 @@ from app.model.canonical import revision_hash
 from app.model.damage import damage_message, damaged_addresses
 from app.model.forms import FormSet
 from app.export.staging import staged_write
-from app.redaction.beside import Awaiting, Child, may_fork
+from app.redaction.beside import Awaiting, Child, core_idle, may_fork
 from app.redaction.leak_scan import WithheldMatcher, warm_reader
 
 AUDIENCES = AUDIENCE_IDS
@@ -172,8 +172,8 @@ def _write_report(doc: Document, audience: str, fmt: str, output: Path, flags_op
     matcher = None
     if gate is None or audience == "internal":
         # The internal edition's writer gets ready in a forked child while this process builds the report
-        # (``_early_writer``), unless this process has its writer loaded already (one edition of several).
-        writer = _early_writer(fmt, styles) if audience == "internal" and not _writer_loaded(fmt) else None
+        # (``start_writer``, or here), where that pays.
+        writer = _started_writer(fmt, styles, audience) if audience == "internal" else None
         try:
             report, view = _prepare(doc, audience, styles=styles, flags_open=flags_open, decisions=decisions,
                                     revision=revision, layout=layout_for_kind(kind))
@@ -200,7 +200,7 @@ def _gated(doc: Document, audience: str, fmt: str, styles: ReportStyles, gate: F
                       WithheldMatcher | None]:
     """Build and write the report in memory, then ask the gate; refusals in the order ``_prepare`` has them
     (a damaged value, then open flags, then anything else)."""
-    writer = _early_writer(fmt, styles)
+    writer = _started_writer(fmt, styles, audience)
     try:
         try:
             report, view = _prepare(doc, audience, styles=styles, flags_open=None, decisions=decisions,
@@ -239,6 +239,53 @@ def _early_writer(fmt: str, styles: ReportStyles) -> Awaiting | None:
 
 def _write(writer: ReportWriter, report: Report) -> bytes:
     return writer.write(report)
+
+
+_STARTED: list[tuple[str, str, Awaiting]] = []
+"""(format, audience, child) of the writer's child ``start_writer`` forked for the export about to be made."""
+
+
+def start_writer(fmt: str, audience: str) -> None:
+    """Fork the writer's child (``_early_writer``) for an ``audience`` export in ``fmt`` now, before the
+    caller reads the assessment file, so the writer is ready by the time the report is: the next
+    ``write_report`` for the same format and audience hands its report to this child. Nothing is forked
+    where it would not pay (``_pays``). Whoever calls this calls ``discard_writer`` once the export is done
+    or failed (a child never handed a report is stopped and reaped there)."""
+    discard_writer()
+    if _pays(fmt, audience):
+        writer = _early_writer(fmt, load_styles())
+        if writer is not None:
+            _STARTED.append((fmt, audience, writer))
+
+
+def discard_writer() -> None:
+    """Stop and reap a child ``start_writer`` forked that no export took."""
+    while _STARTED:
+        _STARTED.pop()[2].close()
+
+
+def _pays(fmt: str, audience: str) -> bool:
+    """Whether a forked child getting the ``fmt`` writer ready beside the report's build pays, for a long
+    writer (``LONG_WRITERS``). A wider edition's process asks the flag gate and builds the leak scan's
+    search while its child writes, so its child always pays. The internal edition's process has nothing
+    else to do beside the writer: its child pays only while this process has not loaded the writer's
+    module (once it has — one edition of several made here, an earlier export — a child would only add
+    the report's copy to send) and a core is idle (with the other core busy the two would only take
+    turns on one)."""
+    if fmt not in LONG_WRITERS:
+        return False
+    return audience != "internal" or (not _writer_loaded(fmt) and core_idle())
+
+
+def _started_writer(fmt: str, styles: ReportStyles, audience: str) -> Awaiting | None:
+    """The writer's child for this export: the one ``start_writer`` forked for it, else one forked now
+    where that pays; None where there is none (the report is then written here)."""
+    if _STARTED:
+        started_fmt, started_audience, writer = _STARTED.pop()
+        if (started_fmt, started_audience) == (fmt, audience) and styles is load_styles():
+            return writer
+        writer.close()
+    return _early_writer(fmt, styles) if _pays(fmt, audience) else None
 
 
 def _writer_loaded(fmt: str) -> bool:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from app.export.build import Revision
 from app.export.errors import ExportRefused
-from app.export.pipeline import Exported, flags_beside_build, write_report
+from app.export.pipeline import Exported, discard_writer, flags_beside_build, start_writer, write_report
 from app.export.redaction_log import FlagDecision
 from app.content.forms import load_forms
 from app.redaction import default_detectors, load_audiences
@@ -84,6 +84,16 @@ def _unverified(assessment: AssessmentFile, verdict: Verdict, audience: str) -> 
 def export_file(path: Path, audience: str, fmt: str, output: Path, kind: str = "assessment") -> Exported:
     """Export an assessment file as the document ``kind`` (``reports/kinds/``; ``assessment`` is the full
     report); raise ExportRefused (nothing written) or StoreError/OSError."""
+    # The writer's child (a PDF's) gets the writer ready from now on, while the file is read and the report
+    # built; ``write_report`` hands it the report.
+    start_writer(fmt, audience)
+    try:
+        return _exported(path, audience, fmt, output, kind)
+    finally:
+        discard_writer()  # a child no export took (an error, a refusal before the report) is reaped
+
+
+def _exported(path: Path, audience: str, fmt: str, output: Path, kind: str) -> Exported:
     # A snapshot: works beside an editor, on read-only media; an export only reads it (``reads_only``).
     with AssessmentFile.open(path, "read", reads_only=True) as assessment:
         table = FlagTable(assessment.db)
