@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from collections import deque
 from itertools import compress, repeat
-from operator import is_not, itemgetter
-from typing import Any, cast
+from operator import is_not, itemgetter, setitem
+from typing import Any
 
 from app.model.document import Document, Record, Value
 from app.model.paths import Address
@@ -118,10 +118,10 @@ def _as_one(rows: list[tuple[str, str | None]], by_id: dict[str, tuple[dict[str,
     ids, texts = zip(*rows, strict=True)
     if not ids[0]:  # ordered by id: an empty id comes first (a value outside tables)
         return False
-    found = list(map(by_id.get, ids))
-    if None in found:  # a value of a missing record
+    try:
+        entries = list(map(by_id.__getitem__, ids))
+    except KeyError:  # a value of a missing record
         return False
-    entries = cast("list[tuple[dict[str, Value], list[str], Record]]", found)
     try:
         scanned = list(map(codec.scan_one, texts, repeat(0)))
     except Exception:  # noqa: BLE001 - any text the scan refuses is read value by value, as the loop reads it
@@ -129,18 +129,21 @@ def _as_one(rows: list[tuple[str, str | None]], by_id: dict[str, tuple[dict[str,
     if len(scanned) != len(texts):  # the scan's StopIteration (no value at the start) ends ``map`` early
         return False
     datas, ends = zip(*scanned, strict=True)
-    if list(ends) != list(map(len, texts)) or not set(map(type, datas)) <= _SCALARS:
+    kinds = set(map(type, datas))
+    # A scan never ends past its text's end, so the ends add up to the texts' lengths only when each is its text's.
+    if not kinds <= _SCALARS or sum(ends) != sum(map(len, texts)):
         return False
-    deque(map(dict.__setitem__, map(_VALUES_OF, entries), repeat(relative), map(Value, datas)), 0)
+    deque(map(setitem, map(_VALUES_OF, entries), repeat(relative), map(Value, datas)), 0)
     if stored is not None:
-        with_data = (entries if None not in datas
-                     else compress(entries, map(is_not, datas, repeat(None))))  # a stored 'null' is left out
-        shown = texts if None not in datas else compress(texts, map(is_not, datas, repeat(None)))
-        deque(map(list.extend, map(_PARTS_OF, with_data), zip(repeat(start), shown)), 0)
+        if _NONE in kinds:  # a stored 'null' is an empty value: left out of the pieces
+            given = list(map(is_not, datas, repeat(None)))
+            entries, texts = list(compress(entries, given)), tuple(compress(texts, given))
+        deque(map(list.extend, map(_PARTS_OF, entries), zip(repeat(start), texts)), 0)
     return True
 
 
-_SCALARS = frozenset((str, int, float, bool, type(None)))
+_NONE = type(None)
+_SCALARS = frozenset((str, int, float, bool, _NONE))
 _VALUES_OF = itemgetter(0)
 _PARTS_OF = itemgetter(1)
 
