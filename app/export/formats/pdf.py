@@ -39,7 +39,7 @@ from app.export.formats.pdf_split import (
     Page, Recorder, Splice, SplitPlan, layout_state, replay, start_recording,
 )
 from app.export.formats.pdf_styles import Para, PdfStyles, parsing_once, pdf_styles
-from app.export.formats.pdf_text import Run, RunStyle, TextBlock, width_of
+from app.export.formats.pdf_text import Run, RunStyle, TextBlock, TextTable, width_of
 from app.export.report import (
     cover_facts,
     Block, Cell, Chart, DataTable, Facts, FieldEntry, FieldGroup, Prose, RecordEntry, RecordTable, Report,
@@ -521,7 +521,7 @@ class PdfWriter(ReportWriter):
         data = [[TextBlock(self._label_runs(entry, pdf.table_header, muted=False)[:-1], pdf.table_header),
                  self._value_block(entry, pdf.table)] for entry in rows]
         width = pdf.frame_width
-        table = Table(data, colWidths=[width * 0.3, width * 0.7], hAlign="LEFT")
+        table = TextTable(data, colWidths=[width * 0.3, width * 0.7], hAlign="LEFT")
         commands: list[tuple] = [  # type: ignore[type-arg]
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
@@ -544,7 +544,7 @@ class PdfWriter(ReportWriter):
         data = [[self._text(label, pdf.table_header),
                  TextBlock([(cell.text, RunStyle(MONO, 7.6, pdf.hex("ink")))], pdf.body) if label in mono
                  else self._value_block(cell, pdf.body)] for label, cell in items]
-        table = Table(data, colWidths=[pdf.frame_width * label_share, pdf.frame_width * (1 - label_share)],
+        table = TextTable(data, colWidths=[pdf.frame_width * label_share, pdf.frame_width * (1 - label_share)],
                       hAlign="LEFT")
         commands: list[tuple] = [  # type: ignore[type-arg]
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -576,7 +576,7 @@ class PdfWriter(ReportWriter):
                 if cell.fill:
                     fills.append(("BACKGROUND", (c, r), (c, r), HexColor(cell.fill)))
             data.append(cells)
-        table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT", splitByRow=1)
+        table = TextTable(data, colWidths=widths, repeatRows=1, hAlign="LEFT", splitByRow=1)
         style = grid_style(pdf, 1, len(data))
         for command in fills:
             style.add(*command)

@@ -25,7 +25,7 @@ from app.export.fonts import (
     FALLBACK, MONO, SANS, SANS_BOLD, SANS_BOLD_ITALIC, SANS_ITALIC, plain_with_fallback, with_fallback,
 )
 from app.export.formats.pdf_styles import PdfStyles
-from app.export.formats.pdf_text import Run, RunStyle, TextBlock
+from app.export.formats.pdf_text import Run, RunStyle, TextBlock, TextTable
 from app.export.text import DOMAIN_LABELS
 
 
@@ -371,7 +371,7 @@ class MarkupConverter:
         width = max((len(r) for r in rows), default=1)
         for cells_of_row in rows:
             cells_of_row.extend(TextBlock([], styles.table) for _ in range(width - len(cells_of_row)))
-        table = Table(rows or [[TextBlock([], styles.table)]], repeatRows=header_rows,
+        table = TextTable(rows or [[TextBlock([], styles.table)]], repeatRows=header_rows,
                       colWidths=[styles.frame_width * 0.96 / width] * width, hAlign="LEFT")
         table.setStyle(grid_style(styles, header_rows, len(rows)))
         return table

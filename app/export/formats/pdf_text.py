@@ -18,20 +18,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
-from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.colors import Color, HexColor, gray
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
-from reportlab.platypus import Flowable
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Table
 
 from app.export.fonts import encoded_in_subset
 
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class RunStyle:
+    """A run's style; immutable, compared and hashed by value (the dataclass's methods). Tens of thousands
+    are made for the large example, so they are made by filling the instance's dictionary in one step
+    (a frozen dataclass's own ``__init__`` sets each field through ``object.__setattr__``)."""
+
     font: str
     size: float
     colour: str
@@ -41,12 +47,18 @@ class RunStyle:
     strike: bool = False
     rise: float = 0.0
 
+    def __init__(self, font: str, size: float, colour: str, back: str | None = None, link: str | None = None,
+                 underline: bool = False, strike: bool = False, rise: float = 0.0) -> None:
+        self.__dict__.update(font=font, size=size, colour=colour, back=back, link=link, underline=underline,
+                             strike=strike, rise=rise)
+
     def but(self, **changes: object) -> RunStyle:
-        """A new style with ``changes`` (``dataclasses.replace`` without its per-call field lookup)."""
-        values = {"font": self.font, "size": self.size, "colour": self.colour, "back": self.back,
-                  "link": self.link, "underline": self.underline, "strike": self.strike, "rise": self.rise}
+        """A new style with ``changes`` (field names only; ``dataclasses.replace`` without its per-call work)."""
+        made = object.__new__(RunStyle)
+        values = made.__dict__
+        values.update(self.__dict__)
         values.update(changes)
-        return RunStyle(**values)  # type: ignore[arg-type]
+        return made
 
 
 Run = tuple[str, RunStyle]
@@ -245,6 +257,8 @@ class TextBlock(Flowable):
         self._lines = lines
         self._broken_at = broken_at
         self._memo_key: tuple[float, int] | None = None if lines is None else (broken_at or 0.0, id(style))
+        self._wrapped_width: float | None = None
+        self._wrapped_lines: list[list[Piece]] | None = None
 
     # -- layout ----------------------------------------------------------------
     def _text_width(self, avail_width: float) -> float:
@@ -259,10 +273,18 @@ class TextBlock(Flowable):
         return self._lines
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        lines = self._ensure(availWidth)
+        # A table asks each cell again and again (a row's height, each split, each drawing): the same width
+        # gives the same height, while the lines are still those broken for it.
+        if availWidth != self._wrapped_width or self._lines is not self._wrapped_lines:
+            lines = self._ensure(availWidth)
+            self.height = len(lines) * self.style.leading
+            self._wrapped_width, self._wrapped_lines = availWidth, lines
         self.width = availWidth
-        self.height = len(lines) * self.style.leading
         return availWidth, self.height
+
+    def wrapOn(self, canv: Any, aW: float, aH: float) -> tuple[float, float]:  # noqa: N802, N803 - reportlab's names
+        """``wrap`` (breaking lines needs no canvas, so none is set and removed around it)."""
+        return self.wrap(aW, aH)
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
         lines = self._ensure(availWidth)
@@ -288,6 +310,25 @@ class TextBlock(Flowable):
         return self.style.spaceAfter
 
     # -- drawing ---------------------------------------------------------------
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803 - reportlab's names
+        """``Flowable.drawOn`` — save the graphics state, move the origin to ``x``, ``y``, draw, restore it —
+        writing the same operators and leaving the canvas in the same state, with the state kept as one
+        tuple (``saveState`` copies it name by name into a dictionary; thousands of blocks are drawn)."""
+        x = self._hAlignAdjust(x, _sW)
+        values = canvas.__dict__
+        saved = _CANVAS_STATE(values)
+        values["_extgstate"] = saved[_EXTGSTATE].pushCopy()
+        canvas._code.append("q")
+        canvas.translate(x, y)
+        self.canv = canvas
+        self.draw()
+        del self.canv
+        if getattr(self, "_showBoundary", None):
+            canvas.setStrokeColor(gray)
+            canvas.rect(0, 0, self.width, self.height)
+        canvas._code.append("Q")
+        values.update(zip(_STATE_NAMES, saved, strict=True))
+
     def draw(self) -> None:
         canvas = self.canv
         style = self.style
@@ -357,6 +398,12 @@ class TextBlock(Flowable):
                 if run.link:
                     canvas.linkURL(run.link, (left, y - run.size * 0.25, left + w, y + run.size * 0.9),
                                    relative=1, thickness=0)
+
+
+_STATE_NAMES = tuple(Canvas.STATE_ATTRIBUTES)
+_CANVAS_STATE = itemgetter(*_STATE_NAMES)
+"""What ``Canvas.saveState`` keeps and ``restoreState`` puts back (``TextBlock.drawOn``)."""
+_EXTGSTATE = _STATE_NAMES.index("_extgstate")
 
 
 @lru_cache(maxsize=256)
@@ -467,3 +514,24 @@ def _no_space(style: ParagraphStyle, before: bool = False, after: bool = False) 
                                spaceAfter=0 if after else style.spaceAfter)
         _NO_SPACE[key] = found
     return found
+
+
+class TextTable(Table):
+    """A table whose cells are mostly one ``TextBlock`` each: such a cell is measured without the general
+    path's per-cell work (a loop over a list, a canvas looked up and set), with the same sums in the same
+    order, so the same sizes and the same pages. Any other cell goes the general way."""
+
+    def _listCellGeom(self, V: Any, w: float, s: Any, W: list[float] | None = None,  # noqa: N802, N803
+                      H: list[float] | None = None, aH: float = 72000) -> tuple[float, float]:  # noqa: N803
+        if len(V) == 1 and type(V) is not str:
+            block = V[0]
+            room = w - s.leftPadding - s.rightPadding
+            if type(block) is TextBlock and room >= 0:
+                width, height = block.wrap(room, aH - s.topPadding - s.bottomPadding)
+                before, after = block.style.spaceBefore, block.style.spaceAfter
+                if W is not None:
+                    W.append(width)
+                if H is not None:
+                    H.append(height)
+                return max(0, width), height + after + before - before - after
+        return super()._listCellGeom(V, w, s, W, H, aH)  # type: ignore[no-any-return]
