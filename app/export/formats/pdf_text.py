@@ -25,6 +25,7 @@ from reportlab.lib.colors import Color, HexColor, gray
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+from reportlab.pdfgen import canvas as _canvas_module
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Table
 
@@ -318,8 +319,15 @@ class TextBlock(Flowable):
         values = canvas.__dict__
         saved = _CANVAS_STATE(values)
         values["_extgstate"] = saved[_EXTGSTATE].pushCopy()
-        canvas._code.append("q")
-        canvas.translate(x, y)
+        # ``translate(x, y)`` after ``q``: the matrix as ``Canvas.transform(1, 0, 0, 1, x, y)`` tracks it (the
+        # same products and sums), and its operator (a ``cm`` right after ``q`` is never merged with another).
+        if _canvas_module.ENABLE_TRACKING:
+            a0, b0, c0, d0, e0, f0 = values["_currentMatrix"]
+            values["_currentMatrix"] = (a0 * 1 + c0 * 0, b0 * 1 + d0 * 0, a0 * 0 + c0 * 1, b0 * 0 + d0 * 1,
+                                        a0 * x + c0 * y + e0, b0 * x + d0 * y + f0)
+        code = canvas._code
+        code.append("q")
+        code.append(f"{fp_str(1, 0, 0, 1, x, y)} cm")
         self.canv = canvas
         self.draw()
         del self.canv
@@ -519,7 +527,20 @@ def _no_space(style: ParagraphStyle, before: bool = False, after: bool = False) 
 class TextTable(Table):
     """A table whose cells are mostly one ``TextBlock`` each: such a cell is measured without the general
     path's per-cell work (a loop over a list, a canvas looked up and set), with the same sums in the same
-    order, so the same sizes and the same pages. Any other cell goes the general way."""
+    order, so the same sizes and the same pages. Any other cell goes the general way.
+
+    A table too long for the space left is measured to see whether it fits (``wrap``), then at once again,
+    for the same space, to be split (``split``); nothing about it changes in between, so the second time the
+    first's results stand."""
+
+    _measured_for: tuple[float, float] | None = None
+
+    def _calc(self, availWidth: float, availHeight: float) -> None:  # noqa: N803 - reportlab's names
+        if self._measured_for == (availWidth, availHeight):
+            return
+        self._measured_for = None
+        super()._calc(availWidth, availHeight)
+        self._measured_for = (availWidth, availHeight)
 
     def _listCellGeom(self, V: Any, w: float, s: Any, W: list[float] | None = None,  # noqa: N802, N803
                       H: list[float] | None = None, aH: float = 72000) -> tuple[float, float]:  # noqa: N803
