@@ -176,3 +176,32 @@ def test_worker_processes_read_the_same_portfolio_as_one_process(tmp_path: Path)
     assert [row.as_json() for row in shared.rows] == [row.as_json() for row in alone.rows]
     assert [bad.as_json() for bad in shared.unreadable] == [bad.as_json() for bad in alone.unreadable]
     assert len(alone.rows) == 8 and [bad.kind for bad in alone.unreadable] == ["tampered"]
+
+
+def test_a_worker_that_stops_suddenly_leaves_its_files_to_the_parent(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Workers read through a memory map, where a failed read (a network folder gone) ends the process with
+    SIGBUS instead of an error: the parent then reads what was left itself, and every file still has its row."""
+    import os
+    import signal
+
+    import app.portfolio.reading as reading
+    from app.portfolio.synthetic import write_portfolio
+    from app.portfolio.summary import _MAPPED
+
+    paths = write_portfolio(tmp_path / "many", 9, size="small", start=date(2025, 6, 1))
+    parent, summarise_many = os.getpid(), reading.summarise_many
+    mapped_in_worker = tmp_path / "mapped"
+
+    def stops_in_a_worker(batch, as_of, use_cache):  # type: ignore[no-untyped-def]
+        if os.getpid() != parent:
+            mapped_in_worker.write_text(str(_MAPPED[0]))
+            if paths[4] in batch:
+                os.kill(os.getpid(), signal.SIGKILL)
+        return summarise_many(batch, as_of, use_cache)
+
+    monkeypatch.setattr(reading, "summarise_many", stops_in_a_worker)
+    alone = read_portfolio(paths, date(2026, 3, 2), workers=1, use_cache=False)
+    shared = read_portfolio(paths, date(2026, 3, 2), workers=2, use_cache=False)
+    assert mapped_in_worker.read_text() == "True" and not _MAPPED[0]
+    assert [row.as_json() for row in shared.rows] == [row.as_json() for row in alone.rows]
+    assert len(shared.rows) == 9 and not shared.unreadable

@@ -11,10 +11,10 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
-from itertools import repeat
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from app.checks.engine import shared_index
 from app.content.forms import load_forms
 from app.portfolio import cache
 from app.portfolio.clocks import Clock
-from app.portfolio.summary import ModelRow, Unreadable, summarise
+from app.portfolio.summary import ModelRow, Unreadable, map_files, summarise
 from app.store.file import SUFFIX
 from app.store.schema import expected_objects, format_version
 
@@ -137,8 +137,21 @@ def read_portfolio(paths: list[Path], as_of: date, workers: int | None = None, u
         batches = batches[:-workers] + [[path] for batch in batches[-workers:] for path in batch]
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork") if forking else get_context(),
                              initializer=_worker_started if forking else None) as pool:
-        parts = list(pool.map(_read_batch, batches, repeat(as_of), repeat(use_cache)))
+        futures = [pool.submit(_read_batch, batch, as_of, use_cache) for batch in batches]
+        parts = [_result(future, batch, as_of, use_cache) for future, batch in zip(futures, batches, strict=True)]
     return assemble(as_of, (result for part in parts for result in part))
+
+
+def _result(future: Future[list[ModelRow | Unreadable]], batch: list[Path], as_of: date, use_cache: bool
+            ) -> list[ModelRow | Unreadable]:
+    """A batch's result; when a worker stopped suddenly (which ends the pool), this process reads the batch
+    itself, without a memory map. A forked worker reads through one (``_worker_started``), and an error
+    reading a mapped page — a network folder that went away — stops it with SIGBUS instead of raising: read
+    again here, the file is reported by name like any other that cannot be read."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return summarise_many(batch, as_of, use_cache)
 
 
 _FILES_PER_BATCH = 3
@@ -150,9 +163,12 @@ def _worker_started() -> None:
     """A forked worker: what it inherited is never garbage, and it collects cycles itself, once per batch.
 
     Reading a large file allocates tens of thousands of objects, and the automatic collector would scan
-    the document being read, and everything inherited from the parent, again and again."""
+    the document being read, and everything inherited from the parent, again and again. It reads files
+    through a memory map (``app.store.file.open_inspected``): should a mapped read fail, the parent reads
+    the batch again (``_result``)."""
     gc.freeze()
     gc.disable()
+    map_files(True)
 
 
 def _read_batch(paths: list[Path], as_of: date, use_cache: bool) -> list[ModelRow | Unreadable]:

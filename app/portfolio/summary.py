@@ -155,10 +155,20 @@ def read_summary(path: Path, as_of: date, also: Callable[[ModelRow, Database, Do
     return (read, None) if isinstance(read, Unreadable) else read
 
 
+_MAPPED = [False]
+"""Whether files are read through a memory map (``map_files``)."""
+
+
+def map_files(on: bool) -> None:
+    """Read files through a memory map from now on (``app.store.file.open_inspected``'s ``mapped``): for
+    a process whose sudden end its parent notices and recovers from (``app.portfolio.reading``)."""
+    _MAPPED[0] = on
+
+
 def _read_verified(path: Path, as_of: date, also: Callable[[ModelRow, Database, Document], T]
                    ) -> Unreadable | tuple[ModelRow, T]:
     try:
-        version, conn = open_inspected(path)  # read-only; the check leaves every page in its cache
+        version, conn = open_inspected(path, mapped=_MAPPED[0])  # read-only; the check keeps every page
     except StoreError as error:
         return Unreadable(path, _kind_of(str(error)), _plain(str(error), path))
     assert conn is not None

@@ -124,7 +124,7 @@ def inspect_file(path: Path, shown_as: Path | None = None) -> int:
     return version
 
 
-def open_inspected(path: Path, shown_as: Path | None = None, keep_open: bool = True
+def open_inspected(path: Path, shown_as: Path | None = None, keep_open: bool = True, mapped: bool = False
                    ) -> tuple[int, sqlite3.Connection | None]:
     """``inspect_file``, and (``keep_open``) the read-only connection it checked the file with.
 
@@ -133,18 +133,23 @@ def open_inspected(path: Path, shown_as: Path | None = None, keep_open: bool = T
     connection is inside a read transaction begun before the check: everything read through it, the check
     included, is one state of the file, even while another program saves into it (that program's save
     waits until this connection is closed).
+
+    ``mapped``: the kept connection reads the file through a memory map (``_map_whole_file``). An error
+    reading a mapped page (a network folder that goes away, a file cut short by a program that ignores
+    SQLite's locks) stops the process with SIGBUS instead of raising, so only a process whose caller
+    recovers from that asks for it (the portfolio's forked workers).
     """
     shown = shown_as or path
     _check_path(path)
     if has_journal(path) and not roll_back_in_place(path):
         raise ReadOnlyFile(shown, read_only_explanation(shown, write_problem(path) or "it is read-only"))
     try:
-        return _inspect(path, keep_open)
+        return _inspect(path, keep_open, mapped)
     except StoreError as error:
         raise StoreError(str(error).replace(str(path), str(shown), 1)) from None
 
 
-def _inspect(path: Path, keep_open: bool) -> tuple[int, sqlite3.Connection | None]:
+def _inspect(path: Path, keep_open: bool, mapped: bool = False) -> tuple[int, sqlite3.Connection | None]:
     if not path.exists():
         raise StoreError(f"{path}: no such file")
     if path.is_dir():
@@ -171,6 +176,8 @@ def _inspect(path: Path, keep_open: bool) -> tuple[int, sqlite3.Connection | Non
                 f"{format_version()}). Update Riskwright to open it.")
         if keep_open:
             conn.execute("BEGIN")
+            if mapped:
+                _map_whole_file(conn)
             _hold_whole_file(conn)
         problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
         if problems != ["ok"]:
@@ -186,6 +193,20 @@ def _inspect(path: Path, keep_open: bool) -> tuple[int, sqlite3.Connection | Non
     finally:
         if conn is not None:
             conn.close()
+
+
+def _map_whole_file(conn: sqlite3.Connection) -> None:
+    """Read the kept connection's pages through a read-only memory map of the file instead of one read call
+    and one copy per page: the check and the reader of the whole document touch every page (~1 ms of a
+    large file's ~25 ms).
+
+    Only for the kept connection, which is inside its read transaction (``_inspect``): another program's save
+    waits for it to close, so the mapped file does not change or shrink while it is read."""
+    conn.execute(f"PRAGMA mmap_size = {_MAPPED}")
+
+
+_MAPPED = 1 << 30
+"""The most of a file that is mapped (1 GB; an assessment is a few MB); the rest is read as usual."""
 
 
 def _hold_whole_file(conn: sqlite3.Connection) -> None:
