@@ -123,7 +123,8 @@ def test_export_file_starts_the_writer_before_reading_and_reaps_it_when_refused(
         assert target.read_bytes() == here[audience].path.read_bytes(), audience
     assert len(started) == 2 and not pipeline._STARTED  # each export took the child started for it
     # A refusal before the report (the file does not verify): the child started for it is stopped and reaped.
-    monkeypatch.setattr(session_export, "verify", lambda *args: (_ for _ in ()).throw(OSError("cannot read")))
+    from app.store import verification
+    monkeypatch.setattr(verification, "verify", lambda *args: (_ for _ in ()).throw(OSError("cannot read")))
     started.clear()
     with pytest.raises(OSError, match="cannot read"):
         session_export.export_file(example_file, "public", "pdf", tmp_path / "refused.pdf")

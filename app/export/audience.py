@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.export.build import Withholding
 from app.export.errors import ExportRefused
@@ -22,9 +23,11 @@ from app.model.spans import has_span_markup
 from app.redaction import (
     FilterRefused, WithheldMatcher, WithheldText, default_detectors, for_audience, leak_scan, load_audiences,
 )
-from app.redaction.authored import Authored
 from app.redaction.leak_scan import SHINGLE_WORDS
 from app.redaction.normalise import word_list, word_view
+
+if TYPE_CHECKING:
+    from app.redaction.authored import Authored
 
 @dataclass
 class AudienceView:
@@ -53,6 +56,7 @@ def filtered(doc: Document, audience: str, forms: FormSet) -> AudienceView:
         withheld_records=len(result.withheld_records), by_kind=result.by_kind())
     withholding = Withholding(values=set(result.withheld_values), records=set(result.withheld_records),
                               placeholder=result.placeholder, redaction=redaction)
+    from app.redaction.authored import Authored  # the flag scan's modules: loaded once a wider edition needs them
     strict = {w.address for w in result.withheld if w.kind == "passage"}
     strict |= {str(address) for address, value in doc.addresses()
                if isinstance(value.data, str) and has_span_markup(value.data)}

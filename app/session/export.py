@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.export.build import Revision
 from app.export.errors import ExportRefused
@@ -32,14 +33,14 @@ from app.export.pipeline import Exported, discard_writer, flags_beside_build, st
 from app.export.redaction_log import FlagDecision
 from app.content.forms import load_forms
 from app.redaction import default_detectors, load_audiences
-from app.redaction.authored import discard_document_hits, start_document_hits
 from app.redaction.beside import Child, may_fork
 from app.session.changelog import with_changelog
-from app.session.flags import gate
 from app.store import AssessmentFile
 from app.store.flags import FlagTable
 from app.store.hashing import ContentHasher
-from app.store.verification import Verdict, verify
+
+if TYPE_CHECKING:
+    from app.store.verification import Verdict
 
 
 def file_revision(assessment: AssessmentFile, digest: str | None = None) -> Revision:
@@ -64,6 +65,7 @@ def refuse_unless_verified(assessment: AssessmentFile, audience: str, verdict: V
     """Raise ExportRefused when the file does not verify (``verdict``: what a check of this snapshot already
     found, else it is checked here); the problems are not printed (they may quote values)."""
     if verdict is None:
+        from app.store.verification import verify
         verdict = verify(assessment.db, assessment.document)
     refusal = _unverified(assessment, verdict, audience)
     if refusal is not None:
@@ -103,6 +105,7 @@ def _exported(path: Path, audience: str, fmt: str, output: Path, kind: str) -> E
                                 revision=revision, kind=kind)
         # A wider edition: the file verifies first (before its history is read for a changelog), and the
         # revision's hash reuses what the content check encoded (~0.02 s of hashing the large example again).
+        from app.store.verification import verify
         hasher = ContentHasher()
         verdict = verify(assessment.db, assessment.document, hasher)
         refuse_unless_verified(assessment, audience, verdict)
@@ -118,6 +121,8 @@ def _wider_edition(assessment: AssessmentFile, table: FlagTable, audience: str, 
     # The flag scan of the whole document runs beside the report's build where a second process can
     # (``start_document_hits``), or — a PDF — while the writer's child writes (``flags_beside_build``);
     # the pipeline asks the gate before anything reaches the disk.
+    from app.redaction.authored import discard_document_hits, start_document_hits
+    from app.session.flags import gate
     forms, detectors, audiences = load_forms(), default_detectors(), load_audiences()
     if flags_beside_build(fmt):
         start_document_hits(assessment.document, forms, detectors, audiences)
@@ -214,6 +219,7 @@ def _verified_once(assessment: AssessmentFile, outputs: Sequence[tuple[str, Path
     wider edition, or when the check cannot run: each wider edition then checks for itself (and says why it
     could not, beside the other editions)."""
     from app.store import StoreError
+    from app.store.verification import verify
     if all(audience == "internal" for audience, _ in outputs):
         return None, None
     hasher = ContentHasher()
