@@ -250,6 +250,8 @@ def _coverage_counts(rule: CoverageRule, facts: Facts, wanted: set[str]) -> list
         if rule.where is not None and not _selected_strict(rule, facts, record):
             continue
         covered.add(category.id)
+        if len(covered) == len(wanted):
+            break  # every wanted category is covered: the records left cannot change the verdict
     missing = [c for c in rule.categories if c not in covered]
     if not missing:
         return [finding(rule, "satisfied", rule.table, UNSAID)]
