@@ -71,10 +71,15 @@ def encoded_in_subset(font: TTFont, doc: object, text: str, subset: int) -> byte
     else None: what ``splitString`` returns then as its only chunk, without its list and lookups (the
     caller, which draws in ``subset`` already, writes no font change)."""
     state = font.state.get(doc)
-    if state is None or not text:
+    return None if state is None else encoded_with(state, text, subset)
+
+
+def encoded_with(state: object, text: str, subset: int) -> bytes | None:
+    """``encoded_in_subset`` with the font's state for the document already looked up."""
+    if not text:
         return None
     fast = getattr(state, "_rw_tables", None)
-    if fast is None or fast[0] != len(state.assignments):
+    if fast is None or fast[0] != len(state.assignments):  # type: ignore[attr-defined]
         return None  # splitString brings the tables up to date
     for number, charset, table in fast[1]:
         if number == subset:

@@ -12,6 +12,7 @@ metadata, the same report gives the same bytes.
 
 from __future__ import annotations
 
+import copy
 import html
 import io
 import time
@@ -118,6 +119,26 @@ class ContentsLine(Flowable):
                         thickness=0)
 
 
+class _Frame(Frame):
+    """The page's frame. platypus copies the frame (``copy.deepcopy``) each time it measures a group kept
+    together (a heading with what follows): hundreds of times for the large example. A frame holding only
+    numbers, text and empty lists — as these always do — is copied without walking each value; any other
+    content is copied deeply, as before."""
+
+    def __deepcopy__(self, memo: dict[int, object]) -> _Frame:
+        values = self.__dict__
+        made = object.__new__(type(self))
+        memo[id(self)] = made
+        if all(type(value) in _PLAIN or (type(value) is list and not value) for value in values.values()):
+            made.__dict__.update({name: [] if type(value) is list else value for name, value in values.items()})
+        else:
+            made.__dict__.update(copy.deepcopy(values, memo))
+        return made
+
+
+_PLAIN = frozenset({int, float, str, bool, type(None)})
+
+
 def _page_form(key: str) -> str:
     return f"rwPage{key}"
 
@@ -145,10 +166,10 @@ class _Template(BaseDocTemplate):
         self.writer, self.report = writer, report
         self.pages_of: dict[str, int] = {}
         self.current_section = ""
-        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
+        frame = _Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         cover_top = 150.0
-        cover = Frame(self.leftMargin, self.bottomMargin, self.width, self.height - cover_top, id="cover",
+        cover = _Frame(self.leftMargin, self.bottomMargin, self.width, self.height - cover_top, id="cover",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate("cover", [cover], onPage=writer.decorate_cover),
                                PageTemplate("body", [frame], onPage=writer.decorate_page)])

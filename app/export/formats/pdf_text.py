@@ -29,7 +29,7 @@ from reportlab.pdfgen import canvas as _canvas_module
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Table
 
-from app.export.fonts import encoded_in_subset
+from app.export.fonts import encoded_with
 
 
 
@@ -441,6 +441,7 @@ class _StringWriter:
         self._escape = canvas._escape
         self._origin = "1 0 0 1 %s Tm" if canvas.bottomup else "1 0 0 -1 %s Tm"
         self._font: Any = None
+        self._font_state: Any = None  # the font's state for this document, once it has one
         self._size_and_leading = ""
         self._recording = hasattr(text, "_recorder")  # a split layout's child (pdf_split): text is recorded
 
@@ -459,6 +460,7 @@ class _StringWriter:
         else:
             text.setFont(font_name, size)
         self._font = font if plain else None
+        self._font_state = None
         self._size_and_leading = size_and_leading
         fill = colour(hex_colour)
         if text._enforceColorSpace is None and fill.alpha == 1:
@@ -478,19 +480,25 @@ class _StringWriter:
         text = self._text
         # Most strings use characters the font's first subset already holds: encoded in one step
         # (``fonts.encoded_in_subset``); anything else goes through the font's own splitString.
-        current = text._curSubset
-        if current != -1:
-            encoded = encoded_in_subset(font, self._doc, string, current)
-            if encoded is not None:
-                self._code.append(f"({escapePDF(encoded)}) Tj")
-                return
-        else:  # the first string since the font was set, all of it in the first subset:
-            encoded = encoded_in_subset(font, self._doc, string, 0)  # what splitString gives, in one chunk
-            if encoded is not None:
-                self._code.append(f"{font.getSubsetInternalName(0, self._doc)} {self._size_and_leading} "
-                                  f"({escapePDF(encoded)}) Tj")
-                text._curSubset = 0
-                return
+        state = self._font_state
+        if state is None:
+            state = self._font_state = font.state.get(self._doc)  # None before the font's first string here
+        if state is not None:
+            current = text._curSubset
+            if current != -1:
+                encoded = encoded_with(state, string, current)
+                if encoded is not None:
+                    self._code.append(f"({escapePDF(encoded)}) Tj")
+                    return
+            else:  # the first string since the font was set, all of it in the first subset:
+                encoded = encoded_with(state, string, 0)  # what splitString gives, in one chunk
+                if encoded is not None:
+                    # The name getSubsetInternalName gives once the font has one in this document.
+                    name = (f"/{state.internalName}+0" if state.internalName is not None
+                            else font.getSubsetInternalName(0, self._doc))
+                    self._code.append(f"{name} {self._size_and_leading} ({escapePDF(encoded)}) Tj")
+                    text._curSubset = 0
+                    return
         parts = []
         for subset, encoded in font.splitString(string, self._doc):
             if subset != text._curSubset:
