@@ -90,6 +90,7 @@ def test_the_internal_pdf_written_by_the_ready_child_is_the_pdf_written_here(tmp
     monkeypatch.setattr(pipeline, "may_fork", lambda: True)
     monkeypatch.setattr(pipeline, "_writer_loaded", lambda fmt: False)  # the suite's process has it loaded
     monkeypatch.setattr(pipeline, "core_idle", lambda: True)
+    monkeypatch.setattr(pipeline.collection, "ends_at_once", lambda: True)  # as the command's process does
     sent = []
     real_send = beside.Awaiting.send
     monkeypatch.setattr(beside.Awaiting, "send", lambda self, value: sent.append(value) or real_send(self, value))
@@ -112,6 +113,7 @@ def test_export_file_starts_the_writer_before_reading_and_reaps_it_when_refused(
     monkeypatch.setattr(pipeline, "may_fork", lambda: True)
     monkeypatch.setattr(pipeline, "_writer_loaded", lambda fmt: False)
     monkeypatch.setattr(pipeline, "core_idle", lambda: True)
+    monkeypatch.setattr(pipeline.collection, "ends_at_once", lambda: True)  # as the command's process does
     started = []
     real_start = pipeline.start_writer
     monkeypatch.setattr(session_export, "start_writer",

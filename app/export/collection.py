@@ -39,6 +39,12 @@ def process_ends_at_once() -> None:
     _ENDS_AT_ONCE[0] = True
 
 
+def ends_at_once() -> bool:
+    """Whether this process ends once its command is done (``process_ends_at_once``): one export, then the
+    exit — not the window, nor its export worker, which makes export after export."""
+    return _ENDS_AT_ONCE[0]
+
+
 def set_aside(*objects: object) -> None:
     """Keep ``objects`` alive until the process ends, where it ends at once (``process_ends_at_once``):
     freeing an export's report, filtered copy and leak-scan index one object at a time took ~35 ms after

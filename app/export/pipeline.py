@@ -268,13 +268,14 @@ def _pays(fmt: str, audience: str) -> bool:
     """Whether a forked child getting the ``fmt`` writer ready beside the report's build pays, for a long
     writer (``LONG_WRITERS``). A wider edition's process asks the flag gate and builds the leak scan's
     search while its child writes, so its child always pays. The internal edition's process has nothing
-    else to do beside the writer: its child pays only while this process has not loaded the writer's
-    module (once it has — one edition of several made here, an earlier export — a child would only add
-    the report's copy to send) and a core is idle (with the other core busy the two would only take
-    turns on one)."""
+    else to do beside the writer: its child pays only in a process that makes this one export and ends
+    (``collection.ends_at_once``: the command, not the window's export worker, which gets its writer ready
+    once and keeps it for the exports after), while this process has not loaded the writer's module (once
+    it has — one edition of several made here — a child would only add the report's copy to send), and
+    where a core is idle (with the other core busy the two would only take turns on one)."""
     if fmt not in LONG_WRITERS:
         return False
-    return audience != "internal" or (not _writer_loaded(fmt) and core_idle())
+    return audience != "internal" or (collection.ends_at_once() and not _writer_loaded(fmt) and core_idle())
 
 
 def _started_writer(fmt: str, styles: ReportStyles, audience: str) -> Awaiting | None:
