@@ -24,7 +24,7 @@ from app.redaction import (
     FilterRefused, WithheldMatcher, WithheldText, default_detectors, for_audience, leak_scan, load_audiences,
 )
 from app.redaction.leak_scan import SHINGLE_WORDS
-from app.redaction.normalise import word_list, word_view
+from app.redaction.normalise import word_list, word_view, word_view_and_words
 
 if TYPE_CHECKING:
     from app.redaction.authored import Authored
@@ -81,8 +81,8 @@ def scannable_texts(view: AudienceView, report: Report, also_shown: tuple[str, .
                   if t.source not in view.strict_sources and len(word_list(t.text)) <= SHINGLE_WORDS]
     if not candidates:
         return texts
-    visible = word_view("\n".join([*report_texts(report), *also_shown]))
-    found = {phrase for phrase, _ in WithheldMatcher(candidates).find(visible)}
+    visible, words = word_view_and_words("\n".join([*report_texts(report), *also_shown]))  # cut into words once
+    found = {phrase for phrase, _ in WithheldMatcher(candidates).find(visible, words)}
     return [t for t in texts if t.source in view.strict_sources or " ".join(word_list(t.text)) not in found]
 
 
