@@ -60,9 +60,9 @@ class _FastTTFont(TTFont):
                 fast = (len(assignments), _subset_tables(assignments))
                 state._rw_tables = fast
             chars = set(text)
-            for subset, charset, table in fast[1]:
+            for subset, charset, table, ascii_table in fast[1]:
                 if chars <= charset:
-                    return [(subset, text.translate(table).encode("latin-1"))]
+                    return [(subset, _translated(text, table, ascii_table))]
         return super().splitString(text, doc, encoding)
 
 
@@ -81,19 +81,33 @@ def encoded_with(state: object, text: str, subset: int) -> bytes | None:
     fast = getattr(state, "_rw_tables", None)
     if fast is None or fast[0] != len(state.assignments):  # type: ignore[attr-defined]
         return None  # splitString brings the tables up to date
-    for number, charset, table in fast[1]:
+    for number, charset, table, ascii_table in fast[1]:
         if number == subset:
-            return text.translate(table).encode("latin-1") if charset.issuperset(text) else None
+            return _translated(text, table, ascii_table) if charset.issuperset(text) else None
     return None
 
 
-def _subset_tables(assignments: dict[int, int]) -> list[tuple[int, frozenset[str], dict[int, int]]]:
+def _translated(text: str, table: dict[int, int], ascii_table: bytes) -> bytes:
+    """``text`` (every character of it in the subset) as the subset's codes: an ASCII text through the
+    256-byte table (``bytes.translate``, no object per character), any other through the mapping."""
+    if text.isascii():
+        return text.encode("ascii").translate(ascii_table)
+    return text.translate(table).encode("latin-1")
+
+
+def _subset_tables(assignments: dict[int, int]) -> list[tuple[int, frozenset[str], dict[int, int], bytes]]:
     tables: dict[int, dict[int, int]] = {}
     for code, n in assignments.items():
         tables.setdefault(n >> 8, {})[code] = n & 0xFF
     if 32 in assignments:  # reportlab draws a no-break space with the space's code
         tables[assignments[32] >> 8][0xA0] = assignments[32] & 0xFF
-    return [(subset, frozenset(map(chr, table)), table) for subset, table in sorted(tables.items())]
+    made = []
+    for subset, table in sorted(tables.items()):
+        # The ASCII characters' codes by position (the others' positions are never read: a text is
+        # translated only when the subset holds all its characters).
+        ascii_table = bytes(table.get(code, 0) for code in range(256))
+        made.append((subset, frozenset(map(chr, table)), table, ascii_table))
+    return made
 
 
 @cache
