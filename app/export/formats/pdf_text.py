@@ -543,6 +543,34 @@ class TextTable(Table):
 
     _measured_for: tuple[float, float] | None = None
 
+    def _cr_1_1(self, n: int, nRows: int, repeatRows: list[int], cmds: list[tuple[Any, ...]],  # noqa: N803
+                doInRowSplit: Any, _srflMode: bool = False) -> None:  # noqa: N803 - reportlab's names
+        """The commands of the part of a split table after row ``n`` (its repeated header rows first), as
+        reportlab's own method gives them. For commands on numbered rows only — every command here — the
+        repeated rows a command covers are found among those rows, not by listing every row it covers
+        (the table's grid covers all of hundreds of rows, at each split); anything else goes reportlab's way."""
+        if not all(type(command[1][1]) is int and type(command[2][1]) is int for command in cmds):
+            super()._cr_1_1(n, nRows, repeatRows, cmds, doInRowSplit, _srflMode)
+            return
+        repeated = len(repeatRows)
+        add = self._addCommand
+        for command in cmds:
+            op, (first_column, first_row), (last_column, last_row) = command[:3]
+            rest = tuple(command[3:])
+            if first_row < 0:
+                first_row += nRows
+            if last_row < 0:
+                last_row += nRows
+            held = [row for row in repeatRows if first_row <= row <= last_row]
+            if held:
+                add((op, (first_column, repeatRows.index(min(held))), (last_column, repeatRows.index(max(held))))
+                    + rest)
+            if last_row < n:
+                continue
+            add((op, (first_column, max(first_row - n, 0) + repeated), (last_column, max(last_row - n, 0) + repeated))
+                + rest)
+        super()._cr_1_1(n, nRows, repeatRows, [], doInRowSplit, _srflMode)  # what follows the commands
+
     def _calc(self, availWidth: float, availHeight: float) -> None:  # noqa: N803 - reportlab's names
         if self._measured_for == (availWidth, availHeight):
             return
