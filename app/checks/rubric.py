@@ -9,7 +9,9 @@ in the rubric file (``reading``), so a reader can disagree with it precisely.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import repeat
+from typing import Any
 
 from app.checks.evidence import CEL_ERRORS
 from app.checks.facts import Facts, filled
@@ -85,13 +87,7 @@ def _measure(part: ScorePart, facts: Facts,
         return _mean(list(by_path.values())), _missing("short", short)
     if part.kind == "covers":
         assert part.table is not None
-        wanted, covered = set(part.categories), set()
-        for record in facts.doc.records(part.table):
-            category = facts.category(record.get("category"))
-            if category is not None and category.id in wanted:
-                covered.add(category.id)
-                if len(covered) == len(wanted):
-                    break  # every category the part names is covered: the records left change nothing
+        covered = _covered(facts.doc.records(part.table), set(part.categories), facts)
         absent = [c for c in part.categories if c not in covered]
         if not said:
             return 1 - len(absent) / len(part.categories), EMPTY
@@ -118,6 +114,25 @@ def _measure(part: ScorePart, facts: Facts,
     failing = [fixed(rule_id) for rule_id in part.rules
                if not all(f.severity in PASSING for f in rule_findings.get(rule_id, ()))]
     return 1 - len(failing) / len(part.rules), _missing("not kept", failing)
+
+
+def _covered(records: Sequence[Record], wanted: set[str], facts: Facts) -> set[str]:
+    """The ``wanted`` categories some record names. Each different answer is looked up once: a large
+    evaluations table has hundreds of records naming a dozen categories, and a category none names
+    means reading every record."""
+    answers: Iterable[Any]
+    try:
+        answers = set(map(Record.get, records, repeat("category")))
+    except TypeError:  # an answer that is not an id at all (unhashable): each is looked up as it comes
+        answers = map(Record.get, records, repeat("category"))
+    covered: set[str] = set()
+    for answer in answers:
+        category = facts.category(answer)
+        if category is not None and category.id in wanted:
+            covered.add(category.id)
+            if len(covered) == len(wanted):
+                break  # every category the part names is covered: the answers left change nothing
+    return covered
 
 
 def _share(condition: Condition, records: Sequence[Record], facts: Facts, every: bool) -> float:
