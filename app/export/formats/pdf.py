@@ -41,6 +41,7 @@ from app.export.formats.pdf_split import (
 )
 from app.export.formats.pdf_styles import Para, PdfStyles, parsing_once, pdf_styles
 from app.export.formats.pdf_text import Run, RunStyle, TextBlock, TextTable, width_of
+from app.export.formats.pdf_text import colour as shared_colour
 from app.export.report import (
     cover_facts,
     Block, Cell, Chart, DataTable, Facts, FieldEntry, FieldGroup, Prose, RecordEntry, RecordTable, Report,
@@ -326,7 +327,7 @@ class PdfWriter(ReportWriter):
 
     def _banner_colours(self) -> tuple[HexColor, HexColor]:
         banner = self.styles.banners[self.report.header.tone]
-        return HexColor(banner["background"]), HexColor(banner["text"])
+        return shared_colour(banner["background"]), shared_colour(banner["text"])
 
     def _draw_text(self, canvas: Canvas, x: float, y: float, text: str, size: float, bold: bool = False,
                    anchor: str = "start") -> None:

@@ -19,6 +19,7 @@ from reportlab.platypus.paraparser import ParaParser
 
 from app.content.report_layout import ReportStyles
 from app.export.fonts import MONO, SANS, SANS_BOLD, SANS_ITALIC, register_fonts
+from app.export.formats.pdf_text import colour as shared_colour
 
 
 @dataclass
@@ -50,7 +51,7 @@ class PdfStyles:
     toc2: ParagraphStyle
 
     def colour(self, key: str) -> Color:
-        return HexColor(self.source.colours[key])
+        return shared_colour(self.source.colours[key])  # one object per colour (asked for on every page)
 
     def hex(self, key: str) -> str:
         return self.source.colours[key]

@@ -370,7 +370,8 @@ class TextBlock(Flowable):
         text = canvas.beginText()
         current: tuple[str, float, str] | None = None
         strings = _StringWriter(canvas, text)
-        origin, show = strings.origin, strings.show
+        show = strings.show
+        add, at = strings.code.append, strings.origin_operator  # each string's origin (as setTextOrigin writes it)
         last: RunStyle | None = None  # the previous piece's style: most pieces share it, and so its state
         space, state, changed = 0.0, current, False
         for index, line in enumerate(lines):
@@ -388,7 +389,7 @@ class TextBlock(Flowable):
                     changed = state != current
                 else:
                     changed = False  # the previous piece, in this same style, set it
-                origin(left + x - (0.0 if glued_before else space), y + run.rise)
+                add(at % fp_str(left + x - (0.0 if glued_before else space), y + run.rise))
                 if changed:
                     strings.change(run.font, run.size, run.colour)
                     current = state
@@ -445,8 +446,13 @@ class _StringWriter:
         self._size_and_leading = ""
         self._recording = hasattr(text, "_recorder")  # a split layout's child (pdf_split): text is recorded
 
-    def origin(self, x: float, y: float) -> None:
-        self._code.append(self._origin % fp_str(x, y))
+    @property
+    def code(self) -> list[str]:
+        return self._code
+
+    @property
+    def origin_operator(self) -> str:
+        return self._origin
 
     def change(self, font_name: str, size: float, hex_colour: str) -> None:
         """``setFont`` then ``setFillColor`` on the text object, as reportlab writes them: for an
