@@ -114,12 +114,17 @@ _FACES = {(False, False): SANS, (True, False): SANS_BOLD, (False, True): SANS_IT
           (True, True): SANS_BOLD_ITALIC}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class _State:
     style: RunStyle
     bold: bool = False
     italic: bool = False
     mono: bool = False
+
+    def __init__(self, style: RunStyle, bold: bool = False, italic: bool = False, mono: bool = False) -> None:
+        # One per paragraph and inline element: filled in one step (a frozen dataclass's own __init__ sets
+        # each field through object.__setattr__).
+        self.__dict__.update(style=style, bold=bold, italic=italic, mono=mono)
 
     def font(self) -> str:
         return MONO if self.mono else _FACES[(self.bold, self.italic)]
