@@ -18,12 +18,12 @@ from datetime import date
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
-from app.checks import framework_ids, load_framework
+from app.checks import load_framework
 from app.checks.engine import shared_index
 from app.content.forms import load_forms
 from app.portfolio import cache
 from app.portfolio.clocks import Clock
-from app.portfolio.summary import ModelRow, Unreadable, map_files, remember_frameworks, summarise
+from app.portfolio.summary import RUBRIC, ModelRow, Unreadable, map_files, remember_frameworks, summarise
 from app.store.file import SUFFIX
 from app.store.schema import expected_objects, format_version
 
@@ -123,9 +123,9 @@ def read_portfolio(paths: list[Path], as_of: date, workers: int | None = None, u
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(paths) < _IN_PROCESS_BELOW:
         return assemble(as_of, summarise_many(paths, as_of, use_cache))
-    # Forking is cheap and shares the loaded forms and frameworks (loaded here first, so each worker does
-    # not load them again); a process running Qt's threads must not fork, so the window reads through the
-    # application layer's spawned workers instead.
+    # Forking is cheap and shares the loaded forms and rubric (loaded here first, so each worker does not
+    # load them again; ``_load_content`` says why the other frameworks are not); a process running Qt's
+    # threads must not fork, so the window reads through the application layer's spawned workers instead.
     forking = "fork" in get_all_start_methods()
     if forking:
         _load_content()
@@ -182,15 +182,18 @@ def _read_batch(paths: list[Path], as_of: date, use_cache: bool) -> list[ModelRo
 
 
 def _load_content() -> None:
-    """Load the forms, every installed framework and the checks' form index before the workers fork.
+    """Load what every worker needs before the workers fork: the forms, the checks' form index, the schema
+    verification compares with, and the rubric every row is scored against.
 
-    Only warms caches: a framework that cannot be loaded is left for the worker to meet (and report) as
-    it would have without this."""
+    The other frameworks are loaded by the workers, each when a file first names one: loading all of them
+    here kept the other core idle while the parent loaded frameworks no file might name (the 200-file
+    benchmark names 5 of 10), whereas both workers load the ones they meet at the same time.
+    Only warms caches: what cannot be loaded is left for the worker to meet (and report) as it would have
+    without this."""
     try:
         forms = load_forms()
         shared_index(forms)
         expected_objects(format_version())  # what verification compares each file's schema with
-        for framework_id in framework_ids():
-            load_framework(framework_id)
+        load_framework(RUBRIC)
     except Exception:  # noqa: BLE001 - warming only; the workers load and report as before
         return
