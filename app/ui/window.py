@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.model import Address, FormSet
 from app.session import Analysis, StageCounts
 from app.store import AssessmentFile, StoreError
+from app.ui import gc_guard
 from app.ui.analysis import LiveAnalysis
 from app.ui.dialogs import ABOUT, ShortcutsDialog
 from app.ui.file_access import open_for_window
@@ -405,6 +406,7 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
         self.workspace.opened.emit(session)
         if panel in PANEL_NAMES and panel != "findings":
             self.show_panel(panel)
+        gc_guard.assessment_opened()
         self.after_first_paint(analysis.run_now)
         self.after_first_paint(watch.start)
 
@@ -439,6 +441,7 @@ class MainWindow(MenuCommands, SavingCommands, QMainWindow):
         self.flags_label.hide()
         self.workspace.opened.emit(None)
         self._update_actions()
+        gc_guard.assessment_closed()
 
     # -- navigation ---------------------------------------------------------------------------
     def page(self, stage: str) -> StagePage | None:

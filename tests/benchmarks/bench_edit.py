@@ -32,6 +32,6 @@ def test_gui_thread_time_per_committed_edit_before_and_now(tmp_path: Path) -> No
     now = _probe(CHECKOUT, tmp_path)
     print(f"\nGUI-thread CPU per committed edit in the large example: before {before['per_edit_ms']:.1f} ms "
           f"(median edit {before['median_edit_ms']:.1f} ms, commit call {before['commit_ms']:.1f} ms), "
-          f"now {now['per_edit_ms']:.1f} ms (median edit {now['median_edit_ms']:.1f} ms, commit call "
-          f"{now['commit_ms']:.1f} ms); budget {BUDGET_MS:.0f} ms")
+          f"now {now['per_edit_ms']:.1f} ms (median edit {now['median_edit_ms']:.1f} ms, slowest "
+          f"{now['max_edit_ms']:.1f} ms, commit call {now['commit_ms']:.1f} ms); budget {BUDGET_MS:.0f} ms")
     assert now["per_edit_ms"] <= BUDGET_MS
