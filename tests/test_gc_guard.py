@@ -83,3 +83,14 @@ def test_without_a_pause_everything_is_still_looked_at_after_twice_the_settings_
         del ballast
     busy_tick()
     assert gone == ["old"]
+
+
+def test_what_lives_through_a_collection_of_an_older_generation_is_set_aside() -> None:
+    kept = [[number] for number in range(1000)]
+    gc.collect(0)  # the young collections have moved it up a generation
+    for _ in range(gc.get_threshold()[1] + 1):
+        gc.collect(0)
+    before = gc.get_freeze_count()
+    busy_tick()  # the middle generation is due: collected, and what lived set aside
+    assert gc.get_freeze_count() >= before + len(kept)
+    assert gc.get_count()[1] == 0

@@ -13,7 +13,7 @@ A collection of the oldest generation walks every object the program holds: with
 open that is ~130,000 objects and 35–100 ms on the GUI thread, and counting generations alone brings
 one every hundred or so young collections — in the middle of typing, where an edit has 5 ms. So what
 an opened assessment loaded, what a burst of work (a page built) left, and what lived through a
-collection of the oldest generation are set aside (``gc.freeze``, which moves lists and walks nothing):
+collection of an older generation are set aside (``gc.freeze``, which moves lists and walks nothing):
 later collections walk only what came after. Cycles among the set-aside objects are garbage no
 collection of the generations sees, so every object is looked at again after an assessment is opened
 and after every ``FULL_EVERY``-th setting aside — at a pause, when the GUI thread has had next to nothing
@@ -32,8 +32,9 @@ BURST = 20_000
 """Young objects (allocated less freed since the last collection) that mark a burst — a file loaded, a page of
 the form built — rather than an edit's work (a few thousand on the large example)."""
 FULL_EVERY = 10
-"""Settings aside between two looks at every object: with the large example open and a person typing, one
-collection of the oldest generation comes every ~100 edits, so a look at everything every ~1,000."""
+"""Settings aside between two looks at every object: with the large example open and a person typing, a
+collection of an older generation (which sets its survivors aside) comes every ~10 edits, so everything is
+looked at after ~100 edits at a pause, and after ~200 without one."""
 QUIET_TICKS = 4
 QUIET_CPU_S = 0.002
 """A pause: this many ticks in a row in which the GUI thread used less than this much CPU (idle, the window's
@@ -53,7 +54,9 @@ _state = _State()
 
 def collect_due() -> None:
     """Collect the oldest generation whose count passed its threshold (what automatic collection does), except
-    that a burst and the oldest generation are set aside once collected; look at everything when due at a pause."""
+    that what survives a burst's or an older generation's collection is set aside (the young collections of the
+    large example's edits find no garbage: what lives through two collections lives on); look at everything when
+    due, at a pause."""
     state = _state
     cpu = time.thread_time()
     state.quiet_ticks = state.quiet_ticks + 1 if cpu - state.cpu_at_tick < QUIET_CPU_S else 0
@@ -74,7 +77,7 @@ def collect_due() -> None:
     for generation in (2, 1, 0):
         if thresholds[generation] and counts[generation] > thresholds[generation]:
             gc.collect(generation)
-            if generation == 2:
+            if generation:
                 _set_aside()
             return
 
