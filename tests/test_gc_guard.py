@@ -1,5 +1,5 @@
 """The GUI thread's collector (app.ui.gc_guard): set-aside objects never make an edit walk the whole heap,
-and cycles are still collected — young ones at once, those among set-aside objects at the next pause."""
+and cycles are still collected — at the next pause, or once very many young objects piled up."""
 
 from __future__ import annotations
 
@@ -32,32 +32,64 @@ def cycle(gone: list[str], name: str) -> Node:
 
 
 def busy_tick() -> None:
-    """A tick during which the GUI thread worked (typing, a committed edit)."""
+    """A tick after one in which the GUI thread worked (typing, a committed edit)."""
     gc_guard._state.cpu_at_tick = -1.0
-    gc_guard.collect_due()
+    gc_guard.tick()
 
 
-def test_a_cycle_made_after_an_assessment_opened_goes_with_the_young_collections() -> None:
+def quiet_tick() -> None:
+    """A tick after one in which the GUI thread was idle."""
+    gc_guard._state.cpu_at_tick = gc_guard.time.thread_time()
+    gc_guard.tick()
+
+
+def test_a_cycle_made_while_the_person_works_goes_at_the_next_pause() -> None:
     gc_guard.assessment_opened()
     gone: list[str] = []
     cycle(gone, "young")
     ballast = [[] for _ in range(2 * gc.get_threshold()[0])]
     busy_tick()
+    assert gone == [], "no collection while the person works"
+    quiet_tick()
     assert gone == ["young"]
     assert ballast
 
 
-def test_a_cycle_among_what_an_opened_assessment_set_aside_goes_at_the_next_pause_not_mid_edit() -> None:
+def test_without_a_pause_a_young_cycle_waits_four_seconds_at_most() -> None:
+    gone: list[str] = []
+    cycle(gone, "young")
+    ballast = [[] for _ in range(2 * gc.get_threshold()[0])]
+    for _ in range(gc_guard.YOUNG_WAIT_TICKS - 1):
+        busy_tick()
+    assert gone == []
+    busy_tick()
+    assert gone == ["young"]
+    assert ballast
+
+
+def test_very_many_young_objects_are_collected_without_a_pause(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gc_guard, "YOUNG_LIMIT", 5000)
+    gone: list[str] = []
+    cycle(gone, "young")
+    ballast = [[] for _ in range(6000)]
+    busy_tick()
+    assert gone == ["young"]
+    assert ballast
+
+
+def test_a_cycle_among_what_an_opened_assessment_set_aside_goes_at_a_pause_not_mid_edit() -> None:
     gone: list[str] = []
     node = cycle(gone, "loaded")
     gc_guard.assessment_opened()  # the loaded assessment and everything else is set aside, unlooked-at
     del node
-    for _ in range(gc_guard.QUIET_TICKS + 3):
-        busy_tick()
-    assert gone == [], "typing goes on: nothing walks the set-aside heap"
-    for _ in range(gc_guard.QUIET_TICKS + 1):
-        gc_guard.collect_due()  # the GUI thread idle between ticks
-    assert gone == ["loaded"]
+    for _ in range(gc_guard.QUIET_TICKS - 1):
+        quiet_tick()
+    busy_tick()
+    for _ in range(gc_guard.QUIET_TICKS - 1):
+        quiet_tick()
+    assert gone == [], "typing went on: nothing walked the set-aside heap"
+    quiet_tick()
+    assert gone == ["loaded"], "after QUIET_TICKS idle ticks in a row"
     assert gc.get_freeze_count() > 0, "what lived was set aside again"
 
 
@@ -65,13 +97,15 @@ def test_a_burst_is_collected_once_and_set_aside() -> None:
     gone: list[str] = []
     cycle(gone, "burst garbage")
     kept = [[number] for number in range(2 * gc_guard.BURST)]
-    busy_tick()
+    quiet_tick()
     assert gone == ["burst garbage"]
     assert gc.get_freeze_count() >= len(kept)
     assert gc.get_count()[0] < 100
 
 
-def test_without_a_pause_everything_is_still_looked_at_after_twice_the_settings_aside() -> None:
+def test_without_a_pause_everything_is_still_looked_at_after_twice_the_settings_aside(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gc_guard, "YOUNG_LIMIT", gc_guard.BURST)
     gone: list[str] = []
     node = cycle(gone, "old")
     gc_guard.assessment_opened()
@@ -87,10 +121,9 @@ def test_without_a_pause_everything_is_still_looked_at_after_twice_the_settings_
 
 def test_what_lives_through_a_collection_of_an_older_generation_is_set_aside() -> None:
     kept = [[number] for number in range(1000)]
-    gc.collect(0)  # the young collections have moved it up a generation
     for _ in range(gc.get_threshold()[1] + 1):
-        gc.collect(0)
+        gc.collect(0)  # the young collections have moved it up a generation
     before = gc.get_freeze_count()
-    busy_tick()  # the middle generation is due: collected, and what lived set aside
+    gc_guard.collect_due()  # the middle generation is due: collected, and what lived set aside
     assert gc.get_freeze_count() >= before + len(kept)
     assert gc.get_count()[1] == 0

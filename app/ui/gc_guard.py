@@ -17,7 +17,9 @@ collection of an older generation are set aside (``gc.freeze``, which moves list
 later collections walk only what came after. Cycles among the set-aside objects are garbage no
 collection of the generations sees, so every object is looked at again after an assessment is opened
 and after every ``FULL_EVERY``-th setting aside — at a pause, when the GUI thread has had next to nothing
-to do for ``QUIET_TICKS`` ticks, or regardless once ``FULL_EVERY`` more went by without one.
+to do for ``QUIET_TICKS`` ticks, or regardless once ``FULL_EVERY`` more went by without one. And the timer
+collects even the young generation at a pause, or after four seconds without one: an edit's young objects
+are mostly gone by then, and the collection walks only those still alive.
 """
 
 from __future__ import annotations
@@ -35,10 +37,16 @@ FULL_EVERY = 10
 """Settings aside between two looks at every object: with the large example open and a person typing, a
 collection of an older generation (which sets its survivors aside) comes every ~10 edits, so everything is
 looked at after ~100 edits at a pause, and after ~200 without one."""
+YOUNG_LIMIT = 100_000
+YOUNG_WAIT_TICKS = 8
+"""The young generation is collected without waiting for a pause once over this many young objects (allocated
+less freed: an edit of the large example leaves ~8,000 by that count, ~2,000 of them alive at the next tick)
+piled up, or after this many ticks (four seconds) without a collection: garbage never waits long."""
+QUIET_CPU_S = 0.003
 QUIET_TICKS = 4
-QUIET_CPU_S = 0.002
-"""A pause: this many ticks in a row in which the GUI thread used less than this much CPU (idle, the window's
-own timers use ~0.8 ms per tick; a keystroke or a committed edit uses more)."""
+"""A pause is a tick in which the GUI thread used less than ``QUIET_CPU_S`` of CPU (idle, the window's own
+timers use ~0.8-1.6 ms per tick; a committed edit, its check's result or a few keystrokes use more); everything
+is looked at only after ``QUIET_TICKS`` of them in a row (two seconds)."""
 
 
 class _State:
@@ -47,6 +55,8 @@ class _State:
     full_due = False
     quiet_ticks = 0
     cpu_at_tick = 0.0
+    ticks_waited = 0
+    """Ticks since the young generation was last looked at."""
 
 
 _state = _State()
@@ -55,18 +65,7 @@ _state = _State()
 def collect_due() -> None:
     """Collect the oldest generation whose count passed its threshold (what automatic collection does), except
     that what survives a burst's or an older generation's collection is set aside (the young collections of the
-    large example's edits find no garbage: what lives through two collections lives on); look at everything when
-    due, at a pause."""
-    state = _state
-    cpu = time.thread_time()
-    state.quiet_ticks = state.quiet_ticks + 1 if cpu - state.cpu_at_tick < QUIET_CPU_S else 0
-    state.cpu_at_tick = cpu
-    if state.set_asides >= FULL_EVERY:
-        state.full_due = True
-    if state.full_due and (state.quiet_ticks >= QUIET_TICKS or state.set_asides >= 2 * FULL_EVERY):
-        collect_everything()
-        state.cpu_at_tick = time.thread_time()
-        return
+    large example's edits find no garbage: what lives through two collections lives on)."""
     counts, thresholds = gc.get_count(), gc.get_threshold()
     if counts[0] > BURST:
         # A file was loaded or a page built since the last look: collect the young once and set the
@@ -80,6 +79,25 @@ def collect_due() -> None:
             if generation:
                 _set_aside()
             return
+
+
+def tick() -> None:
+    """The timer: collect what is due at a pause, and look at everything when that is due and the pause has
+    lasted. While the person works, young objects wait for the pause — most are gone by then (the check
+    result the next edit replaces), so the collection walks far fewer — for at most ``YOUNG_WAIT_TICKS``."""
+    state = _state
+    quiet = time.thread_time() - state.cpu_at_tick < QUIET_CPU_S
+    state.quiet_ticks = state.quiet_ticks + 1 if quiet else 0
+    if state.set_asides >= FULL_EVERY:
+        state.full_due = True
+    state.ticks_waited += 1
+    if state.full_due and (state.quiet_ticks >= QUIET_TICKS or state.set_asides >= 2 * FULL_EVERY):
+        collect_everything()
+        state.ticks_waited = 0
+    elif quiet or state.ticks_waited >= YOUNG_WAIT_TICKS or gc.get_count()[0] > YOUNG_LIMIT:
+        collect_due()
+        state.ticks_waited = 0
+    state.cpu_at_tick = time.thread_time()  # a collection is not the person's work
 
 
 def _set_aside() -> None:
@@ -111,11 +129,11 @@ def assessment_closed() -> None:
 
 
 def collect_on_this_thread(owner: QObject) -> QTimer:
-    """Switch automatic collection off and collect on ``owner``'s thread (the GUI thread) every half second."""
+    """Switch automatic collection off and collect on ``owner``'s thread (the GUI thread): a tick every half second."""
     gc.disable()
     _state.cpu_at_tick = time.thread_time()
     timer = QTimer(owner)
     timer.setInterval(INTERVAL_MS)
-    timer.timeout.connect(collect_due)
+    timer.timeout.connect(tick)
     timer.start()
     return timer
