@@ -132,6 +132,52 @@ def test_a_busy_machine_gets_no_split_child(reports: dict[str, object], monkeypa
     assert isinstance(beside.core_idle(), bool)
 
 
+def test_a_busy_machine_is_looked_at_no_more_often_than_every_look_interval(
+        reports: dict[str, object], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each look reads /proc: on a busy machine it must not happen at every page begin."""
+    looks: list[int] = []
+    monkeypatch.setattr(pdf, "may_fork", lambda: True)
+    monkeypatch.setattr(pdf, "core_idle", lambda: looks.append(1) or False)
+    monkeypatch.setattr(pdf_split, "SPLIT_MIN_WEIGHT", 0)
+    monkeypatch.setattr(pdf_split, "LOOK_EVERY", 3600.0)
+    writer_for("pdf", load_styles()).write(reports["assessment/internal"])  # type: ignore[arg-type]
+    assert len(looks) == 1  # the first page begin looked; every later one is within the interval
+
+
+def test_a_recording_frame_keeps_what_its_frame_was() -> None:
+    """The page frame's cheap copy (``pdf._Frame.__deepcopy__``) stays in a split layout's child."""
+    frame = pdf._Frame(0, 0, 100, 100, id="body")
+    kind = pdf_split.recording_frame(pdf_split.Recorder(0), type(frame))
+    assert issubclass(kind, pdf._Frame) and issubclass(kind, pdf_split.RecordingFrame)
+    assert kind.__deepcopy__ is pdf._Frame.__deepcopy__
+
+
+def test_a_split_child_whose_forker_is_gone_knows_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A layout child orphaned (its writer process killed) gives up instead of laying out for nobody."""
+    import os
+    import time
+    seen = tmp_path / "orphaned"
+    middle = os.fork()
+    if middle == 0:  # the writer process: forks the layout child, then ends at once
+        try:
+            branch = beside.Branch()
+            if branch.here:
+                deadline = time.monotonic() + 10
+                while time.monotonic() < deadline:
+                    if branch.orphaned():
+                        seen.write_text("yes")
+                        break
+                    time.sleep(0.005)
+                branch.give_up()
+        finally:
+            os._exit(0)
+    os.waitpid(middle, 0)
+    deadline = time.monotonic() + 10
+    while not seen.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert seen.read_text() == "yes"
+
+
 def test_a_finished_child_is_seen_without_waiting() -> None:
     child = beside.Child(lambda: 42)
     while not child.finished():

@@ -152,6 +152,7 @@ class Branch(Child):
         self._status = None
         self._dumps, self._loads = codec
         self._fd = os.memfd_create("riskwright-branch", os.MFD_CLOEXEC)
+        self._parent = os.getpid()
         try:
             self.pid = os.fork()
         except OSError:
@@ -177,6 +178,11 @@ class Branch(Child):
     def give_up() -> NoReturn:
         """In the child: exit without an answer (this process then works everything out itself)."""
         os._exit(3)
+
+    def orphaned(self) -> bool:
+        """In the child: whether the process that forked it has ended (killed, say, while its own caller
+        gave up): the child's work would be for nobody."""
+        return os.getppid() != self._parent
 
 
 class Awaiting:

@@ -182,6 +182,8 @@ class _Template(BaseDocTemplate):
         if self.split_from is not None and self.recorder is None:
             self._branch_if_idle(self.split_from)
         if self.recorder is not None:
+            if self._branch is not None and self._branch.orphaned():
+                self._branch.give_up()  # the process that forked this child is gone: nobody takes its pages
             return self.recorder.page_begins(self.page, self._state())
         if self.splice is not None:
             # The child may have made this page and the rest (its layout standing where this one stands).
@@ -198,9 +200,11 @@ class _Template(BaseDocTemplate):
         (``pdf_split``) if a core is idle now and enough is left; never again once one was forked, or once
         too little is left."""
         now = time.monotonic()
-        if now < self._look_at or not core_idle():
+        if now < self._look_at:
             return
-        self._look_at = now + pdf_split.LOOK_EVERY
+        self._look_at = now + pdf_split.LOOK_EVERY  # a busy machine is looked at no more often than an idle one
+        if not core_idle():
+            return
         plan = self._plan = self._plan or SplitPlan(self._story_elements)
         head = plan.head(self._story or ())
         if head is None or head < first:

@@ -207,8 +207,10 @@ def _not_drawn(*args: Any, **kwargs: Any) -> None:
     return None
 
 
-def recording_frame(recorder: Recorder) -> type[Frame]:
-    return type("RecordingFrame", (RecordingFrame,), {"recorder": recorder})
+def recording_frame(recorder: Recorder, kind: type[Frame] = Frame) -> type[Frame]:
+    """A recording frame that is otherwise a ``kind`` (keeping, say, the page frame's cheap copy)."""
+    bases = (RecordingFrame,) if kind is Frame or issubclass(kind, RecordingFrame) else (RecordingFrame, kind)
+    return type("RecordingFrame", bases, {"recorder": recorder})
 
 
 def weight(flowable: Flowable) -> int:
@@ -266,8 +268,10 @@ def start_recording(canvas: Canvas, frames: Sequence[Frame], recorder: Recorder)
     # ``object.__setattr__``: a Frame's own ``__setattr__`` would keep ``__class__`` as a plain attribute.
     object.__setattr__(canvas, "__class__", recording_canvas(recorder))
     canvas._start_recording()  # type: ignore[attr-defined]
-    frame_class = recording_frame(recorder)
+    classes: dict[type[Frame], type[Frame]] = {}
     for frame in frames:
+        kind = type(frame)
+        frame_class = classes.get(kind) or classes.setdefault(kind, recording_frame(recorder, kind))
         object.__setattr__(frame, "__class__", frame_class)
         if type(frame) is not frame_class:
             raise TypeError("a frame did not become a recording frame")
