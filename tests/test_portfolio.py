@@ -205,3 +205,37 @@ def test_a_worker_that_stops_suddenly_leaves_its_files_to_the_parent(tmp_path: P
     assert mapped_in_worker.read_text() == "True" and not _MAPPED[0]
     assert [row.as_json() for row in shared.rows] == [row.as_json() for row in alone.rows]
     assert len(shared.rows) == 9 and not shared.unreadable
+
+
+def test_a_worker_that_stops_while_batches_are_still_handed_out_leaves_the_rest_to_the_parent(
+        tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Once a worker has stopped suddenly the pool refuses more work: the batches not yet handed out are read by
+    the parent too, not lost to a traceback (here each hand-out waits for its batch, so the second finds the
+    pool broken by the first)."""
+    import os
+    import signal
+    from concurrent.futures import ProcessPoolExecutor, wait
+
+    import app.portfolio.reading as reading
+    from app.portfolio.synthetic import write_portfolio
+
+    paths = write_portfolio(tmp_path / "many", 9, size="small", start=date(2025, 6, 1))
+    parent, summarise_many = os.getpid(), reading.summarise_many
+
+    def stops_in_a_worker(batch, as_of, use_cache):  # type: ignore[no-untyped-def]
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return summarise_many(batch, as_of, use_cache)
+
+    class OneAtATime(ProcessPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+            future = super().submit(fn, *args, **kwargs)
+            wait([future])
+            return future
+
+    monkeypatch.setattr(reading, "summarise_many", stops_in_a_worker)
+    monkeypatch.setattr(reading, "ProcessPoolExecutor", OneAtATime)
+    alone = read_portfolio(paths, date(2026, 3, 2), workers=1, use_cache=False)
+    shared = read_portfolio(paths, date(2026, 3, 2), workers=2, use_cache=False)
+    assert [row.as_json() for row in shared.rows] == [row.as_json() for row in alone.rows]
+    assert len(shared.rows) == 9 and not shared.unreadable

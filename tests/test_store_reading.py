@@ -56,3 +56,28 @@ def test_a_text_with_spaces_around_reads_as_its_value_and_its_piece_is_rewritten
     assert pieces[0] is not None and '"name":{"data":"spaced"}' in pieces[0] and ' "spaced"' not in pieces[0]
     assert pieces[1] is not None and '"name":{"data":"tail"}' in pieces[1]
     assert pieces[3] is not None and '"name"' not in pieces[3]  # a stored null is an empty value: left out
+
+
+def test_a_value_with_an_empty_blob_id_is_read_as_the_general_rule_reads_it(example_file: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty id means a value outside tables, whatever its type: an empty BLOB sorts after every text id, so
+    the one-go read must not take the field's first id alone as the test (a record with id X'' and its value)."""
+    table = FIELD.partition("[].")[0]
+    with sqlite3.connect(example_file) as conn:
+        conn.execute("INSERT INTO record (table_path, id, position) VALUES (?, X'', 999)", [table])
+        conn.execute("INSERT INTO value (field, record_id, data) VALUES (?, X'', '\"blob\"')", [FIELD])
+    conn.close()
+
+    def read() -> tuple[object, object]:
+        db = sqlite3.connect(f"file:{example_file}?mode=ro", uri=True)
+        try:
+            document = read_document(db, StoredPieces())
+        finally:
+            db.close()
+        blob = [record for record in document.records(table) if record.id == b""]
+        return document.values.get(FIELD), blob[0].values if blob else None
+
+    one_go = read()
+    from app.store import reading
+    monkeypatch.setattr(reading, "_as_one", lambda *_args: False)  # every value by the general rule
+    assert one_go == read()

@@ -137,17 +137,33 @@ def read_portfolio(paths: list[Path], as_of: date, workers: int | None = None, u
         batches = batches[:-workers] + [[path] for batch in batches[-workers:] for path in batch]
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork") if forking else get_context(),
                              initializer=_worker_started if forking else None) as pool:
-        futures = [pool.submit(_read_batch, batch, as_of, use_cache) for batch in batches]
+        futures = _hand_out(pool, batches, as_of, use_cache)
         parts = [_result(future, batch, as_of, use_cache) for future, batch in zip(futures, batches, strict=True)]
     return assemble(as_of, (result for part in parts for result in part))
 
 
-def _result(future: Future[list[ModelRow | Unreadable]], batch: list[Path], as_of: date, use_cache: bool
+def _hand_out(pool: ProcessPoolExecutor, batches: list[list[Path]], as_of: date, use_cache: bool
+              ) -> list[Future[list[ModelRow | Unreadable]] | None]:
+    """Each batch's future; None for the batches left when a worker stopped suddenly while they were still
+    being handed out (the pool then refuses more work, and ``_result`` reads them here)."""
+    futures: list[Future[list[ModelRow | Unreadable]] | None] = []
+    for batch in batches:
+        try:
+            futures.append(pool.submit(_read_batch, batch, as_of, use_cache))
+        except BrokenProcessPool:
+            return futures + [None] * (len(batches) - len(futures))
+    return futures
+
+
+def _result(future: Future[list[ModelRow | Unreadable]] | None, batch: list[Path], as_of: date, use_cache: bool
             ) -> list[ModelRow | Unreadable]:
     """A batch's result; when a worker stopped suddenly (which ends the pool), this process reads the batch
     itself, without a memory map. A forked worker reads through one (``_worker_started``), and an error
     reading a mapped page — a network folder that went away — stops it with SIGBUS instead of raising: read
-    again here, the file is reported by name like any other that cannot be read."""
+    again here, the file is reported by name like any other that cannot be read. No future: the batch was
+    never handed out (``_hand_out``)."""
+    if future is None:
+        return summarise_many(batch, as_of, use_cache)
     try:
         return future.result()
     except BrokenProcessPool:

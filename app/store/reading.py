@@ -116,7 +116,7 @@ def _as_one(rows: list[tuple[str, str | None]], by_id: dict[str, tuple[dict[str,
     if not rows:
         return True
     ids, texts = zip(*rows, strict=True)
-    if not ids[0]:  # ordered by id: an empty id comes first (a value outside tables)
+    if not all(ids):  # an empty id (a value outside tables) is the general rule's: an empty BLOB sorts last
         return False
     try:
         entries = list(map(by_id.__getitem__, ids))
