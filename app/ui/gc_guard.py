@@ -34,9 +34,9 @@ BURST = 20_000
 """Young objects (allocated less freed since the last collection) that mark a burst — a file loaded, a page of
 the form built — rather than an edit's work (a few thousand on the large example)."""
 FULL_EVERY = 10
-"""Settings aside between two looks at every object: with the large example open and a person typing, a
-collection of an older generation (which sets its survivors aside) comes every ~10 edits, so everything is
-looked at after ~100 edits at a pause, and after ~200 without one."""
+"""Settings aside between two looks at every object. With the large example open and a person typing, one
+comes with every tenth young collection (the middle generation's) or a burst — about every 40 edits — so
+everything is looked at after ~400 edits, at a pause; 1,000 edits without a pause gave one look, at ~900."""
 YOUNG_LIMIT = 100_000
 YOUNG_WAIT_TICKS = 8
 """The young generation is collected without waiting for a pause once over this many young objects (allocated
