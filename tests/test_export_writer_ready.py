@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,19 +31,27 @@ def _exported(target: Path, gate: pipeline.FlagGate = lambda: ([], set())) -> by
     return target.read_bytes()
 
 
+def _written_by_the_child_or_here(export: Callable[[Path], bytes], here: bytes, tmp_path: Path,
+                                  monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """``export`` gives ``here``'s bytes when its report goes to the ready child, and again when that child
+    dies (the report is then written here); what was sent to children, for the caller to look at further."""
+    sent: list[object] = []
+    real_send = beside.Awaiting.send
+    monkeypatch.setattr(beside.Awaiting, "send", lambda self, value: sent.append(value) or real_send(self, value))
+    assert export(tmp_path / "child.pdf") == here
+    assert len(sent) == 1  # the report did go to the child
+    monkeypatch.setattr(beside.Child, "_child", lambda self, work: os._exit(3))
+    assert export(tmp_path / "failed.pdf") == here  # the child died: the report was written here
+    return sent
+
+
 @linux_only
 def test_the_pdf_written_by_the_ready_child_is_the_pdf_written_here(tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pipeline, "may_fork", lambda: False)
     here = _exported(tmp_path / "here.pdf")
     monkeypatch.setattr(pipeline, "may_fork", lambda: True)
-    sent = []
-    real_send = beside.Awaiting.send
-    monkeypatch.setattr(beside.Awaiting, "send", lambda self, value: sent.append(value) or real_send(self, value))
-    assert _exported(tmp_path / "child.pdf") == here
-    assert len(sent) == 1  # the report did go to the child
-    monkeypatch.setattr(beside.Child, "_child", lambda self, work: os._exit(3))
-    assert _exported(tmp_path / "failed.pdf") == here  # the child died: the report was written here
+    _written_by_the_child_or_here(_exported, here, tmp_path, monkeypatch)
 
 
 @linux_only
@@ -91,13 +100,7 @@ def test_the_internal_pdf_written_by_the_ready_child_is_the_pdf_written_here(tmp
     monkeypatch.setattr(pipeline, "_writer_loaded", lambda fmt: False)  # the suite's process has it loaded
     monkeypatch.setattr(pipeline, "core_idle", lambda: True)
     monkeypatch.setattr(pipeline.collection, "ends_at_once", lambda: True)  # as the command's process does
-    sent = []
-    real_send = beside.Awaiting.send
-    monkeypatch.setattr(beside.Awaiting, "send", lambda self, value: sent.append(value) or real_send(self, value))
-    assert internal(tmp_path / "child.pdf") == here
-    assert len(sent) == 1  # the report did go to the child
-    monkeypatch.setattr(beside.Child, "_child", lambda self, work: os._exit(3))
-    assert internal(tmp_path / "failed.pdf") == here  # the child died: the report was written here
+    sent = _written_by_the_child_or_here(internal, here, tmp_path, monkeypatch)
     monkeypatch.setattr(pipeline, "_writer_loaded", lambda fmt: True)  # an edition of several: no child
     sent.clear()
     assert internal(tmp_path / "loaded.pdf") == here and not sent
