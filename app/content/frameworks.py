@@ -53,9 +53,17 @@ def framework_ids() -> list[str]:
 
 def load_framework(framework_id: str) -> Framework:
     """The installed framework ``framework_id``; KeyError if none, ContentErrors if broken."""
-    if framework_id not in framework_ids():
+    if not _installed(framework_id):
         raise KeyError(f"unknown framework {framework_id!r}; installed: {', '.join(framework_ids())}")
     return _load_installed(framework_id)
+
+
+def _installed(framework_id: str) -> bool:
+    """Whether ``framework_ids()`` names ``framework_id``, found with one look at its file rather than by listing
+    the folder (the portfolio asks this a few times a file)."""
+    if not isinstance(framework_id, str) or framework_id in NOT_FRAMEWORKS or framework_id.startswith("."):
+        return False
+    return framework_id == Path(framework_id).name and (frameworks_folder() / f"{framework_id}.yaml").is_file()
 
 
 @cache

@@ -23,7 +23,7 @@ from app.checks.engine import shared_index
 from app.content.forms import load_forms
 from app.portfolio import cache
 from app.portfolio.clocks import Clock
-from app.portfolio.summary import RUBRIC, ModelRow, Unreadable, map_files, remember_frameworks, summarise
+from app.portfolio.summary import RUBRIC, ModelRow, Unreadable, map_files, summarise
 from app.store.file import SUFFIX
 from app.store.schema import expected_objects, format_version
 
@@ -181,12 +181,10 @@ def _worker_started() -> None:
     Reading a large file allocates tens of thousands of objects, and the automatic collector would scan
     the document being read, and everything inherited from the parent, again and again. It reads files
     through a memory map (``app.store.file.open_inspected``): should a mapped read fail, the parent reads
-    the batch again (``_result``). It lives for one read of the portfolio, so it looks each framework up once
-    (``remember_frameworks``)."""
+    the batch again (``_result``)."""
     gc.freeze()
     gc.disable()
     map_files(True)
-    remember_frameworks()
 
 
 def _read_batch(paths: list[Path], as_of: date, use_cache: bool) -> list[ModelRow | Unreadable]:

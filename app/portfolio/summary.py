@@ -132,28 +132,10 @@ def regime_ids(doc: Document) -> tuple[str, ...]:
 
 
 def _framework(framework_id: str) -> Framework | None:
-    if _REMEMBERING[0] and framework_id in _FRAMEWORKS:
-        return _FRAMEWORKS[framework_id]
     try:
-        framework = load_framework(framework_id)
+        return load_framework(framework_id)
     except KeyError:
-        framework = None
-    if _REMEMBERING[0]:
-        _FRAMEWORKS[framework_id] = framework
-    return framework
-
-
-_REMEMBERING = [False]
-_FRAMEWORKS: dict[str, Framework | None] = {}
-
-
-def remember_frameworks() -> None:
-    """Look each framework up once from now on (``_framework``): for a process that lives for one read of
-    the portfolio (``app.portfolio.reading``'s forked workers). ``load_framework`` lists the installed
-    frameworks' folder on every call to see whether the id is installed (~0.2 ms, three times a file); such
-    a process judges every file against the frameworks installed when it first asked, as a read that starts
-    after a framework was added or removed does."""
-    _REMEMBERING[0] = True
+        return None
 
 
 def summarise(path: Path, as_of: date) -> ModelRow | Unreadable:

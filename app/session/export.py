@@ -79,7 +79,7 @@ def _unverified(assessment: AssessmentFile, verdict: Verdict, audience: str) -> 
     count = len(verdict.problems)
     return ExportRefused(
         f"refused: {assessment.path.name} does not verify ({count} problem{'s' if count != 1 else ''}: it was "
-        f"changed outside Riskwright); no {audience} edition is made from it, nothing was written. "
+        f"changed outside Riskwright); no {audience} edition was made from it or written. "
         f"`riskwright verify {assessment.path.name}` names what changed.", "verify")
 
 

@@ -96,10 +96,10 @@ def _database(conn: sqlite3.Connection) -> Database:
     return Database(conn, execute_plugins=False)
 
 
-def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+def _connect(path: Path, read_only: bool, timeout: float = 10, any_thread: bool = False) -> sqlite3.Connection:
     mode = "ro" if read_only else "rw"
-    conn = sqlite3.connect(f"file:{quote(str(path))}?mode={mode}", uri=True, isolation_level=None, timeout=10)
-    return conn
+    return sqlite3.connect(f"file:{quote(str(path))}?mode={mode}", uri=True, isolation_level=None, timeout=timeout,
+                           check_same_thread=not any_thread)
 
 
 def _check_path(path: Path) -> None:
@@ -389,9 +389,10 @@ class AssessmentFile:
 
     def open_reader(self) -> sqlite3.Connection:
         """A read-only connection of its own to this file, for a worker thread that only reads (the window's
-        flag re-scan). Usable from any one thread at a time (the caller keeps to that); the caller closes it."""
-        return sqlite3.connect(f"file:{quote(str(self.path))}?mode=ro", uri=True, isolation_level=None, timeout=10,
-                               check_same_thread=False)
+        flag re-scan). Usable from any one thread at a time (the caller keeps to that); the caller closes it.
+        It waits at most 0.1 s for a save to finish: its reader holds a lock the GUI thread may wait on, and a
+        read that gives up only hands the work back to the GUI thread's own read."""
+        return _connect(self.path, read_only=True, timeout=0.1, any_thread=True)
 
     # -- editing -----------------------------------------------------------
     def require_writable(self) -> None:

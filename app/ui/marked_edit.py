@@ -352,7 +352,7 @@ class MarkdownEdit(MarkedTextEdit):
         if event.oldSize().height() != event.size().height():
             # The page below the field grows only once its layout has run (later, in the event loop): follow the
             # cursor again then, or a page that could not yet scroll far enough leaves the new line out of sight.
-            QTimer.singleShot(0, self.keep_cursor_in_sight)
+            QTimer.singleShot(0, self, self.keep_cursor_in_sight)  # not called once this field is gone
 
     def _fit_height(self) -> None:
         lines = 0

@@ -210,10 +210,9 @@ class _Template(BaseDocTemplate):
         if head is None or head < first:
             return
         start = plan.start(head)
+        self.split_from = None  # one look that found a core idle and enough left decides: a child now or never
         if start is None:
-            self.split_from = None
             return
-        self.split_from = None
         try:
             branch = Branch()
         except OSError:

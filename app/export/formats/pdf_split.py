@@ -135,10 +135,6 @@ class _RecordingCanvas(Canvas):
 
     recorder: Recorder
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._start_recording()
-
     def _start_recording(self) -> None:
         recorder = self.recorder
         self._doc.getInternalFontName = lambda name: recorder.mark(("font", name))  # type: ignore[method-assign]
@@ -207,10 +203,9 @@ def _not_drawn(*args: Any, **kwargs: Any) -> None:
     return None
 
 
-def recording_frame(recorder: Recorder, kind: type[Frame] = Frame) -> type[Frame]:
+def recording_frame(recorder: Recorder, kind: type[Frame]) -> type[Frame]:
     """A recording frame that is otherwise a ``kind`` (keeping, say, the page frame's cheap copy)."""
-    bases = (RecordingFrame,) if kind is Frame or issubclass(kind, RecordingFrame) else (RecordingFrame, kind)
-    return type("RecordingFrame", bases, {"recorder": recorder})
+    return type("RecordingFrame", (RecordingFrame, kind), {"recorder": recorder})
 
 
 def weight(flowable: Flowable) -> int:
@@ -296,7 +291,8 @@ def layout_state(remaining: Sequence[Flowable], section: str) -> tuple[Any, ...]
 
 
 def recording_canvas(recorder: Recorder) -> type[Canvas]:
-    """A canvas class (reportlab makes the canvas itself) that records into ``recorder``."""
+    """A canvas class that records into ``recorder`` (the canvas of a child just forked becomes one:
+    ``start_recording``)."""
     return type("RecordingCanvas", (_RecordingCanvas,), {"recorder": recorder})
 
 
