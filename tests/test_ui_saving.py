@@ -301,3 +301,18 @@ def test_the_status_bar_does_not_say_saved_while_a_typed_entry_cannot_be_saved(q
     qtbot.keyClicks(flop, "3.5e25")
     window.session.flush()
     qtbot.waitUntil(lambda: window.saved_label.text() == "All changes saved", timeout=10_000)
+
+
+def test_typing_that_waits_for_its_pause_is_not_called_saved(qtbot, forms, example_file):
+    """Keystrokes not yet committed are on screen only: the status bar says so until they are in the file."""
+    window = open_in(qtbot, forms, example_file)
+    qtbot.waitUntil(lambda: window.saved_label.text() == "All changes saved", timeout=10_000)
+    name = field_widget(window, NAME)
+    name.setFocus()
+    name.end(False)
+    qtbot.keyClicks(name, "Q")  # one keystroke: no word ended, so it waits for the pause
+    assert window.saved_label.text() != "All changes saved"
+    assert not on_disk(example_file).endswith("Q")
+    qtbot.waitUntil(lambda: window.saved_label.text() == "All changes saved", timeout=10_000)
+    assert on_disk(example_file).endswith("Q")  # "saved" again only once the typing is in the file
+    window.close()

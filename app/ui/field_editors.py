@@ -155,6 +155,8 @@ class TypedBinding(FieldBinding):
     def typed(self) -> None:
         if self._loading:
             return
+        if not self._pending:
+            self.session.typing_waits(self, True)
         self._pending = True
         self._timer.start()
         if not self._deadline.isActive():
@@ -170,6 +172,7 @@ class TypedBinding(FieldBinding):
         if not self._pending:
             return
         self._pending = False
+        self.session.typing_waits(self, False)
         self._timer.stop()
         self._deadline.stop()
         raw = self._raw()

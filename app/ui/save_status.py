@@ -100,6 +100,9 @@ class SaveStatus(QObject):
         elif assessment.saving:
             # Typing is saved on the writer's thread: "saved" only once it has said the write is committed.
             self._show(SAVING, "Saving…", f"Writing your latest change to {assessment.path}")
+        elif session.typing_pending:
+            # Typed text waits for a pause before it is committed: on screen, not yet in the file.
+            self._show(SAVING, "Saving…", f"Your typing is written to {assessment.path} at the next pause")
         else:
             self._show(SAVED, "All changes saved", f"Every change is in {assessment.path}")
             self._retry.stop()

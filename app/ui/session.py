@@ -186,6 +186,7 @@ class AssessmentSession(QObject):
         self.core = core
         self.undo_stack = QUndoStack(self)
         self._flushers: list[Callable[[], None]] = []
+        self._typing: set[object] = set()  # fields whose typing waits for its pause (``typing_waits``)
         self._disconnect = core.changed.connect(self.changed.emit)
         self.invalid_entries: dict[object, InvalidEntry] = {}
         """Per field binding: input it holds that could not be saved."""
@@ -257,6 +258,22 @@ class AssessmentSession(QObject):
     def remove_flusher(self, flush: Callable[[], None]) -> None:
         if flush in self._flushers:
             self._flushers.remove(flush)
+
+    def typing_waits(self, field: object, waiting: bool) -> None:
+        """``field``'s typing now waits for its pause (True), or was committed or let go (False). While any
+        typing waits, it is on screen and not yet in the file: the status bar does not say "saved"."""
+        before = bool(self._typing)
+        if waiting:
+            self._typing.add(field)
+        else:
+            self._typing.discard(field)
+        if bool(self._typing) != before:
+            self.save_state_changed.emit()
+
+    @property
+    def typing_pending(self) -> bool:
+        """Whether typing waits for its pause somewhere (``typing_waits``)."""
+        return bool(self._typing)
 
     def flush(self) -> None:
         """Commit every pending keystroke now and wait until it is saved (before undo, export, close)."""
