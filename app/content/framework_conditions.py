@@ -31,13 +31,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from app.content.expressions import cel
 
 from app.content.forms import STAGES
 from app.content.framework_spec import Condition
+from app.model.fast_dataclass import dataclass
 from app.model.forms import FieldSpec, FormSet
 
 DOCUMENT_NAMES = frozenset(STAGES) | {"deploying", "security", "levels", "security_levels", "determinations"}

@@ -10,10 +10,11 @@ show as one dropped and one added.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import field, fields, is_dataclass
 from typing import Any
 
 from app.content.framework_spec import Category, Condition, Framework, Requirement, Rule
+from app.model.fast_dataclass import dataclass
 
 _RULE_SKIP = frozenset({"id", "depends", "stage"})
 _PLURAL = {"framework": "Framework", "level": "Levels", "security level": "Security levels",

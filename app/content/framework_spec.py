@@ -7,8 +7,10 @@ assessment never re-reads or re-interprets the file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from app.model.fast_dataclass import dataclass
 
 SEVERITIES: tuple[str, ...] = ("violation", "missing_evidence", "warning", "satisfied")
 """Most serious first; reports and the text output list findings in this order."""

@@ -22,7 +22,7 @@ for the document, in ``riskwright check`` and the Findings panel
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from app.content.report_layout import (
 )
 from app.content.yaml_source import MarkedDict, display_name, load_yaml_file, schema_errors
 from app.model.document import Document
+from app.model.fast_dataclass import dataclass
 from app.model.forms import FormSet
 
 ASSESSMENT = "assessment"

@@ -9,7 +9,7 @@ typo cannot, for example, give the public edition the internal redaction log.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from app.content.errors import ContentError, ContentErrors
 from app.content.forms import STAGES, load_forms
 from app.content.locate import content_path
 from app.content.yaml_source import display_name, load_yaml_file, MarkedDict, schema_errors
+from app.model.fast_dataclass import dataclass
 from app.model.outputs import NARROWEST_FIRST
 from app.model.forms import FormSet
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from app.content.errors import ContentError, ContentErrors
 from app.content.locate import content_path
 from app.content.yaml_source import MarkedDict, load_yaml_file, schema_errors
+from app.model.fast_dataclass import dataclass
 
 ROLES_FILE = ("schemas", "signoff", "roles.yaml")
 

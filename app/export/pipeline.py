@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from app.content.forms import load_forms
@@ -28,6 +27,7 @@ from app.export.formats.base import ReportWriter
 from app.export.framework_view import framework_facts
 from app.export.redaction_log import FlagDecision
 from app.export.report import Report
+from app.model.fast_dataclass import dataclass
 from app.model.outputs import AUDIENCES as AUDIENCE_IDS
 from app.model.document import Document
 from app.model.canonical import revision_hash

@@ -17,7 +17,6 @@ change.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -27,6 +26,7 @@ from yaml.resolver import Resolver
 
 from app.content.errors import ContentError
 from app.content.yaml_source import MarkedDict, MarkedList
+from app.model.fast_dataclass import dataclass
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -12,11 +12,11 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from app.model.canonical import record_form, record_from_form, short_hash, value_form, value_from_form
 from app.model.document import Document, Record, Value
+from app.model.fast_dataclass import dataclass
 from app.model.paths import Address, table_field
 from app.model.sensitivity import Sensitivity
 from app.model.text_edits import (

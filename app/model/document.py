@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any, Union
 
+from app.model.fast_dataclass import dataclass
 from app.model.paths import Address, table_field
 from app.model.sensitivity import Sensitivity
 

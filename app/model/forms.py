@@ -8,8 +8,9 @@ defaults and conditions. Loading, schema checks and line numbers live in
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from app.model.fast_dataclass import dataclass
 from app.model.sensitivity import Sensitivity
 
 

@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 
+from app.model.fast_dataclass import dataclass
 from app.model.sensitivity import Sensitivity
 
 _PUBLIC = Sensitivity.PUBLIC

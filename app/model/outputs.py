@@ -9,8 +9,8 @@ command line reads it to build its help).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
+from app.model.fast_dataclass import dataclass
 from app.model.sensitivity import Sensitivity
 
 AUDIENCES: tuple[str, ...] = ("public", "reviewers", "internal")

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
+from app.model.fast_dataclass import dataclass
 from app.model.spans import CLOSE_TAG, OPEN_TAG, parse_spans
 
 

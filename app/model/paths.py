@@ -9,7 +9,8 @@ path plus, for table fields, the record id — written
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from app.model.fast_dataclass import dataclass
 
 _ADDRESS = re.compile(r"^(?P<table>[a-z0-9_.]+)\[(?P<record>[^\[\]]*)\](\.(?P<rest>[a-z0-9_.]+))?$")
 _PLAIN = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")

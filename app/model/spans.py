@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from app.model.fast_dataclass import dataclass
 from app.model.sensitivity import HAZARD_DOMAINS
 
 OPEN_TAG = "[[hazard:{domain}]]"

@@ -7,9 +7,10 @@ the command line, the form widgets and reports can all show it as is.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from app.model.document import Document, Record
+from app.model.fast_dataclass import dataclass
 from app.model.forms import FieldSpec, FormSet
 from app.model.paths import Address
 from app.model.sensitivity import Sensitivity
