@@ -99,6 +99,10 @@ def test_the_class_is_the_same_to_code_that_looks_at_it(make: Any) -> None:
         assert (name in quick.__dict__) == (name in standard.__dict__), name
         if quick.__dict__.get(name) is not None:  # both made as ``make``'s local class
             assert quick.__dict__[name].__qualname__ == standard.__dict__[name].__qualname__
+    for name in ("__eq__", "__hash__"):  # the very code the standard decorator compiles: as fast per call
+        if quick.__dict__.get(name) is not None:
+            mine, theirs = quick.__dict__[name].__code__, standard.__dict__[name].__code__
+            assert (mine.co_code, mine.co_names, mine.co_consts) == (theirs.co_code, theirs.co_names, theirs.co_consts)
 
 
 def _pair(standard: type, quick: type, *args: Any, **kwargs: Any) -> tuple[Any, Any]:

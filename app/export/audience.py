@@ -8,7 +8,7 @@ that same filter withheld.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +16,7 @@ from app.export.build import Withholding
 from app.export.errors import ExportRefused
 from app.export.report import Redaction, Report
 from app.model.document import Document
+from app.model.fast_dataclass import dataclass
 from app.model.forms import FormSet
 from app.model.sensitivity import Sensitivity
 from app.export.report_text import report_texts

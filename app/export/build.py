@@ -8,7 +8,7 @@ span must stop the export, not reach a writer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from typing import Any
 from collections.abc import Callable, Iterable
@@ -27,6 +27,7 @@ from app.export.report import (
     Redaction, Report, ReportHeader, RecordEntry, RecordTable, Section,
 )
 from app.model.document import Document, Record, Value
+from app.model.fast_dataclass import dataclass
 from app.model.forms import FieldSpec, FormSet
 from app.model.sensitivity import Sensitivity
 from app.model.spans import has_span_markup

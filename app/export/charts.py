@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import calendar
 import math
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -19,6 +18,7 @@ from app.content.report_layout import ReportStyles
 from app.export.framework_view import FrameworkFacts, plain_label
 from app.export.report import Chart, Ladder
 from app.model.document import Document
+from app.model.fast_dataclass import dataclass
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ levels, rather than inventing an order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from app.content.framework_spec import CalendarCadenceRule, ComputeCadenceRule, Framework
 from app.content.report_layout import ReportStyles
 from app.export.report import Ladder
+from app.model.fast_dataclass import dataclass
 
 
 @dataclass(frozen=True)

@@ -25,13 +25,14 @@ only, rendered for the edition by the report builder.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from app.content.forms import STAGES
 from app.export.labels import Renderer
 from app.export.report import Block, Cell, DataTable, Prose
 from app.model.changes import Difference, diff_documents
 from app.model.document import Document, Record, Value
+from app.model.fast_dataclass import dataclass
 from app.model.forms import FormSet
 from app.model.labelled import Labelled, derived, fixed
 from app.model.paths import Address

@@ -13,11 +13,12 @@ report fails instead (fail closed). Writers take the model as it is; a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from app.export.report import CheckedFinding, Finding
 from app.model.document import Document
+from app.model.fast_dataclass import dataclass
 from app.model.forms import FormSet
 from app.model.labelled import Labelled, fixed, quoted
 from app.model.paths import Address

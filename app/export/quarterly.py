@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from app.export.quarterly_charts import ScoreTrendSpec, LevelComputeSpec
@@ -30,6 +29,7 @@ from app.export.report import (
     Cell, Chart, CoverFact, DataTable, Facts, Prose, Redaction, Report, ReportHeader, Section,
 )
 from app.model.document import Document, Record
+from app.model.fast_dataclass import dataclass
 from app.model.forms import FormSet
 
 MODEL_NAME = "header.model.name"

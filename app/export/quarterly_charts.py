@@ -8,7 +8,6 @@ Each spec draws itself (``drawing``) and is registered with ``app.export.chart_d
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, Rect
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -16,6 +15,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from app.content.report_layout import ReportStyles
 from app.export.chart_drawing import _c, _fit, _text, register_drawing
 from app.export.fonts import SANS, register_fonts
+from app.model.fast_dataclass import dataclass
 
 _SERIES = ("#2e6bd6", "#c2410c", "#15803d", "#7c3aed", "#b91c1c", "#0e7490", "#a16207", "#be185d")
 _LABELLED_POINTS = 15

@@ -10,11 +10,11 @@ are what a reviewer of the redaction wants to check.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from collections.abc import Iterable
 
 from app.export.report import Block, Cell, DataTable, Prose
 from app.model.document import Document
+from app.model.fast_dataclass import dataclass
 from app.model.forms import FormSet
 from app.model.paths import Address
 from app.model.sensitivity import Sensitivity

@@ -13,12 +13,12 @@ says where to find it instead.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from app.export.framework_view import plain_label
 from app.export.labels import Renderer, concerns, rendered_finding
 from app.export.report import Block, Cell, CheckedFinding, CheckOutcome, DataTable, Prose
 from app.model.document import Document
+from app.model.fast_dataclass import dataclass
 from app.model.forms import FormSet
 from app.model.sensitivity import Sensitivity
 from app.model.validate import effective_sensitivity

@@ -12,9 +12,10 @@ placeholders (wider editions: rendered as a fixed, neutral placeholder).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Union
 
+from app.model.fast_dataclass import dataclass
 from app.model.labelled import Labelled
 from app.model.sensitivity import Sensitivity
 

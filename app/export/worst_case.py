@@ -19,7 +19,6 @@ parts, and is withheld as a whole if any part is.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from app.content.report_layout import SectionLayout
@@ -28,6 +27,7 @@ from app.export.report import Block, Cell, Chart, DataTable, Facts, FieldEntry, 
     RecordTable
 from app.export.worst_case_chart import Estimate, WorstCaseRow, WorstCaseSpec
 from app.model.document import Document, Record, Value
+from app.model.fast_dataclass import dataclass
 from app.model.forms import FieldSpec, FormSet
 from app.model.sensitivity import Sensitivity
 

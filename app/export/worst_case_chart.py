@@ -13,11 +13,11 @@ baseline. Shapes differ as well as colours, so the chart reads in grey too.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.content.report_layout import ReportStyles
 from app.export.chart_registry import register_drawing
+from app.model.fast_dataclass import dataclass
 
 if TYPE_CHECKING:
     from reportlab.graphics.shapes import Drawing

@@ -10,15 +10,19 @@ one.
 
 Here the standard decorator still collects the fields (``__dataclass_fields__``,
 ``fields``, ``replace``, ``asdict`` and ``is_dataclass`` work as ever) but is asked
-for no methods; ``__repr__``, ``__eq__``, ``__hash__`` and a frozen class's guards are
-closures over the field names (no source to compile), and ``__init__`` is compiled
-from a short text of its own. Each behaves as the standard method does: the same
-``repr`` text, equality only between instances of exactly the same class over the
-compared fields (``NotImplemented`` otherwise), a frozen class hashable by its
-fields and raising ``FrozenInstanceError`` with the same words, an unfrozen class
-with ``eq`` unhashable, defaults and ``default_factory`` per call, ``__post_init__``
-called, the same signature and generated ``__doc__``, and ``__dataclass_params__``
-saying what was asked for (a subclass made by the standard decorator checks it).
+for no methods. ``__init__`` is compiled from a short text of its own; ``__eq__``
+and ``__hash__`` — hot in some callers — are the very code the standard decorator
+compiles, copied from a template compiled once per number of fields with the
+class's field names put in (``_templated``); ``__repr__`` and a frozen class's
+guards are closures over the field names. Each behaves as the standard method
+does: the same ``repr`` text, equality only between instances of exactly the
+same class over the compared fields (``NotImplemented`` otherwise), a frozen class
+hashable by its fields and raising ``FrozenInstanceError`` with the same words,
+an unfrozen class with ``eq`` unhashable, defaults and ``default_factory`` per
+call, ``__post_init__`` called, the same signature and generated ``__doc__``, and
+``__dataclass_params__`` saying what was asked for (a subclass made by the
+standard decorator checks it). Compared with the standard decorator class by
+class in ``tests/test_fast_dataclass.py``.
 
 Anything else — ``order``, ``unsafe_hash``, ``slots``, ``kw_only``, ``InitVar``, a
 method the class writes itself that the decorator would otherwise write — goes
@@ -29,11 +33,12 @@ collection step), which keeps ``__init__`` and the guards the standard ones.
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import sys
 import threading
 from collections.abc import Callable
-from operator import attrgetter
+from types import CodeType, FunctionType
 from typing import Any, TypeVar, dataclass_transform, overload
 
 Class = TypeVar("Class", bound=type)
@@ -120,11 +125,10 @@ def _made(cls: type, *, init: bool, repr: bool, eq: bool, frozen: bool, match_ar
     if repr:
         _put(cls, "__repr__", _repr(tuple(f.name for f in fields if f.repr)))
     if eq:
-        compared = _getter(tuple(f.name for f in fields if f.compare))
-        _put(cls, "__eq__", _eq(compared))
+        _put(cls, "__eq__", _templated("__eq__", tuple(f.name for f in fields if f.compare)))
         if frozen:
-            _put(cls, "__hash__", _hash(_getter(tuple(
-                f.name for f in fields if (f.compare if f.hash is None else f.hash)))))
+            _put(cls, "__hash__", _templated("__hash__", tuple(
+                f.name for f in fields if (f.compare if f.hash is None else f.hash))))
         else:
             cls.__hash__ = None  # type: ignore[assignment]  # mutable and compared by value: unhashable
     params = cls.__dataclass_params__  # type: ignore[attr-defined]
@@ -138,16 +142,6 @@ def _put(cls: type, name: str, function: Callable[..., Any]) -> None:
     function.__qualname__ = f"{cls.__qualname__}.{name}"
     function.__module__ = cls.__module__
     setattr(cls, name, function)
-
-
-def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
-    """A function giving the tuple of ``names``' values of an object (a tuple for one name or none, too)."""
-    if len(names) > 1:
-        return attrgetter(*names)
-    if names:
-        one = attrgetter(names[0])
-        return lambda instance: (one(instance),)
-    return lambda instance: ()
 
 
 def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...], frozen: bool) -> Callable[..., None]:
@@ -232,18 +226,36 @@ def _repr(names: tuple[str, ...]) -> Callable[[Any], str]:
     return __repr__
 
 
-def _eq(compared: Callable[[Any], tuple[Any, ...]]) -> Callable[[Any, Any], Any]:
-    def __eq__(self: Any, other: Any) -> Any:
-        if other.__class__ is self.__class__:
-            return compared(self) == compared(other)
-        return NotImplemented
-    return __eq__
+_TEMPLATE_TEXT = {
+    "__eq__": "def __eq__(self, other):\n"
+              "    if other.__class__ is self.__class__:\n"
+              "        return ({mine}) == ({theirs})\n"
+              "    return NotImplemented\n",
+    "__hash__": "def __hash__(self):\n"
+                "    return hash(({mine}))\n",
+}
+"""``__eq__`` and ``__hash__`` as the standard decorator writes them, for ``_templated``."""
+
+_TEMPLATES: dict[tuple[str, int], CodeType] = {}
+_TEMPLATE_GLOBALS: dict[str, Any] = {"__builtins__": builtins, "__name__": __name__}
 
 
-def _hash(hashed: Callable[[Any], tuple[Any, ...]]) -> Callable[[Any], int]:
-    def __hash__(self: Any) -> int:
-        return hash(hashed(self))
-    return __hash__
+def _templated(method: str, names: tuple[str, ...]) -> Callable[..., Any]:
+    """``method`` comparing or hashing the tuple of the ``names`` attributes, with the very code a compiled text
+    would have — hashing and comparing are hot in some callers — but without compiling it per class: the text
+    for this many fields is compiled once, with stand-in attribute names, and each class gets a copy of that
+    code with its own names put in their place (attribute names are only entries of ``co_names``)."""
+    template = _TEMPLATES.get((method, len(names)))
+    if template is None:
+        stand_ins = [f"_fd_field_{number}" for number in range(len(names))]
+        namespace: dict[str, Any] = {}
+        exec(_TEMPLATE_TEXT[method].format(  # noqa: S102 - our own text: stand-in names only
+            mine="".join(f"self.{name}," for name in stand_ins),
+            theirs="".join(f"other.{name}," for name in stand_ins)), namespace)
+        template = _TEMPLATES[(method, len(names))] = namespace[method].__code__
+    real = {f"_fd_field_{number}": name for number, name in enumerate(names)}
+    code = template.replace(co_names=tuple(real.get(name, name) for name in template.co_names))
+    return FunctionType(code, _TEMPLATE_GLOBALS, method)
 
 
 def _frozen_setattr(cls: type[Any], fields: tuple[dataclasses.Field[Any], ...]) -> Callable[[Any, str, Any], None]:

@@ -11,7 +11,6 @@ placeholder can never reveal how long the withheld text was.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 from app.content.errors import ContentError, ContentErrors
 from app.content.locate import content_path
 from app.content.yaml_source import display_name, load_yaml_file, schema_errors
+from app.model.fast_dataclass import dataclass
 from app.model.outputs import CLEARANCE, NARROWEST_FIRST
 from app.model.sensitivity import HAZARD_DOMAINS, Sensitivity
 from app.model.spans import has_span_markup

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from app.content.errors import ContentError, ContentErrors
 from app.content.locate import content_path
 from app.content.yaml_source import display_name, load_yaml_file, MarkedDict, schema_errors
+from app.model.fast_dataclass import dataclass
 from app.model.forms import SourcePosition
 from app.model.sensitivity import Sensitivity
 

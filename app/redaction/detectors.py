@@ -18,12 +18,12 @@ in the text it was given, so a flag can wrap exactly the matched passage.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 from collections.abc import Iterable, Sequence
 
 import ahocorasick
 
+from app.model.fast_dataclass import dataclass
 from app.redaction.checks import CHECKS
 from app.redaction.definitions import DetectorSpec, load_detector_specs
 from app.redaction.normalise import (

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from app.model.document import Document, Record, Value
+from app.model.fast_dataclass import dataclass
 from app.model.forms import FieldSpec, FormSet
 from app.model.paths import Address, table_field
 from app.model.validate import effective_sensitivity

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from app.model.document import Document, Record, Value
+from app.model.fast_dataclass import dataclass
 from app.model.forms import FormSet
 from app.model.paths import Address, table_field
 from app.model.sensitivity import Sensitivity

@@ -28,12 +28,13 @@ fails closed where the filter cannot vouch for a value:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from app.model.canonical import record_form, record_from_form, value_form, value_from_form
 from app.model.changes import BASE_KINDS, CONTENT_KINDS, Difference, ReplayError, undo_entry
 from app.model.document import Document, Record, Value
+from app.model.fast_dataclass import dataclass
 from app.model.forms import FormSet
 from app.model.labelled import quoted
 from app.model.paths import Address, table_field

@@ -37,13 +37,13 @@ import binascii
 import json
 import re
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote
 
+from app.model.fast_dataclass import dataclass
 from app.model.sensitivity import Sensitivity
 from app.redaction import beside
 from app.redaction.beside import split_map

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import ctypes
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+
+from app.model.fast_dataclass import dataclass
 
 GAP_OF_HEIGHT = 1 / 6
 """A gap between two runs on a line wider than this share of the taller run's height (about the

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -25,6 +25,7 @@ from lxml import etree
 from app.export.formats.docx_package import MONO_FONT
 from app.export.formats.pdf_markup import Node, parse_fragment
 from app.export.text import DOMAIN_LABELS
+from app.model.fast_dataclass import dataclass
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SPACE = re.compile(r"[ \t\r\n]+")

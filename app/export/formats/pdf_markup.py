@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
-from dataclasses import dataclass, field
+from dataclasses import field
 from html.parser import HTMLParser
 from typing import Union
 
@@ -27,6 +27,7 @@ from app.export.fonts import (
 from app.export.formats.pdf_styles import PdfStyles
 from app.export.formats.pdf_text import Run, RunStyle, TextBlock, TextTable
 from app.export.text import DOMAIN_LABELS
+from app.model.fast_dataclass import dataclass
 
 
 @dataclass

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib.colors import Color, HexColor
@@ -20,6 +19,7 @@ from reportlab.platypus.paraparser import ParaParser
 from app.content.report_layout import ReportStyles
 from app.export.fonts import MONO, SANS, SANS_BOLD, SANS_ITALIC, register_fonts
 from app.export.formats.pdf_text import colour as shared_colour
+from app.model.fast_dataclass import dataclass
 
 
 @dataclass

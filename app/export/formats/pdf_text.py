@@ -16,7 +16,6 @@ breaks between characters when a word is wider than the line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any
@@ -30,6 +29,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Table
 
 from app.export.fonts import encoded_with
+from app.model.fast_dataclass import dataclass
 
 
 
