@@ -35,6 +35,7 @@ from hypothesis import strategies as st
 from app.content.report_kinds import kind_ids, layout_for_kind
 from app.content.report_layout import load_styles
 from app.export.formats import FORMAT_IDS, writer_for
+from app.export.formats.base import ReportWriter
 from app.export.pipeline import build_for_audience
 from app.checks import framework_ids, load_framework
 from app.content.forms import load_forms
@@ -142,10 +143,47 @@ def _check(case: Case, kind: str) -> None:
                                                 for b in range(len(case.baselines))]
                         if any(t.holds(needle) for t in clean_texts[fmt]):
                             continue  # the report holds it without the canary too
+                        if _holds_with_only_this_value_changed(case, canary, audience, kind, writer, fmt, needle):
+                            continue  # a number of the file's own layout, not the value
                         if canary.generic and labelled_visible.holds(needle):
                             continue  # words the labels let this audience see
                     problems.append(f"{audience} {kind} {fmt}: {canary.where} shows as {needle!r}")
     assert not problems, "\n".join(sorted(set(problems)))
+
+
+def _other_value(canary: Canary, data: object) -> object:
+    """A value like the canary's that prints none of its needles: the alternative the case names, else the
+    same number with another last digit (same width, so a table lays out alike)."""
+    if canary.alternative is not None:
+        return canary.alternative
+    if isinstance(data, bool) or not isinstance(data, (int, float)) or data != int(data):
+        return None
+    whole = int(data)
+    other = whole - whole % 10 + whole % 10 % 9 + 1
+    return float(other) if isinstance(data, float) else other
+
+
+def _holds_with_only_this_value_changed(case: Case, canary: Canary, audience: str, kind: str,
+                                        writer: ReportWriter, fmt: str, needle: str) -> bool:
+    """Whether the edition still holds ``needle`` when only this canary's value is another like it.
+
+    The baselines change every canary at once, and a withheld value emptied prints differently from one
+    withheld (a dash, not the placeholder): a DOCX table's column widths then move, and a width of 2041
+    twips read as the year of a withheld date. Here every other value stays, so the layout stays; a
+    value that did reach the file takes its needle away with it."""
+    if canary.address is None:
+        return False
+    doc = case.doc.copy()
+    slot = doc.value(canary.address)
+    if slot is None:
+        return False
+    other = _other_value(canary, slot.data)
+    if other is None:
+        return False
+    slot.data = other
+    data = writer.write(build_for_audience(doc, audience, kind=kind, revision=case.revision,
+                                           decisions=case.decisions))
+    return independent_text(data, fmt).holds(needle)
 
 
 @pytest.mark.parametrize("kind", kind_ids())
