@@ -136,3 +136,25 @@ def test_export_reads_the_format_from_the_file_name_and_refuses_a_contradiction(
     clash = riskwright("export", str(source), "--audience", "internal", "--format", "pdf", "-o", str(tmp_path / "x.md"))
     assert clash.returncode == 2 and "ends in .md but --format is pdf" in clash.stderr
     assert not (tmp_path / "x.md").exists()
+
+
+def _described(parser) -> list[tuple]:
+    """What a parser parses: every option and argument with its names, default, choices and help."""
+    return [(type(a).__name__, tuple(a.option_strings), a.dest, repr(a.default), repr(a.choices), a.nargs, a.help,
+             a.required, a.metavar) for a in parser._actions if a.dest != "command"]
+
+
+def test_a_command_line_builds_only_its_commands_parser_and_parses_the_same():
+    """``main`` builds only the named command's parser (the others cost every run ~6 ms to build): each one
+    is the very parser of the whole command line; an unknown command gets them all, to list them."""
+    whole = next(a for a in build_parser()._actions if a.dest == "command").choices
+    for command in subcommands():
+        only = next(a for a in build_parser(command)._actions if a.dest == "command").choices
+        assert list(only) == [command]
+        assert _described(only[command]) == _described(whole[command]), command
+        assert only[command].prog == whole[command].prog and only[command].description == whole[command].description
+        assert {key: getattr(value, "__code__", value) for key, value in only[command]._defaults.items()} \
+            == {key: getattr(value, "__code__", value) for key, value in whole[command]._defaults.items()}
+    assert sorted(next(a for a in build_parser("nosuch")._actions if a.dest == "command").choices) == subcommands()
+    result = riskwright("nosuch")
+    assert result.returncode == 2 and "invalid choice: 'nosuch'" in result.stderr and "portfolio" in result.stderr
