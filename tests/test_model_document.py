@@ -74,3 +74,35 @@ def test_a_lowered_sensitivity_counts_only_with_a_reason():
     assert effective_sensitivity(hazardous, public, None) is hazardous
     assert effective_sensitivity(hazardous, public, "   ") is hazardous
     assert effective_sensitivity(hazardous, public, "only the fake kit's name; reviewed") is public
+
+
+def test_a_record_is_found_by_id_through_edits_and_lists_changed_behind_its_back() -> None:
+    """``Document.record`` keeps where each id stands; whatever changes the table (ids stay one a record, as
+    edits keep them), it answers as a walk from the start does."""
+    import random
+
+    def walked(doc: Document, table: str, record_id: str) -> Record | None:
+        return next((r for r in doc.records(table) if r.id == record_id), None)
+
+    chance = random.Random(13)
+    table = "training.checkpoints"
+    doc = Document()
+    for n in range(40):
+        doc.apply(InsertRecord(table, n, Record(f"c-{n}")))
+    ids = [f"c-{n}" for n in range(60)]
+    for step in range(300):
+        records = doc.tables[table]
+        absent = [record_id for record_id in ids if record_id not in {r.id for r in records}]
+        move = chance.randrange(6) if absent else 2
+        if move == 0 and records:
+            doc.apply(RemoveRecord(table, chance.choice(records).id))
+        elif move == 1:
+            doc.apply(InsertRecord(table, chance.randrange(len(records) + 1), Record(chance.choice(absent))))
+        elif move == 2 and records:
+            doc.apply(MoveRecord(table, chance.choice(records).id, chance.randrange(len(records))))
+        elif move == 3 and records:  # changed without an edit: the positions kept no longer hold
+            records.insert(chance.randrange(len(records) + 1), records.pop(chance.randrange(len(records))))
+        elif move == 4 and records:
+            records[chance.randrange(len(records))] = Record(chance.choice(absent))
+        for record_id in chance.sample(ids, 5):
+            assert doc.record(table, record_id) is walked(doc, table, record_id), (step, record_id)
