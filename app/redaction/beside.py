@@ -105,7 +105,7 @@ class Child:
                 with contextlib.suppress(OSError):
                     os.close(inherited)
             _HANDING_BACK[:] = [self._done_write]
-            _ENDED_LATER.clear()  # the parent's children, not this one's
+            _ENDED_LATER.clear()  # the parent's children, not this one's (a child ends with os._exit: no atexit)
             return True
         os.close(self._done_write)
         self._done_write = -1
@@ -127,6 +127,7 @@ class Child:
             os.write(self._done_write, b"1")
             status = 0
         finally:
+            _reap_at_exit()  # children of its own that answered (a Branch): their time is counted in its own
             os._exit(status)
 
     def _reply(self) -> bool | None:
@@ -218,9 +219,28 @@ _ENDED_LATER: list[int] = []
 
 
 def _reap_later(pid: int) -> None:
-    """Reap ``pid``, a child that has answered, if it has ended; else at a later look (``_reap_ended``)."""
+    """Reap ``pid``, a child that has answered, if it has ended; else at a later look (``_reap_ended``), and
+    at the latest as this process exits (``_reap_at_exit``)."""
+    if not _EXIT_REAP:
+        import atexit
+        atexit.register(_reap_at_exit)
+        _EXIT_REAP.append(True)
     _ENDED_LATER.append(pid)
     _reap_ended()
+
+
+_EXIT_REAP: list[bool] = []
+"""Whether ``_reap_at_exit`` is registered with ``atexit`` in this process."""
+
+
+def _reap_at_exit() -> None:
+    """Wait for the children still ending: a process that ends leaves none behind, and the time they spent
+    is counted where it belongs (a process's children's time is added to its own only once reaped — what
+    ``time`` and the like report)."""
+    for pid in _ENDED_LATER:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+    _ENDED_LATER.clear()
 
 
 def _reap_ended() -> None:
