@@ -135,6 +135,11 @@ def _number_for(draw, spec: FieldSpec) -> tuple[float | int, tuple[str, ...]]:  
     high = spec.maximum if spec.maximum is not None else 1e6
     if spec.type == "integer":
         value: float | int = int(digits)
+        top = int(str(int(high))[0]) if high >= 20000 else 0
+        if value > high and top:
+            # Keep five digits under the maximum (36500 days): a four-digit number is common in a file's own
+            # layout (a DOCX column 2041 twips wide), and a canary must be a number only the value can put there.
+            value = int(str(1 + int(digits[0]) % (top - 1)) + digits[1:])
         while value > high and value >= 10:
             value //= 10
         return value, (str(value),)
