@@ -10,7 +10,6 @@ full check of the edited document; a test holds it to that.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from app.checks.cadence import check_calendar_cadence, check_compute_cadence, check_major_updates
 from app.checks.commitments import check_commitment
@@ -46,6 +45,7 @@ from app.content.framework_spec import (
     ScoreItem,
 )
 from app.model.document import Document
+from app.model.fast_dataclass import dataclass
 from app.model.forms import FormSet
 from app.model.labelled import derived, fixed, template
 from app.model.paths import Address

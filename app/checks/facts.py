@@ -9,7 +9,6 @@ rules actually read.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -18,6 +17,7 @@ from app.content.conditions import Conditions, fill
 from app.content.framework_conditions import DECISION, DETERMINATIONS_TABLE, SECURITY_LEVEL
 from app.content.framework_spec import Category, Condition, Framework, Level
 from app.model.document import Document, Record
+from app.model.fast_dataclass import dataclass
 from app.model.forms import FieldSpec, FormSet
 from app.model.labelled import Labelled, derived, fixed, join, quoted, template
 from app.model.paths import Address

@@ -7,10 +7,11 @@ plain frozen data with no behaviour beyond summarising themselves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from app.content.framework_spec import SEVERITIES, Citation
+from app.model.fast_dataclass import dataclass
 from app.model.labelled import EMPTY, Labelled, fixed
 from app.model.sensitivity import Sensitivity
 

@@ -10,7 +10,6 @@ portfolio's clocks and ``check`` never disagree about a deadline.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from app.checks.cadence import DECISION, DECISION_DATE, REASSESSMENTS, add_months
@@ -19,6 +18,7 @@ from app.checks.facts import DEPLOY_DECISIONS, Facts, FormIndex
 from app.content.forms import load_forms
 from app.content.framework_spec import CalendarCadenceRule, Framework, ReportingDeadlineRule
 from app.model.document import Document, Record
+from app.model.fast_dataclass import dataclass
 
 OWN_INTERVAL = "deployment.reassessment_interval_months"
 

@@ -14,7 +14,6 @@ own deadline for the same incident side by side.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from app.checks.deadlines import check_reporting_deadline, selected
@@ -25,6 +24,7 @@ from app.content.forms import load_forms
 from app.content.framework_spec import SEVERITIES, Framework, ReportingDeadlineRule
 from app.content.frameworks import framework_ids, load_framework
 from app.model.document import Document, Record
+from app.model.fast_dataclass import dataclass
 from app.model.forms import FormSet
 
 INCIDENTS = "deployment.incidents"

@@ -12,7 +12,6 @@ A clock is *overdue* when its due date is before ``as_of``; a due date equal to
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from app.checks.engine import shared_index
@@ -20,6 +19,7 @@ from app.checks.pending import own_interval, pending
 from app.content.forms import load_forms
 from app.content.framework_spec import Framework
 from app.model.document import Document
+from app.model.fast_dataclass import dataclass
 
 _OWN_REGIME = "assessment"
 

@@ -13,7 +13,6 @@ import os
 from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from datetime import date
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 from app.checks import load_framework
 from app.checks.engine import shared_index
 from app.content.forms import load_forms
+from app.model.fast_dataclass import dataclass
 from app.portfolio import cache
 from app.portfolio.clocks import Clock
 from app.portfolio.summary import RUBRIC, ModelRow, Unreadable, map_files, summarise

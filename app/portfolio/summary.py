@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from app.checks import check_counts, check_score, load_framework
 from app.content.framework_spec import Framework
 from app.model.document import Document
+from app.model.fast_dataclass import dataclass
 from app.model.sensitivity import Sensitivity
 from app.portfolio.clocks import Clock, framework_title, running_clocks
 from app.store import StoreError

@@ -33,12 +33,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from app.model.canonical import canonical_json, sha256_hex, short_hash
 from app.model.document import Document
+from app.model.fast_dataclass import dataclass
 from app.model.paths import Address
 from app.store import history, revision
 from app.store.errors import StoreError
