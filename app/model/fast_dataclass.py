@@ -145,44 +145,65 @@ def _put(cls: type, name: str, function: Callable[..., Any]) -> None:
 
 
 def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...], frozen: bool) -> Callable[..., None]:
-    """``__init__`` compiled from its own short text: parameters in field order, a default (or ``<factory>``,
-    called per instance) where the field has one, fields outside ``__init__`` set from their factory, a frozen
-    class's values set through ``object.__setattr__``, then ``__post_init__`` where the class has one."""
-    namespace: dict[str, Any] = {"__name__": cls.__module__, "__fd_FACTORY": _FACTORY,
+    """``__init__``: parameters in field order, a default (or ``<factory>``, called per instance) where the field
+    has one, fields outside ``__init__`` set from their factory, a frozen class's values set through
+    ``object.__setattr__``, then ``__post_init__`` where the class has one. Its code is a template's for
+    classes of the same shape (``_init_template``) with this class's field names put in."""
+    kinds: list[str] = []  # per field set here: "p" a parameter, "f" a parameter with a factory, "n" factory only
+    names: list[str] = []
+    defaults: list[Any] = []
+    namespace: dict[str, Any] = {"__builtins__": builtins, "__name__": cls.__module__, "__fd_FACTORY": _FACTORY,
                                  "__fd_set": object.__setattr__}
-    parameters, lines = ["self"], []
-    defaulted = False
-    for number, f in enumerate(fields):
-        name = f.name
-        value: str | None = name
+    for f in fields:
         if f.init:
             if f.default is not _MISSING:
-                namespace[f"__fd_default_{number}"] = f.default
-                parameters.append(f"{name}=__fd_default_{number}")
-                defaulted = True
+                defaults.append(f.default)
             elif f.default_factory is not _MISSING:
-                namespace[f"__fd_factory_{number}"] = f.default_factory
-                parameters.append(f"{name}=__fd_FACTORY")
-                value = f"__fd_factory_{number}() if {name} is __fd_FACTORY else {name}"
-                defaulted = True
-            elif defaulted:
-                raise TypeError(f"non-default argument {name!r} follows default argument")
-            else:
-                parameters.append(name)
+                namespace[f"__fd_factory_{len(names)}"] = f.default_factory
+                defaults.append(_FACTORY)
+            elif defaults:
+                raise TypeError(f"non-default argument {f.name!r} follows default argument")
+            kinds.append("p" if f.default_factory is _MISSING else "f")
         elif f.default_factory is not _MISSING:
-            namespace[f"__fd_factory_{number}"] = f.default_factory
-            value = f"__fd_factory_{number}()"
+            namespace[f"__fd_factory_{len(names)}"] = f.default_factory
+            kinds.append("n")
         else:
-            value = None  # outside __init__ without a factory: the class attribute (if any) stands for it
-        if value is not None:
-            lines.append(f"__fd_set(self, {name!r}, {value})" if frozen else f"self.{name} = {value}")
-    if hasattr(cls, "__post_init__"):
-        lines.append("self.__post_init__()")
-    text = f"def __init__({', '.join(parameters)}):\n    " + ("\n    ".join(lines) or "pass") + "\n"
-    exec(text, namespace)  # noqa: S102 - our own text, made from the class's field names only
-    function: Callable[..., None] = namespace["__init__"]
+            continue  # outside __init__ without a factory: the class attribute (if any) stands for it
+        names.append(f.name)
+    template = _init_template(frozen, hasattr(cls, "__post_init__"), tuple(kinds))
+    real = {f"_fd_field_{number}": name for number, name in enumerate(names)}
+    code = template.replace(co_varnames=tuple(real.get(name, name) for name in template.co_varnames),
+                            co_names=tuple(real.get(name, name) for name in template.co_names),
+                            co_consts=tuple(real.get(value, value) if isinstance(value, str) else value
+                                            for value in template.co_consts))
+    function = FunctionType(code, namespace, "__init__", tuple(defaults) or None)
     function.__annotations__ = {**{f.name: f.type for f in fields if f.init}, "return": None}
     return function
+
+
+_INIT_TEMPLATES: dict[tuple[bool, bool, tuple[str, ...]], CodeType] = {}
+
+
+def _init_template(frozen: bool, post_init: bool, kinds: tuple[str, ...]) -> CodeType:
+    """The code of ``__init__`` for classes of one shape, compiled once with stand-in names (``_fd_field_N``:
+    parameter, attribute and, for a frozen class, the name passed to ``object.__setattr__``)."""
+    template = _INIT_TEMPLATES.get((frozen, post_init, kinds))
+    if template is None:
+        parameters, lines = ["self"], []
+        for number, kind in enumerate(kinds):
+            name = f"_fd_field_{number}"
+            if kind != "n":
+                parameters.append(name)
+            value = {"p": name, "f": f"__fd_factory_{number}() if {name} is __fd_FACTORY else {name}",
+                     "n": f"__fd_factory_{number}()"}[kind]
+            lines.append(f"__fd_set(self, {name!r}, {value})" if frozen else f"self.{name} = {value}")
+        if post_init:
+            lines.append("self.__post_init__()")
+        namespace: dict[str, Any] = {}
+        exec(f"def __init__({', '.join(parameters)}):\n    "  # noqa: S102 - our own text: stand-in names only
+             + ("\n    ".join(lines) or "pass") + "\n", namespace)
+        template = _INIT_TEMPLATES[(frozen, post_init, kinds)] = namespace["__init__"].__code__
+    return template
 
 
 def _documented(cls: type, fields: tuple[dataclasses.Field[Any], ...], init: bool) -> str:
