@@ -15,10 +15,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from app.model.fast_dataclass import dataclass
 from app.model.paths import Address
 from app.store import history, identity
 from app.store.readable import Readable

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +42,7 @@ from app.model.document import (
     SetValue,
     Value,
 )
+from app.model.fast_dataclass import dataclass
 from app.model.paths import Address, table_field
 from app.model.text_edits import compact_value_change
 from app.model.changes import (  # noqa: F401 - re-exported: the store's callers know them here

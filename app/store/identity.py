@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from app import places
+from app.model.fast_dataclass import dataclass
 from app.store.atomic import write_atomically
 
 ASSESSOR_VARIABLE = "RISKWRIGHT_ASSESSOR"

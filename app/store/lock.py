@@ -18,10 +18,10 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from app.model.fast_dataclass import dataclass
 from app.store.errors import StoreError
 
 _MAX_LOCK_BYTES = 4096

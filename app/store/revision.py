@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import re
 import zlib
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.model.canonical import (
@@ -28,6 +27,7 @@ from app.model.canonical import (
 )
 from app.model.document import Document
 from app.model.changes import Difference, diff_documents  # noqa: F401 - re-exported
+from app.model.fast_dataclass import dataclass
 from app.store import history
 from app.store.errors import StoreError
 from app.store.readable import Readable
