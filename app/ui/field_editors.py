@@ -172,9 +172,16 @@ class TypedBinding(FieldBinding):
         if not self._pending:
             return
         self._pending = False
-        self.session.typing_waits(self, False)
         self._timer.stop()
         self._deadline.stop()
+        try:
+            self._commit_typed()
+        finally:
+            # Only now, with the save under way (or the input noted as not saved): the status bar goes from
+            # "Saving…" for the typing to "Saving…" for the write, never through "All changes saved" between.
+            self.session.typing_waits(self, False)
+
+    def _commit_typed(self) -> None:
         raw = self._raw()
         try:
             data = parse_value(self.spec.type, raw)
