@@ -77,3 +77,78 @@ def test_the_live_checks_snapshot_copies_only_what_changed_and_equals_a_full_cop
     copy = taken.record("pre_deployment.evaluations", "ev-1")
     assert record is not None and copy is not None and copy is not record and copy.values is not record.values
     session.close()
+
+
+def test_the_live_check_reworks_only_touched_records_and_equals_a_full_one(example_file, forms, monkeypatch) -> None:
+    """Problems and revision hash are kept per snapshot record (RecordProblems, RecordTexts): after every kind
+    of edit they equal those of the whole document worked out afresh, and an edit of one value re-checks
+    only its record."""
+    import importlib
+    validation = importlib.import_module("app.model.validate")
+    from app.content.frameworks import vocabulary_for
+    from app.model import InsertRecord, MoveRecord, Record, SetRecordSensitivity, SetSensitivity
+    from app.model.canonical import revision_hash
+    from app.model.sensitivity import Sensitivity
+    from app.session.analysis import listing
+    session = Session.open(example_file, forms)
+    checks = session.checks
+    checks.run(*checks.take(session.document))
+    level = Address("pre_deployment.determinations[].post_mitigation_level", "det-1")
+    category = Address("pre_deployment.determinations[].category", "det-1")
+    other = [choice for choice in session.field_choices(str(category.field), "det-1") or []
+             if choice[0] != session.document.get(category)]
+    edits = [
+        [SetValue(level, "not-a-level")],
+        [SetValue(Address("pre_deployment.evaluations[].description", "ev-1"), "changed")],
+        [SetValue(category, other[0][0])] if other else [],
+        [SetSensitivity(Address("pre_deployment.evaluations[].description", "ev-1"), Sensitivity.PUBLIC, None)],
+        [SetValue(level, None)],
+        [InsertRecord("pre_deployment.evaluations", 0, Record("ev-new", {}))],
+        [MoveRecord("pre_deployment.evaluations", "ev-new", 3)],
+        [RemoveRecord("pre_deployment.evaluations", "ev-new")],
+        [SetRecordSensitivity("pre_deployment.evaluations", "ev-2", Sensitivity.PUBLIC, None)],
+        [SetValue(Address("header.framework"), "not-installed")],
+        [SetValue(Address("header.framework"), session.framework())],
+    ]
+    checked: list[str] = []
+    original = validation._check_stored
+
+    def counting(doc, forms_, vocabulary, applies, address, *rest):  # type: ignore[no-untyped-def]
+        checked.append(str(address))
+        return original(doc, forms_, vocabulary, applies, address, *rest)
+    monkeypatch.setattr(validation, "_check_stored", counting)
+    for step in edits:
+        for edit in step:
+            session.edit(edit)
+        checked.clear()
+        document, touched = checks.take(session.document)
+        result = checks.run(document, touched)
+        rechecked = {address for address in checked if "[" in address}
+        framework = document.get("header.framework")
+        assert result.problems == validation.validate(
+            document, forms, vocabulary_for(framework if isinstance(framework, str) else None),
+            session.conditions().applies_fn(document))
+        assert result.revision_hash == revision_hash(document) == revision_hash(session.document)
+        assert result.listing == listing(result, forms)
+        if step and isinstance(step[0], SetValue) and step[0].address.record == "ev-1":
+            assert rechecked and all("[ev-1]" in address for address in rechecked)  # not the other records
+    session.close()
+
+
+def test_the_memos_answer_as_a_full_pass_for_odd_documents(forms) -> None:
+    """Record ids twice (a damaged file), dates, text beyond ASCII, empty tables and lowered sensitivities."""
+    from datetime import date
+    from app.model import Document, Record
+    from app.model.canonical import RecordTexts, revision_hash
+    from app.model.document import Value
+    from app.model.sensitivity import Sensitivity
+    from app.model.validate import RecordProblems, validate
+    table = "pre_deployment.evaluations"
+    twice = [Record("ev-1", {"description": Value("ä \u2028 \"q\"")}), Record("ev-1", {"description": Value(3)}),
+             Record("ev-2", {"date": Value(date(2026, 1, 2), Sensitivity.PUBLIC)}, Sensitivity.PUBLIC)]
+    doc = Document({"header.scope": Value(["x", date(2025, 5, 6)], Sensitivity.PUBLIC, "because")},
+                   {table: twice, "training.checkpoints": []})
+    problems, texts = RecordProblems(), RecordTexts()
+    for _ in range(2):
+        assert validate(doc, forms, memo=problems) == validate(doc, forms)
+        assert texts.document(doc) and revision_hash(doc, texts) == revision_hash(doc)

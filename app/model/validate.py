@@ -12,7 +12,7 @@ from dataclasses import field
 from app.model.document import Document, Record
 from app.model.fast_dataclass import dataclass
 from app.model.forms import FieldSpec, FormSet
-from app.model.paths import Address
+from app.model.paths import Address, table_field
 from app.model.sensitivity import Sensitivity
 from app.model.spans import SpanError, parse_spans
 from app.model.values import TEXT_TYPES, out_of_range, parse_value
@@ -104,13 +104,63 @@ def _check_level(spec: FieldSpec, level: str, record: Record | None,
     return None
 
 
+class RecordProblems:
+    """The problems of each record's values, kept from one ``validate`` to the next (``validate(memo=…)``).
+
+    For documents that share the records nobody changed: the live check's snapshots
+    (``app.session.analysis.snapshot_since``), where a record not edited since the last check is the same
+    object, never changed after the snapshot was taken. A value's problems depend only on the value, its
+    record, the forms and the vocabulary, so such a record's are the same as last time: re-checking the
+    large example's 70,000 values on every pause in typing was most of the check's work. A table with a
+    record id twice is checked in full (a value's record is then found by id, maybe another record).
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[int, tuple[Record, list[Problem]]] = {}
+        self._against: tuple[FormSet, Vocabulary] | None = None
+
+    def problems(self, doc: Document, forms: FormSet, vocabulary: Vocabulary, applies: Applies) -> list[Problem]:
+        """Every value's problems, as ``validate`` finds them, re-checking only records not seen last time."""
+        against = self._against
+        if against is None or against[0] is not forms or against[1] != vocabulary:
+            self._known = {}
+            self._against = (forms, vocabulary)
+        known, kept = self._known, {}
+        found: list[Problem] = []
+        for path, value in doc.values.items():
+            found.extend(_check_stored(doc, forms, vocabulary, applies, Address(path), value.data,
+                                       value.sensitivity, value.sensitivity_reason))
+        for table, records in doc.tables.items():
+            unique = len({record.id for record in records}) == len(records)
+            for record in records:
+                seen = known.get(id(record)) if unique else None
+                if seen is not None and seen[0] is record:
+                    mine = seen[1]
+                else:
+                    mine = []
+                    for relative, value in record.values.items():
+                        mine.extend(_check_stored(doc, forms, vocabulary, applies,
+                                                  Address(table_field(table, relative), record.id), value.data,
+                                                  value.sensitivity, value.sensitivity_reason))
+                if unique:
+                    kept[id(record)] = (record, mine)
+                found.extend(mine)
+        self._known = kept
+        return found
+
+
 def validate(doc: Document, forms: FormSet, vocabulary: Vocabulary | None = None,
-             applies: Applies = _always) -> list[Problem]:
+             applies: Applies = _always, memo: RecordProblems | None = None) -> list[Problem]:
+    """Every problem of ``doc``, sorted. ``memo``: see ``RecordProblems`` (only for documents whose records are
+    never changed once made, such as the live check's snapshots)."""
     vocabulary = vocabulary or Vocabulary()
     problems: list[Problem] = []
-    for address, value in doc.addresses():
-        problems.extend(_check_stored(doc, forms, vocabulary, applies, address, value.data,
-                                      value.sensitivity, value.sensitivity_reason))
+    if memo is not None:
+        problems.extend(memo.problems(doc, forms, vocabulary, applies))
+    else:
+        for address, value in doc.addresses():
+            problems.extend(_check_stored(doc, forms, vocabulary, applies, address, value.data,
+                                          value.sensitivity, value.sensitivity_reason))
     for table, records in doc.tables.items():
         if not forms.has_field(table) or not forms.field(table).is_table:
             problems.append(Problem(table, "no such table in the forms"))

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.model import Address, Document, FormSet, Record
-from app.model.validate import Problem, validate
+from app.model.canonical import RecordTexts
+from app.model.validate import Problem, RecordProblems, validate
 
 Progress = Callable[[int, str], None]
 """Report progress: percent done (0–100) and what is happening."""
@@ -66,12 +67,13 @@ class Analysis:
     _by_address: dict[str, str] | None = None
     _counts: dict[str, StageCounts] | None = None
 
-    def prepare(self, forms: FormSet) -> None:
-        """Work out, on the worker thread, what the window shows: listing, badges, problems by field."""
+    def prepare(self, forms: FormSet, labels: dict[str, str] | None = None) -> None:
+        """Work out, on the worker thread, what the window shows: listing, badges, problems by field.
+        ``labels``: see ``listing``."""
         self._by_address = self._counts = None
         self._by_address = self.problems_by_address()
         self._counts = self.stage_counts()
-        self.listing = listing(self, forms)
+        self.listing = listing(self, forms, labels)
         self.listing_key = hash((len(self.listing), self.listing))
 
     def problems_by_address(self) -> dict[str, str]:
@@ -115,10 +117,18 @@ class Listed:
 SEVERITY_ORDER = {"violation": 0, "missing_evidence": 1, "invalid": 2, "warning": 3, "satisfied": 4}
 
 
-def listing(analysis: Analysis, forms: FormSet) -> tuple[Listed, ...]:
-    """Findings and validation problems, worst first, with addresses as people read them."""
+LABELS_KEPT = 100_000
+"""The most addresses' labels a ``listing`` memo keeps (the large example lists ~5,000)."""
+
+
+def listing(analysis: Analysis, forms: FormSet, labels: dict[str, str] | None = None) -> tuple[Listed, ...]:
+    """Findings and validation problems, worst first, with addresses as people read them.
+
+    ``labels``: addresses' labels worked out for ``forms`` before, kept by the caller from one check to the
+    next (the same ~5,000 places are listed after every pause in typing); new ones are added to it."""
     from app.session.labels import address_label
-    labels: dict[str, str] = {}
+    if labels is None or len(labels) > LABELS_KEPT:
+        labels = {}
 
     def where(address: str) -> str:
         if address not in labels:
@@ -241,6 +251,12 @@ class LiveChecks:
         """The document last taken and its snapshot (the next snapshot copies only what changed since)."""
         self._positions: dict[str, dict[str, int]] = {}
         """Record positions by table and id in the document last taken (see ``snapshot_since``)."""
+        self._record_problems = RecordProblems()
+        """Each snapshot record's value problems, for the next snapshot's records shared with it."""
+        self._record_texts = RecordTexts()
+        """Each snapshot record's canonical JSON, likewise (the revision hash)."""
+        self._labels: dict[str, str] = {}
+        """Addresses' labels in the Findings tab's listing, kept from one check to the next (``listing``)."""
 
     def note(self, addresses: tuple[Address | str, ...]) -> None:
         for address in addresses:
@@ -261,16 +277,24 @@ class LiveChecks:
         self._taken = (document, copy)
         return copy, touched
 
+    def _is_snapshot(self, doc: Document) -> bool:
+        """Whether ``doc`` is the snapshot ``take`` made last: only such a document's records never change once
+        made, which the memos of value problems and record texts rely on (any other is checked in full)."""
+        taken = self._taken
+        return taken is not None and doc is taken[1]
+
     def run(self, doc: Document, touched: list[Address | str] | None, progress: Progress = no_progress) -> Analysis:
         try:
             result = self._run(doc, touched, progress)
             from app.model.canonical import revision_hash
-            result.revision_hash = revision_hash(doc)
-            result.prepare(self.forms)
+            result.revision_hash = revision_hash(doc, self._record_texts if self._is_snapshot(doc) else None)
+            result.prepare(self.forms, self._labels)
             return result
         except BaseException:
             self._checker = None  # a half-updated checker is not trusted again
             self._regimes.reset()
+            self._record_problems = RecordProblems()
+            self._record_texts = RecordTexts()
             raise
 
     def _run(self, doc: Document, touched: list[Address | str] | None, progress: Progress) -> Analysis:
@@ -285,8 +309,9 @@ class LiveChecks:
             compiled = Conditions(self.forms)
             self._conditions = lambda: compiled
         conditions = self._conditions()
+        memo = self._record_problems if self._is_snapshot(doc) else None
         result = Analysis(problems=validate(doc, self.forms, vocabulary_for(framework_id),
-                                            conditions.applies_fn(doc)))
+                                            conditions.applies_fn(doc), memo=memo))
         if framework_id is None:
             self._checker = None
             result.framework_error = "choose the framework in the Assessment part to check against it"
