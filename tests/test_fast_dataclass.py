@@ -82,7 +82,16 @@ def _empty(decorate: Any) -> type:
     return Nothing
 
 
-CASES = [_frozen_point, _mutable, _posted, _hash_field, _empty]
+def _ordered(decorate: Any) -> type:
+    @decorate(frozen=True, order=True)
+    class Place:
+        field: str
+        record: str | None = None
+        note: str = dataclasses.field(default="", compare=False)
+    return Place
+
+
+CASES = [_frozen_point, _mutable, _posted, _hash_field, _empty, _ordered]
 
 
 @pytest.mark.parametrize("make", CASES)
@@ -95,11 +104,12 @@ def test_the_class_is_the_same_to_code_that_looks_at_it(make: Any) -> None:
     assert [(f.name, f.default, f.init, f.repr, f.compare, f.hash) for f in dataclasses.fields(quick)] \
         == [(f.name, f.default, f.init, f.repr, f.compare, f.hash) for f in dataclasses.fields(standard)]
     assert (quick.__hash__ is None) == (standard.__hash__ is None)
-    for name in ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__"):
+    for name in ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__", "__lt__", "__le__",
+                 "__gt__", "__ge__"):
         assert (name in quick.__dict__) == (name in standard.__dict__), name
         if quick.__dict__.get(name) is not None:  # both made as ``make``'s local class
             assert quick.__dict__[name].__qualname__ == standard.__dict__[name].__qualname__
-    for name in ("__eq__", "__hash__"):  # the very code the standard decorator compiles: as fast per call
+    for name in ("__eq__", "__hash__", "__lt__", "__le__", "__gt__", "__ge__"):  # the standard code: as fast
         if quick.__dict__.get(name) is not None:
             mine, theirs = quick.__dict__[name].__code__, standard.__dict__[name].__code__
             assert (mine.co_code, mine.co_names, mine.co_consts) == (theirs.co_code, theirs.co_names, theirs.co_consts)
@@ -157,6 +167,18 @@ def test_post_init_hash_fields_and_an_empty_class() -> None:
     assert b == quick("k", 2.0, "other") and b != quick("k", 3.0, "l")
     standard, quick = _both(_empty)
     assert quick() == quick() and hash(quick()) == hash(()) and repr(quick()) == "Nothing_fast()"
+
+
+def test_an_ordered_class_sorts_as_the_standard_one() -> None:
+    standard, quick = _both(_ordered)
+    values = [("b", None, "x"), ("a", "r-2", ""), ("a", "r-10", "n"), ("b", "a", "")]
+    as_standard = sorted(standard(*v) for v in values if v[1] is not None)
+    as_quick = sorted(quick(*v) for v in values if v[1] is not None)
+    assert [(p.field, p.record) for p in as_quick] == [(p.field, p.record) for p in as_standard]
+    assert quick("a") <= quick("a", note="other") and not quick("b", "a") < quick("a", "z")
+    assert quick("a").__lt__(standard("a")) is NotImplemented
+    with pytest.raises(TypeError):
+        quick("a") < standard("b")  # noqa: B015
 
 
 def test_a_class_that_contains_itself_shows_dots() -> None:
@@ -242,7 +264,8 @@ def test_the_apps_classes_look_the_same_made_either_way() -> None:
                 if isinstance(value, type) and dataclasses.is_dataclass(value) \\
                         and value.__module__ == module.__name__:
                     methods = {name: getattr(value.__dict__.get(name), "__qualname__", None) for name in
-                               ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__")}
+                               ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__",
+                                "__lt__", "__le__", "__gt__", "__ge__")}
                     seen[value.__module__ + "." + value.__qualname__] = [
                         value.__doc__, str(inspect.signature(value)), repr(value.__dataclass_params__),
                         value.__match_args__, value.__hash__ is None, methods,

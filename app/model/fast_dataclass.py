@@ -11,7 +11,7 @@ one.
 Here the standard decorator still collects the fields (``__dataclass_fields__``,
 ``fields``, ``replace``, ``asdict`` and ``is_dataclass`` work as ever) but is asked
 for no methods. ``__init__`` is compiled from a short text of its own; ``__eq__``
-and ``__hash__`` — hot in some callers — are the very code the standard decorator
+``__hash__`` and ``order``'s methods — hot in some callers — are the very code the standard decorator
 compiles, copied from a template compiled once per number of fields with the
 class's field names put in (``_templated``); ``__repr__`` and a frozen class's
 guards are closures over the field names. Each behaves as the standard method
@@ -24,7 +24,7 @@ call, ``__post_init__`` called, the same signature and generated ``__doc__``, an
 standard decorator checks it). Compared with the standard decorator class by
 class in ``tests/test_fast_dataclass.py``.
 
-Anything else — ``order``, ``unsafe_hash``, ``slots``, ``kw_only``, ``InitVar``, a
+Anything else — ``unsafe_hash``, ``slots``, ``kw_only``, ``InitVar``, a
 method the class writes itself that the decorator would otherwise write — goes
 to the standard decorator unchanged, and so does a class with data-class bases
 apart from its repr/eq/hash (their frozen check would refuse the unfrozen
@@ -78,19 +78,20 @@ def dataclass(cls: Any = None, /, *, init: bool = True, repr: bool = True, eq: b
                "match_args": match_args, "kw_only": kw_only, "slots": slots}
 
     def make(cls: type) -> type:
-        if _STANDARD or order or unsafe_hash or kw_only or slots or not _plain(cls, init, repr, eq, frozen):
+        if _STANDARD or (order and not eq) or unsafe_hash or kw_only or slots \
+                or not _plain(cls, init, repr, eq, order, frozen):
             return dataclasses.dataclass(cls, **options)
-        return _made(cls, init=init, repr=repr, eq=eq, frozen=frozen, match_args=match_args)
+        return _made(cls, init=init, repr=repr, eq=eq, order=order, frozen=frozen, match_args=match_args)
 
     return make if cls is None else make(cls)
 
 
-def _plain(cls: type, init: bool, repr: bool, eq: bool, frozen: bool) -> bool:  # noqa: A002
+def _plain(cls: type, init: bool, repr: bool, eq: bool, order: bool, frozen: bool) -> bool:  # noqa: A002
     """Whether ``cls`` uses nothing but what this module makes: no method of its own in place of one it would
     write, no ``InitVar``/``KW_ONLY`` annotation, no keyword-only field, no field named ``self``."""
     own = cls.__dict__
     written = {"__repr__": repr, "__eq__": eq, "__hash__": eq, "__setattr__": frozen, "__delattr__": frozen,
-               "__init__": init}
+               "__init__": init, **dict.fromkeys(_ORDER, order)}
     if any(wanted and name in own for name, wanted in written.items()):
         return False
     annotations = own.get("__annotations__", {})
@@ -106,7 +107,8 @@ def _plain(cls: type, init: bool, repr: bool, eq: bool, frozen: bool) -> bool:  
     return True
 
 
-def _made(cls: type, *, init: bool, repr: bool, eq: bool, frozen: bool, match_args: bool) -> type:  # noqa: A002
+def _made(cls: type, *, init: bool, repr: bool, eq: bool, order: bool, frozen: bool,  # noqa: A002
+          match_args: bool) -> type:
     based = any(hasattr(base, "__dataclass_fields__") for base in cls.__mro__[1:])
     documented = bool(cls.__dict__.get("__doc__"))
     if not documented:
@@ -125,14 +127,17 @@ def _made(cls: type, *, init: bool, repr: bool, eq: bool, frozen: bool, match_ar
     if repr:
         _put(cls, "__repr__", _repr(tuple(f.name for f in fields if f.repr)))
     if eq:
-        _put(cls, "__eq__", _templated("__eq__", tuple(f.name for f in fields if f.compare)))
+        compared = tuple(f.name for f in fields if f.compare)
+        _put(cls, "__eq__", _templated("__eq__", compared))
+        for method in _ORDER if order else ():
+            _put(cls, method, _templated(method, compared))
         if frozen:
             _put(cls, "__hash__", _templated("__hash__", tuple(
                 f.name for f in fields if (f.compare if f.hash is None else f.hash))))
         else:
             cls.__hash__ = None  # type: ignore[assignment]  # mutable and compared by value: unhashable
     params = cls.__dataclass_params__  # type: ignore[attr-defined]
-    params.init, params.repr, params.eq, params.frozen = init, repr, eq, frozen
+    params.init, params.repr, params.eq, params.order, params.frozen = init, repr, eq, order, frozen
     if not documented:
         cls.__doc__ = _documented(cls, fields, init)
     return cls
@@ -247,15 +252,17 @@ def _repr(names: tuple[str, ...]) -> Callable[[Any], str]:
     return __repr__
 
 
+_ORDER = {"__lt__": "<", "__le__": "<=", "__gt__": ">", "__ge__": ">="}
+
 _TEMPLATE_TEXT = {
-    "__eq__": "def __eq__(self, other):\n"
-              "    if other.__class__ is self.__class__:\n"
-              "        return ({mine}) == ({theirs})\n"
-              "    return NotImplemented\n",
+    **{method: f"def {method}(self, other):\n"
+               "    if other.__class__ is self.__class__:\n"
+               f"        return ({{mine}}) {operator} ({{theirs}})\n"
+               "    return NotImplemented\n" for method, operator in {"__eq__": "==", **_ORDER}.items()},
     "__hash__": "def __hash__(self):\n"
                 "    return hash(({mine}))\n",
 }
-"""``__eq__`` and ``__hash__`` as the standard decorator writes them, for ``_templated``."""
+"""``__eq__``, the order methods and ``__hash__`` as the standard decorator writes them, for ``_templated``."""
 
 _TEMPLATES: dict[tuple[str, int], CodeType] = {}
 _TEMPLATE_GLOBALS: dict[str, Any] = {"__builtins__": builtins, "__name__": __name__}
