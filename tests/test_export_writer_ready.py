@@ -137,3 +137,38 @@ def test_export_file_starts_the_writer_before_reading_and_reaps_it_when_refused(
     with pytest.raises(ChildProcessError):
         os.waitpid(started[0], os.WNOHANG)
     assert not (tmp_path / "refused.pdf").exists()
+
+
+@linux_only
+def test_the_command_starts_the_writer_before_its_checks_and_export_file_keeps_it(
+        example_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``riskwright export`` forks the writer's child before it loads the report kinds; ``export_file`` takes
+    that very child, and a command stopped by an unknown kind reaps it."""
+    from app.cli import main
+    from app.session import export as session_export
+    monkeypatch.setattr(pipeline, "may_fork", lambda: True)
+    monkeypatch.setattr(pipeline, "_writer_loaded", lambda fmt: False)
+    monkeypatch.setattr(pipeline.collection, "ends_at_once", lambda: True)  # as the command's process does
+    forked: list[int] = []
+    real_early = pipeline._early_writer
+
+    def early(fmt: str, styles: object) -> beside.Awaiting | None:
+        writer = real_early(fmt, styles)  # type: ignore[arg-type]
+        forked.extend([writer._child.pid] if writer is not None and writer._child is not None else [])
+        return writer
+
+    monkeypatch.setattr(pipeline, "_early_writer", early)
+    taken = []
+    real_export = session_export.export_file
+    monkeypatch.setattr(session_export, "export_file", lambda *args: taken.append(list(pipeline._STARTED))
+                        or real_export(*args))
+    target = tmp_path / "public.pdf"
+    assert main(["export", str(example_file), "--audience", "public", "-o", str(target)]) == 0
+    assert len(forked) == 1 and len(taken) == 1 and taken[0][0][2]._child is None  # sent its report
+    assert not pipeline._STARTED and target.read_bytes().startswith(b"%PDF")
+    forked.clear()
+    assert main(["export", str(example_file), "--audience", "public", "--kind", "nosuch",
+                 "-o", str(tmp_path / "no.pdf")]) == 2
+    assert len(forked) == 1 and not pipeline._STARTED
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forked[0], os.WNOHANG)

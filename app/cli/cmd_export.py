@@ -57,18 +57,38 @@ def run(args: argparse.Namespace) -> int:
     # One export and the process ends: cycle collection stays off (app.export.collection says why), which
     # also spares the full collection Python runs at exit over everything still alive.
     gc.disable()
-    from app.content.report_kinds import kind_ids
-    from app.export.errors import ExportRefused
-    from app.session.export import export_file
-    with cannot_run_on_errors():
-        installed = kind_ids()
-    if args.kind not in installed:
-        raise CommandFailed(f"unknown kind {args.kind!r}; installed: {', '.join(installed)} (reports/kinds/)")
     audiences = list(dict.fromkeys(args.audience))  # named twice is still one edition
     if len(audiences) > 1:
+        _known_kind(args.kind)
         return _several(args, audiences)
     audience = audiences[0]
-    args.format = document_format(args.format, args.output)
+    try:
+        args.format = document_format(args.format, args.output)
+    except CommandFailed:
+        _known_kind(args.kind)  # an unknown kind is said first, as before
+        raise
+    # The writer's child (a PDF's, where it pays) gets the writer ready from here on, while this process
+    # checks the kind and reads the file; ``export_file`` keeps it, and a command that stops reaps it.
+    from app.export.pipeline import discard_writer, start_writer
+    start_writer(args.format, audience)
+    try:
+        return _one(args, audience)
+    finally:
+        discard_writer()
+
+
+def _known_kind(kind: str) -> None:
+    from app.content.report_kinds import kind_ids
+    with cannot_run_on_errors():
+        installed = kind_ids()
+    if kind not in installed:
+        raise CommandFailed(f"unknown kind {kind!r}; installed: {', '.join(installed)} (reports/kinds/)")
+
+
+def _one(args: argparse.Namespace, audience: str) -> int:
+    from app.export.errors import ExportRefused
+    from app.session.export import export_file
+    _known_kind(args.kind)
     output = Path(args.output) if args.output else default_output(args.file, audience, args.format, args.kind)
     if output.resolve() == Path(args.file).resolve():
         raise CommandFailed(f"{output}: the report would overwrite the assessment; choose another -o")
