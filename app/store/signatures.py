@@ -10,10 +10,10 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from app.model.canonical import canonical_json
+from app.model.fast_dataclass import dataclass
 
 SIGNOFF_FORMAT = "riskwright-signoff/1"
 

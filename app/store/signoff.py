@@ -18,11 +18,12 @@ import base64
 import json
 import os
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.model.canonical import canonical_json, revision_hash, short_hash
+from app.model.fast_dataclass import dataclass
 from app.store import history, identity, revision
 from app.store.errors import StoreError
 from app.store.signatures import SIGNOFF_FORMAT, SignOff, fingerprint, signoff_from_entry, spaced
