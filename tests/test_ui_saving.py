@@ -198,6 +198,28 @@ def test_a_second_window_is_told_who_has_the_file_and_reads_it_or_works_on_a_cop
     assert not lock_path(example_file).exists()
 
 
+def test_an_end_signal_while_the_window_is_being_made_closes_it_and_frees_the_file(example_file):
+    """The file (and its lock) is opened before the window is made; a SIGTERM in that second used to end
+    the program at once, leaving the lock file behind."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    app = subprocess.Popen([sys.executable, "-m", "app.cli", "open", str(example_file)], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not lock_path(example_file).exists() or not lock_path(example_file).read_text():
+            assert app.poll() is None and time.monotonic() < deadline, app.stderr.read() if app.stderr else ""
+            time.sleep(0.01)
+        app.send_signal(signal.SIGTERM)
+        app.wait(timeout=60)
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()
+    assert app.returncode == 0
+    assert not lock_path(example_file).exists()
+    assert run_cli("verify", str(example_file)).returncode == 0
+
+
 def test_a_change_by_another_program_is_shown_never_overwritten(qtbot, forms, example_file):
     from app.model import Address, SetValue
     window = open_in(qtbot, forms, example_file)

@@ -59,6 +59,7 @@ def _application() -> QApplication:
 
 def run_app(path: str | None, screenshot: str | None, stage: str | None = None,
             panel: str | None = None) -> int:
+    asked = _hold_termination()
     app = _application()
     settings = AppSettings()
     from app.content.errors import ContentError, ContentErrors
@@ -67,9 +68,9 @@ def run_app(path: str | None, screenshot: str | None, stage: str | None = None,
     try:
         forms = startup_forms()
     except (ContentError, ContentErrors) as error:
-        return _fail(screenshot, "The form definitions are broken", str(error))
+        return _fail(screenshot, "The form definitions are broken", str(error), asked)
     if stage and stage not in forms.stages:
-        return _fail(screenshot, "Unknown stage", f"no stage {stage!r}; stages are {', '.join(forms.stages)}")
+        return _fail(screenshot, "Unknown stage", f"no stage {stage!r}; stages are {', '.join(forms.stages)}", asked)
     assessment = None
     problem = None
     try:
@@ -80,7 +81,7 @@ def run_app(path: str | None, screenshot: str | None, stage: str | None = None,
     except (StoreError, OSError) as error:
         problem = str(error)
         if path or screenshot:
-            return _fail(screenshot, "Cannot open the assessment", problem)
+            return _fail(screenshot, "Cannot open the assessment", problem, asked)
 
     from app.ui.window import MainWindow
     window = MainWindow(forms, settings, remember_window=not screenshot, defer_secondary=True)
@@ -103,7 +104,7 @@ def run_app(path: str | None, screenshot: str | None, stage: str | None = None,
         window.after_first_paint(_report_shown, first=True)
     if screenshot:
         _take_screenshot(app, window, screenshot)
-    _close_on_termination(window)
+    _close_on_termination(window, asked)
     code = app.exec()
     from app.session import offload
     offload.shutdown()
@@ -113,13 +114,14 @@ def run_app(path: str | None, screenshot: str | None, stage: str | None = None,
 def run_portfolio(places: list[str], as_of: str | None, screenshot: str | None) -> int:
     """The Portfolio window on its own (``riskwright portfolio DIR --window``); rows open in a main window."""
     from datetime import date
+    asked = _hold_termination()
     app = _application()
     from app.content.errors import ContentError, ContentErrors
     from app.session.forms_cache import startup_forms
     try:
         forms = startup_forms()
     except (ContentError, ContentErrors) as error:
-        return _fail(screenshot, "The form definitions are broken", str(error))
+        return _fail(screenshot, "The form definitions are broken", str(error), asked)
     from app.ui.window import MainWindow
     main = MainWindow(forms, AppSettings(), remember_window=not screenshot)
     window = main.open_portfolio([Path(place) for place in places], date.fromisoformat(as_of) if as_of else None)
@@ -128,19 +130,57 @@ def run_portfolio(places: list[str], as_of: str | None, screenshot: str | None) 
         def grab(_portfolio: object) -> None:
             QTimer.singleShot(200, lambda: app.exit(EXIT_OK if window.grab().save(screenshot) else EXIT_CANNOT_RUN))
         window.refreshed.connect(grab)
-    _close_on_termination(window)
+    _close_on_termination(window, asked)
     code = app.exec()
     from app.session import offload
     offload.shutdown()
     return code
 
 
-def _close_on_termination(window) -> None:  # type: ignore[no-untyped-def]
+def _termination_signals() -> list[int]:
+    import signal
+    return [number for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if number is not None]
+
+
+def _hold_termination() -> list[int]:
+    """Note a SIGTERM / SIGHUP that comes while the window is being made, to close it once it exists.
+
+    The file is opened (and its edit lock taken) before the window is made, and making
+    the window takes a second or more on a busy machine. Python's own answer to SIGTERM
+    in that time is to end at once, leaving the lock file behind (the next program takes
+    a stale lock over, but says it found one). The signals that came are listed in the
+    returned list; ``_close_on_termination`` acts on them.
+    """
+    import signal
+    import threading
+    asked: list[int] = []
+    if threading.current_thread() is threading.main_thread():
+        for number in _termination_signals():
+            signal.signal(number, lambda signum, _frame: asked.append(signum))
+    return asked
+
+
+def _let_termination_through(asked: list[int]) -> None:
+    """No window will close itself (start-up failed): a termination signal ends the program again, at once
+    if one has come already."""
+    import signal
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for number in _termination_signals():
+        signal.signal(number, signal.SIG_DFL)
+    if asked:
+        os.kill(os.getpid(), asked[0])
+
+
+def _close_on_termination(window, asked: list[int]) -> None:  # type: ignore[no-untyped-def]
     """SIGTERM / SIGHUP (logout, `kill`) close the window as the Close command would.
 
     Python runs signal handlers only between bytecodes, and Qt's event loop runs
     in C++; a light timer hands the interpreter control twice a second so a
     signal is noticed. Closing saves pending typing and waits for a running export.
+    A signal that came while the window was being made (``asked``) closes it as soon
+    as the event loop runs.
     """
     import signal
     import threading
@@ -152,9 +192,10 @@ def _close_on_termination(window) -> None:  # type: ignore[no-untyped-def]
         window.close()
         QApplication.quit()
 
-    for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
-        if number is not None:
-            signal.signal(number, close)
+    for number in _termination_signals():
+        signal.signal(number, close)
+    if asked:
+        QTimer.singleShot(0, lambda: close(asked[0], None))
     tick = QTimer(window)
     tick.setInterval(500)
     tick.timeout.connect(lambda: None)
@@ -202,10 +243,9 @@ def _take_screenshot(app: QApplication, window, out: str) -> None:  # type: igno
     QTimer.singleShot(SCREENSHOT_POLL_MS, poll)
 
 
-def _fail(screenshot: str | None, title: str, message: str) -> int:
-    if screenshot or not QApplication.instance():
-        print(f"riskwright: {message}", file=sys.stderr)
-    else:
-        print(f"riskwright: {message}", file=sys.stderr)
+def _fail(screenshot: str | None, title: str, message: str, asked: list[int]) -> int:
+    print(f"riskwright: {message}", file=sys.stderr)
+    _let_termination_through(asked)
+    if not screenshot and QApplication.instance():
         QMessageBox.critical(None, title, message)
     return EXIT_CANNOT_RUN
