@@ -21,12 +21,16 @@ from app.store.file import AssessmentFile
 
 
 def _same_verdicts(document: Document) -> None:
+    shared: dict[tuple[str, str], int] = {}  # answer counts shared by every check of the document (the portfolio)
     for framework_id in framework_ids():
         framework = load_framework(framework_id)
         full, counted = check(document, framework), check_counts(document, framework)
         assert (counted.status, counted.counts) == (full.status, full.counts), framework_id
         assert counted.score == (None if full.score is None else full.score.total), framework_id
         assert check_score(document, framework) == counted.score, framework_id  # the score alone (portfolio)
+        again = check_counts(document, framework, filled=shared)
+        assert (again.status, again.counts, again.score) == (counted.status, counted.counts, counted.score)
+        assert check_score(document, framework, filled=shared) == counted.score, framework_id
 
 
 @pytest.mark.parametrize("kind", sorted(EXAMPLES))

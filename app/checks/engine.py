@@ -22,7 +22,7 @@ from app.checks.evidence import (
     evidence_for_record,
     run_evidence,
 )
-from app.checks.facts import Facts, FormIndex
+from app.checks.facts import Facts, FilledCounts, FormIndex
 from app.checks.holds import check_condition
 from app.checks.findings import UNSAID, CheckCounts, CheckResult, Finding, ItemScore, Score
 from app.checks.rubric import item_finding, score_item, total
@@ -130,8 +130,8 @@ class Checker:
         self._check_all(doc)
         return self._result()
 
-    def _check_all(self, doc: Document) -> None:
-        facts = Facts(doc, self.framework, self.index, self.messages)
+    def _check_all(self, doc: Document, filled: FilledCounts | None = None) -> None:
+        facts = Facts(doc, self.framework, self.index, self.messages, filled)
         for unit in self._units:
             if unit.rule is not None:
                 self._run_rule(unit, facts)
@@ -234,7 +234,7 @@ class Checker:
             raise TypeError("a counts-only Checker has no findings to show: use check_counts")
         return self._assemble()
 
-    def score_only(self, doc: Document) -> float | None:
+    def score_only(self, doc: Document, filled: FilledCounts | None = None) -> float | None:
         """The rubric's total for ``doc`` (``counts().score`` after a check), running only the rules a
         score part reads (``rules`` parts): an item's share depends on its parts alone, and those read no
         other rule's findings, so the rules no part names cannot change the score."""
@@ -242,7 +242,7 @@ class Checker:
             return None
         read = {rule_id for section in self.framework.score for item in section.items for part in item.parts
                 if part.kind == "rules" for rule_id in part.rules}
-        facts = Facts(doc, self.framework, self.index, self.messages)
+        facts = Facts(doc, self.framework, self.index, self.messages, filled)
         for unit in self._units:
             if unit.rule is not None and unit.key in read:
                 self._run_rule(unit, facts)
@@ -279,7 +279,8 @@ def check(doc: Document, framework: Framework, forms: FormSet | None = None) -> 
     return Checker(framework, forms).check(doc)
 
 
-def check_counts(doc: Document, framework: Framework, forms: FormSet | None = None) -> CheckCounts:
+def check_counts(doc: Document, framework: Framework, forms: FormSet | None = None,
+                 filled: FilledCounts | None = None) -> CheckCounts:
     """``check``'s status, counts and rubric score, without writing a message (for the portfolio).
 
     The same rules run over the same document and reach the same verdicts; only
@@ -287,17 +288,21 @@ def check_counts(doc: Document, framework: Framework, forms: FormSet | None = No
     of required evidence, coverage, the rubric's items) are not written, which
     is most of a large assessment's check. ``tests/test_checks_counts.py`` holds
     the two to the same statuses, counts and scores.
+
+    ``filled``: answer counts shared by the checks of one unchanged document (``Facts.filled_in``); start it
+    empty, and hand it to no check of another document or of this one once changed.
     """
     checker = Checker(framework, messages=False, index=shared_index(forms or load_forms()))
-    checker._check_all(doc)
+    checker._check_all(doc, filled)
     return checker.counts()
 
 
-def check_score(doc: Document, framework: Framework, forms: FormSet | None = None) -> float | None:
+def check_score(doc: Document, framework: Framework, forms: FormSet | None = None,
+                filled: FilledCounts | None = None) -> float | None:
     """``check_counts(doc, framework).score`` — the rubric's total, or None for a framework without a score —
     without running the rules no score part reads (for the portfolio, which shows only the rubric's score).
-    ``tests/test_checks_counts.py`` holds it to ``check``'s score."""
-    return Checker(framework, messages=False, index=shared_index(forms or load_forms())).score_only(doc)
+    ``tests/test_checks_counts.py`` holds it to ``check``'s score. ``filled``: as ``check_counts``'s."""
+    return Checker(framework, messages=False, index=shared_index(forms or load_forms())).score_only(doc, filled)
 
 
 _INDEXES: dict[int, tuple[FormSet, FormIndex]] = {}

@@ -95,31 +95,27 @@ def evidence_for_record(rule: EvidenceRule, facts: Facts, record: Record) -> tup
 
 
 def _unconditional_counts(rule: EvidenceRule, facts: Facts, records: list[Record]) -> list[Finding] | None:
-    """``evidence_for_record`` over every record, assembled as ``assemble_evidence`` does (record order), for a
-    counts-only check of a rule with no ``where`` whose fields have no conditions (None otherwise): the same
-    verdicts and counts, without asking per record and per field whether the field applies (none of them has
-    a condition to ask), and without per-record results (a counts-only checker never re-checks a record).
+    """``evidence_for_record`` over every record, for a counts-only check of a rule with no ``where`` whose
+    fields have no conditions (None otherwise): the same verdicts and counts, without asking per record and
+    per field whether the field applies (none of them has a condition to ask), and without per-record results
+    (a counts-only checker never re-checks a record).
 
-    A counts-only check's findings never leave the checker (only their severities are counted), so every
-    record missing the same answer shares one finding, addressed to the field (``table[].name``)."""
+    A counts-only check's findings never leave the checker: only their severities are counted (and a score
+    part asks whether all of a rule's findings pass). So every record missing the same answer shares one
+    finding, addressed to the field (``table[].name``), and each field's missing answers are counted over the
+    whole table (``Facts.filled_in``, which the rubric's check of the same document may already have done)."""
     fields = facts.index.record_fields(rule.fields)
     if any(conditional for _relative, _spec, conditional in fields):
         return None
     table = rule.table
-    shared = [(relative, Finding(rule.id, rule.severity, rule.stage, f"{table}[].{relative}", UNSAID,
-                                 rule.citation, rule.title)) for relative, _spec, _conditional in fields]
+    assert table is not None
     found: list[Finding] = []
-    for record in records:
-        values = record.values
-        for relative, missing in shared:  # ``filled(value.data)``, without a call per answer
-            value = values.get(relative)
-            if value is None:
-                found.append(missing)
-                continue
-            data = value.data
-            if data is None or (isinstance(data, str) and not data.strip()):
-                found.append(missing)
-    return found or [_satisfied(rule, facts, len(shared) * len(records))]
+    for relative, _spec, _conditional in fields:
+        missing = len(records) - facts.filled_in(table, relative)
+        if missing:
+            found.extend([Finding(rule.id, rule.severity, rule.stage, f"{table}[].{relative}", UNSAID,
+                                  rule.citation, rule.title)] * missing)
+    return found or [_satisfied(rule, facts, len(fields) * len(records))]
 
 
 def assemble_evidence(rule: EvidenceRule, facts: Facts, results: RecordResults) -> list[Finding]:

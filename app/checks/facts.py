@@ -119,8 +119,13 @@ class FormIndex:
         return known
 
 
+FilledCounts = dict[tuple[str, str], int]
+"""(table, name inside its records) → how many of the table's records have that answer filled."""
+
+
 class Facts:
-    def __init__(self, doc: Document, framework: Framework, index: FormIndex, messages: bool = True) -> None:
+    def __init__(self, doc: Document, framework: Framework, index: FormIndex, messages: bool = True,
+                 filled: FilledCounts | None = None) -> None:
         self.doc, self.framework, self.index = doc, framework, index
         self.messages = messages
         """False for a counts-only check (``app.checks.check_counts``): the rules that find hundreds of
@@ -130,6 +135,26 @@ class Facts:
         self._categories: dict[Any, Category | None] = {}
         self._contexts: dict[int, tuple[Condition, dict[str, Any]]] = {}
         self._applies: dict[str, bool] = {}
+        self._filled: FilledCounts = {} if filled is None else filled
+        """Counted answers (``filled_in``); given, it is shared with other checks of this same document."""
+
+    def filled_in(self, table: str, relative: str) -> int:
+        """How many records of ``table`` have their ``relative`` answer filled (``filled``), counted once per
+        check — or once for every check of the document sharing the counts: the portfolio's row runs its
+        regimes' checks and the rubric's over one unchanged document, and they count the same columns of a
+        large evaluations table."""
+        key = (table, relative)
+        known = self._filled.get(key)
+        if known is None:
+            known = 0
+            for record in self.doc.records(table):  # filled(record.get(relative)), without two calls per record
+                value = record.values.get(relative)
+                if value is not None:
+                    data = value.data
+                    if data is not None and (not isinstance(data, str) or data.strip()):
+                        known += 1
+            self._filled[key] = known
+        return known
 
     def category(self, category_id: Any) -> Category | None:
         """``framework.category(category_id)``, remembered: coverage rules ask it of every record."""

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from app.checks import check_counts, check_score, load_framework
+from app.checks.facts import FilledCounts
 from app.content.framework_spec import Framework
 from app.model.document import Document
 from app.model.fast_dataclass import dataclass
@@ -227,19 +228,20 @@ def _row(path: Path, db: Readable, document: Document, as_of: date, hasher: Cont
     """The row: statuses, counts and the rubric score from counts-only checks (no messages are shown here)."""
     frameworks: list[Framework] = []
     regimes: list[RegimeStatus] = []
+    filled: FilledCounts = {}  # the checks below count the same answers of one unchanged document
     for framework_id in regime_ids(document):
         framework = _framework(framework_id)
         if framework is None:
             regimes.append(RegimeStatus(framework_id, framework_id, "unknown"))
             continue
-        result = check_counts(document, framework)
+        result = check_counts(document, framework, filled=filled)
         frameworks.append(framework)
         regimes.append(RegimeStatus(framework.id, framework_title(framework), result.status,
                                     dict(result.counts)))
     rubric = _framework(RUBRIC)
     score = None
     if rubric is not None:
-        scored = check_score(document, rubric)  # the row shows the rubric's score only
+        scored = check_score(document, rubric, filled=filled)  # the row shows the rubric's score only
         score = None if scored is None else round(scored, 1)
     # A signed (frozen) current revision's hash is the one stored with it: hashing the content is for the rest.
     digest = None if current_revision(db).frozen else hasher.digest(document)
