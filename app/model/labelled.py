@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 
 from app.model.fast_dataclass import dataclass
 from app.model.sensitivity import Sensitivity
@@ -192,17 +193,13 @@ def template(form: str, /, **arguments: Labelled) -> Labelled:
     """
     parts: list[Part] = []
     used: set[str] = set()
-    cursor = 0
-    for match in _FIELD.finditer(form):
-        parts.append(Part(form[cursor:match.start()]))
-        cursor = match.end()
-        token = match.group(0)
-        if token in ("{{", "}}"):
-            parts.append(Part(token[0]))
+    for token in _form_tokens(form):
+        if isinstance(token, Part):
+            parts.append(token)
             continue
-        name = match.group(1)
-        if name is None:
+        if token is None:
             raise ValueError(f"unbalanced brace in message template {form!r}")
+        name = token
         if name not in arguments:
             raise KeyError(f"message template {form!r} needs {name!r}")
         value = arguments[name]
@@ -211,11 +208,31 @@ def template(form: str, /, **arguments: Labelled) -> Labelled:
                             f"label values with quoted()/derived(), the product's own words with fixed()")
         parts.extend(value.parts)
         used.add(name)
-    parts.append(Part(form[cursor:]))
     unused = set(arguments) - used
     if unused:
         raise KeyError(f"message template {form!r} does not use {', '.join(sorted(unused))}")
     return Labelled(parts)
+
+
+@lru_cache(maxsize=1024)
+def _form_tokens(form: str) -> tuple[Part | str | None, ...]:
+    """``form`` read once (a report fills the same two dozen forms a thousand times): its words as public
+    parts, each field as its name, an unbalanced brace as None — in order, so ``template`` meets a mistake
+    where a reading of the form from the start would."""
+    tokens: list[Part | str | None] = []
+    cursor = 0
+    for match in _FIELD.finditer(form):
+        if match.start() > cursor:
+            tokens.append(Part(form[cursor:match.start()]))
+        cursor = match.end()
+        token = match.group(0)
+        if token in ("{{", "}}"):
+            tokens.append(Part(token[0]))
+        else:
+            tokens.append(match.group(1))  # None: a lone brace
+    if cursor < len(form):
+        tokens.append(Part(form[cursor:]))
+    return tuple(tokens)
 
 
 def join(separator: str, items: Iterable[Labelled]) -> Labelled:
