@@ -76,3 +76,17 @@ def test_a_commitment_field_of_the_wrong_form() -> None:
             document = example_document()
             document.values[path] = Value(wrong)
             _same_verdicts(document)
+
+
+def test_a_checkpoint_of_no_compute_is_reported_not_raised() -> None:
+    """A checkpoint whose effective compute is 0 (out of range, stored without validation) divided by zero in
+    the compute cadence rule, which stopped a whole portfolio with a traceback: the rule now says it could
+    not be applied, in both modes."""
+    document = example_document()
+    for record in document.records("training.checkpoints"):
+        record.values["effective_compute_flop"] = Value(0.0)
+        record.values["evaluated"] = Value(True)
+    _same_verdicts(document)
+    rubric = load_framework("risk-assessment-best-practice")
+    cadence = [f for f in check(document, rubric).findings if f.rule_id == "evaluate-every-4x"]
+    assert [f.severity for f in cadence] == ["missing_evidence"]

@@ -203,9 +203,10 @@ class Checker:
                 findings = tuple(found)
             else:
                 findings = tuple(_EVALUATORS[type(rule)](rule, facts))
-        except (TypeError, ValueError, AttributeError) as error:
-            # A value of the wrong type (stored without validation) must not stop the other
-            # rules or reach the person as a traceback; `riskwright validate` names the value.
+        except (TypeError, ValueError, AttributeError, ArithmeticError) as error:
+            # A value of the wrong type or out of range (stored without validation: a checkpoint's compute
+            # of 0 divides by zero) must not stop the other rules or reach the person as a traceback
+            # (the portfolio stopped on such a file); `riskwright validate` names the value.
             # The error's words may repeat the value (Python's "could not convert string to float: '…'"),
             # and which value it is is unknown here: label them hazardous, so only the internal reader sees them.
             said = template(
