@@ -127,8 +127,10 @@ class Child:
             os.write(self._done_write, b"1")
             status = 0
         finally:
-            _reap_at_exit()  # children of its own that answered (a Branch): their time is counted in its own
-            os._exit(status)
+            try:
+                _reap_at_exit()  # children of its own that answered (a Branch): their time counts in its own
+            finally:
+                os._exit(status)
 
     def _reply(self) -> bool | None:
         """True once the child has answered, False when it ended without the done byte, None while it works
@@ -171,8 +173,12 @@ class Child:
     def answer(self) -> tuple[bool, Any]:
         """(True, the child's value), or (False, None) when it failed."""
         try:
+            waiting: select.poll | None = None
             while (replied := self._reply()) is None:
-                select.select([self._done], [], [], _LOOK_AGAIN)
+                if waiting is None:
+                    waiting = select.poll()
+                    waiting.register(self._done, select.POLLIN)
+                waiting.poll(_LOOK_AGAIN_MS)
             if not replied:
                 return False, None  # ended without the done byte, or answered (or closed) before
             with os.fdopen(os.dup(self._fd), "rb") as file:
@@ -207,8 +213,8 @@ class Child:
                 setattr(self, name, -1)
 
 
-_LOOK_AGAIN = 0.05
-"""Seconds between looks at whether a child that has not answered has ended, in case a process it forked
+_LOOK_AGAIN_MS = 50
+"""Milliseconds between looks at whether a child that has not answered has ended, in case a process it forked
 still holds its end of the done pipe open (a child's own end closes when it ends)."""
 
 _HANDING_BACK: list[int] = []
