@@ -73,6 +73,30 @@ def test_worst_case_elicitation_only_applies_to_open_or_fine_tunable_models(form
     assert conditions.applies(doc, inner)
 
 
+def test_a_new_empty_row_of_any_table_is_checked_not_crashed_on(forms):
+    """The table editor's Add inserts a record with no values; a condition reading one of them
+    (``record.scope == 'in_scope'``) reads null, as an empty field outside tables does."""
+    from app.checks import check, load_framework
+    from app.content.conditions import Conditions
+    from app.interchange.examples import example_document
+    from app.model import InsertRecord, Record
+    from app.model.validate import validate
+    from app.session.analysis import LiveChecks
+    for table in (spec.path for spec in forms.all_fields() if spec.is_table):
+        doc = example_document()
+        doc.apply(InsertRecord(table, 0, Record("new-1")))
+        problems = [p for p in validate(doc, forms, None, Conditions(forms).applies_fn(doc)) if "[new-1]" in p.address]
+        assert problems and all(p.message.startswith("required:") for p in problems), (table, problems)
+        live = LiveChecks(forms)
+        live.run(*live.take(doc))
+        check(doc, load_framework("openai-preparedness-beta"))
+    recommendation = Record("new-2")
+    doc = example_document()
+    doc.apply(InsertRecord("pre_deployment.worst_case_recommendations", 0, recommendation))
+    reason = forms.field("pre_deployment.worst_case_recommendations[].reason_declined")
+    assert not Conditions(forms).applies(doc, reason, doc.record("pre_deployment.worst_case_recommendations", "new-2"))
+
+
 @pytest.fixture
 def form_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "forms"

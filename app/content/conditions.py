@@ -29,6 +29,7 @@ class Conditions:
         self._context: dict[str, Any] | None = None
         self._context_of: int | None = None
         self.leaves = outside_tables(forms)
+        self._empty_records: dict[str, dict[str, None]] = {}
         self._chains: dict[str, tuple[tuple[str, bool], ...]] = {}
         """Per field path: (path, is in a table) of itself and each enclosing group and table that has a
         condition, innermost first — worked out once (a large report asks ~11,000 times, mostly for fields
@@ -54,13 +55,26 @@ class Conditions:
             reads = self._reads[path]
             scope = {name: context[name] for name in reads if name in context}
             if record is not None and in_table and "record" in reads:
-                scope["record"] = {k: _cel_value(v.data) for k, v in record.values.items()}
+                scope["record"] = {**self._empty_record(spec.table),
+                                   **{k: _cel_value(v.data) for k, v in record.values.items()}}
             try:
                 if program.execute(scope) is False:
                     return False
             except (RuntimeError, TypeError, ValueError):
                 continue
         return True
+
+    def _empty_record(self, table: str | None) -> dict[str, None]:
+        """Every field of a record of ``table``, empty: a value the record does not hold yet reads as null,
+        as an empty field outside tables does (a new row has none: ``record.decision in [...]`` must not fail)."""
+        if table is None:
+            return {}
+        empty = self._empty_records.get(table)
+        if empty is None:
+            prefix = f"{table}[]."
+            empty = self._empty_records[table] = {leaf.path.removeprefix(prefix): None
+                                                  for leaf in self._forms.record_leaves(table)}
+        return empty
 
     def applies_fn(self, doc: Document):  # type: ignore[no-untyped-def]
         """A callback for ``app.model.validate`` with the context computed once."""
