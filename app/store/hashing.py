@@ -76,7 +76,8 @@ class StoredPieces:
         if entry is None or entry[0] is not record:
             return None
         ident, reason, sensitivity = record.id, record.sensitivity_reason, record.sensitivity
-        if type(ident) is not str or not _optional_text(reason) or not _optional_level(sensitivity):
+        if type(ident) is not str or not (reason is None or type(reason) is str) \
+                or not (sensitivity is None or type(sensitivity) is Sensitivity):  # _optional_*, inline: per record
             return None
         head = '{"id":' + _quoted(ident)
         if reason is not None:
