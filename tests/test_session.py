@@ -132,6 +132,9 @@ def test_the_live_check_reworks_only_touched_records_and_equals_a_full_one(examp
         assert result.listing == listing(result, forms)
         if step and isinstance(step[0], SetValue) and step[0].address.record == "ev-1":
             assert rechecked and all("[ev-1]" in address for address in rechecked)  # not the other records
+    again = checks.run(*checks.take(session.document))
+    assert again.listing == result.listing and all(
+        mine is theirs for mine, theirs in zip(again.listing or (), result.listing or (), strict=True))  # same lines
     session.close()
 
 

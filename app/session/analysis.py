@@ -67,13 +67,13 @@ class Analysis:
     _by_address: dict[str, str] | None = None
     _counts: dict[str, StageCounts] | None = None
 
-    def prepare(self, forms: FormSet, labels: dict[str, str] | None = None) -> None:
+    def prepare(self, forms: FormSet, memo: ListingMemo | None = None) -> None:
         """Work out, on the worker thread, what the window shows: listing, badges, problems by field.
-        ``labels``: see ``listing``."""
+        ``memo``: see ``listing``."""
         self._by_address = self._counts = None
         self._by_address = self.problems_by_address()
         self._counts = self.stage_counts()
-        self.listing = listing(self, forms, labels)
+        self.listing = listing(self, forms, memo)
         self.listing_key = hash((len(self.listing), self.listing))
 
     def problems_by_address(self) -> dict[str, str]:
@@ -117,23 +117,41 @@ class Listed:
 SEVERITY_ORDER = {"violation": 0, "missing_evidence": 1, "invalid": 2, "warning": 3, "satisfied": 4}
 
 
-LABELS_KEPT = 100_000
-"""The most addresses' labels a ``listing`` memo keeps (the large example lists ~5,000)."""
+class ListingMemo:
+    """What one check's listing worked out, for the next (``listing``): each address's label, and each line.
+
+    After a pause in typing the Findings tab lists the same few hundred places as before: their labels are
+    looked up once, and a line equal to one of the last listing is that same object, so the cycle collector
+    on the GUI thread has only the new lines to walk among the young objects a check leaves."""
+
+    LABELS_KEPT = 100_000
+    """The most labels kept (an assessment lists a few hundred places; ids change as records come and go)."""
+
+    def __init__(self) -> None:
+        self.labels: dict[str, str] = {}
+        self.lines: dict[Listed, Listed] = {}
 
 
-def listing(analysis: Analysis, forms: FormSet, labels: dict[str, str] | None = None) -> tuple[Listed, ...]:
+def listing(analysis: Analysis, forms: FormSet, memo: ListingMemo | None = None) -> tuple[Listed, ...]:
     """Findings and validation problems, worst first, with addresses as people read them.
 
-    ``labels``: addresses' labels worked out for ``forms`` before, kept by the caller from one check to the
-    next (the same ~5,000 places are listed after every pause in typing); new ones are added to it."""
+    ``memo``: kept by the caller from one check to the next, for the same ``forms`` (``ListingMemo``)."""
     from app.session.labels import address_label
-    if labels is None or len(labels) > LABELS_KEPT:
-        labels = {}
+    if memo is None:
+        memo = ListingMemo()
+    if len(memo.labels) > memo.LABELS_KEPT:
+        memo.labels = {}
+    labels, last, lines = memo.labels, memo.lines, {}
 
     def where(address: str) -> str:
         if address not in labels:
             labels[address] = address_label(address, forms, with_stage=False)
         return labels[address]
+
+    def kept(line: Listed) -> Listed:
+        line = last.get(line, line)  # the last listing's equal line, if it had one
+        lines[line] = line
+        return line
     entries: list[Listed] = []
     for finding in analysis.findings:
         citation = getattr(finding, "citation", None)
@@ -143,11 +161,12 @@ def listing(analysis: Analysis, forms: FormSet, labels: dict[str, str] | None = 
                 p for p in (getattr(citation, "source_title", ""), getattr(citation, "section", "")) if p)
         title = getattr(finding, "rule_title", "") or getattr(finding, "rule_id", "")
         place = where(finding.address)
-        entries.append(Listed(finding.severity, finding.message, finding.address,
-                              f"{place}  ·  {title}" if title else place, source))
+        entries.append(kept(Listed(finding.severity, finding.message, finding.address,
+                                   f"{place}  ·  {title}" if title else place, source)))
     for problem in analysis.problems:
-        entries.append(Listed("invalid", problem.message[:1].upper() + problem.message[1:], problem.address,
-                              where(problem.address)))
+        entries.append(kept(Listed("invalid", problem.message[:1].upper() + problem.message[1:], problem.address,
+                                   where(problem.address))))
+    memo.lines = lines
     entries.sort(key=lambda e: SEVERITY_ORDER.get(e.severity, 9))
     return tuple(entries)
 
@@ -255,8 +274,8 @@ class LiveChecks:
         """Each snapshot record's value problems, for the next snapshot's records shared with it."""
         self._record_texts = RecordTexts()
         """Each snapshot record's canonical JSON, likewise (the revision hash)."""
-        self._labels: dict[str, str] = {}
-        """Addresses' labels in the Findings tab's listing, kept from one check to the next (``listing``)."""
+        self._listed = ListingMemo()
+        """The Findings tab's labels and lines, kept from one check to the next (``listing``)."""
 
     def note(self, addresses: tuple[Address | str, ...]) -> None:
         for address in addresses:
@@ -288,7 +307,7 @@ class LiveChecks:
             result = self._run(doc, touched, progress)
             from app.model.canonical import revision_hash
             result.revision_hash = revision_hash(doc, self._record_texts if self._is_snapshot(doc) else None)
-            result.prepare(self.forms, self._labels)
+            result.prepare(self.forms, self._listed)
             return result
         except BaseException:
             self._checker = None  # a half-updated checker is not trusted again
