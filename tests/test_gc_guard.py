@@ -47,10 +47,23 @@ def test_a_cycle_made_while_the_person_works_goes_at_the_next_pause() -> None:
     gc_guard.assessment_opened()
     gone: list[str] = []
     cycle(gone, "young")
-    ballast = [[] for _ in range(2 * gc.get_threshold()[0])]
+    ballast = [[] for _ in range(2 * gc_guard.YOUNG_AT_A_PAUSE)]
     busy_tick()
     assert gone == [], "no collection while the person works"
     quiet_tick()
+    assert gone == ["young"]
+    assert ballast
+
+
+def test_a_pause_waits_for_enough_young_objects_and_four_seconds_for_fewer() -> None:
+    gc_guard.collect_everything()
+    gone: list[str] = []
+    cycle(gone, "young")
+    ballast = [[] for _ in range(2 * gc.get_threshold()[0])]  # an edit's worth: past the usual threshold
+    quiet_tick()
+    assert gone == [], "a few edits' young objects are walked together, not one edit's at each pause"
+    for _ in range(gc_guard.YOUNG_WAIT_TICKS):
+        quiet_tick()
     assert gone == ["young"]
     assert ballast
 
