@@ -76,11 +76,6 @@ class MarkedTextEdit(QPlainTextEdit):
         self._chip_font.setWeight(QFont.Weight.DemiBold)
         self.highlighter = HazardHighlighter(self.document(), self.marks, self._chip_room, markdown)
         self.cursorPositionChanged.connect(self.keep_cursor_in_sight)
-        # The text area paints its own background (paintEvent), so a repaint of it — the cursor blinking, a
-        # keystroke — paints it alone. Left to the stylesheet, the field's rounded background is drawn by the
-        # field itself, and every repaint inside the text area repainted the field, its row, its table and
-        # the page up to the window (thirteen widgets for a blink of the cursor).
-        self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
 
     def keep_cursor_in_sight(self) -> None:
         """Scroll the page that holds this field so the point where the person types stays in sight.
@@ -141,12 +136,6 @@ class MarkedTextEdit(QPlainTextEdit):
         self.viewport().update()
 
     def paintEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
-        viewport = self.viewport()
-        background = QPainter(viewport)
-        # The colour the stylesheet gives the field (its rule's background is the palette's base: light, dark,
-        # read-only), as the field's own background would have shown through here.
-        background.fillRect(event.rect(), viewport.palette().brush(viewport.backgroundRole()))
-        background.end()
         super().paintEvent(event)
         spans = self.marks.spans() if not self.marks.raw else []
         if not spans:
