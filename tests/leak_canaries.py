@@ -27,6 +27,7 @@ import html
 import io
 import json
 import re
+import shutil
 import subprocess
 import tempfile
 import unicodedata
@@ -360,6 +361,10 @@ _PDF_HEX = re.compile(rb"<(FEFF[0-9A-Fa-f\s]*)>")
 
 
 def _pdf_text(data: bytes) -> tuple[str, str]:
+    missing = [tool for tool in ("qpdf", "pdftotext") if shutil.which(tool) is None]
+    if missing:  # the independent readers must run: without them a leak would pass unread
+        raise AssertionError(f"{' and '.join(missing)} not found: install the Debian packages qpdf and "
+                             "poppler-utils (the README's test command does)")
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "in.pdf"
         source.write_bytes(data)
