@@ -112,6 +112,29 @@ def test_could_not_run(tmp_path: Path, example_file: Path, capsys) -> None:
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("audience", ["public", "internal"])
+def test_a_broken_styles_file_is_named_not_a_traceback(example_file: Path, tmp_path: Path, capsys,
+                                                       monkeypatch: pytest.MonkeyPatch, audience: str) -> None:
+    """A compliance lead's mistake in reports/styles.yaml is said as file:line:column with exit 2, also for a
+    PDF, whose writer's child the command starts before it reads the file (it loads the styles then)."""
+    from app.content import report_layout
+    from app.content.errors import ContentError
+    from app.export import collection, pipeline
+
+    def broken() -> None:
+        raise ContentError("reports/styles.yaml", 6, 3, "expected ',' or ']'")
+
+    monkeypatch.setattr(report_layout, "_default_styles", broken)
+    monkeypatch.setattr(collection, "ends_at_once", lambda: True)  # as the command's own process
+    monkeypatch.setattr(pipeline, "_writer_loaded", lambda fmt: False)
+    monkeypatch.setattr(pipeline, "core_idle", lambda: True)
+    target = tmp_path / f"{audience}.pdf"
+    code, out, err = _export(capsys, str(example_file), "--audience", audience, "-o", str(target))
+    assert (code, out) == (2, "")
+    assert err.strip() == "riskwright: reports/styles.yaml:6:3: expected ',' or ']'"
+    assert not target.exists() and not pipeline._STARTED
+
+
 def test_help_documents_the_exit_codes(capsys) -> None:
     with pytest.raises(SystemExit):
         main(["export", "--help"])

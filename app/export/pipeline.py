@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.content.forms import load_forms
+from app.content.errors import ContentError, ContentErrors
 from app.content.report_kinds import ASSESSMENT, layout_for_kind
 from app.content.report_layout import ReportLayout, ReportStyles, load_layout, load_styles
 from app.export import audience as audience_filter
@@ -257,7 +258,13 @@ def start_writer(fmt: str, audience: str) -> None:
         return
     discard_writer()
     if _pays(fmt, audience):
-        writer = _early_writer(fmt, load_styles())
+        try:
+            styles = load_styles()
+        except (ContentError, ContentErrors, OSError):
+            # A styles file a person broke: no child; the export meets the same error where it always did
+            # (after the assessment file is read, where the caller says file:line:column, not a traceback).
+            return
+        writer = _early_writer(fmt, styles)
         if writer is not None:
             _STARTED.append((fmt, audience, writer))
 
