@@ -210,3 +210,44 @@ def test_pages_of_a_child_whose_layout_went_elsewhere_are_not_taken(reports: dic
     data, taken = _spliced(report, monkeypatch, 0.5)
     assert taken == 0
     assert data == alone
+
+
+def test_a_split_child_interrupted_as_it_is_forked_never_returns_into_the_writers_caller(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl-C reaches every process of the group: a layout child it meets just after the fork, before the
+    layout knows it is the child, still ends there (exit 3, no answer) instead of going up into the code
+    that called the writer (the command would then print "interrupted" and run its exit handlers twice);
+    this process lays out alone, the same bytes."""
+    import subprocess
+    import sys
+    import textwrap
+    from pathlib import Path
+    script = textwrap.dedent('''
+        import os, sys
+        from app.content.report_layout import load_styles
+        from app.export.formats import pdf, pdf_split, writer_for
+        from app.export.pipeline import build_for_audience
+        from app.interchange.examples import example_document
+        from app.redaction import beside
+
+        class InterruptedBranch(beside.Branch):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if self.here:
+                    raise KeyboardInterrupt  # as if Ctrl-C came right after the fork
+
+        report = build_for_audience(example_document(), "internal")
+        pdf.may_fork = lambda: False
+        alone = writer_for("pdf", load_styles()).write(report)
+        pdf.may_fork, pdf.core_idle, pdf.Branch = (lambda: True), (lambda: True), InterruptedBranch
+        pdf_split.SPLIT_MIN_WEIGHT = 0
+        me = os.getpid()
+        try:
+            data = writer_for("pdf", load_styles()).write(report)
+        except KeyboardInterrupt:
+            print("interrupted in", "this process" if os.getpid() == me else "the child", flush=True)
+            os._exit(0)
+        print("same bytes" if data == alone else "other bytes", flush=True)
+    ''')
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                            cwd=str(Path(__file__).resolve().parent.parent))
+    assert result.stdout.split("\n")[:-1] == ["same bytes"], result.stdout + result.stderr

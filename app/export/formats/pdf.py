@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import html
 import io
+import os
 import time
 import unicodedata
 from collections.abc import Iterable
@@ -235,11 +236,14 @@ class _Template(BaseDocTemplate):
         # Held for the whole layout (platypus drops placed elements), so no new object (a split part) can
         # take a story element's id.
         self._story_elements = list(story)
+        forker = os.getpid()
         try:
             self.build(story)
         except BaseException:
-            if self._branch is not None:
-                self._branch.give_up()  # a split layout's child never returns into the writer's callers
+            # A split layout's child never returns into the writer's callers — also when an interrupt meets
+            # it just after the fork, before ``_branch`` is set: it is then another process than this one was.
+            if self._branch is not None or os.getpid() != forker:
+                Branch.give_up()
             raise
         if self._branch is not None:
             recorder = self.recorder
