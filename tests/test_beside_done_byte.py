@@ -111,3 +111,34 @@ def test_a_child_forked_from_a_child_does_not_hold_its_parents_pipe() -> None:
         return here, done and still_open_there
 
     assert beside.Child(branch_and_look).answer() == (True, (True, False))
+
+
+def test_a_child_interrupted_as_it_is_forked_never_returns_into_the_callers_code(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl-C reaches every process of the group: a child it meets after the fork but before it starts its
+    work ends there without an answer instead of raising KeyboardInterrupt up into the code that made the
+    Child (run in a process of its own: such a child would go on running this test's caller)."""
+    import subprocess
+    import textwrap
+    from pathlib import Path
+    script = textwrap.dedent('''
+        import os
+        from app.redaction import beside
+        real_fork = beside.Child._fork
+
+        def fork_then_interrupted(self, name):
+            here = real_fork(self, name)
+            if here:
+                raise KeyboardInterrupt  # as if Ctrl-C came right after the fork
+            return here
+
+        beside.Child._fork = fork_then_interrupted
+        me = os.getpid()
+        try:
+            print("answer", beside.Child(lambda: 42).answer(), flush=True)
+        except KeyboardInterrupt:
+            print("interrupted in", "this process" if os.getpid() == me else "the child", flush=True)
+            os._exit(0)
+    ''')
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                            cwd=str(Path(__file__).resolve().parent.parent))
+    assert result.stdout.split("\n")[:-1] == ["answer (False, None)"], result.stdout + result.stderr

@@ -79,8 +79,14 @@ class Child:
     def __init__(self, work: Callable[[], Any],
                  codec: tuple[Callable[[Any], bytes], Callable[[bytes], Any]] = (marshal.dumps, marshal.loads)) -> None:
         self._dumps, self._loads = codec
-        if self._fork("riskwright-beside"):
-            self._child(work)
+        forker = os.getpid()
+        try:
+            if self._fork("riskwright-beside"):
+                self._child(work)
+        except BaseException:
+            if os.getpid() != forker:  # the child, met by an interrupt before its work began: never the caller's code
+                os._exit(3)
+            raise
 
     def _fork(self, name: str) -> bool:
         """Fork, with the answer's file and the done pipe; True on the child's side."""
