@@ -155,3 +155,25 @@ def test_the_memos_answer_as_a_full_pass_for_odd_documents(forms) -> None:
     for _ in range(2):
         assert validate(doc, forms, memo=problems) == validate(doc, forms)
         assert texts.document(doc) and revision_hash(doc, texts) == revision_hash(doc)
+
+
+def test_after_another_programs_change_the_live_check_checks_everything_again(example_file, forms) -> None:
+    """The file's document is read again when another program changed it (``follow_outside_changes``): nothing
+    this session edited names what changed, so the check must not re-run only the rules its own edits touch
+    (it kept the findings, status and score of the content before the change)."""
+    from app.checks.documents import document_findings
+    from app.store import AssessmentFile
+    session = Session.open(example_file, forms)
+    checks = session.checks
+    before = checks.run(*checks.take(session.document))
+    address = Address("pre_deployment.determinations[].post_mitigation_level", "det-1")
+    with AssessmentFile.open(example_file, "unlocked") as other:  # a program that ignores the lock
+        other.apply(SetValue(address, "critical"))
+    assert session.assessment.follow_outside_changes()
+    assert session.document.get(address) == "critical"
+    again = checks.run(*checks.take(session.document))
+    full = check(session.document, load_framework(session.framework() or ""))
+    assert full.findings != before.findings  # the change is one the check reports
+    assert again.findings == list(full.findings) + document_findings(session.document, forms)
+    assert (again.status, again.score) == (full.status, full.score)
+    session.close()

@@ -293,6 +293,8 @@ class LiveChecks:
         else:  # the first run, or the file's document was replaced (read again after another program's change)
             copy = snapshot(document)
             self._positions = {}
+            if taken is not None and taken[0] is not document:
+                touched = None  # what the other program changed was never noted here: check everything
         self._taken = (document, copy)
         return copy, touched
 
