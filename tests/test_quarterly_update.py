@@ -132,3 +132,39 @@ def test_the_command_writes_each_edition_and_refuses_bad_input(portfolio: Path, 
     assert target.read_bytes().startswith(b"%PDF") and "Q2 2026" in done.stdout
     bad = riskwright("export-portfolio", str(portfolio), "--audience", "public", "--quarter", "2026-Q9")
     assert bad.returncode == 2 and "YYYY-QN" in bad.stderr
+
+
+def test_files_read_on_worker_processes_give_the_same_bytes(portfolio: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The update reads its files on worker processes (``app.portfolio.reading.read_each``): each hands back
+    only what the update uses, and every edition is the one read in this process, byte for byte — a bad
+    file named in the internal edition's list alike."""
+    import app.portfolio.reading as reading
+    import app.session.quarterly as quarterly
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "aaa-damaged.rwa").write_bytes(b"not a database at all" * 100)
+    places = [portfolio, broken]
+    pools = []
+
+    class Counted(reading.ProcessPoolExecutor):  # type: ignore[misc]
+        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            pools.append(kwargs.get("mp_context"))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(reading, "ProcessPoolExecutor", Counted)
+    for audience, fmt in (("internal", "md"), ("public", "md"), ("public", "pdf")):
+        monkeypatch.setattr(quarterly, "_SPAWNED_WORKERS_FROM", 100)
+        monkeypatch.setattr(quarterly, "_WORKERS_FROM", 100)
+        alone = tmp_path / f"alone.{audience}.{fmt}"
+        export_quarterly(places, Q2, audience, fmt, alone, date(2026, 6, 30))
+        assert not pools
+        monkeypatch.setattr(quarterly, "_SPAWNED_WORKERS_FROM", 2)
+        monkeypatch.setattr(quarterly, "_WORKERS_FROM", 2)
+        shared = tmp_path / f"shared.{audience}.{fmt}"
+        export_quarterly(places, Q2, audience, fmt, shared, date(2026, 6, 30))
+        assert len(pools) == 1, "read on worker processes"
+        pools.clear()
+        assert shared.read_bytes() == alone.read_bytes(), (audience, fmt)
+    assert b"aaa-damaged.rwa" in (tmp_path / "shared.internal.md").read_bytes()
+    assert b"aaa-damaged.rwa" not in (tmp_path / "shared.public.md").read_bytes()

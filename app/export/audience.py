@@ -8,6 +8,7 @@ that same filter withheld.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -77,14 +78,26 @@ def scannable_texts(view: AudienceView, report: Report, also_shown: tuple[str, .
     value that held one, are always searched for; so is every longer text.
     A withheld choice word alone (``app.export.choice_words``) is not searched for.
     """
-    texts = searchable_texts(view)
+    return not_shown(searchable_texts(view), view.strict_sources, lambda: report_words(report, also_shown))
+
+
+def report_words(report: Report, also_shown: tuple[str, ...] = ()) -> tuple[str, list[str] | None]:
+    """The word view of everything ``report`` shows (and ``also_shown``), and its words: what ``not_shown``
+    compares with (cut into words once)."""
+    return word_view_and_words("\n".join([*report_texts(report), *also_shown]))
+
+
+def not_shown(texts: list[WithheldText], strict_sources: Collection[str],
+              shown: Callable[[], tuple[str, list[str] | None]]) -> list[WithheldText]:
+    """``scannable_texts`` from a view's ``searchable_texts`` and the sources always searched for, for a
+    report whose ``report_words`` ``shown`` gives (asked for only when some text might be left out)."""
     candidates = [t for t in texts
-                  if t.source not in view.strict_sources and len(word_list(t.text)) <= SHINGLE_WORDS]
+                  if t.source not in strict_sources and len(word_list(t.text)) <= SHINGLE_WORDS]
     if not candidates:
         return texts
-    visible, words = word_view_and_words("\n".join([*report_texts(report), *also_shown]))  # cut into words once
+    visible, words = shown()
     found = {phrase for phrase, _ in WithheldMatcher(candidates).find(visible, words)}
-    return [t for t in texts if t.source in view.strict_sources or " ".join(word_list(t.text)) not in found]
+    return [t for t in texts if t.source in strict_sources or " ".join(word_list(t.text)) not in found]
 
 
 def searchable_texts(view: AudienceView) -> list[WithheldText]:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
+from typing import Any, TypeVar
 
 from app.checks import load_framework
 from app.checks.engine import shared_index
@@ -29,6 +30,7 @@ from app.store.schema import expected_objects, format_version
 
 _IN_PROCESS_BELOW = 8
 """Fewer files than this are read without worker processes."""
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -120,54 +122,79 @@ def read_portfolio(paths: list[Path], as_of: date, workers: int | None = None, u
 
     ``use_cache=False`` reads and verifies every file afresh (``app.portfolio.cache``).
     """
+    return assemble(as_of, read_each(paths, _summarise_batch, (as_of, use_cache), workers))
+
+
+def _summarise_batch(paths: list[Path], as_of: date, use_cache: bool) -> list[ModelRow | Unreadable]:
+    return summarise_many(paths, as_of, use_cache)
+
+
+def read_each(paths: list[Path], read: Callable[..., list[R]], args: tuple[Any, ...], workers: int | None = None,
+              *, fork: bool | None = None, in_process_below: int = _IN_PROCESS_BELOW,
+              warm: Callable[[], None] | None = None, started: Callable[..., None] | None = None,
+              started_args: tuple[Any, ...] = ()) -> list[R]:
+    """``read(batch, *args)`` — one result per file of ``batch``, in its order — over every file, on every core;
+    the results in the order of ``paths``. ``read`` is a module-level function (a worker finds it by name) and
+    must not raise for a bad file: a worker that stops suddenly has its batch read again here.
+
+    ``fork``: whether the workers are forked (default: where the system can); else they are spawned, as a
+    process running other threads must. Before forking, what summarising needs is loaded here, and what
+    ``warm`` loads, so that the workers share it; ``started(*started_args)`` runs in each worker as it starts.
+    """
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(paths) < _IN_PROCESS_BELOW:
-        return assemble(as_of, summarise_many(paths, as_of, use_cache))
+    if workers <= 1 or len(paths) < in_process_below:
+        return read(paths, *args)
     # Forking is cheap and shares the loaded forms and rubric (loaded here first, so each worker does not
     # load them again; ``_load_content`` says why the other frameworks are not); a process running Qt's
     # threads must not fork, so the window reads through the application layer's spawned workers instead.
-    forking = "fork" in get_all_start_methods()
+    forking = "fork" in get_all_start_methods() if fork is None else fork
     if forking:
         _load_content()
+        if warm is not None:
+            warm()
     # Many small batches, taken by whichever worker is free, largest files first: a worker slowed by
     # something else on the machine, or a large file read last, does not hold up the end of the read.
     ordered = largest_first(paths)
     batches = [ordered[start:start + _FILES_PER_BATCH] for start in range(0, len(ordered), _FILES_PER_BATCH)]
     if len(batches) > 2 * workers:  # the last files one by one: both workers finish within one file's time
         batches = batches[:-workers] + [[path] for batch in batches[-workers:] for path in batch]
+    initializer: Callable[..., None] | None = _worker_started if forking else started
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork") if forking else get_context(),
-                             initializer=_worker_started if forking else None) as pool:
-        futures = _hand_out(pool, batches, as_of, use_cache)
-        parts = [_result(future, batch, as_of, use_cache) for future, batch in zip(futures, batches, strict=True)]
-    return assemble(as_of, (result for part in parts for result in part))
+                             initializer=initializer, initargs=(started, started_args) if forking else started_args
+                             ) as pool:
+        futures = _hand_out(pool, batches, read, args)
+        parts = [_result(future, batch, read, args) for future, batch in zip(futures, batches, strict=True)]
+    found = {path: result for batch, part in zip(batches, parts, strict=True)
+             for path, result in zip(batch, part, strict=True)}
+    return [found[path] for path in paths]
 
 
-def _hand_out(pool: ProcessPoolExecutor, batches: list[list[Path]], as_of: date, use_cache: bool
-              ) -> list[Future[list[ModelRow | Unreadable]] | None]:
+def _hand_out(pool: ProcessPoolExecutor, batches: list[list[Path]], read: Callable[..., list[R]],
+              args: tuple[Any, ...]) -> list[Future[list[R]] | None]:
     """Each batch's future; None for the batches left when a worker stopped suddenly while they were still
     being handed out (the pool then refuses more work, and ``_result`` reads them here)."""
-    futures: list[Future[list[ModelRow | Unreadable]] | None] = []
+    futures: list[Future[list[R]] | None] = []
     for batch in batches:
         try:
-            futures.append(pool.submit(_read_batch, batch, as_of, use_cache))
+            futures.append(pool.submit(_read_batch, read, batch, *args))
         except BrokenProcessPool:
             return futures + [None] * (len(batches) - len(futures))
     return futures
 
 
-def _result(future: Future[list[ModelRow | Unreadable]] | None, batch: list[Path], as_of: date, use_cache: bool
-            ) -> list[ModelRow | Unreadable]:
+def _result(future: Future[list[R]] | None, batch: list[Path], read: Callable[..., list[R]],
+            args: tuple[Any, ...]) -> list[R]:
     """A batch's result; when a worker stopped suddenly (which ends the pool), this process reads the batch
     itself, without a memory map. A forked worker reads through one (``_worker_started``), and an error
     reading a mapped page — a network folder that went away — stops it with SIGBUS instead of raising: read
     again here, the file is reported by name like any other that cannot be read. No future: the batch was
     never handed out (``_hand_out``)."""
     if future is None:
-        return summarise_many(batch, as_of, use_cache)
+        return read(batch, *args)
     try:
         return future.result()
     except BrokenProcessPool:
-        return summarise_many(batch, as_of, use_cache)
+        return read(batch, *args)
 
 
 _FILES_PER_BATCH = 3
@@ -175,7 +202,7 @@ _FILES_PER_BATCH = 3
 files, so what the read waits for at the end, once the other worker has finished, is at most one file."""
 
 
-def _worker_started() -> None:
+def _worker_started(started: Callable[..., None] | None = None, started_args: tuple[Any, ...] = ()) -> None:
     """A forked worker: what it inherited is never garbage, and it collects cycles itself (``_read_batch``).
 
     Reading a large file allocates tens of thousands of objects, and the automatic collector would scan
@@ -185,11 +212,13 @@ def _worker_started() -> None:
     gc.freeze()
     gc.disable()
     map_files(True)
+    if started is not None:
+        started(*started_args)
 
 
-def _read_batch(paths: list[Path], as_of: date, use_cache: bool) -> list[ModelRow | Unreadable]:
+def _read_batch(read: Callable[..., list[R]], paths: list[Path], *args: Any) -> list[R]:
     try:
-        return summarise_many(paths, as_of, use_cache)
+        return read(paths, *args)
     finally:
         if not gc.isenabled():  # a forked worker (``_worker_started``)
             gc.collect(0 if gc.get_count()[1] < _WHOLE_COLLECTION_EVERY else 2)
