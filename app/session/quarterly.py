@@ -321,7 +321,9 @@ def _leaks(included: list[_Included], report: Report, fmt: str, temp: Path, name
         detectors = default_detectors()
         authored = _Authored([hit for item in included if item.scan is not None
                               for hit in _rebuilt(item.scan.authored, detectors)], sees)
-        leaks = leak_scan(temp, fmt, texts, detectors, file_name=name, dismissed=dismissed,
+        # Assessments of one lab withhold many of the same texts; the index keeps a phrase's first source
+        # anyway (``PhraseIndex.add_text``), so each text once, in the order first met, finds the same leaks.
+        leaks = leak_scan(temp, fmt, list(dict.fromkeys(texts)), detectors, file_name=name, dismissed=dismissed,
                           audience_sees=sees, authored=authored)
     except Exception as error:  # noqa: BLE001 - a file that cannot be scanned is not written
         return [f"the output leak scanner could not read the finished file ({type(error).__name__}: {error})"]
