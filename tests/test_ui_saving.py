@@ -220,6 +220,32 @@ def test_an_end_signal_while_the_window_is_being_made_closes_it_and_frees_the_fi
     assert run_cli("verify", str(example_file)).returncode == 0
 
 
+def test_an_end_signal_just_before_the_event_loop_runs_still_ends_the_program(example_file):
+    """The handler that closes the window is in place a moment before the event loop runs: a SIGTERM in that
+    moment closed the window (freeing the file) but its quit came before there was a loop to quit, and the
+    program then ran on with no window until killed."""
+    from durability_helpers import python
+    app = python(f"""
+        import signal, sys
+        from PySide6.QtCore import QTimer
+        from app.session.forms_cache import startup_forms
+        from app.ui import main
+        from app.ui.file_access import open_for_window
+        from app.ui.window import MainWindow
+        qt = main._application()
+        window = MainWindow(startup_forms(), remember_window=False)
+        window.set_assessment(open_for_window(main.Path({str(example_file)!r}), None))
+        window.show()
+        main._close_on_termination(window, [])
+        signal.raise_signal(signal.SIGTERM)  # as if it came between the line above and exec()
+        QTimer.singleShot(20_000, lambda: qt.exit(7))  # still running with no window: give up
+        sys.exit(qt.exec())
+    """, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+    _out, err = app.communicate(timeout=120)
+    assert app.returncode == 0, err
+    assert not lock_path(example_file).exists()
+
+
 def test_a_change_by_another_program_is_shown_never_overwritten(qtbot, forms, example_file):
     from app.model import Address, SetValue
     window = open_in(qtbot, forms, example_file)

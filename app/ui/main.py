@@ -190,7 +190,9 @@ def _close_on_termination(window, asked: list[int]) -> None:  # type: ignore[no-
     def close(_signum: int, _frame: object) -> None:
         window.closing_without_asking = True  # nobody is there to answer a question
         window.close()
-        QApplication.quit()
+        # Queued: quit() does nothing while no event loop runs (a signal just before app.exec()), and the loop
+        # would then run on with no window; the queued call quits it as soon as it runs.
+        QTimer.singleShot(0, QApplication.quit)
 
     for number in _termination_signals():
         signal.signal(number, close)
