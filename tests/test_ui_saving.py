@@ -246,6 +246,36 @@ def test_an_end_signal_just_before_the_event_loop_runs_still_ends_the_program(ex
     assert not lock_path(example_file).exists()
 
 
+def test_an_end_signal_while_a_second_window_asks_about_the_file_in_use_ends_it(example_file):
+    """A second program opening a file in use asks "read-only or a copy?" before its window is made; a SIGTERM
+    (logout) then was only noted, and the program waited for an answer nobody would give until it was killed."""
+    from durability_helpers import holder_process, python
+    with holder_process(example_file) as holder:
+        app = python(f"""
+            import sys
+            from app.ui import main
+            from app.ui.file_access import InUseDialog
+            asking = InUseDialog.ask.__func__
+
+            def ask(cls, parent, refused):
+                print("asking", flush=True)
+                return asking(cls, parent, refused)
+            InUseDialog.ask = classmethod(ask)
+            sys.exit(main.run_app({str(example_file)!r}, None))
+        """, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+        try:
+            assert app.stdout is not None and app.stdout.readline().strip() == "asking"
+            time.sleep(0.5)
+            app.send_signal(signal.SIGTERM)
+            app.wait(timeout=20)
+        finally:
+            if app.poll() is None:
+                app.kill()
+                app.wait()
+        assert app.returncode == 0
+        assert holder.poll() is None  # the file's own program is untouched
+
+
 def test_a_change_by_another_program_is_shown_never_overwritten(qtbot, forms, example_file):
     from app.model import Address, SetValue
     window = open_in(qtbot, forms, example_file)

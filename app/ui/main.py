@@ -154,9 +154,18 @@ def _hold_termination() -> list[int]:
     import signal
     import threading
     asked: list[int] = []
+
+    def noted(signum: int, _frame: object) -> None:
+        asked.append(signum)
+        # A question asked before the window exists (the file is open elsewhere: read-only or a copy?) would
+        # wait for an answer nobody gives: it is cancelled, as the person's Cancel would.
+        modal = QApplication.activeModalWidget() if QApplication.instance() is not None else None
+        if modal is not None:
+            QTimer.singleShot(0, getattr(modal, "reject", modal.close))
+
     if threading.current_thread() is threading.main_thread():
         for number in _termination_signals():
-            signal.signal(number, lambda signum, _frame: asked.append(signum))
+            signal.signal(number, noted)
     return asked
 
 
