@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
-from app.model import Address
+from app.model import Address, SetValue
 from app.session.flags import FlagStore
 from app.store import AssessmentFile
 from app.ui.flags_panel import DismissDialog
@@ -223,3 +223,17 @@ def test_public_pdf_export_and_preview(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: not preview.rendering, timeout=120000)
     assert preview.pages >= 2, preview.status.text()
     assert "Public report" in preview.status.text()
+
+
+def test_a_term_another_program_wrote_is_flagged_once_the_file_is_read_again(window, qtbot, example_file):
+    """Another program (one that ignores the lock) writes a hazardous term into the file: when the window reads
+    the file again, its flag re-scan covers what that program changed, not only what this window's edits named."""
+    assert window.flag_watch.open_flags() == []
+    scope = window.session.document.get("header.scope")
+    with AssessmentFile.open(example_file, "unlocked") as other:
+        other.apply(SetValue(Address("header.scope"), f"{scope} Another program added {FAKE_AGENT}."))
+    window.save_status.check_outside_changes()
+    qtbot.waitUntil(lambda: FAKE_AGENT in window.session.document.get("header.scope"), timeout=10000)
+    qtbot.waitUntil(lambda: [f.matched.lower() for f in window.flag_watch.open_flags()] == [FAKE_AGENT],
+                    timeout=20000)
+    assert window.navigator.counts("header").flags == 1

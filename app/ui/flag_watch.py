@@ -62,6 +62,7 @@ class FlagWatch(QObject):
         self.store: Any = None
         self.error: str | None = None
         self._scanning = False
+        self._scan_again = False
         self._closed = False
         self._pending: dict[Address | str, None] = {}
         self._running: list[Address | str] | None = None
@@ -101,6 +102,21 @@ class FlagWatch(QObject):
         self.jobs.start(lambda progress: _scan_file(path, progress, document, forms), self._scanned,
                         self._scan_failed)
 
+    def document_replaced(self) -> None:
+        """Another program changed the file and its document was read again: no edit here names what it changed,
+        so the whole file is scanned again in the background, as after opening (a re-scan still running on the
+        old content is dropped; the flags shown meanwhile are the last ones stored)."""
+        if self._closed or self.session.read_only:
+            return
+        self._timer.stop()
+        self._pending.clear()
+        self._running = None
+        self._generation += 1
+        if self._scanning:
+            self._scan_again = True  # the scan running read the old content: one more when it ends
+            return
+        self.start()
+
     def _scan_snapshot(self) -> int:
         from app.redaction import default_detectors, load_audiences
         from app.session.flags import FlagStore
@@ -111,17 +127,23 @@ class FlagWatch(QObject):
         self._scanning = False
         if self._closed:
             return
+        if self._scan_again:
+            self._scan_again = False
+            self.start()
+            return
         from app.redaction import default_detectors, load_audiences
         from app.session.flags import FlagStore
         self.store = FlagStore(self.session.assessment, self.session.forms, default_detectors(),
                                load_audiences())
         if isinstance(result, tuple) and result[1] is not None:
             self.store.echoes = result[1]
+        self._read.clear()  # read from the file again: the scan wrote its flags there
         self._rescan_pending()
         self.changed.emit()
 
     def _scan_failed(self, message: str) -> None:
         self._scanning = False
+        self._scan_again = False
         self.error = message
         if not self._closed:
             self.failed.emit(message)

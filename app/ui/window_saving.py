@@ -222,4 +222,6 @@ class SavingCommands:
         self.show_stage(stage)
         if self.analysis is not None:
             self.analysis.run_now()
+        if self.flag_watch is not None:
+            self.flag_watch.document_replaced()
         self.statusBar().showMessage("The file was changed by another program; showing what it holds now.", 10000)
