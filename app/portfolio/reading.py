@@ -3,7 +3,8 @@
 Files are independent, so they are read in worker processes (one per core);
 each worker loads the forms and frameworks once and then reads its share of
 files. Small portfolios are read in this process, where starting workers
-would cost more than it saves.
+would cost more than it saves. ``read_each`` is that machinery for any reader
+of files (the quarterly update's, ``app.session.quarterly``).
 """
 
 from __future__ import annotations

@@ -2,13 +2,15 @@
 
 For each readable, verified file: the flag gate for the audience (an open flag in
 any included assessment refuses a wider edition, as it would that assessment's
-own report), the audience filter's copy (the report is built only from it),
-the score history from its signed revisions, and the deadlines running in the
-filtered copy. Then ``app.export.quarterly`` builds the report, a writer writes
-it to a private temp file, and the finished bytes are searched for every text
-any included assessment withholds from the audience — and for the names of the
-models left out because their names are withheld — before the file is moved
-into place. Nothing is written to any assessment file.
+own report; the internal edition is not gated), the audience filter's copy (the
+report is built only from it), the score history from its signed revisions, and
+the deadlines running in the filtered copy. Files are read on worker processes,
+one per core (``app.portfolio.reading.read_each``), each handing back only what
+the update uses (``_Included``). Then ``app.export.quarterly`` builds the report,
+a writer writes it to a private temp file, and the finished bytes are searched
+for every text any included assessment withholds from the audience — and for the
+names of the models left out because their names are withheld — before the file
+is moved into place. Nothing is written to any assessment file.
 """
 
 from __future__ import annotations
