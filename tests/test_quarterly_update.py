@@ -153,7 +153,7 @@ def test_files_read_on_worker_processes_give_the_same_bytes(portfolio: Path, tmp
             super().__init__(*args, **kwargs)
 
     monkeypatch.setattr(reading, "ProcessPoolExecutor", Counted)
-    for audience, fmt in (("internal", "md"), ("public", "md"), ("public", "pdf")):
+    for audience, fmt in (("internal", "md"), ("public", "md")):
         monkeypatch.setattr(quarterly, "_SPAWNED_WORKERS_FROM", 100)
         monkeypatch.setattr(quarterly, "_WORKERS_FROM", 100)
         alone = tmp_path / f"alone.{audience}.{fmt}"
