@@ -125,7 +125,7 @@ built and written in memory, so a caller that started the flag scan in the backg
 (``app.redaction.authored.start_document_hits``) has it done beside the report."""
 
 
-LONG_WRITERS = frozenset({"pdf"})
+LONG_WRITERS = frozenset({"pdf", "docx"})
 """Formats whose writer takes long enough (the large example's PDF: about a second) that the exporting
 process works the flags out while the writer's child writes (``_asked``); for the others a child of their
 own works them out beside the report's build (``app.redaction.authored.start_document_hits``)."""

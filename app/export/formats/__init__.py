@@ -44,4 +44,9 @@ def ready_writer(format_id: str, styles: ReportStyles) -> ReportWriter:
         from app.export.text import ready_markdown
         register_fonts()
         ready_markdown()  # python-markdown and its extensions: ~0.05 s on first use
+    elif format_id == "docx":
+        from app.export.fonts import register_fonts
+        from app.export.text import ready_markdown
+        register_fonts()  # the charts' text is measured in the report's fonts before they are drawn as pictures
+        ready_markdown()
     return writer
