@@ -168,16 +168,26 @@ def test_an_entry_that_cannot_be_saved_is_not_dropped_on_quit(qtbot, forms, exam
     assert not window.isVisible()
 
 
-def test_a_second_window_is_told_who_has_the_file_and_reads_it_or_works_on_a_copy(qtbot, forms, example_file,
-                                                                                   monkeypatch):
+def _window_holding(example_file, every: float) -> subprocess.Popen:  # type: ignore[no-untyped-def, type-arg]
+    """`riskwright open FILE` in a process of its own, once it holds the file's edit lock (looked at every
+    ``every`` seconds)."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     app = subprocess.Popen([sys.executable, "-m", "app.cli", "open", str(example_file)], env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not lock_path(example_file).exists() or not lock_path(example_file).read_text():
+        if app.poll() is not None or time.monotonic() > deadline:
+            app.kill()
+            _out, err = app.communicate()
+            raise AssertionError(f"the window never held the file: {err.decode(errors='replace')}")
+        time.sleep(every)
+    return app
+
+
+def test_a_second_window_is_told_who_has_the_file_and_reads_it_or_works_on_a_copy(qtbot, forms, example_file,
+                                                                                   monkeypatch):
+    app = _window_holding(example_file, every=0.2)
     try:
-        deadline = time.monotonic() + 60
-        while not lock_path(example_file).exists() or not lock_path(example_file).read_text():
-            assert app.poll() is None and time.monotonic() < deadline, app.stderr.read() if app.stderr else ""
-            time.sleep(0.2)
         told = []
         monkeypatch.setattr(InUseDialog, "ask", classmethod(lambda cls, parent, refused: (
             told.append(refused) or (InUseDialog.READ, True))))
@@ -201,14 +211,8 @@ def test_a_second_window_is_told_who_has_the_file_and_reads_it_or_works_on_a_cop
 def test_an_end_signal_while_the_window_is_being_made_closes_it_and_frees_the_file(example_file):
     """The file (and its lock) is opened before the window is made; a SIGTERM in that second used to end
     the program at once, leaving the lock file behind."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    app = subprocess.Popen([sys.executable, "-m", "app.cli", "open", str(example_file)], env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    app = _window_holding(example_file, every=0.01)
     try:
-        deadline = time.monotonic() + 60
-        while not lock_path(example_file).exists() or not lock_path(example_file).read_text():
-            assert app.poll() is None and time.monotonic() < deadline, app.stderr.read() if app.stderr else ""
-            time.sleep(0.01)
         app.send_signal(signal.SIGTERM)
         app.wait(timeout=60)
     finally:

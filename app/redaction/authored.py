@@ -108,7 +108,7 @@ def start_document_hits(doc: Document, forms: FormSet, detectors: DetectorSet, a
     if (_LAST and _same(signature, tools, _LAST[0][0], _LAST[0][1])) or not may_fork():
         return False
     try:
-        child = Child(lambda: _portable(_work_out(doc, forms, detectors, audiences), detectors),
+        child = Child(lambda: portable_hits(_work_out(doc, forms, detectors, audiences), detectors),
                       (_pickled, pickle.loads))
     except OSError:  # no process to spare: the flags are worked out here when asked for
         return False
@@ -136,12 +136,12 @@ def _collect(signature: list[object], tools: tuple[object, ...], detectors: Dete
     if not answered or not _same(signature, tools, started_signature, started_tools):
         return None
     try:
-        return _rebuilt(portable, detectors)
+        return rebuilt_hits(portable, detectors)
     except Exception:  # noqa: BLE001 - an answer that cannot be read is worked out again here
         return None
 
 
-def _portable(hits: list[FlagHit], detectors: DetectorSet) -> list[tuple[object, ...]]:
+def portable_hits(hits: list[FlagHit], detectors: DetectorSet) -> list[tuple[object, ...]]:
     """Hits as plain data: a bundled detector by its place in the set (the parent holds the same set)."""
     places = {id(spec): index for index, spec in enumerate(detectors.specs)}
     return [(hit.id, hit.address, hit.target, hit.start, hit.end,
@@ -149,7 +149,7 @@ def _portable(hits: list[FlagHit], detectors: DetectorSet) -> list[tuple[object,
              hit.audience) for hit in hits]
 
 
-def _rebuilt(portable: list[tuple[object, ...]], detectors: DetectorSet) -> list[FlagHit]:
+def rebuilt_hits(portable: list[tuple[object, ...]], detectors: DetectorSet) -> list[FlagHit]:
     hits = []
     for (hit_id, address, target, start, end, detector, matched, normalised, sensitivity, audience) in portable:
         spec = detectors.specs[detector] if isinstance(detector, int) else detector

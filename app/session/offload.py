@@ -34,7 +34,7 @@ def _worker_pool() -> ProcessPoolExecutor:
     if _pool is None:
         # "spawn", never "fork": forking a process that runs Qt's threads is unsafe.
         _pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"),
-                                    initializer=_follow_parent, initargs=(os.getpid(),))
+                                    initializer=follow_parent, initargs=(os.getpid(),))
     return _pool
 
 
@@ -97,7 +97,7 @@ def _noop() -> None:
     return None
 
 
-def _follow_parent(parent: int) -> None:
+def follow_parent(parent: int) -> None:
     """In the worker: exit when the window's process is gone (killed, crashed), never linger.
 
     A worker blocked waiting for its next job does not notice its parent dying;

@@ -42,7 +42,7 @@ from app.portfolio.reading import read_each
 from app.portfolio.summary import RUBRIC, regime_ids
 from app.export.report import Report
 from app.redaction import WithheldText, default_detectors, leak_scan, load_audiences
-from app.redaction.authored import Authored, _portable, _rebuilt
+from app.redaction.authored import Authored, portable_hits, rebuilt_hits
 from app.redaction.beside import may_fork
 from app.redaction.flags import FlagHit
 from app.session import offload
@@ -157,7 +157,7 @@ def _read(paths: list[Path], quarter: Quarter, audience: str, as_of: date
     forking = may_fork()  # not in the window's worker process, which runs a thread of its own: spawned there
     read = read_each(paths, _read_share, (quarter, audience, as_of), fork=forking,
                      in_process_below=_WORKERS_FROM if forking else _SPAWNED_WORKERS_FROM,
-                     warm=lambda: _warm(audience), started=_follow_parent, started_args=(os.getpid(),))
+                     warm=lambda: _warm(audience), started=offload.follow_parent, started_args=(os.getpid(),))
     included: list[_Included] = []
     unreadable: list[Unreadable] = []
     open_flags: list[str] = []
@@ -180,12 +180,6 @@ def _warm(audience: str) -> None:
         default_detectors()
         load_audiences()
         choice_vocabulary()
-
-
-def _follow_parent(parent: int) -> None:
-    """A worker exits once this process is gone: a window's cancelled export ends the process that started
-    the workers, and they would otherwise wait for work forever (as ``app.session.offload``'s workers do)."""
-    offload._follow_parent(parent)  # noqa: SLF001 - the same watch, not a second one
 
 
 def _read_share(paths: list[Path], quarter: Quarter, audience: str, as_of: date
@@ -234,7 +228,7 @@ def _read_open(summary: ModelRow, db: Database, full: Document, quarter: Quarter
         hidden = name if isinstance(name, str) and name.strip() else None
     hits = view.authored.hits if view.authored is not None else []  # while the gate's scan is still at hand
     scan = _Scanned(view.sees, tuple(texts), frozenset(t.source for t in texts if t.source in view.strict_sources),
-                    hidden, _portable(hits, default_detectors()))
+                    hidden, portable_hits(hits, default_detectors()))
     return _Included(model.trimmed(), flag_gate.open, flag_gate.dismissed, scan)
 
 
@@ -322,7 +316,7 @@ def _leaks(included: list[_Included], report: Report, fmt: str, temp: Path, name
     try:
         detectors = default_detectors()
         authored = _Authored([hit for item in included if item.scan is not None
-                              for hit in _rebuilt(item.scan.authored, detectors)], sees)
+                              for hit in rebuilt_hits(item.scan.authored, detectors)], sees)
         # Assessments of one lab withhold many of the same texts; the index keeps a phrase's first source
         # anyway (``PhraseIndex.add_text``), so each text once, in the order first met, finds the same leaks.
         leaks = leak_scan(temp, fmt, list(dict.fromkeys(texts)), detectors, file_name=name, dismissed=dismissed,

@@ -37,16 +37,11 @@ def ready_writer(format_id: str, styles: ReportStyles) -> ReportWriter:
     renderer — loaded now (a forked child calls this while the
     exporting process is still building the report)."""
     writer = writer_for(format_id, styles)
-    if format_id == "pdf":
-        import reportlab.graphics.renderPDF  # noqa: F401 - what drawing the first chart imports
-
+    if format_id in ("pdf", "docx"):  # both draw charts, measuring their text in the report's fonts
         from app.export.fonts import register_fonts
         from app.export.text import ready_markdown
+        if format_id == "pdf":
+            import reportlab.graphics.renderPDF  # noqa: F401 - what drawing the first chart imports
         register_fonts()
         ready_markdown()  # python-markdown and its extensions: ~0.05 s on first use
-    elif format_id == "docx":
-        from app.export.fonts import register_fonts
-        from app.export.text import ready_markdown
-        register_fonts()  # the charts' text is measured in the report's fonts before they are drawn as pictures
-        ready_markdown()
     return writer
