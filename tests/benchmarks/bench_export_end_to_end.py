@@ -21,8 +21,14 @@ The trees: ``before`` is the code before issue 13 (``before_after.BEFORE``),
 (both ways). ``RISKWRIGHT_BENCH_ROUNDS`` rounds (default 2), the trees taking
 turns round by round, best round printed. WeasyPrint renders the same content's
 HTML export for comparison (``pip install .[bench]``). Every public text format
-is timed too. Targets (issue 13): both PDFs together ≤ 4 s, each public text
-format ≤ 1.5 s (wall clock on a quiet machine); the CPU time of each command is
+is timed too, ``before`` and ``now`` taking turns in the same way. Targets (issue
+13): both PDFs together ≤ 4 s, each public text format ≤ 1.5 s (wall clock on a
+quiet machine) — on the machine the issue was filed on, where ``before`` took
+13.8 s for both PDFs and 3.9 s for the public Markdown. Sessions run on other
+hosts, some twice as slow, so each budget is read as a ratio to ``before`` in
+the same run (``before_after.budget_here``), and both figures are printed: the
+budget in seconds here, and the ratio now / before against the issue's ratio
+(4 / 13.8 = 0.29, 1.5 / 3.9 = 0.38). The CPU time of each command is
 printed beside it, since on a busy two-core machine the wall clock mostly
 measures waiting. That CPU time includes the processes a wider-audience export
 forks to use the second core (``app.redaction.beside``: flag scan, writer, half
@@ -38,7 +44,8 @@ import time
 from pathlib import Path
 
 
-from before_after import CHECKOUT, cpu_timed_run, timed_run, unpack, unpack_before
+from before_after import (CHECKOUT, FILED_BOTH_PDFS_S, FILED_PUBLIC_MD_S, budget_here, cpu_timed_run, timed_run,
+                          unpack, unpack_before)
 
 BOTH_PDFS_BUDGET_S = 4.0
 TEXT_BUDGET_S = 1.5
@@ -117,9 +124,15 @@ def test_both_pdfs_end_to_end_before_and_now_and_weasyprint(tmp_path: Path) -> N
     for name, what in (("start", "two commands"), ("now", "two commands"), ("now", "one command")):
         wall, cpu = best[name, what]
         print(f"both PDFs, {name} {what}: {wall:.2f} s wall ({wall_before / wall:.1f}x faster than before issue 13; "
-              f"CPU ratio to session start {cpu / best['start', 'two commands'][1]:.2f}; "
-              f"budget {BOTH_PDFS_BUDGET_S:.0f} s)")
+              f"CPU ratio to session start {cpu / best['start', 'two commands'][1]:.2f})")
     totals = {"now": min(best["now", "two commands"][0], best["now", "one command"][0])}
+    before_here = best["before", "two commands"][0]
+    budget = budget_here(BOTH_PDFS_BUDGET_S, before_here, FILED_BOTH_PDFS_S)
+    print(f"budget: {BOTH_PDFS_BUDGET_S:.0f} s where issue 13 was filed and the code before it took "
+          f"{FILED_BOTH_PDFS_S} s (ratio {BOTH_PDFS_BUDGET_S / FILED_BOTH_PDFS_S:.2f}); here it took "
+          f"{before_here:.2f} s, so the budget here is {budget:.2f} s. Now / before: two commands "
+          f"{best['now', 'two commands'][0] / before_here:.2f}, one command "
+          f"{best['now', 'one command'][0] / before_here:.2f}")
 
     try:
         import weasyprint
@@ -134,23 +147,34 @@ def test_both_pdfs_end_to_end_before_and_now_and_weasyprint(tmp_path: Path) -> N
             weasy += time.perf_counter() - started
         print(f"WeasyPrint on the same content's HTML exports (rendering alone, no leak scan): {weasy:.2f} s; "
               f"riskwright's whole export is {weasy / totals['now']:.1f}x faster")
-    assert totals["now"] <= BOTH_PDFS_BUDGET_S
+    assert totals["now"] <= budget, f"both PDFs {totals['now']:.2f} s, over the {budget:.2f} s budget here"
 
 
 def test_every_public_text_format_end_to_end(tmp_path: Path) -> None:
-    before = unpack_before(tmp_path)
-    print()
-    slowest = 0.0
-    for name, tree in (("before", before), ("now", CHECKOUT)):
-        source = _large_example(tree, tmp_path)
-        _warm(tree, source, tmp_path)
-        for fmt in TEXT_FORMATS:
-            if fmt == "docx" and name == "before":
-                continue  # the DOCX writer came after BEFORE
-            took, output = _export(tree, source, "public", fmt, tmp_path)
-            print(f"{name:6} public {fmt:4}: {took:5.2f} s, CPU {CPU[(tree.name, 'public', fmt)]:5.2f} s "
-                  f"({output.stat().st_size / 1e6:.2f} MB)")
-            if name == "now":
-                slowest = max(slowest, took)
-    print(f"slowest public text format now: {slowest:.2f} s (budget {TEXT_BUDGET_S} s)")
-    assert slowest <= TEXT_BUDGET_S
+    rounds = int(os.environ.get("RISKWRIGHT_BENCH_ROUNDS", "2"))
+    trees = {"before": unpack_before(tmp_path), "now": CHECKOUT}
+    sources = {name: _large_example(tree, tmp_path) for name, tree in trees.items()}
+    for name, tree in trees.items():
+        _warm(tree, sources[name], tmp_path)
+    best: dict[tuple[str, str], tuple[float, float, float]] = {}
+    for _ in range(rounds):
+        for name, tree in trees.items():
+            for fmt in TEXT_FORMATS:
+                if fmt == "docx" and name == "before":
+                    continue  # the DOCX writer came after BEFORE
+                took, output = _export(tree, sources[name], "public", fmt, tmp_path)
+                timing = (took, CPU[(tree.name, "public", fmt)], output.stat().st_size / 1e6)
+                best[name, fmt] = min(best.get((name, fmt), timing), timing)
+    print(f"\npublic text formats of the large example, best of {rounds} rounds:")
+    for (name, fmt), (took, cpu, size) in best.items():
+        print(f"{name:6} public {fmt:4}: {took:5.2f} s, CPU {cpu:5.2f} s ({size:.2f} MB)")
+    slowest_fmt = max(TEXT_FORMATS, key=lambda fmt: best["now", fmt][0])
+    slowest = best["now", slowest_fmt][0]
+    before_md = best["before", "md"][0]
+    budget = budget_here(TEXT_BUDGET_S, before_md, FILED_PUBLIC_MD_S)
+    print(f"slowest public text format now: {slowest_fmt} {slowest:.2f} s. Budget: {TEXT_BUDGET_S} s where issue 13 "
+          f"was filed and the code before it took {FILED_PUBLIC_MD_S} s for the public Markdown (ratio "
+          f"{TEXT_BUDGET_S / FILED_PUBLIC_MD_S:.2f}); here it took {before_md:.2f} s, so the budget here is "
+          f"{budget:.2f} s. Now / before Markdown: slowest {slowest / before_md:.2f}, Markdown "
+          f"{best['now', 'md'][0] / before_md:.2f}")
+    assert slowest <= budget, f"public {slowest_fmt} {slowest:.2f} s, over the {budget:.2f} s budget here"

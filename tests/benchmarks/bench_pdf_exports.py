@@ -6,7 +6,8 @@ began), ``RISKWRIGHT_BENCH_ROUNDS`` rounds (default 3).
 
 What a person waits for: a fresh process per export (start-up and imports included) that opens the
 file, gates, filters, builds, writes, scans the finished bytes (wider audiences) and renames it into
-place. Timed: the internal and the public assessment report (issue 13: both together <= 4 s) — as two
+place. Timed: the internal and the public assessment report (issue 13: both together <= 4 s, judged in
+``bench_export_end_to_end.py``, which runs the code before issue 13 to read that budget on this host) — as two
 commands, and (this checkout only) as one command with ``--audience internal --audience public``, which
 reads the file once and makes the internal edition in a forked child beside the public one — and the
 public PDF of every report kind (issue 17: each <= 2 s). The two trees take turns, round by round, so
@@ -23,7 +24,6 @@ from pathlib import Path
 
 from before_after import CHECKOUT, cpu_timed_run, environment, timed_run, unpack
 
-BOTH_PDFS_BUDGET_S = 4.0
 KIND_BUDGET_S = 2.0
 KINDS = ("sb53-transparency-report", "eu-model-report", "rsp3-risk-report", "system-card")
 
@@ -65,13 +65,11 @@ def test_every_pdf_of_the_large_example_against_a_revision(tmp_path: Path) -> No
     pair = {name: [best[name, audience, "assessment"] for audience in ("internal", "public")] for name in trees}
     both = {name: (sum(w for w, _ in pair[name]), sum(c for _, c in pair[name])) for name in trees}
     print(f"  both assessment PDFs, two commands: before {both['before'][0]:5.2f} / {both['before'][1]:5.2f}   "
-          f"now {both['now'][0]:5.2f} / {both['now'][1]:5.2f}   (budget {BOTH_PDFS_BUDGET_S:.0f} s wall)")
+          f"now {both['now'][0]:5.2f} / {both['now'][1]:5.2f}   (issue 13's budget: bench_export_end_to_end.py)")
     one = best["now", "both", "one command"]
     print(f"  both assessment PDFs, one command (--audience internal --audience public): now {one[0]:5.2f} / "
           f"{one[1]:5.2f}")
     both["now"] = min(both["now"], one)
     slow = {kind: round(best["now", "public", kind][0], 2) for kind in KINDS
             if best["now", "public", kind][0] > KIND_BUDGET_S}
-    assert both["now"][0] <= BOTH_PDFS_BUDGET_S and not slow, (
-        f"over budget: both PDFs {both['now'][0]:.2f} s (<= {BOTH_PDFS_BUDGET_S}), "
-        f"kinds over {KIND_BUDGET_S} s: {slow}")
+    assert not slow, f"kinds over {KIND_BUDGET_S} s: {slow}"
