@@ -17,6 +17,7 @@ from app.model import Address, FieldSpec, SetSensitivity
 from app.ui.field_editors import FieldBinding, make_binding
 from app.ui.session import AssessmentSession
 from app.ui.sensitivity_chip import SensitivityChip
+from app.ui.wrapped_label import WrappedLabel
 
 RESERVED_MNEMONICS = set("fevhg")
 """Taken by the menu bar (File, Edit, View, Help, Go)."""
@@ -88,14 +89,12 @@ class FieldRow(QWidget):
         head.addWidget(self.chip)
         layout.addLayout(head)
         layout.addWidget(self.binding.widget)
-        self.help = QLabel(spec.help)
+        self.help = WrappedLabel(spec.help)
         self.help.setObjectName("fieldHelp")
-        self.help.setWordWrap(True)
         self.help.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         layout.addWidget(self.help)
-        self.message = QLabel()
+        self.message = WrappedLabel()
         self.message.setObjectName("fieldMessage")
-        self.message.setWordWrap(True)
         self.message.setAccessibleName(f"Problem with {spec.label}")
         self.message.hide()
         layout.addWidget(self.message)
@@ -175,9 +174,8 @@ class FieldForm:
                 inner = QVBoxLayout(box)
                 inner.setContentsMargins(6, 6, 6, 6)
                 inner.setSpacing(2)
-                intro = QLabel(spec.help)
+                intro = WrappedLabel(spec.help)
                 intro.setObjectName("groupHelp")
-                intro.setWordWrap(True)
                 inner.addWidget(intro)
                 self._add(spec.fields, inner)
                 layout.addWidget(box)

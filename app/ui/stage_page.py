@@ -16,6 +16,7 @@ from app.model.validate import Problem
 from app.ui.form_rows import FieldForm, FieldRow, Mnemonics, flash
 from app.ui.session import AssessmentSession, Change
 from app.ui.table_editor import TableEditor
+from app.ui.wrapped_label import WrappedLabel
 
 CONTENT_WIDTH = 880
 
@@ -44,9 +45,8 @@ class StagePage(QScrollArea):
         title = QLabel(form.title)
         title.setObjectName("pageTitle")
         layout.addWidget(title)
-        summary = QLabel(form.summary)
+        summary = WrappedLabel(form.summary)
         summary.setObjectName("pageSummary")
-        summary.setWordWrap(True)
         layout.addWidget(summary)
         layout.addSpacing(8)
 

@@ -31,6 +31,7 @@ from app.ui.marked_edit import DOMAIN_NAMES
 from app.ui.passage_cells import PASSAGES_ROLE, PassageDelegate, cell_text, marked_html
 from app.ui.session import AssessmentSession
 from app.ui.sensitivity_chip import LABELS, SensitivityChip
+from app.ui.wrapped_label import WrappedLabel
 
 LIST_TYPES = ("text", "enum", "category", "level", "date", "number", "flop", "integer", "boolean")
 MAX_COLUMNS = 4
@@ -165,9 +166,8 @@ class TableEditor(QFrame):
         heading = QLabel(mnemonics.label(spec.label))
         heading.setObjectName("tableTitle")
         layout.addWidget(heading)
-        help_text = QLabel(spec.help)
+        help_text = WrappedLabel(spec.help)
         help_text.setObjectName("fieldHelp")
-        help_text.setWordWrap(True)
         layout.addWidget(help_text)
 
         bar = QHBoxLayout()
@@ -223,9 +223,8 @@ class TableEditor(QFrame):
         detail_layout.setContentsMargins(10, 8, 10, 8)
         detail_layout.setSpacing(2)
         head = QHBoxLayout()
-        self.detail_title = QLabel()
+        self.detail_title = WrappedLabel()
         self.detail_title.setObjectName("recordTitle")
-        self.detail_title.setWordWrap(True)
         head.addWidget(self.detail_title, 1)
         self.record_chip = SensitivityChip(f"the whole {spec.label.lower()} record", spec.sensitivity,
                                            self._choose_record_sensitivity, prefix="Whole record: ")
