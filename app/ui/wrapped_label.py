@@ -17,7 +17,9 @@ from PySide6.QtWidgets import QLabel
 _KEPT_WIDTHS = 16
 """Widths remembered at once; a window being resized asks at many, and only the latest matter."""
 _CHANGES = frozenset({QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.LanguageChange,
-                      QEvent.Type.LayoutDirectionChange, QEvent.Type.ContentsRectChange})
+                      QEvent.Type.LayoutDirectionChange, QEvent.Type.ContentsRectChange,
+                      QEvent.Type.ScreenChangeInternal,  # another screen: another resolution, other text metrics
+                      QEvent.Type.DevicePixelRatioChange})
 
 
 class WrappedLabel(QLabel):
