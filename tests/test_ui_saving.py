@@ -184,6 +184,18 @@ def _window_holding(example_file, every: float) -> subprocess.Popen:  # type: ig
     return app
 
 
+def _ended_by_sigterm(app: subprocess.Popen, timeout: float) -> int | None:  # type: ignore[type-arg]
+    """Send SIGTERM to ``app`` and wait for it; a process still running after ``timeout`` s is killed (never left
+    behind). Its exit code; None when it did not end by itself (the caller's assertion then fails)."""
+    app.send_signal(signal.SIGTERM)
+    try:
+        return app.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        app.kill()
+        app.wait()
+        return None
+
+
 def test_a_second_window_is_told_who_has_the_file_and_reads_it_or_works_on_a_copy(qtbot, forms, example_file,
                                                                                    monkeypatch):
     app = _window_holding(example_file, every=0.2)
@@ -203,8 +215,7 @@ def test_a_second_window_is_told_who_has_the_file_and_reads_it_or_works_on_a_cop
         assert window.session.path.name == "example (copy).rwa" and not window.session.read_only
         window.close()
     finally:
-        app.send_signal(signal.SIGTERM)
-        app.wait(timeout=60)
+        _ended_by_sigterm(app, 60)
     assert not lock_path(example_file).exists()
 
 
@@ -212,14 +223,7 @@ def test_an_end_signal_while_the_window_is_being_made_closes_it_and_frees_the_fi
     """The file (and its lock) is opened before the window is made; a SIGTERM in that second used to end
     the program at once, leaving the lock file behind."""
     app = _window_holding(example_file, every=0.01)
-    try:
-        app.send_signal(signal.SIGTERM)
-        app.wait(timeout=60)
-    finally:
-        if app.poll() is None:
-            app.kill()
-            app.wait()
-    assert app.returncode == 0
+    assert _ended_by_sigterm(app, 60) == 0
     assert not lock_path(example_file).exists()
     assert run_cli("verify", str(example_file)).returncode == 0
 
@@ -270,13 +274,9 @@ def test_an_end_signal_while_a_second_window_asks_about_the_file_in_use_ends_it(
         try:
             assert app.stdout is not None and app.stdout.readline().strip() == "asking"
             time.sleep(0.5)
-            app.send_signal(signal.SIGTERM)
-            app.wait(timeout=20)
         finally:
-            if app.poll() is None:
-                app.kill()
-                app.wait()
-        assert app.returncode == 0
+            ended = _ended_by_sigterm(app, 20)
+        assert ended == 0
         assert holder.poll() is None  # the file's own program is untouched
 
 

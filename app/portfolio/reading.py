@@ -127,6 +127,8 @@ def read_portfolio(paths: list[Path], as_of: date, workers: int | None = None, u
 
 
 def _summarise_batch(paths: list[Path], as_of: date, use_cache: bool) -> list[ModelRow | Unreadable]:
+    """``summarise_many``, looked up when a worker runs it (a worker is handed this function by name): what
+    replaces ``summarise_many`` in this module, as the tests of a worker that stops do, is what workers run."""
     return summarise_many(paths, as_of, use_cache)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache
 from datetime import date
 from pathlib import Path
 
@@ -289,12 +289,8 @@ class _Authored(Authored):
     only when it is a hit in one of them that the audience sees (``app.redaction.authored``)."""
 
     def __init__(self, hits: list[FlagHit], sees: Sensitivity) -> None:
-        self._every = hits
+        self.hits = hits  # known already: what ``Authored`` would work out from a document when first asked
         self.sees = sees
-
-    @cached_property
-    def hits(self) -> list[FlagHit]:
-        return self._every
 
 
 def _leaks(included: list[_Included], report: Report, fmt: str, temp: Path, name: str) -> list[str]:

@@ -34,6 +34,15 @@ def budget_here(budget_s: float, before_here_s: float, before_filed_s: float) ->
     hosts). So a budget is a ratio to ``BEFORE`` measured in the same run: ``budget_s`` is to
     ``before_filed_s`` (the issue's figure) as the budget here is to ``before_here_s`` (this run's)."""
     return budget_s * before_here_s / before_filed_s
+
+
+def said_budget(budget: float, unit: str, before_here_s: float, before_filed_s: float, measured_by: str) -> str:
+    """How ``budget_here`` read ``budget`` (in ``unit``) here, in a sentence: ``measured_by`` names what the code
+    before issue 13 was timed on (both PDFs, the public Markdown)."""
+    here = budget_here(budget, before_here_s, before_filed_s)
+    ratio = f" (ratio {budget / before_filed_s:.2f})" if unit == "s" else ""
+    return (f"budget: {budget:g} {unit} where issue 13 was filed and the code before it took {before_filed_s} s for "
+            f"{measured_by}{ratio}; here it took {before_here_s:.2f} s, so the budget here is {here:.2f} {unit}")
 CHECKOUT = Path(__file__).resolve().parents[2]
 
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from before_after import CHECKOUT, FILED_PUBLIC_MD_S, budget_here, environment, timed_run, unpack_before
+from before_after import (CHECKOUT, FILED_PUBLIC_MD_S, budget_here, environment, said_budget, timed_run,
+                          unpack_before)
 
 BUDGET_MS = 5.0
 PROBE = Path(__file__).resolve().parent / "edit_probe.py"
@@ -44,8 +45,7 @@ def test_gui_thread_time_per_committed_edit_before_and_now(tmp_path: Path) -> No
           f"now {now['per_edit_ms']:.1f} ms (median edit {now['median_edit_ms']:.1f} ms, slowest "
           f"{now['max_edit_ms']:.1f} ms, commit call {now['commit_ms']:.1f} ms); now / before "
           f"{now['per_edit_ms'] / before['per_edit_ms']:.3f}")
-    print(f"budget: {BUDGET_MS:.0f} ms where issue 13 was filed and the code before it took {FILED_PUBLIC_MD_S} s "
-          f"for the public Markdown; here it took {before_md:.2f} s, so the budget here is {budget:.1f} ms")
+    print(said_budget(BUDGET_MS, "ms", before_md, FILED_PUBLIC_MD_S, "the public Markdown"))
     assert now["per_edit_ms"] <= budget, f"{now['per_edit_ms']:.2f} ms per edit, over the {budget:.1f} ms here"
 
 

@@ -44,8 +44,8 @@ import time
 from pathlib import Path
 
 
-from before_after import (CHECKOUT, FILED_BOTH_PDFS_S, FILED_PUBLIC_MD_S, budget_here, cpu_timed_run, timed_run,
-                          unpack, unpack_before)
+from before_after import (CHECKOUT, FILED_BOTH_PDFS_S, FILED_PUBLIC_MD_S, budget_here, cpu_timed_run, said_budget,
+                          timed_run, unpack, unpack_before)
 
 BOTH_PDFS_BUDGET_S = 4.0
 TEXT_BUDGET_S = 1.5
@@ -128,10 +128,8 @@ def test_both_pdfs_end_to_end_before_and_now_and_weasyprint(tmp_path: Path) -> N
     totals = {"now": min(best["now", "two commands"][0], best["now", "one command"][0])}
     before_here = best["before", "two commands"][0]
     budget = budget_here(BOTH_PDFS_BUDGET_S, before_here, FILED_BOTH_PDFS_S)
-    print(f"budget: {BOTH_PDFS_BUDGET_S:.0f} s where issue 13 was filed and the code before it took "
-          f"{FILED_BOTH_PDFS_S} s (ratio {BOTH_PDFS_BUDGET_S / FILED_BOTH_PDFS_S:.2f}); here it took "
-          f"{before_here:.2f} s, so the budget here is {budget:.2f} s. Now / before: two commands "
-          f"{best['now', 'two commands'][0] / before_here:.2f}, one command "
+    print(said_budget(BOTH_PDFS_BUDGET_S, "s", before_here, FILED_BOTH_PDFS_S, "both PDFs")
+          + f". Now / before: two commands {best['now', 'two commands'][0] / before_here:.2f}, one command "
           f"{best['now', 'one command'][0] / before_here:.2f}")
 
     try:
@@ -172,9 +170,8 @@ def test_every_public_text_format_end_to_end(tmp_path: Path) -> None:
     slowest = best["now", slowest_fmt][0]
     before_md = best["before", "md"][0]
     budget = budget_here(TEXT_BUDGET_S, before_md, FILED_PUBLIC_MD_S)
-    print(f"slowest public text format now: {slowest_fmt} {slowest:.2f} s. Budget: {TEXT_BUDGET_S} s where issue 13 "
-          f"was filed and the code before it took {FILED_PUBLIC_MD_S} s for the public Markdown (ratio "
-          f"{TEXT_BUDGET_S / FILED_PUBLIC_MD_S:.2f}); here it took {before_md:.2f} s, so the budget here is "
-          f"{budget:.2f} s. Now / before Markdown: slowest {slowest / before_md:.2f}, Markdown "
-          f"{best['now', 'md'][0] / before_md:.2f}")
+    print(f"slowest public text format now: {slowest_fmt} {slowest:.2f} s; "
+          + said_budget(TEXT_BUDGET_S, "s", before_md, FILED_PUBLIC_MD_S, "the public Markdown")
+          + f". Now / before Markdown: slowest {slowest / before_md:.2f}, "
+          f"Markdown {best['now', 'md'][0] / before_md:.2f}")
     assert slowest <= budget, f"public {slowest_fmt} {slowest:.2f} s, over the {budget:.2f} s budget here"
